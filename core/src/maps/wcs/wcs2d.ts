@@ -1,0 +1,238 @@
+import { parseFrame, type Frame } from "../../coords/index.js";
+import { projectionFor, type Projection, type ProjectionCode } from "./projections.js";
+import { CelestialRotation } from "./rotation.js";
+
+export interface WcsParams {
+  ctype: [string, string];
+  crval: [number, number];
+  /** Reference pixel, 1-based as in FITS. */
+  crpix: [number, number];
+  cdelt: [number, number];
+  pc?: [[number, number], [number, number]];
+  lonpole?: number;
+  latpole?: number;
+}
+
+export interface HeaderCardLike {
+  key: string;
+  value: string | number | boolean;
+  comment?: string;
+}
+
+/**
+ * A two-dimensional celestial WCS (the spatial part of a gammapy map), matching wcslib as
+ * used by astropy.wcs. Pixel coordinates are 0-based (astropy's `origin=0`).
+ */
+export class Wcs2D {
+  readonly params: Readonly<WcsParams>;
+  readonly frame: Frame;
+  readonly projection: ProjectionCode;
+  private readonly proj: Projection;
+  private readonly rotation: CelestialRotation;
+  private readonly pc: [[number, number], [number, number]];
+  private readonly pcInverse: [[number, number], [number, number]];
+
+  constructor(params: WcsParams) {
+    const [c1, c2] = params.ctype.map((c) => c.toUpperCase());
+    const code = c1.slice(5).replace(/-/g, "");
+    if (c1.slice(5) !== c2.slice(5)) throw new Error(`WCS: CTYPE1 '${c1}' and CTYPE2 '${c2}' use different projections`);
+    this.frame = frameOf(c1, c2);
+    this.proj = projectionFor(code);
+    this.projection = this.proj.code;
+    for (const [name, v] of [["CDELT1", params.cdelt[0]], ["CDELT2", params.cdelt[1]]] as const) {
+      if (!Number.isFinite(v) || v === 0) throw new Error(`WCS: ${name} must be finite and non-zero, got ${v}`);
+    }
+    this.pc = params.pc ?? [[1, 0], [0, 1]];
+    const det = this.pc[0][0] * this.pc[1][1] - this.pc[0][1] * this.pc[1][0];
+    if (det === 0) throw new Error("WCS: PC matrix is singular");
+    this.pcInverse = [
+      [this.pc[1][1] / det, -this.pc[0][1] / det],
+      [-this.pc[1][0] / det, this.pc[0][0] / det],
+    ];
+    this.rotation = new CelestialRotation(params.crval[0], params.crval[1], this.proj.theta0, params.lonpole, params.latpole ?? 90);
+    this.params = { ...params, ctype: [c1, c2] };
+  }
+
+  get crval(): readonly [number, number] {
+    return this.params.crval;
+  }
+
+  get crpix(): readonly [number, number] {
+    return this.params.crpix;
+  }
+
+  get cdelt(): readonly [number, number] {
+    return this.params.cdelt;
+  }
+
+  /** LONPOLE as resolved by wcslib (φ_p). */
+  get lonpole(): number {
+    return this.rotation.phip;
+  }
+
+  /** LATPOLE as resolved by wcslib (δ_p). */
+  get latpole(): number {
+    return this.rotation.latp;
+  }
+
+  withCrpix(crpix1: number, crpix2: number): Wcs2D {
+    return new Wcs2D({ ...this.params, crpix: [crpix1, crpix2] });
+  }
+
+  /** World coordinates (deg) of 0-based pixel coordinates; NaN outside the projection. */
+  pixToWorld(
+    x: ArrayLike<number>,
+    y: ArrayLike<number>,
+    outLon = new Float64Array(x.length),
+    outLat = new Float64Array(x.length),
+  ): { lon: Float64Array; lat: Float64Array } {
+    const { crpix, cdelt } = this.params;
+    const pc = this.pc;
+    const native = new Float64Array(2);
+    const world = new Float64Array(2);
+    for (let i = 0; i < x.length; i++) {
+      const dx = x[i] + 1 - crpix[0];
+      const dy = y[i] + 1 - crpix[1];
+      const ix = cdelt[0] * (pc[0][0] * dx + pc[0][1] * dy);
+      const iy = cdelt[1] * (pc[1][0] * dx + pc[1][1] * dy);
+      this.proj.toNative(ix, iy, native);
+      if (Number.isNaN(native[0])) {
+        outLon[i] = NaN;
+        outLat[i] = NaN;
+        continue;
+      }
+      this.rotation.toCelestial(native[0], native[1], world);
+      outLon[i] = world[0];
+      outLat[i] = world[1];
+    }
+    return { lon: outLon, lat: outLat };
+  }
+
+  /** 0-based pixel coordinates of world coordinates (deg); NaN where they do not project. */
+  worldToPix(
+    lon: ArrayLike<number>,
+    lat: ArrayLike<number>,
+    outX = new Float64Array(lon.length),
+    outY = new Float64Array(lon.length),
+  ): { x: Float64Array; y: Float64Array } {
+    const { crpix, cdelt } = this.params;
+    const inv = this.pcInverse;
+    const native = new Float64Array(2);
+    const plane = new Float64Array(2);
+    for (let i = 0; i < lon.length; i++) {
+      this.rotation.toNative(lon[i], lat[i], native);
+      this.proj.fromNative(native[0], native[1], plane);
+      const ix = plane[0] / cdelt[0];
+      const iy = plane[1] / cdelt[1];
+      outX[i] = inv[0][0] * ix + inv[0][1] * iy + crpix[0] - 1;
+      outY[i] = inv[1][0] * ix + inv[1][1] * iy + crpix[1] - 1;
+    }
+    return { x: outX, y: outY };
+  }
+
+  pixToWorld1(x: number, y: number): [number, number] {
+    const { lon, lat } = this.pixToWorld([x], [y]);
+    return [lon[0], lat[0]];
+  }
+
+  worldToPix1(lon: number, lat: number): [number, number] {
+    const { x, y } = this.worldToPix([lon], [lat]);
+    return [x[0], y[0]];
+  }
+
+  /** Equal projection, frame and parameters within an absolute tolerance. */
+  equals(other: Wcs2D, tolerance = 1e-6): boolean {
+    const close = (a: readonly number[], b: readonly number[]) => a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
+    return (
+      this.params.ctype[0] === other.params.ctype[0] &&
+      this.params.ctype[1] === other.params.ctype[1] &&
+      close(this.crval, other.crval) &&
+      close(this.crpix, other.crpix) &&
+      close(this.cdelt, other.cdelt) &&
+      close(this.pc.flat(), other.pc.flat()) &&
+      close([this.lonpole, this.latpole], [other.lonpole, other.latpole])
+    );
+  }
+
+  /** The header cards astropy's `WCS.to_header()` writes for a gammapy geometry. */
+  headerCards(): HeaderCardLike[] {
+    const { ctype, crval, crpix, cdelt } = this.params;
+    const cards: HeaderCardLike[] = [
+      { key: "WCSAXES", value: 2, comment: "Number of coordinate axes" },
+      { key: "CRPIX1", value: crpix[0], comment: "Pixel coordinate of reference point" },
+      { key: "CRPIX2", value: crpix[1], comment: "Pixel coordinate of reference point" },
+    ];
+    if (this.params.pc) {
+      const pc = this.params.pc;
+      cards.push(
+        { key: "PC1_1", value: pc[0][0], comment: "Coordinate transformation matrix element" },
+        { key: "PC1_2", value: pc[0][1], comment: "Coordinate transformation matrix element" },
+        { key: "PC2_1", value: pc[1][0], comment: "Coordinate transformation matrix element" },
+        { key: "PC2_2", value: pc[1][1], comment: "Coordinate transformation matrix element" },
+      );
+    }
+    cards.push(
+      { key: "CDELT1", value: cdelt[0], comment: "[deg] Coordinate increment at reference point" },
+      { key: "CDELT2", value: cdelt[1], comment: "[deg] Coordinate increment at reference point" },
+      { key: "CUNIT1", value: "deg", comment: "Units of coordinate increment and value" },
+      { key: "CUNIT2", value: "deg", comment: "Units of coordinate increment and value" },
+      { key: "CTYPE1", value: ctype[0] },
+      { key: "CTYPE2", value: ctype[1] },
+      { key: "CRVAL1", value: crval[0], comment: "[deg] Coordinate value at reference point" },
+      { key: "CRVAL2", value: crval[1], comment: "[deg] Coordinate value at reference point" },
+      { key: "LONPOLE", value: this.lonpole, comment: "[deg] Native longitude of celestial pole" },
+      { key: "LATPOLE", value: this.latpole, comment: "[deg] Native latitude of celestial pole" },
+      { key: "MJDREF", value: 0.0, comment: "[d] MJD of fiducial time" },
+    );
+    if (this.frame === "icrs") cards.push({ key: "RADESYS", value: "ICRS", comment: "Equatorial coordinate system" });
+    return cards;
+  }
+
+  /** Read the two celestial axes from a FITS header accessor (missing keys use FITS defaults). */
+  static fromHeader(get: (key: string) => unknown, context = "header"): Wcs2D {
+    const str = (key: string): string => {
+      const v = get(key);
+      if (typeof v !== "string") throw new Error(`${context}: WCS keyword ${key} missing or not a string`);
+      return v;
+    };
+    const num = (key: string, fallback?: number): number => {
+      const v = get(key);
+      if (v === undefined || v === null) {
+        if (fallback === undefined) throw new Error(`${context}: WCS keyword ${key} missing`);
+        return fallback;
+      }
+      const n = typeof v === "bigint" ? Number(v) : v;
+      if (typeof n !== "number" || !Number.isFinite(n)) throw new Error(`${context}: WCS keyword ${key} is not a number (${String(v)})`);
+      return n;
+    };
+    const opt = (key: string): number | undefined => (get(key) === undefined ? undefined : num(key));
+    const hasPc = ["PC1_1", "PC1_2", "PC2_1", "PC2_2"].some((k) => get(k) !== undefined);
+    const hasCd = get("CD1_1") !== undefined;
+    let cdelt: [number, number] = [num("CDELT1", 1), num("CDELT2", 1)];
+    let pc: WcsParams["pc"];
+    if (hasCd) {
+      // A CD matrix is CDELT = 1 with the CD elements as PC (FITS paper I).
+      pc = [[num("CD1_1", 0), num("CD1_2", 0)], [num("CD2_1", 0), num("CD2_2", 0)]];
+      cdelt = [1, 1];
+    } else if (hasPc) {
+      pc = [[num("PC1_1", 1), num("PC1_2", 0)], [num("PC2_1", 0), num("PC2_2", 1)]];
+    }
+    return new Wcs2D({
+      ctype: [str("CTYPE1"), str("CTYPE2")],
+      crval: [num("CRVAL1", 0), num("CRVAL2", 0)],
+      crpix: [num("CRPIX1", 0), num("CRPIX2", 0)],
+      cdelt,
+      pc,
+      lonpole: opt("LONPOLE"),
+      latpole: opt("LATPOLE"),
+    });
+  }
+}
+
+function frameOf(ctype1: string, ctype2: string): Frame {
+  const lon = ctype1.slice(0, 4).replace(/-/g, "");
+  const lat = ctype2.slice(0, 4).replace(/-/g, "");
+  if (lon === "RA" && lat === "DEC") return parseFrame("icrs");
+  if (lon === "GLON" && lat === "GLAT") return parseFrame("galactic");
+  throw new Error(`WCS: unsupported celestial axes '${ctype1}', '${ctype2}' (need RA/DEC or GLON/GLAT)`);
+}

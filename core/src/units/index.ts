@@ -1,0 +1,2 @@
+export { Unit, UnitError, parseUnit } from "./unit.js";
+export { Quantity, parseQuantity, convert, unitsCompatible } from "./quantity.js";

@@ -1,0 +1,65 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SkyCoord, fovToSky, skyToFov, transformFrame } from "../src/coords/index.js";
+import { maxAbsDiff, readFixture } from "./fixtures.js";
+
+const fx = readFixture("coords_parity.json");
+const TOL = 1e-10;
+
+test("ICRS → Galactic equals astropy to 1e-10 deg", () => {
+  const { lon, lat } = transformFrame(fx.lon, fx.lat, "icrs", "galactic");
+  // Longitude is undefined at the poles (first two points): compare latitudes only there.
+  assert.ok(maxAbsDiff(lat, fx.icrsToGal.b) < TOL);
+  assert.ok(maxAbsDiff(lon.subarray(2), fx.icrsToGal.l.slice(2), 360) < 1e-8);
+  assert.ok(maxAbsDiff(lon.subarray(4), fx.icrsToGal.l.slice(4), 360) < TOL);
+  for (const l of lon) assert.ok(l >= 0 && l < 360);
+});
+
+test("Galactic → ICRS equals astropy to 1e-10 deg", () => {
+  const { lon, lat } = transformFrame(fx.lon, fx.lat, "galactic", "icrs");
+  assert.ok(maxAbsDiff(lat, fx.galToIcrs.dec) < TOL);
+  assert.ok(maxAbsDiff(lon.subarray(4), fx.galToIcrs.ra.slice(4), 360) < TOL);
+});
+
+test("the Crab in galactic coordinates (spec check value)", () => {
+  const c = new SkyCoord(83.633, 22.014).transformTo("galactic");
+  assert.ok(Math.abs(c.lon - 184.55784) < 1e-5 && Math.abs(c.lat + 5.78469) < 1e-5);
+});
+
+test("separation, position angle and directional offset equal astropy", () => {
+  for (let i = 0; i < fx.lon.length; i++) {
+    const a = new SkyCoord(fx.lon[i], fx.lat[i]);
+    const b = new SkyCoord(fx.lon2[i], fx.lat2[i]);
+    assert.ok(Math.abs(a.separation(b) - fx.separation[i]) < TOL, `separation ${i}`);
+    if (i >= 2) {
+      let d = Math.abs(a.positionAngle(b) - fx.positionAngle[i]);
+      d = Math.min(d, 360 - d);
+      assert.ok(d < 1e-8, `position angle ${i}: ${d}`);
+    }
+    const o = a.directionalOffsetBy(fx.offset.pa[i], fx.offset.sep[i]);
+    assert.ok(Math.abs(o.lat - fx.offset.lat[i]) < TOL, `offset lat ${i}`);
+    if (i >= 4) { // the first four start at or within 1e-4 deg of a pole: longitude is ill-conditioned
+      let d = Math.abs(o.lon - fx.offset.lon[i]);
+      d = Math.min(d, 360 - d);
+      assert.ok(d < 1e-8, `offset lon ${i}: ${d}`);
+    }
+  }
+});
+
+test("FoV coordinates (sky offset frame, GADF sign) and their inverse", () => {
+  const f = fx.fov;
+  const fov = skyToFov(f.lon, f.lat, f.lonPnt, f.latPnt);
+  assert.ok(maxAbsDiff(fov.lon, f.fovLon) < TOL);
+  assert.ok(maxAbsDiff(fov.lat, f.fovLat) < TOL);
+  const back = fovToSky(fov.lon, fov.lat, f.lonPnt, f.latPnt);
+  assert.ok(maxAbsDiff(back.lon, f.backLon, 360) < TOL);
+  assert.ok(maxAbsDiff(back.lat, f.backLat) < TOL);
+  // Spec example: sky_to_fov(1°, 60°; 0°, 60°) = (−0.5000°, 0.003779°).
+  const ex = skyToFov([1], [60], 0, 60);
+  assert.ok(Math.abs(ex.lon[0] + 0.5) < 1e-4 && Math.abs(ex.lat[0] - 0.003779) < 1e-6);
+});
+
+test("invalid sky positions are refused", () => {
+  assert.throws(() => new SkyCoord(10, 91), /invalid position/);
+  assert.throws(() => new SkyCoord(NaN, 0), /invalid position/);
+});
