@@ -1,0 +1,1 @@
+export { MapAxis, linspace, type MapAxisOptions, type NodeType } from "./axis.js";

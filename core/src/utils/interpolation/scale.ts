@@ -1,0 +1,43 @@
+/** Interpolation scales (gammapy `interpolation_scale`): forward transform and inverse. */
+export type InterpScale = "lin" | "log" | "sqrt";
+
+export interface Scale {
+  forward(v: number): number;
+  inverse(w: number): number;
+}
+
+/** float32's smallest normal number: gammapy clips log-scaled values here. */
+const TINY = 1.1754943508222875e-38;
+
+const LIN: Scale = { forward: (v) => v, inverse: (w) => w };
+const LOG: Scale = {
+  forward: (v) => Math.log(Math.max(v, TINY)),
+  inverse: (w) => {
+    const r = Math.exp(w);
+    return Math.abs(r) - TINY <= TINY ? 0 : r;
+  },
+};
+const SQRT: Scale = {
+  forward: (v) => Math.sign(v) * Math.sqrt(Math.abs(v)),
+  inverse: (w) => w * w,
+};
+
+export function scaleFor(name: InterpScale | "linear"): Scale {
+  switch (name) {
+    case "lin":
+    case "linear":
+      return LIN;
+    case "log":
+      return LOG;
+    case "sqrt":
+      return SQRT;
+    default:
+      throw new Error(`unknown interpolation scale '${String(name)}' (use lin, log or sqrt)`);
+  }
+}
+
+/** numpy's rint: round half to even. */
+export function rintHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
