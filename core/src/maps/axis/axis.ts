@@ -96,7 +96,9 @@ export class MapAxis {
     return this.nodeType === "edges" ? -0.5 : 0;
   }
 
+  /** Bin edges: the nodes themselves for edge axes (gammapy recomputes them through the scale, which can move them by an ulp). */
   get edges(): Float64Array {
+    if (this.nodeType === "edges") return this.nodes;
     this.edgesCache ??= this.pixToCoord(Float64Array.from({ length: this.nbin + 1 }, (_, i) => i - 0.5));
     return this.edgesCache;
   }

@@ -101,12 +101,10 @@ export class ScaledRegularGridInterpolator {
         out[i] = NaN;
         continue;
       }
-      if (outside && this.fillValue !== undefined) {
-        out[i] = this.fillValue;
-        continue;
-      }
       let value: number;
-      if (this.method === "nearest") {
+      if (outside && this.fillValue !== undefined) {
+        value = this.fillValue; // clipped below like any value, as gammapy does
+      } else if (this.method === "nearest") {
         let flat = 0;
         for (let d = 0; d < ndim; d++) {
           // scipy picks the lower node when exactly half-way.
@@ -135,7 +133,7 @@ export class ScaledRegularGridInterpolator {
           if (weight !== 0) value += weight * this.values[flat];
         }
       }
-      value = this.valueScale.inverse(value);
+      if (!(outside && this.fillValue !== undefined)) value = this.valueScale.inverse(value);
       out[i] = clip && value < 0 ? 0 : value;
     }
     return out;
