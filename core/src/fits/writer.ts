@@ -1,0 +1,166 @@
+import { formatCard, type Card } from "./card.js";
+import { encodeBigEndian, type TypedArray } from "./codec.js";
+import { FitsError } from "./errors.js";
+import { BLOCK } from "./header.js";
+import { parseTform } from "./tform.js";
+
+export interface ImageHduSpec {
+  kind: "image";
+  name?: string;
+  data: Float32Array | Float64Array | Int16Array | Int32Array | Uint8Array | BigInt64Array;
+  /** C (numpy) order; [] for an HDU without data. */
+  shape: number[];
+  header?: Card[];
+}
+
+export interface TableColumnSpec {
+  name: string;
+  /** TFORM, e.g. "D", "K", "E", "J", "I", "B", "L", "20A", "3D". */
+  format: string;
+  unit?: string;
+  /** TDIM in C order (as numpy shapes are written). */
+  dim?: number[];
+  data: ArrayLike<number> | BigInt64Array | string[];
+}
+
+export interface BinTableHduSpec {
+  kind: "bintable";
+  name: string;
+  columns: TableColumnSpec[];
+  header?: Card[];
+}
+
+export type HduSpec = ImageHduSpec | BinTableHduSpec;
+
+const BITPIX: Array<[new (...a: never[]) => TypedArray, number]> = [
+  [Uint8Array, 8], [Int16Array, 16], [Int32Array, 32], [BigInt64Array, 64], [Float32Array, -32], [Float64Array, -64],
+];
+
+/** Serialise HDUs to FITS bytes; the first must be an image (the primary HDU). */
+export function writeFitsBytes(hdus: HduSpec[]): Uint8Array {
+  if (hdus.length === 0 || hdus[0].kind !== "image") throw new FitsError("the first HDU must be an image (the primary HDU)");
+  const parts = hdus.map((hdu, i) => (hdu.kind === "image" ? imageBytes(hdu, i === 0) : tableBytes(hdu)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+function imageBytes(hdu: ImageHduSpec, primary: boolean): Uint8Array {
+  const entry = BITPIX.find(([type]) => hdu.data instanceof type);
+  if (!entry) throw new FitsError(`image HDU ${hdu.name ?? ""}: unsupported data type`);
+  const count = hdu.shape.reduce((a, b) => a * b, hdu.shape.length ? 1 : 0);
+  if (count !== hdu.data.length) throw new FitsError(`image HDU ${hdu.name ?? ""}: shape (${hdu.shape.join(", ")}) needs ${count} values, got ${hdu.data.length}`);
+  const cards: Card[] = [
+    primary ? { key: "SIMPLE", value: true, comment: "conforms to FITS standard" } : { key: "XTENSION", value: "IMAGE", comment: "Image extension" },
+    { key: "BITPIX", value: entry[1], comment: "array data type" },
+    { key: "NAXIS", value: hdu.shape.length, comment: "number of array dimensions" },
+    ...[...hdu.shape].reverse().map((n, i) => ({ key: `NAXIS${i + 1}`, value: n })),
+  ];
+  if (primary) cards.push({ key: "EXTEND", value: true });
+  else cards.push({ key: "PCOUNT", value: 0, comment: "number of parameters" }, { key: "GCOUNT", value: 1, comment: "number of groups" });
+  if (hdu.name) cards.push({ key: "EXTNAME", value: hdu.name, comment: "extension name" });
+  cards.push(...userCards(hdu.header));
+  return concat(headerBytes(cards), padded(encodeBigEndian(hdu.data as TypedArray)));
+}
+
+function tableBytes(hdu: BinTableHduSpec): Uint8Array {
+  const nrows = hdu.columns.length ? hdu.columns[0].data.length / repeatOf(hdu.columns[0]) : 0;
+  const layouts = hdu.columns.map((c) => {
+    const format = parseTform(c.format, { hdu: hdu.name, where: `column '${c.name}'` });
+    const rows = c.data.length / repeatOf(c);
+    if (rows !== nrows) throw new FitsError(`table ${hdu.name}: column '${c.name}' has ${rows} rows, expected ${nrows}`);
+    return { spec: c, format };
+  });
+  const rowBytes = layouts.reduce((n, l) => n + l.format.width, 0);
+  const data = new Uint8Array(rowBytes * nrows);
+  let offset = 0;
+  for (const { spec, format } of layouts) {
+    writeColumn(data, offset, rowBytes, nrows, spec, format.code, format.repeat, hdu.name);
+    offset += format.width;
+  }
+  const cards: Card[] = [
+    { key: "XTENSION", value: "BINTABLE", comment: "binary table extension" },
+    { key: "BITPIX", value: 8, comment: "array data type" },
+    { key: "NAXIS", value: 2, comment: "number of array dimensions" },
+    { key: "NAXIS1", value: rowBytes, comment: "length of dimension 1" },
+    { key: "NAXIS2", value: nrows, comment: "length of dimension 2" },
+    { key: "PCOUNT", value: 0, comment: "number of group parameters" },
+    { key: "GCOUNT", value: 1, comment: "number of groups" },
+    { key: "TFIELDS", value: hdu.columns.length, comment: "number of table fields" },
+  ];
+  hdu.columns.forEach((c, i) => {
+    cards.push({ key: `TTYPE${i + 1}`, value: c.name }, { key: `TFORM${i + 1}`, value: c.format });
+    if (c.unit) cards.push({ key: `TUNIT${i + 1}`, value: c.unit });
+    if (c.dim) cards.push({ key: `TDIM${i + 1}`, value: `(${[...c.dim].reverse().join(",")})` });
+  });
+  cards.push({ key: "EXTNAME", value: hdu.name, comment: "extension name" }, ...userCards(hdu.header));
+  return concat(headerBytes(cards), padded(data));
+}
+
+function repeatOf(c: TableColumnSpec): number {
+  const m = /^(\d*)([A-Z])/.exec(c.format.toUpperCase());
+  if (!m) return 1;
+  return m[2] === "A" ? 1 : m[1] === "" ? 1 : Number(m[1]);
+}
+
+function writeColumn(out: Uint8Array, offset: number, rowBytes: number, nrows: number, spec: TableColumnSpec, code: string, repeat: number, table: string): void {
+  const fail = (why: string) => new FitsError(`table ${table}: column '${spec.name}' ${why}`);
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  if (code === "A") {
+    const strings = spec.data as string[];
+    for (let r = 0; r < nrows; r++) {
+      const s = strings[r] ?? "";
+      if (s.length > repeat) throw fail(`value '${s}' is longer than ${repeat} characters`);
+      for (let k = 0; k < s.length; k++) out[offset + r * rowBytes + k] = s.charCodeAt(k) & 0xff;
+    }
+    return;
+  }
+  const values = spec.data as ArrayLike<number | bigint>;
+  for (let r = 0; r < nrows; r++) {
+    for (let k = 0; k < repeat; k++) {
+      const v = values[r * repeat + k];
+      const pos = offset + r * rowBytes;
+      switch (code) {
+        case "L": out[pos + k] = v ? 0x54 : 0x46; break;
+        case "B": dv.setUint8(pos + k, Number(v)); break;
+        case "I": dv.setInt16(pos + 2 * k, Number(v)); break;
+        case "J": dv.setInt32(pos + 4 * k, Number(v)); break;
+        case "K": dv.setBigInt64(pos + 8 * k, typeof v === "bigint" ? v : BigInt(Math.trunc(v))); break;
+        case "E": dv.setFloat32(pos + 4 * k, Number(v)); break;
+        case "D": dv.setFloat64(pos + 8 * k, Number(v)); break;
+        default: throw fail(`has a format ('${spec.format}') the writer does not support`);
+      }
+    }
+  }
+}
+
+function userCards(cards: Card[] = []): Card[] {
+  const reserved = /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|TFIELDS|TTYPE\d+|TFORM\d+|TUNIT\d+|TDIM\d+|EXTNAME|END)$/i;
+  return cards.filter((c) => !reserved.test(c.key));
+}
+
+function headerBytes(cards: Card[]): Uint8Array {
+  const text = [...cards.flatMap(formatCard), "END".padEnd(80)].join("");
+  const out = new Uint8Array(Math.ceil(text.length / BLOCK) * BLOCK).fill(0x20);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
+function padded(data: Uint8Array): Uint8Array {
+  const size = Math.ceil(data.length / BLOCK) * BLOCK;
+  if (size === data.length) return data;
+  const out = new Uint8Array(size);
+  out.set(data);
+  return out;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

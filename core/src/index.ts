@@ -1,0 +1,4 @@
+export * from "./units/index.js";
+export * from "./coords/index.js";
+export * from "./fits/index.js";
+export * from "./maps/index.js";

@@ -1,0 +1,460 @@
+import type { Frame } from "../coords/index.js";
+import { SkyCoord, separationDeg } from "../coords/index.js";
+import { parseQuantity } from "../units/index.js";
+import { MapAxis } from "./axis/index.js";
+import { MapCoord, type MapCoordInput } from "./coord.js";
+import { overlapSlice, type CutoutMode, type CutoutSlices } from "./cutout.js";
+import { solidAngleFromCorners } from "./solid-angle.js";
+import { Wcs2D, type WcsParams } from "./wcs/index.js";
+import { rintHalfEven } from "../utils/interpolation/index.js";
+
+export type Projection = "CAR" | "TAN" | "SIN" | "AIT";
+/** An angle in degrees, or a string with a unit ("5 deg", "30 arcmin"). */
+export type AngleInput = number | string;
+export type PairInput<T> = T | [T, T];
+
+export interface WcsGeomCreateOptions {
+  skydir?: SkyCoord | [number, number];
+  width?: PairInput<AngleInput>;
+  binsz?: PairInput<AngleInput>;
+  npix?: PairInput<number>;
+  frame?: Frame;
+  /** v0.15's name for the frame: "CEL" (icrs) or "GAL" (galactic). */
+  coordsys?: "CEL" | "GAL";
+  proj?: Projection;
+  /** Reference pixel, 1-based like FITS CRPIX; default the map centre. */
+  refpix?: [number, number];
+  axes?: MapAxis[];
+}
+
+/** Pixel coordinates ordered (x, y, a0, a1, …); NaN where undefined. */
+export type PixCoord = Float64Array[];
+/** Integer indices ordered (x, y, a0, a1, …); -1 where outside. */
+export type IdxCoord = Int32Array[];
+
+const MAX_PIXELS = 2 ** 31 - 1;
+
+/** A WCS sky geometry with optional non-spatial axes, gammapy's `WcsGeom`. */
+export class WcsGeom {
+  readonly npix: readonly [number, number];
+  readonly axes: readonly MapAxis[];
+  private imageCoordCache?: { lon: Float64Array; lat: Float64Array };
+  private solidAngleCache?: Float64Array;
+
+  constructor(readonly wcs: Wcs2D, npix: readonly [number, number], axes: readonly MapAxis[] = []) {
+    const [nx, ny] = npix;
+    if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1) {
+      throw new Error(`WcsGeom: npix must be positive integers, got (${nx}, ${ny})`);
+    }
+    const names = axes.map((a) => a.name.toLowerCase());
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate) throw new Error(`WcsGeom: duplicate axis name '${duplicate}'`);
+    this.npix = [nx, ny];
+    this.axes = axes;
+    const size = this.size;
+    if (size > MAX_PIXELS) {
+      throw new Error(`WcsGeom: ${this.dataShape.join("×")} = ${size} pixels is too large (limit ${MAX_PIXELS})`);
+    }
+  }
+
+  static create(options: WcsGeomCreateOptions = {}): WcsGeom {
+    const frame = resolveFrame(options);
+    const proj = options.proj ?? "CAR";
+    const [binszLon, binszLat] = pairOf(options.binsz ?? 0.5).map((v) => angleDeg(v, "binsz"));
+    let npix: [number, number];
+    if (options.npix !== undefined) {
+      npix = pairOf(options.npix);
+    } else {
+      const [wLon, wLat] = pairOf(options.width ?? [360, 180]).map((v) => angleDeg(v, "width"));
+      npix = [rintHalfEven(wLon / binszLon), rintHalfEven(wLat / binszLat)];
+    }
+    const skydir = resolveSkydir(options.skydir, frame);
+    const refpix = options.refpix ?? [(npix[0] + 1) / 2, (npix[1] + 1) / 2];
+    const wcs = new Wcs2D({
+      ctype: ctypesFor(frame, proj),
+      crval: skydir,
+      crpix: refpix,
+      cdelt: [-binszLon, binszLat],
+    });
+    return new WcsGeom(wcs, npix, options.axes ?? []);
+  }
+
+  get frame(): Frame {
+    return this.wcs.frame;
+  }
+
+  get projection(): Projection {
+    return this.wcs.projection as Projection;
+  }
+
+  get nx(): number {
+    return this.npix[0];
+  }
+
+  get ny(): number {
+    return this.npix[1];
+  }
+
+  get isImage(): boolean {
+    return this.axes.length === 0;
+  }
+
+  /** Array shape in C order: (n_last, …, n_a0, ny, nx). */
+  get dataShape(): number[] {
+    return [...this.axes.map((a) => a.nbin).reverse(), this.ny, this.nx];
+  }
+
+  /** Non-spatial shape in axis order (n_a0, n_a1, …). */
+  get shapeAxes(): number[] {
+    return this.axes.map((a) => a.nbin);
+  }
+
+  /** Number of pixels of one image plane. */
+  get imageSize(): number {
+    return this.nx * this.ny;
+  }
+
+  /** Total number of bins. */
+  get size(): number {
+    return this.axes.reduce((n, a) => n * a.nbin, this.nx * this.ny);
+  }
+
+  get axesNames(): string[] {
+    return this.axes.map((a) => a.name);
+  }
+
+  get pixelScales(): [number, number] {
+    return [Math.abs(this.wcs.cdelt[0]), Math.abs(this.wcs.cdelt[1])];
+  }
+
+  /** Nominal width (deg) along lon and lat. */
+  get width(): [number, number] {
+    const [sx, sy] = this.pixelScales;
+    return [sx * this.nx, sy * this.ny];
+  }
+
+  get isAllsky(): boolean {
+    const [wLon, wLat] = this.width;
+    return Math.abs(wLon - 360) < 1e-8 && Math.abs(wLat - 180) < 1e-8;
+  }
+
+  get centerPix(): number[] {
+    return [(this.nx - 1) / 2, (this.ny - 1) / 2, ...this.axes.map((a) => (a.nbin - 1) / 2)];
+  }
+
+  get centerSkydir(): SkyCoord {
+    const [lon, lat] = this.wcs.pixToWorld1((this.nx - 1) / 2, (this.ny - 1) / 2);
+    return new SkyCoord(lon, lat, this.frame);
+  }
+
+  axisByName(name: string): MapAxis {
+    const axis = this.axes.find((a) => a.name.toLowerCase() === name.toLowerCase());
+    if (!axis) throw new Error(`WcsGeom: no axis named '${name}' (axes: ${this.axesNames.join(", ") || "none"})`);
+    return axis;
+  }
+
+  axisIndex(name: string): number {
+    return this.axes.indexOf(this.axisByName(name));
+  }
+
+  // ---- conversions -------------------------------------------------------------------
+
+  /** Pixel coordinates of map coordinates (non-spatial axes matched by name). */
+  coordToPix(input: MapCoordInput | MapCoord | SkyCoord): PixCoord {
+    const coord = MapCoord.create(input).toFrame(this.frame);
+    const { x, y } = this.wcs.worldToPix(coord.lon, coord.lat);
+    const pix: PixCoord = [x, y];
+    for (const axis of this.axes) {
+      const values = coord.axis(axis.name);
+      if (!values) throw new Error(`WcsGeom.coordToPix: missing coordinate for axis '${axis.name}'`);
+      pix.push(axis.coordToPix(values));
+    }
+    return pix;
+  }
+
+  /** Map coordinates (lon/lat in the geometry frame, axis values) of pixel coordinates. */
+  pixToCoord(pix: readonly ArrayLike<number>[]): MapCoord {
+    const { lon, lat } = this.wcs.pixToWorld(pix[0], pix[1]);
+    const axes = new Map<string, Float64Array>();
+    this.axes.forEach((axis, i) => axes.set(axis.name.toLowerCase(), axis.pixToCoord(Float64Array.from(pix[2 + i]))));
+    return new MapCoord(lon, lat, axes, this.frame);
+  }
+
+  /** Round pixel coordinates half-to-even; -1 where outside the map or not finite. */
+  pixToIdx(pix: readonly ArrayLike<number>[], clip = false): IdxCoord {
+    const limits = [this.nx, this.ny, ...this.axes.map((a) => a.nbin)];
+    return limits.map((n, dim) => {
+      const p = pix[dim];
+      const out = new Int32Array(p.length);
+      // gammapy clips spatial indices to [0, n] but axis indices to [0, n-1].
+      const clipMax = dim < 2 ? n : n - 1;
+      for (let i = 0; i < p.length; i++) {
+        const v = p[i];
+        if (!Number.isFinite(v)) {
+          out[i] = -1;
+          continue;
+        }
+        const idx = rintHalfEven(v);
+        if (clip) out[i] = Math.min(Math.max(idx, 0), clipMax);
+        else out[i] = idx < 0 || idx >= n ? -1 : idx;
+      }
+      return out;
+    });
+  }
+
+  coordToIdx(input: MapCoordInput | MapCoord | SkyCoord, clip = false): IdxCoord {
+    return this.pixToIdx(this.coordToPix(input), clip);
+  }
+
+  /** True where all indices of a coordinate are inside the map. */
+  contains(input: MapCoordInput | MapCoord | SkyCoord): Uint8Array {
+    const idx = this.coordToIdx(input);
+    const out = new Uint8Array(idx[0].length);
+    for (let i = 0; i < out.length; i++) out[i] = idx.every((d) => d[i] !== -1) ? 1 : 0;
+    return out;
+  }
+
+  /** Flat data index (C order) of per-dimension indices; -1 if any is -1. */
+  flatIndex(idx: IdxCoord, out = new Int32Array(idx[0].length)): Int32Array {
+    const dims = [this.nx, this.ny, ...this.axes.map((a) => a.nbin)];
+    for (let i = 0; i < out.length; i++) {
+      let flat = 0;
+      let stride = 1;
+      for (let d = 0; d < dims.length; d++) {
+        const v = idx[d][i];
+        if (v < 0) {
+          flat = -1;
+          break;
+        }
+        flat += v * stride;
+        stride *= dims[d];
+      }
+      out[i] = flat;
+    }
+    return out;
+  }
+
+  /** Sky positions (deg, geometry frame) of pixel centres or edges of one image plane (cached for centres). */
+  imageCoord(mode: "center" | "edges" = "center"): { lon: Float64Array; lat: Float64Array; nx: number; ny: number } {
+    if (mode === "center" && this.imageCoordCache) return { ...this.imageCoordCache, nx: this.nx, ny: this.ny };
+    const offset = mode === "center" ? 0 : -0.5;
+    const nx = mode === "center" ? this.nx : this.nx + 1;
+    const ny = mode === "center" ? this.ny : this.ny + 1;
+    const x = new Float64Array(nx * ny);
+    const y = new Float64Array(nx * ny);
+    for (let iy = 0; iy < ny; iy++) {
+      for (let ix = 0; ix < nx; ix++) {
+        x[iy * nx + ix] = ix + offset;
+        y[iy * nx + ix] = iy + offset;
+      }
+    }
+    const world = this.wcs.pixToWorld(x, y);
+    if (mode === "center") this.imageCoordCache = world;
+    return { lon: world.lon, lat: world.lat, nx, ny };
+  }
+
+  /** Solid angle (sr) of each pixel of one image plane, (ny, nx) row-major; cached. */
+  solidAngle(): Float64Array {
+    if (!this.solidAngleCache) {
+      const { lon, lat } = this.imageCoord("edges");
+      this.solidAngleCache = solidAngleFromCorners(lon, lat, this.nx, this.ny);
+    }
+    return this.solidAngleCache;
+  }
+
+  /** Angular distance (deg) of every pixel centre from `center`, (ny, nx) row-major. */
+  separation(center: SkyCoord): Float64Array {
+    const { lon, lat } = this.imageCoord("center");
+    const c = center.transformTo(this.frame);
+    return separationDeg(c.lon, c.lat, lon, lat);
+  }
+
+  // ---- derived geometries ------------------------------------------------------------
+
+  toImage(): WcsGeom {
+    return this.isImage ? this : new WcsGeom(this.wcs, this.npix);
+  }
+
+  toCube(axes: readonly MapAxis[]): WcsGeom {
+    return new WcsGeom(this.wcs, this.npix, [...this.axes, ...axes]);
+  }
+
+  /** The same geometry with other non-spatial axes. */
+  withAxes(axes: readonly MapAxis[]): WcsGeom {
+    return new WcsGeom(this.wcs, this.npix, axes);
+  }
+
+  squash(axisName: string): WcsGeom {
+    const index = this.axisIndex(axisName);
+    return this.withAxes(this.axes.map((a, i) => (i === index ? a.squash() : a)));
+  }
+
+  dropAxis(axisName: string): WcsGeom {
+    const index = this.axisIndex(axisName);
+    return this.withAxes(this.axes.filter((_, i) => i !== index));
+  }
+
+  /** Same centre and nominal width with another pixel size (gammapy `to_binsz`). */
+  toBinsz(binsz: PairInput<AngleInput>): WcsGeom {
+    return WcsGeom.create({
+      skydir: this.centerSkydir,
+      binsz,
+      width: this.width,
+      proj: this.projection,
+      frame: this.frame,
+      axes: [...this.axes],
+    });
+  }
+
+  upsample(factor: number, axisName?: string): WcsGeom {
+    if (axisName !== undefined) {
+      const index = this.axisIndex(axisName);
+      return this.withAxes(this.axes.map((a, i) => (i === index ? a.upsample(factor) : a)));
+    }
+    return this.resampled(1 / factor, [this.nx * factor, this.ny * factor]);
+  }
+
+  downsample(factor: number, axisName?: string): WcsGeom {
+    if (axisName !== undefined) {
+      const index = this.axisIndex(axisName);
+      return this.withAxes(this.axes.map((a, i) => (i === index ? a.downsample(factor) : a)));
+    }
+    if (this.nx % factor !== 0 || this.ny % factor !== 0) {
+      throw new Error(`WcsGeom.downsample: spatial shape (${this.nx}, ${this.ny}) not divisible by ${factor}`);
+    }
+    return this.resampled(factor, [this.nx / factor, this.ny / factor]);
+  }
+
+  pad(width: PairInput<number>): WcsGeom {
+    const [wx, wy] = pairOf(width);
+    return this.shifted([wx, wy], [this.nx + 2 * wx, this.ny + 2 * wy]);
+  }
+
+  crop(width: PairInput<number>): WcsGeom {
+    const [wx, wy] = pairOf(width);
+    return this.shifted([-wx, -wy], [this.nx - 2 * wx, this.ny - 2 * wy]);
+  }
+
+  /**
+   * Cutout around `position` of `width` (deg or angle strings; lon, lat), following
+   * gammapy 1.0 (astropy `Cutout2D`): sizes rounded half-to-even with at least one
+   * pixel; mode "trim" keeps only the part inside this geometry.
+   */
+  cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim"): WcsGeom {
+    const [wLon, wLat] = pairOf(width).map((v) => angleDeg(v, "width"));
+    const [sx, sy] = this.pixelScales;
+    // astropy's Cutout2D pairs the y size with the x pixel scale and vice versa
+    // (identical for square pixels); the evaluation order follows gammapy's.
+    const nxWanted = rintHalfEven((Math.max(wLon / sx, 1) * sx) / sy);
+    const nyWanted = rintHalfEven((Math.max(wLat / sy, 1) * sy) / sx);
+    const pos = position.transformTo(this.frame);
+    const [px, py] = this.wcs.worldToPix1(pos.lon, pos.lat);
+    const xs = overlapSlice(this.nx, nxWanted, px, mode);
+    const ys = overlapSlice(this.ny, nyWanted, py, mode);
+    const npix: [number, number] =
+      mode === "trim" ? [xs.large.stop - xs.large.start, ys.large.stop - ys.large.start] : [nxWanted, nyWanted];
+    return this.shifted([-(xs.large.start - xs.small.start), -(ys.large.start - ys.small.start)], npix);
+  }
+
+  /**
+   * Slices relating this geometry (a cutout) to an aligned `parent`: where this geometry's
+   * centre falls in the parent, in astropy `overlap_slices` terms; (y, x) order.
+   */
+  cutoutSlices(parent: WcsGeom, mode: CutoutMode = "partial"): CutoutSlices {
+    const center = this.centerSkydir.transformTo(parent.frame);
+    const [px, py] = parent.wcs.worldToPix1(center.lon, center.lat);
+    const xs = overlapSlice(parent.nx, this.nx, px, mode);
+    const ys = overlapSlice(parent.ny, this.ny, py, mode);
+    return { parent: [ys.large, xs.large], cutout: [ys.small, xs.small] };
+  }
+
+  // ---- comparisons -------------------------------------------------------------------
+
+  /** Same shape, equal axes and equal WCS within `tolerance` (gammapy `==`). */
+  equals(other: WcsGeom, tolerance = 1e-6): boolean {
+    if (this.dataShape.join() !== other.dataShape.join()) return false;
+    return this.axesEqual(other) && this.wcs.equals(other.wcs, tolerance);
+  }
+
+  /** Equal axes and WCS up to an integer shift of the reference pixel (cutouts of one grid). */
+  isAligned(other: WcsGeom, tolerance = 1e-6): boolean {
+    if (!this.axesEqual(other)) return false;
+    const dx = this.wcs.crpix[0] - other.wcs.crpix[0];
+    const dy = this.wcs.crpix[1] - other.wcs.crpix[1];
+    const integral = (d: number) => Math.abs(d - Math.round(d)) <= tolerance;
+    if (!integral(dx) || !integral(dy)) return false;
+    return this.wcs.equals(other.wcs.withCrpix(other.wcs.crpix[0] + Math.round(dx), other.wcs.crpix[1] + Math.round(dy)), tolerance);
+  }
+
+  private axesEqual(other: WcsGeom): boolean {
+    return this.axes.length === other.axes.length && this.axes.every((a, i) => a.equals(other.axes[i]));
+  }
+
+  private shifted(crpixShift: [number, number], npix: [number, number]): WcsGeom {
+    const [cx, cy] = this.wcs.crpix;
+    return new WcsGeom(this.wcs.withCrpix(cx + crpixShift[0], cy + crpixShift[1]), npix, this.axes);
+  }
+
+  private resampled(factor: number, npix: [number, number]): WcsGeom {
+    const p = this.wcs.params;
+    const wcs = new Wcs2D({
+      ...p,
+      cdelt: [p.cdelt[0] * factor, p.cdelt[1] * factor],
+      crpix: [(p.crpix[0] - 0.5) / factor + 0.5, (p.crpix[1] - 0.5) / factor + 0.5],
+    } satisfies WcsParams);
+    return new WcsGeom(wcs, npix, this.axes);
+  }
+
+  toString(): string {
+    const c = this.centerSkydir;
+    const [w0, w1] = this.width;
+    return [
+      "WcsGeom",
+      "",
+      `\taxes       : ${["lon", "lat", ...this.axesNames].join(", ")}`,
+      `\tshape      : (${[this.nx, this.ny, ...this.shapeAxes].join(", ")})`,
+      `\tndim       : ${2 + this.axes.length}`,
+      `\tframe      : ${this.frame}`,
+      `\tprojection : ${this.projection}`,
+      `\tcenter     : ${c.lon.toFixed(1)} deg, ${c.lat.toFixed(1)} deg`,
+      `\twidth      : ${w0.toFixed(1)} deg x ${w1.toFixed(1)} deg`,
+      `\twcs ref    : ${this.wcs.crval[0].toFixed(1)} deg, ${this.wcs.crval[1].toFixed(1)} deg`,
+    ].join("\n");
+  }
+}
+
+function resolveFrame(options: WcsGeomCreateOptions): Frame {
+  if (options.frame && options.coordsys) {
+    const implied = options.coordsys === "GAL" ? "galactic" : "icrs";
+    if (implied !== options.frame) throw new Error(`WcsGeom.create: frame '${options.frame}' contradicts coordsys '${options.coordsys}'`);
+  }
+  if (options.frame) return options.frame;
+  if (options.coordsys === "GAL") return "galactic";
+  if (options.coordsys === undefined || options.coordsys === "CEL") return "icrs";
+  throw new Error(`WcsGeom.create: unknown coordsys '${String(options.coordsys)}' (use "CEL" or "GAL")`);
+}
+
+function resolveSkydir(skydir: WcsGeomCreateOptions["skydir"], frame: Frame): [number, number] {
+  if (skydir === undefined) return [0, 0];
+  if (skydir instanceof SkyCoord) {
+    const c = skydir.transformTo(frame);
+    return [c.lon, c.lat];
+  }
+  return [skydir[0], skydir[1]];
+}
+
+function ctypesFor(frame: Frame, proj: Projection): [string, string] {
+  const [lon, lat] = frame === "galactic" ? ["GLON", "GLAT"] : ["RA", "DEC"];
+  return [`${lon.padEnd(4, "-")}-${proj}`, `${lat.padEnd(4, "-")}-${proj}`];
+}
+
+function pairOf<T>(value: PairInput<T>): [T, T] {
+  return Array.isArray(value) ? [value[0], value[1]] : [value, value];
+}
+
+/** Degrees from a number (deg) or an angle string with a unit. */
+export function angleDeg(value: AngleInput, what: string): number {
+  const deg = typeof value === "number" ? value : parseQuantity(value, "deg").to("deg").value;
+  if (!Number.isFinite(deg)) throw new Error(`${what} must be a finite angle, got '${value}'`);
+  return deg;
+}

@@ -1,0 +1,380 @@
+import ndarray from "ndarray";
+import type { SkyCoord } from "../coords/index.js";
+import { convert } from "../units/index.js";
+import type { CutoutMode } from "./cutout.js";
+import type { MapCoord, MapCoordInput } from "./coord.js";
+import { WcsGeom, type AngleInput, type IdxCoord, type PairInput } from "./geom.js";
+import { interpolateOnPixelGrid, type GridInterpMethod } from "./map-interp.js";
+import { convolveCube, type ConvolveMethod, type Kernel } from "./map-convolve.js";
+
+export type MapDtype = "float32" | "float64" | "int32" | "int16" | "uint8" | "bool";
+export type MapData = Float32Array | Float64Array | Int32Array | Int16Array | Uint8Array;
+
+const ARRAY_OF: Record<MapDtype, new (n: number) => MapData> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  int16: Int16Array,
+  uint8: Uint8Array,
+  bool: Uint8Array,
+};
+
+export interface MapOptions {
+  dtype?: MapDtype;
+  unit?: string;
+  data?: MapData;
+  meta?: Record<string, unknown>;
+}
+
+/** Slice selection by axis name: an index drops the axis, [start, stop) keeps a sub-axis. */
+export type AxisSelection = Record<string, number | [number, number]>;
+
+/**
+ * A map on a WCS geometry, gammapy's `WcsNDMap`: typed data in C order with shape
+ * `geom.dataShape` (x fastest), a unit string and free-form metadata.
+ */
+export class WcsNDMap<D extends MapData = MapData> {
+  constructor(
+    readonly geom: WcsGeom,
+    public data: D,
+    public unit = "",
+    readonly dtype: MapDtype = dtypeOf(data),
+    public meta: Record<string, unknown> = {},
+  ) {
+    if (data.length !== geom.size) {
+      throw new Error(`WcsNDMap: data has ${data.length} values, geometry ${geom.dataShape.join("×")} needs ${geom.size}`);
+    }
+  }
+
+  /** An empty (zero) map, float32 by default as in gammapy, or a map around given data. */
+  static fromGeom(geom: WcsGeom, options: MapOptions = {}): WcsNDMap {
+    const dtype = options.dtype ?? (options.data ? dtypeOf(options.data) : "float32");
+    const data = options.data ?? new ARRAY_OF[dtype](geom.size);
+    return new WcsNDMap(geom, data, options.unit ?? "", dtype, { ...(options.meta ?? {}) });
+  }
+
+  /** An ndarray view (shape = geom.dataShape) sharing this map's data. */
+  get ndarray(): ndarray.NdArray<D> {
+    return ndarray(this.data, this.geom.dataShape);
+  }
+
+  copy(options: { data?: D; unit?: string } = {}): WcsNDMap<D> {
+    const data = options.data ?? (this.data.slice() as D);
+    return new WcsNDMap(this.geom, data, options.unit ?? this.unit, this.dtype, structuredClone(this.meta));
+  }
+
+  // ---- filling ---------------------------------------------------------------------
+
+  /**
+   * Add `weights` (default 1) at integer indices; entries with any index -1 are dropped.
+   * Like gammapy, the per-pixel sums are formed in double precision and then added.
+   */
+  fillByIdx(idx: IdxCoord, weights?: ArrayLike<number>): void {
+    const flat = this.geom.flatIndex(idx);
+    const data = this.data;
+    if (!weights) {
+      // Unit weights: per-pixel integer sums are exact in any float type.
+      for (let i = 0; i < flat.length; i++) if (flat[i] >= 0) data[flat[i]] += 1;
+      return;
+    }
+    const sums = new Float64Array(data.length);
+    const touched = new Uint8Array(data.length);
+    for (let i = 0; i < flat.length; i++) {
+      const f = flat[i];
+      if (f < 0) continue;
+      sums[f] += weights[i];
+      touched[f] = 1;
+    }
+    for (let f = 0; f < data.length; f++) if (touched[f]) data[f] += sums[f];
+  }
+
+  fillByCoord(coord: MapCoordInput | MapCoord, weights?: ArrayLike<number>): void {
+    this.fillByIdx(this.geom.coordToIdx(coord), weights);
+  }
+
+  /**
+   * Fill events: sky position from `lon`/`lat` (deg, in `frame`, default icrs) and every
+   * non-spatial axis from the column of the same name (case-insensitive), e.g. ENERGY.
+   */
+  fillEvents(events: {
+    lon: ArrayLike<number>;
+    lat: ArrayLike<number>;
+    frame?: "icrs" | "galactic";
+    columns: Record<string, ArrayLike<number>>;
+  }): void {
+    const input: MapCoordInput = { lon: events.lon, lat: events.lat, frame: events.frame ?? "icrs" };
+    const byName = new Map(Object.entries(events.columns).map(([k, v]) => [k.toLowerCase(), v]));
+    for (const axis of this.geom.axes) {
+      const column = byName.get(axis.name.toLowerCase());
+      if (!column) {
+        const have = [...byName.keys()].join(", ");
+        throw new Error(`fillEvents: no event column for map axis '${axis.name}' (columns: ${have})`);
+      }
+      input[axis.name] = column;
+    }
+    this.fillByCoord(input);
+  }
+
+  // ---- lookups and assignment ------------------------------------------------------
+
+  /** Values at integer indices; NaN where an index is -1. */
+  getByIdx(idx: IdxCoord): Float64Array {
+    const flat = this.geom.flatIndex(idx);
+    const out = new Float64Array(flat.length);
+    for (let i = 0; i < flat.length; i++) out[i] = flat[i] < 0 ? NaN : this.data[flat[i]];
+    return out;
+  }
+
+  getByPix(pix: readonly ArrayLike<number>[]): Float64Array {
+    return this.getByIdx(this.geom.pixToIdx(pix));
+  }
+
+  getByCoord(coord: MapCoordInput | MapCoord | SkyCoord): Float64Array {
+    return this.getByIdx(this.geom.coordToIdx(coord));
+  }
+
+  /** Assign `values` (a scalar or one per entry) at integer indices; -1 entries are skipped. */
+  setByIdx(idx: IdxCoord, values: number | ArrayLike<number>): void {
+    const flat = this.geom.flatIndex(idx);
+    for (let i = 0; i < flat.length; i++) {
+      if (flat[i] >= 0) this.data[flat[i]] = typeof values === "number" ? values : values[i];
+    }
+  }
+
+  setByCoord(coord: MapCoordInput | MapCoord, values: number | ArrayLike<number>): void {
+    this.setByIdx(this.geom.coordToIdx(coord), values);
+  }
+
+  /** Interpolate at pixel coordinates (x, y, a0, …) on the grid of bin centres. */
+  interpByPix(pix: readonly ArrayLike<number>[], options: { method?: GridInterpMethod; fillValue?: number } = {}): Float64Array {
+    const values = interpolateOnPixelGrid(this.data, [this.geom.nx, this.geom.ny, ...this.geom.shapeAxes], pix, options.method ?? "linear");
+    if (options.fillValue !== undefined) {
+      const flat = this.geom.flatIndex(this.geom.pixToIdx(pix));
+      for (let i = 0; i < values.length; i++) {
+        if (flat[i] < 0 || !Number.isFinite(values[i])) values[i] = options.fillValue;
+      }
+    }
+    return values;
+  }
+
+  interpByCoord(coord: MapCoordInput | MapCoord | SkyCoord, options: { method?: GridInterpMethod; fillValue?: number } = {}): Float64Array {
+    return this.interpByPix(this.geom.coordToPix(coord), options);
+  }
+
+  // ---- reductions and slicing ------------------------------------------------------
+
+  /** Sum of all finite values, accumulated in double precision. */
+  sum(): number {
+    let total = 0;
+    for (let i = 0; i < this.data.length; i++) {
+      const v = this.data[i];
+      if (Number.isFinite(v)) total += v;
+    }
+    return total;
+  }
+
+  /** Sum (or logical OR for masks) over all non-spatial axes, ignoring NaN; dtype kept. */
+  sumOverAxes(keepdims = false): WcsNDMap<D> {
+    const geom = keepdims ? this.geom.withAxes(this.geom.axes.map((a) => a.squash())) : this.geom.toImage();
+    const out = new (this.data.constructor as new (n: number) => D)(this.geom.imageSize);
+    const n = this.geom.imageSize;
+    const planes = this.data.length / n;
+    const isBool = this.dtype === "bool";
+    if (!isBool && (this.dtype === "float32" || this.dtype === "float64")) {
+      // Accumulate in double, like numpy's nansum on float32 input with pairwise sums.
+      const acc = new Float64Array(n);
+      for (let p = 0; p < planes; p++) {
+        const base = p * n;
+        for (let i = 0; i < n; i++) {
+          const v = this.data[base + i];
+          if (v === v) acc[i] += v;
+        }
+      }
+      out.set(acc);
+    } else {
+      for (let p = 0; p < planes; p++) {
+        const base = p * n;
+        for (let i = 0; i < n; i++) out[i] = isBool ? out[i] | this.data[base + i] : out[i] + this.data[base + i];
+      }
+    }
+    return new WcsNDMap(geom, out, this.unit, this.dtype, structuredClone(this.meta));
+  }
+
+  /** Select bins by axis name (an index drops the axis, [start, stop) keeps a sub-axis). */
+  sliceByIdx(selection: AxisSelection): WcsNDMap<D> {
+    const geom = this.geom;
+    const ranges = geom.axes.map((axis) => {
+      const key = Object.keys(selection).find((k) => k.toLowerCase() === axis.name.toLowerCase());
+      const sel = key === undefined ? undefined : selection[key];
+      if (sel === undefined) return { start: 0, stop: axis.nbin, drop: false };
+      if (typeof sel === "number") {
+        if (!Number.isInteger(sel) || sel < 0 || sel >= axis.nbin) throw new Error(`sliceByIdx: index ${sel} outside axis '${axis.name}' (${axis.nbin} bins)`);
+        return { start: sel, stop: sel + 1, drop: true };
+      }
+      const [start, stop] = sel;
+      if (!(0 <= start && start < stop && stop <= axis.nbin)) throw new Error(`sliceByIdx: [${start}, ${stop}) outside axis '${axis.name}' (${axis.nbin} bins)`);
+      return { start, stop, drop: false };
+    });
+    const axes = geom.axes.flatMap((axis, i) => (ranges[i].drop ? [] : [axis.slice(ranges[i].start, ranges[i].stop)]));
+    const outGeom = geom.withAxes(axes);
+    const out = new (this.data.constructor as new (n: number) => D)(outGeom.size);
+    const n = geom.imageSize;
+    const counts = ranges.map((r) => r.stop - r.start);
+    const planes = counts.reduce((a, b) => a * b, 1);
+    const idx = new Array<number>(ranges.length).fill(0);
+    for (let p = 0; p < planes; p++) {
+      let src = 0;
+      let stride = 1;
+      for (let d = 0; d < ranges.length; d++) {
+        src += (ranges[d].start + idx[d]) * stride;
+        stride *= geom.axes[d].nbin;
+      }
+      out.set(this.data.subarray(src * n, src * n + n), p * n);
+      for (let d = 0; d < idx.length && ++idx[d] === counts[d]; d++) idx[d] = 0;
+    }
+    return new WcsNDMap(outGeom, out, this.unit, this.dtype, structuredClone(this.meta));
+  }
+
+  /** The 2-D plane at one index per non-spatial axis (in axis order). */
+  getImageByIdx(indices: readonly number[]): WcsNDMap<D> {
+    const selection: AxisSelection = {};
+    this.geom.axes.forEach((axis, i) => (selection[axis.name] = indices[i]));
+    return this.sliceByIdx(selection);
+  }
+
+  /** Every 2-D plane with its per-axis indices (first axis fastest). */
+  *iterByImage(): Generator<{ plane: D; indices: number[] }> {
+    const n = this.geom.imageSize;
+    const shape = this.geom.shapeAxes;
+    const planes = this.data.length / n;
+    const idx = new Array<number>(shape.length).fill(0);
+    for (let p = 0; p < planes; p++) {
+      yield { plane: this.data.subarray(p * n, p * n + n) as D, indices: [...idx] };
+      for (let d = 0; d < idx.length && ++idx[d] === shape[d]; d++) idx[d] = 0;
+    }
+  }
+
+  // ---- cutouts and stacking --------------------------------------------------------
+
+  cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim"): WcsNDMap<D> {
+    const geom = this.geom.cutout(position, width, mode);
+    const out = WcsNDMap.fromGeom(geom, { dtype: this.dtype, unit: this.unit, meta: structuredClone(this.meta) }) as WcsNDMap<D>;
+    out.pasteFrom(this, "from-parent");
+    return out;
+  }
+
+  /** Write this map's values (a cutout of `parent`'s grid) back into `parent`. */
+  pasteInto(parent: WcsNDMap): void {
+    parent.pasteFrom(this, "from-cutout");
+  }
+
+  /**
+   * Add `other` into this map: the whole array when geometries are equal, else the
+   * overlap of an aligned cutout. Non-finite values count as zero; `other`'s unit is
+   * converted to this map's; `weights` (same spatial geometry as `other`, non-spatial
+   * shape equal or 1) multiply `other` first.
+   */
+  stack(other: WcsNDMap, weights?: WcsNDMap): void {
+    const overlap = this.overlapWith(other);
+    const factor = other.unit === this.unit ? 1 : convert(1, other.unit, this.unit);
+    if (weights && !weights.geom.toImage().equals(other.geom.toImage())) {
+      throw new Error("WcsNDMap.stack: weights and map have different spatial geometries");
+    }
+    const weightPlanes = weights ? weights.data.length / weights.geom.imageSize : 0;
+    if (weights && weightPlanes !== 1 && weightPlanes !== other.data.length / other.geom.imageSize) {
+      throw new Error(`WcsNDMap.stack: weights have ${weightPlanes} planes, map has ${other.data.length / other.geom.imageSize}`);
+    }
+    const wn = other.geom.imageSize;
+    this.forEachOverlap(other, overlap, (self, src, plane) => {
+      let v = other.data[src] * factor;
+      if (!Number.isFinite(v)) v = 0;
+      if (weights) v *= weights.data[(weightPlanes === 1 ? 0 : plane * wn) + (src % wn)];
+      this.data[self] += v;
+    });
+  }
+
+  private pasteFrom(source: WcsNDMap, direction: "from-parent" | "from-cutout"): void {
+    if (direction === "from-parent") {
+      // `this` is the cutout: copy parent values over the overlap.
+      const probe = this as WcsNDMap;
+      source.forEachOverlap(probe, source.overlapWith(probe), (parentIndex, cutoutIndex) => (probe.data[cutoutIndex] = source.data[parentIndex]));
+    } else {
+      this.forEachOverlap(source, this.overlapWith(source), (parentIndex, cutoutIndex) => (this.data[parentIndex] = source.data[cutoutIndex]));
+    }
+  }
+
+  /**
+   * The spatial overlap with `other` as (start in this map, start in other, length) for y
+   * and x; an error unless the geometries are equal or cutouts of one grid.
+   */
+  private overlapWith(other: WcsNDMap): { ys: [number, number, number]; xs: [number, number, number] } {
+    const planes = this.data.length / this.geom.imageSize;
+    if (planes !== other.data.length / other.geom.imageSize || this.geom.shapeAxes.join() !== other.geom.shapeAxes.join()) {
+      throw new Error("WcsNDMap: maps have different non-spatial axes");
+    }
+    let ys: [number, number, number];
+    let xs: [number, number, number];
+    if (this.geom.equals(other.geom)) {
+      ys = [0, 0, this.geom.ny];
+      xs = [0, 0, this.geom.nx];
+    } else if (this.geom.isAligned(other.geom)) {
+      const s = other.geom.cutoutSlices(this.geom);
+      ys = [s.parent[0].start, s.cutout[0].start, s.parent[0].stop - s.parent[0].start];
+      xs = [s.parent[1].start, s.cutout[1].start, s.parent[1].stop - s.parent[1].start];
+    } else {
+      throw new Error("WcsNDMap: can only combine maps of equal geometry or cutouts of the same grid");
+    }
+    return { ys, xs };
+  }
+
+  /** Visit pairs (index in this map, index in `other`, plane) over the spatial overlap. */
+  private forEachOverlap(
+    other: WcsNDMap,
+    { ys, xs }: { ys: [number, number, number]; xs: [number, number, number] },
+    visit: (selfIndex: number, otherIndex: number, plane: number) => void,
+  ): void {
+    const planes = this.data.length / this.geom.imageSize;
+    const [snx, sny, onx, ony] = [this.geom.nx, this.geom.ny, other.geom.nx, other.geom.ny];
+    for (let p = 0; p < planes; p++) {
+      for (let j = 0; j < ys[2]; j++) {
+        const selfRow = (p * sny + ys[0] + j) * snx + xs[0];
+        const otherRow = (p * ony + ys[1] + j) * onx + xs[1];
+        for (let i = 0; i < xs[2]; i++) visit(selfRow + i, otherRow + i, p);
+      }
+    }
+  }
+
+  /** gammapy's printed summary of a map. */
+  toString(): string {
+    const g = this.geom;
+    return [
+      "WcsNDMap",
+      "",
+      "\tgeom  : WcsGeom ",
+      `\taxes  : ${JSON.stringify(["lon", "lat", ...g.axesNames]).replace(/"/g, "'").replace(/,/g, ", ")}`,
+      `\tshape : (${[g.nx, g.ny, ...g.shapeAxes].join(", ")})`,
+      `\tndim  : ${2 + g.axes.length}`,
+      `\tunit  : ${this.unit}`,
+      `\tdtype : ${this.dtype}`,
+    ].join("\n");
+  }
+
+  // ---- convolution -----------------------------------------------------------------
+
+  /**
+   * Convolve every image plane with a kernel ("same" size, zero boundary): a 2-D kernel
+   * for all planes, or one kernel plane per map plane. Output float32 like gammapy.
+   */
+  convolve(kernel: Kernel, options: { method?: ConvolveMethod } = {}): WcsNDMap<Float32Array> {
+    const data = convolveCube(this.data, this.geom.nx, this.geom.ny, this.data.length / this.geom.imageSize, kernel, options.method ?? "auto");
+    return new WcsNDMap(this.geom, data, this.unit, "float32", structuredClone(this.meta));
+  }
+}
+
+export function dtypeOf(data: MapData): MapDtype {
+  if (data instanceof Float32Array) return "float32";
+  if (data instanceof Float64Array) return "float64";
+  if (data instanceof Int32Array) return "int32";
+  if (data instanceof Int16Array) return "int16";
+  return "uint8";
+}
