@@ -6,7 +6,7 @@ import { MapCoord, type MapCoordInput } from "./coord.js";
 import { overlapSlice, type CutoutMode, type CutoutSlices } from "./cutout.js";
 import { solidAngleFromCorners } from "./solid-angle.js";
 import { Wcs2D, type WcsParams } from "./wcs/index.js";
-import { rintHalfEven } from "../utils/interpolation/index.js";
+import { pixelToIndex, rintHalfEven } from "../utils/interpolation/index.js";
 
 export type Projection = "CAR" | "TAN" | "SIN" | "AIT";
 /** An angle in degrees, or a string with a unit ("5 deg", "30 arcmin"). */
@@ -182,24 +182,9 @@ export class WcsGeom {
 
   /** Round pixel coordinates half-to-even; -1 where outside the map or not finite. */
   pixToIdx(pix: readonly ArrayLike<number>[], clip = false): IdxCoord {
-    const limits = [this.nx, this.ny, ...this.axes.map((a) => a.nbin)];
-    return limits.map((n, dim) => {
-      const p = pix[dim];
-      const out = new Int32Array(p.length);
-      // gammapy clips spatial indices to [0, n] but axis indices to [0, n-1].
-      const clipMax = dim < 2 ? n : n - 1;
-      for (let i = 0; i < p.length; i++) {
-        const v = p[i];
-        if (!Number.isFinite(v)) {
-          out[i] = -1;
-          continue;
-        }
-        const idx = rintHalfEven(v);
-        if (clip) out[i] = Math.min(Math.max(idx, 0), clipMax);
-        else out[i] = idx < 0 || idx >= n ? -1 : idx;
-      }
-      return out;
-    });
+    // gammapy clips spatial indices to [0, n] but axis indices to [0, n-1].
+    const spatial = [this.nx, this.ny].map((n, dim) => Int32Array.from(pix[dim], (p) => pixelToIndex(p, n, clip, n)));
+    return [...spatial, ...this.axes.map((axis, i) => axis.pixToIdx(pix[2 + i], clip))];
   }
 
   coordToIdx(input: MapCoordInput | MapCoord | SkyCoord, clip = false): IdxCoord {

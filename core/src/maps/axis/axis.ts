@@ -1,5 +1,5 @@
 import { parseQuantity } from "../../units/index.js";
-import { rintHalfEven, scaleFor, type InterpScale, type Scale } from "../../utils/interpolation/index.js";
+import { pixelToIndex, scaleFor, type InterpScale, type Scale } from "../../utils/interpolation/index.js";
 import { interp1dScipy } from "./axis-interp.js";
 
 export type NodeType = "edges" | "center";
@@ -139,17 +139,7 @@ export class MapAxis {
   /** Bin index of pixel coordinates (rint); -1 outside unless clipped. */
   pixToIdx(pix: ArrayLike<number> | number, clip = false): Int32Array {
     const values = typeof pix === "number" ? [pix] : pix;
-    const out = new Int32Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const p = values[i];
-      if (!Number.isFinite(p)) {
-        out[i] = -1;
-        continue;
-      }
-      const idx = rintHalfEven(p);
-      out[i] = clip ? Math.min(Math.max(idx, 0), this.nbin - 1) : idx < 0 || idx >= this.nbin ? -1 : idx;
-    }
-    return out;
+    return Int32Array.from(values, (p) => pixelToIndex(p, this.nbin, clip));
   }
 
   /** Bin index by edges (gammapy's `coord_to_idx`: numpy digitize on the edges). */

@@ -39,20 +39,28 @@ const CAR: Projection = {
   },
 };
 
+/** Zenithal projections: φ from the plane angle, the radius a function of θ alone. */
+function zenithalToNative(x: number, y: number, r: number, theta: number, out: Float64Array): void {
+  out[0] = r === 0 ? 0 : Math.atan2(x, -y) * RAD2DEG;
+  out[1] = theta;
+}
+
+function zenithalFromNative(phi: number, r: number, out: Float64Array): void {
+  out[0] = r * Math.sin(phi * DEG2RAD);
+  out[1] = -r * Math.cos(phi * DEG2RAD);
+}
+
 const TAN: Projection = {
   code: "TAN",
   theta0: 90,
   toNative(x, y, out) {
     const r = Math.hypot(x, y);
-    out[0] = r === 0 ? 0 : Math.atan2(x, -y) * RAD2DEG;
-    out[1] = Math.atan2(R0, r) * RAD2DEG;
+    zenithalToNative(x, y, r, Math.atan2(R0, r) * RAD2DEG, out);
   },
   fromNative(phi, theta, out) {
     const s = Math.sin(theta * DEG2RAD);
     if (s <= 0) return invalid(out);
-    const r = (R0 * Math.cos(theta * DEG2RAD)) / s;
-    out[0] = r * Math.sin(phi * DEG2RAD);
-    out[1] = -r * Math.cos(phi * DEG2RAD);
+    zenithalFromNative(phi, (R0 * Math.cos(theta * DEG2RAD)) / s, out);
   },
 };
 
@@ -62,15 +70,13 @@ const SIN: Projection = {
   toNative(x, y, out) {
     const r2 = (x * x + y * y) / (R0 * R0);
     if (r2 > 1 + TOL) return invalid(out);
-    out[0] = r2 === 0 ? 0 : Math.atan2(x, -y) * RAD2DEG;
     // acos(r) loses precision near the pole: use the complementary form there.
-    out[1] = r2 < 0.5 ? Math.acos(Math.sqrt(r2)) * RAD2DEG : Math.asin(Math.sqrt(Math.max(0, 1 - r2))) * RAD2DEG;
+    const theta = r2 < 0.5 ? Math.acos(Math.sqrt(r2)) : Math.asin(Math.sqrt(Math.max(0, 1 - r2)));
+    zenithalToNative(x, y, r2, theta * RAD2DEG, out);
   },
   fromNative(phi, theta, out) {
     if (theta < 0) return invalid(out);
-    const r = R0 * Math.cos(theta * DEG2RAD);
-    out[0] = r * Math.sin(phi * DEG2RAD);
-    out[1] = -r * Math.cos(phi * DEG2RAD);
+    zenithalFromNative(phi, R0 * Math.cos(theta * DEG2RAD), out);
   },
 };
 

@@ -55,34 +55,38 @@ export class CelestialRotation {
 
   /** (φ, θ) → (α, δ) in degrees. */
   toCelestial(phi: number, theta: number, out: Float64Array): void {
-    const dphi = (phi - this.phip) * DEG2RAD;
-    const st = sind(theta), ct = cosd(theta);
-    const cp = Math.cos(dphi), sp = Math.sin(dphi);
-    const x = st * this.sinEul1 - ct * this.cosEul1 * cp;
-    const y = -ct * sp;
-    let lng = this.lngp + Math.atan2(y, x) * RAD2DEG;
+    this.rotate(phi - this.phip, theta, out);
+    let lng = this.lngp + out[0];
     if (this.lngp >= 0) {
       if (lng < 0) lng += 360;
     } else if (lng > 0) lng -= 360;
     if (lng > 360) lng -= 360;
     else if (lng < -360) lng += 360;
-    const z = st * this.cosEul1 + ct * this.sinEul1 * cp;
     out[0] = lng;
-    out[1] = latitudeOf(x, y, z);
   }
 
   /** (α, δ) → (φ, θ) in degrees, φ in [−180, 180]. */
   toNative(lng: number, lat: number, out: Float64Array): void {
-    const dlng = (lng - this.lngp) * DEG2RAD;
-    const sl = sind(lat), cl = cosd(lat);
-    const c = Math.cos(dlng), s = Math.sin(dlng);
-    const x = sl * this.sinEul1 - cl * this.cosEul1 * c;
-    const y = -cl * s;
-    let phi = this.phip + Math.atan2(y, x) * RAD2DEG;
+    this.rotate(lng - this.lngp, lat, out);
+    let phi = this.phip + out[0];
     if (phi > 180) phi -= 360;
     else if (phi < -180) phi += 360;
-    const z = sl * this.cosEul1 + cl * this.sinEul1 * c;
     out[0] = phi;
+  }
+
+  /**
+   * The rotation by the pole's colatitude, the same in both directions: from a longitude
+   * difference and a latitude, the (unnormalised) longitude difference and latitude on the
+   * other sphere.
+   */
+  private rotate(dlon: number, lat: number, out: Float64Array): void {
+    const d = dlon * DEG2RAD;
+    const sl = sind(lat), cl = cosd(lat);
+    const c = Math.cos(d);
+    const x = sl * this.sinEul1 - cl * this.cosEul1 * c;
+    const y = -cl * Math.sin(d);
+    const z = sl * this.cosEul1 + cl * this.sinEul1 * c;
+    out[0] = Math.atan2(y, x) * RAD2DEG;
     out[1] = latitudeOf(x, y, z);
   }
 }

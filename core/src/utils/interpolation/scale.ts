@@ -41,3 +41,14 @@ export function rintHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
+
+/**
+ * Bin index of a continuous pixel coordinate for `n` bins (gammapy's rounding): rint, and
+ * -1 for non-finite or out-of-range values unless clipped to [0, clipMax].
+ */
+export function pixelToIndex(p: number, n: number, clip = false, clipMax = n - 1): number {
+  if (!Number.isFinite(p)) return -1;
+  const idx = rintHalfEven(p);
+  if (clip) return Math.min(Math.max(idx, 0), clipMax);
+  return idx < 0 || idx >= n ? -1 : idx;
+}
