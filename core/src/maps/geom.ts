@@ -6,7 +6,7 @@ import { MapCoord, type MapCoordInput } from "./coord.js";
 import { overlapSlice, type CutoutMode, type CutoutSlices } from "./cutout.js";
 import { solidAngleFromCorners } from "./solid-angle.js";
 import { Wcs2D, type WcsParams } from "./wcs/index.js";
-import { pixelToIndex, rintHalfEven } from "../utils/interpolation/index.js";
+import { pixelsToIndices, rintHalfEven } from "../utils/interpolation/index.js";
 
 export type Projection = "CAR" | "TAN" | "SIN" | "AIT";
 /** An angle in degrees, or a string with a unit ("5 deg", "30 arcmin"). */
@@ -183,7 +183,7 @@ export class WcsGeom {
   /** Round pixel coordinates half-to-even; -1 where outside the map or not finite. */
   pixToIdx(pix: readonly ArrayLike<number>[], clip = false): IdxCoord {
     // gammapy clips spatial indices to [0, n] but axis indices to [0, n-1].
-    const spatial = [this.nx, this.ny].map((n, dim) => Int32Array.from(pix[dim], (p) => pixelToIndex(p, n, clip, n)));
+    const spatial = [this.nx, this.ny].map((n, dim) => pixelsToIndices(pix[dim], n, clip, n));
     return [...spatial, ...this.axes.map((axis, i) => axis.pixToIdx(pix[2 + i], clip))];
   }
 

@@ -1,5 +1,5 @@
 import { parseQuantity } from "../../units/index.js";
-import { pixelToIndex, scaleFor, type InterpScale, type Scale } from "../../utils/interpolation/index.js";
+import { pixelsToIndices, scaleFor, type InterpScale, type Scale } from "../../utils/interpolation/index.js";
 import { interp1dScipy } from "./axis-interp.js";
 
 export type NodeType = "edges" | "center";
@@ -139,7 +139,7 @@ export class MapAxis {
   /** Bin index of pixel coordinates (rint); -1 outside unless clipped. */
   pixToIdx(pix: ArrayLike<number> | number, clip = false): Int32Array {
     const values = typeof pix === "number" ? [pix] : pix;
-    return Int32Array.from(values, (p) => pixelToIndex(p, this.nbin, clip));
+    return pixelsToIndices(values, this.nbin, clip);
   }
 
   /** Bin index by edges (gammapy's `coord_to_idx`: numpy digitize on the edges). */

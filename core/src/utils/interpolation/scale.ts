@@ -52,3 +52,10 @@ export function pixelToIndex(p: number, n: number, clip = false, clipMax = n - 1
   if (clip) return Math.min(Math.max(idx, 0), clipMax);
   return idx < 0 || idx >= n ? -1 : idx;
 }
+
+/** `pixelToIndex` over an array (a plain loop: typed-array `from` with a mapper is slow). */
+export function pixelsToIndices(pix: ArrayLike<number>, n: number, clip = false, clipMax = n - 1): Int32Array {
+  const out = new Int32Array(pix.length);
+  for (let i = 0; i < pix.length; i++) out[i] = pixelToIndex(pix[i], n, clip, clipMax);
+  return out;
+}
