@@ -83,6 +83,8 @@ test("not FITS at all, and a missing HDU or bad BITPIX", () => {
   expectFitsError(() => FitsFile.parse(new Uint8Array(3000), { fileName: "zeros.bin" }), /zeros\.bin/, /first card is not SIMPLE/);
   expectFitsError(() => FitsFile.parse(new Uint8Array(10), { fileName: "tiny.bin" }), /less than one 2880-byte block/);
   expectFitsError(() => readFits(fixturePath("fits", "table.fits")).hdu("EVENTS"), /no HDU named 'EVENTS' \(HDUs: PRIMARY, TABLE\)/);
+  expectFitsError(() => readFits(fixturePath("fits", "table.fits")).table("PRIMARY"), /table\.fits/, /HDU 'PRIMARY' is not a binary table/);
+  expectFitsError(() => readFits(fixturePath("fits", "table.fits")).image(1), /HDU 'TABLE' is not an image/);
   const bitpix = patchCard(good, "BITPIX", "BITPIX  =                   12");
   expectFitsError(() => FitsFile.parse(bitpix, { fileName: "bitpix.fits" }), /invalid BITPIX 12/);
   expectFitsError(() => readFits(path.join(dir, "missing.fits")), /missing\.fits/, /cannot read file/);

@@ -15,7 +15,7 @@ function docGeometry(): WcsGeom {
 for (const run of fx.runs) {
   test(`counts of H.E.S.S. run ${run.obsId} on the documentation geometry equal gammapy's exactly`, () => {
     const file = readFits(path.join(BUNDLED_HESS, "data", `hess_dl3_dr1_obs_id_0${run.obsId}.fits.gz`));
-    const events = file.hdu("EVENTS") as any;
+    const events = file.table("EVENTS");
     assert.equal(events.nrows, run.nEvents);
     const counts = WcsNDMap.fromGeom(docGeometry());
     assert.equal(counts.dtype, "float32");

@@ -4,7 +4,6 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { BinTableHdu } from "../fits/index.js";
 import { MapAxis, WcsGeom, WcsNDMap } from "../maps/index.js";
 import { readFits, writeMap } from "../node/index.js";
 
@@ -13,8 +12,7 @@ const obsId = 23592;
 const file = path.join(repoRoot, "data", "hess-dl3-dr1", "data", `hess_dl3_dr1_obs_id_0${obsId}.fits.gz`);
 
 const started = performance.now();
-const events = readFits(file).hdu("EVENTS");
-if (!(events instanceof BinTableHdu)) throw new Error(`${file}[EVENTS] is not a binary table`);
+const events = readFits(file).table("EVENTS");
 
 const energyAxis = MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" });
 const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [energyAxis], width: 5, binsz: 0.02 });

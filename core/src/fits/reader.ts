@@ -63,6 +63,20 @@ export class FitsFile {
     return hdu;
   }
 
+  /** A binary-table HDU by name or index; an error names what the HDU is instead. */
+  table(nameOrIndex: string | number, extver?: number): BinTableHdu {
+    const hdu = this.hdu(nameOrIndex, extver);
+    if (!(hdu instanceof BinTableHdu)) throw new FitsError(`HDU '${hdu.name}' is not a binary table`, { fileName: this.fileName, hdu: hduLabel(hdu.index, hdu.name) });
+    return hdu;
+  }
+
+  /** An image HDU by name or index. */
+  image(nameOrIndex: string | number, extver?: number): ImageHdu {
+    const hdu = this.hdu(nameOrIndex, extver);
+    if (!(hdu instanceof ImageHdu)) throw new FitsError(`HDU '${hdu.name}' is not an image`, { fileName: this.fileName, hdu: hduLabel(hdu.index, hdu.name) });
+    return hdu;
+  }
+
   has(name: string): boolean {
     return this.hdus.some((h) => h.name.toUpperCase() === name.toUpperCase());
   }
