@@ -2,3 +2,4 @@ export * from "./units/index.js";
 export * from "./coords/index.js";
 export * from "./fits/index.js";
 export * from "./maps/index.js";
+export * from "./data/index.js";

@@ -1,3 +1,5 @@
-// Node adapters: file access and gzip for the pure core modules.
+// Node adapters: file access and gzip for the pure core modules. Importing this module also
+// registers node:fs as the default file access of DataStore.
 export * from "./fits-io.js";
 export * from "./map-io.js";
+export * from "./files.js";

@@ -1,0 +1,132 @@
+import type { FitsFile } from "../fits/index.js";
+import { defaultFileAccess, expandVars, isInside, joinPath, type FileAccess } from "./files.js";
+import { HduIndex, type HduLocation } from "./hdu-index.js";
+import { Observation } from "./observation.js";
+import { ObsTable } from "./obs-table.js";
+
+export interface DataStoreOptions {
+  files?: FileAccess;
+  hduTableFilename?: string;
+  obsTableFilename?: string;
+  /**
+   * Folder that index paths must stay inside (default: the store's folder). CTA's 1DC index
+   * points two levels up (`../../data`), so its users pass the release's top folder here.
+   */
+  root?: string;
+  /** Accept any path in the index, absolute or leading anywhere (explicit opt-in). */
+  allowAnyPath?: boolean;
+}
+
+/** Observations that were asked for, with the ids that were skipped and why. */
+export class Observations extends Array<Observation> {
+  skipped: Array<{ obsId: number; reason: string }> = [];
+
+  /** map/filter give plain arrays. */
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+
+  static create(observations: Observation[], skipped: Array<{ obsId: number; reason: string }>): Observations {
+    const out = new Observations();
+    out.push(...observations);
+    out.skipped = skipped;
+    return out;
+  }
+
+  byId(obsId: number): Observation | undefined {
+    return this.find((o) => o.obsId === obsId);
+  }
+}
+
+/** A DL3 data store (gammapy's DataStore): an HDU index and an observation index. */
+export class DataStore {
+  private constructor(
+    readonly baseDir: string,
+    readonly hduIndex: HduIndex,
+    readonly obsTable: ObsTable,
+    private readonly files: FileAccess,
+    private readonly root: string | undefined,
+  ) {}
+
+  static fromDir(baseDir: string, options: DataStoreOptions = {}): DataStore {
+    const files = options.files ?? defaultFileAccess();
+    const dir = joinPath(expandVars(baseDir, (n) => files.env(n), "DataStore.fromDir"));
+    const find = (name: string | undefined, fallback: string): string => {
+      const candidates = name ? [joinPath(dir, name), joinPath(name)] : [joinPath(dir, fallback), joinPath(dir, fallback.replace(/\.gz$/, ""))];
+      const found = candidates.find((p) => files.exists(p));
+      if (!found) throw new Error(`DataStore.fromDir: index file not found (looked for ${candidates.join(", ")})`);
+      return found;
+    };
+    const hduFile = files.readFits(find(options.hduTableFilename, "hdu-index.fits.gz"));
+    const obsFile = files.readFits(find(options.obsTableFilename, "obs-index.fits.gz"));
+    const root = options.allowAnyPath ? undefined : joinPath(options.root ? joinPath(dir, options.root) : dir);
+    return new DataStore(dir, HduIndex.fromTable(firstTable(hduFile)), new ObsTable(firstTable(obsFile)), files, root);
+  }
+
+  get obsIds(): number[] {
+    return this.obsTable.obsIds;
+  }
+
+  /** One observation; an id missing from either index is an error. */
+  obs(obsId: number): Observation {
+    if (!this.obsTable.has(obsId)) throw new Error(`DataStore ${this.baseDir}: observation ${obsId} is not in the observation index`);
+    if (!this.hduIndex.has(obsId)) throw new Error(`DataStore ${this.baseDir}: observation ${obsId} is not in the HDU index`);
+    const locations = new Map<string, HduLocation>();
+    for (const type of this.hduIndex.hduTypes(obsId)) {
+      if (!locations.has(type)) locations.set(type, this.hduIndex.location(obsId, type)!);
+    }
+    const opened = new Map<string, FitsFile>(); // one observation's HDUs usually share a file
+    return new Observation(obsId, this.obsTable, locations, (location) => {
+      const path = this.resolve(location);
+      let file = opened.get(path);
+      if (!file) {
+        file = this.files.readFits(path);
+        opened.set(path, file);
+      }
+      return { file, path };
+    });
+  }
+
+  /**
+   * Observations by id (all when `ids` is undefined). A missing id is an error, or with
+   * `skipMissing` it is skipped and listed in `skipped`.
+   */
+  getObservations(ids?: readonly number[], options: { skipMissing?: boolean } = {}): Observations {
+    const wanted = ids ?? this.obsIds;
+    const found: Observation[] = [];
+    const skipped: Array<{ obsId: number; reason: string }> = [];
+    for (const id of wanted) {
+      try {
+        found.push(this.obs(id));
+      } catch (error) {
+        if (!options.skipMissing) throw error;
+        skipped.push({ obsId: id, reason: (error as Error).message });
+      }
+    }
+    return Observations.create(found, skipped);
+  }
+
+  /** The file path of an HDU location; paths leaving the allowed folder are refused. */
+  resolve(location: HduLocation): string {
+    const context = `DataStore ${this.baseDir}: observation ${location.obsId} ${location.hduType}`;
+    const env = (n: string) => this.files.env(n);
+    const dir = expandVars(location.fileDir, env, context);
+    const name = expandVars(location.fileName, env, context);
+    const path = joinPath(this.baseDir, dir, name);
+    if (this.root !== undefined) {
+      if (dir.startsWith("/") || name.startsWith("/")) {
+        throw new Error(`${context}: absolute path '${joinPath(dir, name)}' in the HDU index is refused (pass allowAnyPath to allow it)`);
+      }
+      if (!isInside(path, this.root)) {
+        throw new Error(`${context}: path '${joinPath(dir, name)}' leads outside ${this.root} (pass root or allowAnyPath to allow it)`);
+      }
+    }
+    return path;
+  }
+}
+
+function firstTable(file: FitsFile) {
+  const table = file.hdus.find((h) => h.kind === "bintable");
+  if (!table) throw new Error(`${file.fileName ?? "index file"}: no binary table`);
+  return file.table(table.index);
+}

@@ -1,0 +1,59 @@
+import type { FitsFile } from "../fits/index.js";
+
+/**
+ * How the data side reaches files: provided by the platform (node:fs in Node, see
+ * core/src/node/files.ts), swappable in tests. Paths use "/" separators.
+ */
+export interface FileAccess {
+  readFits(path: string): FitsFile;
+  exists(path: string): boolean;
+  /** Environment variables for `$VAR` expansion in index paths. */
+  env(name: string): string | undefined;
+}
+
+let defaultAccess: FileAccess | undefined;
+
+/** The file access used when none is passed (registered by `@gammaflow/core/node`). */
+export function setDefaultFileAccess(access: FileAccess): void {
+  defaultAccess = access;
+}
+
+export function defaultFileAccess(): FileAccess {
+  if (!defaultAccess) {
+    throw new Error("no file access configured: import '@gammaflow/core/node' or pass { files } explicitly");
+  }
+  return defaultAccess;
+}
+
+/** Join and normalise "/"-separated paths ("." and ".." resolved, no trailing slash). */
+export function joinPath(...parts: string[]): string {
+  const absolute = parts.length > 0 && parts.find((p) => p !== "")?.startsWith("/");
+  const segments: string[] = [];
+  for (const part of parts) {
+    if (part.startsWith("/")) segments.length = 0;
+    for (const seg of part.split("/")) {
+      if (seg === "" || seg === ".") continue;
+      if (seg === "..") {
+        if (segments.length > 0 && segments[segments.length - 1] !== "..") segments.pop();
+        else if (!absolute) segments.push("..");
+      } else segments.push(seg);
+    }
+  }
+  return (absolute ? "/" : "") + segments.join("/");
+}
+
+/** True when `path` (normalised) lies inside `folder` (normalised). */
+export function isInside(path: string, folder: string): boolean {
+  const f = folder.endsWith("/") ? folder : folder + "/";
+  return path === folder || path.startsWith(f);
+}
+
+/** Expand `$NAME` and `${NAME}`; an undefined variable is an error naming it. */
+export function expandVars(text: string, env: (name: string) => string | undefined, context: string): string {
+  return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, braced: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare) as string;
+    const value = env(name);
+    if (value === undefined) throw new Error(`${context}: environment variable $${name} is not set`);
+    return value;
+  });
+}

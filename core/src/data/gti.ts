@@ -1,0 +1,102 @@
+import type { BinTableHdu, Header } from "../fits/index.js";
+
+/** A time reference: MJD (MJDREFI + MJDREFF) in a time scale (TIMESYS, default TT). */
+export interface TimeRef {
+  mjd: number;
+  scale: string;
+}
+
+export function timeRefFromHeader(header: Header): TimeRef {
+  const mjdi = Number(header.get("MJDREFI") ?? 0);
+  const mjdf = Number(header.get("MJDREFF") ?? 0);
+  const mjd = header.has("MJDREF") && !header.has("MJDREFI") ? Number(header.get("MJDREF")) : mjdi + mjdf;
+  return { mjd, scale: String(header.get("TIMESYS") ?? "tt").trim().toLowerCase() };
+}
+
+const SECONDS_PER_DAY = 86400;
+
+/** Good time intervals: START/STOP in seconds relative to `timeRef` (gammapy's GTI). */
+export class GTI {
+  constructor(readonly start: Float64Array, readonly stop: Float64Array, readonly timeRef: TimeRef) {
+    if (start.length !== stop.length) throw new Error(`GTI: ${start.length} starts but ${stop.length} stops`);
+  }
+
+  static fromTable(table: BinTableHdu): GTI {
+    return new GTI(table.columnAsFloat64("START").slice(), table.columnAsFloat64("STOP").slice(), timeRefFromHeader(table.header));
+  }
+
+  /** Intervals in seconds after a reference MJD (TT); an empty GTI is allowed. */
+  static create(start: ArrayLike<number>, stop: ArrayLike<number>, referenceMjd = 51544.0, scale = "tt"): GTI {
+    return new GTI(Float64Array.from(start), Float64Array.from(stop), { mjd: referenceMjd, scale });
+  }
+
+  get length(): number {
+    return this.start.length;
+  }
+
+  get timeDelta(): Float64Array {
+    return this.stop.map((s, i) => s - this.start[i]);
+  }
+
+  /** Total good time (s). */
+  get timeSum(): number {
+    let sum = 0;
+    for (let i = 0; i < this.length; i++) sum += this.stop[i] - this.start[i];
+    return sum;
+  }
+
+  /** Start/stop as MJD in the reference's scale. */
+  get mjdStart(): Float64Array {
+    return this.start.map((s) => this.timeRef.mjd + s / SECONDS_PER_DAY);
+  }
+
+  get mjdStop(): Float64Array {
+    return this.stop.map((s) => this.timeRef.mjd + s / SECONDS_PER_DAY);
+  }
+
+  /** Append `other`'s intervals re-expressed relative to this reference (no merging). */
+  stack(other: GTI): GTI {
+    if (other.timeRef.scale !== this.timeRef.scale) {
+      throw new Error(`GTI.stack: time scales differ (${this.timeRef.scale} vs ${other.timeRef.scale})`);
+    }
+    const shift = (other.timeRef.mjd - this.timeRef.mjd) * SECONDS_PER_DAY;
+    const start = new Float64Array(this.length + other.length);
+    const stop = new Float64Array(this.length + other.length);
+    start.set(this.start);
+    stop.set(this.stop);
+    for (let i = 0; i < other.length; i++) {
+      start[this.length + i] = other.start[i] + shift;
+      stop[this.length + i] = other.stop[i] + shift;
+    }
+    return new GTI(start, stop, this.timeRef);
+  }
+
+  /** Sorted, with overlapping intervals merged (touching ones stay separate, as gammapy v0.15). */
+  union(): GTI {
+    if (this.length === 0) throw new Error("GTI.union: the GTI is empty");
+    const order = [...this.start.keys()].sort((a, b) => this.start[a] - this.start[b]);
+    const start: number[] = [];
+    const stop: number[] = [];
+    for (const i of order) {
+      const last = stop.length - 1;
+      if (last >= 0 && stop[last] > this.start[i]) stop[last] = Math.max(stop[last], this.stop[i]);
+      else {
+        start.push(this.start[i]);
+        stop.push(this.stop[i]);
+      }
+    }
+    return new GTI(Float64Array.from(start), Float64Array.from(stop), this.timeRef);
+  }
+
+  /** Intervals overlapping [t1, t2) (seconds relative to the reference), clipped to it. */
+  selectTime(t1: number, t2: number): GTI {
+    const start: number[] = [];
+    const stop: number[] = [];
+    for (let i = 0; i < this.length; i++) {
+      if (this.stop[i] <= t1 || this.start[i] >= t2) continue;
+      start.push(Math.max(this.start[i], t1));
+      stop.push(Math.min(this.stop[i], t2));
+    }
+    return new GTI(Float64Array.from(start), Float64Array.from(stop), this.timeRef);
+  }
+}

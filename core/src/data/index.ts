@@ -1,0 +1,7 @@
+export { type FileAccess, setDefaultFileAccess, defaultFileAccess, joinPath, isInside, expandVars } from "./files.js";
+export { GTI, timeRefFromHeader, type TimeRef } from "./gti.js";
+export { EventList } from "./event-list.js";
+export { HduIndex, type HduLocation, type HduType } from "./hdu-index.js";
+export { ObsTable } from "./obs-table.js";
+export { Observation } from "./observation.js";
+export { DataStore, Observations, type DataStoreOptions } from "./data-store.js";
