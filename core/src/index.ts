@@ -3,3 +3,4 @@ export * from "./coords/index.js";
 export * from "./fits/index.js";
 export * from "./maps/index.js";
 export * from "./data/index.js";
+export * from "./irf/index.js";

@@ -1,5 +1,6 @@
 import { SkyCoord } from "../coords/index.js";
 import type { FitsFile } from "../fits/index.js";
+import { loadIrf, type Irf } from "../irf/index.js";
 import { EventList } from "./event-list.js";
 import { GTI } from "./gti.js";
 import type { HduLocation } from "./hdu-index.js";
@@ -14,6 +15,7 @@ export type HduOpener = (location: HduLocation) => { file: FitsFile; path: strin
  */
 export class Observation {
   private eventsCache?: EventList;
+  private irfCache = new Map<string, Irf>();
   private gtiCache?: GTI;
 
   constructor(
@@ -105,6 +107,41 @@ export class Observation {
       }
     }
     return this.gtiCache;
+  }
+
+  /** Effective area (aeff_2d). */
+  get aeff(): Irf {
+    return this.irf("aeff");
+  }
+
+  /** Energy dispersion (edisp_2d). */
+  get edisp(): Irf {
+    return this.irf("edisp");
+  }
+
+  /** Point spread function (psf_table). */
+  get psf(): Irf {
+    return this.irf("psf");
+  }
+
+  /** Background model (bkg_3d or bkg_2d). */
+  get bkg(): Irf {
+    return this.irf("bkg");
+  }
+
+  private irf(hduType: string): Irf {
+    let irf = this.irfCache.get(hduType);
+    if (!irf) {
+      const { file } = this.openHdu(hduType);
+      const location = this.location(hduType)!;
+      try {
+        irf = loadIrf(file.table(location.hduName), location.hduClass);
+      } catch (error) {
+        throw new Error(`observation ${this.obsId} ${hduType}: ${(error as Error).message}`);
+      }
+      this.irfCache.set(hduType, irf);
+    }
+    return irf;
   }
 
   private openHdu(hduType: string): { file: FitsFile; path: string } {

@@ -21,6 +21,11 @@ export abstract class FitsHdu {
     return extname?.trim() ?? (this.index === 0 ? "PRIMARY" : "");
   }
 
+  /** "file[EXTNAME]" for messages. */
+  get location(): string {
+    return `${this.fileName ?? "FITS data"}[${this.name || this.index}]`;
+  }
+
   get extver(): number {
     return this.header.num("EXTVER", 1, this.context());
   }

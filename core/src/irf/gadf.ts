@@ -1,0 +1,89 @@
+import type { BinTableHdu } from "../fits/index.js";
+import { MapAxis } from "../maps/axis/index.js";
+import { parseUnit } from "../units/index.js";
+
+/** GADF IRF axis columns (<PREFIX>_LO/_HI) and the gammapy axis each becomes, in gammapy's order. */
+const AXES: Array<{ prefix: string; name: string; interp: "lin" | "log"; unit: string }> = [
+  { prefix: "THETA", name: "offset", interp: "lin", unit: "deg" },
+  { prefix: "ENERG", name: "energy_true", interp: "log", unit: "TeV" },
+  { prefix: "ETRUE", name: "energy_true", interp: "log", unit: "TeV" },
+  { prefix: "RAD", name: "rad", interp: "lin", unit: "deg" },
+  { prefix: "DETX", name: "fov_lon", interp: "lin", unit: "deg" },
+  { prefix: "DETY", name: "fov_lat", interp: "lin", unit: "deg" },
+  { prefix: "MIGRA", name: "migra", interp: "lin", unit: "" },
+];
+
+function where(table: BinTableHdu, what: string): string {
+  return `${table.location} ${what}`;
+}
+
+/**
+ * The axes of a GADF IRF table, converted to canonical units (TeV, deg). Background and
+ * RAD_MAX tables are binned in reconstructed energy: their ENERG axis is "energy".
+ */
+export function readIrfAxes(table: BinTableHdu): MapAxis[] {
+  const hduclas2 = String(table.header.get("HDUCLAS2") ?? "BKG").trim().toUpperCase();
+  const axes: MapAxis[] = [];
+  for (const spec of AXES) {
+    if (!table.hasColumn(`${spec.prefix}_LO`) || !table.hasColumn(`${spec.prefix}_HI`)) continue;
+    const name = (hduclas2 === "BKG" || hduclas2 === "RAD_MAX") && spec.prefix === "ENERG" ? "energy" : spec.name;
+    const lo = cellOfFirstRow(table, `${spec.prefix}_LO`);
+    const hi = cellOfFirstRow(table, `${spec.prefix}_HI`);
+    const factor = unitFactor(table, `${spec.prefix}_LO`, spec.unit);
+    const scaledLo = lo.map((v) => v * factor);
+    const scaledHi = hi.map((v) => v * factor);
+    const equal = scaledLo.every((v, i) => Math.abs(v - scaledHi[i]) <= 1e-8 + 1e-5 * Math.abs(scaledHi[i]));
+    const options = { name, interp: spec.interp, unit: spec.unit };
+    axes.push(equal ? MapAxis.fromNodes(scaledHi, options) : MapAxis.fromEdges([...scaledLo, scaledHi[scaledHi.length - 1]], options));
+  }
+  return axes;
+}
+
+/** Factor from a column's TUNIT to `unit` (no TUNIT: already in it). */
+export function unitFactor(table: BinTableHdu, column: string, unit: string): number {
+  const tunit = table.columnInfo(column).unit;
+  if (!tunit) return 1;
+  try {
+    return parseUnit(tunit).factorTo(parseUnit(unit));
+  } catch (error) {
+    throw new Error(`${where(table, `column ${column}`)}: ${(error as Error).message}`);
+  }
+}
+
+/** The first row's cell of a (vector) column, as doubles, and its numpy shape. */
+export function cellOfFirstRow(table: BinTableHdu, column: string): Float64Array {
+  const all = table.columnAsFloat64(column);
+  const size = Math.max(1, table.cellShape(column).reduce((a, b) => a * b, 1));
+  if (table.nrows < 1) throw new Error(`${where(table, `column ${column}`)}: the IRF table has no rows`);
+  return all.subarray(0, size);
+}
+
+/** Reverse the axis order of a C-order array (numpy's `.T`). */
+export function transposeReverse(data: Float64Array, shape: readonly number[]): Float64Array {
+  const n = shape.length;
+  if (n < 2) return data.slice();
+  const out = new Float64Array(data.length);
+  const outShape = [...shape].reverse();
+  const strides = new Array<number>(n);
+  let s = 1;
+  for (let d = n - 1; d >= 0; d--) {
+    strides[d] = s;
+    s *= shape[d];
+  }
+  const idx = new Array<number>(n).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    // idx runs over outShape in C order; source index uses reversed dims
+    let src = 0;
+    for (let d = 0; d < n; d++) src += idx[d] * strides[n - 1 - d];
+    out[o] = data[src];
+    for (let d = n - 1; d >= 0 && ++idx[d] === outShape[d]; d--) idx[d] = 0;
+  }
+  return out;
+}
+
+/** Read an IRF data column: cell transposed to the TDIM order (gammapy's `quantity[0].T`). */
+export function readIrfData(table: BinTableHdu, column: string): { data: Float64Array; shape: number[]; cellShape: number[] } {
+  const cell = cellOfFirstRow(table, column);
+  const cellShape = table.cellShape(column);
+  return { data: transposeReverse(cell, cellShape), shape: [...cellShape].reverse(), cellShape };
+}

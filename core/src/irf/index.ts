@@ -1,0 +1,3 @@
+export { Irf, type IrfCoords, type IrfInterpOptions } from "./irf.js";
+export { EffectiveAreaTable2D, EnergyDispersion2D, PSF3D, Background3D, Background2D, loadIrf } from "./tables.js";
+export { readIrfAxes, readIrfData, transposeReverse } from "./gadf.js";

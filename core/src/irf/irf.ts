@@ -1,0 +1,104 @@
+import type { Header } from "../fits/index.js";
+import type { MapAxis } from "../maps/axis/index.js";
+import { ScaledRegularGridInterpolator, type GridInterpMethod, type InterpScale } from "../utils/interpolation/index.js";
+
+export interface IrfInterpOptions {
+  valuesScale?: InterpScale;
+  /** Value outside the axes' edges; null extrapolates everywhere (gammapy's fill_value=None). */
+  fillValue?: number | null;
+}
+
+/** Coordinates to evaluate an IRF at, by axis name, in canonical units (TeV, deg). */
+export type IrfCoords = Record<string, number | ArrayLike<number>>;
+
+/**
+ * An instrument response tabulated on axes (gammapy 1.0's `IRF`): data in C order with
+ * the axes' shape, evaluated by multilinear interpolation between bin centres in each axis'
+ * scale, extrapolated within the outer bins, `fillValue` beyond the edges, clipped at 0.
+ */
+export class Irf {
+  private interpolator?: ScaledRegularGridInterpolator;
+
+  constructor(
+    readonly tag: string,
+    readonly axes: MapAxis[],
+    readonly data: Float64Array,
+    readonly unit: string,
+    readonly meta: Header | undefined,
+    readonly interp: IrfInterpOptions = { fillValue: 0 },
+  ) {
+    const shape = axes.map((a) => a.nbin);
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size !== data.length) throw new Error(`${tag}: data of ${data.length} values do not match axes (${axes.map((a) => `${a.name} ${a.nbin}`).join(", ")})`);
+  }
+
+  get shape(): number[] {
+    return this.axes.map((a) => a.nbin);
+  }
+
+  axis(name: string): MapAxis {
+    const axis = this.axes.find((a) => a.name === name);
+    if (!axis) throw new Error(`${this.tag}: no axis '${name}' (axes: ${this.axes.map((a) => a.name).join(", ")})`);
+    return axis;
+  }
+
+  /** HDUCLAS3 = POINT-LIKE: such IRFs cannot make 3D maps. */
+  get isPointlike(): boolean {
+    return String(this.meta?.get("HDUCLAS3") ?? "").trim().toUpperCase() === "POINT-LIKE";
+  }
+
+  /** FOVALIGN of background IRFs: RADEC (default) or ALTAZ. */
+  get fovAlignment(): string {
+    return String(this.meta?.get("FOVALIGN") ?? "RADEC").trim().toUpperCase();
+  }
+
+  /** Throw a clear error unless this IRF is full-enclosure (3D analyses need that). */
+  requireFullEnclosure(context: string): void {
+    if (this.isPointlike) {
+      throw new Error(`${context}: the ${this.tag} IRF is point-like (HDUCLAS3 = POINT-LIKE); 3D map analyses need full-enclosure IRFs`);
+    }
+  }
+
+  evaluate(coords: IrfCoords, options: { method?: GridInterpMethod } = {}): Float64Array {
+    const unknown = Object.keys(coords).filter((k) => !this.axes.some((a) => a.name === k));
+    if (unknown.length) throw new Error(`${this.tag}: not a valid coordinate axis: ${unknown.join(", ")} (axes: ${this.axes.map((a) => a.name).join(", ")})`);
+    const query = this.axes.map((axis) => {
+      const c = coords[axis.name];
+      if (c === undefined) throw new Error(`${this.tag}: missing coordinate '${axis.name}'`);
+      return typeof c === "number" ? [c] : c;
+    });
+    const n = Math.max(...query.map((q) => q.length));
+    for (const [i, q] of query.entries()) {
+      if (q.length !== n && q.length !== 1) throw new Error(`${this.tag}: '${this.axes[i].name}' has ${q.length} values, expected ${n} or 1`);
+    }
+    const values = this.interpolatorFor(options.method ?? "linear").evaluate(query, { clip: true });
+    const fill = this.interp.fillValue;
+    if (fill === null || fill === undefined) return values;
+    const outside = this.axes.map((axis, d) => axis.coordToIdx(query[d]));
+    const at = (idx: Int32Array, i: number) => idx[idx.length === 1 ? 0 : i] === -1;
+    for (let i = 0; i < n; i++) {
+      const invalid = outside.map((idx) => at(idx, i));
+      if (this.isOutOfBounds(invalid) || !Number.isFinite(values[i])) values[i] = fill;
+    }
+    return values;
+  }
+
+  /** Which out-of-range axes make a point "outside" (any, by default). */
+  protected isOutOfBounds(invalid: boolean[]): boolean {
+    return invalid.some(Boolean);
+  }
+
+  private interpolatorFor(method: GridInterpMethod): ScaledRegularGridInterpolator {
+    if (method !== "linear") return this.makeInterpolator(method);
+    this.interpolator ??= this.makeInterpolator("linear");
+    return this.interpolator;
+  }
+
+  private makeInterpolator(method: GridInterpMethod): ScaledRegularGridInterpolator {
+    return new ScaledRegularGridInterpolator(
+      this.axes.map((a) => a.center),
+      this.data,
+      { pointsScale: this.axes.map((a) => a.interp), valuesScale: this.interp.valuesScale ?? "lin", method },
+    );
+  }
+}

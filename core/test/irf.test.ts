@@ -1,0 +1,66 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { loadIrf } from "../src/irf/index.js";
+import { readFits } from "../src/node/index.js";
+import { GAMMAPY_DATA, readFixture } from "./fixtures.js";
+
+const cases = readFixture("irf_parity.json");
+const CLASS: Record<string, string> = { aeff: "aeff_2d", edisp: "edisp_2d", psf: "psf_table", bkg: "bkg_3d" };
+
+for (const c of cases) {
+  for (const [type, want] of Object.entries<any>(c.irfs)) {
+    test(`${c.label} ${type}: axes and values on a grid (in and out of range) equal gammapy 1.0 within 1e-6`, () => {
+      const irf = loadIrf(readFits(path.join(GAMMAPY_DATA, c.file)).table(want.hdu), CLASS[type]);
+      assert.deepEqual(irf.axes.map((a) => a.name), want.axes.map((a: any) => a.name));
+      want.axes.forEach((a: any, i: number) => {
+        const edges = irf.axes[i].edges;
+        assert.equal(edges.length, a.edges.length, `${a.name} edges`);
+        a.edges.forEach((e: number, k: number) => assert.ok(Math.abs(edges[k] - e) <= 1e-6 * Math.max(1, Math.abs(e)), `${a.name} edge ${k}`));
+      });
+      let sum = 0;
+      for (const v of irf.data) sum += v;
+      assert.ok(Math.abs(sum - want.dataSum) <= 1e-6 * Math.abs(want.dataSum), `data sum ${sum} vs ${want.dataSum}`);
+      const values = irf.evaluate(want.coords);
+      const scale = Math.max(...want.values.map(Math.abs));
+      let worst = 0;
+      want.values.forEach((e: number, i: number) => {
+        const d = Math.abs(values[i] - e);
+        // relative to the value, with a floor of 1e-12 of the table's scale for near-zero values
+        const rel = d / Math.max(Math.abs(e), 1e-12 * scale);
+        if (rel > worst) worst = rel;
+      });
+      assert.ok(worst <= 1e-6, `worst relative difference ${worst}`);
+    });
+  }
+}
+
+test("IRF evaluation names bad coordinates and point-like IRFs are refused for 3D use", () => {
+  const file = readFits(path.join(GAMMAPY_DATA, "hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz"));
+  const aeff = loadIrf(file.table("AEFF"), "aeff_2d");
+  assert.throws(() => aeff.evaluate({ energy_true: 1 }), /missing coordinate 'offset'/);
+  assert.throws(() => aeff.evaluate({ energy_true: 1, offset: 0, rad: 1 }), /not a valid coordinate axis: rad/);
+  assert.throws(() => loadIrf(file.table("AEFF"), "psf_king"), /IRF class 'psf_king' is not supported yet/);
+  assert.doesNotThrow(() => aeff.requireFullEnclosure("run 23523"));
+  const magic = readFits(path.join(GAMMAPY_DATA, "magic/rad_max/data/20131004_05029747_DL3_CrabNebula-W0.40+035.fits"));
+  const pointlike = loadIrf(magic.table("EFFECTIVE AREA"), "aeff_2d");
+  assert.ok(pointlike.isPointlike);
+  assert.throws(() => pointlike.requireFullEnclosure("MAGIC run 5029747"), /MAGIC run 5029747: the aeff_2d IRF is point-like .* full-enclosure/);
+});
+
+test("observations load their IRFs through the data store; point-like samples load and are flagged", async () => {
+  const { DataStore } = await import("../src/data/index.js");
+  const { toStorePath } = await import("../src/node/index.js");
+  const hess = DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "hess-dl3-dr1"))).obs(23523);
+  assert.deepEqual([hess.aeff.tag, hess.edisp.tag, hess.psf.tag, hess.bkg.tag], ["aeff_2d", "edisp_2d", "psf_table", "bkg_3d"]);
+  assert.equal(hess.bkg.fovAlignment, "RADEC");
+  const cta = DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "cta-1dc/index/gps")), { root: "../.." }).obs(110380);
+  assert.deepEqual([cta.aeff.tag, cta.edisp.tag, cta.bkg.tag], ["aeff_2d", "edisp_2d", "bkg_3d"]);
+  assert.throws(() => cta.psf, /observation 110380 psf: .*IRF class 'psf_3gauss' is not supported yet/);
+  for (const [dir, id] of [["veritas/crab-point-like-ED", 64080], ["magic/rad_max/data", 5029747]] as const) {
+    const obs = DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, dir))).obs(id);
+    assert.ok(obs.events.length > 0);
+    assert.ok(obs.aeff.isPointlike && obs.edisp.isPointlike, `${dir} IRFs are point-like`);
+    assert.throws(() => obs.aeff.requireFullEnclosure(`run ${id}`), /point-like/);
+  }
+});
