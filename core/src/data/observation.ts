@@ -1,6 +1,6 @@
 import { SkyCoord } from "../coords/index.js";
 import type { FitsFile } from "../fits/index.js";
-import { loadIrf, type Irf } from "../irf/index.js";
+import { loadIrf, loadParametricPsf, type Irf, type Psf } from "../irf/index.js";
 import { EventList } from "./event-list.js";
 import { GTI } from "./gti.js";
 import type { HduLocation } from "./hdu-index.js";
@@ -119,8 +119,13 @@ export class Observation {
     return this.irf("edisp");
   }
 
-  /** Point spread function (psf_table). */
-  get psf(): Irf {
+  /** Point spread function: a table (psf_table) or parametric (psf_3gauss, psf_king). */
+  get psf(): Psf {
+    const location = this.location("psf");
+    if (location && location.hduClass !== "psf_table") {
+      const psf = loadParametricPsf(this.openHdu("psf").file.table(location.hduName), location.hduClass);
+      if (psf) return psf;
+    }
     return this.irf("psf");
   }
 

@@ -1,5 +1,5 @@
 import type { Header } from "../fits/index.js";
-import type { MapAxis } from "../maps/axis/index.js";
+import { MapAxis } from "../maps/axis/index.js";
 import { ScaledRegularGridInterpolator, type GridInterpMethod, type InterpScale } from "../utils/interpolation/index.js";
 
 export interface IrfInterpOptions {
@@ -81,6 +81,38 @@ export class Irf {
       if (this.isOutOfBounds(invalid) || !Number.isFinite(values[i])) values[i] = fill;
     }
     return values;
+  }
+
+  /**
+   * Cumulative sum along an axis (gammapy's `cumsum`): values × bin width (× 2πr for
+   * "rad", giving a dimensionless containment for a PSF in sr⁻¹), on an axis whose nodes
+   * are the upper bin edges.
+   */
+  cumsum(axisName: string): Irf {
+    const d = this.axes.findIndex((a) => a.name === axisName);
+    const axis = this.axis(axisName);
+    const shape = this.shape;
+    const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
+    const outer = shape.slice(0, d).reduce((a, b) => a * b, 1);
+    const n = shape[d];
+    const width = axis.binWidth;
+    const center = axis.center;
+    const isRad = axisName === "rad";
+    const factor = isRad && this.unit === "sr-1" ? (Math.PI / 180) ** 2 : 1;
+    const out = new Float64Array(this.data.length);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        let acc = 0;
+        for (let k = 0; k < n; k++) {
+          const at = (o * n + k) * inner + i;
+          acc += this.data[at] * width[k] * (isRad ? 2 * Math.PI * center[k] : 1) * factor;
+          out[at] = acc;
+        }
+      }
+    }
+    const shifted = MapAxis.fromNodes(axis.edges.slice(1), { name: axis.name, interp: axis.interp, unit: axis.unit });
+    const axes = this.axes.map((a, i) => (i === d ? shifted : a));
+    return new Irf(this.tag, axes, out, factor !== 1 ? "" : this.unit, this.meta, this.interp);
   }
 
   /** Which out-of-range axes make a point "outside" (any, by default). */
