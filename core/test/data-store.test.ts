@@ -41,12 +41,16 @@ for (const run of fx.runs) {
   });
 }
 
-test("every H.E.S.S. DR1 run loads, with as many events as its EVENT_COUNT", () => {
+test("every H.E.S.S. DR1 run loads (events with as many rows as EVENT_COUNT, GTI, all four IRFs)", () => {
   const store = stores["hess-dl3-dr1"]();
   assert.equal(store.obsIds.length, 105);
   for (const obs of store.getObservations()) {
     assert.equal(obs.events.length, store.obsTable.value(obs.obsId, "EVENT_COUNT"), `run ${obs.obsId}`);
     assert.ok(obs.observationLiveTimeDuration > 0);
+    const tags = [obs.aeff.tag, obs.edisp.tag, obs.psf.tag, obs.bkg.tag];
+    assert.deepEqual(tags, ["aeff_2d", "edisp_2d", "psf_table", "bkg_3d"], `run ${obs.obsId}`);
+    const area = obs.aeff.evaluate({ energy_true: 1, offset: 0.5 })[0];
+    assert.ok(area > 1e4 && area < 1e6, `run ${obs.obsId}: aeff(1 TeV, 0.5°) = ${area} m²`);
   }
 });
 
