@@ -5,6 +5,13 @@ import { DEG2RAD, RAD2DEG } from "./sphere.js";
  * astropy's SkyOffsetFrame longitude with its sign flipped). All in degrees.
  */
 export function skyToFov(lon: ArrayLike<number>, lat: ArrayLike<number>, lonPnt: number, latPnt: number): { lon: Float64Array; lat: Float64Array } {
+  const offset = skyOffset(lon, lat, lonPnt, latPnt);
+  for (let i = 0; i < offset.lon.length; i++) offset.lon[i] = -offset.lon[i];
+  return offset;
+}
+
+/** Coordinates in astropy's SkyOffsetFrame around an origin (longitude in (−180°, 180°]). */
+export function skyOffset(lon: ArrayLike<number>, lat: ArrayLike<number>, lonPnt: number, latPnt: number): { lon: Float64Array; lat: Float64Array } {
   const outLon = new Float64Array(lon.length);
   const outLat = new Float64Array(lon.length);
   const s0 = Math.sin(latPnt * DEG2RAD), c0 = Math.cos(latPnt * DEG2RAD);
@@ -14,7 +21,7 @@ export function skyToFov(lon: ArrayLike<number>, lat: ArrayLike<number>, lonPnt:
     const x = c0 * cb * Math.cos(dl) + s0 * sb;
     const y = cb * Math.sin(dl);
     const z = -s0 * cb * Math.cos(dl) + c0 * sb;
-    outLon[i] = -Math.atan2(y, x) * RAD2DEG;
+    outLon[i] = Math.atan2(y, x) * RAD2DEG;
     outLat[i] = Math.asin(Math.max(-1, Math.min(1, z))) * RAD2DEG;
   }
   return { lon: outLon, lat: outLat };

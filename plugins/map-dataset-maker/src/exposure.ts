@@ -1,0 +1,38 @@
+import { parseQuantity, WcsNDMap, type Irf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+
+/** The true-energy axis of a geometry: "energy_true" (gammapy 1.0) or v0.15's "energy". */
+export function trueEnergyAxisName(geom: WcsGeom): string {
+  const names = geom.axes.map((a) => a.name.toLowerCase());
+  if (names.includes("energy_true")) return "energy_true";
+  if (names.includes("energy")) return "energy";
+  throw new Error(`exposure geometry needs an 'energy_true' axis (axes: ${geom.axesNames.join(", ") || "none"})`);
+}
+
+/** Seconds from a number (s) or a time string ("1 hour"). */
+export function seconds(value: number | string): number {
+  return typeof value === "number" ? value : parseQuantity(value, "s").value;
+}
+
+/**
+ * Exposure (m² s) of one observation on a geometry with a true-energy axis (gammapy's
+ * `make_map_exposure_true_energy`): effective area at each pixel's offset from the pointing
+ * and each true-energy bin centre, times the live time. Other axes must have one bin.
+ */
+export function makeMapExposureTrueEnergy(pointing: SkyCoord, livetime: number | string, aeff: Irf, geom: WcsGeom): WcsNDMap {
+  const energyName = trueEnergyAxisName(geom);
+  for (const axis of geom.axes) {
+    if (axis.name.toLowerCase() !== energyName && axis.nbin !== 1) {
+      throw new Error(`exposure geometry: axis '${axis.name}' must have one bin, has ${axis.nbin}`);
+    }
+  }
+  const time = seconds(livetime);
+  const offset = geom.separation(pointing);
+  const energies = geom.axisByName(energyName).center;
+  const n = geom.imageSize;
+  const data = new Float64Array(geom.size);
+  energies.forEach((energy, k) => {
+    const area = aeff.evaluate({ energy_true: energy, offset });
+    for (let i = 0; i < n; i++) data[k * n + i] = area[i] * time;
+  });
+  return WcsNDMap.fromGeom(geom, { data, unit: "m2 s", meta: { livetime: time, is_pointlike: aeff.isPointlike } });
+}

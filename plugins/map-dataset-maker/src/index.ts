@@ -1,0 +1,3 @@
+export { makeMapExposureTrueEnergy, trueEnergyAxisName, seconds } from "./exposure.js";
+export { makeMapBackgroundIrf, type BackgroundOptions } from "./background.js";
+export { trapzLogLog } from "./integrate.js";
