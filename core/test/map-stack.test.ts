@@ -81,3 +81,20 @@ test("convolution: same-size output, float32, kernel per plane or shared", () =>
   assert.equal(scaled.data[60 + 7], 2 * big.data[60 + 7]);
   assert.throws(() => big.convolve({ data: new Float64Array(27), shape: [3, 3, 3] }), /kernel has 3 planes/);
 });
+
+test("normalize along an axis: unit integral over it, unit inverted, empty columns become 0", () => {
+  const migra = MapAxis.fromBounds(0.2, 5, 4, { name: "migra", unit: "" });
+  const rad = MapAxis.fromBounds(0, 0.4, 4, { name: "rad", unit: "deg" });
+  const geom = WcsGeom.create({ npix: [2, 1], binsz: 0.1, axes: [rad, migra] });
+  const m = WcsNDMap.fromGeom(geom, { dtype: "float64", unit: "sr-1" });
+  m.data.forEach((_, i) => (m.data[i] = i % 2 === 0 ? 1 + (i % 5) : 0));
+  m.normalize("rad");
+  assert.equal(m.unit, "deg-2");
+  const n = geom.imageSize;
+  for (let j = 0; j < 4; j++) {
+    let integral = 0;
+    for (let k = 0; k < 4; k++) integral += m.data[(j * 4 + k) * n] * rad.binWidth[k] * 2 * Math.PI * rad.center[k];
+    assert.ok(Math.abs(integral - 1) < 1e-12);
+    for (let k = 0; k < 4; k++) assert.equal(m.data[(j * 4 + k) * n + 1], 0, "an all-zero column stays 0");
+  }
+});

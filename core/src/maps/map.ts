@@ -173,6 +173,40 @@ export class WcsNDMap<D extends MapData = MapData> {
     return total;
   }
 
+  /**
+   * Normalise along an axis in place (gammapy's `Map.normalize`): divide by the largest
+   * cumulative integral along it (bin width × value, × 2π·rad for a "rad" axis), so that
+   * the data integrate to one over the axis; the unit becomes the inverse of the axis unit
+   * (squared for rad: a PSF map ends in deg⁻², as gammapy's). Non-finite results become 0.
+   */
+  normalize(axisName: string): void {
+    const geom = this.geom;
+    const a = geom.axisIndex(axisName);
+    const axis = geom.axes[a];
+    const isRad = axis.name.toLowerCase() === "rad";
+    const width = axis.binWidth;
+    const center = axis.center;
+    const n = axis.nbin;
+    const inner = geom.imageSize * geom.axes.slice(0, a).reduce((p, x) => p * x.nbin, 1);
+    const outer = this.data.length / (inner * n);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        let acc = 0;
+        let max = -Infinity;
+        for (let k = 0; k < n; k++) {
+          acc += this.data[(o * n + k) * inner + i] * width[k] * (isRad ? 2 * Math.PI * center[k] : 1);
+          if (acc > max) max = acc;
+        }
+        for (let k = 0; k < n; k++) {
+          const at = (o * n + k) * inner + i;
+          const v = this.data[at] / max;
+          this.data[at] = Number.isFinite(v) ? v : 0;
+        }
+      }
+    }
+    this.unit = axis.unit ? `${axis.unit}${isRad ? "-2" : "-1"}` : "";
+  }
+
   /** Sum (or logical OR for masks) over all non-spatial axes, ignoring NaN; dtype kept. */
   sumOverAxes(keepdims = false): WcsNDMap<D> {
     const geom = keepdims ? this.geom.withAxes(this.geom.axes.map((a) => a.squash())) : this.geom.toImage();
