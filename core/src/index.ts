@@ -4,3 +4,4 @@ export * from "./fits/index.js";
 export * from "./maps/index.js";
 export * from "./data/index.js";
 export * from "./irf/index.js";
+export * from "./datasets/index.js";

@@ -2,3 +2,4 @@ export { makeMapExposureTrueEnergy, trueEnergyAxisName, seconds } from "./exposu
 export { makeMapBackgroundIrf, type BackgroundOptions } from "./background.js";
 export { trapzLogLog } from "./integrate.js";
 export { makePsfMap, makeEdispMap } from "./irf-maps.js";
+export { MapDatasetMaker, MAP_SELECTION_ALL, type MapSelection, type MapDatasetMakerOptions } from "./maker.js";

@@ -1,0 +1,2 @@
+export { PSFMap, EDispMap } from "./irf-maps.js";
+export { MapDataset, MIGRA_AXIS_DEFAULT, BINSZ_IRF_DEFAULT, type MapDatasetCreateOptions } from "./map-dataset.js";

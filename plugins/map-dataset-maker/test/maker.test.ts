@@ -1,0 +1,80 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { DataStore, MapAxis, MapDataset, WcsGeom, type WcsNDMap } from "@gammaflow/core";
+import { toStorePath } from "@gammaflow/core/node";
+import { MapDatasetMaker } from "../src/index.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../../../..");
+const gammapyData = process.env.GAMMAPY_DATA ?? path.resolve(repo, "../shared/gammapy-data");
+const fx = JSON.parse(readFileSync(path.join(repo, "plugins/map-dataset-maker/test/fixtures/map_dataset_maker.json"), "utf8"));
+
+function close(actual: ArrayLike<number>, expected: number[], rtol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what} length`);
+  const scale = Math.max(...expected.map(Math.abs));
+  expected.forEach((e, i) => assert.ok(Math.abs(actual[i] - e) <= rtol * Math.max(Math.abs(e), 1e-9 * scale), `${what}[${i}]: ${actual[i]} vs ${e}`));
+}
+
+/** Every `step`-th pixel and every `axisStep`-th bin of the first non-spatial axis (4-D maps). */
+function sample(map: WcsNDMap, step = 6, axisStep = 5): number[] {
+  const [n1, n0, ny, nx] = map.geom.dataShape;
+  const out: number[] = [];
+  for (let a = 0; a < n1; a++) for (let b = 0; b < n0; b += axisStep) for (let y = 0; y < ny; y += step) for (let x = 0; x < nx; x += step) out.push(map.data[((a * n0 + b) * ny + y) * nx + x]);
+  return out;
+}
+
+function planeSums(map: WcsNDMap): number[] {
+  const n = map.geom.imageSize;
+  return Array.from({ length: map.data.length / n }, (_, p) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += map.data[p * n + i];
+    return sum;
+  });
+}
+
+const energy = MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" });
+const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 5 });
+
+test("MapDataset.create: the geometries and diagonal EDisp gammapy creates", () => {
+  const empty = MapDataset.create(geom, { name: "empty" });
+  assert.deepEqual(empty.exposure!.geom.dataShape, fx.emptyShapes.exposure);
+  assert.deepEqual(empty.psf!.psfMap.geom.dataShape, fx.emptyShapes.psf);
+  assert.deepEqual(empty.psf!.exposureMap!.geom.dataShape, fx.emptyShapes.psfExposure);
+  assert.deepEqual(empty.edisp!.edispMap.geom.dataShape, fx.emptyShapes.edisp);
+  close(sample(empty.edisp!.edispMap), fx.emptyEdisp.sample, 1e-12, "diagonal edisp");
+  assert.equal(empty.exposure!.geom.axes[0].name, "energy_true");
+  assert.throws(() => MapDataset.create(geom, { radAxis: MapAxis.fromBounds(0, 1, 3, { name: "offset" }) }), /rad axis is named 'offset'/);
+  const v015 = MapDataset.create(geom, { radAxis: MapAxis.fromBounds(0, 0.66, 66, { name: "theta", unit: "deg" }) });
+  assert.equal(v015.psf!.psfMap.geom.axes[0].name, "rad");
+});
+
+test("MapDatasetMaker on run 23592 (the documentation's example) equals gammapy 1.0", () => {
+  const obs = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1"))).obs(23592);
+  const dataset = new MapDatasetMaker().run(MapDataset.create(geom, { name: "empty" }), obs);
+  assert.deepEqual([...dataset.counts.data], fx.counts.data, "counts exactly equal");
+  assert.equal(dataset.counts.dtype, "float32");
+  close(dataset.exposure!.data, fx.exposure.data, 1e-6, "exposure");
+  assert.equal(dataset.exposure!.unit, fx.exposure.unit);
+  close(dataset.background!.data, fx.background.data, 1e-6, "background");
+  close(sample(dataset.psf!.psfMap), fx.psf.sample, 1e-6, "psf");
+  close(planeSums(dataset.psf!.psfMap), fx.psf.planeSums, 1e-6, "psf plane sums");
+  assert.equal(dataset.psf!.psfMap.unit, "deg-2");
+  close(dataset.psf!.exposureMap!.data, fx.psfExposure.data, 1e-6, "psf exposure");
+  close(sample(dataset.edisp!.edispMap), fx.edisp.sample, 1e-6, "edisp");
+  close(planeSums(dataset.edisp!.edispMap), fx.edisp.planeSums, 1e-6, "edisp plane sums");
+  close(dataset.edisp!.exposureMap!.data, fx.edispExposure.data, 1e-6, "edisp exposure");
+  assert.equal(dataset.maskSafe!.sum(), fx.maskSafe);
+});
+
+test("MapDatasetMaker: selection, and point-like IRFs are refused by name", () => {
+  assert.throws(() => new MapDatasetMaker({ selection: ["counts", "flux" as never] }), /unknown selection flux/);
+  const hess = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1"))).obs(23592);
+  const countsOnly = new MapDatasetMaker({ selection: ["counts"] }).run(MapDataset.create(geom), hess);
+  assert.equal(countsOnly.counts.sum(), 2016);
+  assert.equal(countsOnly.exposure, undefined);
+  const veritas = DataStore.fromDir(toStorePath(path.join(gammapyData, "veritas/crab-point-like-ED"))).obs(64080);
+  assert.throws(() => new MapDatasetMaker().run(MapDataset.create(geom), veritas), /observation 64080: the aeff_2d IRF is point-like/);
+});
