@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { SkyCoord } from "../src/coords/index.js";
-import { DataStore, GTI } from "../src/data/index.js";
+import { DataStore, GTI, timeRefMjd } from "../src/data/index.js";
 import { toStorePath, writeFits } from "../src/node/index.js";
 import { BUNDLED_HESS, GAMMAPY_DATA, readFixture } from "./fixtures.js";
 
@@ -25,7 +25,7 @@ for (const run of fx.runs) {
     if (run.eventCount !== null) assert.equal(events.length, run.eventCount, "EVENT_COUNT of the obs index");
     assert.deepEqual([...obs.gti.start].map((v, i) => close(v, run.gtiStart[i], 1e-9)), run.gtiStart.map(() => true));
     assert.deepEqual([...obs.gti.stop].map((v, i) => close(v, run.gtiStop[i], 1e-9)), run.gtiStop.map(() => true));
-    assert.ok(close(obs.gti.timeRef.mjd, run.timeRefMjd, 1e-12));
+    assert.ok(close(timeRefMjd(obs.gti.timeRef), run.timeRefMjd, 1e-12));
     assert.ok(close(obs.observationTimeDuration, run.observationTime, 1e-12));
     assert.ok(close(obs.observationLiveTimeDuration, run.liveTime, 1e-12), `${obs.observationLiveTimeDuration} vs ${run.liveTime}`);
     assert.ok(close(obs.observationDeadTimeFraction, run.deadTimeFraction, 1e-12));

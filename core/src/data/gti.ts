@@ -1,19 +1,38 @@
 import type { BinTableHdu, Header } from "../fits/index.js";
 
-/** A time reference: MJD (MJDREFI + MJDREFF) in a time scale (TIMESYS, default TT). */
+const SECONDS_PER_DAY = 86400;
+
+/**
+ * A time reference: MJD in a time scale (TIMESYS, default TT), kept as integer and
+ * fractional days (MJDREFI + MJDREFF) so that differences stay exact to well below 1 µs.
+ */
 export interface TimeRef {
-  mjd: number;
+  mjdInt: number;
+  mjdFrac: number;
   scale: string;
 }
 
-export function timeRefFromHeader(header: Header): TimeRef {
-  const mjdi = Number(header.get("MJDREFI") ?? 0);
-  const mjdf = Number(header.get("MJDREFF") ?? 0);
-  const mjd = header.has("MJDREF") && !header.has("MJDREFI") ? Number(header.get("MJDREF")) : mjdi + mjdf;
-  return { mjd, scale: String(header.get("TIMESYS") ?? "tt").trim().toLowerCase() };
+export function timeRefMjd(ref: TimeRef): number {
+  return ref.mjdInt + ref.mjdFrac;
 }
 
-const SECONDS_PER_DAY = 86400;
+/** Seconds from reference `a` to reference `b`. */
+export function timeRefShift(a: TimeRef, b: TimeRef): number {
+  return (b.mjdInt - a.mjdInt + (b.mjdFrac - a.mjdFrac)) * SECONDS_PER_DAY;
+}
+
+export function timeRefFromHeader(header: Header): TimeRef {
+  const scale = String(header.get("TIMESYS") ?? "tt").trim().toLowerCase();
+  if (header.has("MJDREF") && !header.has("MJDREFI")) {
+    const mjd = Number(header.get("MJDREF"));
+    return { mjdInt: Math.floor(mjd), mjdFrac: mjd - Math.floor(mjd), scale };
+  }
+  return { mjdInt: Number(header.get("MJDREFI") ?? 0), mjdFrac: Number(header.get("MJDREFF") ?? 0), scale };
+}
+
+/** gammapy's default reference: 2000-01-01 00:00 UTC, expressed in TT (+64.184 s). */
+export const DEFAULT_TIME_REF: TimeRef = { mjdInt: 51544, mjdFrac: 64.184 / 86400, scale: "tt" };
+
 
 /** Good time intervals: START/STOP in seconds relative to `timeRef` (gammapy's GTI). */
 export class GTI {
@@ -25,9 +44,10 @@ export class GTI {
     return new GTI(table.columnAsFloat64("START").slice(), table.columnAsFloat64("STOP").slice(), timeRefFromHeader(table.header));
   }
 
-  /** Intervals in seconds after a reference MJD (TT); an empty GTI is allowed. */
-  static create(start: ArrayLike<number>, stop: ArrayLike<number>, referenceMjd = 51544.0, scale = "tt"): GTI {
-    return new GTI(Float64Array.from(start), Float64Array.from(stop), { mjd: referenceMjd, scale });
+  /** Intervals in seconds after a reference (default 2000-01-01 UTC in TT); an empty GTI is allowed. */
+  static create(start: ArrayLike<number>, stop: ArrayLike<number>, reference: TimeRef | number = DEFAULT_TIME_REF): GTI {
+    const ref = typeof reference === "number" ? { mjdInt: Math.floor(reference), mjdFrac: reference - Math.floor(reference), scale: "tt" } : reference;
+    return new GTI(Float64Array.from(start), Float64Array.from(stop), ref);
   }
 
   get length(): number {
@@ -47,11 +67,11 @@ export class GTI {
 
   /** Start/stop as MJD in the reference's scale. */
   get mjdStart(): Float64Array {
-    return this.start.map((s) => this.timeRef.mjd + s / SECONDS_PER_DAY);
+    return this.start.map((s) => timeRefMjd(this.timeRef) + s / SECONDS_PER_DAY);
   }
 
   get mjdStop(): Float64Array {
-    return this.stop.map((s) => this.timeRef.mjd + s / SECONDS_PER_DAY);
+    return this.stop.map((s) => timeRefMjd(this.timeRef) + s / SECONDS_PER_DAY);
   }
 
   /** Append `other`'s intervals re-expressed relative to this reference (no merging). */
@@ -59,7 +79,7 @@ export class GTI {
     if (other.timeRef.scale !== this.timeRef.scale) {
       throw new Error(`GTI.stack: time scales differ (${this.timeRef.scale} vs ${other.timeRef.scale})`);
     }
-    const shift = (other.timeRef.mjd - this.timeRef.mjd) * SECONDS_PER_DAY;
+    const shift = timeRefShift(this.timeRef, other.timeRef);
     const start = new Float64Array(this.length + other.length);
     const stop = new Float64Array(this.length + other.length);
     start.set(this.start);

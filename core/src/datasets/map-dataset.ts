@@ -3,6 +3,7 @@ import type { SkyCoord } from "../coords/index.js";
 import { MapAxis, WcsNDMap, type AngleInput, type CutoutMode, type PairInput, type WcsGeom } from "../maps/index.js";
 import { RAD_AXIS_DEFAULT } from "../irf/index.js";
 import { EDispMap, PSFMap } from "./irf-maps.js";
+import { maskOnGeom, stackIrfMap } from "./stack.js";
 
 export interface MapDatasetCreateOptions {
   /** True-energy axis; default: the reconstructed axis renamed energy_true. */
@@ -53,8 +54,8 @@ export class MapDataset {
     const image = geom.toImage();
     const irfImage = image.toBinsz(options.binszIrf ?? BINSZ_IRF_DEFAULT);
     const name = options.name ?? `dataset-${++datasetCounter}`;
+    // gammapy 1.0 starts with an all-false safe mask: stacking ORs the datasets' masks in
     const mask = WcsNDMap.fromGeom(geom, { dtype: "bool" });
-    mask.data.fill(1);
     return new MapDataset(
       name,
       WcsNDMap.fromGeom(geom),
@@ -64,6 +65,50 @@ export class MapDataset {
       EDispMap.fromGeom(irfImage.toCube([migra, energyTrue])),
       mask,
     );
+  }
+
+  /** The safe mask reduced over energy (a pixel is safe if any energy bin is). */
+  get maskSafeImage(): WcsNDMap | undefined {
+    return this.maskSafe?.sumOverAxes();
+  }
+
+  /**
+   * Stack `other` into this dataset in place, with gammapy 1.0's rules: counts and
+   * background of `other` enter within its safe mask, exposure within its safe image mask;
+   * PSF and EDisp maps are averaged weighted by their exposure (the safe image mask
+   * re-projected onto the IRF grid); safe masks are OR-ed; GTIs joined.
+   */
+  stack(other: MapDataset): void {
+    const otherMask = other.maskSafe;
+    this.counts.stack(other.counts, otherMask);
+    const otherImage = other.maskSafeImage;
+    if (this.exposure && other.exposure) {
+      this.exposure.stack(other.exposure, otherImage);
+      const livetime = other.exposure.meta.livetime;
+      if (typeof livetime === "number" && (!otherImage || otherImage.sum() > 0)) {
+        this.exposure.meta.livetime = (typeof this.exposure.meta.livetime === "number" ? this.exposure.meta.livetime : 0) + livetime;
+      }
+    }
+    if (this.background && other.background) {
+      if (this.maskSafe) {
+        for (let i = 0; i < this.background.data.length; i++) if (!this.maskSafe.data[i]) this.background.data[i] = 0;
+      }
+      this.background.stack(other.background, otherMask);
+    }
+    for (const [mine, theirs] of [
+      [this.psf, other.psf],
+      [this.edisp, other.edisp],
+    ] as Array<[PSFMap | EDispMap | undefined, PSFMap | EDispMap | undefined]>) {
+      if (!mine || !theirs) continue;
+      const irf = mine instanceof PSFMap ? mine.psfMap : (mine as EDispMap).edispMap;
+      const otherIrf = theirs instanceof PSFMap ? theirs.psfMap : (theirs as EDispMap).edispMap;
+      if (!mine.exposureMap || !theirs.exposureMap) throw new Error(`MapDataset.stack: missing exposure map of the ${mine instanceof PSFMap ? "PSF" : "EDisp"} map`);
+      const weights = otherImage && maskOnGeom(otherImage, otherIrf.geom);
+      stackIrfMap(irf, mine.exposureMap, otherIrf, theirs.exposureMap, weights);
+    }
+    if (this.maskSafe && otherMask) this.maskSafe.stack(otherMask);
+    if (this.maskSafe) for (let i = 0; i < this.maskSafe.data.length; i++) this.maskSafe.data[i] = this.maskSafe.data[i] ? 1 : 0;
+    if (other.gti.length > 0) this.gti = this.gti.stack(other.gti).union(); // in this dataset's time reference, as gammapy
   }
 
   /** A cutout of every map around `position` (the IRF maps on their own coarser grid). */
