@@ -1,0 +1,116 @@
+import { angleDeg, WcsNDMap, type AngleInput, type MapDataset, type Observation, type WcsGeom } from "@gammaflow/core";
+
+export type SafeMaskMethod = "aeff-default" | "offset-max" | "bkg-peak";
+export const SAFE_MASK_METHODS: readonly SafeMaskMethod[] = ["aeff-default", "offset-max", "bkg-peak"];
+/** gammapy's other methods, not yet available here (they need the EDisp kernel and spectral inversion). */
+const PLANNED = ["aeff-max", "edisp-bias"];
+
+export interface SafeMaskMakerOptions {
+  methods?: readonly SafeMaskMethod[];
+  /** Maximum offset from the pointing for "offset-max" (deg or an angle string). */
+  offsetMax?: AngleInput;
+}
+
+/**
+ * Safe data-range masks (gammapy 1.0's SafeMaskMaker): the dataset's mask AND'ed with a
+ * valid-background mask and each requested method. It never changes the data.
+ */
+export class SafeMaskMaker {
+  readonly methods: readonly SafeMaskMethod[];
+  readonly offsetMax: number;
+
+  constructor(options: SafeMaskMakerOptions = {}) {
+    const methods = options.methods ?? ["aeff-default"];
+    for (const m of methods) {
+      if (PLANNED.includes(m)) throw new Error(`SafeMaskMaker: method '${m}' is not available yet (available: ${SAFE_MASK_METHODS.join(", ")})`);
+      if (!SAFE_MASK_METHODS.includes(m)) throw new Error(`SafeMaskMaker: '${m}' is not a valid method (choose from ${SAFE_MASK_METHODS.join(", ")})`);
+    }
+    this.methods = methods;
+    this.offsetMax = angleDeg(options.offsetMax ?? "3 deg", "offsetMax");
+  }
+
+  /** Pixels closer than `offsetMax` to the pointing (all energies). */
+  makeMaskOffsetMax(geom: WcsGeom, observation: Observation): Uint8Array {
+    const separation = geom.separation(observation.pointingRadec);
+    return broadcastImage(geom, (i) => separation[i] < this.offsetMax);
+  }
+
+  /** Energy bins inside the effective area's LO_THRES/HI_THRES (TeV), when defined. */
+  makeMaskEnergyAeffDefault(geom: WcsGeom, observation: Observation): Uint8Array {
+    const meta = observation.aeff.meta;
+    const lo = meta?.get("LO_THRES");
+    const hi = meta?.get("HI_THRES");
+    return energyMask(geom, typeof lo === "number" && lo !== 0 ? lo : undefined, typeof hi === "number" && hi !== 0 ? hi : undefined);
+  }
+
+  /** Energy bins from the one where the background spectrum peaks upwards. */
+  makeMaskEnergyBkgPeak(dataset: MapDataset): Uint8Array {
+    const background = dataset.background;
+    if (!background) throw new Error(`SafeMaskMaker: 'bkg-peak' needs a background map in dataset '${dataset.name}'`);
+    const geom = background.geom;
+    const spectrum = planeSums(background);
+    let peak = 0;
+    for (let k = 1; k < spectrum.length; k++) if (spectrum[k] > spectrum[peak]) peak = k;
+    return energyMask(geom, geom.axisByName("energy").edges[peak]);
+  }
+
+  /** The dataset with its safe mask restricted by the methods (returned, and set in place). */
+  run(dataset: MapDataset, observation?: Observation): MapDataset {
+    const geom = dataset.counts.geom;
+    const mask = dataset.maskSafe ? Uint8Array.from(dataset.maskSafe.data) : new Uint8Array(geom.size).fill(1);
+    const and = (other: Uint8Array) => {
+      for (let i = 0; i < mask.length; i++) mask[i] &= other[i];
+    };
+    if (dataset.background) {
+      const bkg = dataset.background.data;
+      and(Uint8Array.from(bkg, (v) => (Number.isFinite(v) && v > 0 ? 1 : 0)));
+    }
+    const needObservation = (method: string): Observation => {
+      if (!observation) throw new Error(`SafeMaskMaker: method '${method}' requires an observation`);
+      return observation;
+    };
+    if (this.methods.includes("offset-max")) and(this.makeMaskOffsetMax(geom, needObservation("offset-max")));
+    if (this.methods.includes("aeff-default")) and(this.makeMaskEnergyAeffDefault(geom, needObservation("aeff-default")));
+    if (this.methods.includes("bkg-peak")) and(this.makeMaskEnergyBkgPeak(dataset));
+    dataset.maskSafe = WcsNDMap.fromGeom(geom, { dtype: "bool", data: mask });
+    return dataset;
+  }
+}
+
+/** gammapy 1.0's `energy_mask`: bins whose edges lie within [emin, emax]. */
+export function energyMask(geom: WcsGeom, emin?: number, emax?: number): Uint8Array {
+  const edges = geom.axisByName("energy").edges;
+  const lo = emin ?? edges[0];
+  const hi = emax ?? edges[edges.length - 1];
+  const energyIndex = geom.axisIndex("energy");
+  const stride = geom.axes.slice(0, energyIndex).reduce((p, a) => p * a.nbin, 1);
+  const n = geom.imageSize;
+  const nbin = edges.length - 1;
+  const out = new Uint8Array(geom.size);
+  for (let p = 0; p < geom.size / n; p++) {
+    const k = Math.floor(p / stride) % nbin;
+    if (edges[k] >= lo && edges[k + 1] <= hi) out.fill(1, p * n, (p + 1) * n);
+  }
+  return out;
+}
+
+function broadcastImage(geom: WcsGeom, keep: (pixel: number) => boolean): Uint8Array {
+  const n = geom.imageSize;
+  const out = new Uint8Array(geom.size);
+  for (let i = 0; i < n; i++) if (keep(i)) for (let p = i; p < out.length; p += n) out[p] = 1;
+  return out;
+}
+
+function planeSums(map: WcsNDMap): number[] {
+  const n = map.geom.imageSize;
+  const sums: number[] = [];
+  for (let p = 0; p < map.data.length / n; p++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const v = map.data[p * n + i];
+      if (Number.isFinite(v)) s += v;
+    }
+    sums.push(s);
+  }
+  return sums;
+}
