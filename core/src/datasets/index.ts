@@ -1,2 +1,3 @@
 export { PSFMap, EDispMap } from "./irf-maps.js";
 export { MapDataset, MIGRA_AXIS_DEFAULT, BINSZ_IRF_DEFAULT, type MapDatasetCreateOptions } from "./map-dataset.js";
+export { datasetToHdus, datasetFromFits } from "./io.js";

@@ -111,6 +111,58 @@ export class MapDataset {
     if (other.gti.length > 0) this.gti = this.gti.stack(other.gti).union(); // in this dataset's time reference, as gammapy
   }
 
+  /** gammapy's printed summary (`print(dataset)`); model-dependent lines are nan without models. */
+  toString(): string {
+    const mask = this.maskSafe ?? this.maskFit;
+    const inMask = (i: number) => !mask || mask.data[i] !== 0;
+    let counts = 0;
+    let background = 0;
+    let bins = 0;
+    for (let i = 0; i < this.counts.data.length; i++) {
+      if (!inMask(i)) continue;
+      counts += this.counts.data[i];
+      background += this.background?.data[i] ?? 0;
+      bins++;
+    }
+    let expMin = Infinity;
+    let expMax = -Infinity;
+    for (const v of this.exposure?.data ?? []) {
+      if (v > 0 && v < expMin) expMin = v;
+      if (v > expMax) expMax = v;
+    }
+    const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "nan");
+    const sci = (v: number) => (Number.isFinite(v) ? v.toExponential(2).replace(/e([+-])(\d)$/, "e$10$2") : "nan");
+    // gammapy leaves a space after names and integers, none after floats
+    const row = (label: string, value: string | number) => `  ${label.padEnd(32)}: ${value}${typeof value === "number" ? " " : ""}`;
+    return [
+      "MapDataset",
+      "----------",
+      "",
+      row("Name", `${this.name} `),
+      "",
+      row("Total counts", counts),
+      row("Total background counts", fmt(background)),
+      row("Total excess counts", fmt(counts - background)),
+      "",
+      row("Predicted counts", fmt(background)),
+      row("Predicted background counts", fmt(background)),
+      row("Predicted excess counts", "nan"),
+      "",
+      row("Exposure min", `${sci(expMin)} m2 s`),
+      row("Exposure max", `${sci(expMax)} m2 s`),
+      "",
+      row("Number of total bins", this.counts.data.length),
+      row("Number of fit bins", bins),
+      "",
+      row("Fit statistic type", "cash"),
+      row("Fit statistic value (-2 log(L))", "nan"),
+      "",
+      row("Number of models", 0),
+      row("Number of parameters", "0"),
+      row("Number of free parameters", "0"),
+    ].join("\n");
+  }
+
   /** A cutout of every map around `position` (the IRF maps on their own coarser grid). */
   cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim", name?: string): MapDataset {
     const cut = (m?: WcsNDMap) => m?.cutout(position, width, mode);

@@ -4,10 +4,10 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MapAxis, WcsGeom, WcsNDMap } from "../maps/index.js";
-import { readFits, writeMap } from "../node/index.js";
+import { MapAxis, WcsGeom, WcsNDMap } from "@gammaflow/core";
+import { readFits, writeMap } from "@gammaflow/core/node";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const obsId = 23592;
 const file = path.join(repoRoot, "data", "hess-dl3-dr1", "data", `hess_dl3_dr1_obs_id_0${obsId}.fits.gz`);
 
