@@ -124,11 +124,23 @@ export class MapDataset {
       background += this.background?.data[i] ?? 0;
       bins++;
     }
-    let expMin = Infinity;
-    let expMax = -Infinity;
-    for (const v of this.exposure?.data ?? []) {
-      if (v > 0 && v < expMin) expMin = v;
-      if (v > expMax) expMax = v;
+    // exposure range over positive pixels inside the safe image mask (all pixels if none)
+    let expMin = NaN;
+    let expMax = NaN;
+    if (this.exposure) {
+      const image = this.maskSafeImage;
+      const n = this.exposure.geom.imageSize;
+      const data = this.exposure.data;
+      const use = (i: number) => data[i] > 0 && (!image || image.data[i % n] !== 0);
+      let any = false;
+      for (let i = 0; i < data.length; i++) any ||= use(i);
+      expMin = Infinity;
+      expMax = -Infinity;
+      for (let i = 0; i < data.length; i++) {
+        if (any && !use(i)) continue;
+        expMin = Math.min(expMin, data[i]);
+        expMax = Math.max(expMax, data[i]);
+      }
     }
     const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "nan");
     const sci = (v: number) => (Number.isFinite(v) ? v.toExponential(2).replace(/e([+-])(\d)$/, "e$10$2") : "nan");
