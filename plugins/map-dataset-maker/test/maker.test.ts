@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DataStore, MapAxis, MapDataset, WcsGeom, type WcsNDMap } from "@gammaflow/core";
-import { toStorePath } from "@gammaflow/core/node";
+import { DataStore, MapAxis, MapDataset, WcsGeom } from "@gammaflow/core";
+import { planeSums, sampleMap, toStorePath } from "@gammaflow/core/node";
 import { MapDatasetMaker } from "../src/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,23 +18,6 @@ function close(actual: ArrayLike<number>, expected: number[], rtol: number, what
   expected.forEach((e, i) => assert.ok(Math.abs(actual[i] - e) <= rtol * Math.max(Math.abs(e), 1e-9 * scale), `${what}[${i}]: ${actual[i]} vs ${e}`));
 }
 
-/** Every `step`-th pixel and every `axisStep`-th bin of the first non-spatial axis (4-D maps). */
-function sample(map: WcsNDMap, step = 6, axisStep = 5): number[] {
-  const [n1, n0, ny, nx] = map.geom.dataShape;
-  const out: number[] = [];
-  for (let a = 0; a < n1; a++) for (let b = 0; b < n0; b += axisStep) for (let y = 0; y < ny; y += step) for (let x = 0; x < nx; x += step) out.push(map.data[((a * n0 + b) * ny + y) * nx + x]);
-  return out;
-}
-
-function planeSums(map: WcsNDMap): number[] {
-  const n = map.geom.imageSize;
-  return Array.from({ length: map.data.length / n }, (_, p) => {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += map.data[p * n + i];
-    return sum;
-  });
-}
-
 const energy = MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" });
 const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 5 });
 
@@ -44,7 +27,7 @@ test("MapDataset.create: the geometries and diagonal EDisp gammapy creates", () 
   assert.deepEqual(empty.psf!.psfMap.geom.dataShape, fx.emptyShapes.psf);
   assert.deepEqual(empty.psf!.exposureMap!.geom.dataShape, fx.emptyShapes.psfExposure);
   assert.deepEqual(empty.edisp!.edispMap.geom.dataShape, fx.emptyShapes.edisp);
-  close(sample(empty.edisp!.edispMap), fx.emptyEdisp.sample, 1e-12, "diagonal edisp");
+  close(sampleMap(empty.edisp!.edispMap, 6, 5), fx.emptyEdisp.sample, 1e-12, "diagonal edisp");
   assert.equal(empty.exposure!.geom.axes[0].name, "energy_true");
   assert.throws(() => MapDataset.create(geom, { radAxis: MapAxis.fromBounds(0, 1, 3, { name: "offset" }) }), /rad axis is named 'offset'/);
   const v015 = MapDataset.create(geom, { radAxis: MapAxis.fromBounds(0, 0.66, 66, { name: "theta", unit: "deg" }) });
@@ -59,11 +42,11 @@ test("MapDatasetMaker on run 23592 (the documentation's example) equals gammapy 
   close(dataset.exposure!.data, fx.exposure.data, 1e-6, "exposure");
   assert.equal(dataset.exposure!.unit, fx.exposure.unit);
   close(dataset.background!.data, fx.background.data, 1e-6, "background");
-  close(sample(dataset.psf!.psfMap), fx.psf.sample, 1e-6, "psf");
+  close(sampleMap(dataset.psf!.psfMap, 6, 5), fx.psf.sample, 1e-6, "psf");
   close(planeSums(dataset.psf!.psfMap), fx.psf.planeSums, 1e-6, "psf plane sums");
   assert.equal(dataset.psf!.psfMap.unit, "deg-2");
   close(dataset.psf!.exposureMap!.data, fx.psfExposure.data, 1e-6, "psf exposure");
-  close(sample(dataset.edisp!.edispMap), fx.edisp.sample, 1e-6, "edisp");
+  close(sampleMap(dataset.edisp!.edispMap, 6, 5), fx.edisp.sample, 1e-6, "edisp");
   close(planeSums(dataset.edisp!.edispMap), fx.edisp.planeSums, 1e-6, "edisp plane sums");
   close(dataset.edisp!.exposureMap!.data, fx.edispExposure.data, 1e-6, "edisp exposure");
   assert.equal(dataset.maskSafe!.sum(), fx.maskSafe);

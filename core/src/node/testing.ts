@@ -1,0 +1,69 @@
+// Helpers for parity tests against reference numbers (sampled maps, plane sums, data folders).
+import assert from "node:assert/strict";
+import path from "node:path";
+import type { WcsNDMap } from "../maps/index.js";
+
+/** The full gammapy-data folder: $GAMMAPY_DATA, default ../shared/gammapy-data beside the repo. */
+export function gammapyDataDir(repoRoot: string): string {
+  return process.env.GAMMAPY_DATA ?? path.resolve(repoRoot, "../shared/gammapy-data");
+}
+
+/** Sum of each image plane (finite values only). */
+export function planeSums(map: WcsNDMap): number[] {
+  const n = map.geom.imageSize;
+  return Array.from({ length: map.data.length / n }, (_, p) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const v = map.data[p * n + i];
+      if (Number.isFinite(v)) sum += v;
+    }
+    return sum;
+  });
+}
+
+/**
+ * Every `step`-th pixel in x and y of every plane, and of the first non-spatial axis only
+ * every `axisStep`-th bin (numpy's `data[..., ::axisStep, ::step, ::step]` for 4-D maps).
+ */
+export function sampleMap(map: WcsNDMap, step: number, axisStep = 1): number[] {
+  const { nx, ny, imageSize } = map.geom;
+  const n0 = map.geom.axes[0]?.nbin ?? 1;
+  const out: number[] = [];
+  for (let p = 0; p < map.data.length / imageSize; p++) {
+    if ((p % n0) % axisStep !== 0) continue;
+    for (let y = 0; y < ny; y += step) for (let x = 0; x < nx; x += step) out.push(map.data[(p * ny + y) * nx + x]);
+  }
+  return out;
+}
+
+/** Reference numbers for one map: shape, sampled values and plane sums. */
+export interface SampledMap {
+  shape: number[];
+  sample: number[];
+  planeSums: number[];
+}
+
+/**
+ * Sampled values within `rtol` relative (with a floor of 1e-9 of the largest value for
+ * near-zero ones) and plane sums within `sumRtol` (default `rtol`), relative to the sum
+ * itself or, with `sumFloor`, at least to that same floor.
+ */
+export function assertMapClose(
+  map: WcsNDMap,
+  want: SampledMap,
+  options: { step: number; axisStep?: number; rtol: number; sumRtol?: number; what: string; sumFloor?: boolean },
+): void {
+  const { step, axisStep = 1, rtol, what } = options;
+  assert.deepEqual(map.geom.dataShape, want.shape, `${what} shape`);
+  const values = sampleMap(map, step, axisStep);
+  const scale = Math.max(...want.sample.map(Math.abs));
+  const floor = 1e-9 * scale;
+  assert.equal(values.length, want.sample.length, `${what}: sample size`);
+  want.sample.forEach((e, i) => assert.ok(Math.abs(values[i] - e) <= rtol * Math.max(Math.abs(e), floor), `${what}[${i}]: ${values[i]} vs ${e}`));
+  const sumRtol = options.sumRtol ?? rtol;
+  planeSums(map).forEach((s, p) => {
+    const e = want.planeSums[p];
+    const reference = options.sumFloor ? Math.max(Math.abs(e), floor) : Math.abs(e);
+    assert.ok(Math.abs(s - e) <= sumRtol * reference, `${what} plane ${p}: ${s} vs ${e}`);
+  });
+}
