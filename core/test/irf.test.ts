@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { EnergyDependentMultiGaussPSF, loadIrf, PSFKing, psfTable } from "../src/irf/index.js";
+import { edispKernelAtOffset, EnergyDependentMultiGaussPSF, loadIrf, PSFKing, psfTable } from "../src/irf/index.js";
+import { MapAxis } from "../src/maps/index.js";
 import { readFits } from "../src/node/index.js";
 import { GAMMAPY_DATA, fixturePath, readFixture } from "./fixtures.js";
 
@@ -119,3 +120,15 @@ test("a bkg_2d IRF (written by gammapy from run 23523's background) evaluates as
   assert.ok(Math.abs(sum - want.dataSum) <= 1e-6 * want.dataSum);
   assertClose(bkg.evaluate({ energy: want.energy, offset: want.offset }), want.values, 1e-6, "bkg_2d", 1e-12);
 });
+
+for (const k of readFixture("edisp_kernel.json")) {
+  test(`${k.label}: reconstructed-energy kernel at ${k.offset}° equals gammapy 1.0's to_edisp_kernel`, () => {
+    const edisp = loadIrf(readFits(path.join(GAMMAPY_DATA, k.file)).table(k.hdu), "edisp_2d");
+    const trueAxis = k.energyTrue && MapAxis.fromEdges(k.energyTrue, { name: "energy_true", unit: "TeV", interp: "log" });
+    const recoAxis = k.energy && MapAxis.fromEdges(k.energy, { name: "energy", unit: "TeV", interp: "log" });
+    const kernel = edispKernelAtOffset(edisp, k.offset, trueAxis ?? undefined, recoAxis ?? undefined);
+    assert.deepEqual([kernel.energyAxisTrue.nbin, kernel.energyAxis.nbin], k.shape);
+    // probabilities: values below 1e-12 are rounding noise of differences of cumulative sums
+    assertClose(kernel.data, k.matrix, 1e-6, "kernel", 1e-6);
+  });
+}
