@@ -132,3 +132,24 @@ for (const k of readFixture("edisp_kernel.json")) {
     assertClose(kernel.data, k.matrix, 1e-6, "kernel", 1e-6);
   });
 }
+
+test("normalising a table PSF over rad gives unit containment (deg⁻²), as the PSF maps gammapy makes", () => {
+  const psf = loadIrf(readFits(path.join(GAMMAPY_DATA, "hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz")).table("PSF"), "psf_table");
+  const normed = psf.normalize("rad");
+  assert.equal(normed.unit, "deg-2");
+  const rad = normed.axis("rad");
+  const [nE, nOff, nRad] = normed.shape;
+  for (let e = 10; e < nE; e += 7) {
+    for (let o = 0; o < nOff; o++) {
+      let integral = 0;
+      let raw = 0;
+      for (let k = 0; k < nRad; k++) {
+        const w = rad.binWidth[k] * 2 * Math.PI * rad.center[k];
+        integral += normed.data[(e * nOff + o) * nRad + k] * w;
+        raw += psf.data[(e * nOff + o) * nRad + k];
+      }
+      if (raw > 0) assert.ok(Math.abs(integral - 1) < 1e-9, `energy ${e} offset ${o}: ${integral}`);
+      else assert.equal(integral, 0);
+    }
+  }
+});

@@ -1,5 +1,6 @@
 import type { Header } from "../fits/index.js";
 import { MapAxis } from "../maps/axis/index.js";
+import { normalizeAlongAxis, normalizedUnit } from "../utils/normalize.js";
 import { ScaledRegularGridInterpolator, type GridInterpMethod, type InterpScale } from "../utils/interpolation/index.js";
 
 export interface IrfInterpOptions {
@@ -113,6 +114,20 @@ export class Irf {
     const shifted = MapAxis.fromNodes(axis.edges.slice(1), { name: axis.name, interp: axis.interp, unit: axis.unit });
     const axes = this.axes.map((a, i) => (i === d ? shifted : a));
     return new Irf(this.tag, axes, out, factor !== 1 ? "" : this.unit, this.meta, this.interp);
+  }
+
+  /**
+   * Normalised along an axis (gammapy's `IRF.normalize`): data divided by the largest
+   * cumulative integral along it, so that they integrate to one over the axis; the unit
+   * becomes the inverse axis unit (deg⁻² for a PSF over rad). Non-finite results become 0.
+   */
+  normalize(axisName: string): Irf {
+    const d = this.axes.findIndex((a) => a.name === axisName);
+    const axis = this.axis(axisName);
+    const data = this.data.slice();
+    const inner = this.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+    normalizeAlongAxis(data, axis.nbin, inner, axis.binWidth, axisName === "rad" ? axis.center : undefined);
+    return new Irf(this.tag, this.axes, data, normalizedUnit(axisName, axis.unit), this.meta, this.interp);
   }
 
   /** Which out-of-range axes make a point "outside" (any, by default). */

@@ -1,6 +1,7 @@
 import ndarray from "ndarray";
 import type { SkyCoord } from "../coords/index.js";
 import { convert } from "../units/index.js";
+import { normalizeAlongAxis, normalizedUnit } from "../utils/normalize.js";
 import type { CutoutMode } from "./cutout.js";
 import type { MapCoord, MapCoordInput } from "./coord.js";
 import { WcsGeom, type AngleInput, type IdxCoord, type PairInput } from "./geom.js";
@@ -184,27 +185,9 @@ export class WcsNDMap<D extends MapData = MapData> {
     const a = geom.axisIndex(axisName);
     const axis = geom.axes[a];
     const isRad = axis.name.toLowerCase() === "rad";
-    const width = axis.binWidth;
-    const center = axis.center;
-    const n = axis.nbin;
     const inner = geom.imageSize * geom.axes.slice(0, a).reduce((p, x) => p * x.nbin, 1);
-    const outer = this.data.length / (inner * n);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        let acc = 0;
-        let max = -Infinity;
-        for (let k = 0; k < n; k++) {
-          acc += this.data[(o * n + k) * inner + i] * width[k] * (isRad ? 2 * Math.PI * center[k] : 1);
-          if (acc > max) max = acc;
-        }
-        for (let k = 0; k < n; k++) {
-          const at = (o * n + k) * inner + i;
-          const v = this.data[at] / max;
-          this.data[at] = Number.isFinite(v) ? v : 0;
-        }
-      }
-    }
-    this.unit = axis.unit ? `${axis.unit}${isRad ? "-2" : "-1"}` : "";
+    normalizeAlongAxis(this.data, axis.nbin, inner, axis.binWidth, isRad ? axis.center : undefined);
+    this.unit = normalizedUnit(isRad ? "rad" : axis.name, axis.unit);
   }
 
   /** Sum (or logical OR for masks) over all non-spatial axes, ignoring NaN; dtype kept. */
