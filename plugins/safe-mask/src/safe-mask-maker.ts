@@ -62,8 +62,9 @@ export class SafeMaskMaker {
       for (let i = 0; i < mask.length; i++) mask[i] &= other[i];
     };
     if (dataset.background) {
+      // a plain loop: typed-array from() with a mapper is several times slower
       const bkg = dataset.background.data;
-      and(Uint8Array.from(bkg, (v) => (Number.isFinite(v) && v > 0 ? 1 : 0)));
+      for (let i = 0; i < mask.length; i++) if (!(Number.isFinite(bkg[i]) && bkg[i] > 0)) mask[i] = 0;
     }
     const needObservation = (method: string): Observation => {
       if (!observation) throw new Error(`SafeMaskMaker: method '${method}' requires an observation`);

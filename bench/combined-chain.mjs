@@ -1,0 +1,109 @@
+// The documentation's combined chain, per stage, gammaflow vs gammapy 1.0 in the same run:
+// the 4 bundled Crab runs, then the 21 PKS 2155-304 runs of $GAMMAPY_DATA/hess-dl3-dr1.
+// One thread each; prints the time per stage (summed over runs), the ratio, and peak memory.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { DataStore, MapAxis, MapDataset, WcsGeom } from "../core/dist/src/index.js";
+import { gammapyDataDir, toStorePath } from "../core/dist/src/node/index.js";
+import { MapDatasetMaker } from "../plugins/map-dataset-maker/dist/src/index.js";
+import { SafeMaskMaker } from "../plugins/safe-mask/dist/src/index.js";
+import { PYTHON } from "./common.mjs";
+import { spawnSync } from "node:child_process";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const STAGES = ["counts", "exposure", "background", "psf", "edisp", "safe mask", "stack"];
+const CASES = [
+  { label: "Crab, 4 bundled runs", dir: path.join(repo, "data/hess-dl3-dr1"), target: null, skydir: [83.63, 22.01] },
+  { label: "PKS 2155-304, 21 runs", dir: path.join(gammapyDataDir(repo), "hess-dl3-dr1"), target: "PKS 2155-304", skydir: [329.71694, -30.2255] },
+];
+
+function ours(c) {
+  const store = DataStore.fromDir(toStorePath(c.dir));
+  const ids = c.target ? store.obsTable.selectTargetName(c.target).obsIds : [23523, 23592, 23526, 23559];
+  const energy = MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" });
+  const geom = WcsGeom.create({ skydir: c.skydir, axes: [energy], width: 5, binsz: 0.02 });
+  const maker = new MapDatasetMaker();
+  const safe = new SafeMaskMaker({ methods: ["aeff-default", "offset-max"], offsetMax: "3 deg" });
+  const stacked = MapDataset.create(geom, { name: "stacked" });
+  const t = Object.fromEntries(STAGES.map((s) => [s, 0]));
+  let peak = 0;
+  const time = (stage, fn) => {
+    const t0 = performance.now();
+    const r = fn();
+    t[stage] += performance.now() - t0;
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return r;
+  };
+  for (const obs of store.getObservations(ids)) {
+    const cut = stacked.cutout(obs.pointingRadec, "6 deg");
+    const counts = time("counts", () => maker.makeCounts(cut.counts.geom, obs));
+    const exposure = time("exposure", () => maker.makeExposure(cut.exposure.geom, obs));
+    const background = time("background", () => maker.makeBackground(cut.counts.geom, obs));
+    const psf = time("psf", () => maker.makePsf(cut.psf.psfMap.geom, obs));
+    const edisp = time("edisp", () => maker.makeEdisp(cut.edisp.edispMap.geom, obs));
+    const mask = cut.maskSafe.copy();
+    mask.data.fill(1);
+    const dataset = new MapDataset("run", counts, exposure, background, psf, edisp, mask, undefined, obs.gti);
+    time("safe mask", () => safe.run(dataset, obs));
+    time("stack", () => stacked.stack(dataset));
+  }
+  return { n: ids.length, t, peak: peak / 2 ** 20, counts: stacked.counts.sum() };
+}
+
+function reference(c, n) {
+  const code = `
+import json, time, resource
+from gammapy.data import DataStore
+from gammapy.datasets import MapDataset
+from gammapy.makers import MapDatasetMaker, SafeMaskMaker
+from gammapy.maps import MapAxis, Map, WcsGeom
+store = DataStore.from_dir(${JSON.stringify(c.dir)})
+target = ${c.target ? JSON.stringify(c.target) : "None"}
+if target:
+    ids = [int(i) for i, o in zip(store.obs_table["OBS_ID"], store.obs_table["OBJECT"]) if str(o).strip() == target]
+else:
+    ids = [23523, 23592, 23526, 23559]
+energy = MapAxis.from_bounds(1, 10, nbin=11, name="energy", unit="TeV", interp="log")
+geom = WcsGeom.create(skydir=tuple(${JSON.stringify(c.skydir)}), axes=[energy], width=5, binsz=0.02)
+migra = MapAxis.from_bounds(0.2, 5, nbin=48, name="migra", unit="")
+maker = MapDatasetMaker()
+safe = SafeMaskMaker(methods=["aeff-default", "offset-max"], offset_max="3 deg")
+stacked = MapDataset.create(geom, migra_axis=migra, name="stacked")
+t = {s: 0.0 for s in ${JSON.stringify(STAGES)}}
+def timed(stage, fn):
+    t0 = time.perf_counter(); r = fn(); t[stage] += (time.perf_counter() - t0) * 1e3; return r
+for obs in store.get_observations(ids):
+    cut = stacked.cutout(obs.pointing_radec, width="6 deg")
+    counts = timed("counts", lambda: maker.make_counts(cut.counts.geom, obs))
+    exposure = timed("exposure", lambda: maker.make_exposure(cut.exposure.geom, obs))
+    background = timed("background", lambda: maker.make_background(cut.counts.geom, obs))
+    psf = timed("psf", lambda: maker.make_psf(cut.psf.psf_map.geom, obs))
+    edisp = timed("edisp", lambda: maker.make_edisp(cut.edisp.edisp_map.geom, obs))
+    mask = Map.from_geom(cut.counts.geom, dtype=bool); mask.data[...] = True
+    ds = MapDataset(counts=counts, exposure=exposure, background=background, psf=psf, edisp=edisp, mask_safe=mask, gti=obs.gti)
+    ds = timed("safe mask", lambda: safe.run(ds, obs))
+    timed("stack", lambda: stacked.stack(ds))
+print(json.dumps({"n": len(ids), "t": t, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "counts": float(stacked.counts.data.sum())}))
+`;
+  const r = spawnSync(PYTHON, ["-c", code], { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) {
+    console.warn(`reference run failed: ${(r.stderr || "").trim().split("\n").pop()}`);
+    return null;
+  }
+  return JSON.parse(r.stdout.trim().split("\n").pop());
+}
+
+for (const c of CASES) {
+  const a = ours(c);
+  const b = reference(c, a.n);
+  console.log(`\n${c.label}: ${a.n} runs, stacked counts ours ${a.counts}${b ? `, gammapy ${b.counts}` : ""}`);
+  console.log(`${"stage".padEnd(12)}${"ours ms".padStart(10)}${"gammapy ms".padStart(12)}${"speed-up".padStart(10)}`);
+  let sumA = 0, sumB = 0;
+  for (const s of STAGES) {
+    sumA += a.t[s];
+    sumB += b ? b.t[s] : 0;
+    console.log(`${s.padEnd(12)}${a.t[s].toFixed(0).padStart(10)}${(b ? b.t[s].toFixed(0) : "n/a").padStart(12)}${(b ? (b.t[s] / a.t[s]).toFixed(1) + "×" : "").padStart(10)}`);
+  }
+  console.log(`${"total".padEnd(12)}${sumA.toFixed(0).padStart(10)}${(b ? sumB.toFixed(0) : "n/a").padStart(12)}${(b ? (sumB / sumA).toFixed(1) + "×" : "").padStart(10)}`);
+  console.log(`per run: ours ${(sumA / a.n).toFixed(0)} ms, gammapy ${b ? (sumB / b.n).toFixed(0) : "n/a"} ms; peak RSS ours ${a.peak.toFixed(0)} MiB, gammapy ${b ? b.peak.toFixed(0) : "n/a"} MiB`);
+}
