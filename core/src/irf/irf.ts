@@ -75,13 +75,25 @@ export class Irf {
     const values = this.interpolatorFor(options.method ?? "linear").evaluate(query, { clip: true });
     const fill = this.interp.fillValue;
     if (fill === null || fill === undefined) return values;
-    const outside = this.axes.map((axis, d) => axis.coordToIdx(query[d]));
-    const at = (idx: Int32Array, i: number) => idx[idx.length === 1 ? 0 : i] === -1;
+    // out of range per dimension, once (a scalar coordinate is checked once)
+    const outside = this.axes.map((axis, d) => {
+      const idx = axis.coordToIdx(query[d]);
+      const flags = new Uint8Array(idx.length);
+      for (let i = 0; i < idx.length; i++) flags[i] = idx[i] === -1 ? 1 : 0;
+      return flags;
+    });
+    const invalid = new Array<boolean>(outside.length);
     for (let i = 0; i < n; i++) {
-      const invalid = outside.map((idx) => at(idx, i));
+      for (let d = 0; d < outside.length; d++) invalid[d] = outside[d][outside[d].length === 1 ? 0 : i] === 1;
       if (this.isOutOfBounds(invalid) || !Number.isFinite(values[i])) values[i] = fill;
     }
     return values;
+  }
+
+  /** Which out-of-range axes make a point "outside" (any, by default). */
+  protected isOutOfBounds(invalid: boolean[]): boolean {
+    for (const v of invalid) if (v) return true;
+    return false;
   }
 
   /**
@@ -130,10 +142,6 @@ export class Irf {
     return new Irf(this.tag, this.axes, data, normalizedUnit(axisName, axis.unit), this.meta, this.interp);
   }
 
-  /** Which out-of-range axes make a point "outside" (any, by default). */
-  protected isOutOfBounds(invalid: boolean[]): boolean {
-    return invalid.some(Boolean);
-  }
 
   private interpolatorFor(method: GridInterpMethod): ScaledRegularGridInterpolator {
     if (method !== "linear") return this.makeInterpolator(method);

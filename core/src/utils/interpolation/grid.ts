@@ -80,62 +80,105 @@ export class ScaledRegularGridInterpolator {
     const ndim = this.grids.length;
     if (query.length !== ndim) throw new Error(`interpolator: ${ndim} dimensions, got ${query.length} query arrays`);
     const n = query.length ? Math.max(...query.map((q) => q.length)) : 0;
-    const out = new Float64Array(n);
-    const cell = new Int32Array(ndim);
-    const frac = new Float64Array(ndim);
-    const clip = options.clip ?? true;
-    for (let i = 0; i < n; i++) {
-      let outside = false;
-      let nan = false;
-      for (let d = 0; d < ndim; d++) {
-        const q = query[d];
-        const x = this.pointScales[d].forward(q.length === 1 ? q[0] : q[i]);
-        const g = this.grids[d];
-        if (Number.isNaN(x)) nan = true;
-        if (x < g[0] || x > g[g.length - 1]) outside = true;
+    // Per dimension, once: offset of the lower node, offset to the upper node, weight of the
+    // upper node, and flags (1 = NaN, 2 = outside the grid). Scalars are computed once.
+    const lowers: Int32Array[] = [];
+    const uppers: Int32Array[] = [];
+    const fracs: Float64Array[] = [];
+    const flags: Uint8Array[] = [];
+    for (let d = 0; d < ndim; d++) {
+      const q = query[d];
+      const g = this.grids[d];
+      const scale = this.pointScales[d];
+      const single = g.length < 2;
+      const lower = new Int32Array(q.length);
+      const upper = new Int32Array(q.length);
+      const frac = new Float64Array(q.length);
+      const flag = new Uint8Array(q.length);
+      for (let i = 0; i < q.length; i++) {
+        const x = scale.forward(q[i]);
+        if (Number.isNaN(x)) flag[i] = 1;
+        else if (x < g[0] || x > g[g.length - 1]) flag[i] = 2;
         const k = findCell(g, x);
-        cell[d] = k;
-        frac[d] = g.length < 2 ? 0 : (x - g[k]) / (g[k + 1] - g[k]);
+        lower[i] = k * this.strides[d];
+        upper[i] = single ? 0 : this.strides[d];
+        frac[i] = single ? 0 : (x - g[k]) / (g[k + 1] - g[k]);
       }
-      if (nan) {
+      lowers.push(lower);
+      uppers.push(upper);
+      fracs.push(frac);
+      flags.push(flag);
+    }
+    const at = (arr: { length: number }, i: number) => (arr.length === 1 ? 0 : i);
+    const out = new Float64Array(n);
+    const clip = options.clip ?? true;
+    const values = this.values;
+    const fill = this.fillValue;
+    for (let i = 0; i < n; i++) {
+      let flag = 0;
+      for (let d = 0; d < ndim; d++) flag |= flags[d][at(flags[d], i)];
+      if (flag & 1) {
         out[i] = NaN;
         continue;
       }
+      const outside = (flag & 2) !== 0;
       let value: number;
-      if (outside && this.fillValue !== undefined) {
-        value = this.fillValue; // clipped below like any value, as gammapy does
+      if (outside && fill !== undefined) {
+        value = fill; // clipped below like any value, as gammapy does
       } else if (this.method === "nearest") {
         let flat = 0;
         for (let d = 0; d < ndim; d++) {
-          // scipy picks the lower node when exactly half-way.
-          const k = cell[d] + (frac[d] > 0.5 ? 1 : 0);
-          flat += Math.min(k, this.grids[d].length - 1) * this.strides[d];
+          const j = at(fracs[d], i);
+          // scipy picks the lower node when exactly half-way
+          flat += lowers[d][j] + (fracs[d][j] > 0.5 ? uppers[d][j] : 0);
         }
-        value = this.values[flat];
+        value = values[flat];
       } else {
-        value = 0;
-        const corners = 1 << ndim;
-        for (let c = 0; c < corners; c++) {
-          let weight = 1;
-          let flat = 0;
-          for (let d = 0; d < ndim; d++) {
-            const upper = (c >> d) & 1;
-            if (this.grids[d].length < 2) {
-              if (upper) {
-                weight = 0;
-                break;
-              }
-              continue;
-            }
-            weight *= upper ? frac[d] : 1 - frac[d];
-            flat += (cell[d] + upper) * this.strides[d];
-          }
-          if (weight !== 0) value += weight * this.values[flat];
-        }
+        value = this.interpolateLinear(lowers, uppers, fracs, i, at);
       }
-      if (!(outside && this.fillValue !== undefined)) value = this.valueScale.inverse(value);
+      if (!(outside && fill !== undefined)) value = this.valueScale.inverse(value);
       out[i] = clip && value < 0 ? 0 : value;
     }
     return out;
   }
+
+  /** Multilinear value at query `i` from the per-dimension offsets and weights. */
+  private interpolateLinear(
+    lowers: Int32Array[],
+    uppers: Int32Array[],
+    fracs: Float64Array[],
+    i: number,
+    at: (arr: { length: number }, i: number) => number,
+  ): number {
+    const v = this.values;
+    const ndim = lowers.length;
+    if (ndim === 2 || ndim === 3) {
+      const j0 = at(fracs[0], i), j1 = at(fracs[1], i);
+      const l0 = lowers[0][j0], u0 = uppers[0][j0], t0 = fracs[0][j0];
+      const l1 = lowers[1][j1], u1 = uppers[1][j1], t1 = fracs[1][j1];
+      if (ndim === 2) {
+        const b = l0 + l1;
+        return (1 - t0) * ((1 - t1) * v[b] + t1 * v[b + u1]) + t0 * ((1 - t1) * v[b + u0] + t1 * v[b + u0 + u1]);
+      }
+      const j2 = at(fracs[2], i);
+      const l2 = lowers[2][j2], u2 = uppers[2][j2], t2 = fracs[2][j2];
+      const b = l0 + l1 + l2;
+      const plane = (o: number) => (1 - t1) * ((1 - t2) * v[o] + t2 * v[o + u2]) + t1 * ((1 - t2) * v[o + u1] + t2 * v[o + u1 + u2]);
+      return (1 - t0) * plane(b) + t0 * plane(b + u0);
+    }
+    let value = 0;
+    for (let c = 0; c < 1 << ndim; c++) {
+      let weight = 1;
+      let flat = 0;
+      for (let d = 0; d < ndim; d++) {
+        const j = at(fracs[d], i);
+        const up = (c >> d) & 1;
+        weight *= up ? fracs[d][j] : 1 - fracs[d][j];
+        flat += lowers[d][j] + (up ? uppers[d][j] : 0);
+      }
+      if (weight !== 0) value += weight * v[flat];
+    }
+    return value;
+  }
+
 }
