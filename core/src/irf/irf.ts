@@ -61,31 +61,66 @@ export class Irf {
   }
 
   evaluate(coords: IrfCoords, options: { method?: GridInterpMethod } = {}): Float64Array {
-    const unknown = Object.keys(coords).filter((k) => !this.axes.some((a) => a.name === k));
-    if (unknown.length) throw new Error(`${this.tag}: not a valid coordinate axis: ${unknown.join(", ")} (axes: ${this.axes.map((a) => a.name).join(", ")})`);
-    const query = this.axes.map((axis) => {
-      const c = coords[axis.name];
-      if (c === undefined) throw new Error(`${this.tag}: missing coordinate '${axis.name}'`);
-      return typeof c === "number" ? [c] : c;
-    });
+    const query = this.queryOf(coords);
     const n = Math.max(...query.map((q) => q.length));
     for (const [i, q] of query.entries()) {
       if (q.length !== n && q.length !== 1) throw new Error(`${this.tag}: '${this.axes[i].name}' has ${q.length} values, expected ${n} or 1`);
     }
     const values = this.interpolatorFor(options.method ?? "linear").evaluate(query, { clip: true });
+    return this.applyFill(values, query.map((q, d) => this.outsideFlags(q, d)), n, 1);
+  }
+
+  /**
+   * Values for every value of the first axis (e.g. each energy) at each point of the other
+   * axes (e.g. each pixel): out[j·m + i]. Equal to `evaluate` on the expanded grid, but the
+   * other axes' cells are found once.
+   */
+  evaluateOuter(first: ArrayLike<number>, rest: IrfCoords): Float64Array {
+    const query = this.queryOf({ ...rest, [this.axes[0].name]: 0 }).slice(1);
+    const m = Math.max(1, ...query.map((q) => q.length));
+    for (const [i, q] of query.entries()) {
+      if (q.length !== m && q.length !== 1) throw new Error(`${this.tag}: '${this.axes[i + 1].name}' has ${q.length} values, expected ${m} or 1`);
+    }
+    const values = this.interpolatorFor("linear").evaluateOuter(first, query, { clip: true });
+    const flags = [this.outsideFlags(first, 0), ...query.map((q, d) => this.outsideFlags(q, d + 1))];
+    return this.applyFill(values, flags, m, first.length);
+  }
+
+  private queryOf(coords: IrfCoords): ArrayLike<number>[] {
+    const unknown = Object.keys(coords).filter((k) => !this.axes.some((a) => a.name === k));
+    if (unknown.length) throw new Error(`${this.tag}: not a valid coordinate axis: ${unknown.join(", ")} (axes: ${this.axes.map((a) => a.name).join(", ")})`);
+    return this.axes.map((axis) => {
+      const c = coords[axis.name];
+      if (c === undefined) throw new Error(`${this.tag}: missing coordinate '${axis.name}'`);
+      return typeof c === "number" ? [c] : c;
+    });
+  }
+
+  /** 1 where a coordinate lies outside its axis' edges. */
+  private outsideFlags(values: ArrayLike<number>, d: number): Uint8Array {
+    const idx = this.axes[d].coordToIdx(values);
+    const flags = new Uint8Array(idx.length);
+    for (let i = 0; i < idx.length; i++) flags[i] = idx[i] === -1 ? 1 : 0;
+    return flags;
+  }
+
+  /**
+   * Set the fill value where a point is out of bounds or not finite. With `outer` > 1 the
+   * values are laid out as [outer][m] and flags[0] indexes the outer dimension.
+   */
+  private applyFill(values: Float64Array, flags: Uint8Array[], m: number, outer: number): Float64Array {
     const fill = this.interp.fillValue;
     if (fill === null || fill === undefined) return values;
-    // out of range per dimension, once (a scalar coordinate is checked once)
-    const outside = this.axes.map((axis, d) => {
-      const idx = axis.coordToIdx(query[d]);
-      const flags = new Uint8Array(idx.length);
-      for (let i = 0; i < idx.length; i++) flags[i] = idx[i] === -1 ? 1 : 0;
-      return flags;
-    });
-    const invalid = new Array<boolean>(outside.length);
-    for (let i = 0; i < n; i++) {
-      for (let d = 0; d < outside.length; d++) invalid[d] = outside[d][outside[d].length === 1 ? 0 : i] === 1;
-      if (this.isOutOfBounds(invalid) || !Number.isFinite(values[i])) values[i] = fill;
+    const invalid = new Array<boolean>(flags.length);
+    for (let j = 0; j < outer; j++) {
+      for (let i = 0; i < m; i++) {
+        const p = j * m + i;
+        for (let d = 0; d < flags.length; d++) {
+          const f = flags[d];
+          invalid[d] = f[f.length === 1 ? 0 : outer > 1 && d === 0 ? j : outer > 1 ? i : p] === 1;
+        }
+        if (this.isOutOfBounds(invalid) || !Number.isFinite(values[p])) values[p] = fill;
+      }
     }
     return values;
   }

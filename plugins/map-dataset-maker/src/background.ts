@@ -25,12 +25,11 @@ export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Ir
   const n = fine.imageSize;
   // the rate is per MeV: integrating over energies in TeV needs this factor
   const unitFactor = convert(1, `${bkg.unit} TeV sr s`, "");
-  const rates = Array.from(edges, (energy) => bkg.evaluate({ energy, ...fov }));
+  const rates = bkg.evaluateOuter(edges, fov); // [edge][pixel]
   const data = new Float64Array(nbin * n);
   for (let k = 0; k < nbin; k++) {
-    const lo = rates[k], hi = rates[k + 1];
     for (let i = 0; i < n; i++) {
-      data[k * n + i] = trapzLogLog(lo[i], hi[i], edges[k], edges[k + 1]) * solidAngle[i] * ontime * unitFactor;
+      data[k * n + i] = trapzLogLog(rates[k * n + i], rates[(k + 1) * n + i], edges[k], edges[k + 1]) * solidAngle[i] * ontime * unitFactor;
     }
   }
   const map = WcsNDMap.fromGeom(fine, { data });

@@ -30,9 +30,7 @@ export function makeMapExposureTrueEnergy(pointing: SkyCoord, livetime: number |
   const energies = geom.axisByName(energyName).center;
   const n = geom.imageSize;
   const data = new Float64Array(geom.size);
-  energies.forEach((energy, k) => {
-    const area = aeff.evaluate({ energy_true: energy, offset });
-    for (let i = 0; i < n; i++) data[k * n + i] = area[i] * time;
-  });
+  const area = aeff.evaluateOuter(energies, { offset });
+  for (let p = 0; p < energies.length * n; p++) data[p] = area[p] * time;
   return WcsNDMap.fromGeom(geom, { data, unit: "m2 s", meta: { livetime: time, is_pointlike: aeff.isPointlike } });
 }

@@ -35,6 +35,13 @@ export function interp1d(x: ArrayLike<number>, y: ArrayLike<number>, xq: ArrayLi
   return out;
 }
 
+interface Cells {
+  lower: Int32Array;
+  upper: Int32Array;
+  frac: Float64Array;
+  flag: Uint8Array;
+}
+
 export interface GridInterpolatorOptions {
   pointsScale?: InterpScale[];
   valuesScale?: InterpScale;
@@ -80,38 +87,54 @@ export class ScaledRegularGridInterpolator {
     const ndim = this.grids.length;
     if (query.length !== ndim) throw new Error(`interpolator: ${ndim} dimensions, got ${query.length} query arrays`);
     const n = query.length ? Math.max(...query.map((q) => q.length)) : 0;
-    // Per dimension, once: offset of the lower node, offset to the upper node, weight of the
-    // upper node, and flags (1 = NaN, 2 = outside the grid). Scalars are computed once.
-    const lowers: Int32Array[] = [];
-    const uppers: Int32Array[] = [];
-    const fracs: Float64Array[] = [];
-    const flags: Uint8Array[] = [];
-    for (let d = 0; d < ndim; d++) {
-      const q = query[d];
-      const g = this.grids[d];
-      const scale = this.pointScales[d];
-      const single = g.length < 2;
-      const lower = new Int32Array(q.length);
-      const upper = new Int32Array(q.length);
-      const frac = new Float64Array(q.length);
-      const flag = new Uint8Array(q.length);
-      for (let i = 0; i < q.length; i++) {
-        const x = scale.forward(q[i]);
-        if (Number.isNaN(x)) flag[i] = 1;
-        else if (x < g[0] || x > g[g.length - 1]) flag[i] = 2;
-        const k = findCell(g, x);
-        lower[i] = k * this.strides[d];
-        upper[i] = single ? 0 : this.strides[d];
-        frac[i] = single ? 0 : (x - g[k]) / (g[k + 1] - g[k]);
-      }
-      lowers.push(lower);
-      uppers.push(upper);
-      fracs.push(frac);
-      flags.push(flag);
+    return this.evaluateCells(query.map((q, d) => this.cellsOf(d, q)), n, options.clip ?? true);
+  }
+
+  /**
+   * Values on the outer product of `first` (dimension 0) with points given by `rest` (the
+   * other dimensions, arrays of one common length m): out[j·m + i]. The cells of `rest` are
+   * found once for all values of `first` (e.g. every energy of a map at every pixel).
+   */
+  evaluateOuter(first: ArrayLike<number>, rest: ArrayLike<number>[], options: { clip?: boolean } = {}): Float64Array {
+    if (rest.length !== this.grids.length - 1) throw new Error(`interpolator: ${this.grids.length} dimensions, got ${rest.length + 1}`);
+    const m = Math.max(1, ...rest.map((q) => q.length));
+    const restCells = rest.map((q, d) => this.cellsOf(d + 1, q));
+    const out = new Float64Array(first.length * m);
+    for (let j = 0; j < first.length; j++) {
+      out.set(this.evaluateCells([this.cellsOf(0, [first[j]]), ...restCells], m, options.clip ?? true), j * m);
     }
+    return out;
+  }
+
+  /**
+   * For one dimension: offset of the lower node, offset to the upper node, weight of the
+   * upper node, and flags (1 = NaN, 2 = outside the grid) of each query value.
+   */
+  private cellsOf(d: number, q: ArrayLike<number>): Cells {
+    const g = this.grids[d];
+    const scale = this.pointScales[d];
+    const single = g.length < 2;
+    const cells: Cells = { lower: new Int32Array(q.length), upper: new Int32Array(q.length), frac: new Float64Array(q.length), flag: new Uint8Array(q.length) };
+    for (let i = 0; i < q.length; i++) {
+      const x = scale.forward(q[i]);
+      if (Number.isNaN(x)) cells.flag[i] = 1;
+      else if (x < g[0] || x > g[g.length - 1]) cells.flag[i] = 2;
+      const k = findCell(g, x);
+      cells.lower[i] = k * this.strides[d];
+      cells.upper[i] = single ? 0 : this.strides[d];
+      cells.frac[i] = single ? 0 : (x - g[k]) / (g[k + 1] - g[k]);
+    }
+    return cells;
+  }
+
+  private evaluateCells(cells: Cells[], n: number, clip: boolean): Float64Array {
+    const ndim = cells.length;
+    const lowers = cells.map((c) => c.lower);
+    const uppers = cells.map((c) => c.upper);
+    const fracs = cells.map((c) => c.frac);
+    const flags = cells.map((c) => c.flag);
     const at = (arr: { length: number }, i: number) => (arr.length === 1 ? 0 : i);
     const out = new Float64Array(n);
-    const clip = options.clip ?? true;
     const values = this.values;
     const fill = this.fillValue;
     for (let i = 0; i < n; i++) {
