@@ -302,11 +302,17 @@ export class WcsNDMap<D extends MapData = MapData> {
       throw new Error(`WcsNDMap.stack: weights have ${weightPlanes} planes, map has ${other.data.length / other.geom.imageSize}`);
     }
     const wn = other.geom.imageSize;
-    this.forEachOverlap(other, overlap, (self, src, plane) => {
-      let v = other.data[src] * factor;
-      if (!Number.isFinite(v)) v = 0;
-      if (weights) v *= weights.data[(weightPlanes === 1 ? 0 : plane * wn) + (src % wn)];
-      this.data[self] += v;
+    const target = this.data;
+    const source = other.data;
+    const w = weights?.data;
+    this.forEachOverlapRow(other, overlap, (selfStart, otherStart, length, plane) => {
+      const wStart = w ? (weightPlanes === 1 ? 0 : plane * wn) + (otherStart % wn) : 0;
+      for (let i = 0; i < length; i++) {
+        let v = source[otherStart + i] * factor;
+        if (!Number.isFinite(v)) v = 0;
+        if (w) v *= w[wStart + i];
+        target[selfStart + i] += v;
+      }
     });
   }
 
@@ -314,9 +320,13 @@ export class WcsNDMap<D extends MapData = MapData> {
     if (direction === "from-parent") {
       // `this` is the cutout: copy parent values over the overlap.
       const probe = this as WcsNDMap;
-      source.forEachOverlap(probe, source.overlapWith(probe), (parentIndex, cutoutIndex) => (probe.data[cutoutIndex] = source.data[parentIndex]));
+      source.forEachOverlapRow(probe, source.overlapWith(probe), (parentStart, cutoutStart, length) =>
+        probe.data.set(source.data.subarray(parentStart, parentStart + length), cutoutStart),
+      );
     } else {
-      this.forEachOverlap(source, this.overlapWith(source), (parentIndex, cutoutIndex) => (this.data[parentIndex] = source.data[cutoutIndex]));
+      this.forEachOverlapRow(source, this.overlapWith(source), (parentStart, cutoutStart, length) =>
+        this.data.set(source.data.subarray(cutoutStart, cutoutStart + length), parentStart),
+      );
     }
   }
 
@@ -344,22 +354,21 @@ export class WcsNDMap<D extends MapData = MapData> {
     return { ys, xs };
   }
 
-  /** Visit pairs (index in this map, index in `other`, plane) over the spatial overlap. */
-  private forEachOverlap(
+  /** Visit the overlap row by row: (start in this map, start in `other`, row length, plane). */
+  private forEachOverlapRow(
     other: WcsNDMap,
     { ys, xs }: { ys: [number, number, number]; xs: [number, number, number] },
-    visit: (selfIndex: number, otherIndex: number, plane: number) => void,
+    visit: (selfStart: number, otherStart: number, length: number, plane: number) => void,
   ): void {
     const planes = this.data.length / this.geom.imageSize;
     const [snx, sny, onx, ony] = [this.geom.nx, this.geom.ny, other.geom.nx, other.geom.ny];
     for (let p = 0; p < planes; p++) {
       for (let j = 0; j < ys[2]; j++) {
-        const selfRow = (p * sny + ys[0] + j) * snx + xs[0];
-        const otherRow = (p * ony + ys[1] + j) * onx + xs[1];
-        for (let i = 0; i < xs[2]; i++) visit(selfRow + i, otherRow + i, p);
+        visit((p * sny + ys[0] + j) * snx + xs[0], (p * ony + ys[1] + j) * onx + xs[1], xs[2], p);
       }
     }
   }
+
 
   /** gammapy's printed summary of a map. */
   toString(): string {
