@@ -48,3 +48,15 @@ test("datasets we write read back identically", () => {
   }
   assert.equal(back.toString(), d.toString());
 });
+
+test("toImage sums counts and background within the safe mask over energy, as gammapy", () => {
+  const d = readDataset(fixturePath("gammapy-dataset.fits.gz"));
+  const image = d.toImage("image");
+  const w = want.toImage;
+  assert.deepEqual(image.counts.geom.dataShape, w.shape);
+  assert.deepEqual([...image.counts.data], w.counts);
+  assert.deepEqual([...image.background!.data].map((v, i) => Math.abs(v - w.background[i]) <= 1e-6 * Math.abs(w.background[i])), w.background.map(() => true));
+  assert.deepEqual([...image.maskSafe!.data], w.maskSafe);
+  assert.deepEqual(image.exposure!.geom.dataShape, w.exposureShape);
+  assert.equal(image.toString(), w.summary.replace(/\n+$/, "").replace(/Name\s+: \S+/, (m: string) => m.replace(/\S+$/, "image")));
+});

@@ -175,6 +175,44 @@ export class MapDataset {
     ].join("\n");
   }
 
+  /**
+   * The dataset summed over reconstructed energy (gammapy 1.0's `to_image`): counts and
+   * background within the safe mask, masks OR-ed, on one squashed energy bin; exposure, PSF,
+   * EDisp maps and GTI are kept as they are.
+   */
+  toImage(name?: string): MapDataset {
+    const geom = this.counts.geom.squash("energy");
+    const reduce = (map: WcsNDMap | undefined, weights: WcsNDMap | undefined, logical: boolean): WcsNDMap | undefined => {
+      if (!map) return undefined;
+      const out = WcsNDMap.fromGeom(geom, { dtype: map.dtype, unit: map.unit, meta: structuredClone(map.meta) });
+      const n = geom.imageSize;
+      const planes = map.data.length / n;
+      for (let i = 0; i < n; i++) {
+        let acc = 0;
+        for (let p = 0; p < planes; p++) {
+          const at = p * n + i;
+          if (logical) acc = acc || map.data[at] ? 1 : 0;
+          // float32 maps are summed in float32, as numpy's add.reduceat does
+          else acc = map.dtype === "float32" ? Math.fround(acc + Math.fround(map.data[at] * (weights ? weights.data[at] : 1))) : acc + map.data[at] * (weights ? weights.data[at] : 1);
+        }
+        out.data[i] = acc;
+      }
+      return out;
+    };
+    return new MapDataset(
+      name ?? `${this.name}-image`,
+      reduce(this.counts, this.maskSafe, false)!,
+      this.exposure,
+      reduce(this.background, this.maskSafe, false),
+      this.psf,
+      this.edisp,
+      reduce(this.maskSafe, undefined, true),
+      reduce(this.maskFit, undefined, true),
+      this.gti,
+      structuredClone(this.meta),
+    );
+  }
+
   /** A cutout of every map around `position` (the IRF maps on their own coarser grid). */
   cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim", name?: string): MapDataset {
     const cut = (m?: WcsNDMap) => m?.cutout(position, width, mode);
