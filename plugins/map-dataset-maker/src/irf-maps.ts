@@ -1,29 +1,35 @@
-import { WcsNDMap, type Irf, type Psf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+import { Irf, WcsNDMap, type Psf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
 
-/** Coordinates of every bin of a (rad|migra, energy_true) cube: per-bin arrays, C order. */
-function binCoords(geom: WcsGeom, pointing: SkyCoord, axisName: string) {
-  const offsetImage = geom.separation(pointing);
+/**
+ * Per-pixel offsets repeated for every bin of the first axis ([rad|migra, energy_true] maps):
+ * `values` and `offset` of length nbin·npix, in the map's data order within one energy plane.
+ */
+function planeCoords(geom: WcsGeom, pointing: SkyCoord, axisName: string) {
   const first = geom.axisByName(axisName);
   const energy = geom.axisByName("energy_true");
   if (geom.axes.length !== 2 || geom.axes[0] !== first || geom.axes[1] !== energy) {
     throw new Error(`geometry axes must be [${axisName}, energy_true], got [${geom.axesNames.join(", ")}]`);
   }
+  const offsetImage = geom.separation(pointing);
   const n = geom.imageSize;
-  const size = geom.size;
-  const offset = new Float64Array(size);
-  const value = new Float64Array(size);
-  const energyTrue = new Float64Array(size);
-  const centers = first.center;
-  const energies = energy.center;
-  for (let e = 0; e < energy.nbin; e++) {
-    for (let k = 0; k < first.nbin; k++) {
-      const base = (e * first.nbin + k) * n;
-      offset.set(offsetImage, base);
-      value.fill(centers[k], base, base + n);
-      energyTrue.fill(energies[e], base, base + n);
-    }
-  }
-  return { offset, value, energyTrue };
+  const offset = new Float64Array(first.nbin * n);
+  const values = new Float64Array(first.nbin * n);
+  first.center.forEach((c, k) => {
+    offset.set(offsetImage, k * n);
+    values.fill(c, k * n, (k + 1) * n);
+  });
+  return { offset, values, energies: energy.center };
+}
+
+/** IRF values on every (true energy, first-axis bin, pixel) of the map, in data order. */
+function evaluateOnMap(irf: Psf, axisName: "rad" | "migra", geom: WcsGeom, pointing: SkyCoord): Float64Array {
+  const { offset, values, energies } = planeCoords(geom, pointing, axisName);
+  if (irf instanceof Irf) return irf.evaluateOuter(energies, { offset, [axisName]: values });
+  // parametric PSFs: evaluated energy by energy
+  const m = values.length;
+  const out = new Float64Array(energies.length * m);
+  energies.forEach((e, j) => out.set(irf.evaluate({ energy_true: e, offset, rad: values }), j * m));
+  return out;
 }
 
 /**
@@ -32,9 +38,7 @@ function binCoords(geom: WcsGeom, pointing: SkyCoord, axisName: string) {
  * Returns the map (deg⁻², like gammapy's) on a geometry with axes [rad, energy_true].
  */
 export function makePsfMap(psf: Psf, pointing: SkyCoord, geom: WcsGeom): WcsNDMap {
-  const { offset, value: rad, energyTrue } = binCoords(geom, pointing, "rad");
-  const data = psf.evaluate({ energy_true: energyTrue, offset, rad });
-  const map = WcsNDMap.fromGeom(geom, { data, unit: "sr-1" });
+  const map = WcsNDMap.fromGeom(geom, { data: evaluateOnMap(psf, "rad", geom, pointing), unit: "sr-1" });
   map.normalize("rad");
   return map;
 }
@@ -45,9 +49,7 @@ export function makePsfMap(psf: Psf, pointing: SkyCoord, geom: WcsGeom): WcsNDMa
  * Returns the map on a geometry with axes [migra, energy_true].
  */
 export function makeEdispMap(edisp: Irf, pointing: SkyCoord, geom: WcsGeom): WcsNDMap {
-  const { offset, value: migra, energyTrue } = binCoords(geom, pointing, "migra");
-  const data = edisp.evaluate({ energy_true: energyTrue, migra, offset });
-  const map = WcsNDMap.fromGeom(geom, { data, unit: "" });
+  const map = WcsNDMap.fromGeom(geom, { data: evaluateOnMap(edisp, "migra", geom, pointing), unit: "" });
   map.normalize("migra");
   return map;
 }
