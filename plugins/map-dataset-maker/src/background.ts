@@ -1,5 +1,5 @@
 import { convert, skyOffset, transformFrame, WcsNDMap, type Irf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
-import { trapzLogLog } from "./integrate.js";
+import { trapzLogLogBins } from "./integrate.js";
 
 export interface BackgroundOptions {
   /** Evaluate on an energy axis this many times finer, then sum back (gammapy's oversampling). */
@@ -25,12 +25,9 @@ export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Ir
   const n = fine.imageSize;
   // the rate is per MeV: integrating over energies in TeV needs this factor
   const unitFactor = convert(1, `${bkg.unit} TeV sr s`, "");
-  const rates = bkg.evaluateOuter(edges, fov); // [edge][pixel]
-  const data = new Float64Array(nbin * n);
+  const data = trapzLogLogBins(bkg.evaluateOuter(edges, fov), edges, n); // rates at [edge][pixel] → [bin][pixel]
   for (let k = 0; k < nbin; k++) {
-    for (let i = 0; i < n; i++) {
-      data[k * n + i] = trapzLogLog(rates[k * n + i], rates[(k + 1) * n + i], edges[k], edges[k + 1]) * solidAngle[i] * ontime * unitFactor;
-    }
+    for (let i = 0; i < n; i++) data[k * n + i] *= solidAngle[i] * ontime * unitFactor;
   }
   const map = WcsNDMap.fromGeom(fine, { data });
   return factor > 1 ? sumEnergyBins(map, factor, geom) : map;
