@@ -1,4 +1,5 @@
 import { WcsNDMap, type WcsGeom } from "../maps/index.js";
+import { convert } from "../units/index.js";
 
 /** A boolean mask re-projected onto another geometry's pixels (nearest; outside → false). */
 export function maskOnGeom(mask: WcsNDMap, geom: WcsGeom): WcsNDMap {
@@ -29,12 +30,29 @@ function scaleByExposure(irf: WcsNDMap, exposure: WcsNDMap, divide: boolean): vo
 /**
  * Stack an IRF map weighted by exposure (gammapy's `IRFMap.stack`):
  * irf = (irf·exposure + other·other_exposure·weights) / (exposure + other_exposure·weights).
+ * `other` is added over the overlap directly, without an intermediate weighted copy.
  */
 export function stackIrfMap(irf: WcsNDMap, exposure: WcsNDMap, otherIrf: WcsNDMap, otherExposure: WcsNDMap, weights?: WcsNDMap): void {
   scaleByExposure(irf, exposure, false);
-  const weighted = otherIrf.copy();
-  scaleByExposure(weighted, otherExposure, false);
-  irf.stack(weighted, weights);
+  const on = otherIrf.geom.imageSize;
+  const perEnergy = otherIrf.data.length / otherExposure.data.length;
+  const target = irf.data;
+  const source = otherIrf.data;
+  const otherExp = otherExposure.data;
+  const w = weights?.data;
+  // units as gammapy's Map.stack converts them (a run's PSF map is in deg⁻², the stack in sr⁻¹)
+  const unitFactor = (from: string, to: string) => (from === to ? 1 : convert(1, from, to));
+  const factor = unitFactor(otherIrf.unit, irf.unit) * unitFactor(otherExposure.unit, exposure.unit);
+  irf.overlapRows(otherIrf, (selfStart, otherStart, length, plane) => {
+    const pixel = otherStart - plane * on; // position within the other map's image plane
+    const expStart = Math.floor(plane / perEnergy) * on + pixel;
+    for (let i = 0; i < length; i++) {
+      let v = source[otherStart + i] * otherExp[expStart + i] * factor;
+      if (!Number.isFinite(v)) v = 0;
+      if (w) v *= w[pixel + i];
+      target[selfStart + i] += v;
+    }
+  });
   exposure.stack(otherExposure, weights);
   scaleByExposure(irf, exposure, true);
 }

@@ -354,6 +354,14 @@ export class WcsNDMap<D extends MapData = MapData> {
     return { ys, xs };
   }
 
+  /**
+   * Visit the spatial overlap with `other` (equal geometry, or a cutout of the same grid) row
+   * by row: (start in this map's data, start in `other`'s data, row length, plane index).
+   */
+  overlapRows(other: WcsNDMap, visit: (selfStart: number, otherStart: number, length: number, plane: number) => void): void {
+    this.forEachOverlapRow(other, this.overlapWith(other), visit);
+  }
+
   /** Visit the overlap row by row: (start in this map, start in `other`, row length, plane). */
   private forEachOverlapRow(
     other: WcsNDMap,
