@@ -1,5 +1,5 @@
 import { applyScaling, decodeContiguous, kindOfBitpix, type NumericKind, type TypedArray } from "./codec.js";
-import { FitsError, hduLabel, type FitsContext } from "./errors.js";
+import { hduLabel, type FitsContext } from "./errors.js";
 import type { Header } from "./header.js";
 
 /** What every HDU exposes: position, name, header and the raw data bytes. */
@@ -68,9 +68,4 @@ export class ImageHdu extends FitsHdu {
 /** An HDU type we do not decode (e.g. ASCII tables); its header is still available. */
 export class OtherHdu extends FitsHdu {
   readonly kind = "other" as const;
-}
-
-export function requireKind(kind: NumericKind | undefined, bitpix: number, ctx: FitsContext): NumericKind {
-  if (!kind) throw new FitsError(`invalid BITPIX ${bitpix}`, { ...ctx, where: "card BITPIX" });
-  return kind;
 }

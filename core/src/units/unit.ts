@@ -3,7 +3,7 @@
  * dimensions. Angles are a dimension of their own (rad), so sr = rad² and deg² ↔ sr converts.
  * Photon and count factors are dimensionless, as gammapy strips them from map units.
  */
-export const DIMENSIONS = ["rad", "m", "s", "kg"] as const;
+/** Exponents of the base dimensions, in this order: angle (rad), length (m), time (s), mass (kg). */
 type Exponents = [number, number, number, number];
 
 export class Unit {
