@@ -5,3 +5,4 @@ export * from "./maps/index.js";
 export * from "./data/index.js";
 export * from "./irf/index.js";
 export * from "./datasets/index.js";
+export * from "./utils/interpolation/index.js";

@@ -1,14 +1,23 @@
-import { angleDeg, WcsNDMap, type AngleInput, type MapDataset, type Observation, type WcsGeom } from "@gammaflow/core";
+import { angleDeg, ScaledRegularGridInterpolator, WcsNDMap, type AngleInput, type MapDataset, type Observation, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+import { firstRoot } from "./roots.js";
 
-export type SafeMaskMethod = "aeff-default" | "offset-max" | "bkg-peak";
-export const SAFE_MASK_METHODS: readonly SafeMaskMethod[] = ["aeff-default", "offset-max", "bkg-peak"];
-/** gammapy's other methods, not yet available here (they need the EDisp kernel and spectral inversion). */
-const PLANNED = ["aeff-max", "edisp-bias"];
+function trueEnergyName(geom: WcsGeom): string {
+  return geom.axes.some((a) => a.name === "energy_true") ? "energy_true" : "energy";
+}
+
+export type SafeMaskMethod = "aeff-default" | "aeff-max" | "offset-max" | "bkg-peak";
+export const SAFE_MASK_METHODS: readonly SafeMaskMethod[] = ["aeff-default", "aeff-max", "offset-max", "bkg-peak"];
+/** gammapy's other method, not yet available here (it needs the EDisp kernel of an EDisp map). */
+const PLANNED = ["edisp-bias"];
 
 export interface SafeMaskMakerOptions {
   methods?: readonly SafeMaskMethod[];
   /** Maximum offset from the pointing for "offset-max" (deg or an angle string). */
   offsetMax?: AngleInput;
+  /** Percentage of the maximum effective area that starts the safe range ("aeff-max"). */
+  aeffPercent?: number;
+  /** Where "aeff-max" reads the effective area; default the dataset's centre. */
+  position?: SkyCoord;
 }
 
 /**
@@ -18,6 +27,8 @@ export interface SafeMaskMakerOptions {
 export class SafeMaskMaker {
   readonly methods: readonly SafeMaskMethod[];
   readonly offsetMax: number;
+  readonly aeffPercent: number;
+  readonly position?: SkyCoord;
 
   constructor(options: SafeMaskMakerOptions = {}) {
     const methods = options.methods ?? ["aeff-default"];
@@ -27,6 +38,32 @@ export class SafeMaskMaker {
     }
     this.methods = methods;
     this.offsetMax = angleDeg(options.offsetMax ?? "3 deg", "offsetMax");
+    this.aeffPercent = options.aeffPercent ?? 10;
+    this.position = options.position;
+  }
+
+  /**
+   * Energy bins above the true energy where the effective area (exposure / live time at the
+   * position) first reaches `aeffPercent` % of its maximum (gammapy 1.0's "aeff-max").
+   */
+  makeMaskEnergyAeffMax(dataset: MapDataset): Uint8Array {
+    const geom = dataset.counts.geom;
+    const exposure = dataset.exposure;
+    const livetime = exposure?.meta.livetime;
+    if (!exposure || typeof livetime !== "number") {
+      throw new Error(`SafeMaskMaker: 'aeff-max' needs an exposure map with a live time in dataset '${dataset.name}'`);
+    }
+    const position = (this.position ?? geom.centerSkydir).transformTo(exposure.geom.frame);
+    const energies = exposure.geom.axisByName(trueEnergyName(exposure.geom)).center;
+    const area = exposure
+      .interpByCoord({ lon: position.lon, lat: position.lat, frame: exposure.geom.frame, [trueEnergyName(exposure.geom)]: energies }, { method: "nearest" })
+      .map((v) => v / livetime);
+    const first = area.findIndex((v) => v > 0);
+    if (first < 0) return new Uint8Array(geom.size); // no effective area there: nothing is safe
+    const spectrum = new ScaledRegularGridInterpolator([energies], area, { pointsScale: ["log"], valuesScale: "log" });
+    const threshold = (this.aeffPercent / 100) * Math.max(...area);
+    const root = firstRoot((e) => 1e12 * (spectrum.evaluate([[e]])[0] - threshold), energies[first], energies[energies.length - 1]);
+    return energyMask(geom, Number.isNaN(root) ? energies[first] : root);
   }
 
   /** Pixels closer than `offsetMax` to the pointing (all energies). */
@@ -72,6 +109,7 @@ export class SafeMaskMaker {
     };
     if (this.methods.includes("offset-max")) and(this.makeMaskOffsetMax(geom, needObservation("offset-max")));
     if (this.methods.includes("aeff-default")) and(this.makeMaskEnergyAeffDefault(geom, needObservation("aeff-default")));
+    if (this.methods.includes("aeff-max")) and(this.makeMaskEnergyAeffMax(dataset));
     if (this.methods.includes("bkg-peak")) and(this.makeMaskEnergyBkgPeak(dataset));
     dataset.maskSafe = WcsNDMap.fromGeom(geom, { dtype: "bool", data: mask });
     return dataset;

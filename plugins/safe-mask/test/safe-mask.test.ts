@@ -53,8 +53,25 @@ test("the documentation's combined chain (4 runs, cutouts, safe masks, stacking)
 });
 
 test("SafeMaskMaker validates its methods and needs an observation where gammapy does", () => {
-  assert.throws(() => new SafeMaskMaker({ methods: ["aeff-max" as never] }), /'aeff-max' is not available yet/);
+  assert.throws(() => new SafeMaskMaker({ methods: ["edisp-bias" as never] }), /'edisp-bias' is not available yet/);
   assert.throws(() => new SafeMaskMaker({ methods: ["nope" as never] }), /'nope' is not a valid method/);
   const geom = WcsGeom.create({ skydir: [83.63, 22.01], width: 1, binsz: 0.1, axes: [MapAxis.fromEnergyBounds(1, 10, 3)] });
   assert.throws(() => new SafeMaskMaker({ methods: ["offset-max"] }).run(MapDataset.create(geom)), /'offset-max' requires an observation/);
+});
+
+test("'aeff-max' (default, and 30 % at a position) gives gammapy 1.0's masks", async () => {
+  const { SkyCoord } = await import("@gammaflow/core");
+  const cases = JSON.parse(readFileSync(path.join(repo, "plugins/safe-mask/test/fixtures/aeff_max.json"), "utf8"));
+  const store = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1")));
+  const energy = MapAxis.fromBounds(0.3, 30, 16, { name: "energy", unit: "TeV", interp: "log" });
+  const energyTrue = MapAxis.fromEnergyBounds("0.1 TeV", "100 TeV", 25, { name: "energy_true" });
+  const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 3, binsz: 0.05 });
+  const reference = MapDataset.create(geom, { energyAxisTrue: energyTrue });
+  const maker = new MapDatasetMaker({ selection: ["counts", "exposure", "background"] });
+  for (const c of cases) {
+    const obs = store.obs(c.obsId);
+    const options = c.label === "default" ? {} : { aeffPercent: 30, position: new SkyCoord(84.5, 22.5) };
+    const dataset = new SafeMaskMaker({ methods: ["aeff-max"], ...options }).run(maker.run(reference, obs), obs);
+    assert.deepEqual(planeSums(dataset.maskSafe!), c.maskPlaneSums, `run ${c.obsId} ${c.label}`);
+  }
 });
