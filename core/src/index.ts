@@ -6,3 +6,4 @@ export * from "./data/index.js";
 export * from "./irf/index.js";
 export * from "./datasets/index.js";
 export * from "./utils/interpolation/index.js";
+export { firstRoot } from "./utils/roots.js";

@@ -1,4 +1,6 @@
-import { WcsNDMap, type WcsGeom } from "../maps/index.js";
+import type { SkyCoord } from "../coords/index.js";
+import { edispKernelFromDensities, type EDispKernel } from "../irf/index.js";
+import { WcsNDMap, type MapAxis, type WcsGeom } from "../maps/index.js";
 
 /** A PSF map (rad × true energy per pixel) with the exposure that weights it when stacking. */
 export class PSFMap {
@@ -13,6 +15,24 @@ export class PSFMap {
 /** An energy-dispersion map (migra × true energy per pixel) with its weighting exposure. */
 export class EDispMap {
   constructor(readonly edispMap: WcsNDMap, readonly exposureMap?: WcsNDMap) {}
+
+  /**
+   * The reconstructed-energy kernel at the map pixel nearest to `position` (default the map
+   * centre), integrating the stored migration densities (gammapy 1.0's `get_edisp_kernel`).
+   */
+  getEdispKernel(energyAxis: MapAxis, position?: SkyCoord): EDispKernel {
+    const geom = this.edispMap.geom;
+    const migra = geom.axisByName("migra");
+    const energyTrue = geom.axisByName("energy_true");
+    const where = position ?? geom.centerSkydir;
+    const [ix, iy] = geom.toImage().coordToIdx(where);
+    if (ix[0] < 0 || iy[0] < 0) throw new Error(`EDispMap: position ${where.toString()} is outside the map`);
+    const n = geom.imageSize;
+    const pixel = iy[0] * geom.nx + ix[0];
+    const densities = new Float64Array(energyTrue.nbin * migra.nbin);
+    for (let p = 0; p < densities.length; p++) densities[p] = this.edispMap.data[p * n + pixel];
+    return edispKernelFromDensities(densities, migra, energyTrue, energyAxis, false);
+  }
 
   /**
    * The diagonal response (gammapy's `from_geom`): all probability at migra = 1, shared

@@ -1,14 +1,11 @@
-import { angleDeg, ScaledRegularGridInterpolator, WcsNDMap, type AngleInput, type MapDataset, type Observation, type SkyCoord, type WcsGeom } from "@gammaflow/core";
-import { firstRoot } from "./roots.js";
+import { angleDeg, firstRoot, ScaledRegularGridInterpolator, WcsNDMap, type AngleInput, type MapDataset, type Observation, type SkyCoord, type WcsGeom } from "@gammaflow/core";
 
 function trueEnergyName(geom: WcsGeom): string {
   return geom.axes.some((a) => a.name === "energy_true") ? "energy_true" : "energy";
 }
 
-export type SafeMaskMethod = "aeff-default" | "aeff-max" | "offset-max" | "bkg-peak";
-export const SAFE_MASK_METHODS: readonly SafeMaskMethod[] = ["aeff-default", "aeff-max", "offset-max", "bkg-peak"];
-/** gammapy's other method, not yet available here (it needs the EDisp kernel of an EDisp map). */
-const PLANNED = ["edisp-bias"];
+export type SafeMaskMethod = "aeff-default" | "aeff-max" | "edisp-bias" | "offset-max" | "bkg-peak";
+export const SAFE_MASK_METHODS: readonly SafeMaskMethod[] = ["aeff-default", "aeff-max", "edisp-bias", "offset-max", "bkg-peak"];
 
 export interface SafeMaskMakerOptions {
   methods?: readonly SafeMaskMethod[];
@@ -16,6 +13,8 @@ export interface SafeMaskMakerOptions {
   offsetMax?: AngleInput;
   /** Percentage of the maximum effective area that starts the safe range ("aeff-max"). */
   aeffPercent?: number;
+  /** Largest energy bias accepted, in percent ("edisp-bias"). */
+  biasPercent?: number;
   /** Where "aeff-max" reads the effective area; default the dataset's centre. */
   position?: SkyCoord;
 }
@@ -28,17 +27,18 @@ export class SafeMaskMaker {
   readonly methods: readonly SafeMaskMethod[];
   readonly offsetMax: number;
   readonly aeffPercent: number;
+  readonly biasPercent: number;
   readonly position?: SkyCoord;
 
   constructor(options: SafeMaskMakerOptions = {}) {
     const methods = options.methods ?? ["aeff-default"];
     for (const m of methods) {
-      if (PLANNED.includes(m)) throw new Error(`SafeMaskMaker: method '${m}' is not available yet (available: ${SAFE_MASK_METHODS.join(", ")})`);
       if (!SAFE_MASK_METHODS.includes(m)) throw new Error(`SafeMaskMaker: '${m}' is not a valid method (choose from ${SAFE_MASK_METHODS.join(", ")})`);
     }
     this.methods = methods;
     this.offsetMax = angleDeg(options.offsetMax ?? "3 deg", "offsetMax");
     this.aeffPercent = options.aeffPercent ?? 10;
+    this.biasPercent = options.biasPercent ?? 10;
     this.position = options.position;
   }
 
@@ -80,6 +80,17 @@ export class SafeMaskMaker {
     return energyMask(geom, typeof lo === "number" && lo !== 0 ? lo : undefined, typeof hi === "number" && hi !== 0 ? hi : undefined);
   }
 
+  /**
+   * Energy bins above the energy where the energy bias of the dataset's EDisp map (at
+   * `position`, default the map centre) falls below `biasPercent` % (gammapy's "edisp-bias").
+   */
+  makeMaskEnergyEdispBias(dataset: MapDataset): Uint8Array {
+    const geom = dataset.counts.geom;
+    if (!dataset.edisp) throw new Error(`SafeMaskMaker: 'edisp-bias' needs an EDisp map in dataset '${dataset.name}'`);
+    const kernel = dataset.edisp.getEdispKernel(geom.axisByName("energy"), this.position);
+    return energyMask(geom, kernel.biasEnergy(this.biasPercent / 100));
+  }
+
   /** Energy bins from the one where the background spectrum peaks upwards. */
   makeMaskEnergyBkgPeak(dataset: MapDataset): Uint8Array {
     const background = dataset.background;
@@ -110,6 +121,7 @@ export class SafeMaskMaker {
     if (this.methods.includes("offset-max")) and(this.makeMaskOffsetMax(geom, needObservation("offset-max")));
     if (this.methods.includes("aeff-default")) and(this.makeMaskEnergyAeffDefault(geom, needObservation("aeff-default")));
     if (this.methods.includes("aeff-max")) and(this.makeMaskEnergyAeffMax(dataset));
+    if (this.methods.includes("edisp-bias")) and(this.makeMaskEnergyEdispBias(dataset));
     if (this.methods.includes("bkg-peak")) and(this.makeMaskEnergyBkgPeak(dataset));
     dataset.maskSafe = WcsNDMap.fromGeom(geom, { dtype: "bool", data: mask });
     return dataset;

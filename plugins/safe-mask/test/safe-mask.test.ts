@@ -53,7 +53,7 @@ test("the documentation's combined chain (4 runs, cutouts, safe masks, stacking)
 });
 
 test("SafeMaskMaker validates its methods and needs an observation where gammapy does", () => {
-  assert.throws(() => new SafeMaskMaker({ methods: ["edisp-bias" as never] }), /'edisp-bias' is not available yet/);
+
   assert.throws(() => new SafeMaskMaker({ methods: ["nope" as never] }), /'nope' is not a valid method/);
   const geom = WcsGeom.create({ skydir: [83.63, 22.01], width: 1, binsz: 0.1, axes: [MapAxis.fromEnergyBounds(1, 10, 3)] });
   assert.throws(() => new SafeMaskMaker({ methods: ["offset-max"] }).run(MapDataset.create(geom)), /'offset-max' requires an observation/);
@@ -61,7 +61,7 @@ test("SafeMaskMaker validates its methods and needs an observation where gammapy
 
 test("'aeff-max' (default, and 30 % at a position) gives gammapy 1.0's masks", async () => {
   const { SkyCoord } = await import("@gammaflow/core");
-  const cases = JSON.parse(readFileSync(path.join(repo, "plugins/safe-mask/test/fixtures/aeff_max.json"), "utf8"));
+  const cases = JSON.parse(readFileSync(path.join(repo, "plugins/safe-mask/test/fixtures/aeff_max.json"), "utf8")).filter((c: any) => !c.biasPercent);
   const store = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1")));
   const energy = MapAxis.fromBounds(0.3, 30, 16, { name: "energy", unit: "TeV", interp: "log" });
   const energyTrue = MapAxis.fromEnergyBounds("0.1 TeV", "100 TeV", 25, { name: "energy_true" });
@@ -73,5 +73,25 @@ test("'aeff-max' (default, and 30 % at a position) gives gammapy 1.0's masks", a
     const options = c.label === "default" ? {} : { aeffPercent: 30, position: new SkyCoord(84.5, 22.5) };
     const dataset = new SafeMaskMaker({ methods: ["aeff-max"], ...options }).run(maker.run(reference, obs), obs);
     assert.deepEqual(planeSums(dataset.maskSafe!), c.maskPlaneSums, `run ${c.obsId} ${c.label}`);
+  }
+});
+
+test("'edisp-bias' (10 % and 5 %) finds gammapy 1.0's bias energy and energy bins", () => {
+  const cases = JSON.parse(readFileSync(path.join(repo, "plugins/safe-mask/test/fixtures/aeff_max.json"), "utf8")).filter((c: any) => c.biasPercent);
+  assert.equal(cases.length, 4);
+  const store = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1")));
+  const energy = MapAxis.fromBounds(0.3, 30, 16, { name: "energy", unit: "TeV", interp: "log" });
+  const energyTrue = MapAxis.fromEnergyBounds("0.1 TeV", "100 TeV", 25, { name: "energy_true" });
+  const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 3, binsz: 0.05 });
+  const reference = MapDataset.create(geom, { energyAxisTrue: energyTrue });
+  for (const c of cases) {
+    const dataset = new MapDatasetMaker().run(reference, store.obs(c.obsId));
+    const kernel = dataset.edisp!.getEdispKernel(geom.axisByName("energy"));
+    const biasEnergy = kernel.biasEnergy(c.biasPercent / 100);
+    assert.ok(Math.abs(biasEnergy - c.biasEnergy) <= 1e-6 * c.biasEnergy, `run ${c.obsId} ${c.label}: ${biasEnergy} vs ${c.biasEnergy}`);
+    const mask = new SafeMaskMaker({ methods: ["edisp-bias"], biasPercent: c.biasPercent }).makeMaskEnergyEdispBias(dataset);
+    const n = geom.imageSize;
+    const planesOn = c.maskPlaneSums.map((s: number) => s > 0);
+    assert.deepEqual(Array.from({ length: energy.nbin }, (_, k) => mask[k * n] === 1), planesOn, `run ${c.obsId} ${c.label} energy bins`);
   }
 });
