@@ -7,3 +7,5 @@ export * from "./irf/index.js";
 export * from "./datasets/index.js";
 export * from "./utils/interpolation/index.js";
 export { firstRoot } from "./utils/roots.js";
+export * from "./stats/index.js";
+export * from "./modeling/index.js";

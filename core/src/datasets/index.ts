@@ -1,3 +1,5 @@
 export { PSFMap, EDispMap } from "./irf-maps.js";
 export { MapDataset, MIGRA_AXIS_DEFAULT, BINSZ_IRF_DEFAULT, type MapDatasetCreateOptions } from "./map-dataset.js";
 export { datasetToHdus, datasetFromFits } from "./io.js";
+export { maskOnGeom } from "./stack.js";
+export { BackgroundModel, type BackgroundModelOptions } from "./background-model.js";

@@ -2,6 +2,8 @@ import { GTI } from "../data/index.js";
 import type { SkyCoord } from "../coords/index.js";
 import { MapAxis, WcsNDMap, type AngleInput, type CutoutMode, type PairInput, type WcsGeom } from "../maps/index.js";
 import { RAD_AXIS_DEFAULT } from "../irf/index.js";
+import { cashSum } from "../stats/index.js";
+import { BackgroundModel } from "./background-model.js";
 import { EDispMap, PSFMap } from "./irf-maps.js";
 import { maskOnGeom, stackIrfMap } from "./stack.js";
 
@@ -32,6 +34,9 @@ let datasetCounter = 0;
 
 /** Binned data and IRF maps of one or more observations (gammapy's `MapDataset`). */
 export class MapDataset {
+  /** Norm and tilt applied to `background` (none: the template as it is). */
+  backgroundModel?: BackgroundModel;
+
   constructor(
     public name: string,
     public counts: WcsNDMap,
@@ -72,6 +77,45 @@ export class MapDataset {
     return this.maskSafe?.sumOverAxes();
   }
 
+  /** Bins used by fits: the safe mask AND the fit mask (undefined when neither exists). */
+  get mask(): Uint8Array | undefined {
+    const safe = this.maskSafe?.data;
+    const fit = this.maskFit?.data;
+    if (!safe && !fit) return undefined;
+    const out = new Uint8Array(this.counts.data.length);
+    for (let i = 0; i < out.length; i++) out[i] = (!safe || safe[i]) && (!fit || fit[i]) ? 1 : 0;
+    return out;
+  }
+
+  /** The background template scaled by the background model (gammapy's `npred_background`). */
+  npredBackground(): WcsNDMap | undefined {
+    if (!this.background || !this.backgroundModel || this.backgroundModel.isIdentity) return this.background;
+    const factors = this.backgroundModel.factors(this.background.geom.axisByName("energy"));
+    const out = this.background.copy();
+    const n = this.background.geom.imageSize;
+    const energyIndex = this.background.geom.axisIndex("energy");
+    const stride = this.background.geom.axes.slice(0, energyIndex).reduce((p, a) => p * a.nbin, 1);
+    const planes = out.data.length / n;
+    for (let p = 0; p < planes; p++) {
+      const f = factors[Math.floor(p / stride) % factors.length];
+      for (let i = p * n; i < (p + 1) * n; i++) out.data[i] = this.background.data[i] * f;
+    }
+    return out;
+  }
+
+  /** Predicted counts: the background (no sky models yet), negative values set to 0. */
+  npred(): WcsNDMap {
+    const background = this.npredBackground();
+    const out = WcsNDMap.fromGeom(this.counts.geom, { dtype: "float64" });
+    if (background) for (let i = 0; i < out.data.length; i++) out.data[i] = Math.max(background.data[i], 0);
+    return out;
+  }
+
+  /** The Cash statistic summed over the fit bins (`mask`). */
+  statSum(): number {
+    return cashSum(this.counts.data, this.npred().data, this.mask);
+  }
+
   /**
    * Stack `other` into this dataset in place, with gammapy 1.0's rules: counts and
    * background of `other` enter within its safe mask, exposure within its safe image mask;
@@ -90,10 +134,14 @@ export class MapDataset {
       }
     }
     if (this.background && other.background) {
+      // both backgrounds enter with their models applied; the sum is then the template itself
+      const background = this.npredBackground()!.copy();
       if (this.maskSafe) {
-        for (let i = 0; i < this.background.data.length; i++) if (!this.maskSafe.data[i]) this.background.data[i] = 0;
+        for (let i = 0; i < background.data.length; i++) if (!this.maskSafe.data[i]) background.data[i] = 0;
       }
-      this.background.stack(other.background, otherMask);
+      background.stack(other.npredBackground()!, otherMask);
+      this.background = background;
+      this.backgroundModel = undefined;
     }
     for (const [mine, theirs] of [
       [this.psf, other.psf],
@@ -108,6 +156,12 @@ export class MapDataset {
     }
     if (this.maskSafe && otherMask) this.maskSafe.stack(otherMask);
     if (this.maskSafe) for (let i = 0; i < this.maskSafe.data.length; i++) this.maskSafe.data[i] = this.maskSafe.data[i] ? 1 : 0;
+    if (this.maskFit && other.maskFit) {
+      this.maskFit.stack(other.maskFit);
+      for (let i = 0; i < this.maskFit.data.length; i++) this.maskFit.data[i] = this.maskFit.data[i] ? 1 : 0;
+    } else if (other.maskFit) {
+      this.maskFit = other.maskFit.copy();
+    }
     if (other.gti.length > 0) this.gti = this.gti.stack(other.gti).union(); // in this dataset's time reference, as gammapy
   }
 
@@ -117,11 +171,14 @@ export class MapDataset {
     const inMask = (i: number) => !mask || mask.data[i] !== 0;
     let counts = 0;
     let background = 0;
+    let predicted = 0;
     let bins = 0;
+    const npredBackground = this.npredBackground();
     for (let i = 0; i < this.counts.data.length; i++) {
       if (!inMask(i)) continue;
       counts += this.counts.data[i];
-      background += this.background?.data[i] ?? 0;
+      background += npredBackground?.data[i] ?? 0;
+      predicted += Math.max(npredBackground?.data[i] ?? 0, 0);
       bins++;
     }
     // exposure range over positive pixels inside the safe image mask (all pixels if none)
@@ -156,7 +213,7 @@ export class MapDataset {
       row("Total background counts", fmt(background)),
       row("Total excess counts", fmt(counts - background)),
       "",
-      row("Predicted counts", fmt(background)),
+      row("Predicted counts", fmt(predicted)),
       row("Predicted background counts", fmt(background)),
       row("Predicted excess counts", "nan"),
       "",
@@ -169,10 +226,31 @@ export class MapDataset {
       row("Fit statistic type", "cash"),
       row("Fit statistic value (-2 log(L))", "nan"),
       "",
-      row("Number of models", 0),
-      row("Number of parameters", "0"),
-      row("Number of free parameters", "0"),
+      ...this.modelSummary(),
     ].join("\n");
+  }
+
+  private modelSummary(): string[] {
+    const row = (label: string, value: string) => `  ${label.padEnd(32)}: ${value}`;
+    const model = this.backgroundModel;
+    if (!model) return [row("Number of models", "0 "), row("Number of parameters", "0"), row("Number of free parameters", "0")];
+    const parameter = (name: string, value: number, error: number, frozen: boolean) =>
+      `    ${name.padEnd(26)}: ${value.toFixed(3)} ${frozen ? "(frozen)" : `+/- ${Number.isFinite(error) ? error.toFixed(2) : "nan"}`}`;
+    return [
+      row("Number of models", "1 "),
+      row("Number of parameters", "3"),
+      row("Number of free parameters", model.tiltFree ? "2" : "1"),
+      "",
+      `  Component 0: FoVBackgroundModel`,
+      "  ",
+      `    Name                      : ${this.name}-bkg`,
+      `    Datasets names            : ['${this.name}']`,
+      "    Spectral model type       : PowerLawNormSpectralModel",
+      "    Parameters:",
+      parameter("norm", model.norm, model.normError, false),
+      parameter("tilt", model.tilt, model.tiltError, !model.tiltFree),
+      `    ${"reference".padEnd(26)}: ${model.reference.toFixed(3)}   TeV`,
+    ];
   }
 
   /**
@@ -203,7 +281,8 @@ export class MapDataset {
       name ?? `${this.name}-image`,
       reduce(this.counts, this.maskSafe, false)!,
       this.exposure,
-      reduce(this.background, this.maskSafe, false),
+      // the background model is applied (gammapy 1.0 sums the bare template and drops the model)
+      reduce(this.npredBackground(), this.maskSafe, false),
       this.psf,
       this.edisp,
       reduce(this.maskSafe, undefined, true),
@@ -216,7 +295,7 @@ export class MapDataset {
   /** A cutout of every map around `position` (the IRF maps on their own coarser grid). */
   cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim", name?: string): MapDataset {
     const cut = (m?: WcsNDMap) => m?.cutout(position, width, mode);
-    return new MapDataset(
+    const out = new MapDataset(
       name ?? `${this.name}-cutout`,
       this.counts.cutout(position, width, mode),
       cut(this.exposure),
@@ -228,5 +307,7 @@ export class MapDataset {
       this.gti,
       structuredClone(this.meta),
     );
+    out.backgroundModel = this.backgroundModel?.copy();
+    return out;
   }
 }

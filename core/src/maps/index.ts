@@ -6,3 +6,4 @@ export { WcsNDMap, dtypeOf, type MapDtype, type MapData, type MapOptions, type A
 export { mapFromFits, mapToHdus, type MapHduOptions, type MapReadOptions } from "./io.js";
 export type { Kernel, ConvolveMethod } from "./map-convolve.js";
 export { Wcs2D, type WcsParams } from "./wcs/index.js";
+export { regionMask, exclusionMask, type SkyRegion } from "./regions.js";

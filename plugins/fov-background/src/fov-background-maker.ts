@@ -1,0 +1,164 @@
+import { BackgroundModel, covarianceAt, maskOnGeom, minimize, type MapDataset, type WcsNDMap } from "@gammaflow/core";
+
+export type FoVBackgroundMethod = "scale" | "fit";
+export const FOV_BACKGROUND_METHODS: readonly FoVBackgroundMethod[] = ["scale", "fit"];
+
+export interface FoVBackgroundMakerOptions {
+  method?: FoVBackgroundMethod;
+  /** Image mask, true where the data may be used (outside sources); default: everything. */
+  exclusionMask?: WcsNDMap;
+  /** Fit the tilt too ("fit" only); gammapy keeps it frozen by default. */
+  fitTilt?: boolean;
+  /** Normalise only when more counts than this lie outside the exclusion. */
+  minCounts?: number;
+  /** Normalise only when more predicted background counts than this lie outside the exclusion. */
+  minNpredBackground?: number;
+  /** Receives the warnings (default console.warn). */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Normalise a dataset's background template on the field of view outside the exclusion
+ * mask (gammapy 1.0's FoVBackgroundMaker): "scale" sets norm = (counts − other predicted) /
+ * background, "fit" fits norm (and optionally tilt) with the Cash statistic. When the data
+ * cannot constrain the norm the safe mask is cleared and a warning names the dataset.
+ */
+export class FoVBackgroundMaker {
+  readonly method: FoVBackgroundMethod;
+  readonly exclusionMask?: WcsNDMap;
+  readonly fitTilt: boolean;
+  readonly minCounts: number;
+  readonly minNpredBackground: number;
+  private readonly warn: (message: string) => void;
+
+  constructor(options: FoVBackgroundMakerOptions = {}) {
+    const method = options.method ?? "scale";
+    if (!FOV_BACKGROUND_METHODS.includes(method)) {
+      throw new Error(`FoVBackgroundMaker: '${method}' is not a valid method (choose from ${FOV_BACKGROUND_METHODS.join(", ")})`);
+    }
+    if (options.exclusionMask && !options.exclusionMask.geom.isImage) {
+      throw new Error("FoVBackgroundMaker: the exclusion mask must be an image (no energy axis)");
+    }
+    this.method = method;
+    this.exclusionMask = options.exclusionMask;
+    this.fitTilt = options.fitTilt ?? false;
+    this.minCounts = options.minCounts ?? 0;
+    this.minNpredBackground = options.minNpredBackground ?? 0;
+    this.warn = options.warn ?? ((m) => console.warn(m));
+  }
+
+  /** The exclusion mask on the dataset's pixels, repeated over energy (all true without one). */
+  makeExclusionMask(dataset: MapDataset): Uint8Array {
+    const geom = dataset.counts.geom;
+    const n = geom.imageSize;
+    const out = new Uint8Array(geom.size).fill(1);
+    if (!this.exclusionMask) return out;
+    const image = maskOnGeom(this.exclusionMask, geom);
+    for (let i = 0; i < out.length; i++) out[i] = image.data[i % n];
+    return out;
+  }
+
+  run(dataset: MapDataset): MapDataset {
+    if (!dataset.background) throw new Error(`FoVBackgroundMaker: dataset '${dataset.name}' has no background map`);
+    dataset.backgroundModel ??= new BackgroundModel({ tiltFree: this.fitTilt });
+    if (this.fitTilt) dataset.backgroundModel.tiltFree = true;
+    const mask = this.makeExclusionMask(dataset);
+    const datasetMask = dataset.mask;
+    if (datasetMask) for (let i = 0; i < mask.length; i++) mask[i] &= datasetMask[i];
+    const totals = this.maskedTotals(dataset, mask);
+    const failure = this.requirementFailure(totals);
+    if (failure) {
+      this.warn(`FoVBackgroundMaker failed for ${dataset.name}: ${failure}. Setting mask to False.`);
+      dataset.maskSafe?.data.fill(0);
+      return dataset;
+    }
+    if (this.method === "scale") {
+      // no sky models yet: everything predicted is background
+      // relative to the current norm, so running twice changes nothing (gammapy overwrites it)
+      const model = dataset.backgroundModel;
+      model.normError = (model.norm * Math.sqrt(totals.counts)) / totals.background;
+      model.norm *= totals.counts / totals.background;
+    } else {
+      this.fit(dataset, mask);
+    }
+    return dataset;
+  }
+
+  private maskedTotals(dataset: MapDataset, mask: Uint8Array): { counts: number; background: number } {
+    const background = dataset.npredBackground()!;
+    let counts = 0;
+    let bkg = 0;
+    for (let i = 0; i < mask.length; i++) {
+      if (!mask[i] || Number.isNaN(background.data[i])) continue;
+      counts += dataset.counts.data[i];
+      bkg += background.data[i];
+    }
+    return { counts, background: bkg };
+  }
+
+  private requirementFailure(totals: { counts: number; background: number }): string | undefined {
+    const value = totals.counts / totals.background;
+    if (!Number.isFinite(value)) return "non-finite normalisation value";
+    if (totals.background <= this.minNpredBackground) return `only ${Math.trunc(totals.background)} background counts outside the exclusion mask`;
+    if (totals.counts <= this.minCounts) return `only ${Math.trunc(totals.counts)} counts outside the exclusion mask`;
+    if (totals.counts <= 0) return "negative residual counts";
+    return undefined;
+  }
+
+  /** Cash fit of norm (and tilt when free) over the masked bins; errors from the Hessian. */
+  private fit(dataset: MapDataset, mask: Uint8Array): void {
+    const model = dataset.backgroundModel!;
+    const background = dataset.background!;
+    const counts = dataset.counts.data;
+    const energy = background.geom.axisByName("energy");
+    const n = background.geom.imageSize;
+    const energyIndex = background.geom.axisIndex("energy");
+    const stride = background.geom.axes.slice(0, energyIndex).reduce((p, a) => p * a.nbin, 1);
+    // Σ over the masked bins per energy plane is all the statistic needs: counts are summed
+    // with their log-weights, so each evaluation costs one pass over the energy bins
+    const planes = background.data.length / n;
+    const perEnergy = Array.from({ length: energy.nbin }, () => ({ b: 0, nLogB: 0, n: 0, zeroB: 0 }));
+    for (let p = 0; p < planes; p++) {
+      const e = Math.floor(p / stride) % energy.nbin;
+      const acc = perEnergy[e];
+      for (let i = p * n; i < (p + 1) * n; i++) {
+        if (!mask[i]) continue;
+        const b = background.data[i];
+        if (Number.isNaN(b)) continue;
+        if (b > 0) {
+          acc.b += b;
+          acc.nLogB += counts[i] * Math.log(b);
+          acc.n += counts[i];
+        } else acc.zeroB += counts[i];
+      }
+    }
+    const probe = new BackgroundModel({ reference: model.reference });
+    const statistic = ([norm, tilt]: number[]): number => {
+      probe.norm = norm;
+      probe.tilt = tilt ?? model.tilt;
+      const factors = probe.factors(energy);
+      let total = 0;
+      for (const [e, acc] of perEnergy.entries()) {
+        const f = factors[e];
+        if (!(f > 0)) return Infinity;
+        // Σ 2(μ − n ln μ) with μ = f·b: 2(f Σb − Σn ln b − ln f Σn); bins with b = 0 are truncated constants
+        total += 2 * (f * acc.b - acc.nLogB - Math.log(f) * acc.n);
+      }
+      return total;
+    };
+    const x0 = this.fitTilt ? [model.norm, model.tilt] : [model.norm];
+    const result = minimize(statistic, x0, { scales: this.fitTilt ? [Math.max(model.norm, 1e-3), 1] : [Math.max(model.norm, 1e-3)], tolerance: 1e-8 });
+    if (!result.success) {
+      this.warn(`FoVBackgroundMaker failed for ${dataset.name}: the fit did not converge (${result.message}). Setting mask to False.`);
+      dataset.maskSafe?.data.fill(0);
+      return;
+    }
+    const { errors } = covarianceAt(statistic, result.x);
+    model.norm = result.x[0];
+    model.normError = errors[0];
+    if (this.fitTilt) {
+      model.tilt = result.x[1];
+      model.tiltError = errors[1];
+    }
+  }
+}
