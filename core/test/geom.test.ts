@@ -129,3 +129,17 @@ test("derived geometries: image, cube, squash, up/downsample, pad/crop, equality
 test("a geometry too large to allocate is refused with its size", () => {
   assert.throws(() => WcsGeom.create({ width: 360, binsz: 0.001, axes: [MapAxis.fromEnergyBounds(1, 10, 100, { unit: "TeV" })] }), /too large/);
 });
+
+test("maps and datasets too large for the memory budget are refused before allocating, with their sizes", async () => {
+  const { MapDataset, WcsNDMap, setMaxMapBytes } = await import("../src/index.js");
+  const energy = MapAxis.fromEnergyBounds(1, 10, 40, { unit: "TeV" });
+  const geom = WcsGeom.create({ width: 60, binsz: 0.01, axes: [energy] }); // 6000×6000×40 float64 = 10.7 GiB
+  assert.throws(() => WcsNDMap.fromGeom(geom, { dtype: "float64" }), /40×6000×6000 float64 need 10\.73 GiB, more than the 8\.00 GiB allowed/);
+  const previous = setMaxMapBytes(2 ** 20);
+  try {
+    const small = WcsGeom.create({ width: 5, binsz: 0.02, axes: [MapAxis.fromEnergyBounds(1, 10, 11, { unit: "TeV" })] });
+    assert.throws(() => MapDataset.create(small, { name: "big" }), /MapDataset.create 'big': counts 11×250×250 float32, .*edisp .* need .* GiB/);
+  } finally {
+    setMaxMapBytes(previous);
+  }
+});

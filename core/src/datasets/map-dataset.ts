@@ -1,6 +1,6 @@
 import { GTI } from "../data/index.js";
 import type { SkyCoord } from "../coords/index.js";
-import { MapAxis, WcsNDMap, type AngleInput, type CutoutMode, type PairInput, type WcsGeom } from "../maps/index.js";
+import { checkAllocation, MapAxis, WcsNDMap, type AngleInput, type CutoutMode, type PairInput, type WcsGeom } from "../maps/index.js";
 import { RAD_AXIS_DEFAULT } from "../irf/index.js";
 import { cashSum } from "../stats/index.js";
 import { BackgroundModel } from "./background-model.js";
@@ -59,6 +59,19 @@ export class MapDataset {
     const image = geom.toImage();
     const irfImage = image.toBinsz(options.binszIrf ?? BINSZ_IRF_DEFAULT);
     const name = options.name ?? `dataset-${++datasetCounter}`;
+    const psfGeom = irfImage.toCube([rad, energyTrue]);
+    const edispGeom = irfImage.toCube([migra, energyTrue]);
+    checkAllocation(
+      [
+        { name: "counts", geom, dtype: "float32" },
+        { name: "background", geom, dtype: "float32" },
+        { name: "mask_safe", geom, dtype: "bool" },
+        { name: "exposure", geom: image.toCube([energyTrue]), dtype: "float32" },
+        { name: "psf", geom: psfGeom, dtype: "float32" },
+        { name: "edisp", geom: edispGeom, dtype: "float64" },
+      ],
+      `MapDataset.create '${name}'`,
+    );
     // gammapy 1.0 starts with an all-false safe mask: stacking ORs the datasets' masks in
     const mask = WcsNDMap.fromGeom(geom, { dtype: "bool" });
     return new MapDataset(
@@ -66,8 +79,8 @@ export class MapDataset {
       WcsNDMap.fromGeom(geom),
       WcsNDMap.fromGeom(image.toCube([energyTrue]), { unit: "m2 s" }),
       WcsNDMap.fromGeom(geom),
-      PSFMap.fromGeom(irfImage.toCube([rad, energyTrue])),
-      EDispMap.fromGeom(irfImage.toCube([migra, energyTrue])),
+      PSFMap.fromGeom(psfGeom),
+      EDispMap.fromGeom(edispGeom),
       mask,
     );
   }

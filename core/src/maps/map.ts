@@ -27,6 +27,31 @@ export interface MapOptions {
   meta?: Record<string, unknown>;
 }
 
+/** Bytes per value of each dtype. */
+export const DTYPE_BYTES: Record<MapDtype, number> = { float32: 4, float64: 8, int32: 4, int16: 2, uint8: 1, bool: 1 };
+
+let maxAllocationBytes = 8 * 2 ** 30;
+
+/** The largest total a single allocation of maps may take (default 8 GiB); returns the previous limit. */
+export function setMaxMapBytes(bytes: number): number {
+  const previous = maxAllocationBytes;
+  maxAllocationBytes = bytes;
+  return previous;
+}
+
+/**
+ * Refuse, before allocating anything, maps whose total size exceeds the limit; the message
+ * gives each shape and the total in GiB.
+ */
+export function checkAllocation(maps: ReadonlyArray<{ geom: WcsGeom; dtype: MapDtype; name?: string }>, what: string): void {
+  let total = 0;
+  for (const m of maps) total += m.geom.size * DTYPE_BYTES[m.dtype];
+  if (total <= maxAllocationBytes) return;
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  const parts = maps.map((m) => `${m.name ? `${m.name} ` : ""}${m.geom.dataShape.join("×")} ${m.dtype}`).join(", ");
+  throw new Error(`${what}: ${parts} need ${gib(total)}, more than the ${gib(maxAllocationBytes)} allowed (setMaxMapBytes raises the limit); use a coarser binning or a smaller region`);
+}
+
 /** Slice selection by axis name: an index drops the axis, [start, stop) keeps a sub-axis. */
 export type AxisSelection = Record<string, number | [number, number]>;
 
@@ -50,6 +75,7 @@ export class WcsNDMap<D extends MapData = MapData> {
   /** An empty (zero) map, float32 by default as in gammapy, or a map around given data. */
   static fromGeom(geom: WcsGeom, options: MapOptions = {}): WcsNDMap {
     const dtype = options.dtype ?? (options.data ? dtypeOf(options.data) : "float32");
+    if (!options.data) checkAllocation([{ geom, dtype }], "WcsNDMap");
     const data = options.data ?? new ARRAY_OF[dtype](geom.size);
     return new WcsNDMap(geom, data, options.unit ?? "", dtype, { ...(options.meta ?? {}) });
   }

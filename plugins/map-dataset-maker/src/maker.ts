@@ -1,4 +1,4 @@
-import { EDispMap, MapDataset, PSFMap, WcsNDMap, type Observation, type WcsGeom } from "@gammaflow/core";
+import { angleDeg, convert, EDispMap, MapDataset, PSFMap, WcsNDMap, type AngleInput, type MapAxis, type Observation, type WcsGeom } from "@gammaflow/core";
 import { makeMapBackgroundIrf } from "./background.js";
 import { makeMapExposureTrueEnergy } from "./exposure.js";
 import { makeEdispMap, makePsfMap } from "./irf-maps.js";
@@ -11,6 +11,10 @@ export interface MapDatasetMakerOptions {
   backgroundOversampling?: number;
   /** Which maps to make (default all). */
   selection?: readonly MapSelection[];
+  /** Pixels farther than this from the pointing leave the safe mask (deg or an angle string). */
+  offsetMax?: AngleInput;
+  /** Receives warnings such as IRFs not covering the requested energies (default console.warn). */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -20,9 +24,13 @@ export interface MapDatasetMakerOptions {
 export class MapDatasetMaker {
   readonly backgroundOversampling?: number;
   readonly selection: readonly MapSelection[];
+  readonly offsetMax?: number;
+  private readonly warn: (message: string) => void;
 
   constructor(options: MapDatasetMakerOptions = {}) {
     this.backgroundOversampling = options.backgroundOversampling;
+    this.offsetMax = options.offsetMax === undefined ? undefined : angleDeg(options.offsetMax, "offsetMax");
+    this.warn = options.warn ?? ((m) => console.warn(m));
     this.selection = options.selection ?? MAP_SELECTION_ALL;
     const unknown = this.selection.filter((s) => !MAP_SELECTION_ALL.includes(s));
     if (unknown.length) throw new Error(`MapDatasetMaker: unknown selection ${unknown.join(", ")} (choose from ${MAP_SELECTION_ALL.join(", ")})`);
@@ -63,27 +71,79 @@ export class MapDatasetMaker {
   run(dataset: MapDataset, observation: Observation): MapDataset {
     const geom = dataset.counts.geom;
     const has = (s: MapSelection) => this.selection.includes(s);
-    const mask = WcsNDMap.fromGeom(geom, { dtype: "bool" });
-    mask.data.fill(1);
     const need = <T>(value: T | undefined, what: string): T => {
       if (value === undefined) throw new Error(`MapDatasetMaker: the reference dataset '${dataset.name}' has no ${what} geometry`);
       return value;
     };
+    const counts = has("counts") ? this.makeCounts(geom, observation) : WcsNDMap.fromGeom(geom);
+    const exposure = has("exposure") ? this.makeExposure(need(dataset.exposure, "exposure").geom, observation) : undefined;
+    const background = has("background") ? this.makeBackground(geom, observation) : undefined;
+    const psf = has("psf") ? this.makePsf(need(dataset.psf, "PSF").psfMap.geom, observation) : undefined;
+    const edisp = has("edisp") ? this.makeEdisp(need(dataset.edisp, "EDisp").edispMap.geom, observation) : undefined;
     return new MapDataset(
       dataset.name,
-      has("counts") ? this.makeCounts(geom, observation) : WcsNDMap.fromGeom(geom),
-      has("exposure") ? this.makeExposure(need(dataset.exposure, "exposure").geom, observation) : undefined,
-      has("background") ? this.makeBackground(geom, observation) : undefined,
-      has("psf") ? this.makePsf(need(dataset.psf, "PSF").psfMap.geom, observation) : undefined,
-      has("edisp") ? this.makeEdisp(need(dataset.edisp, "EDisp").edispMap.geom, observation) : undefined,
-      mask,
+      counts,
+      exposure,
+      background,
+      psf,
+      edisp,
+      this.makeSafeMask(dataset, observation),
       undefined,
       observation.gti,
       { obsId: observation.obsId },
     );
   }
 
+  /**
+   * All true, except reconstructed-energy bins outside the energies the run's IRFs cover
+   * (where the maps are 0; one warning names the run) and, with `offsetMax`, pixels beyond it.
+   */
+  makeSafeMask(dataset: MapDataset, observation: Observation): WcsNDMap {
+    const geom = dataset.counts.geom;
+    const mask = WcsNDMap.fromGeom(geom, { dtype: "bool" });
+    mask.data.fill(1);
+    const energy = geom.axisByName("energy");
+    const coverage = this.energyCoverage(observation, energy.unit || "TeV");
+    const n = geom.imageSize;
+    const stride = geom.axes.slice(0, geom.axisIndex("energy")).reduce((p, a) => p * a.nbin, 1);
+    const uncovered = new Set<number>();
+    for (const { lo, hi } of coverage) {
+      for (let k = 0; k < energy.nbin; k++) if (energy.edges[k] < lo * (1 - 1e-6) || energy.edges[k + 1] > hi * (1 + 1e-6)) uncovered.add(k);
+    }
+    if (uncovered.size) {
+      const range = (a: MapAxis) => `${fmt(a.edges[0])}–${fmt(a.edges[a.nbin])} ${a.unit}`;
+      this.warn(
+        `observation ${observation.obsId}: its IRFs do not cover all requested energies (${range(energy)}): ` +
+          `${coverage.map((c) => `${c.irf} ${fmt(c.lo)}–${fmt(c.hi)} ${energy.unit}`).join(", ")}; ` +
+          `${uncovered.size} of ${energy.nbin} energy bins are left out of the safe mask`,
+      );
+      for (let p = 0; p < mask.data.length / n; p++) if (uncovered.has(Math.floor(p / stride) % energy.nbin)) mask.data.fill(0, p * n, (p + 1) * n);
+    }
+    if (this.offsetMax !== undefined) {
+      const offset = geom.toImage().separation(observation.pointingRadec);
+      for (let i = 0; i < mask.data.length; i++) if (offset[i % n] >= this.offsetMax) mask.data[i] = 0;
+    }
+    return mask;
+  }
+
+  /** Energy ranges (in `unit`) of the IRFs the selected maps use. */
+  private energyCoverage(observation: Observation, unit: string): Array<{ irf: string; lo: number; hi: number }> {
+    const out: Array<{ irf: string; lo: number; hi: number }> = [];
+    const add = (irf: string, axes: readonly MapAxis[] | undefined, name: string) => {
+      const axis = axes?.find((a) => a.name === name);
+      if (!axis) return;
+      const f = convert(1, axis.unit || "TeV", unit);
+      out.push({ irf, lo: axis.edges[0] * f, hi: axis.edges[axis.nbin] * f });
+    };
+    const has = (s: MapSelection) => this.selection.includes(s);
+    if (has("exposure")) add("effective area", observation.aeff.axes, "energy_true");
+    if (has("background")) add("background", observation.bkg.axes, "energy");
+    return out;
+  }
+
   private fullEnclosure(observation: Observation, irf: "aeff" | "edisp"): void {
     observation[irf].requireFullEnclosure(`observation ${observation.obsId}`);
   }
 }
+
+const fmt = (v: number) => Number(v.toPrecision(4)).toString();

@@ -61,3 +61,29 @@ test("MapDatasetMaker: selection, and point-like IRFs are refused by name", () =
   const veritas = DataStore.fromDir(toStorePath(path.join(gammapyData, "veritas/crab-point-like-ED"))).obs(64080);
   assert.throws(() => new MapDatasetMaker().run(MapDataset.create(geom), veritas), /observation 64080: the aeff_2d IRF is point-like/);
 });
+
+test("energies beyond the run's IRFs give finite maps, out of the safe mask, and a warning naming the run", () => {
+  const obs = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1"))).obs(23523);
+  const wide = MapAxis.fromEnergyBounds(0.001, 1000, 12, { unit: "TeV" });
+  const reference = MapDataset.create(WcsGeom.create({ skydir: [83.63, 22.01], axes: [wide], width: 3, binsz: 0.1 }));
+  const warnings: string[] = [];
+  const dataset = new MapDatasetMaker({ warn: (m) => warnings.push(m) }).run(reference, obs);
+  for (const [what, map] of Object.entries({ counts: dataset.counts, exposure: dataset.exposure!, background: dataset.background!, psf: dataset.psf!.psfMap, edisp: dataset.edisp!.edispMap })) {
+    assert.ok(map.data.every(Number.isFinite), `${what} is finite everywhere`);
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /^observation 23523: its IRFs do not cover all requested energies \(0\.001–1000 TeV\): effective area 0\.01–100 TeV, background 0\.1–100 TeV; 6 of 12 energy bins are left out of the safe mask$/);
+  // two bins per decade: bins 4..9 span 0.1–100 TeV, inside both IRFs
+  const pixels = dataset.counts.geom.imageSize;
+  assert.deepEqual(planeSums(dataset.maskSafe!), Array.from({ length: 12 }, (_, k) => (k >= 4 && k <= 9 ? pixels : 0)));
+});
+
+test("offsetMax leaves pixels beyond it out of the maker's safe mask, as SafeMaskMaker's offset-max does", () => {
+  const obs = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1"))).obs(23523);
+  const reference = MapDataset.create(WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 6, binsz: 0.1 }));
+  const dataset = new MapDatasetMaker({ offsetMax: "2 deg", selection: ["counts"] }).run(reference, obs);
+  const offsets = dataset.counts.geom.toImage().separation(obs.pointingRadec);
+  const n = offsets.length;
+  for (let i = 0; i < dataset.maskSafe!.data.length; i++) assert.equal(dataset.maskSafe!.data[i], offsets[i % n] < 2 ? 1 : 0);
+  assert.ok(dataset.maskSafe!.sum() > 0 && dataset.maskSafe!.sum() < dataset.maskSafe!.data.length);
+});
