@@ -1,10 +1,15 @@
 import { WcsNDMap, type WcsGeom } from "../maps/index.js";
 import { convert } from "../units/index.js";
 
-/** A boolean mask re-projected onto another geometry's pixels (nearest; outside → false). */
+/**
+ * A boolean mask re-projected onto another geometry's pixels (nearest; outside → false).
+ * The IRF grids' pixel centres lie exactly on mask pixel edges, so the choice of neighbour
+ * is made by rounding: with correctly rounded WCS trigonometry it is gammapy's (wcslib's).
+ */
 export function maskOnGeom(mask: WcsNDMap, geom: WcsGeom): WcsNDMap {
-  const { lon, lat } = geom.imageCoord("center");
-  const values = mask.getByCoord({ lon, lat, frame: geom.frame });
+  const { lon, lat } = geom.precise().imageCoord("center");
+  const idx = mask.geom.precise().coordToIdx({ lon, lat, frame: geom.frame });
+  const values = mask.getByIdx(idx);
   const out = WcsNDMap.fromGeom(geom.toImage(), { dtype: "bool" });
   for (let i = 0; i < values.length; i++) out.data[i] = values[i] ? 1 : 0; // NaN (outside) → false
   return out;

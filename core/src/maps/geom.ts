@@ -40,6 +40,7 @@ export class WcsGeom {
   readonly axes: readonly MapAxis[];
   private imageCoordCache?: { lon: Float64Array; lat: Float64Array };
   private solidAngleCache?: Float64Array;
+  private preciseTwin?: WcsGeom;
 
   constructor(readonly wcs: Wcs2D, npix: readonly [number, number], axes: readonly MapAxis[] = []) {
     const [nx, ny] = npix;
@@ -55,6 +56,16 @@ export class WcsGeom {
     if (size > MAX_PIXELS) {
       throw new Error(`WcsGeom: ${this.dataShape.join("×")} = ${size} pixels is too large (limit ${MAX_PIXELS})`);
     }
+  }
+
+  /**
+   * This geometry with correctly rounded WCS trigonometry (see `Wcs2D.precise`): for mapping
+   * one grid onto another whose pixel centres fall on its pixel edges, as gammapy does.
+   */
+  precise(): WcsGeom {
+    if (this.wcs.isPrecise) return this;
+    this.preciseTwin ??= new WcsGeom(this.wcs.precise(), this.npix, this.axes);
+    return this.preciseTwin;
   }
 
   static create(options: WcsGeomCreateOptions = {}): WcsGeom {

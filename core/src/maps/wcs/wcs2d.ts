@@ -32,7 +32,10 @@ export class Wcs2D {
   private readonly pc: [[number, number], [number, number]];
   private readonly pcInverse: [[number, number], [number, number]];
 
-  constructor(params: WcsParams) {
+  private preciseTwin?: Wcs2D;
+
+  /** `precise`: transforms with correctly rounded trigonometry, bit for bit wcslib's in ~all cases. */
+  constructor(params: WcsParams, readonly isPrecise = false) {
     const [c1, c2] = params.ctype.map((c) => c.toUpperCase());
     const code = c1.slice(5).replace(/-/g, "");
     if (c1.slice(5) !== c2.slice(5)) throw new Error(`WCS: CTYPE1 '${c1}' and CTYPE2 '${c2}' use different projections`);
@@ -49,8 +52,18 @@ export class Wcs2D {
       [this.pc[1][1] / det, -this.pc[0][1] / det],
       [-this.pc[1][0] / det, this.pc[0][0] / det],
     ];
-    this.rotation = new CelestialRotation(params.crval[0], params.crval[1], this.proj.theta0, params.lonpole, params.latpole ?? 90);
+    this.rotation = new CelestialRotation(params.crval[0], params.crval[1], this.proj.theta0, params.lonpole, params.latpole ?? 90, isPrecise);
     this.params = { ...params, ctype: [c1, c2] };
+  }
+
+  /**
+   * This WCS with correctly rounded trigonometry: ~10× slower, for the few computations whose
+   * result hinges on the last bit (pixel centres exactly on another grid's pixel edges).
+   */
+  precise(): Wcs2D {
+    if (this.isPrecise) return this;
+    this.preciseTwin ??= new Wcs2D(this.params, true);
+    return this.preciseTwin;
   }
 
   get crval(): readonly [number, number] {
