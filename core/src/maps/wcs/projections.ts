@@ -1,4 +1,4 @@
-import { DEG2RAD, RAD2DEG } from "../../coords/index.js";
+import { FAST_TRIG, type DegreeTrig } from "./rotation.js";
 
 /**
  * Spherical projections between intermediate world coordinates (x, y in degrees) and
@@ -17,7 +17,7 @@ export interface Projection {
   fromNative(phi: number, theta: number, out: Float64Array): void;
 }
 
-const R0 = RAD2DEG;
+const R0 = 180 / Math.PI; // wcslib's default r0 (R2D)
 const TOL = 1e-13;
 
 function invalid(out: Float64Array): void {
@@ -25,7 +25,7 @@ function invalid(out: Float64Array): void {
   out[1] = NaN;
 }
 
-const CAR: Projection = {
+const CAR = (): Projection => ({
   code: "CAR",
   theta0: 0,
   toNative(x, y, out) {
@@ -37,50 +37,52 @@ const CAR: Projection = {
     out[0] = phi;
     out[1] = theta;
   },
-};
+});
 
-/** Zenithal projections: φ from the plane angle, the radius a function of θ alone. */
-function zenithalToNative(x: number, y: number, r: number, theta: number, out: Float64Array): void {
-  out[0] = r === 0 ? 0 : Math.atan2(x, -y) * RAD2DEG;
-  out[1] = theta;
-}
-
-function zenithalFromNative(phi: number, r: number, out: Float64Array): void {
-  out[0] = r * Math.sin(phi * DEG2RAD);
-  out[1] = -r * Math.cos(phi * DEG2RAD);
-}
-
-const TAN: Projection = {
+// TAN and SIN follow wcslib's tanx2s/tans2x and sinx2s/sins2x term by term (r0 = 180/π).
+const TAN = (t: DegreeTrig): Projection => ({
   code: "TAN",
   theta0: 90,
   toNative(x, y, out) {
-    const r = Math.hypot(x, y);
-    zenithalToNative(x, y, r, Math.atan2(R0, r) * RAD2DEG, out);
+    const r = Math.sqrt(x * x + y * y);
+    out[0] = r === 0 ? 0 : t.atan2d(x, -y);
+    out[1] = t.atan2d(R0, r);
   },
   fromNative(phi, theta, out) {
-    const s = Math.sin(theta * DEG2RAD);
+    const s = t.sind(theta);
     if (s <= 0) return invalid(out);
-    zenithalFromNative(phi, (R0 * Math.cos(theta * DEG2RAD)) / s, out);
+    const r = (R0 * t.cosd(theta)) / s;
+    const [sinPhi, cosPhi] = t.sincosd(phi);
+    out[0] = r * sinPhi;
+    out[1] = -r * cosPhi;
   },
-};
+});
 
-const SIN: Projection = {
+const SIN = (t: DegreeTrig): Projection => ({
   code: "SIN",
   theta0: 90,
   toNative(x, y, out) {
-    const r2 = (x * x + y * y) / (R0 * R0);
-    if (r2 > 1 + TOL) return invalid(out);
-    // acos(r) loses precision near the pole: use the complementary form there.
-    const theta = r2 < 0.5 ? Math.acos(Math.sqrt(r2)) : Math.asin(Math.sqrt(Math.max(0, 1 - r2)));
-    zenithalToNative(x, y, r2, theta * RAD2DEG, out);
+    const x0 = x * (1 / R0);
+    const y0 = y * (1 / R0);
+    const r2 = x0 * x0 + y0 * y0;
+    out[0] = r2 !== 0 ? t.atan2d(x0, -y0) : 0;
+    // acos(r) loses precision near the pole: the complementary form there
+    if (r2 < 0.5) out[1] = t.acosd(Math.sqrt(r2));
+    else if (r2 <= 1) out[1] = t.asind(Math.sqrt(1 - r2));
+    else invalid(out);
   },
   fromNative(phi, theta, out) {
     if (theta < 0) return invalid(out);
-    zenithalFromNative(phi, R0 * Math.cos(theta * DEG2RAD), out);
+    const d = ((90 - Math.abs(theta)) * Math.PI) / 180;
+    const cosTheta = d < 1e-5 ? d : t.cosd(theta);
+    const r = R0 * cosTheta;
+    const [sinPhi, cosPhi] = t.sincosd(phi);
+    out[0] = r * sinPhi;
+    out[1] = -r * cosPhi;
   },
-};
+});
 
-const AIT: Projection = {
+const AIT = (t: DegreeTrig): Projection => ({
   code: "AIT",
   theta0: 0,
   toNative(x, y, out) {
@@ -89,22 +91,23 @@ const AIT: Projection = {
     const z2 = 1 - u * u - v * v;
     if (z2 < 0.5 - TOL) return invalid(out);
     const z = Math.sqrt(z2);
-    out[0] = 2 * Math.atan2((z * x) / (2 * R0), 2 * z2 - 1) * RAD2DEG;
-    out[1] = Math.asin(Math.max(-1, Math.min(1, (y * z) / R0))) * RAD2DEG;
+    out[0] = 2 * t.atan2d((z * x) / (2 * R0), 2 * z2 - 1);
+    out[1] = t.asind(Math.max(-1, Math.min(1, (y * z) / R0)));
   },
   fromNative(phi, theta, out) {
-    const ct = Math.cos(theta * DEG2RAD);
-    const half = (phi * DEG2RAD) / 2;
-    const gamma = R0 * Math.sqrt(2 / (1 + ct * Math.cos(half)));
-    out[0] = 2 * gamma * ct * Math.sin(half);
-    out[1] = gamma * Math.sin(theta * DEG2RAD);
+    const ct = t.cosd(theta);
+    const half = phi / 2;
+    const gamma = R0 * Math.sqrt(2 / (1 + ct * t.cosd(half)));
+    out[0] = 2 * gamma * ct * t.sind(half);
+    out[1] = gamma * t.sind(theta);
   },
-};
+});
 
-const PROJECTIONS: Record<ProjectionCode, Projection> = { CAR, TAN, SIN, AIT };
+const PROJECTIONS: Record<ProjectionCode, (trig: DegreeTrig) => Projection> = { CAR, TAN, SIN, AIT };
 
-export function projectionFor(code: string): Projection {
-  const projection = PROJECTIONS[code as ProjectionCode];
-  if (!projection) throw new Error(`unsupported WCS projection '${code}' (supported: ${Object.keys(PROJECTIONS).join(", ")})`);
-  return projection;
+/** The projection `code` evaluated with the given degree trigonometry (fast or precise). */
+export function projectionFor(code: string, trig: DegreeTrig = FAST_TRIG): Projection {
+  const make = PROJECTIONS[code as ProjectionCode];
+  if (!make) throw new Error(`unsupported WCS projection '${code}' (supported: ${Object.keys(PROJECTIONS).join(", ")})`);
+  return make(trig);
 }

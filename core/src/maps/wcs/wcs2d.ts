@@ -1,6 +1,6 @@
 import { parseFrame, type Frame } from "../../coords/index.js";
 import { projectionFor, type Projection, type ProjectionCode } from "./projections.js";
-import { CelestialRotation } from "./rotation.js";
+import { CelestialRotation, FAST_TRIG, PRECISE_TRIG } from "./rotation.js";
 
 export interface WcsParams {
   ctype: [string, string];
@@ -40,7 +40,7 @@ export class Wcs2D {
     const code = c1.slice(5).replace(/-/g, "");
     if (c1.slice(5) !== c2.slice(5)) throw new Error(`WCS: CTYPE1 '${c1}' and CTYPE2 '${c2}' use different projections`);
     this.frame = frameOf(c1, c2);
-    this.proj = projectionFor(code);
+    this.proj = projectionFor(code, isPrecise ? PRECISE_TRIG : FAST_TRIG);
     this.projection = this.proj.code;
     for (const [name, v] of [["CDELT1", params.cdelt[0]], ["CDELT2", params.cdelt[1]]] as const) {
       if (!Number.isFinite(v) || v === 0) throw new Error(`WCS: ${name} must be finite and non-zero, got ${v}`);
