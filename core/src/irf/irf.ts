@@ -17,6 +17,9 @@ export type IrfCoords = Record<string, number | ArrayLike<number>>;
  * the axes' shape, evaluated by multilinear interpolation between bin centres in each axis'
  * scale, extrapolated within the outer bins, `fillValue` beyond the edges, clipped at 0.
  */
+/** Smallest normal float32: gammapy's LogScale clips values to it. */
+const FLOAT32_TINY = 1.1754943508222875e-38;
+
 export class Irf {
   private interpolator?: ScaledRegularGridInterpolator;
 
@@ -177,6 +180,67 @@ export class Irf {
     return new Irf(this.tag, this.axes, data, normalizedUnit(axisName, axis.unit), this.meta, this.interp);
   }
 
+
+  /**
+   * Zero or non-finite values filled by interpolation along an axis between the valid values
+   * of the same row, in the values' scale (gammapy 1.0's `interp_missing_data`; MapDatasetMaker
+   * applies it to background IRFs along energy). Values before the first or after the last
+   * valid one stay as they are.
+   */
+  interpMissingData(axisName: string): Irf {
+    const d = this.axes.findIndex((a) => a.name === axisName);
+    if (d < 0) this.axis(axisName);
+    const n = this.shape[d];
+    const inner = this.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+    const outer = this.data.length / (n * inner);
+    const log = this.interp.valuesScale === "log";
+    const scale = (v: number) => (log ? Math.log(Math.max(v, FLOAT32_TINY)) : v);
+    const inverse = (v: number) => {
+      if (!log) return v;
+      const out = Math.exp(v);
+      return Math.abs(out) - FLOAT32_TINY <= FLOAT32_TINY ? 0 : out;
+    };
+    const data = this.data.slice();
+    const valid: number[] = [];
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const at = (k: number) => (o * n + k) * inner + i;
+        valid.length = 0;
+        for (let k = 0; k < n; k++) if (Number.isFinite(this.data[at(k)]) && this.data[at(k)] !== 0) valid.push(k);
+        if (valid.length === 0 || valid.length === n) continue;
+        let j = 0;
+        for (let k = valid[0] + 1; k < valid[valid.length - 1]; k++) {
+          while (valid[j + 1] <= k) j++;
+          if (valid[j] === k) continue;
+          const k0 = valid[j];
+          const k1 = valid[j + 1];
+          const f0 = scale(this.data[at(k0)]);
+          const f1 = scale(this.data[at(k1)]);
+          data[at(k)] = inverse(f0 + ((f1 - f0) * (k - k0)) / (k1 - k0));
+        }
+      }
+    }
+    return new Irf(this.tag, this.axes, data, this.unit, this.meta, this.interp);
+  }
+
+  /** Padded by whole bins along an axis, repeating the edge values (gammapy's `pad(mode="edge")`). */
+  pad(axisName: string, low: number, high = low): Irf {
+    const d = this.axes.findIndex((a) => a.name === axisName);
+    const axis = this.axis(axisName);
+    const n = axis.nbin;
+    const m = n + low + high;
+    const inner = this.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+    const outer = this.data.length / (n * inner);
+    const data = new Float64Array(outer * m * inner);
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < m; k++) {
+        const from = Math.min(n - 1, Math.max(0, k - low));
+        data.set(this.data.subarray((o * n + from) * inner, (o * n + from + 1) * inner), (o * m + k) * inner);
+      }
+    }
+    const axes = this.axes.map((a, i) => (i === d ? axis.pad(low, high) : a));
+    return new Irf(this.tag, axes, data, this.unit, this.meta, this.interp);
+  }
 
   private interpolatorFor(method: GridInterpMethod): ScaledRegularGridInterpolator {
     if (method !== "linear") return this.makeInterpolator(method);

@@ -1,7 +1,10 @@
-import { angleDeg, convert, EDispMap, MapDataset, PSFMap, WcsNDMap, type AngleInput, type MapAxis, type Observation, type WcsGeom } from "@gammaflow/core";
+import { angleDeg, convert, EDispMap, MapDataset, PSFMap, WcsNDMap, type AngleInput, type Irf, type MapAxis, type Observation, type WcsGeom } from "@gammaflow/core";
 import { makeMapBackgroundIrf } from "./background.js";
 import { makeMapExposureTrueEnergy } from "./exposure.js";
 import { makeEdispMap, makePsfMap } from "./irf-maps.js";
+
+/** Prepared background IRFs per loaded IRF (a run's IRFs are loaded once per observation). */
+const PREPARED_BACKGROUNDS = new WeakMap<Irf, Map<string, Irf>>();
 
 export type MapSelection = "counts" | "exposure" | "background" | "psf" | "edisp";
 export const MAP_SELECTION_ALL: readonly MapSelection[] = ["counts", "exposure", "background", "psf", "edisp"];
@@ -11,6 +14,10 @@ export interface MapDatasetMakerOptions {
   backgroundOversampling?: number;
   /** Which maps to make (default all). */
   selection?: readonly MapSelection[];
+  /** Fill zeros of the background IRF by interpolation along energy first (default true, as gammapy 1.0). */
+  backgroundInterpMissingData?: boolean;
+  /** Pad an offset-binned background IRF by one edge bin at each end (default true, as gammapy 1.0). */
+  backgroundPadOffset?: boolean;
   /** Pixels farther than this from the pointing leave the safe mask (deg or an angle string). */
   offsetMax?: AngleInput;
   /** Receives warnings such as IRFs not covering the requested energies (default console.warn). */
@@ -25,12 +32,16 @@ export class MapDatasetMaker {
   readonly backgroundOversampling?: number;
   readonly selection: readonly MapSelection[];
   readonly offsetMax?: number;
+  readonly backgroundInterpMissingData: boolean;
+  readonly backgroundPadOffset: boolean;
   private readonly warn: (message: string) => void;
 
   constructor(options: MapDatasetMakerOptions = {}) {
     this.backgroundOversampling = options.backgroundOversampling;
     this.offsetMax = options.offsetMax === undefined ? undefined : angleDeg(options.offsetMax, "offsetMax");
     this.warn = options.warn ?? ((m) => console.warn(m));
+    this.backgroundInterpMissingData = options.backgroundInterpMissingData ?? true;
+    this.backgroundPadOffset = options.backgroundPadOffset ?? true;
     this.selection = options.selection ?? MAP_SELECTION_ALL;
     const unknown = this.selection.filter((s) => !MAP_SELECTION_ALL.includes(s));
     if (unknown.length) throw new Error(`MapDatasetMaker: unknown selection ${unknown.join(", ")} (choose from ${MAP_SELECTION_ALL.join(", ")})`);
@@ -51,7 +62,7 @@ export class MapDatasetMaker {
   }
 
   makeBackground(geom: WcsGeom, observation: Observation): WcsNDMap {
-    return makeMapBackgroundIrf(observation.pointingRadec, observation.observationTimeDuration, observation.bkg, geom, {
+    return makeMapBackgroundIrf(observation.pointingRadec, observation.observationTimeDuration, this.backgroundIrf(observation), geom, {
       oversampling: this.backgroundOversampling,
     });
   }
@@ -92,6 +103,21 @@ export class MapDatasetMaker {
       observation.gti,
       { obsId: observation.obsId },
     );
+  }
+
+  /** The run's background IRF as gammapy 1.0's maker uses it: gaps in energy filled, offsets padded. */
+  backgroundIrf(observation: Observation): Irf {
+    const bkg = observation.bkg;
+    const key = `${this.backgroundInterpMissingData}/${this.backgroundPadOffset}`;
+    let prepared = PREPARED_BACKGROUNDS.get(bkg)?.get(key);
+    if (!prepared) {
+      prepared = bkg;
+      if (this.backgroundInterpMissingData) prepared = prepared.interpMissingData("energy");
+      if (this.backgroundPadOffset && prepared.axes.some((a) => a.name === "offset")) prepared = prepared.pad("offset", 1);
+      if (!PREPARED_BACKGROUNDS.has(bkg)) PREPARED_BACKGROUNDS.set(bkg, new Map());
+      PREPARED_BACKGROUNDS.get(bkg)!.set(key, prepared);
+    }
+    return prepared;
   }
 
   /**

@@ -212,6 +212,14 @@ export class MapAxis {
     });
   }
 
+  /** The axis extended by whole bins at each end (gammapy's `pad`), extrapolating its scale. */
+  pad(low: number, high = low): MapAxis {
+    const offset = this.nodeType === "edges" ? -0.5 : 0;
+    const count = this.nbin + low + high + (this.nodeType === "edges" ? 1 : 0);
+    const nodes = this.pixToCoord(Float64Array.from({ length: count }, (_, i) => i - low + offset));
+    return new MapAxis(nodes, { name: this.name, interp: this.interp, nodeType: this.nodeType, unit: this.unit });
+  }
+
   rename(name: string): MapAxis {
     return this.copy({ name });
   }
