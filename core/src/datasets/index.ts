@@ -1,4 +1,6 @@
-export { PSFMap, EDispMap } from "./irf-maps.js";
+export { PSFMap, type PsfKernelOptions } from "./psf-map.js";
+export { PSFKernel, type PsfKernelImageOptions } from "./psf-kernel.js";
+export { EDispMap } from "./edisp-map.js";
 export { MapDataset, MIGRA_AXIS_DEFAULT, BINSZ_IRF_DEFAULT, type MapDatasetCreateOptions } from "./map-dataset.js";
 export { datasetToHdus, datasetFromFits } from "./io.js";
 export { maskOnGeom } from "./stack.js";

@@ -1,7 +1,8 @@
 import { FitsError, type BinTableHduSpec, type FitsFile, type HduSpec, type ImageHduSpec } from "../fits/index.js";
 import { GTI, timeRefFromHeader } from "../data/index.js";
 import { mapFromFits, mapToHdus, type WcsNDMap } from "../maps/index.js";
-import { EDispMap, PSFMap } from "./irf-maps.js";
+import { EDispMap } from "./edisp-map.js";
+import { PSFMap } from "./psf-map.js";
 import { MapDataset } from "./map-dataset.js";
 
 /** gammapy's dataset FITS layout: one image HDU (+ BANDS table) per map, then the GTI table. */

@@ -4,7 +4,8 @@ import { checkAllocation, MapAxis, WcsNDMap, type AngleInput, type CutoutMode, t
 import { RAD_AXIS_DEFAULT } from "../irf/index.js";
 import { cashSum } from "../stats/index.js";
 import { BackgroundModel } from "./background-model.js";
-import { EDispMap, PSFMap } from "./irf-maps.js";
+import { EDispMap } from "./edisp-map.js";
+import { PSFMap } from "./psf-map.js";
 import { maskOnGeom, stackIrfMap } from "./stack.js";
 
 export interface MapDatasetCreateOptions {

@@ -2,7 +2,7 @@ import type { BinTableHdu, Header } from "../fits/index.js";
 import { MapAxis } from "../maps/axis/index.js";
 import { ScaledRegularGridInterpolator } from "../utils/interpolation/index.js";
 import { readIrfAxes, readIrfData, unitFactor } from "./gadf.js";
-import type { Irf } from "./irf.js";
+import type { Irf, IrfCoords } from "./irf.js";
 
 const SR_PER_DEG2 = (Math.PI / 180) ** 2;
 
@@ -43,18 +43,25 @@ export function containmentRadiusBySearch(
 /** Table PSF operations on a psf_table `Irf` (PSF3D): containment and its radius. */
 export const psfTable = {
   /** Fraction of the PSF within `rad` (deg). */
-  containment(psf: Irf, coords: PsfCoords & { rad: number | ArrayLike<number> }): Float64Array {
-    return psf.cumsum("rad").evaluate({ energy_true: coords.energy_true, offset: coords.offset, rad: coords.rad });
+  containment(psf: Irf, coords: (PsfCoords | IrfCoords) & { rad: number | ArrayLike<number> }): Float64Array {
+    return psf.cumsum("rad").evaluate({ ...coords });
   },
 
-  containmentRadius(psf: Irf, fraction: number, coords: PsfCoords): Float64Array {
-    const energy = asArray(coords.energy_true);
-    const offset = asArray(coords.offset);
+  /**
+   * Radius (deg) containing `fraction` at each query; `coords` name the PSF's other axes
+   * (e.g. energy_true and offset), arrays of one common length or scalars.
+   */
+  containmentRadius(psf: Irf, fraction: number, coords: PsfCoords | IrfCoords): Float64Array {
+    const columns = Object.entries(coords).map(([name, v]) => [name, asArray(v)] as const);
+    const n = Math.max(1, ...columns.map(([, v]) => v.length));
     const cumsum = psf.cumsum("rad");
-    const at = (values: ArrayLike<number>, i: number) => values[values.length === 1 ? 0 : i];
     return containmentRadiusBySearch(
-      (rads, i) => cumsum.evaluate({ energy_true: at(energy, i), offset: at(offset, i), rad: rads }),
-      Math.max(energy.length, offset.length),
+      (rads, i) => {
+        const query: IrfCoords = { rad: rads };
+        for (const [name, v] of columns) query[name] = v[v.length === 1 ? 0 : i];
+        return cumsum.evaluate(query);
+      },
+      n,
       fraction,
       psf.axis("rad"),
     );

@@ -290,6 +290,18 @@ export class WcsGeom {
     return this.withAxes(this.axes.filter((_, i) => i !== index));
   }
 
+  /**
+   * A geometry around the same centre with an odd number of pixels per side, as wide as
+   * 2 × `maxRadius` (deg; default the widest side), rounded up to odd (gammapy `to_odd_npix`):
+   * the shape of a convolution kernel.
+   */
+  toOddNpix(maxRadius?: number): WcsGeom {
+    const width = maxRadius === undefined ? Math.max(...this.width) : 2 * maxRadius;
+    const binsz = Math.max(...this.pixelScales);
+    const npix = Math.floor(Math.ceil(width / binsz) / 2) * 2 + 1;
+    return WcsGeom.create({ skydir: this.centerSkydir, binsz, npix, proj: this.projection, frame: this.frame, axes: [...this.axes] });
+  }
+
   /** Same centre and nominal width with another pixel size (gammapy `to_binsz`). */
   toBinsz(binsz: PairInput<AngleInput>): WcsGeom {
     return WcsGeom.create({

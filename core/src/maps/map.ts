@@ -243,6 +243,41 @@ export class WcsNDMap<D extends MapData = MapData> {
     return new WcsNDMap(geom, out, this.unit, this.dtype, structuredClone(this.meta));
   }
 
+  /**
+   * Spatially downsampled by an integer factor (gammapy `downsample`): each block of
+   * factor × factor pixels becomes the sum (`preserveCounts`, default) or the mean of its
+   * finite values; dtype kept.
+   */
+  downsample(factor: number, preserveCounts = true): WcsNDMap<D> {
+    if (!Number.isInteger(factor) || factor < 1) throw new Error(`downsample: factor must be a positive integer, got ${factor}`);
+    if (factor === 1) return this.copy();
+    const geom = this.geom.downsample(factor);
+    const { nx, ny } = this.geom;
+    const [mx, my] = [nx / factor, ny / factor];
+    const planes = this.data.length / (nx * ny);
+    const out = new (this.data.constructor as new (n: number) => D)(planes * mx * my);
+    for (let p = 0; p < planes; p++) {
+      for (let by = 0; by < my; by++) {
+        for (let bx = 0; bx < mx; bx++) {
+          let sum = 0;
+          let count = 0;
+          for (let y = by * factor; y < (by + 1) * factor; y++) {
+            const row = (p * ny + y) * nx;
+            for (let x = bx * factor; x < (bx + 1) * factor; x++) {
+              const v = this.data[row + x];
+              if (v === v) {
+                sum += v;
+                count++;
+              }
+            }
+          }
+          out[(p * my + by) * mx + bx] = preserveCounts ? sum : count ? sum / count : NaN;
+        }
+      }
+    }
+    return new WcsNDMap(geom, out, this.unit, this.dtype, structuredClone(this.meta));
+  }
+
   /** Select bins by axis name (an index drops the axis, [start, stop) keeps a sub-axis). */
   sliceByIdx(selection: AxisSelection): WcsNDMap<D> {
     const geom = this.geom;

@@ -2,16 +2,6 @@ import type { SkyCoord } from "../coords/index.js";
 import { edispKernelFromDensities, type EDispKernel } from "../irf/index.js";
 import { WcsNDMap, type MapAxis, type WcsGeom } from "../maps/index.js";
 
-/** A PSF map (rad × true energy per pixel) with the exposure that weights it when stacking. */
-export class PSFMap {
-  constructor(readonly psfMap: WcsNDMap, readonly exposureMap?: WcsNDMap) {}
-
-  /** An empty PSF map (sr⁻¹) and its exposure map (rad squashed), as gammapy's `from_geom`. */
-  static fromGeom(geom: WcsGeom): PSFMap {
-    return new PSFMap(WcsNDMap.fromGeom(geom, { unit: "sr-1" }), WcsNDMap.fromGeom(geom.squash("rad"), { unit: "m2 s" }));
-  }
-}
-
 /** An energy-dispersion map (migra × true energy per pixel) with its weighting exposure. */
 export class EDispMap {
   constructor(readonly edispMap: WcsNDMap, readonly exposureMap?: WcsNDMap) {}
