@@ -9,3 +9,4 @@ export * from "./utils/interpolation/index.js";
 export { firstRoot } from "./utils/roots.js";
 export * from "./stats/index.js";
 export * from "./modeling/index.js";
+export * from "./pipeline/index.js";

@@ -106,6 +106,12 @@ export class DataStore {
     return Observations.create(found, skipped);
   }
 
+  /** Whether every file the HDU index names for `obsId` exists (a run still being copied has not). */
+  filesPresent(obsId: number): boolean {
+    if (!this.hduIndex.has(obsId)) return false;
+    return this.hduIndex.hduTypes(obsId).every((type) => this.files.exists(this.resolve(this.hduIndex.location(obsId, type)!)));
+  }
+
   /** The file path of an HDU location; paths leaving the allowed folder are refused. */
   resolve(location: HduLocation): string {
     const context = `DataStore ${this.baseDir}: observation ${location.obsId} ${location.hduType}`;

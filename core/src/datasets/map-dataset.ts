@@ -306,6 +306,25 @@ export class MapDataset {
     );
   }
 
+  /** A deep copy (maps, masks, background model), e.g. a snapshot of a running stack. */
+  copy(name?: string): MapDataset {
+    const copy = (m?: WcsNDMap) => m?.copy();
+    const out = new MapDataset(
+      name ?? this.name,
+      this.counts.copy(),
+      copy(this.exposure),
+      copy(this.background),
+      this.psf && new PSFMap(this.psf.psfMap.copy(), copy(this.psf.exposureMap)),
+      this.edisp && new EDispMap(this.edisp.edispMap.copy(), copy(this.edisp.exposureMap)),
+      copy(this.maskSafe),
+      copy(this.maskFit),
+      this.gti,
+      structuredClone(this.meta),
+    );
+    out.backgroundModel = this.backgroundModel?.copy();
+    return out;
+  }
+
   /** A cutout of every map around `position` (the IRF maps on their own coarser grid). */
   cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim", name?: string): MapDataset {
     const cut = (m?: WcsNDMap) => m?.cutout(position, width, mode);

@@ -5,3 +5,5 @@ export * from "./map-io.js";
 export * from "./files.js";
 export * from "./dataset-io.js";
 export * from "./testing.js";
+export * from "./pipeline.js";
+export { PiscinaPool } from "./worker-pool.js";

@@ -3,3 +3,9 @@ export { makeMapBackgroundIrf, type BackgroundOptions } from "./background.js";
 export { trapzLogLogBins } from "./integrate.js";
 export { makePsfMap, makeEdispMap } from "./irf-maps.js";
 export { MapDatasetMaker, MAP_SELECTION_ALL, type MapSelection, type MapDatasetMakerOptions } from "./maker.js";
+export { mapDatasetMakerPlugin, type MapDatasetMakerParams } from "./plugin.js";
+export { runTask, reduceInWorker, type ReduceTask, type ReduceResult } from "./worker-task.js";
+
+import { mapDatasetMakerPlugin } from "./plugin.js";
+/** The graph nodes this package provides. */
+export const plugins = [mapDatasetMakerPlugin];

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * The gammaflow command: run, validate and inspect graphs of plugin nodes.
+ *   gammaflow run GRAPH [--set path=value …] [--out DIR] [--workers N] [--plugin PKG …] [--json]
+ *   gammaflow validate GRAPH [--set …] [--json]
+ *   gammaflow plugins [--json]
+ *   gammaflow info FILE [--json]
+ */
+import { parseArgs } from "node:util";
+import { GraphValidationError, MemoryLogger, type RunReport } from "@gammaflow/core";
+import { readDataset } from "@gammaflow/core/node";
+import { ProgressBar } from "./progress-bar.js";
+import { registryWith } from "./registry.js";
+import { loadGraph, runGraphFile } from "./run-graph.js";
+import { formatReport } from "./report.js";
+
+const USAGE = `usage: gammaflow <command> [options]
+  run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json)
+  validate GRAPH   check a graph against the schema and its plugins, reading no data
+  plugins          list the plugins with their params
+  info FILE        summary of a dataset file (gammapy's MapDataset layout)
+overrides: --set safe.offsetMax="2.5 deg"  (node id . param), --set inputs.geom.width="4 deg"`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      set: { type: "string", multiple: true, default: [] },
+      out: { type: "string" },
+      workers: { type: "string" },
+      plugin: { type: "string", multiple: true, default: [] },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const [command, target] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const json = values.json;
+  const print = (value: unknown, text: string) => console.log(json ? JSON.stringify(value, null, 2) : text);
+  switch (command) {
+    case "plugins": {
+      const registry = await registryWith(values.plugin);
+      const list = registry.list();
+      print(
+        list.map((p) => ({ name: p.name, version: p.version, description: p.description, input: p.input, output: p.output, params: p.params })),
+        list.map(describePlugin).join("\n\n"),
+      );
+      return 0;
+    }
+    case "validate": {
+      if (!target) throw new UsageError("validate needs a graph file");
+      const { validated } = await loadGraph(target, { sets: values.set, plugins: values.plugin });
+      const nodes = validated.nodes.map((n) => ({ id: n.id, plugin: n.plugin, params: n.params }));
+      print({ valid: true, nodes, edges: validated.edges }, `${target}: valid — ${nodes.length} nodes (${nodes.map((n) => n.id).join(" → ")}), ${validated.edges.length} edges`);
+      return 0;
+    }
+    case "info": {
+      if (!target) throw new UsageError("info needs a dataset file");
+      const dataset = readDataset(target);
+      print(datasetInfo(dataset), dataset.toString());
+      return 0;
+    }
+    case "run": {
+      if (!target) throw new UsageError("run needs a graph file");
+      return runCommand(target, values, json);
+    }
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+async function runCommand(graph: string, values: { set: string[]; out?: string; workers?: string; plugin: string[] }, json: boolean): Promise<number> {
+  const cancel = new AbortController();
+  const finish = new AbortController();
+  const onSignal = () => {
+    if (!finish.signal.aborted) {
+      finish.abort();
+      process.stderr.write("\nfinishing: no new runs are taken, work in flight completes and outputs are written (Ctrl-C again cancels)\n");
+    } else {
+      cancel.abort();
+      process.stderr.write("\ncancelled: nothing more is written\n");
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const bar = !json && process.stderr.isTTY ? new ProgressBar() : undefined;
+  const logger = json ? new MemoryLogger() : undefined;
+  const workers = values.workers === undefined ? 0 : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a whole number, got '${values.workers}'`);
+  try {
+    const report = await runGraphFile(graph, { sets: values.set, plugins: values.plugin, outDir: values.out, workers, progress: bar, logger, signal: cancel.signal, finish: finish.signal });
+    bar?.clear();
+    if (json) console.log(JSON.stringify({ ...reportSummary(report), log: logger!.lines }, null, 2));
+    else console.log(formatReport(report));
+    return report.cancelled ? 130 : 0;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+function reportSummary(report: RunReport) {
+  const { results: _results, finals, ...rest } = report;
+  return { ...rest, finals: finals.map((f) => ({ name: f.dataset.name, obsIds: f.obsIds })) };
+}
+
+function describePlugin(p: { name: string; version: string; description: string; input: string[]; output: string[]; params: Record<string, unknown> }): string {
+  const props = (p.params.properties ?? {}) as Record<string, { description?: string; default?: unknown; enum?: unknown[] }>;
+  const required = new Set((p.params.required as string[] | undefined) ?? []);
+  const params = Object.entries(props).map(([k, s]) => {
+    const bits = [s.description, s.enum ? `one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}` : undefined, "default" in s ? `default ${JSON.stringify(s.default)}` : required.has(k) ? "required" : undefined].filter(Boolean);
+    return `    ${k}${bits.length ? ` — ${bits.join("; ")}` : ""}`;
+  });
+  return [`${p.name} ${p.version}  (${p.input.join("|") || "source"} → ${p.output.join("|")})`, `  ${p.description}`, ...params].join("\n");
+}
+
+function datasetInfo(dataset: ReturnType<typeof readDataset>) {
+  return {
+    name: dataset.name,
+    counts: dataset.counts.sum(),
+    background: dataset.background?.sum(),
+    exposureMax: dataset.exposure ? maxOf(dataset.exposure.data) : undefined,
+    maskSafe: dataset.maskSafe?.sum(),
+    shape: dataset.counts.geom.dataShape,
+  };
+}
+
+function maxOf(values: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
+  return max;
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof GraphValidationError) console.error(e.message);
+    else if (e instanceof UsageError) console.error(`${e.message}\n${USAGE}`);
+    else console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,32 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { PluginRegistry } from "@gammaflow/core";
+
+/** The packages whose plugins every graph may use, registered like any third party's. */
+export const BUILTIN_PACKAGES = ["@gammaflow/sources", "@gammaflow/datasets", "@gammaflow/map-dataset-maker", "@gammaflow/safe-mask", "@gammaflow/fov-background"];
+
+/**
+ * Import a user-listed plugin package: a path ("./my-plugin", relative to `baseDir`) or a
+ * package name resolved from `baseDir`'s node_modules (then from gammaflow's own).
+ */
+export function importerFrom(baseDir: string): (specifier: string) => Promise<unknown> {
+  return async (specifier) => {
+    if (specifier.startsWith(".") || path.isAbsolute(specifier)) {
+      return import(pathToFileURL(path.resolve(baseDir, specifier)).href);
+    }
+    try {
+      const resolved = createRequire(path.join(baseDir, "noop.js")).resolve(specifier);
+      return import(pathToFileURL(resolved).href);
+    } catch {
+      return import(specifier);
+    }
+  };
+}
+
+export async function registryWith(extraPackages: readonly string[] = [], baseDir = process.cwd()): Promise<PluginRegistry> {
+  const registry = new PluginRegistry();
+  await registry.loadPackages(BUILTIN_PACKAGES);
+  await registry.loadPackages(extraPackages, importerFrom(baseDir));
+  return registry;
+}

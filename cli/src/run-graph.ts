@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { applyOverrides, runGraph, runServices, validateGraph, type Graph, type Logger, type Progress, type RunReport, type ValidatedGraph } from "@gammaflow/core";
+import { nodeDataAccess, PiscinaPool } from "@gammaflow/core/node";
+import { registryWith } from "./registry.js";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/** $GAMMAPY_DATA when unset: the public data beside the repository (../shared/gammapy-data). */
+export const GAMMAPY_DATA_DEFAULT = path.resolve(REPO_ROOT, "../shared/gammapy-data");
+
+export interface LoadedGraph {
+  file: string;
+  baseDir: string;
+  validated: ValidatedGraph;
+}
+
+/** Read a graph file, apply --set overrides, load its plugin packages and validate it. */
+export async function loadGraph(file: string, options: { sets?: string[]; plugins?: string[] } = {}): Promise<LoadedGraph> {
+  const absolute = path.resolve(file);
+  let raw: Graph;
+  try {
+    raw = JSON.parse(readFileSync(absolute, "utf8")) as Graph;
+  } catch (e) {
+    throw new Error(`${file}: cannot read the graph: ${(e as Error).message}`);
+  }
+  const graph = applyOverrides(raw, options.sets ?? []);
+  const baseDir = path.dirname(absolute);
+  const registry = await registryWith([...(graph.plugins ?? []), ...(options.plugins ?? [])], baseDir);
+  return { file: absolute, baseDir, validated: validateGraph(graph, registry, file) };
+}
+
+export interface RunOptions {
+  sets?: string[];
+  plugins?: string[];
+  /** Output folder (default ./out). */
+  outDir?: string;
+  /** Worker threads for the map makers (0: in this thread). */
+  workers?: number;
+  logger?: Logger;
+  progress?: Progress;
+  signal?: AbortSignal;
+  finish?: AbortSignal;
+}
+
+export async function runGraphFile(file: string, options: RunOptions = {}): Promise<RunReport> {
+  const { baseDir, validated } = await loadGraph(file, options);
+  const workers = options.workers ? new PiscinaPool(options.workers) : undefined;
+  try {
+    const services = runServices(validated, {
+      data: nodeDataAccess(baseDir, { GAMMAPY_DATA: GAMMAPY_DATA_DEFAULT }),
+      logger: options.logger,
+      progress: options.progress,
+      workers,
+      run: { outDir: path.resolve(options.outDir ?? "out"), signal: options.signal, finish: options.finish, concurrency: Math.max(1, options.workers ?? 1) },
+    });
+    return await runGraph(validated, services);
+  } finally {
+    await workers?.close();
+  }
+}

@@ -1,0 +1,47 @@
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { DataStore } from "../data/index.js";
+import type { DataAccess } from "../pipeline/index.js";
+import { writeDataset } from "./dataset-io.js";
+import { toStorePath } from "./files.js";
+
+/**
+ * Data access through node:fs for graph runs: paths relative to `baseDir` (the graph file's
+ * folder); `$VAR` / `${VAR}` expand from the environment, $GAMMAPY_DATA defaulting to
+ * `defaults.GAMMAPY_DATA`. Files are written aside and renamed, so an interrupted run never
+ * leaves half a file.
+ */
+export function nodeDataAccess(baseDir: string, defaults: Record<string, string> = {}): DataAccess {
+  const expand = (p: string) =>
+    p.replace(/\$\{(\w+)\}|\$(\w+)/g, (match, a: string | undefined, b: string | undefined) => {
+      const name = (a ?? b)!;
+      const value = process.env[name] ?? defaults[name];
+      if (value === undefined) throw new Error(`'${p}': environment variable ${name} is not set`);
+      return value;
+    });
+  const resolve = (p: string) => path.resolve(baseDir, expand(p));
+  const ensureDir = (file: string) => mkdirSync(path.dirname(file), { recursive: true });
+  return {
+    openDataStore: (dir, options) => DataStore.fromDir(toStorePath(resolve(dir)), options),
+    list: (dir) => {
+      try {
+        return readdirSync(resolve(dir));
+      } catch {
+        return [];
+      }
+    },
+    writeDataset: (dataset, file) => {
+      ensureDir(resolve(file));
+      writeDataset(dataset, resolve(file));
+    },
+    writeBytes: (file, bytes) => {
+      const target = resolve(file);
+      ensureDir(target);
+      const temporary = `${target}.partial-${process.pid}`;
+      writeFileSync(temporary, bytes);
+      renameSync(temporary, target);
+    },
+    resolve,
+    join: (...parts) => path.join(...parts),
+  };
+}

@@ -1,0 +1,269 @@
+import Ajv2020Module from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { parseQuantity } from "../units/index.js";
+import type { JsonSchema, PluginDefinition } from "./plugin.js";
+import type { PluginRegistry } from "./registry.js";
+import { datasetOptionsFromSpec, datasetSpecProperties, geomFromSpec, geomSpecSchema, type DatasetSpec, type GeomSpec } from "./specs.js";
+
+export interface GraphNode {
+  id: string;
+  plugin: string;
+  params?: Record<string, unknown>;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+}
+
+/**
+ * A graph file: nodes (plugin + params), edges (default: the nodes in order, a chain),
+ * shared inputs (data store folder, target geometry) and the plugin packages it needs beyond
+ * the built-ins. A graph is data: nothing in it is executed.
+ */
+export interface Graph {
+  $schema?: string;
+  name?: string;
+  description?: string;
+  plugins?: string[];
+  inputs?: { dataStore?: string; geom?: GeomSpec; dataset?: DatasetSpec };
+  nodes: GraphNode[];
+  edges?: GraphEdge[];
+}
+
+export const graphSchema: JsonSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://gammaflow.dev/schemas/graph.json",
+  title: "gammaflow graph",
+  type: "object",
+  required: ["nodes"],
+  additionalProperties: false,
+  properties: {
+    $schema: { type: "string" },
+    name: { type: "string" },
+    description: { type: "string" },
+    plugins: { type: "array", items: { type: "string" }, description: "packages whose exported `plugins` this graph uses" },
+    inputs: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        dataStore: { type: "string", description: "DL3 data store folder, relative to the graph file; $GAMMAPY_DATA expands" },
+        geom: geomSpecSchema,
+        dataset: { type: "object", additionalProperties: false, properties: datasetSpecProperties, description: "options of the datasets made on geom (MapDataset.create)" },
+      },
+    },
+    nodes: {
+      type: "array",
+      minItems: 1,
+      items: {
+        type: "object",
+        required: ["id", "plugin"],
+        additionalProperties: false,
+        properties: {
+          id: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_-]*$" },
+          plugin: { type: "string" },
+          params: { type: "object" },
+        },
+      },
+    },
+    edges: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["from", "to"],
+        additionalProperties: false,
+        properties: { from: { type: "string" }, to: { type: "string" } },
+      },
+    },
+  },
+};
+
+/** One problem, located by a JSON pointer into the graph (e.g. /nodes/2/params/offsetMax). */
+export interface GraphIssue {
+  path: string;
+  message: string;
+}
+
+export class GraphValidationError extends Error {
+  constructor(
+    readonly issues: GraphIssue[],
+    source = "graph",
+  ) {
+    super(`${source} is not valid:\n${issues.map((i) => `  ${i.path || "/"}: ${i.message}`).join("\n")}`);
+    this.name = "GraphValidationError";
+  }
+}
+
+/** A validated graph: params completed with their defaults, edges explicit, nodes in topological order. */
+export interface ValidatedGraph {
+  graph: Graph;
+  nodes: Array<GraphNode & { params: Record<string, unknown>; definition: PluginDefinition }>;
+  edges: GraphEdge[];
+}
+
+type AjvInstance = {
+  compile(schema: JsonSchema): ValidateFunction;
+  addKeyword(definition: Record<string, unknown>): unknown;
+};
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as new (options: Record<string, unknown>) => AjvInstance;
+
+/** "x-unit": a string quantity convertible to that unit ("3 deg" for "deg"). */
+function newAjv(): AjvInstance {
+  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
+  ajv.addKeyword({
+    keyword: "x-unit",
+    type: "string",
+    schemaType: "string",
+    validate: function unitCheck(unit: string, value: string) {
+      try {
+        parseQuantity(value, unit).to(unit);
+        return true;
+      } catch {
+        (unitCheck as unknown as { errors: unknown[] }).errors = [{ keyword: "x-unit", message: `must be a quantity in ${unit || "a dimensionless unit"} (e.g. "1 ${unit}")`, params: { unit } }];
+        return false;
+      }
+    },
+    errors: true,
+  });
+  return ajv;
+}
+
+const ajv = newAjv();
+const validateGraphShape = ajv.compile(graphSchema);
+const paramValidators = new WeakMap<PluginDefinition, ValidateFunction>();
+
+function issuesOf(errors: ErrorObject[] | null | undefined, prefix: string): GraphIssue[] {
+  // anyOf branches each report; keep the most specific message per path.
+  const byPath = new Map<string, string>();
+  for (const e of errors ?? []) {
+    const path = prefix + e.instancePath;
+    const extra = e.keyword === "additionalProperties" ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : e.keyword === "enum" ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}` : "";
+    const message = `${e.message ?? "is not valid"}${extra}`;
+    if (!byPath.has(path) || e.keyword === "x-unit") byPath.set(path, message);
+  }
+  return [...byPath].map(([path, message]) => ({ path, message }));
+}
+
+/**
+ * Check a graph before any data is read: its shape, every node's params against its plugin's
+ * schema (filling defaults), the message kinds along every edge, and that it has no cycle.
+ * Throws a GraphValidationError listing every problem with its JSON path.
+ */
+export function validateGraph(input: unknown, registry: PluginRegistry, source = "graph"): ValidatedGraph {
+  const graph = structuredClone(input) as Graph;
+  if (!validateGraphShape(graph)) throw new GraphValidationError(issuesOf(validateGraphShape.errors, ""), source);
+  const issues: GraphIssue[] = [];
+  const ids = new Map<string, number>();
+  graph.nodes.forEach((n, i) => {
+    if (ids.has(n.id)) issues.push({ path: `/nodes/${i}/id`, message: `duplicate node id '${n.id}' (also /nodes/${ids.get(n.id)})` });
+    ids.set(n.id, i);
+  });
+  const nodes: ValidatedGraph["nodes"] = [];
+  graph.nodes.forEach((n, i) => {
+    const definition = registry.get(n.plugin);
+    if (!definition) {
+      issues.push({ path: `/nodes/${i}/plugin`, message: `unknown plugin '${n.plugin}' (known: ${registry.list().map((p) => p.name).join(", ")}; others come from packages listed in "plugins")` });
+      return;
+    }
+    const params = structuredClone(n.params ?? {});
+    let validate = paramValidators.get(definition);
+    if (!validate) {
+      validate = ajv.compile({ type: "object", ...definition.params });
+      paramValidators.set(definition, validate);
+    }
+    if (!validate(params)) issues.push(...issuesOf(validate.errors, `/nodes/${i}/params`));
+    nodes.push({ ...n, params, definition });
+  });
+  for (const [key, check] of [["geom", geomFromSpec], ["dataset", datasetOptionsFromSpec]] as const) {
+    const spec = graph.inputs?.[key];
+    if (!spec) continue;
+    try {
+      (check as (s: unknown) => unknown)(spec);
+    } catch (e) {
+      issues.push({ path: `/inputs/${key}`, message: (e as Error).message });
+    }
+  }
+  const edges = graph.edges ?? graph.nodes.slice(1).map((n, i) => ({ from: graph.nodes[i].id, to: n.id }));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  edges.forEach((e, i) => {
+    const where = graph.edges ? `/edges/${i}` : `/nodes/${i + 1}`;
+    for (const end of ["from", "to"] as const) {
+      if (!ids.has(e[end])) issues.push({ path: `${where}${graph.edges ? `/${end}` : ""}`, message: `no node with id '${e[end]}'` });
+    }
+    const from = byId.get(e.from);
+    const to = byId.get(e.to);
+    if (!from || !to) return;
+    if (to.definition.input.length === 0) {
+      issues.push({ path: where, message: `'${to.id}' (${to.plugin}) is a source and takes no input, but receives '${from.id}'` });
+    } else if (!from.definition.output.some((k) => to.definition.input.includes(k))) {
+      issues.push({ path: where, message: `'${from.id}' (${from.plugin}) emits ${from.definition.output.join(" or ")}, but '${to.id}' (${to.plugin}) takes ${to.definition.input.join(" or ")}` });
+    }
+  });
+  for (const n of nodes) {
+    if (n.definition.input.length > 0 && !edges.some((e) => e.to === n.id)) {
+      issues.push({ path: `/nodes/${ids.get(n.id)}`, message: `'${n.id}' (${n.plugin}) takes ${n.definition.input.join(" or ")} but nothing feeds it` });
+    }
+  }
+  if (issues.length) throw new GraphValidationError(issues, source);
+  return { graph, nodes: topologicalOrder(nodes, edges, source), edges };
+}
+
+function topologicalOrder<T extends { id: string }>(nodes: T[], edges: GraphEdge[], source: string): T[] {
+  const indegree = new Map(nodes.map((n) => [n.id, 0]));
+  for (const e of edges) indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
+  const ready = nodes.filter((n) => indegree.get(n.id) === 0);
+  const out: T[] = [];
+  while (ready.length) {
+    const n = ready.shift()!;
+    out.push(n);
+    for (const e of edges.filter((x) => x.from === n.id)) {
+      indegree.set(e.to, indegree.get(e.to)! - 1);
+      if (indegree.get(e.to) === 0) ready.push(nodes.find((x) => x.id === e.to)!);
+    }
+  }
+  if (out.length !== nodes.length) {
+    const cyclic = nodes.filter((n) => !out.includes(n)).map((n) => n.id);
+    throw new GraphValidationError([{ path: "/edges", message: `the edges form a cycle through ${cyclic.join(", ")}` }], source);
+  }
+  return out;
+}
+
+/**
+ * Apply command-line overrides "path=value" to a graph (a copy): `nodes.<id>.params.<key>`
+ * or the short `<id>.<key>` for a node's param, `inputs.geom.width`, …. Values are read as
+ * JSON when they parse (numbers, arrays, true), else as strings ("2.5 deg").
+ */
+export function applyOverrides(input: Graph, overrides: readonly string[]): Graph {
+  const graph = structuredClone(input);
+  for (const override of overrides) {
+    const eq = override.indexOf("=");
+    if (eq <= 0) throw new Error(`--set '${override}': expected path=value`);
+    const path = override.slice(0, eq).split(".");
+    const text = override.slice(eq + 1);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = text;
+    }
+    let target: Record<string, unknown>;
+    let keys: string[];
+    if (path[0] === "nodes" || !["inputs", "name", "description", "plugins"].includes(path[0])) {
+      const [id, ...rest] = path[0] === "nodes" ? path.slice(1) : path;
+      const node = graph.nodes.find((n) => n.id === id);
+      if (!node) throw new Error(`--set '${override}': no node with id '${id}' (nodes: ${graph.nodes.map((n) => n.id).join(", ")})`);
+      keys = path[0] === "nodes" ? rest : ["params", ...rest];
+      if (keys.length < 2 || keys[0] !== "params") throw new Error(`--set '${override}': a node override names a param (nodes.${id}.params.<name> or ${id}.<name>)`);
+      target = node as unknown as Record<string, unknown>;
+    } else {
+      target = graph as unknown as Record<string, unknown>;
+      keys = path;
+    }
+    for (const key of keys.slice(0, -1)) {
+      if (typeof target[key] !== "object" || target[key] === null) target[key] = {};
+      target = target[key] as Record<string, unknown>;
+    }
+    target[keys[keys.length - 1]] = value;
+  }
+  return graph;
+}

@@ -1,0 +1,48 @@
+import type { PluginDefinition } from "./plugin.js";
+
+/** Plugins by name. Built-ins are registered exactly as a third party's would be. */
+export class PluginRegistry {
+  private readonly plugins = new Map<string, PluginDefinition>();
+
+  register(...definitions: PluginDefinition[]): this {
+    for (const d of definitions) {
+      if (!d || typeof d.name !== "string" || typeof d.create !== "function") {
+        throw new Error(`PluginRegistry: not a plugin definition (needs name, version, params, input, output, create): ${JSON.stringify(d)?.slice(0, 120)}`);
+      }
+      const existing = this.plugins.get(d.name);
+      if (existing && existing !== d) throw new Error(`PluginRegistry: a plugin named '${d.name}' is already registered (version ${existing.version})`);
+      this.plugins.set(d.name, d);
+    }
+    return this;
+  }
+
+  get(name: string): PluginDefinition | undefined {
+    return this.plugins.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.plugins.has(name);
+  }
+
+  list(): PluginDefinition[] {
+    return [...this.plugins.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Register the plugins of packages the user listed (a graph's "plugins", the CLI's
+   * --plugin): each package exports `plugins` (an array of definitions). Nothing else is
+   * ever imported.
+   */
+  async loadPackages(specifiers: readonly string[], importer: (specifier: string) => Promise<unknown> = (s) => import(s)): Promise<void> {
+    for (const specifier of specifiers) {
+      let module: { plugins?: unknown };
+      try {
+        module = (await importer(specifier)) as { plugins?: unknown };
+      } catch (e) {
+        throw new Error(`plugin package '${specifier}' could not be loaded: ${(e as Error).message}`);
+      }
+      if (!Array.isArray(module.plugins)) throw new Error(`plugin package '${specifier}' does not export 'plugins' (an array of plugin definitions)`);
+      this.register(...(module.plugins as PluginDefinition[]));
+    }
+  }
+}

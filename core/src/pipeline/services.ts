@@ -1,0 +1,212 @@
+import "reflect-metadata";
+import { Container, injectable } from "inversify";
+import { asyncScheduler, type SchedulerLike } from "rxjs";
+import type { DataStore, DataStoreOptions } from "../data/index.js";
+import type { MapDataset, MapDatasetCreateOptions } from "../datasets/index.js";
+import type { WcsGeom } from "../maps/index.js";
+import type { DatasetSpec, GeomSpec } from "./specs.js";
+
+/** Messages for people: the CLI prints them, tests collect them. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface ProgressEvent {
+  node: string;
+  obsId?: number;
+  stage: "start" | "done" | "error" | "emit";
+  message?: string;
+}
+
+/** Where long work reports what it is doing (the CLI draws a progress bar from it). */
+export interface Progress {
+  emit(event: ProgressEvent): void;
+}
+
+/**
+ * Everything that touches storage. The science never reads files itself; a test can serve
+ * a data store from memory, a browser from fetch.
+ */
+export interface DataAccess {
+  openDataStore(dir: string, options?: DataStoreOptions): DataStore;
+  /** Names of the entries of a folder (for watching sources); [] when it does not exist. */
+  list(dir: string): string[];
+  /** Write so that a reader never sees half a file (write aside, then rename). */
+  writeDataset(dataset: MapDataset, path: string): void;
+  writeBytes(path: string, bytes: Uint8Array): void;
+  /** `path` relative to the graph's folder (absolute paths unchanged). */
+  resolve(path: string): string;
+  join(...parts: string[]): string;
+}
+
+/** A task for a worker: a module that exports `runTask(payload)`, and its payload. */
+export interface WorkerTask {
+  module: string;
+  payload: unknown;
+  /** ArrayBuffers in the payload to move rather than copy. */
+  transfer?: ArrayBuffer[];
+}
+
+/** Runs CPU-heavy per-observation work off the main thread (piscina in Node); size 0 = in process. */
+export interface WorkerPool {
+  readonly size: number;
+  run<T>(task: WorkerTask): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  /** The scheduler timers use (a TestScheduler in marble tests). */
+  scheduler: SchedulerLike;
+}
+
+/** A seeded random source (simulations), reproducible from its seed. */
+export interface RandomSource {
+  readonly seed: number;
+  next(): number;
+}
+
+/** What a run shares with every node: the target geometry, the data store, the output folder. */
+export interface RunContext {
+  /** The target geometry (graph inputs.geom) and the options of its datasets (inputs.dataset). */
+  geom?: WcsGeom;
+  dataset?: MapDatasetCreateOptions;
+  /** The same inputs as the graph spells them (what a worker rebuilds them from). */
+  inputs?: { geom?: GeomSpec; dataset?: DatasetSpec };
+  dataStore?: string;
+  outDir: string;
+  /** Concurrency of per-observation work (default: the worker pool's size, at least 1). */
+  concurrency: number;
+  /** Cancels the run at once: nothing more is written. */
+  signal?: AbortSignal;
+  /** Asks the run to finish: sources stop taking new runs, work in flight completes, outputs are written. */
+  finish?: AbortSignal;
+}
+
+export const TYPES = {
+  Logger: Symbol.for("gammaflow.Logger"),
+  Progress: Symbol.for("gammaflow.Progress"),
+  DataAccess: Symbol.for("gammaflow.DataAccess"),
+  WorkerPool: Symbol.for("gammaflow.WorkerPool"),
+  Clock: Symbol.for("gammaflow.Clock"),
+  RandomSource: Symbol.for("gammaflow.RandomSource"),
+  RunContext: Symbol.for("gammaflow.RunContext"),
+} as const;
+
+/** The services a plugin's `create` receives, resolved from the container. */
+export interface Services {
+  logger: Logger;
+  progress: Progress;
+  data: DataAccess;
+  workers: WorkerPool;
+  clock: Clock;
+  random: RandomSource;
+  run: RunContext;
+}
+
+@injectable()
+export class ConsoleLogger implements Logger {
+  info(message: string): void {
+    console.log(message);
+  }
+  warn(message: string): void {
+    console.warn(`warning: ${message}`);
+  }
+  error(message: string): void {
+    console.error(`error: ${message}`);
+  }
+}
+
+/** Collects messages (tests, --json output). */
+@injectable()
+export class MemoryLogger implements Logger {
+  readonly lines: Array<{ level: "info" | "warn" | "error"; message: string }> = [];
+  info(message: string): void {
+    this.lines.push({ level: "info", message });
+  }
+  warn(message: string): void {
+    this.lines.push({ level: "warn", message });
+  }
+  error(message: string): void {
+    this.lines.push({ level: "error", message });
+  }
+}
+
+@injectable()
+export class SilentProgress implements Progress {
+  emit(): void {}
+}
+
+@injectable()
+export class SystemClock implements Clock {
+  scheduler: SchedulerLike = asyncScheduler;
+  now(): number {
+    return Date.now();
+  }
+}
+
+/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
+export class SeededRandom implements RandomSource {
+  private state: number;
+  constructor(readonly seed = 0) {
+    this.state = seed >>> 0;
+  }
+  next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+}
+
+/** No workers: tasks run in this thread by importing their module. */
+export class InProcessPool implements WorkerPool {
+  readonly size = 0;
+  async run<T>(task: WorkerTask): Promise<T> {
+    const module = (await import(task.module)) as { runTask(payload: unknown): T | Promise<T> };
+    return module.runTask(task.payload);
+  }
+  async close(): Promise<void> {}
+}
+
+export interface ServiceBindings {
+  logger?: Logger;
+  progress?: Progress;
+  data: DataAccess;
+  workers?: WorkerPool;
+  clock?: Clock;
+  random?: RandomSource;
+  run?: Partial<RunContext>;
+}
+
+/**
+ * The container a run resolves its services from. Data access has no default here (core
+ * does not touch the file system): Node callers pass `nodeDataAccess`, tests a fake.
+ */
+export function createContainer(bindings: ServiceBindings): Container {
+  const container = new Container();
+  container.bind<Logger>(TYPES.Logger).toConstantValue(bindings.logger ?? new ConsoleLogger());
+  container.bind<Progress>(TYPES.Progress).toConstantValue(bindings.progress ?? new SilentProgress());
+  container.bind<DataAccess>(TYPES.DataAccess).toConstantValue(bindings.data);
+  const workers = bindings.workers ?? new InProcessPool();
+  container.bind<WorkerPool>(TYPES.WorkerPool).toConstantValue(workers);
+  container.bind<Clock>(TYPES.Clock).toConstantValue(bindings.clock ?? new SystemClock());
+  container.bind<RandomSource>(TYPES.RandomSource).toConstantValue(bindings.random ?? new SeededRandom(0));
+  const run: RunContext = { outDir: "out", concurrency: Math.max(1, workers.size), ...bindings.run };
+  container.bind<RunContext>(TYPES.RunContext).toConstantValue(run);
+  return container;
+}
+
+export function servicesFrom(container: Container): Services {
+  return {
+    logger: container.get<Logger>(TYPES.Logger),
+    progress: container.get<Progress>(TYPES.Progress),
+    data: container.get<DataAccess>(TYPES.DataAccess),
+    workers: container.get<WorkerPool>(TYPES.WorkerPool),
+    clock: container.get<Clock>(TYPES.Clock),
+    random: container.get<RandomSource>(TYPES.RandomSource),
+    run: container.get<RunContext>(TYPES.RunContext),
+  };
+}

@@ -1,0 +1,175 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { catchError, delay, map, Observable, of } from "rxjs";
+import { TestScheduler } from "rxjs/testing";
+import {
+  createContainer,
+  graphStream,
+  MemoryLogger,
+  NodeFailure,
+  perMessage,
+  PluginRegistry,
+  restoreOrder,
+  runGraph,
+  servicesFrom,
+  validateGraph,
+  type Clock,
+  type DataAccess,
+  type Message,
+  type PluginDefinition,
+  type Services,
+} from "@gammaflow/core";
+
+// Messages stand in for observations: the runner never looks inside them.
+type Item = Message & { value: number };
+const item = (seq: number, value = seq): Item => ({ kind: "observation", seq, obsId: 100 + seq, value }) as unknown as Item;
+const noData = {} as DataAccess;
+
+function services(scheduler: TestScheduler | undefined, concurrency = 1): Services {
+  const clock: Clock | undefined = scheduler && { now: () => scheduler.now(), scheduler };
+  return servicesFrom(createContainer({ data: noData, clock, logger: new MemoryLogger(), run: { concurrency } }));
+}
+
+/** A registry whose source emits a given cold observable, with a doubling node that fails on odd values ≥ `failFrom`. */
+function registryWith(source: () => Observable<Message>, failFrom = Infinity): PluginRegistry {
+  const src: PluginDefinition = { name: "src", version: "1", description: "test source", params: {}, input: [], output: ["observation"], create: () => () => source() };
+  const double: PluginDefinition = {
+    name: "double",
+    version: "1",
+    description: "doubles",
+    params: {},
+    input: ["observation"],
+    output: ["observation"],
+    create: (_p, context) =>
+      perMessage<Item>(context, (m) => {
+        if (m.value >= failFrom && m.value % 2 === 1) throw new Error(`odd value ${m.value}`);
+        return { ...m, value: m.value * 2 } as Item;
+      }),
+  };
+  const sum: PluginDefinition = {
+    name: "sum",
+    version: "1",
+    description: "sums in order",
+    params: {},
+    input: ["observation"],
+    output: ["dataset"],
+    ordered: true,
+    create: () => (input) =>
+      new Observable<Message>((subscriber) => {
+        const seen: number[] = [];
+        return input.subscribe({
+          next: (m) => seen.push((m as Item).value),
+          error: (e) => subscriber.error(e),
+          complete: () => {
+            subscriber.next({ kind: "dataset", obsIds: seen, final: true } as unknown as Message);
+            subscriber.complete();
+          },
+        });
+      }),
+  };
+  return new PluginRegistry().register(src, double, sum);
+}
+
+const chain = (...plugins: string[]) => ({ nodes: plugins.map((plugin, i) => ({ id: `${plugin}${i}`, plugin })) });
+
+test("marble: a per-observation node keeps the order of synchronous work and turns a failure into an error record", () => {
+  const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
+  scheduler.run(({ cold, expectObservable }) => {
+    const source = () => cold("a-b-c|", { a: item(0, 1), b: item(1, 3), c: item(2, 4) });
+    const validated = validateGraph(chain("src", "double"), registryWith(source, 3));
+    const out = graphStream(validated, services(scheduler)).pipe(map((m) => (m.kind === "error" ? `E${m.obsId}` : (m as Item).value)));
+    expectObservable(out).toBe("a-b-c|", { a: 2, b: "E101", c: 8 });
+  });
+});
+
+test("marble: the output completes when the source completes, and a node that throws fails the run naming the node", () => {
+  const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
+  scheduler.run(({ cold, expectObservable }) => {
+    const source = () => cold("a--#", { a: item(0) }, new Error("disk gone"));
+    const validated = validateGraph(chain("src", "double"), registryWith(source));
+    const out = graphStream(validated, services(scheduler)).pipe(
+      map((m) => (m as Item).value),
+      catchError((e: NodeFailure) => { throw `${e.node}: ${e.message}`; }),
+    );
+    expectObservable(out).toBe("a--#", { a: 0 }, "src0: node 'src0' (src) failed: disk gone");
+  });
+});
+
+test("marble: an ordered node receives the source order even when work finishes out of order", () => {
+  const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
+  scheduler.run(({ cold, expectObservable }) => {
+    // seq 1 arrives first, then seq 0, then 2: restoreOrder holds 1 until 0 has passed.
+    const input = cold("b---a---c|", { a: item(0), b: item(1), c: item(2) });
+    expectObservable(input.pipe(restoreOrder(), map((m) => m.seq))).toBe("----(ab)c|", { a: 0, b: 1, c: 2 });
+  });
+});
+
+test("marble: error records pass around nodes and still release the ordered node's waiting messages", () => {
+  const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
+  scheduler.run(({ cold, expectObservable }) => {
+    const source = () => cold("a-b-c|", { a: item(0, 1), b: item(1, 3), c: item(2, 5) });
+    const validated = validateGraph(chain("src", "double", "sum"), registryWith(source, 3));
+    const out = graphStream(validated, services(scheduler)).pipe(map((m) => (m.kind === "error" ? `E${m.obsId}` : JSON.stringify((m as { obsIds: number[] }).obsIds))));
+    expectObservable(out).toBe("--b-c(d|)", { b: "E101", c: "E102", d: "[2]" });
+  });
+});
+
+test("marble: a fan-out feeds every consumer all messages", () => {
+  const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
+  scheduler.run(({ cold, expectObservable }) => {
+    const source = () => cold("a---(b|)", { a: item(0), b: item(1) });
+    const graph = {
+      nodes: [
+        { id: "s", plugin: "src" },
+        { id: "x", plugin: "double" },
+        { id: "y", plugin: "double" },
+      ],
+      edges: [
+        { from: "s", to: "x" },
+        { from: "s", to: "y" },
+      ],
+    };
+    const out = graphStream(validateGraph(graph, registryWith(source)), services(scheduler)).pipe(map((m) => (m as Item).value));
+    expectObservable(out).toBe("(aa)(bb|)", { a: 0, b: 2 });
+  });
+});
+
+test("per-observation work runs at most `concurrency` at a time, and the ordered node sees the source order", async () => {
+  let active = 0;
+  let maxActive = 0;
+  const slow: PluginDefinition = {
+    name: "slow",
+    version: "1",
+    description: "async work with varying delays",
+    params: {},
+    input: ["observation"],
+    output: ["observation"],
+    create: (_p, context) =>
+      perMessage<Item>(context, async (m) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await new Promise((r) => setTimeout(r, (7 - m.value) * 3));
+        active--;
+        return m;
+      }),
+  };
+  const registry = registryWith(() => of(...[0, 1, 2, 3, 4, 5, 6].map((v) => item(v))).pipe(delay(0)));
+  registry.register(slow);
+  const report = await runGraph(validateGraph(chain("src", "slow", "sum"), registry), services(undefined, 3));
+  assert.equal(maxActive, 3);
+  const final = report.results.find((m) => m.kind === "dataset") as unknown as { obsIds: number[] };
+  assert.deepEqual(final.obsIds, [0, 1, 2, 3, 4, 5, 6]);
+  assert.equal(report.cancelled, false);
+});
+
+test("runGraph reports skipped observations with node and cause, and a cancelled run says so", async () => {
+  const registry = registryWith(() => of(item(0, 1), item(1, 3), item(2, 4)), 3);
+  const report = await runGraph(validateGraph(chain("src", "double", "sum"), registry), services(undefined));
+  assert.deepEqual(report.skipped, [{ obsId: 101, node: "double1", reason: "odd value 3" }]);
+  const cancel = new AbortController();
+  cancel.abort();
+  const s = servicesFrom(createContainer({ data: noData, run: { signal: cancel.signal } }));
+  const cancelled = await runGraph(validateGraph(chain("src", "double", "sum"), registry), s);
+  assert.equal(cancelled.cancelled, true);
+  assert.equal(cancelled.results.length, 0);
+});
