@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,7 +14,7 @@ export const BUILTIN_PACKAGES = ["@gammaflow/sources", "@gammaflow/datasets", "@
 export function importerFrom(baseDir: string): (specifier: string) => Promise<unknown> {
   return async (specifier) => {
     if (specifier.startsWith(".") || path.isAbsolute(specifier)) {
-      return import(pathToFileURL(path.resolve(baseDir, specifier)).href);
+      return import(pathToFileURL(packageEntry(path.resolve(baseDir, specifier))).href);
     }
     try {
       const resolved = createRequire(path.join(baseDir, "noop.js")).resolve(specifier);
@@ -22,6 +23,15 @@ export function importerFrom(baseDir: string): (specifier: string) => Promise<un
       return import(specifier);
     }
   };
+}
+
+/** A package folder's entry module (its "exports" "." or "main"); a file path is returned as is. */
+function packageEntry(target: string): string {
+  if (!existsSync(target) || !statSync(target).isDirectory()) return target;
+  const manifest = JSON.parse(readFileSync(path.join(target, "package.json"), "utf8")) as { main?: string; exports?: unknown };
+  const dot = typeof manifest.exports === "string" ? manifest.exports : (manifest.exports as Record<string, unknown> | undefined)?.["."];
+  const entry = typeof dot === "string" ? dot : ((dot as Record<string, string> | undefined)?.import ?? (dot as Record<string, string> | undefined)?.default ?? manifest.main ?? "index.js");
+  return path.join(target, entry);
 }
 
 export async function registryWith(extraPackages: readonly string[] = [], baseDir = process.cwd()): Promise<PluginRegistry> {

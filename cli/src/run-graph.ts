@@ -52,7 +52,7 @@ export async function runGraphFile(file: string, options: RunOptions = {}): Prom
       logger: options.logger,
       progress: options.progress,
       workers,
-      run: { outDir: path.resolve(options.outDir ?? "out"), signal: options.signal, finish: options.finish, concurrency: Math.max(1, options.workers ?? 1) },
+      run: { outDir: path.resolve(options.outDir ?? "out"), signal: options.signal, finish: options.finish, concurrency: Math.max(1, 2 * (options.workers ?? 0)) },
     });
     return await runGraph(validated, services);
   } finally {

@@ -1,55 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, truncateSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, truncateSync } from "node:fs";
 import path from "node:path";
-import { DataStore, MapAxis, MapDataset, MemoryLogger, WcsGeom, type DatasetMessage, type RunReport, type WcsNDMap } from "@gammaflow/core";
+import { DataStore, MapAxis, MapDataset, MemoryLogger, WcsGeom } from "@gammaflow/core";
 import { toStorePath } from "@gammaflow/core/node";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
-import { SafeMaskMaker } from "@gammaflow/safe-mask";
 import { runGraphFile } from "@gammaflow/cli";
+import { assertSameMaps, classApiStack, finalStack } from "../src/graph-checks.js";
 import { repoRoot } from "../src/chains.js";
-import { BUNDLED_STORE, copyRun, writeIndexFor } from "../src/stores.js";
+import { BUNDLED_STORE, copyRun, temp, writeIndexFor } from "../src/stores.js";
 
 const COMBINED = path.join(repoRoot, "graphs", "combined-chain.json");
 const CLI = path.join(repoRoot, "cli", "dist", "src", "gammaflow.js");
-const temp = (label: string) => mkdtempSync(path.join(tmpdir(), `gammaflow-${label}-`));
-
-/** The documentation's combined chain with the class API, in the given order. */
-function classApiStack(storeDir: string, obsIds: number[]): MapDataset {
-  const store = DataStore.fromDir(toStorePath(storeDir));
-  const energy = MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" });
-  const stacked = MapDataset.create(WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 5, binsz: 0.02 }), { name: "stacked" });
-  const maker = new MapDatasetMaker();
-  const safe = new SafeMaskMaker({ methods: ["aeff-default", "offset-max"], offsetMax: "3 deg" });
-  for (const obs of store.getObservations(obsIds)) stacked.stack(safe.run(maker.run(stacked.cutout(obs.pointingRadec, "6 deg"), obs), obs));
-  return stacked;
-}
-
-function finalStack(report: RunReport): DatasetMessage {
-  const final = report.finals.find((m): m is DatasetMessage => m.kind === "dataset" && m.final === true);
-  assert.ok(final, "the run emitted a final stack");
-  return final;
-}
-
-function assertSameMaps(got: MapDataset, want: MapDataset): void {
-  const pairs: Array<[string, WcsNDMap | undefined, WcsNDMap | undefined]> = [
-    ["counts", got.counts, want.counts],
-    ["exposure", got.exposure, want.exposure],
-    ["background", got.background, want.background],
-    ["mask_safe", got.maskSafe, want.maskSafe],
-    ["psf", got.psf?.psfMap, want.psf?.psfMap],
-    ["edisp", got.edisp?.edispMap, want.edisp?.edispMap],
-  ];
-  for (const [name, a, b] of pairs) {
-    assert.ok(a && b, `${name} present`);
-    assert.deepEqual(a.geom.dataShape, b.geom.dataShape, `${name} shape`);
-    let differ = 0;
-    for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) differ++;
-    assert.equal(differ, 0, `${name}: ${differ} values differ from the class API's`);
-  }
-}
 
 test("the combined-chain graph gives exactly the class API's stack, in process and with 2 workers", async () => {
   const want = classApiStack(BUNDLED_STORE, [23523, 23592, 23526, 23559]);

@@ -2,7 +2,8 @@
  * Throw-away data stores for end-to-end tests: copies of the bundled H.E.S.S. store holding some
  * runs, with index files cut to those runs (as a telescope's folder grows run by run).
  */
-import { copyFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { writeFitsBytes, type BinTableHdu, type HduSpec, type TableColumnSpec } from "@gammaflow/core";
@@ -50,3 +51,6 @@ export function copyRun(dir: string, obsId: number): string {
   renameSync(`${target}.part`, target);
   return target;
 }
+
+/** A fresh temporary folder. */
+export const temp = (label: string) => mkdtempSync(path.join(tmpdir(), `gammaflow-${label}-`));

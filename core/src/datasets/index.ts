@@ -5,3 +5,4 @@ export { MapDataset, MIGRA_AXIS_DEFAULT, BINSZ_IRF_DEFAULT, type MapDatasetCreat
 export { datasetToHdus, datasetFromFits } from "./io.js";
 export { maskOnGeom } from "./stack.js";
 export { BackgroundModel, type BackgroundModelOptions } from "./background-model.js";
+export { datasetToPortable, datasetFromPortable, type PortableDataset, type PortableMap } from "./portable.js";

@@ -15,10 +15,16 @@ export default async function run({ module, payload }: { module: string; payload
   return moveBuffers(result);
 }
 
-/** Mark the buffers of the result's typed arrays (top level or one level down) for transfer. */
+/**
+ * Move, not copy, the result's buffers: those it lists in `transfer`, else those of its typed
+ * arrays (top level or one level down).
+ */
 function moveBuffers(result: unknown): unknown {
+  const listed = (result as { transfer?: unknown } | null)?.transfer;
   const views = ArrayBuffer.isView(result) ? [result] : result && typeof result === "object" ? Object.values(result).filter((v) => ArrayBuffer.isView(v)) : [];
-  const buffers = [...new Set(views.map((v) => (v as ArrayBufferView).buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  const candidates = Array.isArray(listed) ? listed : views.map((v) => (v as ArrayBufferView).buffer);
+  const buffers = [...new Set(candidates)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   if (!buffers.length) return result;
-  return move({ [transferableSymbol]: buffers, [valueSymbol]: result } as unknown as ArrayBuffer);
+  const value = Array.isArray(listed) ? { ...(result as object), transfer: undefined } : result;
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as unknown as ArrayBuffer);
 }

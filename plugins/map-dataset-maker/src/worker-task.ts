@@ -1,13 +1,12 @@
 import {
-  datasetFromFits,
-  datasetToHdus,
+  datasetFromPortable,
+  datasetToPortable,
   DataStore,
-  FitsFile,
   MapDataset,
   SkyCoord,
   datasetOptionsFromSpec,
   geomFromSpec,
-  writeFitsBytes,
+  type PortableDataset,
   type CutoutSpec,
   type DatasetSpec,
   type GeomSpec,
@@ -30,7 +29,7 @@ export interface ReduceTask {
 
 const WORKER_MODULE = new URL("./worker-task.js", import.meta.url).href;
 
-/** Reduce in the pool: the worker opens the run again and sends the dataset back as FITS bytes (moved, not copied). */
+/** Reduce in the pool: the worker opens the run again and sends the dataset back as plain data whose buffers are moved, not copied. */
 export async function reduceInWorker(services: Services, message: ObservationMessage, params: MapDatasetMakerParams): Promise<MapDataset> {
   const geom = services.run.inputs?.geom;
   if (!geom) throw new Error("reducing in a worker needs the graph's inputs.geom");
@@ -45,18 +44,22 @@ export async function reduceInWorker(services: Services, message: ObservationMes
   };
   const result = await services.workers.run<ReduceResult>({ module: WORKER_MODULE, payload: task });
   for (const warning of result.warnings) services.logger.warn(warning);
-  return datasetFromFits(FitsFile.parse(result.bytes));
+  return datasetFromPortable(result.dataset);
 }
 
 const stores = new Map<string, DataStore>();
 
 export interface ReduceResult {
-  /** The dataset in gammapy's FITS layout, uncompressed. */
-  bytes: Uint8Array;
+  dataset: PortableDataset;
   warnings: string[];
+  /** The dataset's buffers, moved to the main thread. */
+  transfer: ArrayBuffer[];
 }
 
-/** Runs in a worker (or in process): the reduction of one observation, as FITS bytes. */
+/** The empty dataset on the target geometry, made once per worker and graph inputs. */
+const targets = new Map<string, MapDataset>();
+
+/** Runs in a worker (or in process): the reduction of one observation, as a portable dataset. */
 export function runTask(task: ReduceTask): ReduceResult {
   const key = `${task.storeDir}\n${task.storeRoot ?? ""}`;
   let store = stores.get(key);
@@ -65,12 +68,19 @@ export function runTask(task: ReduceTask): ReduceResult {
     stores.set(key, store);
   }
   const observation = store.obs(task.obsId);
-  let reference = MapDataset.create(geomFromSpec(task.geom), { ...datasetOptionsFromSpec(task.dataset ?? {}), name: `obs-${task.obsId}` });
-  if (task.cutout) {
-    const c = task.cutout;
-    reference = reference.cutout(new SkyCoord(c.lon, c.lat, c.frame), c.width, c.mode, `obs-${task.obsId}`);
+  const targetKey = JSON.stringify([task.geom, task.dataset]);
+  let target = targets.get(targetKey);
+  if (!target) {
+    target = MapDataset.create(geomFromSpec(task.geom), datasetOptionsFromSpec(task.dataset ?? {}));
+    targets.set(targetKey, target);
   }
+  const c = task.cutout;
+  // A cutout copies; without one the maker gets its own empty dataset (it must not fill the cached one).
+  const reference = c
+    ? target.cutout(new SkyCoord(c.lon, c.lat, c.frame), c.width, c.mode, `obs-${task.obsId}`)
+    : MapDataset.create(geomFromSpec(task.geom), { ...datasetOptionsFromSpec(task.dataset ?? {}), name: `obs-${task.obsId}` });
   const warnings: string[] = [];
   const dataset = new MapDatasetMaker({ ...task.params, warn: (m) => warnings.push(m) }).run(reference, observation);
-  return { bytes: writeFitsBytes(datasetToHdus(dataset)), warnings };
+  const { portable, transfer } = datasetToPortable(dataset);
+  return { dataset: portable, warnings, transfer };
 }

@@ -1,0 +1,100 @@
+import { GTI, type TimeRef } from "../data/index.js";
+import { MapAxis, Wcs2D, WcsGeom, WcsNDMap, type MapData, type MapDtype, type WcsParams } from "../maps/index.js";
+import { BackgroundModel, type BackgroundModelOptions } from "./background-model.js";
+import { EDispMap } from "./edisp-map.js";
+import { MapDataset } from "./map-dataset.js";
+import { PSFMap } from "./psf-map.js";
+
+/**
+ * A dataset as plain data (structured-clone-able): what crosses to and from worker threads.
+ * The map data keep their typed arrays, whose buffers are moved (listed in `transfer`), and
+ * the geometries their exact numbers, so the dataset that arrives is the one that left.
+ */
+export interface PortableMap {
+  wcs: WcsParams;
+  npix: [number, number];
+  axes: Array<{ nodes: Float64Array; name: string; unit: string; interp: MapAxis["interp"]; nodeType: MapAxis["nodeType"] }>;
+  data: MapData;
+  unit: string;
+  dtype: MapDtype;
+  meta: Record<string, unknown>;
+}
+
+export interface PortableDataset {
+  name: string;
+  maps: Record<string, PortableMap | undefined>;
+  gti: { start: Float64Array; stop: Float64Array; timeRef: TimeRef };
+  meta: Record<string, unknown>;
+  backgroundModel?: BackgroundModelOptions & { normError: number; tiltError: number };
+}
+
+function mapToPortable(map: WcsNDMap | undefined, transfer: ArrayBuffer[]): PortableMap | undefined {
+  if (!map) return undefined;
+  const g = map.geom;
+  if (map.data.buffer instanceof ArrayBuffer && !transfer.includes(map.data.buffer)) transfer.push(map.data.buffer);
+  return {
+    wcs: structuredClone(g.wcs.params) as WcsParams,
+    npix: [g.nx, g.ny],
+    axes: g.axes.map((a) => ({ nodes: a.nodes, name: a.name, unit: a.unit, interp: a.interp, nodeType: a.nodeType })),
+    data: map.data,
+    unit: map.unit,
+    dtype: map.dtype,
+    meta: map.meta,
+  };
+}
+
+function mapFromPortable(p: PortableMap | undefined): WcsNDMap | undefined {
+  if (!p) return undefined;
+  const axes = p.axes.map((a) => new MapAxis(a.nodes, { name: a.name, unit: a.unit, interp: a.interp, nodeType: a.nodeType }));
+  return new WcsNDMap(new WcsGeom(new Wcs2D(p.wcs), p.npix, axes), p.data, p.unit, p.dtype, p.meta);
+}
+
+/** The dataset as plain data and the buffers to move with it (the dataset must not be used afterwards). */
+export function datasetToPortable(dataset: MapDataset): { portable: PortableDataset; transfer: ArrayBuffer[] } {
+  const transfer: ArrayBuffer[] = [];
+  const m = (map?: WcsNDMap) => mapToPortable(map, transfer);
+  const model = dataset.backgroundModel;
+  const portable: PortableDataset = {
+    name: dataset.name,
+    maps: {
+      counts: m(dataset.counts),
+      exposure: m(dataset.exposure),
+      background: m(dataset.background),
+      psf: m(dataset.psf?.psfMap),
+      psfExposure: m(dataset.psf?.exposureMap),
+      edisp: m(dataset.edisp?.edispMap),
+      edispExposure: m(dataset.edisp?.exposureMap),
+      maskSafe: m(dataset.maskSafe),
+      maskFit: m(dataset.maskFit),
+    },
+    gti: { start: dataset.gti.start, stop: dataset.gti.stop, timeRef: dataset.gti.timeRef },
+    meta: dataset.meta,
+    backgroundModel: model && { norm: model.norm, tilt: model.tilt, reference: model.reference, tiltFree: model.tiltFree, normError: model.normError, tiltError: model.tiltError },
+  };
+  return { portable, transfer };
+}
+
+export function datasetFromPortable(p: PortableDataset): MapDataset {
+  const maps = p.maps;
+  const psfMap = mapFromPortable(maps.psf);
+  const edispMap = mapFromPortable(maps.edisp);
+  const dataset = new MapDataset(
+    p.name,
+    mapFromPortable(maps.counts)!,
+    mapFromPortable(maps.exposure),
+    mapFromPortable(maps.background),
+    psfMap && new PSFMap(psfMap, mapFromPortable(maps.psfExposure)),
+    edispMap && new EDispMap(edispMap, mapFromPortable(maps.edispExposure)),
+    mapFromPortable(maps.maskSafe),
+    mapFromPortable(maps.maskFit),
+    new GTI(p.gti.start, p.gti.stop, p.gti.timeRef),
+    p.meta,
+  );
+  if (p.backgroundModel) {
+    const model = new BackgroundModel(p.backgroundModel);
+    model.normError = p.backgroundModel.normError;
+    model.tiltError = p.backgroundModel.tiltError;
+    dataset.backgroundModel = model;
+  }
+  return dataset;
+}
