@@ -10,3 +10,4 @@ export { firstRoot } from "./utils/roots.js";
 export * from "./stats/index.js";
 export * from "./modeling/index.js";
 export * from "./pipeline/index.js";
+export * from "./images/index.js";

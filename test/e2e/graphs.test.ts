@@ -20,7 +20,9 @@ test("the combined-chain graph gives exactly the class API's stack, in process a
     const report = await runGraphFile(COMBINED, { outDir: temp("combined"), workers, logger: new MemoryLogger() });
     assert.deepEqual(report.used, [23523, 23526, 23559, 23592]);
     assert.deepEqual(report.skipped, []);
-    assert.equal(report.outputs.length, 1);
+    assert.deepEqual(report.outputs.map((o) => path.basename(o.path.split(", ")[0])).sort(), ["stacked-counts.png", "stacked.fits.gz"]);
+    const png = readFileSync(report.outputs.find((o) => o.path.includes(".png"))!.path.split(", ")[1]);
+    assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(""), "PNG", "the background preview is a PNG");
     assertSameMaps(finalStack(report).dataset, want);
   }
 });

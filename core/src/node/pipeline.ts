@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { deflateSync } from "node:zlib";
 import { DataStore } from "../data/index.js";
 import type { DataAccess } from "../pipeline/index.js";
 import { writeDataset } from "./dataset-io.js";
@@ -41,6 +42,7 @@ export function nodeDataAccess(baseDir: string, defaults: Record<string, string>
       writeFileSync(temporary, bytes);
       renameSync(temporary, target);
     },
+    deflate: (bytes) => deflateSync(bytes),
     resolve,
     join: (...parts) => path.join(...parts),
   };

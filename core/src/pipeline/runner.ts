@@ -107,7 +107,8 @@ export function runGraph(validated: ValidatedGraph, services: Services): Promise
 }
 
 function makeReport(validated: ValidatedGraph, results: Message[], finals: DatasetMessage[], cancelled: boolean, durationMs: number): RunReport {
-  const errors = results.filter(isErrorRecord) as ErrorRecord[];
+  // One record reaches every sink downstream of a fan-out: count it once.
+  const errors = [...new Set(results.filter(isErrorRecord) as ErrorRecord[])];
   const datasets = results.filter((m): m is DatasetMessage => m.kind === "dataset");
   const used = new Set<number>();
   for (const d of finals.length ? finals : datasets) for (const id of d.obsIds) used.add(id);

@@ -36,6 +36,8 @@ export interface DataAccess {
   /** Write so that a reader never sees half a file (write aside, then rename). */
   writeDataset(dataset: MapDataset, path: string): void;
   writeBytes(path: string, bytes: Uint8Array): void;
+  /** A zlib compressor (PNG previews); without one, PNGs are written uncompressed. */
+  deflate?: (bytes: Uint8Array) => Uint8Array;
   /** `path` relative to the graph's folder (absolute paths unchanged). */
   resolve(path: string): string;
   join(...parts: string[]): string;
