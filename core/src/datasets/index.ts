@@ -6,3 +6,4 @@ export { datasetToHdus, datasetFromFits } from "./io.js";
 export { maskOnGeom } from "./stack.js";
 export { BackgroundModel, type BackgroundModelOptions } from "./background-model.js";
 export { datasetToPortable, datasetFromPortable, type PortableDataset, type PortableMap } from "./portable.js";
+export { MapDatasetOnOff, type OnOffMaps } from "./map-dataset-onoff.js";

@@ -4,6 +4,7 @@ import { mapFromFits, mapToHdus, type WcsNDMap } from "../maps/index.js";
 import { EDispMap } from "./edisp-map.js";
 import { PSFMap } from "./psf-map.js";
 import { MapDataset } from "./map-dataset.js";
+import { MapDatasetOnOff } from "./map-dataset-onoff.js";
 
 /** gammapy's dataset FITS layout: one image HDU (+ BANDS table) per map, then the GTI table. */
 export function datasetToHdus(dataset: MapDataset): HduSpec[] {
@@ -22,6 +23,12 @@ export function datasetToHdus(dataset: MapDataset): HduSpec[] {
   add(dataset.maskSafe, "MASK_SAFE");
   add(dataset.maskFit, "MASK_FIT");
   hdus.push(gtiTable(dataset.gti));
+  if (dataset instanceof MapDatasetOnOff) {
+    // gammapy appends the on-off maps after the GTI table
+    add(dataset.countsOff, "COUNTS_OFF");
+    add(dataset.acceptance, "ACCEPTANCE");
+    add(dataset.acceptanceOff, "ACCEPTANCE_OFF");
+  }
   return hdus;
 }
 
@@ -41,7 +48,7 @@ function gtiTable(gti: GTI): BinTableHduSpec {
   };
 }
 
-/** Read a dataset written in gammapy's layout (by gammapy or by us). */
+/** Read a dataset written in gammapy's layout (by gammapy or by us); a file with COUNTS_OFF gives a MapDatasetOnOff. */
 export function datasetFromFits(file: FitsFile): MapDataset {
   const read = (name: string, dtype?: "bool") => (file.has(name) ? mapFromFits(file, { hdu: name, dtype }) : undefined);
   const counts = read("COUNTS");
@@ -54,7 +61,7 @@ export function datasetFromFits(file: FitsFile): MapDataset {
     const table = file.table("GTI");
     gti = new GTI(table.columnAsFloat64("START").slice(), table.columnAsFloat64("STOP").slice(), timeRefFromHeader(table.header));
   }
-  return new MapDataset(
+  const dataset = new MapDataset(
     typeof name === "string" ? name : "dataset",
     counts,
     read("EXPOSURE"),
@@ -65,4 +72,6 @@ export function datasetFromFits(file: FitsFile): MapDataset {
     read("MASK_FIT", "bool"),
     gti,
   );
+  if (!file.has("COUNTS_OFF")) return dataset;
+  return MapDatasetOnOff.fromMapDataset(dataset, { countsOff: read("COUNTS_OFF"), acceptance: read("ACCEPTANCE"), acceptanceOff: read("ACCEPTANCE_OFF") });
 }

@@ -186,12 +186,15 @@ export class MapDataset {
     let counts = 0;
     let background = 0;
     let predicted = 0;
+    let predictedBackground = 0;
     let bins = 0;
     const npredBackground = this.npredBackground();
+    const totalBackground = this.summaryBackground();
     for (let i = 0; i < this.counts.data.length; i++) {
       if (!inMask(i)) continue;
       counts += this.counts.data[i];
-      background += npredBackground?.data[i] ?? 0;
+      background += totalBackground?.data[i] ?? 0;
+      predictedBackground += npredBackground?.data[i] ?? 0;
       predicted += Math.max(npredBackground?.data[i] ?? 0, 0);
       bins++;
     }
@@ -217,9 +220,10 @@ export class MapDataset {
     const sci = (v: number) => (Number.isFinite(v) ? v.toExponential(2).replace(/e([+-])(\d)$/, "e$10$2") : "nan");
     // gammapy leaves a space after names and integers, none after floats
     const row = (label: string, value: string | number) => `  ${label.padEnd(32)}: ${value}${typeof value === "number" ? " " : ""}`;
+    const title = this.constructor.name;
     return [
-      "MapDataset",
-      "----------",
+      title,
+      "-".repeat(title.length),
       "",
       row("Name", `${this.name} `),
       "",
@@ -228,7 +232,7 @@ export class MapDataset {
       row("Total excess counts", fmt(counts - background)),
       "",
       row("Predicted counts", fmt(predicted)),
-      row("Predicted background counts", fmt(background)),
+      row("Predicted background counts", fmt(predictedBackground)),
       row("Predicted excess counts", "nan"),
       "",
       row("Exposure min", `${sci(expMin)} m2 s`),
@@ -237,11 +241,32 @@ export class MapDataset {
       row("Number of total bins", this.counts.data.length),
       row("Number of fit bins", bins),
       "",
-      row("Fit statistic type", "cash"),
-      row("Fit statistic value (-2 log(L))", "nan"),
+      row("Fit statistic type", this.statType),
+      row("Fit statistic value (-2 log(L))", fmt(this.summaryStat())),
       "",
       ...this.modelSummary(),
+      ...this.extraSummary(),
     ].join("\n");
+  }
+
+  /** The likelihood this dataset is fitted with. */
+  get statType(): string {
+    return "cash";
+  }
+
+  /** The statistic the printed summary shows: NaN without sky models, as gammapy. */
+  protected summaryStat(): number {
+    return NaN;
+  }
+
+  /** The background summed in the printed summary's "Total background counts". */
+  protected summaryBackground(): WcsNDMap | undefined {
+    return this.npredBackground();
+  }
+
+  /** Lines a subclass appends to the printed summary. */
+  protected extraSummary(): string[] {
+    return [];
   }
 
   private modelSummary(): string[] {

@@ -1,0 +1,237 @@
+import type { SkyCoord } from "../coords/index.js";
+import { WcsNDMap, type AngleInput, type CutoutMode, type PairInput, type WcsGeom } from "../maps/index.js";
+import { wstat, wstatMuBkg } from "../stats/wstat.js";
+import { MapDataset, type MapDatasetCreateOptions } from "./map-dataset.js";
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** numpy's nan_to_num for one value of a map of `dtype`: NaN → 0, ±inf → ± the dtype's largest. */
+function nanToNum(v: number, dtype: string): number {
+  if (Number.isNaN(v)) return 0;
+  if (v === Infinity) return dtype === "float32" ? FLOAT32_MAX : Number.MAX_VALUE;
+  if (v === -Infinity) return dtype === "float32" ? -FLOAT32_MAX : -Number.MAX_VALUE;
+  return v;
+}
+
+/** A new map on `like`'s geometry whose value i is f(i) (float32 like gammapy's off maps unless told). */
+function mapFrom(like: WcsNDMap, f: (i: number) => number, dtype: "float32" | "float64" = "float32"): WcsNDMap {
+  const out = WcsNDMap.fromGeom(like.geom, { dtype });
+  for (let i = 0; i < out.data.length; i++) out.data[i] = f(i);
+  return out;
+}
+
+export interface OnOffMaps {
+  countsOff?: WcsNDMap;
+  /** A map, or a number for the same value everywhere. */
+  acceptance?: WcsNDMap | number;
+  acceptanceOff?: WcsNDMap | number;
+  name?: string;
+}
+
+/**
+ * A map dataset for on-off analyses (gammapy 1.0's `MapDatasetOnOff`): besides the counts, the
+ * off counts and the on and off acceptances, whose ratio α = acceptance / acceptance_off
+ * scales off counts to the on region. The background is α·counts_off; fits use WStat.
+ */
+export class MapDatasetOnOff extends MapDataset {
+  countsOff?: WcsNDMap;
+  acceptance?: WcsNDMap;
+  acceptanceOff?: WcsNDMap;
+
+  /**
+   * From a map dataset and off maps (gammapy's `from_map_dataset`): scalar acceptances become
+   * maps; without off counts they are inferred from the dataset's background, background / α.
+   */
+  static fromMapDataset(dataset: MapDataset, maps: OnOffMaps): MapDatasetOnOff {
+    const geom = dataset.counts.geom;
+    const asMap = (a: WcsNDMap | number | undefined) => (typeof a === "number" ? mapFrom(dataset.counts, () => a, "float64") : a);
+    const acceptance = asMap(maps.acceptance);
+    const acceptanceOff = asMap(maps.acceptanceOff);
+    let countsOff = maps.countsOff;
+    const background = dataset.npredBackground();
+    if (!countsOff && background && acceptance && acceptanceOff) {
+      countsOff = mapFrom(background, (i) => background.data[i] / (acceptance.data[i] / acceptanceOff.data[i]), "float64");
+    }
+    const out = new MapDatasetOnOff(
+      maps.name ?? dataset.name,
+      dataset.counts,
+      dataset.exposure,
+      undefined,
+      dataset.psf,
+      dataset.edisp,
+      dataset.maskSafe,
+      dataset.maskFit,
+      dataset.gti,
+      dataset.meta,
+    );
+    for (const [label, m] of [["counts_off", countsOff], ["acceptance", acceptance], ["acceptance_off", acceptanceOff]] as const) {
+      if (m && !m.geom.equals(geom)) throw new Error(`MapDatasetOnOff '${out.name}': ${label} has shape ${m.geom.dataShape.join("×")}, counts ${geom.dataShape.join("×")}`);
+    }
+    out.countsOff = countsOff;
+    out.acceptance = acceptance;
+    out.acceptanceOff = acceptanceOff;
+    return out;
+  }
+
+  /** Empty maps on `geom`, off counts and acceptances zero (gammapy's `create` / `from_geoms`). */
+  static override create(geom: WcsGeom, options: MapDatasetCreateOptions = {}): MapDatasetOnOff {
+    const base = MapDataset.create(geom, options);
+    const zeros = () => WcsNDMap.fromGeom(geom);
+    return MapDatasetOnOff.fromMapDataset(base, { countsOff: zeros(), acceptance: zeros(), acceptanceOff: zeros(), name: base.name });
+  }
+
+  override get statType(): string {
+    return "wstat";
+  }
+
+  /** acceptance / acceptance_off, with numpy's nan_to_num (0/0 → 0, x/0 → the largest float). */
+  get alpha(): WcsNDMap | undefined {
+    const { acceptance: on, acceptanceOff: off } = this;
+    if (!on || !off) return undefined;
+    const dtype = on.dtype === "float64" || off.dtype === "float64" ? "float64" : "float32";
+    return mapFrom(on, (i) => nanToNum(dtype === "float32" ? Math.fround(on.data[i] / off.data[i]) : on.data[i] / off.data[i], dtype), dtype);
+  }
+
+  /** α · counts_off: the background the off counts imply (gammapy's `background` property). */
+  backgroundFromOff(): WcsNDMap | undefined {
+    const alpha = this.alpha;
+    const off = this.countsOff;
+    if (!alpha || !off) return undefined;
+    return mapFrom(off, (i) => alpha.data[i] * off.data[i], alpha.dtype === "float64" || off.dtype === "float64" ? "float64" : "float32");
+  }
+
+  /**
+   * The background predicted in the on region by profiling the WStat likelihood (gammapy's
+   * `npred_background`): α·μ_bkg(n_on, n_off, α, μ_sig = 0 without sky models).
+   */
+  override npredBackground(): WcsNDMap | undefined {
+    const alpha = this.alpha;
+    const off = this.countsOff;
+    if (!alpha || !off) return undefined;
+    const on = this.counts.data;
+    return mapFrom(this.counts, (i) => nanToNum(alpha.data[i] * wstatMuBkg(on[i], off.data[i], alpha.data[i], 0), "float64"), "float64");
+  }
+
+  /** gammapy prints an on-off dataset's WStat even without sky models (μ_sig = 0). */
+  protected override summaryStat(): number {
+    return this.countsOff && this.acceptance && this.acceptanceOff ? this.statSum() : NaN;
+  }
+
+  protected override summaryBackground(): WcsNDMap | undefined {
+    return this.backgroundFromOff();
+  }
+
+  protected override extraSummary(): string[] {
+    const sum = (m?: WcsNDMap) => (m ? m.sum().toFixed(0) : "nan");
+    const row = (label: string, value: string) => `  ${label.padEnd(32)}: ${value} `;
+    return ["", row("Total counts_off", sum(this.countsOff)), row("Acceptance", sum(this.acceptance)), row("Acceptance off", sum(this.acceptanceOff))];
+  }
+
+  /** WStat summed over the fit bins (no sky models: μ_sig = 0); NaN bins count as 0, as gammapy. */
+  override statSum(): number {
+    const alpha = this.alpha;
+    const off = this.countsOff;
+    if (!alpha || !off) throw new Error(`MapDatasetOnOff '${this.name}': WStat needs counts_off, acceptance and acceptance_off`);
+    const mask = this.mask;
+    let total = 0;
+    for (let i = 0; i < this.counts.data.length; i++) {
+      if (mask && !mask[i]) continue;
+      const v = wstat(this.counts.data[i], off.data[i], alpha.data[i], 0);
+      if (Number.isFinite(v)) total += v;
+    }
+    return total;
+  }
+
+  private get isStackable(): boolean {
+    const incomplete = !this.acceptanceOff || !this.acceptance || !this.countsOff;
+    const unmasked = !this.maskSafe || this.maskSafe.data.some((v) => v !== 0);
+    return !(incomplete && unmasked);
+  }
+
+  /**
+   * Stack another on-off dataset in place (gammapy 1.0's rules): off counts add within each
+   * safe mask, and α becomes the off-count-weighted mean, α = Σ α_i·OFF_i / Σ OFF_i, stored as
+   * acceptance = 1 and acceptance_off = 1/α (bins without off counts take the mean α over all
+   * bins). v0.15 stacked the acceptances themselves, which biased α: not followed.
+   */
+  override stack(other: MapDataset): void {
+    if (!(other instanceof MapDatasetOnOff)) throw new TypeError(`MapDatasetOnOff '${this.name}' can only stack on-off datasets, not '${other.name}'`);
+    if (!this.isStackable || !other.isStackable) throw new Error(`cannot stack incomplete MapDatasetOnOff ('${this.name}' or '${other.name}' lacks counts_off or acceptances)`);
+    const geom = this.counts.geom;
+    const totalOff = WcsNDMap.fromGeom(geom);
+    const totalAlpha = WcsNDMap.fromGeom(geom);
+    for (const d of [this, other]) {
+      if (!d.countsOff) continue;
+      const alphaOff = d.backgroundFromOff()!;
+      totalOff.stack(nanZero(d.countsOff), d.maskSafe);
+      totalAlpha.stack(nanZero(alphaOff), d.maskSafe);
+    }
+    let sumOff = 0;
+    let sumAlpha = 0;
+    for (let i = 0; i < totalOff.data.length; i++) {
+      sumOff += totalOff.data[i];
+      sumAlpha += totalAlpha.data[i];
+    }
+    const averageAlpha = sumAlpha / sumOff;
+    this.acceptanceOff = mapFrom(totalOff, (i) => (totalOff.data[i] === 0 ? 1 / averageAlpha : Math.fround(totalOff.data[i] / totalAlpha.data[i])));
+    this.acceptance = mapFrom(totalOff, () => 1);
+    this.countsOff = totalOff;
+    super.stack(other);
+  }
+
+  override copy(name?: string): MapDatasetOnOff {
+    return this.withOffMaps(super.copy(name), (m) => m.copy());
+  }
+
+  override cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim", name?: string): MapDatasetOnOff {
+    return this.withOffMaps(super.cutout(position, width, mode, name), (m) => m.cutout(position, width, mode));
+  }
+
+  /**
+   * Summed over reconstructed energy (gammapy 1.0's `to_image` via `resample_energy_axis`):
+   * off counts and acceptance summed within the safe mask, acceptance_off set so that α
+   * reproduces the summed background, acceptance · counts_off / Σ α·counts_off.
+   */
+  override toImage(name?: string): MapDatasetOnOff {
+    const image = super.toImage(name);
+    const squash = (m: WcsNDMap | undefined) => m && sumWithin(m, this.maskSafe, image.counts.geom);
+    const countsOff = squash(this.countsOff);
+    const acceptance = squash(this.acceptance);
+    const norm = squash(this.backgroundFromOff());
+    const acceptanceOff = acceptance && countsOff && norm ? mapFrom(acceptance, (i) => Math.fround((acceptance.data[i] * countsOff.data[i]) / norm.data[i])) : undefined;
+    return MapDatasetOnOff.fromMapDataset(image, { countsOff, acceptance, acceptanceOff, name: image.name });
+  }
+
+  private withOffMaps(base: MapDataset, f: (m: WcsNDMap) => WcsNDMap): MapDatasetOnOff {
+    const out = MapDatasetOnOff.fromMapDataset(base, {
+      countsOff: this.countsOff && f(this.countsOff),
+      acceptance: this.acceptance && f(this.acceptance),
+      acceptanceOff: this.acceptanceOff && f(this.acceptanceOff),
+      name: base.name,
+    });
+    out.backgroundModel = base.backgroundModel;
+    return out;
+  }
+}
+
+function nanZero(map: WcsNDMap): WcsNDMap {
+  if (!map.data.some((v) => !Number.isFinite(v))) return map;
+  return mapFrom(map, (i) => (Number.isFinite(map.data[i]) ? map.data[i] : 0), map.dtype === "float64" ? "float64" : "float32");
+}
+
+/** Sum over all non-spatial bins of the values inside `mask`, onto `imageGeom` (float32 sums as numpy's). */
+function sumWithin(map: WcsNDMap, mask: WcsNDMap | undefined, imageGeom: WcsGeom): WcsNDMap {
+  const out = WcsNDMap.fromGeom(imageGeom, { dtype: map.dtype === "float64" ? "float64" : "float32" });
+  const n = imageGeom.imageSize;
+  const planes = map.data.length / n;
+  for (let i = 0; i < n; i++) {
+    let acc = 0;
+    for (let p = 0; p < planes; p++) {
+      const at = p * n + i;
+      const v = map.data[at] * (mask ? mask.data[at] : 1);
+      acc = out.dtype === "float32" ? Math.fround(acc + Math.fround(v)) : acc + v;
+    }
+    out.data[i] = acc;
+  }
+  return out;
+}
