@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { PluginRegistry } from "@gammaflow/core";
 
 /** The packages whose plugins every graph may use, registered like any third party's. */
-export const BUILTIN_PACKAGES = ["@gammaflow/sources", "@gammaflow/datasets", "@gammaflow/map-dataset-maker", "@gammaflow/safe-mask", "@gammaflow/fov-background"];
+export const BUILTIN_PACKAGES = ["@gammaflow/sources", "@gammaflow/datasets", "@gammaflow/map-dataset-maker", "@gammaflow/safe-mask", "@gammaflow/fov-background", "@gammaflow/ring-background", "@gammaflow/excess-map"];
 
 /**
  * Import a user-listed plugin package: a path ("./my-plugin", relative to `baseDir`) or a

@@ -4,6 +4,7 @@ import { deflateSync } from "node:zlib";
 import { DataStore } from "../data/index.js";
 import type { DataAccess } from "../pipeline/index.js";
 import { writeDataset } from "./dataset-io.js";
+import { readMap } from "./map-io.js";
 import { toStorePath } from "./files.js";
 
 /**
@@ -31,6 +32,7 @@ export function nodeDataAccess(baseDir: string, defaults: Record<string, string>
         return [];
       }
     },
+    readMap: (file) => readMap(resolve(file)),
     writeDataset: (dataset, file) => {
       ensureDir(resolve(file));
       writeDataset(dataset, resolve(file));

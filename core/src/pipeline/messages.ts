@@ -1,5 +1,6 @@
 import type { Observation } from "../data/index.js";
 import type { MapDataset } from "../datasets/index.js";
+import type { WcsNDMap } from "../maps/index.js";
 
 /**
  * What flows along a graph's edges. Every message names its observation (when it has one)
@@ -47,6 +48,16 @@ export interface DatasetMessage extends MessageBase {
   final?: boolean;
 }
 
+/** Named maps estimated from a dataset (e.g. excess and significance images). */
+export interface MapsMessage extends MessageBase {
+  kind: "maps";
+  /** The dataset they were estimated from. */
+  name: string;
+  maps: Record<string, WcsNDMap>;
+  obsIds: number[];
+  final?: boolean;
+}
+
 /** A file written by a sink node. */
 export interface FileMessage extends MessageBase {
   kind: "file";
@@ -66,7 +77,7 @@ export interface ErrorRecord extends MessageBase {
   message: string;
 }
 
-export type Message = ObservationMessage | DatasetMessage | FileMessage | ErrorRecord;
+export type Message = ObservationMessage | DatasetMessage | MapsMessage | FileMessage | ErrorRecord;
 export type MessageKind = Message["kind"] | (string & {});
 
 export function isErrorRecord(m: { kind: string }): m is ErrorRecord {

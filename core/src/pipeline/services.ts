@@ -3,7 +3,7 @@ import { Container, injectable } from "inversify";
 import { asyncScheduler, type SchedulerLike } from "rxjs";
 import type { DataStore, DataStoreOptions } from "../data/index.js";
 import type { MapDataset, MapDatasetCreateOptions } from "../datasets/index.js";
-import type { WcsGeom } from "../maps/index.js";
+import type { WcsGeom, WcsNDMap } from "../maps/index.js";
 import type { DatasetSpec, GeomSpec } from "./specs.js";
 
 /** Messages for people: the CLI prints them, tests collect them. */
@@ -33,6 +33,8 @@ export interface DataAccess {
   openDataStore(dir: string, options?: DataStoreOptions): DataStore;
   /** Names of the entries of a folder (for watching sources); [] when it does not exist. */
   list(dir: string): string[];
+  /** A map from a FITS file (the first map HDU, gammapy's layout). */
+  readMap(path: string): WcsNDMap;
   /** Write so that a reader never sees half a file (write aside, then rename). */
   writeDataset(dataset: MapDataset, path: string): void;
   writeBytes(path: string, bytes: Uint8Array): void;

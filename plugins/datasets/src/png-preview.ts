@@ -1,10 +1,11 @@
-import { encodePng, perMessage, renderMapImage, type DatasetMessage, type FileMessage, type Message, type PluginDefinition, type Stretch, type WcsNDMap } from "@gammaflow/core";
+import { encodePng, perMessage, renderMapImage, type DatasetMessage, type FileMessage, type MapsMessage, type Message, type PluginDefinition, type Stretch, type WcsNDMap } from "@gammaflow/core";
 
-const MAPS = ["counts", "background", "exposure", "excess"] as const;
-type PreviewMap = (typeof MAPS)[number];
+/** Maps a dataset provides; a "maps" message (e.g. from excess-map) provides its own names. */
+const DATASET_MAPS = ["counts", "background", "exposure", "excess"] as const;
+type DatasetMap = (typeof DATASET_MAPS)[number];
 
 export interface PngPreviewParams {
-  maps?: PreviewMap[];
+  maps?: string[];
   /** File name in the output folder; {name} (dataset) and {map} are replaced. */
   path?: string;
   colormap?: string;
@@ -13,42 +14,44 @@ export interface PngPreviewParams {
 }
 
 /**
- * PNG previews of a dataset's images (summed over energy inside the safe mask, north up, with
- * a colour bar): counts, background, exposure, or excess = counts − background.
+ * PNG previews, north up with a colour bar, of a dataset's images (summed over energy inside
+ * the safe mask): counts, background, exposure, excess = counts − background; or of the named
+ * maps of a "maps" message (e.g. sqrt_ts, npred_excess from excess-map).
  */
 export const pngPreviewPlugin: PluginDefinition<PngPreviewParams> = {
   name: "png-preview",
   version: "0.1.0",
-  description: "PNG previews of a dataset's counts, background, exposure or excess images, with a colour bar",
+  description: "PNG previews with a colour bar of a dataset's counts, background, exposure or excess images, or of estimated maps (e.g. sqrt_ts)",
   params: {
     additionalProperties: false,
     properties: {
-      maps: { type: "array", items: { enum: [...MAPS] }, uniqueItems: true, default: ["counts", "background"] },
+      maps: { type: "array", items: { type: "string" }, uniqueItems: true, default: ["counts", "background"], description: `for datasets: ${DATASET_MAPS.join(", ")}; for estimated maps: their names` },
       path: { type: "string", default: "{name}-{map}.png" },
       colormap: { enum: ["viridis", "inferno", "gray"], default: "viridis" },
       stretch: { enum: ["linear", "sqrt", "asinh"], default: "linear" },
       which: { enum: ["final", "all"], default: "final" },
     },
   },
-  input: ["dataset"],
+  input: ["dataset", "maps"],
   output: ["file"],
   create(params, context) {
     const { data, run } = context.services;
     return (input) =>
       input.pipe(
-        perMessage<DatasetMessage>(context, (message): Message | undefined => {
+        perMessage<DatasetMessage | MapsMessage>(context, (message): Message | undefined => {
           if ((params.which ?? "final") === "final" && !message.final) return undefined;
-          const image = message.dataset.toImage();
+          const source = message.kind === "maps" ? message.name : message.dataset.name;
+          const lookup = message.kind === "maps" ? (name: string) => message.maps[name] : datasetImages(message);
           const written: string[] = [];
           for (const name of params.maps ?? ["counts", "background"]) {
-            const map = imageOf(image, name);
+            const map = lookup(name);
             if (!map) {
-              context.services.logger.warn(`${context.nodeId}: dataset '${message.dataset.name}' has no ${name} map`);
+              context.services.logger.warn(`${context.nodeId}: '${source}' has no ${name} map`);
               continue;
             }
             const { nx, ny } = map.geom;
-            const rendered = renderMapImage(map.data, nx, ny, { colormap: params.colormap, stretch: params.stretch, label: `${message.dataset.name} ${name}` });
-            const target = data.join(run.outDir, (params.path ?? "{name}-{map}.png").replaceAll("{name}", message.dataset.name).replaceAll("{map}", name));
+            const rendered = renderMapImage(map.data, nx, ny, { colormap: params.colormap, stretch: params.stretch, label: `${source} ${name}` });
+            const target = data.join(run.outDir, (params.path ?? "{name}-{map}.png").replaceAll("{name}", source).replaceAll("{map}", name));
             data.writeBytes(target, encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate));
             written.push(data.resolve(target));
           }
@@ -59,13 +62,18 @@ export const pngPreviewPlugin: PluginDefinition<PngPreviewParams> = {
   },
 };
 
-function imageOf(image: { counts: WcsNDMap; background?: WcsNDMap; exposure?: WcsNDMap; npredBackground(): WcsNDMap | undefined }, name: PreviewMap): WcsNDMap | undefined {
-  if (name === "counts") return image.counts;
-  if (name === "exposure") return image.exposure;
-  const background = image.npredBackground();
-  if (name === "background") return background;
-  if (!background) return undefined;
-  const excess = image.counts.copy();
-  for (let i = 0; i < excess.data.length; i++) excess.data[i] = image.counts.data[i] - background.data[i];
-  return excess;
+/** The images of a dataset summed over energy, by name (undefined for an unknown name). */
+function datasetImages(message: DatasetMessage): (name: string) => WcsNDMap | undefined {
+  const image = message.dataset.toImage();
+  return (name) => {
+    if (!(DATASET_MAPS as readonly string[]).includes(name)) return undefined;
+    const which = name as DatasetMap;
+    if (which === "counts") return image.counts;
+    if (which === "exposure") return image.exposure;
+    const background = image.npredBackground();
+    if (which === "background" || !background) return background;
+    const excess = image.counts.copy();
+    for (let i = 0; i < excess.data.length; i++) excess.data[i] = image.counts.data[i] - background.data[i];
+    return excess;
+  };
 }

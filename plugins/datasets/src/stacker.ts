@@ -1,5 +1,5 @@
 import { concat, defer, Observable } from "rxjs";
-import { referenceDataset, type DatasetMessage, type Message, type PluginDefinition } from "@gammaflow/core";
+import { MapDataset, MapDatasetOnOff, referenceDataset, type DatasetMessage, type Message, type PluginDefinition, type RunContext } from "@gammaflow/core";
 
 export interface StackerParams {
   /** Name of the stacked dataset. */
@@ -11,7 +11,9 @@ export interface StackerParams {
 /**
  * A streaming reduce (gammapy's `stacked.stack(dataset)` loop): each dataset is stacked onto an
  * empty dataset on the target geometry, in the source's order (so the sums equal the class
- * API's), and the complete stack is emitted when the input ends.
+ * API's), and the complete stack is emitted when the input ends. The empty dataset takes the
+ * kind of the first dataset (on-off datasets stack into a MapDatasetOnOff) and its energy
+ * binning (images, after to-image, stack onto the target geometry summed over energy).
  */
 export const stackerPlugin: PluginDefinition<StackerParams> = {
   name: "stacker",
@@ -30,12 +32,13 @@ export const stackerPlugin: PluginDefinition<StackerParams> = {
   create(params, { services, nodeId }) {
     return (input) =>
       defer(() => {
-        const stacked = referenceDataset(services.run, params.name ?? "stacked");
+        let stacked: MapDataset | undefined;
         const obsIds: number[] = [];
         const running = new Observable<Message>((subscriber) =>
           input.subscribe({
             next(message) {
               const m = message as DatasetMessage;
+              stacked ??= emptyLike(m.dataset, services.run, params.name ?? "stacked");
               stacked.stack(m.dataset);
               obsIds.push(...m.obsIds);
               services.progress.emit({ node: nodeId, obsId: m.obsId, stage: "emit", message: `${obsIds.length} stacked` });
@@ -45,8 +48,19 @@ export const stackerPlugin: PluginDefinition<StackerParams> = {
             complete: () => subscriber.complete(),
           }),
         );
-        const final = defer(() => [{ kind: "dataset" as const, dataset: stacked, obsIds: [...obsIds], final: true }]);
+        const final = defer(() => [{ kind: "dataset" as const, dataset: stacked ?? referenceDataset(services.run, params.name ?? "stacked"), obsIds: [...obsIds], final: true }]);
         return concat(running, final);
       });
   },
 };
+
+/** An empty dataset on the target geometry shaped like `first`: same class, energy squashed for images. */
+function emptyLike(first: MapDataset, run: RunContext, name: string): MapDataset {
+  if (!run.geom) throw new Error("the stacker needs a target geometry: set inputs.geom");
+  const squashed = first.counts.geom.axisByName("energy").nbin === 1 && run.geom.axisByName("energy").nbin > 1;
+  const geom = squashed ? run.geom.squash("energy") : run.geom;
+  // an image keeps the true-energy axis of the datasets it came from (to-image keeps their IRF maps)
+  const energyAxisTrue = run.dataset?.energyAxisTrue ?? (squashed ? run.geom.axisByName("energy").rename("energy_true") : undefined);
+  const options = { ...run.dataset, name, energyAxisTrue };
+  return first instanceof MapDatasetOnOff ? MapDatasetOnOff.create(geom, options) : MapDataset.create(geom, options);
+}

@@ -1,0 +1,16 @@
+export { ring2DKernel, tophat2DKernel, type Kernel2D } from "./kernels.js";
+export { numpyArange } from "./arange.js";
+export { convolveSame, type ConvolveMethod } from "./convolve-same.js";
+export type { RingImages } from "./image-input.js";
+export { ringOffMaps, type RingOffMapsOptions, type RingOffMaps } from "./ring.js";
+export {
+  adaptiveRingOffMaps, adaptiveRingKernelRadii, ADAPTIVE_RING_METHODS,
+  type AdaptiveRingMethod, type AdaptiveRingParams, type AdaptiveRingOffMapsOptions, type AdaptiveRingOffMaps,
+} from "./adaptive-ring.js";
+export { maskSafeWithOffAcceptance } from "./off-acceptance-mask.js";
+export { RingBackgroundMaker, AdaptiveRingBackgroundMaker, exclusionOn, type RingBackgroundMakerOptions, type AdaptiveRingBackgroundMakerOptions } from "./makers.js";
+export { ringBackgroundPlugin, adaptiveRingBackgroundPlugin, type RingBackgroundParams, type AdaptiveRingBackgroundParams, type ExclusionParams } from "./plugin.js";
+
+import { adaptiveRingBackgroundPlugin, ringBackgroundPlugin } from "./plugin.js";
+/** The graph nodes this package provides. */
+export const plugins = [ringBackgroundPlugin, adaptiveRingBackgroundPlugin];

@@ -1,0 +1,33 @@
+import { angleDeg, type AngleInput } from "@gammaflow/core";
+import { convolveSame, type ConvolveMethod } from "./convolve-same.js";
+import { checkImages, excluded, type RingImages } from "./image-input.js";
+import { ring2DKernel } from "./kernels.js";
+
+export interface RingOffMapsOptions extends RingImages {
+  /** Inner ring radius (deg, or a string with a unit). */
+  rIn: AngleInput;
+  /** Ring width (deg, or a string with a unit). */
+  width: AngleInput;
+  /** How core convolves (default "auto"; gammapy always uses FFTs). */
+  convolveMethod?: ConvolveMethod;
+}
+
+export interface RingOffMaps {
+  countsOff: Float32Array;
+  acceptanceOff: Float32Array;
+}
+
+/**
+ * gammapy 1.0 `RingBackgroundMaker.make_maps_off` on one image: counts and background with
+ * the excluded pixels zeroed, each convolved with the peak-normalised ring kernel (radii
+ * divided by the pixel scale). gammapy's on-acceptance is the background image itself.
+ */
+export function ringOffMaps(options: RingOffMapsOptions): RingOffMaps {
+  checkImages(options, "ringOffMaps");
+  const { counts, background, exclusion, nx, ny, pixelScaleDeg } = options;
+  const ring = ring2DKernel(angleDeg(options.rIn, "rIn") / pixelScaleDeg, angleDeg(options.width, "width") / pixelScaleDeg);
+  return {
+    countsOff: convolveSame(excluded(counts, exclusion), nx, ny, ring, options.convolveMethod),
+    acceptanceOff: convolveSame(excluded(background, exclusion), nx, ny, ring, options.convolveMethod),
+  };
+}
