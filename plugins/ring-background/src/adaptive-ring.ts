@@ -1,6 +1,6 @@
 import { angleDeg, type AngleInput } from "@gammaflow/core";
 import { numpyArange } from "./arange.js";
-import { convolveSame, type ConvolveMethod } from "./convolve-same.js";
+import { convolveSame, pairConvolver, type ConvolveMethod } from "./convolve-same.js";
 import { checkImages, excluded, type RingImages } from "./image-input.js";
 import { ring2DKernel, tophat2DKernel } from "./kernels.js";
 
@@ -81,10 +81,11 @@ export function adaptiveRingOffMaps(options: AdaptiveRingOffMapsOptions): Adapti
     acceptance: new Float64Array(n).fill(NaN),
   };
   let unset = n;
+  const largest: [number, number] = [Math.max(1, ...rings.map((r) => r.shape[0])), Math.max(1, ...rings.map((r) => r.shape[1]))];
+  const convolve = pairConvolver(countsExcluded, backgroundExcluded, nx, ny, largest, options.convolveMethod);
   for (const ring of rings) {
     if (unset === 0) break;
-    const countsOff = convolveSame(countsExcluded, nx, ny, ring, options.convolveMethod);
-    const acceptanceOff = convolveSame(backgroundExcluded, nx, ny, ring, options.convolveMethod);
+    const [countsOff, acceptanceOff] = convolve(ring);
     for (let p = 0; p < n; p++) {
       if (!Number.isNaN(out.countsOff[p])) continue;
       const alpha = acceptanceOff[p] > 0 ? acceptanceImage[p] / acceptanceOff[p] : Infinity;

@@ -1,5 +1,5 @@
 import { angleDeg, type AngleInput } from "@gammaflow/core";
-import { convolveSame, type ConvolveMethod } from "./convolve-same.js";
+import { pairConvolver, type ConvolveMethod } from "./convolve-same.js";
 import { checkImages, excluded, type RingImages } from "./image-input.js";
 import { ring2DKernel } from "./kernels.js";
 
@@ -26,8 +26,7 @@ export function ringOffMaps(options: RingOffMapsOptions): RingOffMaps {
   checkImages(options, "ringOffMaps");
   const { counts, background, exclusion, nx, ny, pixelScaleDeg } = options;
   const ring = ring2DKernel(angleDeg(options.rIn, "rIn") / pixelScaleDeg, angleDeg(options.width, "width") / pixelScaleDeg);
-  return {
-    countsOff: convolveSame(excluded(counts, exclusion), nx, ny, ring, options.convolveMethod),
-    acceptanceOff: convolveSame(excluded(background, exclusion), nx, ny, ring, options.convolveMethod),
-  };
+  const convolve = pairConvolver(excluded(counts, exclusion), excluded(background, exclusion), nx, ny, ring.shape, options.convolveMethod);
+  const [countsOff, acceptanceOff] = convolve(ring);
+  return { countsOff, acceptanceOff };
 }

@@ -1,6 +1,6 @@
 import FFT from "fft.js";
 
-/** FFT instances and work buffers by transform size, reused across planes and calls. */
+/** FFT instances by transform size, reused across planes and calls. */
 const plans = new Map<number, FFT>();
 
 function planFor(size: number): FFT {
@@ -12,38 +12,116 @@ function planFor(size: number): FFT {
   return plan;
 }
 
-function nextPow2(n: number): number {
+export function nextPow2(n: number): number {
   let p = 2; // fft.js needs a power of two > 1
   while (p < n) p *= 2;
   return p;
 }
 
-/** 2-D complex FFT in place on interleaved rows (h rows of w complex values). */
-function fft2d(data: Float64Array, h: number, w: number, inverse: boolean): void {
-  const rowPlan = planFor(w);
-  const colPlan = planFor(h);
-  const rowIn = rowPlan.createComplexArray();
-  const rowOut = rowPlan.createComplexArray();
-  for (let r = 0; r < h; r++) {
+function transformRows(data: Float64Array, w: number, rowStart: number, rowStop: number, inverse: boolean): void {
+  const plan = planFor(w);
+  const input = plan.createComplexArray();
+  const output = plan.createComplexArray();
+  for (let r = rowStart; r < rowStop; r++) {
     const base = r * 2 * w;
-    for (let k = 0; k < 2 * w; k++) rowIn[k] = data[base + k];
-    if (inverse) rowPlan.inverseTransform(rowOut, rowIn);
-    else rowPlan.transform(rowOut, rowIn);
-    for (let k = 0; k < 2 * w; k++) data[base + k] = rowOut[k];
+    for (let k = 0; k < 2 * w; k++) input[k] = data[base + k];
+    if (inverse) plan.inverseTransform(output, input);
+    else plan.transform(output, input);
+    for (let k = 0; k < 2 * w; k++) data[base + k] = output[k];
   }
-  const colIn = colPlan.createComplexArray();
-  const colOut = colPlan.createComplexArray();
+}
+
+function transformColumns(data: Float64Array, h: number, w: number, inverse: boolean): void {
+  const plan = planFor(h);
+  const input = plan.createComplexArray();
+  const output = plan.createComplexArray();
   for (let c = 0; c < w; c++) {
     for (let r = 0; r < h; r++) {
-      colIn[2 * r] = data[r * 2 * w + 2 * c];
-      colIn[2 * r + 1] = data[r * 2 * w + 2 * c + 1];
+      input[2 * r] = data[r * 2 * w + 2 * c];
+      input[2 * r + 1] = data[r * 2 * w + 2 * c + 1];
     }
-    if (inverse) colPlan.inverseTransform(colOut, colIn);
-    else colPlan.transform(colOut, colIn);
+    if (inverse) plan.inverseTransform(output, input);
+    else plan.transform(output, input);
     for (let r = 0; r < h; r++) {
-      data[r * 2 * w + 2 * c] = colOut[2 * r];
-      data[r * 2 * w + 2 * c + 1] = colOut[2 * r + 1];
+      data[r * 2 * w + 2 * c] = output[2 * r];
+      data[r * 2 * w + 2 * c + 1] = output[2 * r + 1];
     }
+  }
+}
+
+/** Forward 2-D FFT in place (h rows of w interleaved complex values); rows ≥ `filledRows` are zero and skipped. */
+function forward2d(data: Float64Array, h: number, w: number, filledRows: number): void {
+  transformRows(data, w, 0, filledRows, false);
+  transformColumns(data, h, w, false);
+}
+
+/** Inverse 2-D FFT (normalised, as fft.js's); only rows [rowStart, rowStop) of the result are computed. */
+function inverse2d(data: Float64Array, h: number, w: number, rowStart: number, rowStop: number): void {
+  transformColumns(data, h, w, true);
+  transformRows(data, w, rowStart, rowStop, true);
+}
+
+/**
+ * Convolutions of one image pair with many kernels through FFTs: the two real images travel as
+ * one complex image (real and imaginary parts), whose spectrum is computed once; each kernel
+ * then costs one forward and one inverse transform. Results are the "same"-size windows (see
+ * direct.ts), float32 like gammapy's. The padding fits kernels up to `maxKy`×`maxKx`.
+ */
+export class SpectralConvolver {
+  private readonly h: number;
+  private readonly w: number;
+  private readonly spectrum: Float64Array;
+  private readonly work: Float64Array;
+
+  constructor(
+    readonly ny: number,
+    readonly nx: number,
+    maxKy: number,
+    maxKx: number,
+    re: ArrayLike<number>,
+    im?: ArrayLike<number>,
+  ) {
+    if (re.length !== ny * nx || (im && im.length !== ny * nx)) throw new Error(`SpectralConvolver: images must have ${ny}×${nx} values`);
+    this.h = nextPow2(ny + maxKy - 1);
+    this.w = nextPow2(nx + maxKx - 1);
+    this.spectrum = new Float64Array(2 * this.h * this.w);
+    for (let i = 0; i < ny; i++) {
+      for (let j = 0; j < nx; j++) {
+        this.spectrum[2 * (i * this.w + j)] = re[i * nx + j];
+        if (im) this.spectrum[2 * (i * this.w + j) + 1] = im[i * nx + j];
+      }
+    }
+    forward2d(this.spectrum, this.h, this.w, ny);
+    this.work = new Float64Array(this.spectrum.length);
+  }
+
+  /** Both images convolved with one kernel (ky×kx, row-major): [re ⊛ k, im ⊛ k]. */
+  convolve(kernel: ArrayLike<number>, ky: number, kx: number, out: [Float32Array, Float32Array?] = [new Float32Array(this.ny * this.nx), new Float32Array(this.ny * this.nx)]): [Float32Array, Float32Array?] {
+    const { h, w, ny, nx, work, spectrum } = this;
+    if (ny + ky - 1 > h || nx + kx - 1 > w) throw new Error(`SpectralConvolver: kernel ${ky}×${kx} larger than the padding allows`);
+    work.fill(0);
+    for (let i = 0; i < ky; i++) for (let j = 0; j < kx; j++) work[2 * (i * w + j)] = kernel[i * kx + j];
+    forward2d(work, h, w, ky);
+    for (let k = 0; k < h * w; k++) {
+      const ar = spectrum[2 * k];
+      const ai = spectrum[2 * k + 1];
+      const br = work[2 * k];
+      const bi = work[2 * k + 1];
+      work[2 * k] = ar * br - ai * bi;
+      work[2 * k + 1] = ar * bi + ai * br;
+    }
+    const oy = (ky - 1) >> 1;
+    const ox = (kx - 1) >> 1;
+    inverse2d(work, h, w, oy, oy + ny);
+    const [re, im] = out;
+    for (let i = 0; i < ny; i++) {
+      for (let j = 0; j < nx; j++) {
+        const at = 2 * ((i + oy) * w + j + ox);
+        re[i * nx + j] = work[at];
+        if (im) im[i * nx + j] = work[at + 1];
+      }
+    }
+    return out;
   }
 }
 
@@ -53,23 +131,5 @@ export function convolveFft(
   kernel: ArrayLike<number>, ky: number, kx: number,
   out: Float32Array,
 ): Float32Array {
-  const h = nextPow2(ny + ky - 1);
-  const w = nextPow2(nx + kx - 1);
-  const a = new Float64Array(2 * h * w);
-  const b = new Float64Array(2 * h * w);
-  for (let i = 0; i < ny; i++) for (let j = 0; j < nx; j++) a[2 * (i * w + j)] = plane[i * nx + j];
-  for (let i = 0; i < ky; i++) for (let j = 0; j < kx; j++) b[2 * (i * w + j)] = kernel[i * kx + j];
-  fft2d(a, h, w, false);
-  fft2d(b, h, w, false);
-  for (let k = 0; k < h * w; k++) {
-    const re = a[2 * k] * b[2 * k] - a[2 * k + 1] * b[2 * k + 1];
-    const im = a[2 * k] * b[2 * k + 1] + a[2 * k + 1] * b[2 * k];
-    a[2 * k] = re;
-    a[2 * k + 1] = im;
-  }
-  fft2d(a, h, w, true); // fft.js's inverse transform is normalised
-  const oy = (ky - 1) >> 1;
-  const ox = (kx - 1) >> 1;
-  for (let i = 0; i < ny; i++) for (let j = 0; j < nx; j++) out[i * nx + j] = a[2 * ((i + oy) * w + j + ox)];
-  return out;
+  return new SpectralConvolver(ny, nx, ky, kx, plane).convolve(kernel, ky, kx, [out])[0];
 }

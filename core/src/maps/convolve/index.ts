@@ -1,6 +1,8 @@
 import { convolveDirect } from "./direct.js";
 import { convolveFft } from "./fft.js";
 
+export { SpectralConvolver } from "./fft.js";
+
 export type ConvolveMethod = "auto" | "direct" | "fft";
 
 /**
