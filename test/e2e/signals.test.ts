@@ -1,0 +1,56 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { repoRoot } from "../src/chains.js";
+import { copyRun, temp, writeIndexFor } from "../src/stores.js";
+
+const CLI = path.join(repoRoot, "cli", "dist", "src", "gammaflow.js");
+
+/** Start the watching graph on `folder`, resolve once `ready` appears on stdout, then send the signals. */
+function runAndInterrupt(folder: string, out: string, signals: number, pollInterval = "0.1 s"): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, "run", "graphs/watch-folder.json", "--out", out, "--set", `incoming.folder=${folder}`, "--set", "incoming.idleTimeout=120 s", "--set", `incoming.pollInterval=${pollInterval}`], { cwd: repoRoot });
+    let stdout = "";
+    let stderr = "";
+    let sent = false;
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      if (!sent && /1 new run \(23523\)/.test(stdout)) {
+        sent = true;
+        // let the run reach the stacker, then interrupt
+        // signals of one kind do not queue: space them out
+        for (let i = 0; i < signals; i++) setTimeout(() => child.kill("SIGINT"), 1500 + 300 * i);
+      }
+    });
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function prepared(): string {
+  const folder = temp("signal-in");
+  copyRun(folder, 23523);
+  writeIndexFor(folder, [23523]);
+  return folder;
+}
+
+test("Ctrl-C once finishes a streaming run: no new runs, the stack of what arrived is written", { timeout: 120_000 }, async () => {
+  const out = temp("signal-out");
+  const r = await runAndInterrupt(prepared(), out, 1);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /finishing: no new runs are taken/);
+  assert.match(r.stdout, /used 1 observation: 23523/);
+  assert.ok(existsSync(path.join(out, "stacked-live.fits.gz")));
+});
+
+test("Ctrl-C twice cancels: exit code 130 and nothing half-written", { timeout: 120_000 }, async () => {
+  const out = temp("signal-cancel");
+  // a slow poll keeps the finishing source waiting, so the second Ctrl-C lands mid-run
+  const r = await runAndInterrupt(prepared(), out, 2, "10 s");
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /cancelled: nothing more is written/);
+  assert.deepEqual(existsSync(out) ? readdirSync(out) : [], [], "no output at all, complete or partial");
+});
