@@ -1,4 +1,5 @@
-import { WcsNDMap, type WcsGeom } from "../maps/index.js";
+import { WcsNDMap, type MapData, type WcsGeom } from "../maps/index.js";
+import { gridCacheGet, gridCacheSet } from "../maps/grid-cache.js";
 import { convert } from "../units/index.js";
 
 /**
@@ -7,11 +8,24 @@ import { convert } from "../units/index.js";
  * is made by rounding: with correctly rounded WCS trigonometry it is gammapy's (wcslib's).
  */
 export function maskOnGeom(mask: WcsNDMap, geom: WcsGeom): WcsNDMap {
-  const { lon, lat } = geom.precise().imageCoord("center");
-  const idx = mask.geom.precise().coordToIdx({ lon, lat, frame: geom.frame });
-  const values = mask.getByIdx(idx);
   const out = WcsNDMap.fromGeom(geom.toImage(), { dtype: "bool" });
-  for (let i = 0; i < values.length; i++) out.data[i] = values[i] ? 1 : 0; // NaN (outside) → false
+  if (!mask.geom.isImage) {
+    const { lon, lat } = geom.precise().imageCoord("center");
+    const idx = mask.geom.precise().coordToIdx({ lon, lat, frame: geom.frame });
+    const values = mask.getByIdx(idx);
+    for (let i = 0; i < values.length; i++) out.data[i] = values[i] ? 1 : 0; // NaN (outside) → false
+    return out;
+  }
+  // which mask pixel each pixel of `geom` takes depends on the two grids only: cached
+  const key = `mask pixels ${geom.precise().gridKey} ${mask.geom.precise().gridKey}`;
+  let flat = gridCacheGet<Int32Array>(key)?.[0];
+  if (!flat) {
+    const { lon, lat } = geom.precise().imageCoord("center");
+    flat = mask.geom.flatIndex(mask.geom.precise().coordToIdx({ lon, lat, frame: geom.frame }));
+    gridCacheSet(key, [flat]);
+  }
+  const data = mask.data;
+  for (let i = 0; i < flat.length; i++) out.data[i] = flat[i] >= 0 && data[flat[i]] ? 1 : 0; // outside → false
   return out;
 }
 
@@ -19,16 +33,23 @@ export function maskOnGeom(mask: WcsNDMap, geom: WcsGeom): WcsNDMap {
 function scaleByExposure(irf: WcsNDMap, exposure: WcsNDMap, divide: boolean): void {
   const n = irf.geom.imageSize;
   const perEnergy = irf.data.length / exposure.data.length; // bins of the squashed axis per energy
-  for (let p = 0; p < irf.data.length / n; p++) {
-    const e = Math.floor(p / perEnergy);
-    for (let i = 0; i < n; i++) {
-      const w = exposure.data[e * n + i];
-      const at = p * n + i;
-      if (divide) {
-        const v = irf.data[at] / w;
-        irf.data[at] = Number.isFinite(v) ? v : 0;
-      } else irf.data[at] *= w;
-    }
+  const data = irf.data;
+  const exp = exposure.data;
+  for (let p = 0; p < data.length / n; p++) {
+    const e = Math.floor(p / perEnergy) * n;
+    if (divide) divideRow(data, p * n, exp, e, n);
+    else multiplyRow(data, p * n, exp, e, n);
+  }
+}
+
+function multiplyRow(data: MapData, at: number, exp: MapData, e: number, n: number): void {
+  for (let i = 0; i < n; i++) data[at + i] *= exp[e + i];
+}
+
+function divideRow(data: MapData, at: number, exp: MapData, e: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = data[at + i] / exp[e + i];
+    data[at + i] = Number.isFinite(v) ? v : 0;
   }
 }
 
@@ -38,7 +59,6 @@ function scaleByExposure(irf: WcsNDMap, exposure: WcsNDMap, divide: boolean): vo
  * `other` is added over the overlap directly, without an intermediate weighted copy.
  */
 export function stackIrfMap(irf: WcsNDMap, exposure: WcsNDMap, otherIrf: WcsNDMap, otherExposure: WcsNDMap, weights?: WcsNDMap): void {
-  scaleByExposure(irf, exposure, false);
   const on = otherIrf.geom.imageSize;
   const perEnergy = otherIrf.data.length / otherExposure.data.length;
   const target = irf.data;
@@ -48,16 +68,68 @@ export function stackIrfMap(irf: WcsNDMap, exposure: WcsNDMap, otherIrf: WcsNDMa
   // units as gammapy's Map.stack converts them (a run's PSF map is in deg⁻², the stack in sr⁻¹)
   const unitFactor = (from: string, to: string) => (from === to ? 1 : convert(1, from, to));
   const factor = unitFactor(otherIrf.unit, irf.unit) * unitFactor(otherExposure.unit, exposure.unit);
+  if (
+    (target instanceof Float32Array || target instanceof Float64Array) &&
+    irf.geom.equals(otherIrf.geom) &&
+    exposure.geom.equals(otherExposure.geom) &&
+    irf.data.length === otherIrf.data.length &&
+    exposure.data.length === otherExposure.data.length
+  ) {
+    // equal grids (the usual case): multiply, add and divide in one pass over the map, with
+    // the same roundings as the three passes below (fround: the float32 stores)
+    const before = exposure.data.slice();
+    exposure.stack(otherExposure, weights);
+    const after = exposure.data;
+    const fused = target instanceof Float32Array ? fusedStackFloat32 : fusedStackFloat64;
+    for (let p = 0; p < target.length / on; p++) {
+      const e = Math.floor(p / perEnergy) * on;
+      (fused as typeof fusedStackFloat64)(target as Float64Array, p * on, source, otherExp, before, after, e, on, factor, w);
+    }
+    return;
+  }
+  scaleByExposure(irf, exposure, false);
   irf.overlapRows(otherIrf, (selfStart, otherStart, length, plane) => {
     const pixel = otherStart - plane * on; // position within the other map's image plane
     const expStart = Math.floor(plane / perEnergy) * on + pixel;
-    for (let i = 0; i < length; i++) {
-      let v = source[otherStart + i] * otherExp[expStart + i] * factor;
-      if (!Number.isFinite(v)) v = 0;
-      if (w) v *= w[pixel + i];
-      target[selfStart + i] += v;
-    }
+    addWeightedRow(target, selfStart, source, otherStart, otherExp, expStart, length, factor, w, pixel);
   });
   exposure.stack(otherExposure, weights);
   scaleByExposure(irf, exposure, true);
+}
+
+/** target[t + i] += source[s + i]·exposure[e + i]·factor (non-finite → 0) × w[p + i]. */
+function addWeightedRow(target: MapData, t: number, source: MapData, s: number, exposure: MapData, e: number, n: number, factor: number, w: MapData | undefined, p: number): void {
+  for (let i = 0; i < n; i++) {
+    let v = source[s + i] * exposure[e + i] * factor;
+    if (!Number.isFinite(v)) v = 0;
+    if (w) v *= w[p + i];
+    target[t + i] += v;
+  }
+}
+
+/**
+ * One plane of `stackIrfMap` on equal grids, float32 target: irf·exposure, plus the other
+ * map × its exposure (non-finite → 0) × weight, over the stacked exposure (non-finite → 0).
+ */
+function fusedStackFloat32(target: Float32Array, at: number, source: MapData, otherExp: MapData, before: MapData, after: MapData, e: number, n: number, factor: number, w: MapData | undefined): void {
+  for (let i = 0; i < n; i++) {
+    let v = source[at + i] * otherExp[e + i] * factor;
+    if (!Number.isFinite(v)) v = 0;
+    if (w) v *= w[i];
+    const sum = Math.fround(Math.fround(target[at + i] * before[e + i]) + v);
+    const q = sum / after[e + i];
+    target[at + i] = Number.isFinite(q) ? q : 0;
+  }
+}
+
+/** `fusedStackFloat32` for a float64 target (no intermediate rounding). */
+function fusedStackFloat64(target: Float64Array, at: number, source: MapData, otherExp: MapData, before: MapData, after: MapData, e: number, n: number, factor: number, w: MapData | undefined): void {
+  for (let i = 0; i < n; i++) {
+    let v = source[at + i] * otherExp[e + i] * factor;
+    if (!Number.isFinite(v)) v = 0;
+    if (w) v *= w[i];
+    const sum = target[at + i] * before[e + i] + v;
+    const q = sum / after[e + i];
+    target[at + i] = Number.isFinite(q) ? q : 0;
+  }
 }

@@ -102,7 +102,13 @@ export class BinTableHdu extends FitsHdu {
     const column = this.column(name);
     if (column instanceof Float64Array) return column;
     if (Array.isArray(column)) throw new FitsError("column is not numeric", this.context(`column '${name}'`));
-    return Float64Array.from(column as ArrayLike<number | bigint>, Number);
+    if (column instanceof BigInt64Array || column instanceof BigUint64Array) {
+      const out = new Float64Array(column.length);
+      for (let i = 0; i < column.length; i++) out[i] = Number(column[i]);
+      return out;
+    }
+    // the typed-array constructor converts natively (`from` with a mapper is slow)
+    return new Float64Array(column as ArrayLike<number>);
   }
 
   private findColumn(name: string): ColumnInfo | undefined {

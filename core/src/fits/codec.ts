@@ -68,6 +68,20 @@ export function decodeStrided(bytes: Uint8Array, offset: number, rowBytes: numbe
   const size = KIND_BYTES[kind];
   const width = size * count;
   const copy = new Uint8Array(rows * width);
+  if (width <= 32) {
+    // short cells (event lists): bytes gathered and swapped in one loop, no subarray per row
+    const swap = LITTLE_ENDIAN && size > 1;
+    for (let r = 0; r < rows; r++) {
+      const start = offset + r * rowBytes;
+      const at = r * width;
+      if (swap) {
+        for (let v = 0; v < width; v += size) for (let b = 0; b < size; b++) copy[at + v + b] = bytes[start + v + size - 1 - b];
+      } else {
+        for (let b = 0; b < width; b++) copy[at + b] = bytes[start + b];
+      }
+    }
+    return view(kind, copy.buffer);
+  }
   for (let r = 0; r < rows; r++) {
     const start = offset + r * rowBytes;
     copy.set(bytes.subarray(start, start + width), r * width);

@@ -63,6 +63,17 @@ export function transposeReverse(data: Float64Array, shape: readonly number[]): 
   const n = shape.length;
   if (n < 2) return data.slice();
   const out = new Float64Array(data.length);
+  if (n === 2 || n === 3) {
+    // the IRF cases as plain loops: out[k][j][i] = data[i][j][k]
+    const [a, b, c] = n === 3 ? shape : [1, shape[0], shape[1]];
+    let o = 0;
+    for (let k = 0; k < c; k++) {
+      for (let j = 0; j < b; j++) {
+        for (let i = 0; i < a; i++) out[o++] = data[(i * b + j) * c + k];
+      }
+    }
+    return out;
+  }
   const outShape = [...shape].reverse();
   const strides = new Array<number>(n);
   let s = 1;

@@ -76,17 +76,60 @@ export class Irf {
   /**
    * Values for every value of the first axis (e.g. each energy) at each point of the other
    * axes (e.g. each pixel): out[j·m + i]. Equal to `evaluate` on the expanded grid, but the
-   * other axes' cells are found once.
+   * other axes' cells are found once. `options.out`: an array to write into (at least
+   * first.length·m long; a view of its start is returned), e.g. a reused scratch buffer.
    */
-  evaluateOuter(first: ArrayLike<number>, rest: IrfCoords): Float64Array {
+  evaluateOuter(first: ArrayLike<number>, rest: IrfCoords, options: { out?: Float64Array } = {}): Float64Array {
     const query = this.queryOf({ ...rest, [this.axes[0].name]: 0 }).slice(1);
     const m = Math.max(1, ...query.map((q) => q.length));
     for (const [i, q] of query.entries()) {
       if (q.length !== m && q.length !== 1) throw new Error(`${this.tag}: '${this.axes[i + 1].name}' has ${q.length} values, expected ${m} or 1`);
     }
-    const values = this.interpolatorFor("linear").evaluateOuter(first, query, { clip: true });
-    const flags = [this.outsideFlags(first, 0), ...query.map((q, d) => this.outsideFlags(q, d + 1))];
-    return this.applyFill(values, flags, m, first.length);
+    const fill = this.interp.fillValue;
+    const firstFlags = this.outsideFlags(first, 0);
+    const restFlags = query.map((q, d) => this.outsideFlags(q, d + 1));
+    if (fill === null || fill === undefined || restFlags.length > 8) {
+      const values = this.interpolatorFor("linear").evaluateOuter(first, query, { clip: true, out: options.out });
+      return fill === null || fill === undefined ? values : this.applyFill(values, [firstFlags, ...restFlags], m, first.length);
+    }
+    // bit d of code[i]: the (d+1)-th axis is out of range at point i
+    const code = new Uint8Array(m);
+    for (let d = 0; d < restFlags.length; d++) {
+      const f = restFlags[d];
+      if (f.length === 1) {
+        if (f[0]) for (let i = 0; i < m; i++) code[i] |= 1 << d;
+      } else {
+        for (let i = 0; i < m; i++) code[i] |= f[i] << d;
+      }
+    }
+    // points filled whatever the first coordinate need not be interpolated at all
+    const tables = [this.outOfBoundsTable(false, restFlags.length), this.outOfBoundsTable(true, restFlags.length)];
+    const alwaysFilled = tables[0].map((v, c) => v & tables[1][c]);
+    const skip = new Uint8Array(m);
+    let anySkip = false;
+    for (let i = 0; i < m; i++) if ((skip[i] = alwaysFilled[code[i]])) anySkip = true;
+    // the interpolator fills those and every non-finite value; the rest of the rule per row
+    const values = this.interpolatorFor("linear").evaluateOuter(first, query, { clip: true, skip: anySkip ? skip : undefined, fill, out: options.out });
+    for (let j = 0; j < first.length; j++) {
+      const table = tables[firstFlags[j]];
+      if (table.every((v, c) => v === alwaysFilled[c])) continue;
+      const base = j * m;
+      if (table.every((v) => v === 1)) values.fill(fill, base, base + m);
+      else for (let i = 0; i < m; i++) if (table[code[i]]) values[base + i] = fill;
+    }
+    return values;
+  }
+
+  /** isOutOfBounds for every combination of the other axes' flags (bit d: axis d+1), at a first-axis flag. */
+  private outOfBoundsTable(firstInvalid: boolean, nrest: number): Uint8Array {
+    const table = new Uint8Array(1 << nrest);
+    const invalid = new Array<boolean>(nrest + 1);
+    invalid[0] = firstInvalid;
+    for (let c = 0; c < table.length; c++) {
+      for (let d = 0; d < nrest; d++) invalid[d + 1] = ((c >> d) & 1) === 1;
+      table[c] = this.isOutOfBounds(invalid) ? 1 : 0;
+    }
+    return table;
   }
 
   private queryOf(coords: IrfCoords): ArrayLike<number>[] {
@@ -99,11 +142,16 @@ export class Irf {
     });
   }
 
-  /** 1 where a coordinate lies outside its axis' edges. */
+  /** 1 where a coordinate lies outside its axis' edges or is not finite (as `coordToIdx` gives -1). */
   private outsideFlags(values: ArrayLike<number>, d: number): Uint8Array {
-    const idx = this.axes[d].coordToIdx(values);
-    const flags = new Uint8Array(idx.length);
-    for (let i = 0; i < idx.length; i++) flags[i] = idx[i] === -1 ? 1 : 0;
+    const edges = this.axes[d].edges;
+    const lo = edges[0];
+    const hi = edges[edges.length - 1];
+    const flags = new Uint8Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const c = values[i];
+      flags[i] = Number.isFinite(c) && c >= lo && c <= hi ? 0 : 1;
+    }
     return flags;
   }
 

@@ -4,6 +4,7 @@ import { parseQuantity } from "../units/index.js";
 import { MapAxis } from "./axis/index.js";
 import { MapCoord, type MapCoordInput } from "./coord.js";
 import { overlapSlice, type CutoutMode, type CutoutSlices } from "./cutout.js";
+import { gridCacheGet, gridCacheSet } from "./grid-cache.js";
 import { solidAngleFromCorners } from "./solid-angle.js";
 import { Wcs2D, type WcsParams } from "./wcs/index.js";
 import { pixelsToIndices, rintHalfEven } from "../utils/interpolation/index.js";
@@ -41,6 +42,7 @@ export class WcsGeom {
   private imageCoordCache?: { lon: Float64Array; lat: Float64Array };
   private solidAngleCache?: Float64Array;
   private preciseTwin?: WcsGeom;
+  private gridKeyCache?: string;
 
   constructor(readonly wcs: Wcs2D, npix: readonly [number, number], axes: readonly MapAxis[] = []) {
     const [nx, ny] = npix;
@@ -230,12 +232,35 @@ export class WcsGeom {
     return out;
   }
 
-  /** Sky positions (deg, geometry frame) of pixel centres or edges of one image plane (cached for centres). */
+  /**
+   * Identity of the image grid (WCS parameters, trigonometry, shape): geometries with equal
+   * keys have bit-identical pixel positions, so per-grid arrays are shared between them.
+   */
+  get gridKey(): string {
+    // (−0 kept apart from 0: it can change the sign of a zero result)
+    this.gridKeyCache ??= JSON.stringify([this.wcs.params, this.wcs.isPrecise, this.npix], (_, v) => (Object.is(v, -0) ? "-0" : v));
+    return this.gridKeyCache;
+  }
+
+  /** Sky positions (deg, geometry frame) of pixel centres or edges of one image plane (cached for centres; do not modify). */
   imageCoord(mode: "center" | "edges" = "center"): { lon: Float64Array; lat: Float64Array; nx: number; ny: number } {
-    if (mode === "center" && this.imageCoordCache) return { ...this.imageCoordCache, nx: this.nx, ny: this.ny };
-    const offset = mode === "center" ? 0 : -0.5;
-    const nx = mode === "center" ? this.nx : this.nx + 1;
-    const ny = mode === "center" ? this.ny : this.ny + 1;
+    if (mode === "center") {
+      if (!this.imageCoordCache) {
+        const key = `center ${this.gridKey}`;
+        const shared = gridCacheGet(key);
+        if (shared) this.imageCoordCache = { lon: shared[0], lat: shared[1] };
+        else {
+          this.imageCoordCache = this.pixelWorld(0, this.nx, this.ny);
+          gridCacheSet(key, [this.imageCoordCache.lon, this.imageCoordCache.lat]);
+        }
+      }
+      return { ...this.imageCoordCache, nx: this.nx, ny: this.ny };
+    }
+    return { ...this.pixelWorld(-0.5, this.nx + 1, this.ny + 1), nx: this.nx + 1, ny: this.ny + 1 };
+  }
+
+  /** Sky positions of the nx × ny pixel grid starting at pixel (offset, offset). */
+  private pixelWorld(offset: number, nx: number, ny: number): { lon: Float64Array; lat: Float64Array } {
     const x = new Float64Array(nx * ny);
     const y = new Float64Array(nx * ny);
     for (let iy = 0; iy < ny; iy++) {
@@ -244,25 +269,34 @@ export class WcsGeom {
         y[iy * nx + ix] = iy + offset;
       }
     }
-    const world = this.wcs.pixToWorld(x, y);
-    if (mode === "center") this.imageCoordCache = world;
-    return { lon: world.lon, lat: world.lat, nx, ny };
+    return this.wcs.pixToWorld(x, y);
   }
 
-  /** Solid angle (sr) of each pixel of one image plane, (ny, nx) row-major; cached. */
+  /** Solid angle (sr) of each pixel of one image plane, (ny, nx) row-major; cached (do not modify). */
   solidAngle(): Float64Array {
     if (!this.solidAngleCache) {
-      const { lon, lat } = this.imageCoord("edges");
-      this.solidAngleCache = solidAngleFromCorners(lon, lat, this.nx, this.ny);
+      const key = `solid angle ${this.gridKey}`;
+      const shared = gridCacheGet(key);
+      if (shared) this.solidAngleCache = shared[0];
+      else {
+        const { lon, lat } = this.imageCoord("edges");
+        this.solidAngleCache = solidAngleFromCorners(lon, lat, this.nx, this.ny);
+        gridCacheSet(key, [this.solidAngleCache]);
+      }
     }
     return this.solidAngleCache;
   }
 
-  /** Angular distance (deg) of every pixel centre from `center`, (ny, nx) row-major. */
+  /** Angular distance (deg) of every pixel centre from `center`, (ny, nx) row-major (a new array). */
   separation(center: SkyCoord): Float64Array {
-    const { lon, lat } = this.imageCoord("center");
     const c = center.transformTo(this.frame);
-    return separationDeg(c.lon, c.lat, lon, lat);
+    const key = `separation ${exactKey(c.lon)} ${exactKey(c.lat)} ${this.gridKey}`;
+    const shared = gridCacheGet(key);
+    if (shared) return shared[0].slice();
+    const { lon, lat } = this.imageCoord("center");
+    const out = separationDeg(c.lon, c.lat, lon, lat);
+    gridCacheSet(key, [out.slice()]);
+    return out;
   }
 
   // ---- derived geometries ------------------------------------------------------------
@@ -429,6 +463,11 @@ export class WcsGeom {
       `\twcs ref    : ${this.wcs.crval[0].toFixed(1)} deg, ${this.wcs.crval[1].toFixed(1)} deg`,
     ].join("\n");
   }
+}
+
+/** A number as a cache-key string that tells −0 from 0. */
+function exactKey(x: number): string {
+  return Object.is(x, -0) ? "-0" : String(x);
 }
 
 function resolveFrame(options: WcsGeomCreateOptions): Frame {

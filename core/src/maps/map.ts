@@ -234,6 +234,8 @@ export class WcsNDMap<D extends MapData = MapData> {
         }
       }
       out.set(acc);
+    } else if (isBool && out instanceof Uint8Array && this.data instanceof Uint8Array) {
+      orPlanes(out, this.data, n, planes);
     } else {
       for (let p = 0; p < planes; p++) {
         const base = p * n;
@@ -366,15 +368,27 @@ export class WcsNDMap<D extends MapData = MapData> {
     const target = this.data;
     const source = other.data;
     const w = weights?.data;
-    this.forEachOverlapRow(other, overlap, (selfStart, otherStart, length, plane) => {
-      const wStart = w ? (weightPlanes === 1 ? 0 : plane * wn) + (otherStart % wn) : 0;
-      for (let i = 0; i < length; i++) {
-        let v = source[otherStart + i] * factor;
-        if (!Number.isFinite(v)) v = 0;
-        if (w) v *= w[wStart + i];
-        target[selfStart + i] += v;
+    // rows visited in a plain loop, each added by a kernel specialised to the array types
+    const addRow = (
+      target instanceof Float32Array && source instanceof Float32Array
+        ? addRowFloat32
+        : target instanceof Float32Array && source instanceof Float64Array
+          ? addRowFloat32From64
+          : target instanceof Uint8Array && source instanceof Uint8Array
+            ? addRowUint8
+            : addRowAny
+    ) as typeof addRowAny;
+    const { ys, xs } = overlap;
+    const planes = this.data.length / this.geom.imageSize;
+    const [snx, sny, onx, ony] = [this.geom.nx, this.geom.ny, other.geom.nx, other.geom.ny];
+    for (let p = 0; p < planes; p++) {
+      for (let j = 0; j < ys[2]; j++) {
+        const selfStart = (p * sny + ys[0] + j) * snx + xs[0];
+        const otherStart = (p * ony + ys[1] + j) * onx + xs[1];
+        const wStart = w ? (weightPlanes === 1 ? 0 : p * wn) + (otherStart % wn) : 0;
+        addRow(target, selfStart, source, otherStart, xs[2], factor, w, wStart);
       }
-    });
+    }
   }
 
   private pasteFrom(source: WcsNDMap, direction: "from-parent" | "from-cutout"): void {
@@ -463,6 +477,78 @@ export class WcsNDMap<D extends MapData = MapData> {
   convolve(kernel: Kernel, options: { method?: ConvolveMethod } = {}): WcsNDMap<Float32Array> {
     const data = convolveCube(this.data, this.geom.nx, this.geom.ny, this.data.length / this.geom.imageSize, kernel, options.method ?? "auto");
     return new WcsNDMap(this.geom, data, this.unit, "float32", structuredClone(this.meta));
+  }
+}
+
+/** out[i] |= data[p·n + i] over all planes (a bool map's reduction over its axes). */
+function orPlanes(out: Uint8Array, data: Uint8Array, n: number, planes: number): void {
+  for (let p = 0; p < planes; p++) {
+    const base = p * n;
+    for (let i = 0; i < n; i++) out[i] |= data[base + i];
+  }
+}
+
+/**
+ * One row of `WcsNDMap.stack`: target[t + i] += source[s + i]·factor (non-finite → 0) × w[ws + i].
+ * Copies of one body, so that each sees a single pair of array types (fast element access).
+ */
+function addRowFloat32(target: Float32Array, t: number, source: Float32Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
+  if (w) {
+    for (let i = 0; i < n; i++) {
+      let v = source[s + i] * factor;
+      if (!Number.isFinite(v)) v = 0;
+      target[t + i] += v * w[ws + i];
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = source[s + i] * factor;
+      target[t + i] += Number.isFinite(v) ? v : 0;
+    }
+  }
+}
+
+function addRowFloat32From64(target: Float32Array, t: number, source: Float64Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
+  if (w) {
+    for (let i = 0; i < n; i++) {
+      let v = source[s + i] * factor;
+      if (!Number.isFinite(v)) v = 0;
+      target[t + i] += v * w[ws + i];
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = source[s + i] * factor;
+      target[t + i] += Number.isFinite(v) ? v : 0;
+    }
+  }
+}
+
+function addRowUint8(target: Uint8Array, t: number, source: Uint8Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
+  if (w) {
+    for (let i = 0; i < n; i++) {
+      let v = source[s + i] * factor;
+      if (!Number.isFinite(v)) v = 0;
+      target[t + i] += v * w[ws + i];
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = source[s + i] * factor;
+      target[t + i] += Number.isFinite(v) ? v : 0;
+    }
+  }
+}
+
+function addRowAny(target: MapData, t: number, source: MapData, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
+  if (w) {
+    for (let i = 0; i < n; i++) {
+      let v = source[s + i] * factor;
+      if (!Number.isFinite(v)) v = 0;
+      target[t + i] += v * w[ws + i];
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = source[s + i] * factor;
+      target[t + i] += Number.isFinite(v) ? v : 0;
+    }
   }
 }
 

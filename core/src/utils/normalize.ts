@@ -11,18 +11,29 @@ export function normalizeAlongAxis(
   jacobianCenters?: ArrayLike<number>,
 ): void {
   const outer = data.length / (n * inner);
+  const factor = new Float64Array(n);
+  for (let k = 0; k < n; k++) factor[k] = jacobianCenters ? 2 * Math.PI * jacobianCenters[k] : 1;
+  // running integrals of all `inner` lines at once, so that memory is read row by row
+  const acc = new Float64Array(inner);
+  const max = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let acc = 0;
-      let max = -Infinity;
-      for (let k = 0; k < n; k++) {
-        acc += data[(o * n + k) * inner + i] * width[k] * (jacobianCenters ? 2 * Math.PI * jacobianCenters[k] : 1);
-        if (acc > max) max = acc;
+    acc.fill(0);
+    max.fill(-Infinity);
+    for (let k = 0; k < n; k++) {
+      const row = (o * n + k) * inner;
+      const w = width[k];
+      const f = factor[k];
+      for (let i = 0; i < inner; i++) {
+        const a = acc[i] + data[row + i] * w * f;
+        acc[i] = a;
+        if (a > max[i]) max[i] = a;
       }
-      for (let k = 0; k < n; k++) {
-        const at = (o * n + k) * inner + i;
-        const v = data[at] / max;
-        data[at] = Number.isFinite(v) ? v : 0;
+    }
+    for (let k = 0; k < n; k++) {
+      const row = (o * n + k) * inner;
+      for (let i = 0; i < inner; i++) {
+        const v = data[row + i] / max[i];
+        data[row + i] = Number.isFinite(v) ? v : 0;
       }
     }
   }

@@ -25,10 +25,13 @@ export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Ir
   const n = fine.imageSize;
   // the rate is per MeV: integrating over energies in TeV needs this factor
   const unitFactor = convert(1, `${bkg.unit} TeV sr s`, "");
-  const data = trapzLogLogBins(bkg.evaluateOuter(edges, fov), edges, n); // rates at [edge][pixel] → [bin][pixel]
-  for (let k = 0; k < nbin; k++) {
-    for (let i = 0; i < n; i++) data[k * n + i] *= solidAngle[i] * ontime * unitFactor;
-  }
+  // the per-pixel factor (solid angle × time × unit), in the same order, computed once
+  const pixelFactor = new Float64Array(n);
+  for (let i = 0; i < n; i++) pixelFactor[i] = solidAngle[i] * ontime * unitFactor;
+  // rates at [edge][pixel] (in a reused buffer: fresh large arrays cost page faults) → [bin][pixel]
+  const size = edges.length * n;
+  if (size <= SCRATCH_MAX && (!scratch || scratch.length < size)) scratch = new Float64Array(size);
+  const data = trapzLogLogBins(bkg.evaluateOuter(edges, fov, { out: size <= SCRATCH_MAX ? scratch : undefined }), edges, n, pixelFactor);
   const map = WcsNDMap.fromGeom(fine, { data });
   return factor > 1 ? sumEnergyBins(map, factor, geom) : map;
 }
@@ -39,13 +42,30 @@ function fieldOfViewCoords(pointing: SkyCoord, bkg: Irf, geom: WcsGeom): Record<
   if (bkg.fovAlignment !== "RADEC") {
     throw new Error(`background IRF aligned with ${bkg.fovAlignment}: only RADEC-aligned backgrounds are supported so far`);
   }
-  const { lon, lat } = geom.imageCoord("center");
-  const icrs = transformFrame(lon, lat, geom.frame, "icrs");
   const p = pointing.transformTo("icrs");
-  // gammapy 1.0 uses the sky-offset-frame longitude as fov_lon (no GADF sign flip)
-  const offset = skyOffset(icrs.lon, icrs.lat, p.lon, p.lat);
-  return { fov_lon: offset.lon, fov_lat: offset.lat };
+  // runs share grids and often pointings (wobble positions): the coordinates are kept
+  const key = `${[p.lon, p.lat].map((x) => (Object.is(x, -0) ? "-0" : String(x))).join(" ")} ${geom.gridKey}`;
+  let coords = FOV_COORDS.get(key);
+  if (!coords) {
+    const { lon, lat } = geom.imageCoord("center");
+    const icrs = transformFrame(lon, lat, geom.frame, "icrs");
+    // gammapy 1.0 uses the sky-offset-frame longitude as fov_lon (no GADF sign flip)
+    const offset = skyOffset(icrs.lon, icrs.lat, p.lon, p.lat);
+    coords = { fov_lon: offset.lon, fov_lat: offset.lat };
+    if (offset.lon.length <= 1 << 20) {
+      if (FOV_COORDS.size >= 8) FOV_COORDS.delete(FOV_COORDS.keys().next().value!);
+      FOV_COORDS.set(key, coords);
+    }
+  }
+  return coords;
 }
+
+/** The rates' buffer, reused between calls up to this many values (32 MiB). */
+const SCRATCH_MAX = 1 << 22;
+let scratch: Float64Array | undefined;
+
+/** Recent FoV coordinates by pointing and grid (read only: the evaluation does not modify them). */
+const FOV_COORDS = new Map<string, Record<string, Float64Array>>();
 
 /** Sum groups of `factor` consecutive energy planes back onto `target`'s energy axis. */
 function sumEnergyBins(map: WcsNDMap, factor: number, target: WcsGeom): WcsNDMap {

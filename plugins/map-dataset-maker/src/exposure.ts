@@ -29,8 +29,13 @@ export function makeMapExposureTrueEnergy(pointing: SkyCoord, livetime: number |
   const offset = geom.separation(pointing);
   const energies = geom.axisByName(energyName).center;
   const n = geom.imageSize;
-  const data = new Float64Array(geom.size);
-  const area = aeff.evaluateOuter(energies, { offset });
-  for (let p = 0; p < energies.length * n; p++) data[p] = area[p] * time;
+  // scaled in place: the area array (ours alone) becomes the map's data
+  const data = aeff.evaluateOuter(energies, { offset });
+  scaleInPlace(data, energies.length * n, time);
   return WcsNDMap.fromGeom(geom, { data, unit: "m2 s", meta: { livetime: time, is_pointlike: aeff.isPointlike } });
+}
+
+/** data[p] *= factor for p < n (a function of its own: hot loops optimise better apart). */
+function scaleInPlace(data: Float64Array, n: number, factor: number): void {
+  for (let p = 0; p < n; p++) data[p] *= factor;
 }

@@ -146,8 +146,7 @@ export class MapDatasetMaker {
       for (let p = 0; p < mask.data.length / n; p++) if (uncovered.has(Math.floor(p / stride) % energy.nbin)) mask.data.fill(0, p * n, (p + 1) * n);
     }
     if (this.offsetMax !== undefined) {
-      const offset = geom.toImage().separation(observation.pointingRadec);
-      for (let i = 0; i < mask.data.length; i++) if (offset[i % n] >= this.offsetMax) mask.data[i] = 0;
+      zeroBeyond(mask.data, geom.toImage().separation(observation.pointingRadec), this.offsetMax);
     }
     return mask;
   }
@@ -169,6 +168,14 @@ export class MapDatasetMaker {
 
   private fullEnclosure(observation: Observation, irf: "aeff" | "edisp"): void {
     observation[irf].requireFullEnclosure(`observation ${observation.obsId}`);
+  }
+}
+
+/** Every image plane of `data` set to 0 where `offset` (one image) is ≥ `max`, plane by plane. */
+function zeroBeyond(data: { length: number; [i: number]: number }, offset: Float64Array, max: number): void {
+  const n = offset.length;
+  for (let at = 0; at < data.length; at += n) {
+    for (let i = 0; i < n; i++) if (offset[i] >= max) data[at + i] = 0;
   }
 }
 

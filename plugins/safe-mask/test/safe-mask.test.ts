@@ -93,3 +93,30 @@ test("'edisp-bias' (10 % and 5 %) finds gammapy 1.0's bias energy and energy bin
     assert.deepEqual(Array.from({ length: energy.nbin }, (_, k) => mask[k * n] === 1), planesOn, `run ${c.obsId} ${c.label} energy bins`);
   }
 });
+
+test("run() ANDs the offset and energy masks plane by plane exactly as the public mask methods give them; overrides are used", () => {
+  const store = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1")));
+  const energy = MapAxis.fromBounds(0.5, 50, 6, { name: "energy", unit: "TeV", interp: "log" });
+  const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 4, binsz: 0.05 });
+  const obs = store.getObservations([23523])[0];
+  const reference = MapDataset.create(geom, { name: "ref" });
+  const maker = new SafeMaskMaker({ methods: ["aeff-default", "offset-max"], offsetMax: "1.5 deg" });
+  const dataset = new MapDatasetMaker().run(reference, obs);
+  // a starting mask with holes and a value other than 0/1
+  dataset.maskSafe!.data.forEach((_, i) => (dataset.maskSafe!.data[i] = i % 5 === 0 ? 0 : i % 7 === 0 ? 3 : 1));
+  const start = Uint8Array.from(dataset.maskSafe!.data);
+  const offset = maker.makeMaskOffsetMax(geom, obs);
+  const energyMask = maker.makeMaskEnergyAeffDefault(geom, obs);
+  const bkg = dataset.background!.data;
+  const want = start.map((v, i) => (Number.isFinite(bkg[i]) && bkg[i] > 0 ? v & offset[i] & energyMask[i] : 0));
+  assert.deepEqual([...maker.run(dataset, obs).maskSafe!.data], [...want]);
+  class NoOffsetCut extends SafeMaskMaker {
+    override makeMaskOffsetMax(g: WcsGeom): Uint8Array {
+      return new Uint8Array(g.size).fill(1);
+    }
+  }
+  const custom = new NoOffsetCut({ methods: ["offset-max"], offsetMax: "0.1 deg" });
+  dataset.maskSafe!.data.set(start);
+  const kept = start.map((v, i) => (Number.isFinite(bkg[i]) && bkg[i] > 0 ? v & 1 : 0));
+  assert.deepEqual([...custom.run(dataset, obs).maskSafe!.data], [...kept]);
+});

@@ -1,4 +1,4 @@
-import { scaleFor, type InterpScale } from "./scale.js";
+import { scaleFor, type InterpScale, type Scale } from "./scale.js";
 
 export type GridInterpMethod = "linear" | "nearest";
 
@@ -35,6 +35,20 @@ export function interp1d(x: ArrayLike<number>, y: ArrayLike<number>, xq: ArrayLi
   return out;
 }
 
+/** A scale's forward transform of every value (a plain loop: `from` with a mapper is slow). */
+function forwardAll(scale: Scale, values: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(values.length);
+  if (scale === scaleFor("lin")) {
+    for (let i = 0; i < values.length; i++) out[i] = values[i];
+  } else {
+    for (let i = 0; i < values.length; i++) out[i] = scale.forward(values[i]);
+  }
+  return out;
+}
+
+/** float32's smallest normal number, as in scale.ts' LogScale. */
+const FLOAT32_TINY = 1.1754943508222875e-38;
+
 interface Cells {
   lower: Int32Array;
   upper: Int32Array;
@@ -59,6 +73,7 @@ export class ScaledRegularGridInterpolator {
   private readonly grids: Float64Array[];
   private readonly pointScales: ReturnType<typeof scaleFor>[];
   private readonly valueScale: ReturnType<typeof scaleFor>;
+  private readonly valueScaleName: "lin" | "log" | "sqrt";
   private readonly values: Float64Array;
   private readonly strides: number[];
   private readonly method: GridInterpMethod;
@@ -70,9 +85,10 @@ export class ScaledRegularGridInterpolator {
       throw new Error(`interpolator: grid of ${points.map((p) => p.length).join("×")} needs ${size} values, got ${values.length}`);
     }
     this.pointScales = points.map((_, d) => scaleFor(options.pointsScale?.[d] ?? "lin"));
-    this.grids = points.map((p, d) => Float64Array.from(p, (v) => this.pointScales[d].forward(v)));
+    this.grids = points.map((p, d) => forwardAll(this.pointScales[d], p));
     this.valueScale = scaleFor(options.valuesScale ?? "lin");
-    this.values = Float64Array.from(values, (v) => this.valueScale.forward(v));
+    this.valueScaleName = this.valueScale === scaleFor("log") ? "log" : this.valueScale === scaleFor("sqrt") ? "sqrt" : "lin";
+    this.values = forwardAll(this.valueScale, values);
     this.strides = [];
     let stride = 1;
     for (let d = points.length - 1; d >= 0; d--) {
@@ -94,16 +110,90 @@ export class ScaledRegularGridInterpolator {
    * Values on the outer product of `first` (dimension 0) with points given by `rest` (the
    * other dimensions, arrays of one common length m): out[j·m + i]. The cells of `rest` are
    * found once for all values of `first` (e.g. every energy of a map at every pixel).
+   * `skip` (one flag per point of `rest`) marks points whose values the caller discards:
+   * they may be left unevaluated (any value; `fill` when given). With `fill`, every
+   * non-finite result (after clipping) is replaced by it. `out`: an array to write into
+   * (at least first.length·m long; its first first.length·m values are returned).
    */
-  evaluateOuter(first: ArrayLike<number>, rest: ArrayLike<number>[], options: { clip?: boolean } = {}): Float64Array {
+  evaluateOuter(first: ArrayLike<number>, rest: ArrayLike<number>[], options: { clip?: boolean; skip?: Uint8Array; fill?: number; out?: Float64Array } = {}): Float64Array {
     if (rest.length !== this.grids.length - 1) throw new Error(`interpolator: ${this.grids.length} dimensions, got ${rest.length + 1}`);
     const m = Math.max(1, ...rest.map((q) => q.length));
+    const clip = options.clip ?? true;
     const restCells = rest.map((q, d) => this.cellsOf(d + 1, q));
-    const out = new Float64Array(first.length * m);
+    const firstCells = this.cellsOf(0, first);
+    const size = first.length * m;
+    const out = options.out && options.out.length >= size ? options.out.subarray(0, size) : new Float64Array(size);
+    const ndim = this.grids.length;
+    // the common case (every pixel × every energy) runs in one specialised loop per energy
+    if (this.method === "linear" && this.fillValue === undefined && (ndim === 2 || ndim === 3) && restCells.every((c) => c.lower.length === m)) {
+      this.outerLinear(out, m, firstCells, restCells, clip, options.skip, options.fill);
+      return out;
+    }
     for (let j = 0; j < first.length; j++) {
-      out.set(this.evaluateCells([this.cellsOf(0, [first[j]]), ...restCells], m, options.clip ?? true), j * m);
+      const cell: Cells = { lower: firstCells.lower.subarray(j, j + 1), upper: firstCells.upper.subarray(j, j + 1), frac: firstCells.frac.subarray(j, j + 1), flag: firstCells.flag.subarray(j, j + 1) };
+      out.set(this.evaluateCells([cell, ...restCells], m, clip), j * m);
+    }
+    const fill = options.fill;
+    if (fill !== undefined) {
+      const skip = options.skip?.length === m ? options.skip : undefined;
+      for (let i = 0; i < out.length; i++) if (out[i] - out[i] !== 0 || (skip && skip[i % m])) out[i] = fill;
     }
     return out;
+  }
+
+  /**
+   * `evaluateOuter` for linear 2-d/3-d grids without fill value, with the arithmetic of
+   * `interpolateLinear`: value = (1 − t0)·P(l0) + t0·P(l0 + u0), where P(node) is the
+   * interpolation over the other dimensions at a node of the first one. P depends on the
+   * node only, so each is computed once and shared by all first values in the same cell.
+   */
+  private outerLinear(out: Float64Array, m: number, first: Cells, rest: Cells[], clip: boolean, skip?: Uint8Array, fill?: number): void {
+    const v = this.values;
+    // 1: NaN result, 2: not evaluated (skipped)
+    const nan = new Uint8Array(m);
+    for (const c of rest) for (let i = 0; i < m; i++) nan[i] |= c.flag[i] & 1;
+    if (skip && skip.length === m) for (let i = 0; i < m; i++) if (skip[i]) nan[i] = 2;
+    const scale = this.valueScaleName;
+    // planes pay off when first values share cells; else each row is computed in one pass
+    const nodes = new Set<number>();
+    for (let j = 0; j < first.lower.length; j++) if (!(first.flag[j] & 1)) nodes.add(first.lower[j]).add(first.lower[j] + first.upper[j]);
+    if (nodes.size > first.lower.length) {
+      for (let j = 0; j < first.lower.length; j++) {
+        const offset = j * m;
+        if (first.flag[j] & 1) out.fill(fill ?? NaN, offset, offset + m);
+        else if (rest.length === 1) rowLine(out, offset, m, v, first.lower[j], first.upper[j], first.frac[j], rest[0].lower, rest[0].upper, rest[0].frac, nan, clip, scale, fill);
+        else rowPlane(out, offset, m, v, first.lower[j], first.upper[j], first.frac[j], rest[0].lower, rest[0].upper, rest[0].frac, rest[1].lower, rest[1].upper, rest[1].frac, nan, clip, scale, fill);
+      }
+      return;
+    }
+    // the last few node planes, least recently used first (first values are usually sorted:
+    // neighbours share nodes); the plane just used for P(l0) is never the one recycled
+    const cache: Array<{ node: number; plane: Float64Array }> = [];
+    const planeAt = (node: number): Float64Array => {
+      const at = cache.findIndex((c) => c.node === node);
+      if (at >= 0) {
+        const hit = cache.splice(at, 1)[0];
+        cache.push(hit);
+        return hit.plane;
+      }
+      const plane = cache.length >= 4 ? cache.shift()!.plane : new Float64Array(m);
+      if (rest.length === 1) nodeLine(plane, m, v, node, rest[0].lower, rest[0].upper, rest[0].frac, nan);
+      else nodePlane(plane, m, v, node, rest[0].lower, rest[0].upper, rest[0].frac, rest[1].lower, rest[1].upper, rest[1].frac, nan);
+      cache.push({ node, plane });
+      return plane;
+    };
+    for (let j = 0; j < first.lower.length; j++) {
+      const offset = j * m;
+      if (first.flag[j] & 1) {
+        out.fill(fill ?? NaN, offset, offset + m);
+        continue;
+      }
+      const l0 = first.lower[j], u0 = first.upper[j], t0 = first.frac[j];
+      const p0 = planeAt(l0);
+      const p1 = planeAt(l0 + u0);
+      if (scale === "lin") combineLin(out, offset, m, p0, p1, t0, nan, clip, fill);
+      else combineScaled(out, offset, m, p0, p1, t0, nan, clip, scale, fill);
+    }
   }
 
   /**
@@ -113,19 +203,30 @@ export class ScaledRegularGridInterpolator {
   private cellsOf(d: number, q: ArrayLike<number>): Cells {
     const g = this.grids[d];
     const scale = this.pointScales[d];
+    const isLin = scale === scaleFor("lin");
     const single = g.length < 2;
-    const cells: Cells = { lower: new Int32Array(q.length), upper: new Int32Array(q.length), frac: new Float64Array(q.length), flag: new Uint8Array(q.length) };
-    for (let i = 0; i < q.length; i++) {
-      const x = scale.forward(q[i]);
-      if (Number.isNaN(x)) cells.flag[i] = 1;
-      else if (x < g[0] || x > g[g.length - 1]) cells.flag[i] = 2;
-      const k = findCell(g, x);
-      cells.lower[i] = k * this.strides[d];
-      cells.upper[i] = single ? 0 : this.strides[d];
-      cells.frac[i] = single ? 0 : (x - g[k]) / (g[k + 1] - g[k]);
+    const n = q.length;
+    const cells: Cells = { lower: new Int32Array(n), upper: new Int32Array(n), frac: new Float64Array(n), flag: new Uint8Array(n) };
+    const { lower, upper, frac, flag } = cells;
+    const stride = this.strides[d];
+    const first = g[0];
+    const last = g[g.length - 1];
+    // the previous query's cell is tried first (queries are mostly sorted or repeated); when
+    // it holds x it is the cell findCell finds, so the result does not depend on the order
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const x = isLin ? q[i] : scale.forward(q[i]);
+      if (Number.isNaN(x)) flag[i] = 1;
+      else if (x < first || x > last) flag[i] = 2;
+      if (single) continue; // lower, upper and frac stay 0
+      if (!(g[k] <= x && x < g[k + 1])) k = findCell(g, x);
+      lower[i] = k * stride;
+      upper[i] = stride;
+      frac[i] = (x - g[k]) / (g[k + 1] - g[k]);
     }
     return cells;
   }
+
 
   private evaluateCells(cells: Cells[], n: number, clip: boolean): Float64Array {
     const ndim = cells.length;
@@ -204,4 +305,122 @@ export class ScaledRegularGridInterpolator {
     return value;
   }
 
+}
+
+// Pieces of `evaluateOuter`: the arithmetic of `interpolateLinear`, split at the first
+// dimension (its two node planes, then their weighted sum).
+
+/** Linear interpolation along the second dimension at one node (flat offset) of the first. */
+function nodeLine(out: Float64Array, m: number, v: Float64Array, node: number, lower1: Int32Array, upper1: Int32Array, frac1: Float64Array, state: Uint8Array): void {
+  for (let i = 0; i < m; i++) {
+    if (state[i] === 2) continue;
+    const t1 = frac1[i];
+    const b = node + lower1[i];
+    out[i] = (1 - t1) * v[b] + t1 * v[b + upper1[i]];
+  }
+}
+
+/** Bilinear interpolation over the second and third dimensions at one node of the first. */
+function nodePlane(
+  out: Float64Array, m: number, v: Float64Array, node: number,
+  lower1: Int32Array, upper1: Int32Array, frac1: Float64Array,
+  lower2: Int32Array, upper2: Int32Array, frac2: Float64Array, state: Uint8Array,
+): void {
+  for (let i = 0; i < m; i++) {
+    if (state[i] === 2) continue;
+    const u1 = upper1[i], t1 = frac1[i];
+    const u2 = upper2[i], t2 = frac2[i];
+    const s2 = 1 - t2;
+    const b = node + lower1[i] + lower2[i];
+    out[i] = (1 - t1) * (s2 * v[b] + t2 * v[b + u2]) + t1 * (s2 * v[b + u1] + t2 * v[b + u1 + u2]);
+  }
+}
+
+function combineLin(out: Float64Array, offset: number, m: number, p0: Float64Array, p1: Float64Array, t0: number, nan: Uint8Array, clip: boolean, fill: number | undefined): void {
+  const s0 = 1 - t0;
+  for (let i = 0; i < m; i++) {
+    let value = s0 * p0[i] + t0 * p1[i];
+    if (nan[i]) value = nan[i] === 1 ? NaN : 0;
+    else if (clip && value < 0) value = 0;
+    out[offset + i] = fill !== undefined && (value - value !== 0 || nan[i]) ? fill : value;
+  }
+}
+
+function combineScaled(out: Float64Array, offset: number, m: number, p0: Float64Array, p1: Float64Array, t0: number, nan: Uint8Array, clip: boolean, scale: "log" | "sqrt", fill: number | undefined): void {
+  const s0 = 1 - t0;
+  for (let i = 0; i < m; i++) {
+    if (nan[i]) {
+      out[offset + i] = fill ?? (nan[i] === 1 ? NaN : 0);
+      continue;
+    }
+    const w = s0 * p0[i] + t0 * p1[i];
+    let value: number;
+    if (scale === "log") {
+      const r = Math.exp(w);
+      value = Math.abs(r) - FLOAT32_TINY <= FLOAT32_TINY ? 0 : r;
+    } else value = w * w;
+    if (clip && value < 0) value = 0;
+    out[offset + i] = fill !== undefined && value - value !== 0 ? fill : value;
+  }
+}
+
+/** The value scale's inverse then clipping at 0 (`evaluateCells`' order), then `fill` if not finite. */
+function finish(w: number, clip: boolean, scale: "lin" | "log" | "sqrt", fill: number | undefined): number {
+  let value = w;
+  if (scale === "log") {
+    const r = Math.exp(w);
+    value = Math.abs(r) - FLOAT32_TINY <= FLOAT32_TINY ? 0 : r;
+  } else if (scale === "sqrt") value = w * w;
+  if (clip && value < 0) value = 0;
+  return fill !== undefined && value - value !== 0 ? fill : value;
+}
+
+/** One first value's row in one pass, 2-d grid: `nodeLine` at both nodes, then `combine*`. */
+function rowLine(
+  out: Float64Array, offset: number, m: number, v: Float64Array, l0: number, u0: number, t0: number,
+  lower1: Int32Array, upper1: Int32Array, frac1: Float64Array, state: Uint8Array, clip: boolean, scale: "lin" | "log" | "sqrt", fill: number | undefined,
+): void {
+  const s0 = 1 - t0;
+  const lin = scale === "lin";
+  const bad = fill ?? NaN;
+  const skipped = fill ?? 0;
+  for (let i = 0; i < m; i++) {
+    const st = state[i];
+    if (st) {
+      out[offset + i] = st === 1 ? bad : skipped;
+      continue;
+    }
+    const u1 = upper1[i], t1 = frac1[i];
+    const s1 = 1 - t1;
+    const b = l0 + lower1[i];
+    const c = b + u0;
+    const w = s0 * (s1 * v[b] + t1 * v[b + u1]) + t0 * (s1 * v[c] + t1 * v[c + u1]);
+    if (lin) {
+      const value = clip && w < 0 ? 0 : w;
+      out[offset + i] = fill !== undefined && value - value !== 0 ? fill : value;
+    } else out[offset + i] = finish(w, clip, scale, fill);
+  }
+}
+
+/** One first value's row in one pass, 3-d grid: `nodePlane` at both nodes, then `combine*`. */
+function rowPlane(
+  out: Float64Array, offset: number, m: number, v: Float64Array, l0: number, u0: number, t0: number,
+  lower1: Int32Array, upper1: Int32Array, frac1: Float64Array,
+  lower2: Int32Array, upper2: Int32Array, frac2: Float64Array, state: Uint8Array, clip: boolean, scale: "lin" | "log" | "sqrt", fill: number | undefined,
+): void {
+  const s0 = 1 - t0;
+  for (let i = 0; i < m; i++) {
+    if (state[i]) {
+      out[offset + i] = fill ?? (state[i] === 1 ? NaN : 0);
+      continue;
+    }
+    const u1 = upper1[i], t1 = frac1[i];
+    const u2 = upper2[i], t2 = frac2[i];
+    const s1 = 1 - t1, s2 = 1 - t2;
+    const b = l0 + lower1[i] + lower2[i];
+    const c = b + u0;
+    const p0 = s1 * (s2 * v[b] + t2 * v[b + u2]) + t1 * (s2 * v[b + u1] + t2 * v[b + u1 + u2]);
+    const p1 = s1 * (s2 * v[c] + t2 * v[c + u2]) + t1 * (s2 * v[c + u1] + t2 * v[c + u1 + u2]);
+    out[offset + i] = finish(s0 * p0 + t0 * p1, clip, scale, fill);
+  }
 }
