@@ -1,3 +1,4 @@
+import { bisect } from "../utils/roots.js";
 import { chi2SfOneDof } from "./erfc.js";
 import { cash } from "./fit-statistics.js";
 import { wstat } from "./wstat.js";
@@ -213,20 +214,9 @@ function sign(x: number): number {
  * stops at ~2e-12 absolute, well inside any comparison tolerance.
  */
 function bracketedRoot(f: (x: number) => number, lo: number, hi: number): number {
-  let flo = f(lo);
+  const flo = f(lo);
   const fhi = f(hi);
   if (Number.isNaN(flo) || Number.isNaN(fhi) || flo * fhi > 0) return NaN;
-  if (flo === 0) return lo;
-  if (fhi === 0) return hi;
-  for (let k = 0; k < 1100; k++) {
-    const mid = 0.5 * (lo + hi);
-    if (mid === lo || mid === hi) break;
-    const fm = f(mid);
-    if (fm === 0) return mid;
-    if (Math.sign(fm) === Math.sign(flo)) {
-      lo = mid;
-      flo = fm;
-    } else hi = mid;
-  }
-  return 0.5 * (lo + hi);
+  if (fhi === 0 && flo !== 0) return hi;
+  return bisect(f, lo, hi, flo);
 }

@@ -17,10 +17,13 @@ export function firstRoot(f: (x: number) => number, lo: number, hi: number, nbin
   return NaN;
 }
 
-/** Bisection to full double precision (the bracket always holds a sign change). */
-function bisect(f: (x: number) => number, lo: number, hi: number, flo: number): number {
+/**
+ * Bisection to full double precision; the bracket [lo, hi] holds a sign change and flo = f(lo).
+ * Stops when the midpoint equals an end (at most ~1100 halvings for any pair of doubles).
+ */
+export function bisect(f: (x: number) => number, lo: number, hi: number, flo: number): number {
   if (flo === 0) return lo;
-  for (let k = 0; k < 200; k++) {
+  for (let k = 0; k < 1100; k++) {
     const mid = 0.5 * (lo + hi);
     if (mid === lo || mid === hi) break;
     const fm = f(mid);
