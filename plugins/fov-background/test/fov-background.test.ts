@@ -80,3 +80,21 @@ test("FoVBackgroundMaker refuses bad methods and clears the safe mask when nothi
   assert.match(warnings[0], /all-excluded.*non-finite normalisation/);
   assert.equal(dataset.maskSafe!.sum(), 0);
 });
+
+test("the fov-background node normalises each dataset with exclusion circles from the graph, as the class does", async () => {
+  const { store, geom, exclusion, maker, safe } = setup();
+  const { createContainer, MemoryLogger, servicesFrom } = await import("@gammaflow/core");
+  const { fovBackgroundPlugin } = await import("../src/index.js");
+  const { from, lastValueFrom, toArray } = await import("rxjs");
+  const obs = store.obs(fx.runs[0].obsId);
+  const dataset = () => safe.run(maker.run(MapDataset.create(geom, { name: "run" }).cutout(obs.pointingRadec, "6 deg"), obs), obs);
+  const services = servicesFrom(createContainer({ data: {} as never, logger: new MemoryLogger() }));
+  const node = fovBackgroundPlugin.create(
+    { method: "scale", exclusion: [{ type: "circle", center: { lon: 83.633, lat: 22.014, frame: "icrs" }, radius: "0.3 deg" }] },
+    { nodeId: "fov", services },
+  );
+  const [out] = await lastValueFrom(node(from([{ kind: "dataset" as const, seq: 0, obsId: obs.obsId, obsIds: [obs.obsId], dataset: dataset(), observation: obs }])).pipe(toArray()));
+  assert.equal(out.kind, "dataset");
+  const byClass = new FoVBackgroundMaker({ method: "scale", exclusionMask: exclusion }).run(dataset());
+  assert.equal((out as { dataset: MapDataset }).dataset.backgroundModel!.norm, byClass.backgroundModel!.norm);
+});
