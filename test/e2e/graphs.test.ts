@@ -50,7 +50,7 @@ test("the watching source: runs copied into the folder during the run all end up
   const running = runGraphFile(path.join(repoRoot, "graphs", "watch-folder.json"), {
     outDir: temp("watch-out"),
     logger,
-    sets: [`incoming.folder=${dir}`, "incoming.idleTimeout=1.5 s", "incoming.pollInterval=0.05 s"],
+    sets: [`incoming.folder=${dir}`, "incoming.idleTimeout=5 s", "incoming.pollInterval=0.05 s"],
   });
   const arrived: number[] = [];
   for (const id of arrivals) {

@@ -20,11 +20,18 @@ function runAndInterrupt(folder: string, out: string, signals: number, pollInter
       if (!sent && /1 new run \(23523\)/.test(stdout)) {
         sent = true;
         // let the run reach the stacker, then interrupt
-        // signals of one kind do not queue: space them out
-        for (let i = 0; i < signals; i++) setTimeout(() => child.kill("SIGINT"), 1500 + 300 * i);
+        setTimeout(() => child.kill("SIGINT"), 1500);
       }
     });
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    let handled = 0;
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      // signals of one kind do not queue: send the next only once the previous one was handled
+      if (handled === 0 && /finishing:/.test(stderr)) {
+        handled = 1;
+        if (signals > 1) child.kill("SIGINT");
+      }
+    });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
