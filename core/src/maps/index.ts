@@ -5,6 +5,6 @@ export { WcsGeom, angleDeg, type WcsGeomCreateOptions, type Projection, type Pix
 export { WcsNDMap, dtypeOf, checkAllocation, setMaxMapBytes, DTYPE_BYTES, type MapDtype, type MapData, type MapOptions, type AxisSelection } from "./map.js";
 export { mapFromFits, mapToHdus, type MapHduOptions, type MapReadOptions } from "./io.js";
 export type { Kernel, ConvolveMethod } from "./map-convolve.js";
-export { SpectralConvolver } from "./convolve/index.js";
+export { SpectralConvolver, convolvePlane, ring2DKernel, tophat2DKernel, type Kernel2D } from "./convolve/index.js";
 export { Wcs2D, type WcsParams } from "./wcs/index.js";
 export { regionMask, exclusionMask, type SkyRegion } from "./regions.js";

@@ -1,6 +1,4 @@
-import { CashCountsStatistic, WStatCountsStatistic, type CountsStatistic } from "@gammaflow/core";
-import { ImageCorrelator, rint } from "./correlate.js";
-import { tophatKernel } from "./tophat-kernel.js";
+import { CashCountsStatistic, convolvePlane, rintHalfEven, tophat2DKernel, WStatCountsStatistic, type CountsStatistic } from "@gammaflow/core";
 
 /**
  * Images (ny×nx, row-major) of one energy bin, as gammapy's ExcessMapEstimator sees a
@@ -59,21 +57,23 @@ export function excessMaps(input: ExcessMapsInput): ExcessMaps {
   const n = nx * ny;
   checkLength("counts", input.counts, n);
   const mask = maskValues(input.mask, n);
-  const correlator = new ImageCorrelator(nx, ny, input.pixelScaleDeg, tophatKernel(input.correlationRadius / input.pixelScaleDeg));
-  const counts = Float64Array.from(correlator.correlate(masked(input.counts, mask)), rint);
+  // core's "same" convolution (scipy's alignment, float32 out like gammapy's convolved maps)
+  const kernel = tophat2DKernel(input.correlationRadius / input.pixelScaleDeg);
+  const correlate = (image: Float64Array) => convolvePlane(image, ny, nx, kernel.data, kernel.shape[0], kernel.shape[1]);
+  const counts = Float64Array.from(correlate(masked(input.counts, mask)), rintHalfEven);
 
   let statistic: CashCountsStatistic | WStatCountsStatistic;
   let countsOff: Float64Array | undefined;
   let alpha: Float64Array | undefined;
   if (input.background) {
     checkLength("background", input.background, n);
-    statistic = new CashCountsStatistic(counts, correlator.correlate(masked(input.background, mask)));
+    statistic = new CashCountsStatistic(counts, correlate(masked(input.background, mask)));
   } else if (input.countsOff && input.acceptanceOff) {
     checkLength("countsOff", input.countsOff, n);
     checkLength("acceptanceOff", input.acceptanceOff, n);
     const offBackground = onOffBackground(input.countsOff, input.acceptance ?? 1, input.acceptanceOff, mask);
-    const backgroundConv = correlator.correlate(offBackground);
-    const nOff = correlator.correlate(masked(input.countsOff, mask));
+    const backgroundConv = correlate(offBackground);
+    const nOff = correlate(masked(input.countsOff, mask));
     countsOff = Float64Array.from(nOff);
     alpha = countsOff.map((off, i) => backgroundConv[i] / off); // NaN where no off counts, as gammapy
     statistic = new WStatCountsStatistic(counts, countsOff, alpha);

@@ -1,6 +1,4 @@
 export { excessMaps, type ExcessMapsInput, type ExcessMaps } from "./excess-maps.js";
-export { tophatKernel } from "./tophat-kernel.js";
-export { ImageCorrelator, rint } from "./correlate.js";
 export { ExcessMapEstimator, mapMaximum, type ExcessMapEstimatorOptions, type ExcessMapResult } from "./estimator.js";
 export { excessMapPlugin } from "./plugin.js";
 

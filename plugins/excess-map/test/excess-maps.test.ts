@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { excessMaps, rint, tophatKernel, type ExcessMaps, type ExcessMapsInput } from "../src/index.js";
+import { rintHalfEven as rint, tophat2DKernel as tophatKernel } from "@gammaflow/core";
+import { excessMaps, type ExcessMaps, type ExcessMapsInput } from "../src/index.js";
 
 /** gammapy 1.0 ExcessMapEstimator on H.E.S.S. runs 23592 + 23559 (scripts/fixtures/excess_map.py). */
 const here = path.dirname(fileURLToPath(import.meta.url));

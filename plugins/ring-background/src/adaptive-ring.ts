@@ -1,8 +1,7 @@
-import { angleDeg, type AngleInput } from "@gammaflow/core";
+import { angleDeg, ring2DKernel, tophat2DKernel, type AngleInput } from "@gammaflow/core";
 import { numpyArange } from "./arange.js";
 import { convolveSame, pairConvolver, type ConvolveMethod } from "./convolve-same.js";
 import { checkImages, excluded, type RingImages } from "./image-input.js";
-import { ring2DKernel, tophat2DKernel } from "./kernels.js";
 
 export const ADAPTIVE_RING_METHODS = ["fixed_width", "fixed_r_in"] as const;
 export type AdaptiveRingMethod = (typeof ADAPTIVE_RING_METHODS)[number];

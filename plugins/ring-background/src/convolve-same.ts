@@ -1,22 +1,18 @@
-import { SpectralConvolver, WcsGeom, WcsNDMap, type ConvolveMethod } from "@gammaflow/core";
-import type { Kernel2D } from "./kernels.js";
+import { convolvePlane, SpectralConvolver, type ConvolveMethod, type Kernel2D } from "@gammaflow/core";
 
 export type { ConvolveMethod };
 
 /**
  * scipy.signal's "same"-size convolution of one ny×nx image (zero boundary; output window
  * starting at (k − 1)//2 per axis, for odd and even kernels alike) through core's
- * `WcsNDMap.convolve`. Like gammapy, the image is cast to float32 first and the result is
+ * `convolvePlane`. Like gammapy, the image is cast to float32 first and the result is
  * float32. Core sums in float64 (directly or through float64 FFTs), whereas scipy transforms
  * float32 input in single precision: gammapy's values carry round-off of ~1e-7 × the image's
- * largest convolved value, ours are closer to the exact sums. The pixel grid is all a
- * convolution needs, so the map lives on a placeholder geometry of that size.
+ * largest convolved value, ours are closer to the exact sums.
  */
 export function convolveSame(image: ArrayLike<number>, nx: number, ny: number, kernel: Kernel2D, method: ConvolveMethod = "auto"): Float32Array {
   if (image.length !== nx * ny) throw new Error(`convolveSame: image has ${image.length} values, expected ${ny}×${nx}`);
-  const geom = WcsGeom.create({ npix: [nx, ny], binsz: 0.001, proj: "CAR" });
-  const map = WcsNDMap.fromGeom(geom, { data: Float32Array.from(image) });
-  return map.convolve({ data: kernel.data, shape: kernel.shape }, { method }).data;
+  return convolvePlane(Float32Array.from(image), ny, nx, kernel.data, kernel.shape[0], kernel.shape[1], { method });
 }
 
 /**

@@ -1,4 +1,5 @@
-export { ring2DKernel, tophat2DKernel, type Kernel2D } from "./kernels.js";
+// the astropy kernels live in core (the excess map's correlation uses the top-hat too)
+export { ring2DKernel, tophat2DKernel, type Kernel2D } from "@gammaflow/core";
 export { numpyArange } from "./arange.js";
 export { convolveSame, type ConvolveMethod } from "./convolve-same.js";
 export type { RingImages } from "./image-input.js";

@@ -1,7 +1,6 @@
-import { angleDeg, type AngleInput } from "@gammaflow/core";
+import { angleDeg, ring2DKernel, type AngleInput } from "@gammaflow/core";
 import { pairConvolver, type ConvolveMethod } from "./convolve-same.js";
 import { checkImages, excluded, type RingImages } from "./image-input.js";
-import { ring2DKernel } from "./kernels.js";
 
 export interface RingOffMapsOptions extends RingImages {
   /** Inner ring radius (deg, or a string with a unit). */

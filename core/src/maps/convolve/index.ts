@@ -2,6 +2,7 @@ import { convolveDirect } from "./direct.js";
 import { convolveFft } from "./fft.js";
 
 export { SpectralConvolver } from "./fft.js";
+export { ring2DKernel, tophat2DKernel, type Kernel2D } from "./kernels.js";
 
 export type ConvolveMethod = "auto" | "direct" | "fft";
 
