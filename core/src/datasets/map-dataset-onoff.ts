@@ -1,7 +1,7 @@
 import type { SkyCoord } from "../coords/index.js";
 import { WcsNDMap, type AngleInput, type CutoutMode, type PairInput, type WcsGeom } from "../maps/index.js";
 import { wstat, wstatMuBkg } from "../stats/wstat.js";
-import { MapDataset, type MapDatasetCreateOptions } from "./map-dataset.js";
+import { MapDataset, sumOverEnergy, type MapDatasetCreateOptions } from "./map-dataset.js";
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -194,7 +194,7 @@ export class MapDatasetOnOff extends MapDataset {
    */
   override toImage(name?: string): MapDatasetOnOff {
     const image = super.toImage(name);
-    const squash = (m: WcsNDMap | undefined) => m && sumWithin(m, this.maskSafe, image.counts.geom);
+    const squash = (m: WcsNDMap | undefined) => m && sumOverEnergy(m, this.maskSafe, false, image.counts.geom);
     const countsOff = squash(this.countsOff);
     const acceptance = squash(this.acceptance);
     const norm = squash(this.backgroundFromOff());
@@ -217,21 +217,4 @@ export class MapDatasetOnOff extends MapDataset {
 function nanZero(map: WcsNDMap): WcsNDMap {
   if (!map.data.some((v) => !Number.isFinite(v))) return map;
   return mapFrom(map, (i) => (Number.isFinite(map.data[i]) ? map.data[i] : 0), map.dtype === "float64" ? "float64" : "float32");
-}
-
-/** Sum over all non-spatial bins of the values inside `mask`, onto `imageGeom` (float32 sums as numpy's). */
-function sumWithin(map: WcsNDMap, mask: WcsNDMap | undefined, imageGeom: WcsGeom): WcsNDMap {
-  const out = WcsNDMap.fromGeom(imageGeom, { dtype: map.dtype === "float64" ? "float64" : "float32" });
-  const n = imageGeom.imageSize;
-  const planes = map.data.length / n;
-  for (let i = 0; i < n; i++) {
-    let acc = 0;
-    for (let p = 0; p < planes; p++) {
-      const at = p * n + i;
-      const v = map.data[at] * (mask ? mask.data[at] : 1);
-      acc = out.dtype === "float32" ? Math.fround(acc + Math.fround(v)) : acc + v;
-    }
-    out.data[i] = acc;
-  }
-  return out;
 }

@@ -307,23 +307,7 @@ export class MapDataset {
    */
   toImage(name?: string): MapDataset {
     const geom = this.counts.geom.squash("energy");
-    const reduce = (map: WcsNDMap | undefined, weights: WcsNDMap | undefined, logical: boolean): WcsNDMap | undefined => {
-      if (!map) return undefined;
-      const out = WcsNDMap.fromGeom(geom, { dtype: map.dtype, unit: map.unit, meta: structuredClone(map.meta) });
-      const n = geom.imageSize;
-      const planes = map.data.length / n;
-      for (let i = 0; i < n; i++) {
-        let acc = 0;
-        for (let p = 0; p < planes; p++) {
-          const at = p * n + i;
-          if (logical) acc = acc || map.data[at] ? 1 : 0;
-          // float32 maps are summed in float32, as numpy's add.reduceat does
-          else acc = map.dtype === "float32" ? Math.fround(acc + Math.fround(map.data[at] * (weights ? weights.data[at] : 1))) : acc + map.data[at] * (weights ? weights.data[at] : 1);
-        }
-        out.data[i] = acc;
-      }
-      return out;
-    };
+    const reduce = (map: WcsNDMap | undefined, weights: WcsNDMap | undefined, logical: boolean) => map && sumOverEnergy(map, weights, logical, geom);
     return new MapDataset(
       name ?? `${this.name}-image`,
       reduce(this.counts, this.maskSafe, false)!,
@@ -341,39 +325,51 @@ export class MapDataset {
 
   /** A deep copy (maps, masks, background model), e.g. a snapshot of a running stack. */
   copy(name?: string): MapDataset {
-    const copy = (m?: WcsNDMap) => m?.copy();
-    const out = new MapDataset(
-      name ?? this.name,
-      this.counts.copy(),
-      copy(this.exposure),
-      copy(this.background),
-      this.psf && new PSFMap(this.psf.psfMap.copy(), copy(this.psf.exposureMap)),
-      this.edisp && new EDispMap(this.edisp.edispMap.copy(), copy(this.edisp.exposureMap)),
-      copy(this.maskSafe),
-      copy(this.maskFit),
-      this.gti,
-      structuredClone(this.meta),
-    );
-    out.backgroundModel = this.backgroundModel?.copy();
-    return out;
+    return this.withEachMap(name ?? this.name, (m) => m.copy());
   }
 
   /** A cutout of every map around `position` (the IRF maps on their own coarser grid). */
   cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim", name?: string): MapDataset {
-    const cut = (m?: WcsNDMap) => m?.cutout(position, width, mode);
+    return this.withEachMap(name ?? `${this.name}-cutout`, (m) => m.cutout(position, width, mode));
+  }
+
+  /** A dataset of `f` applied to every map (IRF maps and their exposures too), GTI and model kept. */
+  private withEachMap(name: string, f: (map: WcsNDMap) => WcsNDMap): MapDataset {
+    const each = (m?: WcsNDMap) => m && f(m);
     const out = new MapDataset(
-      name ?? `${this.name}-cutout`,
-      this.counts.cutout(position, width, mode),
-      cut(this.exposure),
-      cut(this.background),
-      this.psf && new PSFMap(this.psf.psfMap.cutout(position, width, mode), cut(this.psf.exposureMap)),
-      this.edisp && new EDispMap(this.edisp.edispMap.cutout(position, width, mode), cut(this.edisp.exposureMap)),
-      cut(this.maskSafe),
-      cut(this.maskFit),
+      name,
+      f(this.counts),
+      each(this.exposure),
+      each(this.background),
+      this.psf && new PSFMap(f(this.psf.psfMap), each(this.psf.exposureMap)),
+      this.edisp && new EDispMap(f(this.edisp.edispMap), each(this.edisp.exposureMap)),
+      each(this.maskSafe),
+      each(this.maskFit),
       this.gti,
       structuredClone(this.meta),
     );
     out.backgroundModel = this.backgroundModel?.copy();
     return out;
   }
+}
+
+/**
+ * A map summed over its non-spatial bins onto `geom` (one squashed bin), each value times
+ * `weights` (the safe mask); OR-ed for masks (`logical`). float32 maps are summed in float32,
+ * as numpy's add.reduceat does; dtype, unit and meta are kept.
+ */
+export function sumOverEnergy(map: WcsNDMap, weights: WcsNDMap | undefined, logical: boolean, geom: WcsGeom): WcsNDMap {
+  const out = WcsNDMap.fromGeom(geom, { dtype: map.dtype, unit: map.unit, meta: structuredClone(map.meta) });
+  const n = geom.imageSize;
+  const planes = map.data.length / n;
+  for (let i = 0; i < n; i++) {
+    let acc = 0;
+    for (let p = 0; p < planes; p++) {
+      const at = p * n + i;
+      if (logical) acc = acc || map.data[at] ? 1 : 0;
+      else acc = map.dtype === "float32" ? Math.fround(acc + Math.fround(map.data[at] * (weights ? weights.data[at] : 1))) : acc + map.data[at] * (weights ? weights.data[at] : 1);
+    }
+    out.data[i] = acc;
+  }
+  return out;
 }
