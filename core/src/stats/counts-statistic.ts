@@ -9,13 +9,25 @@ export type CountsInput = number | ArrayLike<number>;
 /**
  * Per-bin test of an excess over a background (gammapy 1.0 `CountsStatistic`): TS is the
  * statistic difference between "no signal" and the best-fit signal, its signed square root
- * the (Li & Ma-like) significance. All outputs are Float64Arrays, one value per bin.
+ * the (Li & Ma-like) significance. All outputs are Float64Arrays, one value per bin, computed
+ * once and shared between calls (the inputs are fixed): do not modify them.
  */
 export abstract class CountsStatistic {
   readonly nOn: Float64Array;
+  private readonly computed = new Map<string, Float64Array>();
 
   protected constructor(nOn: CountsInput, size: number) {
     this.nOn = broadcast(nOn, size);
+  }
+
+  /** `compute()` the first time `key` is asked for, the same array afterwards. */
+  protected once(key: string, compute: () => Float64Array): Float64Array {
+    let values = this.computed.get(key);
+    if (!values) {
+      values = compute();
+      this.computed.set(key, values);
+    }
+    return values;
   }
 
   get length(): number {
@@ -34,16 +46,18 @@ export abstract class CountsStatistic {
 
   /** statNull − statMax, clipped at 0 (root-finding noise can make it slightly negative). */
   get ts(): Float64Array {
-    const nul = this.statNull;
-    const max = this.statMax;
-    return nul.map((v, i) => Math.max(v - max[i], 0));
+    return this.once("ts", () => {
+      const max = this.statMax;
+      return this.statNull.map((v, i) => Math.max(v - max[i], 0));
+    });
   }
 
   /** Significance, signed by the excess. */
   get sqrtTs(): Float64Array {
-    const ts = this.ts;
-    const nSig = this.nSig;
-    return ts.map((t, i) => sign(nSig[i]) * Math.sqrt(t));
+    return this.once("sqrtTs", () => {
+      const nSig = this.nSig;
+      return this.ts.map((t, i) => sign(nSig[i]) * Math.sqrt(t));
+    });
   }
 
   /** One-sided p-value of the excess, ½·χ²₁.sf(TS). */
@@ -106,7 +120,7 @@ export class CashCountsStatistic extends CountsStatistic {
   }
 
   get nSig(): Float64Array {
-    return this.nOn.map((n, i) => n - this.muBkg[i]);
+    return this.once("nSig", () => this.nOn.map((n, i) => n - this.muBkg[i]));
   }
 
   get error(): Float64Array {
@@ -114,11 +128,11 @@ export class CashCountsStatistic extends CountsStatistic {
   }
 
   get statNull(): Float64Array {
-    return this.nOn.map((n, i) => cash(n, this.muBkg[i]));
+    return this.once("statNull", () => this.nOn.map((n, i) => cash(n, this.muBkg[i])));
   }
 
   get statMax(): Float64Array {
-    return this.nOn.map((n) => cash(n, n));
+    return this.once("statMax", () => this.nOn.map((n) => cash(n, n)));
   }
 
   protected statAt(i: number, mu: number): number {
@@ -148,11 +162,11 @@ export class WStatCountsStatistic extends CountsStatistic {
 
   /** α·n_off. */
   get nBkg(): Float64Array {
-    return this.alpha.map((a, i) => a * this.nOff[i]);
+    return this.once("nBkg", () => this.alpha.map((a, i) => a * this.nOff[i]));
   }
 
   get nSig(): Float64Array {
-    return this.nOn.map((n, i) => n - this.alpha[i] * this.nOff[i] - this.muSig[i]);
+    return this.once("nSig", () => this.nOn.map((n, i) => n - this.alpha[i] * this.nOff[i] - this.muSig[i]));
   }
 
   get error(): Float64Array {
@@ -160,12 +174,14 @@ export class WStatCountsStatistic extends CountsStatistic {
   }
 
   get statNull(): Float64Array {
-    return this.nOn.map((n, i) => wstat(n, this.nOff[i], this.alpha[i], this.muSig[i]));
+    return this.once("statNull", () => this.nOn.map((n, i) => wstat(n, this.nOff[i], this.alpha[i], this.muSig[i])));
   }
 
   get statMax(): Float64Array {
-    const nSig = this.nSig;
-    return this.nOn.map((n, i) => wstat(n, this.nOff[i], this.alpha[i], nSig[i] + this.muSig[i]));
+    return this.once("statMax", () => {
+      const nSig = this.nSig;
+      return this.nOn.map((n, i) => wstat(n, this.nOff[i], this.alpha[i], nSig[i] + this.muSig[i]));
+    });
   }
 
   protected statAt(i: number, mu: number): number {
