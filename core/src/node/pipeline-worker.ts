@@ -1,5 +1,6 @@
-// A piscina worker: imports a task's module (once) and runs its `runTask`. Typed arrays in
-// the result are moved to the main thread. Importing ./index.js registers node:fs file access.
+// A piscina worker: imports a task's module (once) and runs its `runTask`. The ArrayBuffers a
+// result lists in its `transfer` field are moved to the main thread, not copied. Importing
+// ./index.js registers node:fs file access.
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import "./index.js";
 
@@ -15,16 +16,9 @@ export default async function run({ module, payload }: { module: string; payload
   return moveBuffers(result);
 }
 
-/**
- * Move, not copy, the result's buffers: those it lists in `transfer`, else those of its typed
- * arrays (top level or one level down).
- */
+/** Move, not copy, the buffers the result lists in `transfer`. */
 function moveBuffers(result: unknown): unknown {
   const listed = (result as { transfer?: unknown } | null)?.transfer;
-  const views = ArrayBuffer.isView(result) ? [result] : result && typeof result === "object" ? Object.values(result).filter((v) => ArrayBuffer.isView(v)) : [];
-  const candidates = Array.isArray(listed) ? listed : views.map((v) => (v as ArrayBufferView).buffer);
-  const buffers = [...new Set(candidates)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-  if (!buffers.length) return result;
-  const value = Array.isArray(listed) ? { ...(result as object), transfer: undefined } : result;
-  return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as unknown as ArrayBuffer);
+  if (!Array.isArray(listed) || listed.length === 0) return result;
+  return move({ [transferableSymbol]: listed, [valueSymbol]: { ...(result as object), transfer: undefined } } as unknown as ArrayBuffer);
 }

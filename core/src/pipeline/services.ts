@@ -45,7 +45,10 @@ export interface DataAccess {
   join(...parts: string[]): string;
 }
 
-/** A task for a worker: a module that exports `runTask(payload)`, and its payload. */
+/**
+ * A task for a worker: a module that exports `runTask(payload)`, and its payload. A result's
+ * ArrayBuffers listed in its `transfer` field come back moved rather than copied.
+ */
 export interface WorkerTask {
   module: string;
   payload: unknown;

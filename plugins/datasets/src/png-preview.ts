@@ -36,29 +36,26 @@ export const pngPreviewPlugin: PluginDefinition<PngPreviewParams> = {
   output: ["file"],
   create(params, context) {
     const { data, run } = context.services;
-    return (input) =>
-      input.pipe(
-        perMessage<DatasetMessage | MapsMessage>(context, (message): Message | undefined => {
-          if ((params.which ?? "final") === "final" && !message.final) return undefined;
-          const source = message.kind === "maps" ? message.name : message.dataset.name;
-          const lookup = message.kind === "maps" ? (name: string) => message.maps[name] : datasetImages(message);
-          const written: string[] = [];
-          for (const name of params.maps ?? ["counts", "background"]) {
-            const map = lookup(name);
-            if (!map) {
-              context.services.logger.warn(`${context.nodeId}: '${source}' has no ${name} map`);
-              continue;
-            }
-            const { nx, ny } = map.geom;
-            const rendered = renderMapImage(map.data, nx, ny, { colormap: params.colormap, stretch: params.stretch, label: `${source} ${name}` });
-            const target = data.join(run.outDir, (params.path ?? "{name}-{map}.png").replaceAll("{name}", source).replaceAll("{map}", name));
-            data.writeBytes(target, encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate));
-            written.push(data.resolve(target));
-          }
-          const file: FileMessage = { kind: "file", seq: message.seq, obsId: message.obsId, path: written.join(", "), description: `PNG previews (${(params.maps ?? ["counts", "background"]).join(", ")})`, obsIds: message.obsIds };
-          return written.length ? file : undefined;
-        }),
-      );
+    return perMessage<DatasetMessage | MapsMessage>(context, (message): Message | undefined => {
+      if ((params.which ?? "final") === "final" && !message.final) return undefined;
+      const source = message.kind === "maps" ? message.name : message.dataset.name;
+      const lookup = message.kind === "maps" ? (name: string) => message.maps[name] : datasetImages(message);
+      const written: string[] = [];
+      for (const name of params.maps ?? ["counts", "background"]) {
+        const map = lookup(name);
+        if (!map) {
+          context.services.logger.warn(`${context.nodeId}: '${source}' has no ${name} map`);
+          continue;
+        }
+        const { nx, ny } = map.geom;
+        const rendered = renderMapImage(map.data, nx, ny, { colormap: params.colormap, stretch: params.stretch, label: `${source} ${name}` });
+        const target = data.join(run.outDir, (params.path ?? "{name}-{map}.png").replaceAll("{name}", source).replaceAll("{map}", name));
+        data.writeBytes(target, encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate));
+        written.push(data.resolve(target));
+      }
+      const file: FileMessage = { kind: "file", seq: message.seq, obsId: message.obsId, path: written.join(", "), description: `PNG previews (${(params.maps ?? ["counts", "background"]).join(", ")})`, obsIds: message.obsIds };
+      return written.length ? file : undefined;
+    });
   },
 };
 

@@ -1,4 +1,4 @@
-import { angleDeg, exclusionMask, perMessage, quantitySchema, regionFromSpec, regionSchema, type DatasetMessage, type MapDataset, type PluginContext, type PluginDefinition, type RegionSpec, type WcsNDMap } from "@gammaflow/core";
+import { exclusionMask, perMessage, quantitySchema, regionFromSpec, regionSchema, type DatasetMessage, type MapDataset, type PluginContext, type PluginDefinition, type RegionSpec, type WcsNDMap } from "@gammaflow/core";
 import { ADAPTIVE_RING_METHODS, type AdaptiveRingMethod } from "./adaptive-ring.js";
 import { AdaptiveRingBackgroundMaker, RingBackgroundMaker } from "./makers.js";
 
@@ -88,7 +88,6 @@ export const adaptiveRingBackgroundPlugin: PluginDefinition<AdaptiveRingBackgrou
   create(params, context) {
     const exclusion = exclusionFor(params, context);
     const { exclusion: _regions, exclusionFile: _file, ...options } = params;
-    angleDeg(options.rOutMax, "rOutMax");
     return perMessage<DatasetMessage>(context, (message) => {
       const maker = new AdaptiveRingBackgroundMaker({ ...options, exclusionMask: exclusion(message.dataset) });
       return { ...message, dataset: maker.run(message.dataset) };
