@@ -78,8 +78,10 @@ export class Irf {
    * axes (e.g. each pixel): out[j·m + i]. Equal to `evaluate` on the expanded grid, but the
    * other axes' cells are found once. `options.out`: an array to write into (at least
    * first.length·m long; a view of its start is returned), e.g. a reused scratch buffer.
+   * `logOut` (same length): each value's logarithm as interpolated, for log-scaled IRFs
+   * (NaN where not known, e.g. filled points: the value then decides).
    */
-  evaluateOuter(first: ArrayLike<number>, rest: IrfCoords, options: { out?: Float64Array } = {}): Float64Array {
+  evaluateOuter(first: ArrayLike<number>, rest: IrfCoords, options: { out?: Float64Array; logOut?: Float64Array } = {}): Float64Array {
     const query = this.queryOf({ ...rest, [this.axes[0].name]: 0 }).slice(1);
     const m = Math.max(1, ...query.map((q) => q.length));
     for (const [i, q] of query.entries()) {
@@ -89,7 +91,9 @@ export class Irf {
     const firstFlags = this.outsideFlags(first, 0);
     const restFlags = query.map((q, d) => this.outsideFlags(q, d + 1));
     if (fill === null || fill === undefined || restFlags.length > 8) {
-      const values = this.interpolatorFor("linear").evaluateOuter(first, query, { clip: true, out: options.out });
+      const logOut = fill === null || fill === undefined ? options.logOut : undefined;
+      const values = this.interpolatorFor("linear").evaluateOuter(first, query, { clip: true, out: options.out, logOut });
+      if (options.logOut && !logOut) options.logOut.fill(NaN, 0, values.length);
       return fill === null || fill === undefined ? values : this.applyFill(values, [firstFlags, ...restFlags], m, first.length);
     }
     // bit d of code[i]: the (d+1)-th axis is out of range at point i
@@ -109,13 +113,22 @@ export class Irf {
     let anySkip = false;
     for (let i = 0; i < m; i++) if ((skip[i] = alwaysFilled[code[i]])) anySkip = true;
     // the interpolator fills those and every non-finite value; the rest of the rule per row
-    const values = this.interpolatorFor("linear").evaluateOuter(first, query, { clip: true, skip: anySkip ? skip : undefined, fill, out: options.out });
+    const logOut = options.logOut;
+    const values = this.interpolatorFor("linear").evaluateOuter(first, query, { clip: true, skip: anySkip ? skip : undefined, fill, out: options.out, logOut });
     for (let j = 0; j < first.length; j++) {
       const table = tables[firstFlags[j]];
       if (table.every((v, c) => v === alwaysFilled[c])) continue;
       const base = j * m;
-      if (table.every((v) => v === 1)) values.fill(fill, base, base + m);
-      else for (let i = 0; i < m; i++) if (table[code[i]]) values[base + i] = fill;
+      if (table.every((v) => v === 1)) {
+        values.fill(fill, base, base + m);
+        logOut?.fill(NaN, base, base + m);
+      } else {
+        for (let i = 0; i < m; i++) {
+          if (!table[code[i]]) continue;
+          values[base + i] = fill;
+          if (logOut) logOut[base + i] = NaN;
+        }
+      }
     }
     return values;
   }

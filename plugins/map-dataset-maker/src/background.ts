@@ -28,10 +28,14 @@ export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Ir
   // the per-pixel factor (solid angle × time × unit), in the same order, computed once
   const pixelFactor = new Float64Array(n);
   for (let i = 0; i < n; i++) pixelFactor[i] = solidAngle[i] * ontime * unitFactor;
-  // rates at [edge][pixel] (in a reused buffer: fresh large arrays cost page faults) → [bin][pixel]
+  // rates and their logarithms at [edge][pixel] (in reused buffers: fresh large arrays cost
+  // page faults) → [bin][pixel]
   const size = edges.length * n;
-  if (size <= SCRATCH_MAX && (!scratch || scratch.length < size)) scratch = new Float64Array(size);
-  const data = trapzLogLogBins(bkg.evaluateOuter(edges, fov, { out: size <= SCRATCH_MAX ? scratch : undefined }), edges, n, pixelFactor);
+  const reuse = size <= SCRATCH_MAX;
+  if (reuse && (!scratch || scratch.rates.length < size)) scratch = { rates: new Float64Array(size), logs: new Float64Array(size) };
+  const logs = reuse ? scratch!.logs.subarray(0, size) : new Float64Array(size);
+  const rates = bkg.evaluateOuter(edges, fov, { out: reuse ? scratch!.rates : undefined, logOut: logs });
+  const data = trapzLogLogBins(rates, edges, n, { logs, pointFactor: pixelFactor });
   const map = WcsNDMap.fromGeom(fine, { data });
   return factor > 1 ? sumEnergyBins(map, factor, geom) : map;
 }
@@ -60,9 +64,9 @@ function fieldOfViewCoords(pointing: SkyCoord, bkg: Irf, geom: WcsGeom): Record<
   return coords;
 }
 
-/** The rates' buffer, reused between calls up to this many values (32 MiB). */
+/** The rates' and logarithms' buffers, reused between calls up to this many values (32 MiB each). */
 const SCRATCH_MAX = 1 << 22;
-let scratch: Float64Array | undefined;
+let scratch: { rates: Float64Array; logs: Float64Array } | undefined;
 
 /** Recent FoV coordinates by pointing and grid (read only: the evaluation does not modify them). */
 const FOV_COORDS = new Map<string, Record<string, Float64Array>>();

@@ -23,7 +23,7 @@ test("trapzLogLogBins: the power-law integral per bin and point, zeros at both e
   ]);
   const factor = [1, 2.5, 1e-3, 7];
   const plain = trapzLogLogBins(values, edges, m);
-  const scaled = trapzLogLogBins(values, edges, m, factor);
+  const scaled = trapzLogLogBins(values, edges, m, { pointFactor: factor });
   for (let k = 0; k < edges.length - 1; k++) {
     for (let i = 0; i < m; i++) {
       const want = reference(values[k * m + i], values[(k + 1) * m + i], edges[k], edges[k + 1]);
@@ -32,4 +32,30 @@ test("trapzLogLogBins: the power-law integral per bin and point, zeros at both e
     }
   }
   assert.ok(Object.is(plain[1 * m + 1], 0), "0 at both edges integrates to +0");
+});
+
+test("trapzLogLogBins from logarithms: gammapy's formula within 1e-13 (1e-7 near a slope of −1), the exceptions by the formula itself", () => {
+  const edges = [1, 1.3, 2, 5, 10];
+  const m = 7;
+  const values = new Float64Array(edges.length * m);
+  const logs = new Float64Array(edges.length * m);
+  edges.forEach((e, k) => {
+    // power laws of index 2.7, of index 1 (slope −1 exactly: the limit), of index 1 + 1e-7,
+    // curved spectra, a zero (no log), an unknown log (NaN), and an underflowing ratio
+    const ln = [Math.log(3e-9) - 2.7 * Math.log(e), Math.log(2) - Math.log(e), -(1 + 1e-7) * Math.log(e), -1 - 2 * Math.log(e) - 0.3 * Math.log(e) ** 2, k === 2 ? -Infinity : -3 * Math.log(e), -2 * Math.log(e), k === 1 ? -200 : -80];
+    ln.forEach((l, i) => {
+      values[k * m + i] = Math.exp(l);
+      logs[k * m + i] = i === 5 ? NaN : l;
+    });
+  });
+  const factor = Array.from({ length: m }, (_, i) => 1 + i / 10);
+  const data = trapzLogLogBins(values, edges, m, { logs, pointFactor: factor });
+  for (let k = 0; k < edges.length - 1; k++) {
+    for (let i = 0; i < m; i++) {
+      const want = reference(values[k * m + i], values[(k + 1) * m + i], edges[k], edges[k + 1]) * factor[i];
+      const got = data[k * m + i];
+      const tolerance = i === 1 || i === 2 ? 1e-7 : 1e-13;
+      assert.ok(Math.abs(got - want) <= tolerance * Math.abs(want), `bin ${k} point ${i}: ${got} vs ${want}`);
+    }
+  }
 });
