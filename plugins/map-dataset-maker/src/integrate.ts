@@ -6,10 +6,11 @@ export interface TrapzLogLogOptions {
   /** Multiplies each point's integrals. */
   pointFactor?: ArrayLike<number>;
   /**
-   * ln y in `values`' layout where known (NaN elsewhere), e.g. from a log-scale
-   * interpolation: the slope then needs no logarithm and the power law's end value no
-   * exponential (y2·e2 = y1·e1·(e2/e1)^(1−index)). Equal to gammapy's formula within ~1e-15
-   * relative, up to ~1e-8 for slopes within 1e-6 of −1, where both forms lose digits.
+   * ln y in `values`' layout where y = exp(ln y) is positive and finite, NaN elsewhere (as
+   * a log-scale interpolation gives them: evaluateOuter's logOut): the slope then needs no
+   * logarithm and the power law's end value no exponential (y2·e2 = y1·e1·(e2/e1)^(1−index)).
+   * Equal to gammapy's formula within ~1e-15 relative, up to ~1e-8 for slopes within 1e-6
+   * of −1, where both forms lose digits.
    */
   logs?: Float64Array;
 }
@@ -52,8 +53,8 @@ function binFromValues({ out, lo, hi, e1, e2, m }: Bin, values: Float64Array, po
 /**
  * One bin, the slope from the logarithms. The closed form is computed for every point in a
  * loop without branches (V8 runs it several times faster), then the points it does not
- * cover — a value not positive and finite, a log unknown or clipped, a slope of −1 — are
- * redone with gammapy's formula.
+ * cover — a log unknown (so a value not positive and finite) or clipped, a slope of −1 —
+ * are redone with gammapy's formula.
  */
 function binFromLogs(bin: Bin, values: Float64Array, logs: Float64Array, pointFactor?: ArrayLike<number>): void {
   const { out, lo, hi, e1, e2, m } = bin;
@@ -63,12 +64,10 @@ function binFromLogs(bin: Bin, values: Float64Array, logs: Float64Array, pointFa
   if (pointFactor) closedFormTimes(out, values, logs, lo, hi, e1, e2, inverse, m, pointFactor);
   else closedForm(out, values, logs, lo, hi, e1, e2, inverse, m);
   for (let i = 0; i < m; i++) {
-    const y1 = values[lo + i];
-    const y2 = values[hi + i];
     const lnQuotient = logs[lo + i] - logs[hi + i]; // ln(y1/y2); NaN when either is unknown
     const val = 1 - lnQuotient * inverse;
-    if (y1 > 0 && y2 > 0 && y1 < Infinity && y2 < Infinity && lnQuotient > LN_TINY && (val > 1e-8 || val < -1e-8)) continue;
-    const value = powerLawIntegral(y1, y2, e1, e2);
+    if (lnQuotient > LN_TINY && (val > 1e-8 || val < -1e-8)) continue;
+    const value = powerLawIntegral(values[lo + i], values[hi + i], e1, e2);
     out[lo + i] = pointFactor ? value * pointFactor[i] : value;
   }
 }

@@ -45,7 +45,7 @@ test("trapzLogLogBins from logarithms: gammapy's formula within 1e-13 (1e-7 near
     const ln = [Math.log(3e-9) - 2.7 * Math.log(e), Math.log(2) - Math.log(e), -(1 + 1e-7) * Math.log(e), -1 - 2 * Math.log(e) - 0.3 * Math.log(e) ** 2, k === 2 ? -Infinity : -3 * Math.log(e), -2 * Math.log(e), k === 1 ? -200 : -80];
     ln.forEach((l, i) => {
       values[k * m + i] = Math.exp(l);
-      logs[k * m + i] = i === 5 ? NaN : l;
+      logs[k * m + i] = i === 5 || l === -Infinity ? NaN : l; // unknown where the value is not positive
     });
   });
   const factor = Array.from({ length: m }, (_, i) => 1 + i / 10);

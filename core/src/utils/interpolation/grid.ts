@@ -115,9 +115,9 @@ export class ScaledRegularGridInterpolator {
    * they may be left unevaluated (any value; `fill` when given). With `fill`, every
    * non-finite result (after clipping) is replaced by it. `out`: an array to write into
    * (at least first.length·m long; its first first.length·m values are returned).
-   * `logOut` (log value scale only, as long as `out`): receives each result's logarithm as
-   * interpolated, before the exponential (NaN where it is not known: callers then use the
-   * value), so that log-log integrals need no logarithm of their own.
+   * `logOut` (log value scale only, as long as `out`): the logarithm w each result was
+   * computed from, where the result is exp(w) itself — positive and finite, not clipped to
+   * 0, not filled — and NaN elsewhere; so that log-log integrals need no logarithm of their own.
    */
   evaluateOuter(
     first: ArrayLike<number>,
@@ -383,8 +383,8 @@ function combineScaled(out: Float64Array, offset: number, m: number, p0: Float64
 /**
  * `combineScaled` for the log scale, keeping each interpolated logarithm in `logOut` too.
  * The plain case runs in a loop without branches (several times faster in V8); a second
- * pass redoes the rare points it does not settle: NaN or skipped points, results gammapy
- * sets to 0 (at most twice float32's tiny), and non-finite ones.
+ * pass redoes the rare points it does not settle — NaN or skipped points, results gammapy
+ * sets to 0 (at most twice float32's tiny), non-finite ones — and marks their logs unknown.
  */
 function combineLog(out: Float64Array, logOut: Float64Array, offset: number, m: number, p0: Float64Array, p1: Float64Array, t0: number, nan: Uint8Array, clip: boolean, fill: number | undefined): void {
   const s0 = 1 - t0;
@@ -392,10 +392,8 @@ function combineLog(out: Float64Array, logOut: Float64Array, offset: number, m: 
   for (let i = 0; i < m; i++) {
     const w = logOut[offset + i];
     if (nan[i] === 0 && w > LN_TWO_TINY_ABOVE && w < 700) continue;
-    if (nan[i]) {
-      out[offset + i] = fill ?? (nan[i] === 1 ? NaN : 0);
-      logOut[offset + i] = NaN;
-    } else out[offset + i] = finish(w, clip, "log", fill);
+    out[offset + i] = nan[i] ? (fill ?? (nan[i] === 1 ? NaN : 0)) : finish(w, clip, "log", fill);
+    logOut[offset + i] = NaN;
   }
 }
 
@@ -410,6 +408,11 @@ function lerpExp(out: Float64Array, logOut: Float64Array, offset: number, m: num
 
 /** Above this logarithm exp is surely more than twice float32's tiny (gammapy's zero threshold). */
 const LN_TWO_TINY_ABOVE = Math.log(2 * FLOAT32_TINY) + 1e-9;
+
+/** w where the log-scaled result is exp(w) itself (`combineLog`'s plain case), else NaN. */
+function logIfPlain(w: number): number {
+  return w > LN_TWO_TINY_ABOVE && w < 700 ? w : NaN;
+}
 
 /**
  * The value scale's inverse then clipping at 0 (`evaluateCells`' order), then `fill` if not
@@ -452,7 +455,7 @@ function rowLine(
       const value = clip && w < 0 ? 0 : w;
       out[offset + i] = fill !== undefined && value - value !== 0 ? fill : value;
     } else out[offset + i] = finish(w, clip, scale, fill);
-    if (logOut) logOut[offset + i] = w;
+    if (logOut) logOut[offset + i] = logIfPlain(w);
   }
 }
 
@@ -479,6 +482,6 @@ function rowPlane(
     const p1 = s1 * (s2 * v[c] + t2 * v[c + u2]) + t1 * (s2 * v[c + u1] + t2 * v[c + u1 + u2]);
     const w = s0 * p0 + t0 * p1;
     out[offset + i] = finish(w, clip, scale, fill);
-    if (logOut) logOut[offset + i] = w;
+    if (logOut) logOut[offset + i] = logIfPlain(w);
   }
 }
