@@ -153,3 +153,25 @@ test("normalising a table PSF over rad gives unit containment (deg⁻²), as the
     }
   }
 });
+
+test("Irf.interpMissingData fills zeros and non-finite values between valid ones along the axis, in the values' scale", async () => {
+  const { Irf } = await import("../src/irf/index.js");
+  const { MapAxis } = await import("../src/maps/index.js");
+  const energy = MapAxis.fromBounds(1, 100, 6, { name: "energy", unit: "TeV", interp: "log" });
+  const offset = MapAxis.fromBounds(0, 2, 2, { name: "offset", unit: "deg" });
+  // [energy][offset]: column 0 has a gap of two (0 and NaN) and leading/trailing zeros; column 1 is full
+  const data = Float64Array.from([0, 1, 8, 2, 0, 3, NaN, 4, 1, 5, 0, 6]);
+  for (const valuesScale of ["lin", "log"] as const) {
+    const irf = new Irf("bkg", [energy, offset], data, "s-1 MeV-1 sr-1", undefined, { fillValue: 0, valuesScale });
+    const filled = irf.interpMissingData("energy").data;
+    // linear between the valid neighbours 8 (k = 1) and 1 (k = 4), in the values' scale
+    const f = valuesScale === "lin" ? (v: number) => v : Math.log;
+    const inverse = valuesScale === "lin" ? (v: number) => v : Math.exp;
+    const want = [8, inverse(f(8) + ((f(1) - f(8)) * 1) / 3), inverse(f(8) + ((f(1) - f(8)) * 2) / 3), 1];
+    assert.deepEqual([filled[2], filled[4], filled[6], filled[8]], want);
+    assert.equal(filled[0], 0, "before the first valid value: unchanged");
+    assert.equal(filled[10], 0, "after the last valid value: unchanged");
+    assert.deepEqual(Array.from({ length: 6 }, (_, k) => filled[2 * k + 1]), [1, 2, 3, 4, 5, 6]);
+    assert.ok(Number.isNaN(data[6]), "the IRF itself is not modified");
+  }
+});

@@ -254,32 +254,10 @@ export class Irf {
     const n = this.shape[d];
     const inner = this.shape.slice(d + 1).reduce((a, b) => a * b, 1);
     const outer = this.data.length / (n * inner);
-    const log = this.interp.valuesScale === "log";
-    const scale = (v: number) => (log ? Math.log(Math.max(v, FLOAT32_TINY)) : v);
-    const inverse = (v: number) => {
-      if (!log) return v;
-      const out = Math.exp(v);
-      return Math.abs(out) - FLOAT32_TINY <= FLOAT32_TINY ? 0 : out;
-    };
     const data = this.data.slice();
-    const valid: number[] = [];
+    // plain loops, no closures: this runs once per run, mostly before V8 optimises it
     for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const at = (k: number) => (o * n + k) * inner + i;
-        valid.length = 0;
-        for (let k = 0; k < n; k++) if (Number.isFinite(this.data[at(k)]) && this.data[at(k)] !== 0) valid.push(k);
-        if (valid.length === 0 || valid.length === n) continue;
-        let j = 0;
-        for (let k = valid[0] + 1; k < valid[valid.length - 1]; k++) {
-          while (valid[j + 1] <= k) j++;
-          if (valid[j] === k) continue;
-          const k0 = valid[j];
-          const k1 = valid[j + 1];
-          const f0 = scale(this.data[at(k0)]);
-          const f1 = scale(this.data[at(k1)]);
-          data[at(k)] = inverse(f0 + ((f1 - f0) * (k - k0)) / (k1 - k0));
-        }
-      }
+      for (let i = 0; i < inner; i++) fillGaps(data, this.data, o * n * inner + i, inner, n, this.interp.valuesScale === "log");
     }
     return new Irf(this.tag, this.axes, data, this.unit, this.meta, this.interp);
   }
@@ -316,4 +294,28 @@ export class Irf {
       { pointsScale: this.axes.map((a) => a.interp), valuesScale: this.interp.valuesScale ?? "lin", method },
     );
   }
+}
+
+/** Missing (0 or non-finite) values of the row source[start + k·stride], k < n, between valid ones, interpolated into `target`. */
+function fillGaps(target: Float64Array, source: Float64Array, start: number, stride: number, n: number, log: boolean): void {
+  let previous = -1; // the last valid k
+  for (let k = 0; k < n; k++) {
+    const v = source[start + k * stride];
+    if (!(Number.isFinite(v) && v !== 0)) continue;
+    if (previous >= 0 && k > previous + 1) {
+      const f0 = log ? Math.log(Math.max(source[start + previous * stride], FLOAT32_TINY)) : source[start + previous * stride];
+      const f1 = log ? Math.log(Math.max(v, FLOAT32_TINY)) : v;
+      for (let g = previous + 1; g < k; g++) {
+        const f = f0 + ((f1 - f0) * (g - previous)) / (k - previous);
+        target[start + g * stride] = log ? logScaleInverse(f) : f;
+      }
+    }
+    previous = k;
+  }
+}
+
+/** exp, with gammapy's LogScale rule: results within twice float32's tiny become 0. */
+function logScaleInverse(v: number): number {
+  const out = Math.exp(v);
+  return Math.abs(out) - FLOAT32_TINY <= FLOAT32_TINY ? 0 : out;
 }
