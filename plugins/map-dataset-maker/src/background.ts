@@ -26,8 +26,7 @@ export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Ir
   // the rate is per MeV: integrating over energies in TeV needs this factor
   const unitFactor = convert(1, `${bkg.unit} TeV sr s`, "");
   // the per-pixel factor (solid angle × time × unit), in the same order, computed once
-  const pixelFactor = new Float64Array(n);
-  for (let i = 0; i < n; i++) pixelFactor[i] = solidAngle[i] * ontime * unitFactor;
+  const pixelFactor = timesFactors(solidAngle, ontime, unitFactor);
   // rates and their logarithms at [edge][pixel] (in reused buffers: fresh large arrays cost
   // page faults) → [bin][pixel]
   const size = edges.length * n;
@@ -70,6 +69,13 @@ let scratch: { rates: Float64Array; logs: Float64Array } | undefined;
 
 /** Recent FoV coordinates by pointing and grid (read only: the evaluation does not modify them). */
 const FOV_COORDS = new Map<string, Record<string, Float64Array>>();
+
+/** values[i]·a·b for every i (a loop in a function of its own: V8 optimises it sooner). */
+function timesFactors(values: Float64Array, a: number, b: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] * a * b;
+  return out;
+}
 
 /** Sum groups of `factor` consecutive energy planes back onto `target`'s energy axis. */
 function sumEnergyBins(map: WcsNDMap, factor: number, target: WcsGeom): WcsNDMap {

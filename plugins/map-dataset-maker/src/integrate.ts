@@ -63,6 +63,11 @@ function binFromLogs(bin: Bin, values: Float64Array, logs: Float64Array, pointFa
   const inverse = 1 / lnRatio;
   if (pointFactor) closedFormTimes(out, values, logs, lo, hi, e1, e2, inverse, m, pointFactor);
   else closedForm(out, values, logs, lo, hi, e1, e2, inverse, m);
+  redoExceptions(bin, values, logs, inverse, pointFactor);
+}
+
+/** `binFromLogs`' second pass: gammapy's formula where the closed form does not hold. */
+function redoExceptions({ out, lo, hi, e1, e2, m }: Bin, values: Float64Array, logs: Float64Array, inverse: number, pointFactor?: ArrayLike<number>): void {
   for (let i = 0; i < m; i++) {
     const lnQuotient = logs[lo + i] - logs[hi + i]; // ln(y1/y2); NaN when either is unknown
     const val = 1 - lnQuotient * inverse;

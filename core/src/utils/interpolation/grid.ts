@@ -163,8 +163,8 @@ export class ScaledRegularGridInterpolator {
     const v = this.values;
     // 1: NaN result, 2: not evaluated (skipped)
     const nan = new Uint8Array(m);
-    for (const c of rest) for (let i = 0; i < m; i++) nan[i] |= c.flag[i] & 1;
-    if (skip && skip.length === m) for (let i = 0; i < m; i++) if (skip[i]) nan[i] = 2;
+    for (const c of rest) markNaN(nan, c.flag, m);
+    if (skip && skip.length === m) markSkipped(nan, skip, m);
     const scale = this.valueScaleName;
     // planes pay off when first values share cells; else each row is computed in one pass
     const nodes = new Set<number>();
@@ -323,6 +323,20 @@ export class ScaledRegularGridInterpolator {
 
 }
 
+// Per-point loops live in small functions of their own: V8 optimises those after a few
+// calls, while a loop inside a larger function is compiled on the fly (on-stack
+// replacement) and then often thrown away when the code after it runs for the first time.
+
+/** nan[i] |= 1 where the flag says NaN. */
+function markNaN(nan: Uint8Array, flag: Uint8Array, m: number): void {
+  for (let i = 0; i < m; i++) nan[i] |= flag[i] & 1;
+}
+
+/** nan[i] = 2 where skipped. */
+function markSkipped(nan: Uint8Array, skip: Uint8Array, m: number): void {
+  for (let i = 0; i < m; i++) if (skip[i]) nan[i] = 2;
+}
+
 // Pieces of `evaluateOuter`: the arithmetic of `interpolateLinear`, split at the first
 // dimension (its two node planes, then their weighted sum). The node planes are computed at
 // every point, skipped ones too (their cells are valid indices, their values are replaced
@@ -389,6 +403,11 @@ function combineScaled(out: Float64Array, offset: number, m: number, p0: Float64
 function combineLog(out: Float64Array, logOut: Float64Array, offset: number, m: number, p0: Float64Array, p1: Float64Array, t0: number, nan: Uint8Array, clip: boolean, fill: number | undefined): void {
   const s0 = 1 - t0;
   lerpExp(out, logOut, offset, m, p0, p1, s0, t0);
+  redoLogExceptions(out, logOut, offset, m, nan, clip, fill);
+}
+
+/** `combineLog`'s second pass. */
+function redoLogExceptions(out: Float64Array, logOut: Float64Array, offset: number, m: number, nan: Uint8Array, clip: boolean, fill: number | undefined): void {
   for (let i = 0; i < m; i++) {
     const w = logOut[offset + i];
     if (nan[i] === 0 && w > LN_TWO_TINY_ABOVE && w < 700) continue;
