@@ -1,6 +1,6 @@
 import { GTI } from "../data/index.js";
 import type { SkyCoord } from "../coords/index.js";
-import { checkAllocation, MapAxis, WcsNDMap, type AngleInput, type CutoutMode, type PairInput, type WcsGeom } from "../maps/index.js";
+import { checkAllocation, MapAxis, WcsNDMap, type AngleInput, type CutoutMode, type MapData, type PairInput, type WcsGeom } from "../maps/index.js";
 import { RAD_AXIS_DEFAULT } from "../irf/index.js";
 import { cashSum } from "../stats/index.js";
 import { BackgroundModel } from "./background-model.js";
@@ -33,14 +33,42 @@ function axisNamed(axis: MapAxis | undefined, name: string, aliases: string[]): 
 
 let datasetCounter = 0;
 
-/** data = 0 where the mask is false (hot loops in functions of their own optimise better). */
-function zeroOutsideMask(data: { length: number; [i: number]: number }, mask: ArrayLike<number>): void {
-  for (let i = 0; i < data.length; i++) if (!mask[i]) data[i] = 0;
+/**
+ * data = 0 where the mask is false (hot loops in functions of their own optimise better).
+ * A stacked safe mask is mostly true: a byte mask is read four bytes at a time, and only
+ * the words holding a 0 byte are looked at byte by byte.
+ */
+function zeroOutsideMask(data: MapData, mask: MapData): void {
+  if (!(mask instanceof Uint8Array) || mask.length !== data.length || mask.byteOffset % 4 !== 0) {
+    for (let i = 0; i < data.length; i++) if (!mask[i]) data[i] = 0;
+    return;
+  }
+  const words = new Uint32Array(mask.buffer, mask.byteOffset, mask.length >> 2);
+  for (let k = 0; k < words.length; k++) {
+    if (words[k] === 0x01010101) continue; // four true bytes
+    for (let i = 4 * k; i < 4 * k + 4; i++) if (!mask[i]) data[i] = 0;
+  }
+  for (let i = 4 * words.length; i < data.length; i++) if (!mask[i]) data[i] = 0;
 }
 
-/** Mask values made 0/1 in place (stacking adds masks). */
+/** Mask values made 0/1 in place. */
 function toBool(data: { length: number; [i: number]: number }): void {
   for (let i = 0; i < data.length; i++) if (data[i] !== 0 && data[i] !== 1) data[i] = data[i] ? 1 : 0;
+}
+
+/** Stack a mask as gammapy stacks boolean maps: OR-ed with `other` when given; every value ends 0/1. */
+function stackMask(mask: WcsNDMap, other: WcsNDMap | undefined): void {
+  if (other && mask.data instanceof Uint8Array && other.data instanceof Uint8Array) return mask.stackMask(other);
+  if (other) mask.stack(other); // masks of another dtype: added, then made 0/1
+  toBool(mask.data);
+}
+
+/** Whether the finite values of a map sum to more than 0; for a byte mask, whether any is set (no full pass). */
+function sumIsPositive(map: WcsNDMap): boolean {
+  const data = map.data;
+  if (!(data instanceof Uint8Array)) return map.sum() > 0;
+  for (let i = 0; i < data.length; i++) if (data[i] !== 0) return true;
+  return false;
 }
 
 /** Binned data and IRF maps of one or more observations (gammapy's `MapDataset`). */
@@ -153,15 +181,20 @@ export class MapDataset {
     if (this.exposure && other.exposure) {
       this.exposure.stack(other.exposure, otherImage);
       const livetime = other.exposure.meta.livetime;
-      if (typeof livetime === "number" && (!otherImage || otherImage.sum() > 0)) {
+      if (typeof livetime === "number" && (!otherImage || sumIsPositive(otherImage))) {
         this.exposure.meta.livetime = (typeof this.exposure.meta.livetime === "number" ? this.exposure.meta.livetime : 0) + livetime;
       }
     }
     if (this.background && other.background) {
       // both backgrounds enter with their models applied; the sum is then the template itself
-      const background = this.npredBackground()!.copy();
+      const theirs = other.npredBackground()!;
+      // with a model a new map; without one the template itself, updated in place unless
+      // `other` shares its data (which must then stay as it is)
+      let background = this.npredBackground()!;
+      const buffer = background.data.buffer;
+      if (buffer === theirs.data.buffer || buffer === other.background.data.buffer) background = background.copy();
       if (this.maskSafe) zeroOutsideMask(background.data, this.maskSafe.data);
-      background.stack(other.npredBackground()!, otherMask);
+      background.stack(theirs, otherMask);
       this.background = background;
       this.backgroundModel = undefined;
     }
@@ -176,11 +209,9 @@ export class MapDataset {
       const weights = otherImage && maskOnGeom(otherImage, otherIrf.geom);
       stackIrfMap(irf, mine.exposureMap, otherIrf, theirs.exposureMap, weights);
     }
-    if (this.maskSafe && otherMask) this.maskSafe.stack(otherMask);
-    if (this.maskSafe) toBool(this.maskSafe.data);
+    if (this.maskSafe) stackMask(this.maskSafe, otherMask);
     if (this.maskFit && other.maskFit) {
-      this.maskFit.stack(other.maskFit);
-      toBool(this.maskFit.data);
+      stackMask(this.maskFit, other.maskFit);
     } else if (other.maskFit) {
       this.maskFit = other.maskFit.copy();
     }

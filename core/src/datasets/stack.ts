@@ -16,8 +16,9 @@ export function maskOnGeom(mask: WcsNDMap, geom: WcsGeom): WcsNDMap {
     for (let i = 0; i < values.length; i++) out.data[i] = values[i] ? 1 : 0; // NaN (outside) → false
     return out;
   }
-  // which mask pixel each pixel of `geom` takes depends on the two grids only: cached
-  const key = `mask pixels ${geom.precise().gridKey} ${mask.geom.precise().gridKey}`;
+  // which mask pixel each pixel of `geom` takes depends on the two grids only: cached (the
+  // keys of the geometries as given suffice, the mapping is always the precise one)
+  const key = `mask pixels ${geom.gridKey} ${mask.geom.gridKey}`;
   let flat = gridCacheGet<Int32Array>(key)?.[0];
   if (!flat) {
     const { lon, lat } = geom.precise().imageCoord("center");
@@ -73,17 +74,20 @@ export function stackIrfMap(irf: WcsNDMap, exposure: WcsNDMap, otherIrf: WcsNDMa
     irf.geom.equals(otherIrf.geom) &&
     exposure.geom.equals(otherExposure.geom) &&
     irf.data.length === otherIrf.data.length &&
-    exposure.data.length === otherExposure.data.length
+    exposure.data.length === otherExposure.data.length &&
+    Number.isInteger(perEnergy)
   ) {
     // equal grids (the usual case): multiply, add and divide in one pass over the map, with
-    // the same roundings as the three passes below (fround: the float32 stores)
+    // the same roundings as the three passes below (fround: the float32 stores); the
+    // planes of one true energy (perEnergy of them) share its exposure plane
     const before = exposure.data.slice();
     exposure.stack(otherExposure, weights);
     const after = exposure.data;
     const fused = target instanceof Float32Array ? fusedStackFloat32 : fusedStackFloat64;
-    for (let p = 0; p < target.length / on; p++) {
-      const e = Math.floor(p / perEnergy) * on;
-      (fused as typeof fusedStackFloat64)(target as Float64Array, p * on, source, otherExp, before, after, e, on, factor, w);
+    const pixels = new Float64Array(4 * on);
+    for (let e = 0; e < otherExp.length / on; e++) {
+      packPixels(pixels, otherExp, before, after, e * on, on, w);
+      for (let p = e * perEnergy; p < (e + 1) * perEnergy; p++) (fused as typeof fusedStackFloat64)(target as Float64Array, p * on, source, pixels, on, factor);
     }
     return;
   }
@@ -108,28 +112,39 @@ function addWeightedRow(target: MapData, t: number, source: MapData, s: number, 
 }
 
 /**
- * One plane of `stackIrfMap` on equal grids, float32 target: irf·exposure, plus the other
- * map × its exposure (non-finite → 0) × weight, over the stacked exposure (non-finite → 0).
+ * The per-pixel values of one true energy side by side, (other exposure, exposure before,
+ * exposure after, weight) for each pixel: the fused kernels then read one array for them
+ * instead of four (V8 checks each typed array read in a loop every time round).
  */
-function fusedStackFloat32(target: Float32Array, at: number, source: MapData, otherExp: MapData, before: MapData, after: MapData, e: number, n: number, factor: number, w: MapData | undefined): void {
+function packPixels(out: Float64Array, otherExp: MapData, before: MapData, after: MapData, e: number, n: number, w: MapData | undefined): void {
   for (let i = 0; i < n; i++) {
-    let v = source[at + i] * otherExp[e + i] * factor;
-    if (!Number.isFinite(v)) v = 0;
-    if (w) v *= w[i];
-    const sum = Math.fround(Math.fround(target[at + i] * before[e + i]) + v);
-    const q = sum / after[e + i];
+    out[4 * i] = otherExp[e + i];
+    out[4 * i + 1] = before[e + i];
+    out[4 * i + 2] = after[e + i];
+    out[4 * i + 3] = w ? w[i] : 1; // (v × 1 = v: no weights)
+  }
+}
+
+/**
+ * One plane of `stackIrfMap` on equal grids, float32 target: irf·exposure, plus the other
+ * map × its exposure × factor (non-finite → 0) × weight, over the stacked exposure
+ * (non-finite → 0); `pixels` as `packPixels` makes them.
+ */
+function fusedStackFloat32(target: Float32Array, at: number, source: MapData, pixels: Float64Array, n: number, factor: number): void {
+  for (let i = 0; i < n; i++) {
+    const added = source[at + i] * pixels[4 * i] * factor;
+    const v = (Number.isFinite(added) ? added : 0) * pixels[4 * i + 3];
+    const q = Math.fround(Math.fround(target[at + i] * pixels[4 * i + 1]) + v) / pixels[4 * i + 2];
     target[at + i] = Number.isFinite(q) ? q : 0;
   }
 }
 
 /** `fusedStackFloat32` for a float64 target (no intermediate rounding). */
-function fusedStackFloat64(target: Float64Array, at: number, source: MapData, otherExp: MapData, before: MapData, after: MapData, e: number, n: number, factor: number, w: MapData | undefined): void {
+function fusedStackFloat64(target: Float64Array, at: number, source: MapData, pixels: Float64Array, n: number, factor: number): void {
   for (let i = 0; i < n; i++) {
-    let v = source[at + i] * otherExp[e + i] * factor;
-    if (!Number.isFinite(v)) v = 0;
-    if (w) v *= w[i];
-    const sum = target[at + i] * before[e + i] + v;
-    const q = sum / after[e + i];
+    const added = source[at + i] * pixels[4 * i] * factor;
+    const v = (Number.isFinite(added) ? added : 0) * pixels[4 * i + 3];
+    const q = (target[at + i] * pixels[4 * i + 1] + v) / pixels[4 * i + 2];
     target[at + i] = Number.isFinite(q) ? q : 0;
   }
 }

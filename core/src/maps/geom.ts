@@ -7,7 +7,7 @@ import { overlapSlice, type CutoutMode, type CutoutSlices } from "./cutout.js";
 import { gridCacheGet, gridCacheSet } from "./grid-cache.js";
 import { solidAngleFromCorners } from "./solid-angle.js";
 import { Wcs2D, type WcsParams } from "./wcs/index.js";
-import { pixelsToIndices, rintHalfEven } from "../utils/interpolation/index.js";
+import { pixelsToIndices, pixelToIndex, rintHalfEven } from "../utils/interpolation/index.js";
 
 export type Projection = "CAR" | "TAN" | "SIN" | "AIT";
 /** An angle in degrees, or a string with a unit ("5 deg", "30 arcmin"). */
@@ -202,6 +202,22 @@ export class WcsGeom {
 
   coordToIdx(input: MapCoordInput | MapCoord | SkyCoord, clip = false): IdxCoord {
     return this.pixToIdx(this.coordToPix(input), clip);
+  }
+
+  /**
+   * Flat data index (C order) of map coordinates, -1 outside: `flatIndex(coordToIdx(input))`
+   * without the per-dimension index arrays (filling a map with events).
+   */
+  coordToFlatIdx(input: MapCoordInput | MapCoord | SkyCoord): Int32Array {
+    const pix = this.coordToPix(input);
+    const dims = [this.nx, this.ny, ...this.axes.map((a) => a.nbin)];
+    const flat = new Int32Array(pix[0].length);
+    let stride = 1;
+    for (let d = 0; d < dims.length; d++) {
+      addFlatIndex(flat, pix[d], dims[d], stride);
+      stride *= dims[d];
+    }
+    return flat;
   }
 
   /** True where all indices of a coordinate are inside the map. */
@@ -462,6 +478,15 @@ export class WcsGeom {
       `\twidth      : ${w0.toFixed(1)} deg x ${w1.toFixed(1)} deg`,
       `\twcs ref    : ${this.wcs.crval[0].toFixed(1)} deg, ${this.wcs.crval[1].toFixed(1)} deg`,
     ].join("\n");
+  }
+}
+
+/** flat += (`pixToIdx` rounding of pix)·stride, point by point; -1 once any dimension is outside. */
+function addFlatIndex(flat: Int32Array, pix: Float64Array, n: number, stride: number): void {
+  for (let i = 0; i < flat.length; i++) {
+    if (flat[i] < 0) continue;
+    const idx = pixelToIndex(pix[i], n);
+    flat[i] = idx < 0 ? -1 : flat[i] + idx * stride;
   }
 }
 

@@ -97,7 +97,15 @@ export class WcsNDMap<D extends MapData = MapData> {
    * Like gammapy, the per-pixel sums are formed in double precision and then added.
    */
   fillByIdx(idx: IdxCoord, weights?: ArrayLike<number>): void {
-    const flat = this.geom.flatIndex(idx);
+    this.fillByFlatIdx(this.geom.flatIndex(idx), weights);
+  }
+
+  fillByCoord(coord: MapCoordInput | MapCoord, weights?: ArrayLike<number>): void {
+    this.fillByFlatIdx(this.geom.coordToFlatIdx(coord), weights);
+  }
+
+  /** `fillByIdx` with flat data indices (-1: dropped). */
+  private fillByFlatIdx(flat: Int32Array, weights?: ArrayLike<number>): void {
     const data = this.data;
     if (!weights) {
       // Unit weights: per-pixel integer sums are exact in any float type.
@@ -113,10 +121,6 @@ export class WcsNDMap<D extends MapData = MapData> {
       touched[f] = 1;
     }
     for (let f = 0; f < data.length; f++) if (touched[f]) data[f] += sums[f];
-  }
-
-  fillByCoord(coord: MapCoordInput | MapCoord, weights?: ArrayLike<number>): void {
-    this.fillByIdx(this.geom.coordToIdx(coord), weights);
   }
 
   /**
@@ -368,8 +372,8 @@ export class WcsNDMap<D extends MapData = MapData> {
     const target = this.data;
     const source = other.data;
     const w = weights?.data;
-    // rows visited in a plain loop, each added by a kernel specialised to the array types
-    const addRow = (
+    // runs visited in a plain loop, each added by a kernel specialised to the array types
+    const addRun = (
       target instanceof Float32Array && source instanceof Float32Array
         ? addRowFloat32
         : target instanceof Float32Array && source instanceof Float64Array
@@ -378,17 +382,29 @@ export class WcsNDMap<D extends MapData = MapData> {
             ? addRowUint8
             : addRowAny
     ) as typeof addRowAny;
-    const { ys, xs } = overlap;
-    const planes = this.data.length / this.geom.imageSize;
-    const [snx, sny, onx, ony] = [this.geom.nx, this.geom.ny, other.geom.nx, other.geom.ny];
-    for (let p = 0; p < planes; p++) {
-      for (let j = 0; j < ys[2]; j++) {
-        const selfStart = (p * sny + ys[0] + j) * snx + xs[0];
-        const otherStart = (p * ony + ys[1] + j) * onx + xs[1];
-        const wStart = w ? (weightPlanes === 1 ? 0 : p * wn) + (otherStart % wn) : 0;
-        addRow(target, selfStart, source, otherStart, xs[2], factor, w, wStart);
-      }
+    for (const [selfStart, otherStart, length, p] of this.overlapRuns(other, overlap)) {
+      // a run never crosses an image plane: its weights are one stretch of the weight plane
+      const wStart = w ? (weightPlanes === 1 ? 0 : p * wn) + (otherStart % wn) : 0;
+      addRun(target, selfStart, source, otherStart, length, factor, w, wStart);
     }
+  }
+
+  /**
+   * OR a mask into this one, as gammapy stacks boolean maps: over the overlap with `other`
+   * (equal geometry or a cutout of the same grid) a bin becomes 1 where either map is
+   * non-zero, else 0; bins outside the overlap are made 0/1 as well. Both maps hold bytes
+   * (bool or uint8); units play no part.
+   */
+  stackMask(other: WcsNDMap): void {
+    const target = this.data;
+    const source = other.data;
+    if (!(target instanceof Uint8Array) || !(source instanceof Uint8Array)) {
+      throw new Error(`WcsNDMap.stackMask: masks hold bytes, got ${this.dtype} and ${other.dtype}`);
+    }
+    const overlap = this.overlapWith(other);
+    // a partial overlap: first the whole mask made 0/1 (OR-ed with itself)
+    if (overlap.ys[2] * overlap.xs[2] !== this.geom.imageSize) orMaskBytes(target, 0, target, 0, target.length);
+    for (const [selfStart, otherStart, length] of this.overlapRuns(other, overlap)) orMaskBytes(target, selfStart, source, otherStart, length);
   }
 
   private pasteFrom(source: WcsNDMap, direction: "from-parent" | "from-cutout"): void {
@@ -437,6 +453,25 @@ export class WcsNDMap<D extends MapData = MapData> {
     this.forEachOverlapRow(other, this.overlapWith(other), visit);
   }
 
+  /**
+   * The overlap as contiguous runs: [start in this map, start in `other`, length, plane].
+   * Rows spanning the full width of both maps run on into each other, so that equal
+   * geometries give one run per image plane: long loops for the kernels, and byte runs that
+   * can be processed four bytes at a time. A run never crosses an image plane.
+   */
+  private overlapRuns(other: WcsNDMap, { ys, xs }: { ys: [number, number, number]; xs: [number, number, number] }): Array<[number, number, number, number]> {
+    const planes = this.data.length / this.geom.imageSize;
+    const [snx, sny, onx, ony] = [this.geom.nx, this.geom.ny, other.geom.nx, other.geom.ny];
+    const fullRows = xs[2] === snx && xs[2] === onx;
+    const runs: Array<[number, number, number, number]> = [];
+    for (let p = 0; p < planes; p++) {
+      for (let j = 0; j < ys[2]; j += fullRows ? ys[2] : 1) {
+        runs.push([(p * sny + ys[0] + j) * snx + xs[0], (p * ony + ys[1] + j) * onx + xs[1], fullRows ? ys[2] * xs[2] : xs[2], p]);
+      }
+    }
+    return runs;
+  }
+
   /** Visit the overlap row by row: (start in this map, start in `other`, row length, plane). */
   private forEachOverlapRow(
     other: WcsNDMap,
@@ -482,44 +517,116 @@ export class WcsNDMap<D extends MapData = MapData> {
 
 /** out[i] |= data[p·n + i] over all planes (a bool map's reduction over its axes). */
 function orPlanes(out: Uint8Array, data: Uint8Array, n: number, planes: number): void {
-  for (let p = 0; p < planes; p++) {
-    const base = p * n;
-    for (let i = 0; i < n; i++) out[i] |= data[base + i];
+  for (let p = 0; p < planes; p++) orBytes(out, 0, data, p * n, n);
+}
+
+// Byte runs of masks are combined four bytes at a time through Uint32Array views where both
+// runs share their position within 4-byte words (always, for whole planes of fresh arrays):
+// OR acts on each byte of a word on its own, so the result is the bytewise one, whatever the
+// byte order. Shorter runs are not worth the two views.
+const MIN_WORD_RUN = 1024;
+
+/** Bytes before the first whole word of both runs, or `n` when the runs cannot go by words. */
+function wordHead(target: Uint8Array, t: number, source: Uint8Array, s: number, n: number): number {
+  const phase = (target.byteOffset + t) & 3;
+  if (n < MIN_WORD_RUN || phase !== ((source.byteOffset + s) & 3)) return n;
+  return (4 - phase) & 3;
+}
+
+function wordsOf(bytes: Uint8Array, at: number, words: number): Uint32Array {
+  return new Uint32Array(bytes.buffer, bytes.byteOffset + at, words);
+}
+
+/** target[t + i] |= source[s + i] for i < n (bitwise). */
+function orBytes(target: Uint8Array, t: number, source: Uint8Array, s: number, n: number): void {
+  const head = wordHead(target, t, source, s, n);
+  const words = (n - head) >> 2;
+  for (let i = 0; i < head; i++) target[t + i] |= source[s + i];
+  if (words > 0) orWords(wordsOf(target, t + head, words), wordsOf(source, s + head, words));
+  for (let i = head + 4 * words; i < n; i++) target[t + i] |= source[s + i];
+}
+
+/** target |= source word by word, four per iteration (V8 checks each typed array once per iteration). */
+function orWords(target: Uint32Array, source: Uint32Array): void {
+  let i = 0;
+  for (; i + 4 <= target.length; i += 4) {
+    target[i] |= source[i];
+    target[i + 1] |= source[i + 1];
+    target[i + 2] |= source[i + 2];
+    target[i + 3] |= source[i + 3];
+  }
+  for (; i < target.length; i++) target[i] |= source[i];
+}
+
+/** target[t + i] = 1 if target[t + i] or source[s + i] is non-zero, else 0, for i < n. */
+function orMaskBytes(target: Uint8Array, t: number, source: Uint8Array, s: number, n: number): void {
+  const head = wordHead(target, t, source, s, n);
+  const words = (n - head) >> 2;
+  for (let i = 0; i < head; i++) target[t + i] = target[t + i] | source[s + i] ? 1 : 0;
+  if (words > 0) orMaskWords(wordsOf(target, t + head, words), wordsOf(source, s + head, words));
+  for (let i = head + 4 * words; i < n; i++) target[t + i] = target[t + i] | source[s + i] ? 1 : 0;
+}
+
+/**
+ * `orMaskBytes` on four bytes at once: x = a | b, then each byte of x becomes 1 if non-zero.
+ * Per byte, (x & 0x7f) + 0x7f sets bit 7 when the low seven bits are not all 0 (and never
+ * carries into the next byte); OR-ing x adds its own bit 7; that bit, moved to bit 0, is the result.
+ */
+function orMaskWords(target: Uint32Array, source: Uint32Array): void {
+  for (let i = 0; i < target.length; i++) {
+    const x = target[i] | source[i];
+    target[i] = ((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) >>> 7) & 0x01010101;
   }
 }
 
 /**
- * One row of `WcsNDMap.stack`: target[t + i] += source[s + i]·factor (non-finite → 0) × w[ws + i].
+ * One run of `WcsNDMap.stack`: target[t + i] += source[s + i]·factor (non-finite → 0) × w[ws + i].
  * Copies of one body, so that each sees a single pair of array types (fast element access).
+ * With weights (as datasets are stacked), eight bins per iteration: V8 checks each typed
+ * array once per iteration rather than once per bin, which is most of the cost of such a loop.
  */
 function addRowFloat32(target: Float32Array, t: number, source: Float32Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
-  if (w) {
-    for (let i = 0; i < n; i++) {
-      let v = source[s + i] * factor;
-      if (!Number.isFinite(v)) v = 0;
-      target[t + i] += v * w[ws + i];
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const v = source[s + i] * factor;
-      target[t + i] += Number.isFinite(v) ? v : 0;
-    }
+  if (!w) {
+    for (let i = 0; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor);
+    return;
   }
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    addFourFloat32(target, t + i, source, s + i, factor, w, ws + i);
+    addFourFloat32(target, t + i + 4, source, s + i + 4, factor, w, ws + i + 4);
+  }
+  for (; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor) * w[ws + i];
+}
+
+function addFourFloat32(target: Float32Array, t: number, source: Float32Array, s: number, factor: number, w: MapData, ws: number): void {
+  target[t] += finiteOr0(source[s] * factor) * w[ws];
+  target[t + 1] += finiteOr0(source[s + 1] * factor) * w[ws + 1];
+  target[t + 2] += finiteOr0(source[s + 2] * factor) * w[ws + 2];
+  target[t + 3] += finiteOr0(source[s + 3] * factor) * w[ws + 3];
 }
 
 function addRowFloat32From64(target: Float32Array, t: number, source: Float64Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
-  if (w) {
-    for (let i = 0; i < n; i++) {
-      let v = source[s + i] * factor;
-      if (!Number.isFinite(v)) v = 0;
-      target[t + i] += v * w[ws + i];
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const v = source[s + i] * factor;
-      target[t + i] += Number.isFinite(v) ? v : 0;
-    }
+  if (!w) {
+    for (let i = 0; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor);
+    return;
   }
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    addFourFloat32From64(target, t + i, source, s + i, factor, w, ws + i);
+    addFourFloat32From64(target, t + i + 4, source, s + i + 4, factor, w, ws + i + 4);
+  }
+  for (; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor) * w[ws + i];
+}
+
+function addFourFloat32From64(target: Float32Array, t: number, source: Float64Array, s: number, factor: number, w: MapData, ws: number): void {
+  target[t] += finiteOr0(source[s] * factor) * w[ws];
+  target[t + 1] += finiteOr0(source[s + 1] * factor) * w[ws + 1];
+  target[t + 2] += finiteOr0(source[s + 2] * factor) * w[ws + 2];
+  target[t + 3] += finiteOr0(source[s + 3] * factor) * w[ws + 3];
+}
+
+function finiteOr0(v: number): number {
+  return Number.isFinite(v) ? v : 0;
 }
 
 function addRowUint8(target: Uint8Array, t: number, source: Uint8Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {

@@ -1,4 +1,4 @@
-import { angleDeg, firstRoot, ScaledRegularGridInterpolator, WcsNDMap, type AngleInput, type MapDataset, type Observation, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+import { angleDeg, firstRoot, ScaledRegularGridInterpolator, WcsNDMap, type AngleInput, type MapData, type MapDataset, type Observation, type SkyCoord, type WcsGeom } from "@gammaflow/core";
 
 function trueEnergyName(geom: WcsGeom): string {
   return geom.axes.some((a) => a.name === "energy_true") ? "energy_true" : "energy";
@@ -103,35 +103,36 @@ export class SafeMaskMaker {
   /** The dataset with its safe mask restricted by the methods (returned, and set in place). */
   run(dataset: MapDataset, observation?: Observation): MapDataset {
     const geom = dataset.counts.geom;
-    const mask = dataset.maskSafe ? Uint8Array.from(dataset.maskSafe.data) : new Uint8Array(geom.size).fill(1);
-    const and = (other: Uint8Array) => {
-      for (let i = 0; i < mask.length; i++) mask[i] &= other[i];
-    };
-    if (dataset.background) dropInvalidBackground(mask, dataset.background.data);
     const needObservation = (method: string): Observation => {
       if (!observation) throw new Error(`SafeMaskMaker: method '${method}' requires an observation`);
       return observation;
     };
-    // the image and energy-plane masks are AND'ed in without building their cubes (unless a
-    // subclass provides its own)
+    // "offset-max" and "aeff-default" give one image and one flag per energy plane: they are
+    // AND-ed in together with the valid-background mask, plane by plane, without building
+    // their cubes (unless a subclass provides its own); the other methods' cubes follow
     const proto = SafeMaskMaker.prototype;
+    let image: Uint8Array | undefined;
+    let planes: Uint8Array | undefined;
+    const cubes: Uint8Array[] = [];
     if (this.methods.includes("offset-max")) {
       const observation = needObservation("offset-max");
-      if (this.makeMaskOffsetMax === proto.makeMaskOffsetMax) {
-        const separation = geom.separation(observation.pointingRadec);
-        andImage(mask, geom.imageSize, (i) => separation[i] < this.offsetMax);
-      } else and(this.makeMaskOffsetMax(geom, observation));
+      if (this.makeMaskOffsetMax === proto.makeMaskOffsetMax) image = offsetImage(geom.separation(observation.pointingRadec), this.offsetMax);
+      else cubes.push(this.makeMaskOffsetMax(geom, observation));
     }
     if (this.methods.includes("aeff-default")) {
       const observation = needObservation("aeff-default");
       if (this.makeMaskEnergyAeffDefault === proto.makeMaskEnergyAeffDefault) {
         const { lo, hi } = aeffDefaultRange(observation);
-        andPlanes(mask, geom.imageSize, energyPlanes(geom, lo, hi));
-      } else and(this.makeMaskEnergyAeffDefault(geom, observation));
+        planes = energyPlanes(geom, lo, hi);
+      } else cubes.push(this.makeMaskEnergyAeffDefault(geom, observation));
     }
-    if (this.methods.includes("aeff-max")) and(this.makeMaskEnergyAeffMax(dataset));
-    if (this.methods.includes("edisp-bias")) and(this.makeMaskEnergyEdispBias(dataset));
-    if (this.methods.includes("bkg-peak")) and(this.makeMaskEnergyBkgPeak(dataset));
+    if (this.methods.includes("aeff-max")) cubes.push(this.makeMaskEnergyAeffMax(dataset));
+    if (this.methods.includes("edisp-bias")) cubes.push(this.makeMaskEnergyEdispBias(dataset));
+    if (this.methods.includes("bkg-peak")) cubes.push(this.makeMaskEnergyBkgPeak(dataset));
+    const start = dataset.maskSafe?.data;
+    const mask = start instanceof Uint8Array ? start.slice() : start ? Uint8Array.from(start) : new Uint8Array(geom.size).fill(1);
+    andPlaneMasks(mask, geom.imageSize, image, planes, dataset.background?.data);
+    for (const cube of cubes) andCube(mask, cube);
     dataset.maskSafe = WcsNDMap.fromGeom(geom, { dtype: "bool", data: mask });
     return dataset;
   }
@@ -169,33 +170,61 @@ function aeffDefaultRange(observation: Observation): { lo?: number; hi?: number 
   return { lo: typeof lo === "number" && lo !== 0 ? lo : undefined, hi: typeof hi === "number" && hi !== 0 ? hi : undefined };
 }
 
+/** 1 where the separation from the pointing is below `max`, else 0. */
+function offsetImage(separation: Float64Array, max: number): Uint8Array {
+  const image = new Uint8Array(separation.length);
+  for (let i = 0; i < image.length; i++) if (separation[i] < max) image[i] = 1;
+  return image;
+}
+
 /**
- * mask = 0 where the background is not finite and positive (a plain loop in a function of
- * its own, optimised apart from `run`; typed-array from() with a mapper is several times slower).
+ * mask &= image[pixel] & planes[plane] in every image plane (either may be absent), and
+ * mask = 0 where the background is not finite and positive: plane by plane, and without
+ * reading the background of the planes that are dropped.
  */
-function dropInvalidBackground(mask: Uint8Array, bkg: ArrayLike<number>): void {
-  for (let i = 0; i < mask.length; i++) if (!(Number.isFinite(bkg[i]) && bkg[i] > 0)) mask[i] = 0;
-}
-
-/** mask &= keep(pixel) in every plane (`broadcastImage` then AND, without the cube). */
-function andImage(mask: Uint8Array, n: number, keep: (pixel: number) => boolean): void {
-  const image = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (keep(i)) image[i] = 1;
-  for (let at = 0; at < mask.length; at += n) andRow(mask, at, image, n);
-}
-
-/** mask[at + i] &= values[i] (a function of its own: V8 optimises the plain loop). */
-function andRow(mask: Uint8Array, at: number, values: Uint8Array, n: number): void {
-  for (let i = 0; i < n; i++) mask[at + i] &= values[i];
-}
-
-/** mask &= planes[p] over each image plane p. */
-function andPlanes(mask: Uint8Array, n: number, planes: Uint8Array): void {
-  for (let p = 0; p < planes.length; p++) {
-    const at = p * n;
-    if (planes[p]) for (let i = 0; i < n; i++) mask[at + i] &= 1;
-    else mask.fill(0, at, at + n);
+function andPlaneMasks(mask: Uint8Array, n: number, image: Uint8Array | undefined, planes: Uint8Array | undefined, bkg: MapData | undefined): void {
+  const pixels = image ?? new Uint8Array(n).fill(255);
+  // AND-ing 1 (a kept energy plane) makes the values 0/1, as the energy mask does; 255 leaves them
+  const keep = planes ? 1 : 255;
+  for (let at = 0; at < mask.length; at += n) {
+    if (planes && !planes[at / n]) {
+      mask.fill(0, at, at + n);
+      continue;
+    }
+    if (image || planes) andImage(mask, at, n, pixels, keep);
+    if (bkg) dropInvalidBackground(mask, at, n, bkg);
   }
+}
+
+/**
+ * mask[at + i] &= image[i] & keep for i < n: four bytes at a time (through Uint32Array views)
+ * when the plane starts on a 4-byte boundary, as all planes of a fresh array do when the
+ * image size is a multiple of 4.
+ */
+function andImage(mask: Uint8Array, at: number, n: number, image: Uint8Array, keep: number): void {
+  let i = 0;
+  if ((mask.byteOffset + at) % 4 === 0 && image.byteOffset % 4 === 0) {
+    i = n - (n % 4);
+    andWords(new Uint32Array(mask.buffer, mask.byteOffset + at, i / 4), new Uint32Array(image.buffer, image.byteOffset, i / 4), keep * 0x01010101);
+  }
+  for (; i < n; i++) mask[at + i] &= image[i] & keep;
+}
+
+function andWords(mask: Uint32Array, image: Uint32Array, keep: number): void {
+  for (let k = 0; k < mask.length; k++) mask[k] &= image[k] & keep;
+}
+
+/** mask = 0 where the background is not finite and positive, over [at, at + n). */
+function dropInvalidBackground(mask: Uint8Array, at: number, n: number, bkg: MapData): void {
+  for (let i = at; i < at + n; i++) {
+    const b = bkg[i];
+    if (!(b > 0 && b < Infinity)) mask[i] = 0; // (NaN fails b > 0)
+  }
+}
+
+/** mask &= cube, bin by bin. */
+function andCube(mask: Uint8Array, cube: Uint8Array): void {
+  for (let i = 0; i < mask.length; i++) mask[i] &= cube[i];
 }
 
 function broadcastImage(geom: WcsGeom, keep: (pixel: number) => boolean): Uint8Array {

@@ -13,16 +13,17 @@ export class CelestialRotation {
   readonly latp: number;
   /** Native longitude of the celestial pole, φ_p (deg) = LONPOLE. */
   readonly phip: number;
-  private readonly eul1: number; // 90° − δ_p
-  private readonly cosEul1: number;
-  private readonly sinEul1: number;
+  protected readonly eul1: number; // 90° − δ_p
+  protected readonly cosEul1: number;
+  protected readonly sinEul1: number;
 
-  private readonly trig: DegreeTrig;
   private readonly args: [number, number, number, number | undefined, number];
 
-  /** `precise`: per-point transforms with correctly rounded trigonometry (the set-up always is). */
-  constructor(lng0: number, lat0: number, theta0: number, lonpole?: number, latpole = 90, precise = false) {
-    this.trig = precise ? PRECISE_TRIG : FAST_TRIG;
+  /**
+   * A rotation with fast per-point transforms (the set-up always uses correctly rounded
+   * trigonometry); `create(…, true)` and `precise()` give correctly rounded ones.
+   */
+  constructor(lng0: number, lat0: number, theta0: number, lonpole?: number, latpole = 90) {
     this.args = [lng0, lat0, theta0, lonpole, latpole];
     const { sincosd, sind, cosd, atan2d, acosd } = PRECISE_TRIG;
     const phi0 = 0;
@@ -99,9 +100,14 @@ export class CelestialRotation {
     [this.sinEul1, this.cosEul1] = sincosd(this.eul1);
   }
 
+  /** A rotation; `precise`: per-point transforms with correctly rounded trigonometry. */
+  static create(lng0: number, lat0: number, theta0: number, lonpole?: number, latpole = 90, precise = false): CelestialRotation {
+    return precise ? new PreciseRotation(lng0, lat0, theta0, lonpole, latpole) : new CelestialRotation(lng0, lat0, theta0, lonpole, latpole);
+  }
+
   /** The same rotation evaluated with correctly rounded trigonometry. */
   precise(): CelestialRotation {
-    return new CelestialRotation(this.args[0], this.args[1], this.args[2], this.args[3], this.args[4], true);
+    return new PreciseRotation(this.args[0], this.args[1], this.args[2], this.args[3], this.args[4]);
   }
 
   /** (φ, θ) → (α, δ) in degrees. */
@@ -154,8 +160,41 @@ export class CelestialRotation {
    * sphx2s/sphs2x): from a longitude difference and a latitude, the longitude difference
    * (unnormalised) and the latitude on the other sphere.
    */
-  private rotate(dlon: number, lat: number, out: Float64Array, toCelestial: boolean): void {
-    const { sincosd, cosd, atan2d, asind, acosd } = this.trig;
+  protected rotate(dlon: number, lat: number, out: Float64Array, toCelestial: boolean): void {
+    // FAST_TRIG by name, not a trigonometry kept per instance: each call below then always
+    // meets the same function, which V8 inlines down to Math's as machine instructions. Chosen
+    // per instance, every call would turn generic once both kinds had run; PreciseRotation
+    // therefore overrides this method with a copy of its body on PRECISE_TRIG.
+    const { sincosd, cosd, atan2d, asind, acosd } = FAST_TRIG;
+    const [sinLat, cosLat] = sincosd(lat);
+    const cosLat3 = cosLat * this.cosEul1;
+    const cosLat4 = cosLat * this.sinEul1;
+    const sinLat3 = sinLat * this.cosEul1;
+    const sinLat4 = sinLat * this.sinEul1;
+    const [sinLon, cosLon] = sincosd(dlon);
+    let x = sinLat4 - cosLat3 * cosLon;
+    if (Math.abs(x) < 1e-5) x = -cosd(lat + this.eul1) + cosLat3 * (1 - cosLon); // less round-off
+    const y = -cosLat * sinLon;
+    if (x !== 0 || y !== 0) out[0] = atan2d(y, x);
+    else if (toCelestial) out[0] = this.eul1 < 90 ? dlon + 180 : -dlon;
+    else out[0] = this.eul1 < 90 ? dlon - 180 : -dlon;
+    if (dlon % 180 === 0) {
+      let b = lat + cosLon * this.eul1;
+      if (b > 90) b = 180 - b;
+      if (b < -90) b = -180 - b;
+      out[1] = b;
+    } else {
+      const z = sinLat3 + cosLat4 * cosLon;
+      out[1] = Math.abs(z) > 0.99 ? copysign(acosd(Math.sqrt(x * x + y * y)), z) : asind(z);
+    }
+  }
+}
+
+/** `CelestialRotation` with correctly rounded per-point trigonometry. */
+class PreciseRotation extends CelestialRotation {
+  /** `CelestialRotation.rotate` with PRECISE_TRIG: the same body, line for line. */
+  protected override rotate(dlon: number, lat: number, out: Float64Array, toCelestial: boolean): void {
+    const { sincosd, cosd, atan2d, asind, acosd } = PRECISE_TRIG;
     const [sinLat, cosLat] = sincosd(lat);
     const cosLat3 = cosLat * this.cosEul1;
     const cosLat4 = cosLat * this.sinEul1;

@@ -52,7 +52,7 @@ export class Wcs2D {
       [this.pc[1][1] / det, -this.pc[0][1] / det],
       [-this.pc[1][0] / det, this.pc[0][0] / det],
     ];
-    this.rotation = new CelestialRotation(params.crval[0], params.crval[1], this.proj.theta0, params.lonpole, params.latpole ?? 90, isPrecise);
+    this.rotation = CelestialRotation.create(params.crval[0], params.crval[1], this.proj.theta0, params.lonpole, params.latpole ?? 90, isPrecise);
     this.params = { ...params, ctype: [c1, c2] };
   }
 
@@ -143,13 +143,14 @@ export class Wcs2D {
     return { x: outX, y: outY };
   }
 
+  // (single points in Float64Arrays like all others: the loops above then see one array type)
   pixToWorld1(x: number, y: number): [number, number] {
-    const { lon, lat } = this.pixToWorld([x], [y]);
+    const { lon, lat } = this.pixToWorld(Float64Array.of(x), Float64Array.of(y));
     return [lon[0], lat[0]];
   }
 
   worldToPix1(lon: number, lat: number): [number, number] {
-    const { x, y } = this.worldToPix([lon], [lat]);
+    const { x, y } = this.worldToPix(Float64Array.of(lon), Float64Array.of(lat));
     return [x[0], y[0]];
   }
 
