@@ -1,4 +1,4 @@
-import { parseQuantity, WcsNDMap, type Irf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+import { evaluateOnImage, parseQuantity, WcsNDMap, type Irf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
 
 /** The true-energy axis of a geometry: "energy_true" (gammapy 1.0) or v0.15's "energy". */
 export function trueEnergyAxisName(geom: WcsGeom): string {
@@ -26,16 +26,8 @@ export function makeMapExposureTrueEnergy(pointing: SkyCoord, livetime: number |
     }
   }
   const time = seconds(livetime);
-  const offset = geom.separation(pointing);
   const energies = geom.axisByName(energyName).center;
-  const n = geom.imageSize;
-  // scaled in place: the area array (ours alone) becomes the map's data
-  const data = aeff.evaluateOuter(energies, { offset });
-  scaleInPlace(data, energies.length * n, time);
+  // only the offset varies per pixel; the live time is applied in the same pass
+  const data = evaluateOnImage(aeff, energies, geom, pointing, undefined, { factor: time });
   return WcsNDMap.fromGeom(geom, { data, unit: "m2 s", meta: { livetime: time, is_pointlike: aeff.isPointlike } });
-}
-
-/** data[p] *= factor for p < n (a function of its own: hot loops optimise better apart). */
-function scaleInPlace(data: Float64Array, n: number, factor: number): void {
-  for (let p = 0; p < n; p++) data[p] *= factor;
 }

@@ -1,34 +1,39 @@
-import { Irf, WcsNDMap, type Psf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+import { axisNormalization, evaluateOnImage, Irf, WcsNDMap, type ParametricPsf, type Psf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
 
 /**
- * Per-pixel offsets repeated for every bin of the first axis ([rad|migra, energy_true] maps):
- * `values` and `offset` of length nbin·npix, in the map's data order within one energy plane.
+ * An IRF map: the IRF at each pixel's offset from the pointing, for every bin of the map's
+ * first axis (rad or migra) and true energy, normalised along the first axis. The geometry
+ * must have axes [rad|migra, energy_true].
  */
-function planeCoords(geom: WcsGeom, pointing: SkyCoord, axisName: string) {
-  const first = geom.axisByName(axisName);
+function normalizedIrfMap(irf: Psf, axisName: "rad" | "migra", geom: WcsGeom, pointing: SkyCoord): WcsNDMap {
+  const axis = geom.axisByName(axisName);
   const energy = geom.axisByName("energy_true");
-  if (geom.axes.length !== 2 || geom.axes[0] !== first || geom.axes[1] !== energy) {
+  if (geom.axes.length !== 2 || geom.axes[0] !== axis || geom.axes[1] !== energy) {
     throw new Error(`geometry axes must be [${axisName}, energy_true], got [${geom.axesNames.join(", ")}]`);
   }
-  const offsetImage = geom.separation(pointing);
-  const n = geom.imageSize;
-  const offset = new Float64Array(first.nbin * n);
-  const values = new Float64Array(first.nbin * n);
-  first.center.forEach((c, k) => {
-    offset.set(offsetImage, k * n);
-    values.fill(c, k * n, (k + 1) * n);
-  });
-  return { offset, values, energies: energy.center };
+  if (irf instanceof Irf) {
+    // normalised in the same pass, while each energy's values are still in cache
+    const normalize = axisNormalization(axis);
+    const data = evaluateOnImage(irf, energy.center, geom, pointing, { name: axisName, values: axis.center }, { normalize });
+    return WcsNDMap.fromGeom(geom, { data, unit: normalize.unit });
+  }
+  const map = WcsNDMap.fromGeom(geom, { data: evaluateParametric(irf, energy.center, axis.center, geom.separation(pointing)) });
+  map.normalize(axisName);
+  return map;
 }
 
-/** IRF values on every (true energy, first-axis bin, pixel) of the map, in data order. */
-function evaluateOnMap(irf: Psf, axisName: "rad" | "migra", geom: WcsGeom, pointing: SkyCoord): Float64Array {
-  const { offset, values, energies } = planeCoords(geom, pointing, axisName);
-  if (irf instanceof Irf) return irf.evaluateOuter(energies, { offset, [axisName]: values });
-  // parametric PSFs: evaluated energy by energy
-  const m = values.length;
+/** A parametric PSF at every (true energy, rad, pixel), energy by energy, in data order. */
+function evaluateParametric(psf: ParametricPsf, energies: Float64Array, rads: Float64Array, offsetImage: Float64Array): Float64Array {
+  const n = offsetImage.length;
+  const m = rads.length * n;
+  const offset = new Float64Array(m);
+  const rad = new Float64Array(m);
+  rads.forEach((r, k) => {
+    offset.set(offsetImage, k * n);
+    rad.fill(r, k * n, (k + 1) * n);
+  });
   const out = new Float64Array(energies.length * m);
-  energies.forEach((e, j) => out.set(irf.evaluate({ energy_true: e, offset, rad: values }), j * m));
+  energies.forEach((e, j) => out.set(psf.evaluate({ energy_true: e, offset, rad }), j * m));
   return out;
 }
 
@@ -38,9 +43,7 @@ function evaluateOnMap(irf: Psf, axisName: "rad" | "migra", geom: WcsGeom, point
  * Returns the map (deg⁻², like gammapy's) on a geometry with axes [rad, energy_true].
  */
 export function makePsfMap(psf: Psf, pointing: SkyCoord, geom: WcsGeom): WcsNDMap {
-  const map = WcsNDMap.fromGeom(geom, { data: evaluateOnMap(psf, "rad", geom, pointing), unit: "sr-1" });
-  map.normalize("rad");
-  return map;
+  return normalizedIrfMap(psf, "rad", geom, pointing);
 }
 
 /**
@@ -49,7 +52,5 @@ export function makePsfMap(psf: Psf, pointing: SkyCoord, geom: WcsGeom): WcsNDMa
  * Returns the map on a geometry with axes [migra, energy_true].
  */
 export function makeEdispMap(edisp: Irf, pointing: SkyCoord, geom: WcsGeom): WcsNDMap {
-  const map = WcsNDMap.fromGeom(geom, { data: evaluateOnMap(edisp, "migra", geom, pointing), unit: "" });
-  map.normalize("migra");
-  return map;
+  return normalizedIrfMap(edisp, "migra", geom, pointing);
 }
