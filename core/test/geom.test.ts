@@ -143,3 +143,41 @@ test("maps and datasets too large for the memory budget are refused before alloc
     setMaxMapBytes(previous);
   }
 });
+
+test("cutouts and crops take their pixel positions and solid angles from the parent grid, bit for bit as computed afresh", async () => {
+  const { Wcs2D } = await import("../src/maps/wcs/index.js");
+  const energy = MapAxis.fromEnergyBounds(1, 10, 2, { unit: "TeV" });
+  const parents = [
+    WcsGeom.create({ skydir: [83.63, 22.01], width: 5, binsz: 0.02, axes: [energy] }), // CAR off the equator
+    WcsGeom.create({ skydir: [184.56, -5.78], width: [4, 3], binsz: 0.05, frame: "galactic", proj: "TAN" }),
+    WcsGeom.create({ skydir: [329.71694, -30.2255], width: 5, binsz: 0.2 }), // IRF-map pixels
+  ];
+  const { solidAngleFromCorners } = await import("../src/maps/solid-angle.js");
+  // computed afresh from the WCS (not through geometries: those share cached arrays by grid)
+  const grid = (nx: number, ny: number, offset: number) => ({
+    x: Float64Array.from({ length: nx * ny }, (_, i) => (i % nx) + offset),
+    y: Float64Array.from({ length: nx * ny }, (_, i) => Math.floor(i / nx) + offset),
+  });
+  const fresh = (g: WcsGeom) => {
+    const wcs = new Wcs2D({ ...g.wcs.params });
+    const centers = grid(g.nx, g.ny, 0);
+    const edges = grid(g.nx + 1, g.ny + 1, -0.5);
+    const corners = wcs.pixToWorld(edges.x, edges.y);
+    return { ...wcs.pixToWorld(centers.x, centers.y), solidAngle: solidAngleFromCorners(corners.lon, corners.lat, g.nx, g.ny) };
+  };
+  let windows = 0;
+  for (const parent of parents) {
+    const c = parent.centerSkydir;
+    for (const [dl, db, width] of [[0.6, -0.4, 6], [-1.1, 0.7, 2], [0.01, 0.03, 0.5], [0, 0, 10]] as const) {
+      const cut = parent.cutout(new SkyCoord(c.lon + dl, c.lat + db, c.frame), `${width} deg`);
+      for (const g of cut.nx > 2 && cut.ny > 2 ? [cut, cut.crop(1)] : [cut]) {
+        const want = fresh(g);
+        assert.deepEqual(g.imageCoord("center").lon, want.lon);
+        assert.deepEqual(g.imageCoord("center").lat, want.lat);
+        assert.deepEqual(g.solidAngle(), want.solidAngle);
+        windows++;
+      }
+    }
+  }
+  assert.ok(windows >= 20, `${windows} geometries compared`);
+});

@@ -42,6 +42,13 @@ export class WcsGeom {
   private imageCoordCache?: { lon: Float64Array; lat: Float64Array };
   private solidAngleCache?: Float64Array;
   private preciseTwin?: WcsGeom;
+  /**
+   * For a cutout (or crop) lying wholly inside the geometry it was cut from: that geometry
+   * and the cutout's first pixel in it. Pixel (x, y) here is pixel (x + x0, y + y0) there,
+   * with bit-identical sky positions (the reference pixels differ by whole pixels, so the
+   * offsets from them are the same exact numbers): per-pixel arrays are copied, not recomputed.
+   */
+  private window?: { parent: WcsGeom; x0: number; y0: number };
   private gridKeyCache?: string;
 
   constructor(readonly wcs: Wcs2D, npix: readonly [number, number], axes: readonly MapAxis[] = []) {
@@ -266,7 +273,11 @@ export class WcsGeom {
         const shared = gridCacheGet(key);
         if (shared) this.imageCoordCache = { lon: shared[0], lat: shared[1] };
         else {
-          this.imageCoordCache = this.pixelWorld(0, this.nx, this.ny);
+          const parent = this.windowParent("center");
+          if (parent) {
+            const { lon, lat } = parent.imageCoord("center");
+            this.imageCoordCache = { lon: this.fromParent(lon), lat: this.fromParent(lat) };
+          } else this.imageCoordCache = this.pixelWorld(0, this.nx, this.ny);
           gridCacheSet(key, [this.imageCoordCache.lon, this.imageCoordCache.lat]);
         }
       }
@@ -295,8 +306,12 @@ export class WcsGeom {
       const shared = gridCacheGet(key);
       if (shared) this.solidAngleCache = shared[0];
       else {
-        const { lon, lat } = this.imageCoord("edges");
-        this.solidAngleCache = solidAngleFromCorners(lon, lat, this.nx, this.ny);
+        const parent = this.windowParent("solid angle");
+        if (parent) this.solidAngleCache = this.fromParent(parent.solidAngle());
+        else {
+          const { lon, lat } = this.imageCoord("edges");
+          this.solidAngleCache = solidAngleFromCorners(lon, lat, this.nx, this.ny);
+        }
         gridCacheSet(key, [this.solidAngleCache]);
       }
     }
@@ -450,7 +465,32 @@ export class WcsGeom {
 
   private shifted(crpixShift: [number, number], npix: [number, number]): WcsGeom {
     const [cx, cy] = this.wcs.crpix;
-    return new WcsGeom(this.wcs.withCrpix(cx + crpixShift[0], cy + crpixShift[1]), npix, this.axes);
+    const geom = new WcsGeom(this.wcs.withCrpix(cx + crpixShift[0], cy + crpixShift[1]), npix, this.axes);
+    const [x0, y0] = [-crpixShift[0], -crpixShift[1]];
+    const inside = x0 >= 0 && y0 >= 0 && x0 + npix[0] <= this.nx && y0 + npix[1] <= this.ny;
+    // whole-pixel shifts of a reference pixel of modest size are exact: the sky positions agree bit for bit
+    const exact = Number.isInteger(x0) && Number.isInteger(y0) && geom.wcs.crpix[0] === cx - x0 && geom.wcs.crpix[1] === cy - y0;
+    if (inside && exact && geom.wcs.isPrecise === this.wcs.isPrecise) geom.window = { parent: this.window?.parent ?? this, x0: x0 + (this.window?.x0 ?? 0), y0: y0 + (this.window?.y0 ?? 0) };
+    return geom;
+  }
+
+  /**
+   * The parent grid to copy per-pixel arrays from: when it already has them, or when it is
+   * not much larger (a small cutout of an all-sky map computes its own).
+   */
+  private windowParent(what: "center" | "solid angle"): WcsGeom | undefined {
+    const parent = this.window?.parent;
+    if (!parent) return undefined;
+    const cached = what === "center" ? parent.imageCoordCache : parent.solidAngleCache;
+    return cached || parent.imageSize <= 4 * this.imageSize ? parent : undefined;
+  }
+
+  /** The part of a per-pixel array of the window's parent grid that this geometry covers. */
+  private fromParent(values: Float64Array): Float64Array {
+    const { parent, x0, y0 } = this.window!;
+    const out = new Float64Array(this.imageSize);
+    for (let j = 0; j < this.ny; j++) out.set(values.subarray((y0 + j) * parent.nx + x0, (y0 + j) * parent.nx + x0 + this.nx), j * this.nx);
+    return out;
   }
 
   private resampled(factor: number, npix: [number, number]): WcsGeom {
