@@ -1,4 +1,5 @@
 import { convert, skyOffset, transformFrame, WcsNDMap, type Irf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+import { backgroundTable, integrateBackground } from "./background-kernel.js";
 import { trapzLogLogBins } from "./integrate.js";
 
 export interface BackgroundOptions {
@@ -27,6 +28,13 @@ export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Ir
   const unitFactor = convert(1, `${bkg.unit} TeV sr s`, "");
   // the per-pixel factor (solid angle × time × unit), in the same order, computed once
   const pixelFactor = timesFactors(solidAngle, ontime, unitFactor);
+  // the usual case in one pass per pixel; the general path below gives the same numbers
+  const table = fov.fov_lon && fov.fov_lat ? backgroundTable(bkg) : undefined;
+  const fused = table && integrateBackground(table, edges, fov.fov_lon, fov.fov_lat, pixelFactor);
+  if (fused) {
+    const map = WcsNDMap.fromGeom(fine, { data: fused });
+    return factor > 1 ? sumEnergyBins(map, factor, geom) : map;
+  }
   // rates and their logarithms at [edge][pixel] (in reused buffers: fresh large arrays cost
   // page faults) → [bin][pixel]
   const size = edges.length * n;

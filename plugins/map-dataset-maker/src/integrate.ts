@@ -88,7 +88,7 @@ function closedFormTimes(out: Float64Array, values: Float64Array, logs: Float64A
 }
 
 /** ∫ y dE from e1 to e2 for the power law through (e1, y1) and (e2, y2), as gammapy computes it. */
-function powerLawIntegral(y1: number, y2: number, e1: number, e2: number): number {
+export function powerLawIntegral(y1: number, y2: number, e1: number, e2: number): number {
   const lnRatio = Math.log(e2 / e1);
   const lnInverse = Math.log(Math.max(e1 / e2, TINY));
   // y = 0 at both edges: an infinite slope, exp(−∞) = 0, when e1 > 0 and the edges increase

@@ -1,0 +1,175 @@
+import { fastExp, findCell, Irf, scaleFor } from "@gammaflow/core";
+import { powerLawIntegral } from "./integrate.js";
+
+// The background map's hot path in one pass per pixel: the log-scaled background IRF
+// (energy × fov_lon × fov_lat) interpolated at every energy edge, then integrated over each
+// bin in log-log. The same arithmetic, in the same order, as the general path
+// (`Irf.evaluateOuter` with `logOut`, then `trapzLogLogBins` with the logarithms), so the
+// results are bit for bit the same; but no [edge][pixel] arrays are written and read back,
+// and pixels outside the IRF's field of view cost nothing.
+
+/** float32's smallest normal number: gammapy's LogScale clips logarithms here. */
+const TINY = 1.1754943508222875e-38;
+const LN_TINY = Math.log(TINY);
+/** Above this logarithm exp is surely more than twice float32's tiny (gammapy's zero threshold). */
+const LN_TWO_TINY_ABOVE = Math.log(2 * TINY) + 1e-9;
+
+/** A background IRF prepared for `integrateBackground`: node grids and values in their scales. */
+export interface BackgroundTable {
+  energyGrid: Float64Array;
+  energyScale: (e: number) => number;
+  energyEdges: [number, number];
+  lonGrid: Float64Array;
+  latGrid: Float64Array;
+  lonEdges: [number, number];
+  latEdges: [number, number];
+  /** ln(max(value, tiny)), [energy][lon][lat]. */
+  logValues: Float64Array;
+  fill: number;
+}
+
+const TABLES = new WeakMap<Irf, BackgroundTable | null>();
+
+/**
+ * The table of a background IRF this kernel reproduces exactly: a plain `Irf` (any axis out
+ * of range fills), axes energy × fov_lon × fov_lat, log values, linear fov axes, a finite
+ * fill value; otherwise undefined (the general path is used).
+ */
+export function backgroundTable(bkg: Irf): BackgroundTable | undefined {
+  let table = TABLES.get(bkg);
+  if (table === undefined) {
+    table = makeTable(bkg);
+    TABLES.set(bkg, table);
+  }
+  return table ?? undefined;
+}
+
+function makeTable(bkg: Irf): BackgroundTable | null {
+  const [energy, lon, lat] = bkg.axes;
+  const fill = bkg.interp.fillValue;
+  const plain = Object.getPrototypeOf(bkg) === Irf.prototype;
+  if (!plain || bkg.axes.length !== 3 || energy.name !== "energy" || lon.name !== "fov_lon" || lat.name !== "fov_lat") return null;
+  if (bkg.interp.valuesScale !== "log" || typeof fill !== "number" || !Number.isFinite(fill) || lon.interp !== "lin" || lat.interp !== "lin") return null;
+  if (lon.nbin < 2 || lat.nbin < 2 || energy.nbin < 2) return null;
+  const scale = scaleFor(energy.interp);
+  const log = scaleFor("log");
+  const edges = (a: typeof lon): [number, number] => [a.edges[0], a.edges[a.nbin]];
+  return {
+    energyGrid: Float64Array.from(energy.center, (e) => scale.forward(e)),
+    energyScale: (e) => scale.forward(e),
+    energyEdges: edges(energy),
+    lonGrid: Float64Array.from(lon.center),
+    latGrid: Float64Array.from(lat.center),
+    lonEdges: edges(lon),
+    latEdges: edges(lat),
+    logValues: Float64Array.from(bkg.data, (v) => log.forward(v)),
+    fill,
+  };
+}
+
+/**
+ * ∫ background dE over each bin of `edges` at every pixel (fov_lon/fov_lat in deg), times
+ * `pixelFactor`: [bin][pixel]. Undefined when an edge lies outside the IRF's energies (the
+ * general path then applies its rules).
+ */
+export function integrateBackground(table: BackgroundTable, edges: ArrayLike<number>, fovLon: Float64Array, fovLat: Float64Array, pixelFactor: Float64Array): Float64Array | undefined {
+  const nEdges = edges.length;
+  const [eLo, eHi] = table.energyEdges;
+  for (let j = 0; j < nEdges; j++) if (!(edges[j] >= eLo && edges[j] <= eHi)) return undefined;
+  // each edge's energy cell: lower node, weight of the upper one
+  const g = table.energyGrid;
+  const node = new Int32Array(nEdges);
+  const frac = new Float64Array(nEdges);
+  for (let j = 0; j < nEdges; j++) {
+    const x = table.energyScale(edges[j]);
+    const k = findCell(g, x);
+    node[j] = k;
+    frac[j] = (x - g[k]) / (g[k + 1] - g[k]);
+  }
+  const firstNode = node.reduce((a, b) => Math.min(a, b), Infinity);
+  const lastNode = node.reduce((a, b) => Math.max(a, b), -Infinity) + 1;
+  const bins = binConstants(edges);
+  if (!bins.inverse.every((v) => v > 0)) return undefined; // edges not increasing
+  const n = fovLon.length;
+  const out = new Float64Array((nEdges - 1) * n);
+  const scratch = { planes: new Float64Array(lastNode - firstNode + 1), logs: new Float64Array(nEdges), values: new Float64Array(nEdges) };
+  const outsideValues = bins.e1.map((e1, k) => powerLawIntegral(table.fill, table.fill, e1, bins.e2[k]));
+  const lonCell = { k: 0, t: 0 };
+  const latCell = { k: 0, t: 0 };
+  for (let i = 0; i < n; i++) {
+    const x = fovLon[i];
+    const y = fovLat[i];
+    if (!(x >= table.lonEdges[0] && x <= table.lonEdges[1] && y >= table.latEdges[0] && y <= table.latEdges[1])) {
+      for (let k = 0; k < nEdges - 1; k++) out[k * n + i] = outsideValues[k] * pixelFactor[i];
+      continue;
+    }
+    cellOf(table.lonGrid, x, lonCell);
+    cellOf(table.latGrid, y, latCell);
+    nodePlanes(scratch.planes, table, firstNode, lastNode, lonCell.k, lonCell.t, latCell.k, latCell.t);
+    edgeValues(scratch, node, frac, firstNode, table.fill);
+    integratePixel(out, i, n, scratch.values, scratch.logs, bins, pixelFactor[i]);
+  }
+  return out;
+}
+
+/** Per bin: its edges, ln(e2/e1) and its inverse. */
+function binConstants(edges: ArrayLike<number>) {
+  const nbin = edges.length - 1;
+  const e1 = Float64Array.from({ length: nbin }, (_, k) => edges[k]);
+  const e2 = Float64Array.from({ length: nbin }, (_, k) => edges[k + 1]);
+  const inverse = Float64Array.from({ length: nbin }, (_, k) => 1 / Math.log(e2[k] / e1[k]));
+  return { e1, e2, inverse };
+}
+
+/** The grid cell of x (as the interpolator finds it: clipped to the end cells) and the weight of its upper node; `cell` holds the previous answer, tried first. */
+function cellOf(grid: Float64Array, x: number, cell: { k: number; t: number }): void {
+  let k = cell.k;
+  if (!(grid[k] <= x && x < grid[k + 1])) k = findCell(grid, x);
+  cell.k = k;
+  cell.t = (x - grid[k]) / (grid[k + 1] - grid[k]);
+}
+
+/** The bilinear log value at this pixel on each energy node from `first` to `last` (the interpolator's node-plane arithmetic). */
+function nodePlanes(planes: Float64Array, table: BackgroundTable, first: number, last: number, k1: number, t1: number, k2: number, t2: number): void {
+  const v = table.logValues;
+  const u2 = 1;
+  const u1 = table.latGrid.length;
+  const stride0 = table.lonGrid.length * u1;
+  const s2 = 1 - t2;
+  for (let e = first; e <= last; e++) {
+    const b = e * stride0 + k1 * u1 + k2 * u2;
+    planes[e - first] = (1 - t1) * (s2 * v[b] + t2 * v[b + u2]) + t1 * (s2 * v[b + u1] + t2 * v[b + u1 + u2]);
+  }
+}
+
+/** Log and value at each edge: w = s0·P(node) + t0·P(node + 1), value exp(w) by gammapy's LogScale rules; logs NaN where the value is not exp(w) itself. */
+function edgeValues(s: { planes: Float64Array; logs: Float64Array; values: Float64Array }, node: Int32Array, frac: Float64Array, first: number, fill: number): void {
+  for (let j = 0; j < node.length; j++) {
+    const t0 = frac[j];
+    const s0 = 1 - t0;
+    const w = s0 * s.planes[node[j] - first] + t0 * s.planes[node[j] + 1 - first];
+    if (w > LN_TWO_TINY_ABOVE && w < 700) {
+      s.logs[j] = w;
+      s.values[j] = fastExp(w);
+    } else {
+      s.logs[j] = NaN;
+      const r = fastExp(w);
+      const value = Math.abs(r) - TINY <= TINY ? 0 : r;
+      s.values[j] = value - value !== 0 ? fill : value;
+    }
+  }
+}
+
+/** The pixel's integral over each bin (`trapzLogLogBins` with logarithms: closed form, else gammapy's formula). */
+function integratePixel(out: Float64Array, i: number, n: number, values: Float64Array, logs: Float64Array, bins: { e1: Float64Array; e2: Float64Array; inverse: Float64Array }, factor: number): void {
+  for (let k = 0; k < bins.e1.length; k++) {
+    const e1 = bins.e1[k];
+    const e2 = bins.e2[k];
+    const lnQuotient = logs[k] - logs[k + 1];
+    const val = 1 - lnQuotient * bins.inverse[k];
+    out[k * n + i] =
+      lnQuotient > LN_TINY && (val > 1e-8 || val < -1e-8)
+        ? ((values[k + 1] * e2 - values[k] * e1) / val) * factor
+        : powerLawIntegral(values[k], values[k + 1], e1, e2) * factor;
+  }
+}
