@@ -399,17 +399,21 @@ function exactKeys(values: ArrayLike<number>): string {
 
 /** The runs of `flags` equal to `value`, as [start, end) pairs. */
 function runsOf(flags: Uint8Array, value: number): Int32Array {
-  const runs: number[] = [];
+  // into a typed array (at most one run per two flags): an array's push, first reached after
+  // V8 has compiled the loop, would throw that code away
+  const runs = new Int32Array(flags.length + 2);
+  let count = 0;
   let start = -1;
   for (let i = 0; i <= flags.length; i++) {
     const inRun = i < flags.length && flags[i] === value;
     if (inRun && start < 0) start = i;
     else if (!inRun && start >= 0) {
-      runs.push(start, i);
+      runs[count++] = start;
+      runs[count++] = i;
       start = -1;
     }
   }
-  return Int32Array.from(runs);
+  return runs.slice(0, count);
 }
 
 /**

@@ -546,16 +546,20 @@ function orBytes(target: Uint8Array, t: number, source: Uint8Array, s: number, n
   for (let i = head + 4 * words; i < n; i++) target[t + i] |= source[s + i];
 }
 
-/** target |= source word by word, four per iteration (V8 checks each typed array once per iteration). */
+/**
+ * target |= source word by word, four per iteration (V8 checks each typed array once per
+ * iteration). The odd words go first: code after a hot loop that has never run makes V8
+ * throw away the loop's optimised code when it first runs (see `addRowFloat32`).
+ */
 function orWords(target: Uint32Array, source: Uint32Array): void {
-  let i = 0;
-  for (; i + 4 <= target.length; i += 4) {
+  const head = target.length % 4;
+  for (let i = 0; i < head; i++) target[i] |= source[i];
+  for (let i = head; i < target.length; i += 4) {
     target[i] |= source[i];
     target[i + 1] |= source[i + 1];
     target[i + 2] |= source[i + 2];
     target[i + 3] |= source[i + 3];
   }
-  for (; i < target.length; i++) target[i] |= source[i];
 }
 
 /** target[t + i] = 1 if target[t + i] or source[s + i] is non-zero, else 0, for i < n. */
@@ -584,18 +588,20 @@ function orMaskWords(target: Uint32Array, source: Uint32Array): void {
  * Copies of one body, so that each sees a single pair of array types (fast element access).
  * With weights (as datasets are stacked), eight bins per iteration: V8 checks each typed
  * array once per iteration rather than once per bin, which is most of the cost of such a loop.
+ * The n % 8 odd bins go first: V8 compiles a long loop while it runs, and a loop after it
+ * that has never run (no type feedback) throws that code away when reached, call after call.
  */
 function addRowFloat32(target: Float32Array, t: number, source: Float32Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
   if (!w) {
     for (let i = 0; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor);
     return;
   }
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
+  const head = n % 8;
+  for (let i = 0; i < head; i++) target[t + i] += finiteOr0(source[s + i] * factor) * w[ws + i];
+  for (let i = head; i < n; i += 8) {
     addFourFloat32(target, t + i, source, s + i, factor, w, ws + i);
     addFourFloat32(target, t + i + 4, source, s + i + 4, factor, w, ws + i + 4);
   }
-  for (; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor) * w[ws + i];
 }
 
 function addFourFloat32(target: Float32Array, t: number, source: Float32Array, s: number, factor: number, w: MapData, ws: number): void {
@@ -610,12 +616,12 @@ function addRowFloat32From64(target: Float32Array, t: number, source: Float64Arr
     for (let i = 0; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor);
     return;
   }
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
+  const head = n % 8;
+  for (let i = 0; i < head; i++) target[t + i] += finiteOr0(source[s + i] * factor) * w[ws + i];
+  for (let i = head; i < n; i += 8) {
     addFourFloat32From64(target, t + i, source, s + i, factor, w, ws + i);
     addFourFloat32From64(target, t + i + 4, source, s + i + 4, factor, w, ws + i + 4);
   }
-  for (; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor) * w[ws + i];
 }
 
 function addFourFloat32From64(target: Float32Array, t: number, source: Float64Array, s: number, factor: number, w: MapData, ws: number): void {

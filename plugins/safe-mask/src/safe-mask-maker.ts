@@ -207,7 +207,12 @@ function andImage(mask: Uint8Array, at: number, n: number, image: Uint8Array, ke
     i = n - (n % 4);
     andWords(new Uint32Array(mask.buffer, mask.byteOffset + at, i / 4), new Uint32Array(image.buffer, image.byteOffset, i / 4), keep * 0x01010101);
   }
-  for (; i < n; i++) mask[at + i] &= image[i] & keep;
+  andBytes(mask, at, image, i, n, keep);
+}
+
+/** mask[at + i] &= image[i] & keep for from ≤ i < n (the bytes `andWords` leaves). */
+function andBytes(mask: Uint8Array, at: number, image: Uint8Array, from: number, n: number, keep: number): void {
+  for (let i = from; i < n; i++) mask[at + i] &= image[i] & keep;
 }
 
 function andWords(mask: Uint32Array, image: Uint32Array, keep: number): void {
