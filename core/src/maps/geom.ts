@@ -73,7 +73,11 @@ export class WcsGeom {
    */
   precise(): WcsGeom {
     if (this.wcs.isPrecise) return this;
-    this.preciseTwin ??= new WcsGeom(this.wcs.precise(), this.npix, this.axes);
+    if (!this.preciseTwin) {
+      this.preciseTwin = new WcsGeom(this.wcs.precise(), this.npix, this.axes);
+      // a cutout's twin is a cutout of the parent's twin
+      if (this.window) this.preciseTwin.window = { ...this.window, parent: this.window.parent.precise() };
+    }
     return this.preciseTwin;
   }
 

@@ -52,7 +52,6 @@ function makeTable(bkg: Irf): BackgroundTable | null {
   if (bkg.interp.valuesScale !== "log" || typeof fill !== "number" || !Number.isFinite(fill) || lon.interp !== "lin" || lat.interp !== "lin") return null;
   if (lon.nbin < 2 || lat.nbin < 2 || energy.nbin < 2) return null;
   const scale = scaleFor(energy.interp);
-  const log = scaleFor("log");
   const edges = (a: typeof lon): [number, number] => [a.edges[0], a.edges[a.nbin]];
   return {
     energyGrid: Float64Array.from(energy.center, (e) => scale.forward(e)),
@@ -62,9 +61,16 @@ function makeTable(bkg: Irf): BackgroundTable | null {
     latGrid: Float64Array.from(lat.center),
     lonEdges: edges(lon),
     latEdges: edges(lat),
-    logValues: Float64Array.from(bkg.data, (v) => log.forward(v)),
+    logValues: logClipped(bkg.data),
     fill,
   };
+}
+
+/** ln(max(v, tiny)) of every value, as gammapy's LogScale (a plain loop: `from` with a mapper is slow). */
+function logClipped(values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Math.log(Math.max(values[i], TINY));
+  return out;
 }
 
 /**
