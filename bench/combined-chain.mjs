@@ -12,6 +12,8 @@ import { spawnSync } from "node:child_process";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const STAGES = ["counts", "exposure", "background", "psf", "edisp", "safe mask", "stack"];
+/** Runs reported apart as the process's warm-up. */
+const WARM_UP = 3;
 const CASES = [
   { label: "Crab, 4 bundled runs", dir: path.join(repo, "data/hess-dl3-dr1"), target: null, skydir: [83.63, 22.01] },
   { label: "PKS 2155-304, 21 runs", dir: path.join(gammapyDataDir(repo), "hess-dl3-dr1"), target: "PKS 2155-304", skydir: [329.71694, -30.2255] },
@@ -34,7 +36,9 @@ function ours(c) {
     peak = Math.max(peak, process.memoryUsage().rss);
     return r;
   };
+  const perRun = [];
   for (const obs of store.getObservations(ids)) {
+    const before = Object.values(t).reduce((a, b) => a + b, 0);
     const cut = stacked.cutout(obs.pointingRadec, "6 deg");
     const counts = time("counts", () => maker.makeCounts(cut.counts.geom, obs));
     const exposure = time("exposure", () => maker.makeExposure(cut.exposure.geom, obs));
@@ -46,8 +50,9 @@ function ours(c) {
     const dataset = new MapDataset("run", counts, exposure, background, psf, edisp, mask, undefined, obs.gti);
     time("safe mask", () => safe.run(dataset, obs));
     time("stack", () => stacked.stack(dataset));
+    perRun.push(Object.values(t).reduce((a, b) => a + b, 0) - before);
   }
-  return { n: ids.length, t, peak: peak / 2 ** 20, counts: stacked.counts.sum() };
+  return { n: ids.length, t, perRun, peak: peak / 2 ** 20, counts: stacked.counts.sum() };
 }
 
 function reference(c, n) {
@@ -72,7 +77,9 @@ stacked = MapDataset.create(geom, migra_axis=migra, name="stacked")
 t = {s: 0.0 for s in ${JSON.stringify(STAGES)}}
 def timed(stage, fn):
     t0 = time.perf_counter(); r = fn(); t[stage] += (time.perf_counter() - t0) * 1e3; return r
+per_run = []
 for obs in store.get_observations(ids):
+    before = sum(t.values())
     cut = stacked.cutout(obs.pointing_radec, width="6 deg")
     counts = timed("counts", lambda: maker.make_counts(cut.counts.geom, obs))
     exposure = timed("exposure", lambda: maker.make_exposure(cut.exposure.geom, obs))
@@ -83,7 +90,8 @@ for obs in store.get_observations(ids):
     ds = MapDataset(counts=counts, exposure=exposure, background=background, psf=psf, edisp=edisp, mask_safe=mask, gti=obs.gti)
     ds = timed("safe mask", lambda: safe.run(ds, obs))
     timed("stack", lambda: stacked.stack(ds))
-print(json.dumps({"n": len(ids), "t": t, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "counts": float(stacked.counts.data.sum())}))
+    per_run.append(sum(t.values()) - before)
+print(json.dumps({"n": len(ids), "t": t, "perRun": per_run, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "counts": float(stacked.counts.data.sum())}))
 `;
   const r = spawnSync(PYTHON, ["-c", code], { encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) {
@@ -106,4 +114,9 @@ for (const c of CASES) {
   }
   console.log(`${"total".padEnd(12)}${sumA.toFixed(0).padStart(10)}${(b ? sumB.toFixed(0) : "n/a").padStart(12)}${(b ? (sumB / sumA).toFixed(1) + "×" : "").padStart(10)}`);
   console.log(`per run: ours ${(sumA / a.n).toFixed(0)} ms, gammapy ${b ? (sumB / b.n).toFixed(0) : "n/a"} ms; peak RSS ours ${a.peak.toFixed(0)} MiB, gammapy ${b ? b.peak.toFixed(0) : "n/a"} MiB`);
+  // the first runs of a process pay V8's compilation (and gammapy's first-call costs): shown apart
+  const warm = (runs) => runs.slice(WARM_UP).reduce((x, y) => x + y, 0) / (runs.length - WARM_UP);
+  const first = (runs) => runs.slice(0, WARM_UP).map((v) => v.toFixed(0)).join(", ");
+  console.log(`first ${WARM_UP} runs: ours ${first(a.perRun)} ms${b ? `, gammapy ${first(b.perRun)} ms` : ""}`);
+  if (a.n > 2 * WARM_UP) console.log(`runs ${WARM_UP + 1}–${a.n}: ours ${warm(a.perRun).toFixed(0)} ms/run${b ? `, gammapy ${warm(b.perRun).toFixed(0)} ms/run, ${(warm(b.perRun) / warm(a.perRun)).toFixed(1)}×` : ""}`);
 }
