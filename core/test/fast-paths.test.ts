@@ -13,20 +13,8 @@ import { maskOnGeom } from "../src/datasets/index.js";
 import { stackIrfMap } from "../src/datasets/stack.js";
 import { DEG2RAD, positionAngleRad, separationRad, SkyCoord } from "../src/coords/index.js";
 import { fastExp } from "../src/utils/fast-exp.js";
+import { random, sameBits } from "./fixtures.js";
 
-/** A small deterministic pseudo-random sequence. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.equal(a.length, b.length, `${what}: lengths`);
-  for (let i = 0; i < a.length; i++) assert.ok(Object.is(a[i], b[i]), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
-}
 
 /** Equal bit for bit, or (finite, same sign) within `rel` relative. */
 function same(a: number, b: number, rel: number): boolean {

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,4 +35,19 @@ export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number
     if (!(d <= max)) max = Number.isNaN(d) ? Infinity : d;
   }
   return max;
+}
+
+/** A small deterministic pseudo-random sequence in [0, 1). */
+export function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Equal lengths and every value the same number (NaN equal to NaN, −0 apart from 0). */
+export function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.equal(a.length, b.length, `${what}: lengths`);
+  for (let i = 0; i < a.length; i++) assert.ok(Object.is(a[i], b[i]), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
 }

@@ -8,20 +8,8 @@ import { SkyCoord } from "../src/coords/index.js";
 import { BackgroundModel, maskOnGeom, MapDataset } from "../src/datasets/index.js";
 import { stackIrfMap } from "../src/datasets/stack.js";
 import { MapAxis, WcsGeom, WcsNDMap, type MapData } from "../src/maps/index.js";
+import { random, sameBits } from "./fixtures.js";
 
-/** A small deterministic pseudo-random sequence. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.equal(a.length, b.length, `${what}: lengths`);
-  for (let i = 0; i < a.length; i++) assert.ok(Object.is(a[i], b[i]), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
-}
 
 const ENERGY = MapAxis.fromBounds(1, 10, 3, { name: "energy", unit: "TeV", interp: "log" });
 
