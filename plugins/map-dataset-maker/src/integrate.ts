@@ -22,6 +22,8 @@ export interface TrapzLogLogOptions {
  * [bin][point].
  */
 export function trapzLogLogBins(values: Float64Array, edges: ArrayLike<number>, m: number, options: TrapzLogLogOptions = {}): Float64Array {
+  // (the per-point factor used to be the fourth argument itself: refuse it rather than ignore it)
+  if (typeof (options as { length?: unknown }).length === "number") throw new Error("trapzLogLogBins: pass the per-point factor as { pointFactor }");
   const nbin = edges.length - 1;
   const data = new Float64Array(nbin * m);
   for (let k = 0; k < nbin; k++) {

@@ -32,6 +32,7 @@ test("trapzLogLogBins: the power-law integral per bin and point, zeros at both e
     }
   }
   assert.ok(Object.is(plain[1 * m + 1], 0), "0 at both edges integrates to +0");
+  assert.throws(() => trapzLogLogBins(values, edges, m, factor as never), /\{ pointFactor \}/);
 });
 
 test("trapzLogLogBins from logarithms: gammapy's formula within 1e-13 (1e-7 near a slope of −1), the exceptions by the formula itself", () => {
