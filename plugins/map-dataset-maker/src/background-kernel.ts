@@ -100,8 +100,10 @@ export function integrateBackground(table: BackgroundTable, edges: ArrayLike<num
   const out = new Float64Array((nEdges - 1) * n);
   const scratch = { planes: new Float64Array(lastNode - firstNode + 1), logs: new Float64Array(nEdges), values: new Float64Array(nEdges) };
   const outsideValues = bins.e1.map((e1, k) => powerLawIntegral(table.fill, table.fill, e1, bins.e2[k]));
-  const lonCell = { k: 0, t: 0 };
-  const latCell = { k: 0, t: 0 };
+  // t starts as a fraction: a field that held only small integers and then a double would
+  // change the objects' layout under compiled code
+  const lonCell = { k: 0, t: 0.5 };
+  const latCell = { k: 0, t: 0.5 };
   for (let i = 0; i < n; i++) {
     const x = fovLon[i];
     const y = fovLat[i];
