@@ -152,29 +152,35 @@ function nodePlanes(planes: Float64Array, table: BackgroundTable, first: number,
 
 /** Log and value at each edge: w = s0·P(node) + t0·P(node + 1), value exp(w) by gammapy's LogScale rules; logs NaN where the value is not exp(w) itself. */
 function edgeValues(s: { planes: Float64Array; logs: Float64Array; values: Float64Array }, node: Int32Array, frac: Float64Array, first: number, fill: number): void {
+  const { planes, logs, values } = s;
   for (let j = 0; j < node.length; j++) {
     const t0 = frac[j];
     const s0 = 1 - t0;
-    const w = s0 * s.planes[node[j] - first] + t0 * s.planes[node[j] + 1 - first];
+    const at = node[j] - first;
+    const w = s0 * planes[at] + t0 * planes[at + 1];
     if (w > LN_TWO_TINY_ABOVE && w < 700) {
-      s.logs[j] = w;
-      s.values[j] = fastExp(w);
-    } else {
-      s.logs[j] = NaN;
-      const r = fastExp(w);
-      const value = Math.abs(r) - TINY <= TINY ? 0 : r;
-      s.values[j] = value - value !== 0 ? fill : value;
-    }
+      logs[j] = w;
+      values[j] = fastExp(w);
+    } else irregularEdge(logs, values, j, w, fill);
   }
+}
+
+/** An edge whose value is not exp(w) itself: 0 at most twice float32's tiny, the fill value if not finite; its log unknown. */
+function irregularEdge(logs: Float64Array, values: Float64Array, j: number, w: number, fill: number): void {
+  logs[j] = NaN;
+  const r = fastExp(w);
+  const value = Math.abs(r) - TINY <= TINY ? 0 : r;
+  values[j] = value - value !== 0 ? fill : value;
 }
 
 /** The pixel's integral over each bin (`trapzLogLogBins` with logarithms: closed form, else gammapy's formula). */
 function integratePixel(out: Float64Array, i: number, n: number, values: Float64Array, logs: Float64Array, bins: { e1: Float64Array; e2: Float64Array; inverse: Float64Array }, factor: number): void {
-  for (let k = 0; k < bins.e1.length; k++) {
-    const e1 = bins.e1[k];
-    const e2 = bins.e2[k];
+  const { e1: lower, e2: upper, inverse } = bins;
+  for (let k = 0; k < lower.length; k++) {
+    const e1 = lower[k];
+    const e2 = upper[k];
     const lnQuotient = logs[k] - logs[k + 1];
-    const val = 1 - lnQuotient * bins.inverse[k];
+    const val = 1 - lnQuotient * inverse[k];
     out[k * n + i] =
       lnQuotient > LN_TINY && (val > 1e-8 || val < -1e-8)
         ? ((values[k + 1] * e2 - values[k] * e1) / val) * factor
