@@ -52,7 +52,8 @@ const TAN = (t: DegreeTrig): Projection => ({
     const s = t.sind(theta);
     if (s <= 0) return invalid(out);
     const r = (R0 * t.cosd(theta)) / s;
-    const [sinPhi, cosPhi] = t.sincosd(phi);
+    const sinPhi = t.sind(phi); // (not sincosd: equal values, no array per point)
+    const cosPhi = t.cosd(phi);
     out[0] = r * sinPhi;
     out[1] = -r * cosPhi;
   },
@@ -76,7 +77,8 @@ const SIN = (t: DegreeTrig): Projection => ({
     const d = ((90 - Math.abs(theta)) * Math.PI) / 180;
     const cosTheta = d < 1e-5 ? d : t.cosd(theta);
     const r = R0 * cosTheta;
-    const [sinPhi, cosPhi] = t.sincosd(phi);
+    const sinPhi = t.sind(phi); // (not sincosd: equal values, no array per point)
+    const cosPhi = t.cosd(phi);
     out[0] = r * sinPhi;
     out[1] = -r * cosPhi;
   },

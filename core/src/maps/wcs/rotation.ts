@@ -161,17 +161,21 @@ export class CelestialRotation {
    * (unnormalised) and the latitude on the other sphere.
    */
   protected rotate(dlon: number, lat: number, out: Float64Array, toCelestial: boolean): void {
+    // (sind and cosd, not sincosd: equal values without a [sin, cos] array per point, which
+    // cost ~200 bytes of garbage per transformed position)
     // FAST_TRIG by name, not a trigonometry kept per instance: each call below then always
     // meets the same function, which V8 inlines down to Math's as machine instructions. Chosen
     // per instance, every call would turn generic once both kinds had run; PreciseRotation
     // therefore overrides this method with a copy of its body on PRECISE_TRIG.
-    const { sincosd, cosd, atan2d, asind, acosd } = FAST_TRIG;
-    const [sinLat, cosLat] = sincosd(lat);
+    const { sind, cosd, atan2d, asind, acosd } = FAST_TRIG;
+    const sinLat = sind(lat);
+    const cosLat = cosd(lat);
     const cosLat3 = cosLat * this.cosEul1;
     const cosLat4 = cosLat * this.sinEul1;
     const sinLat3 = sinLat * this.cosEul1;
     const sinLat4 = sinLat * this.sinEul1;
-    const [sinLon, cosLon] = sincosd(dlon);
+    const sinLon = sind(dlon);
+    const cosLon = cosd(dlon);
     let x = sinLat4 - cosLat3 * cosLon;
     if (Math.abs(x) < 1e-5) x = -cosd(lat + this.eul1) + cosLat3 * (1 - cosLon); // less round-off
     const y = -cosLat * sinLon;
@@ -194,13 +198,15 @@ export class CelestialRotation {
 class PreciseRotation extends CelestialRotation {
   /** `CelestialRotation.rotate` with PRECISE_TRIG: the same body, line for line. */
   protected override rotate(dlon: number, lat: number, out: Float64Array, toCelestial: boolean): void {
-    const { sincosd, cosd, atan2d, asind, acosd } = PRECISE_TRIG;
-    const [sinLat, cosLat] = sincosd(lat);
+    const { sind, cosd, atan2d, asind, acosd } = PRECISE_TRIG;
+    const sinLat = sind(lat);
+    const cosLat = cosd(lat);
     const cosLat3 = cosLat * this.cosEul1;
     const cosLat4 = cosLat * this.sinEul1;
     const sinLat3 = sinLat * this.cosEul1;
     const sinLat4 = sinLat * this.sinEul1;
-    const [sinLon, cosLon] = sincosd(dlon);
+    const sinLon = sind(dlon);
+    const cosLon = cosd(dlon);
     let x = sinLat4 - cosLat3 * cosLon;
     if (Math.abs(x) < 1e-5) x = -cosd(lat + this.eul1) + cosLat3 * (1 - cosLon); // less round-off
     const y = -cosLat * sinLon;
