@@ -88,19 +88,67 @@ function reduce(x: number): { r: DD; k: number } {
   return { r, k };
 }
 
-/** sin and cos of a reduced |r| ≤ π/4 by their Taylor series in double-double. */
+/**
+ * sin and cos of a reduced |r| ≤ π/4 by their Taylor series in double-double: `mul` and `add`
+ * operation for operation, on plain numbers (the series is where the time goes, and arrays
+ * per operation made ~300 objects of garbage per call).
+ */
 function sinCosReduced(r: DD): { s: DD; c: DD } {
-  const t = mul(r, r);
-  let s: DD = [0, 0];
-  let c: DD = [0, 0];
+  const th = mulHi(r[0], r[1], r[0], r[1]);
+  const tl = lo;
+  let sh = 0;
+  let sl = 0;
+  let ch = 0;
+  let cl = 0;
   for (let n = 15; n >= 0; n--) {
     const sign = n % 2 === 0 ? 1 : -1;
     const sinCoef = INV_FACT[2 * n + 1];
     const cosCoef = INV_FACT[2 * n];
-    s = add(mul(s, t), [sign * sinCoef[0], sign * sinCoef[1]]);
-    c = add(mul(c, t), [sign * cosCoef[0], sign * cosCoef[1]]);
+    let ph = mulHi(sh, sl, th, tl);
+    sh = addHi(ph, lo, sign * sinCoef[0], sign * sinCoef[1]);
+    sl = lo;
+    ph = mulHi(ch, cl, th, tl);
+    ch = addHi(ph, lo, sign * cosCoef[0], sign * cosCoef[1]);
+    cl = lo;
   }
-  return { s: mul(s, r), c };
+  const rh = mulHi(sh, sl, r[0], r[1]);
+  return { s: [rh, lo], c: [ch, cl] };
+}
+
+/** The low part of the last `mulHi` or `addHi` result. */
+let lo = 0;
+
+/** `mul([ah, al], [bh, bl])`: returns the high part, the low part in `lo`. */
+function mulHi(ah: number, al: number, bh: number, bl: number): number {
+  const p = ah * bh; // twoProd(ah, bh), with split(ah) and split(bh)
+  let t = SPLITTER * ah;
+  const ahh = t - (t - ah);
+  const ahl = ah - ahh;
+  t = SPLITTER * bh;
+  const bhh = t - (t - bh);
+  const bhl = bh - bhh;
+  const e = ahh * bhh - p + ahh * bhl + ahl * bhh + ahl * bhl;
+  const x = e + (ah * bl + al * bh); // quickTwoSum(p, x)
+  const s = p + x;
+  lo = x - (s - p);
+  return s;
+}
+
+/** `add([ah, al], [bh, bl])`: returns the high part, the low part in `lo`. */
+function addHi(ah: number, al: number, bh: number, bl: number): number {
+  const s = ah + bh; // twoSum(ah, bh)
+  let bb = s - ah;
+  const e = ah - (s - bb) + (bh - bb);
+  const t = al + bl; // twoSum(al, bl)
+  bb = t - al;
+  const f = al - (t - bb) + (bl - bb);
+  const y = e + t; // quickTwoSum(s, e + t)
+  const s2 = s + y;
+  const e2 = y - (s2 - s);
+  const z = e2 + f; // quickTwoSum(s2, e2 + f)
+  const hi = s2 + z;
+  lo = z - (hi - s2);
+  return hi;
 }
 
 function sinCosDD(x: number): { s: DD; c: DD } {
