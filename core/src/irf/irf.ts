@@ -1,7 +1,7 @@
 import type { Header } from "../fits/index.js";
 import { MapAxis } from "../maps/axis/index.js";
 import { normalizeAlongAxis, normalizedUnit } from "../utils/normalize.js";
-import { ScaledRegularGridInterpolator, type GridInterpMethod, type InterpScale } from "../utils/interpolation/index.js";
+import { scaleFor, ScaledRegularGridInterpolator, type GridInterpMethod, type InterpScale, type Scale } from "../utils/interpolation/index.js";
 
 export interface IrfInterpOptions {
   valuesScale?: InterpScale;
@@ -17,9 +17,6 @@ export type IrfCoords = Record<string, number | ArrayLike<number>>;
  * the axes' shape, evaluated by multilinear interpolation between bin centres in each axis'
  * scale, extrapolated within the outer bins, `fillValue` beyond the edges, clipped at 0.
  */
-/** Smallest normal float32: gammapy's LogScale clips values to it. */
-const FLOAT32_TINY = 1.1754943508222875e-38;
-
 export class Irf {
   private interpolator?: ScaledRegularGridInterpolator;
 
@@ -244,8 +241,10 @@ export class Irf {
     const outer = this.data.length / (n * inner);
     const data = this.data.slice();
     // plain loops, no closures: this runs once per run, mostly before V8 optimises it
+    // (gammapy's gaps are filled in the log scale for log-scaled values, else linearly)
+    const scale = scaleFor(this.interp.valuesScale === "log" ? "log" : "lin");
     for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) fillGaps(data, this.data, o * n * inner + i, inner, n, this.interp.valuesScale === "log");
+      for (let i = 0; i < inner; i++) fillGaps(data, this.data, o * n * inner + i, inner, n, scale);
     }
     return new Irf(this.tag, this.axes, data, this.unit, this.meta, this.interp);
   }
@@ -284,28 +283,19 @@ export class Irf {
   }
 }
 
-/** Missing (0 or non-finite) values of the row source[start + k·stride], k < n, between valid ones, interpolated into `target`. */
-function fillGaps(target: Float64Array, source: Float64Array, start: number, stride: number, n: number, log: boolean): void {
+/** Missing (0 or non-finite) values of the row source[start + k·stride], k < n, between valid ones, interpolated in `scale` into `target`. */
+function fillGaps(target: Float64Array, source: Float64Array, start: number, stride: number, n: number, scale: Scale): void {
   let previous = -1; // the last valid k
   for (let k = 0; k < n; k++) {
     const v = source[start + k * stride];
     if (!(Number.isFinite(v) && v !== 0)) continue;
     if (previous >= 0 && k > previous + 1) {
-      const f0 = log ? Math.log(Math.max(source[start + previous * stride], FLOAT32_TINY)) : source[start + previous * stride];
-      const f1 = log ? Math.log(Math.max(v, FLOAT32_TINY)) : v;
-      for (let g = previous + 1; g < k; g++) {
-        const f = f0 + ((f1 - f0) * (g - previous)) / (k - previous);
-        target[start + g * stride] = log ? logScaleInverse(f) : f;
-      }
+      const f0 = scale.forward(source[start + previous * stride]);
+      const f1 = scale.forward(v);
+      for (let g = previous + 1; g < k; g++) target[start + g * stride] = scale.inverse(f0 + ((f1 - f0) * (g - previous)) / (k - previous));
     }
     previous = k;
   }
-}
-
-/** exp, with gammapy's LogScale rule: results within twice float32's tiny become 0. */
-function logScaleInverse(v: number): number {
-  const out = Math.exp(v);
-  return Math.abs(out) - FLOAT32_TINY <= FLOAT32_TINY ? 0 : out;
 }
 
 // Per-point loops of `evaluateOuter`, in functions of their own (V8 optimises those sooner).

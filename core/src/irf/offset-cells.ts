@@ -1,7 +1,7 @@
 import type { SkyCoord } from "../coords/index.js";
 import type { MapAxis } from "../maps/axis/index.js";
 import type { WcsGeom } from "../maps/geom.js";
-import { gridCacheGet, gridCacheSet } from "../maps/grid-cache.js";
+import { exactKey, gridCacheGet, gridCacheSet } from "../maps/grid-cache.js";
 import { findCell, scaleFor } from "../utils/interpolation/index.js";
 
 // The offset table's cells: where each coordinate falls on an IRF axis (node, weight,
@@ -104,7 +104,7 @@ export function imagePixelCells(offsetAxis: MapAxis, geom: WcsGeom, pointing: Sk
 
 /** Numbers as a key, exactly (−0 kept apart from 0). */
 export function exactKeys(values: ArrayLike<number>): string {
-  return Array.from(values, (v) => (Object.is(v, -0) ? "-0" : String(v))).join(",");
+  return Array.from(values, exactKey).join(",");
 }
 
 /** The runs of `flags` equal to `value`, as [start, end) pairs. */

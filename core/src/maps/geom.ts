@@ -4,7 +4,7 @@ import { parseQuantity } from "../units/index.js";
 import { MapAxis } from "./axis/index.js";
 import { MapCoord, type MapCoordInput } from "./coord.js";
 import { overlapSlice, type CutoutMode, type CutoutSlices } from "./cutout.js";
-import { gridCacheGet, gridCacheSet } from "./grid-cache.js";
+import { exactKey, gridCacheGet, gridCacheSet } from "./grid-cache.js";
 import { solidAngleFromCorners } from "./solid-angle.js";
 import { Wcs2D, type WcsParams } from "./wcs/index.js";
 import { pixelsToIndices, pixelToIndex, rintHalfEven } from "../utils/interpolation/index.js";
@@ -534,10 +534,6 @@ function addFlatIndex(flat: Int32Array, pix: Float64Array, n: number, stride: nu
   }
 }
 
-/** A number as a cache-key string that tells −0 from 0. */
-function exactKey(x: number): string {
-  return Object.is(x, -0) ? "-0" : String(x);
-}
 
 function resolveFrame(options: WcsGeomCreateOptions): Frame {
   if (options.frame && options.coordsys) {

@@ -37,3 +37,8 @@ export function gridCacheSet(key: string, value: Cached[]): void {
     totalBytes -= e.bytes;
   }
 }
+
+/** A number as a cache-key string that tells −0 from 0 (it can change the sign of a zero result). */
+export function exactKey(x: number): string {
+  return Object.is(x, -0) ? "-0" : String(x);
+}

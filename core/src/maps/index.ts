@@ -7,4 +7,5 @@ export { mapFromFits, mapToHdus, type MapHduOptions, type MapReadOptions } from 
 export type { Kernel, ConvolveMethod } from "./map-convolve.js";
 export { SpectralConvolver, convolvePlane, ring2DKernel, tophat2DKernel, type Kernel2D } from "./convolve/index.js";
 export { Wcs2D, type WcsParams } from "./wcs/index.js";
+export { exactKey } from "./grid-cache.js";
 export { regionMask, exclusionMask, type SkyRegion } from "./regions.js";

@@ -1,4 +1,4 @@
-import { convert, skyOffset, transformFrame, WcsNDMap, type Irf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+import { convert, exactKey, skyOffset, transformFrame, WcsNDMap, type Irf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
 import { backgroundTable, integrateBackground } from "./background-kernel.js";
 import { trapzLogLogBins } from "./integrate.js";
 
@@ -17,34 +17,34 @@ export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Ir
   if (!Number.isInteger(factor) || factor < 1) throw new Error(`background oversampling must be a positive integer, got ${factor}`);
   const fine = factor > 1 ? geom.upsample(factor, "energy") : geom;
   const edges = fine.axisByName("energy").edges;
-  const nbin = edges.length - 1;
   for (const axis of fine.axes) {
     if (axis.name.toLowerCase() !== "energy" && axis.nbin !== 1) throw new Error(`background geometry: axis '${axis.name}' must have one bin`);
   }
   const fov = fieldOfViewCoords(pointing, bkg, fine);
   const solidAngle = fine.solidAngle();
-  const n = fine.imageSize;
   // the rate is per MeV: integrating over energies in TeV needs this factor
   const unitFactor = convert(1, `${bkg.unit} TeV sr s`, "");
   // the per-pixel factor (solid angle × time × unit), in the same order, computed once
   const pixelFactor = timesFactors(solidAngle, ontime, unitFactor);
-  // the usual case in one pass per pixel; the general path below gives the same numbers
+  // the usual case in one pass per pixel; the general path gives the same numbers
   const table = fov.fov_lon && fov.fov_lat ? backgroundTable(bkg) : undefined;
-  const fused = table && integrateBackground(table, edges, fov.fov_lon, fov.fov_lat, pixelFactor);
-  if (fused) {
-    const map = WcsNDMap.fromGeom(fine, { data: fused });
-    return factor > 1 ? sumEnergyBins(map, factor, geom) : map;
-  }
-  // rates and their logarithms at [edge][pixel] (in reused buffers: fresh large arrays cost
-  // page faults) → [bin][pixel]
+  const data = (table && integrateBackground(table, edges, fov.fov_lon, fov.fov_lat, pixelFactor)) || integrateGeneral(bkg, edges, fov, pixelFactor);
+  const map = WcsNDMap.fromGeom(fine, { data });
+  return factor > 1 ? sumEnergyBins(map, factor, geom) : map;
+}
+
+/**
+ * The general path: the rates and their logarithms at [edge][pixel] (in reused buffers:
+ * fresh large arrays cost page faults), then the log-log integral of each bin → [bin][pixel].
+ */
+function integrateGeneral(bkg: Irf, edges: Float64Array, fov: Record<string, Float64Array>, pixelFactor: Float64Array): Float64Array {
+  const n = pixelFactor.length;
   const size = edges.length * n;
   const reuse = size <= SCRATCH_MAX;
   if (reuse && (!scratch || scratch.rates.length < size)) scratch = { rates: new Float64Array(size), logs: new Float64Array(size) };
   const logs = reuse ? scratch!.logs.subarray(0, size) : new Float64Array(size);
   const rates = bkg.evaluateOuter(edges, fov, { out: reuse ? scratch!.rates : undefined, logOut: logs });
-  const data = trapzLogLogBins(rates, edges, n, { logs, pointFactor: pixelFactor });
-  const map = WcsNDMap.fromGeom(fine, { data });
-  return factor > 1 ? sumEnergyBins(map, factor, geom) : map;
+  return trapzLogLogBins(rates, edges, n, { logs, pointFactor: pixelFactor });
 }
 
 /** The background IRF's spatial coordinates of each pixel: offset, or FoV lon/lat (RADEC). */
@@ -55,7 +55,7 @@ function fieldOfViewCoords(pointing: SkyCoord, bkg: Irf, geom: WcsGeom): Record<
   }
   const p = pointing.transformTo("icrs");
   // runs share grids and often pointings (wobble positions): the coordinates are kept
-  const key = `${[p.lon, p.lat].map((x) => (Object.is(x, -0) ? "-0" : String(x))).join(" ")} ${geom.gridKey}`;
+  const key = `${exactKey(p.lon)} ${exactKey(p.lat)} ${geom.gridKey}`;
   let coords = FOV_COORDS.get(key);
   if (!coords) {
     const { lon, lat } = geom.imageCoord("center");
