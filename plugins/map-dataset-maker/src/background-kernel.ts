@@ -1,5 +1,5 @@
-import { fastExp, findCell, Irf, scaleFor } from "@gammaflow/core";
-import { powerLawIntegral } from "./integrate.js";
+import { fastExp, fastLogInverse, findCell, Irf, isPlainLog, scaleFor } from "@gammaflow/core";
+import { closedFormHolds, powerLawIntegral } from "./integrate.js";
 
 // The background map's hot path in one pass per pixel: the log-scaled background IRF
 // (energy × fov_lon × fov_lat) interpolated at every energy edge, then integrated over each
@@ -7,12 +7,6 @@ import { powerLawIntegral } from "./integrate.js";
 // (`Irf.evaluateOuter` with `logOut`, then `trapzLogLogBins` with the logarithms), so the
 // results are bit for bit the same; but no [edge][pixel] arrays are written and read back,
 // and pixels outside the IRF's field of view cost nothing.
-
-/** float32's smallest normal number: gammapy's LogScale clips logarithms here. */
-const TINY = 1.1754943508222875e-38;
-const LN_TINY = Math.log(TINY);
-/** Above this logarithm exp is surely more than twice float32's tiny (gammapy's zero threshold). */
-const LN_TWO_TINY_ABOVE = Math.log(2 * TINY) + 1e-9;
 
 /** A background IRF prepared for `integrateBackground`: node grids and values in their scales. */
 export interface BackgroundTable {
@@ -68,8 +62,9 @@ function makeTable(bkg: Irf): BackgroundTable | null {
 
 /** ln(max(v, tiny)) of every value, as gammapy's LogScale (a plain loop: `from` with a mapper is slow). */
 function logClipped(values: Float64Array): Float64Array {
+  const log = scaleFor("log");
   const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = Math.log(Math.max(values[i], TINY));
+  for (let i = 0; i < values.length; i++) out[i] = log.forward(values[i]);
   return out;
 }
 
@@ -158,7 +153,7 @@ function edgeValues(s: { planes: Float64Array; logs: Float64Array; values: Float
     const s0 = 1 - t0;
     const at = node[j] - first;
     const w = s0 * planes[at] + t0 * planes[at + 1];
-    if (w > LN_TWO_TINY_ABOVE && w < 700) {
+    if (isPlainLog(w)) {
       logs[j] = w;
       values[j] = fastExp(w);
     } else irregularEdge(logs, values, j, w, fill);
@@ -168,12 +163,11 @@ function edgeValues(s: { planes: Float64Array; logs: Float64Array; values: Float
 /** An edge whose value is not exp(w) itself: 0 at most twice float32's tiny, the fill value if not finite; its log unknown. */
 function irregularEdge(logs: Float64Array, values: Float64Array, j: number, w: number, fill: number): void {
   logs[j] = NaN;
-  const r = fastExp(w);
-  const value = Math.abs(r) - TINY <= TINY ? 0 : r;
+  const value = fastLogInverse(w);
   values[j] = value - value !== 0 ? fill : value;
 }
 
-/** The pixel's integral over each bin (`trapzLogLogBins` with logarithms: closed form, else gammapy's formula). */
+/** The pixel's integral over each bin (`trapzLogLogBins` with logarithms: the closed form where it holds, else gammapy's formula). */
 function integratePixel(out: Float64Array, i: number, n: number, values: Float64Array, logs: Float64Array, bins: { e1: Float64Array; e2: Float64Array; inverse: Float64Array }, factor: number): void {
   const { e1: lower, e2: upper, inverse } = bins;
   for (let k = 0; k < lower.length; k++) {
@@ -181,9 +175,6 @@ function integratePixel(out: Float64Array, i: number, n: number, values: Float64
     const e2 = upper[k];
     const lnQuotient = logs[k] - logs[k + 1];
     const val = 1 - lnQuotient * inverse[k];
-    out[k * n + i] =
-      lnQuotient > LN_TINY && (val > 1e-8 || val < -1e-8)
-        ? ((values[k + 1] * e2 - values[k] * e1) / val) * factor
-        : powerLawIntegral(values[k], values[k + 1], e1, e2) * factor;
+    out[k * n + i] = closedFormHolds(lnQuotient, val) ? ((values[k + 1] * e2 - values[k] * e1) / val) * factor : powerLawIntegral(values[k], values[k + 1], e1, e2) * factor;
   }
 }

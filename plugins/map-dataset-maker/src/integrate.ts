@@ -72,8 +72,7 @@ function binFromLogs(bin: Bin, values: Float64Array, logs: Float64Array, pointFa
 function redoExceptions({ out, lo, hi, e1, e2, m }: Bin, values: Float64Array, logs: Float64Array, inverse: number, pointFactor?: ArrayLike<number>): void {
   for (let i = 0; i < m; i++) {
     const lnQuotient = logs[lo + i] - logs[hi + i]; // ln(y1/y2); NaN when either is unknown
-    const val = 1 - lnQuotient * inverse;
-    if (lnQuotient > LN_TINY && (val > 1e-8 || val < -1e-8)) continue;
+    if (closedFormHolds(lnQuotient, 1 - lnQuotient * inverse)) continue;
     const value = powerLawIntegral(values[lo + i], values[hi + i], e1, e2);
     out[lo + i] = pointFactor ? value * pointFactor[i] : value;
   }
@@ -87,6 +86,11 @@ function closedForm(out: Float64Array, values: Float64Array, logs: Float64Array,
 /** `closedForm` times a factor per point. */
 function closedFormTimes(out: Float64Array, values: Float64Array, logs: Float64Array, lo: number, hi: number, e1: number, e2: number, inverse: number, m: number, factor: ArrayLike<number>): void {
   for (let i = 0; i < m; i++) out[lo + i] = ((values[hi + i] * e2 - values[lo + i] * e1) / (1 - (logs[lo + i] - logs[hi + i]) * inverse)) * factor[i];
+}
+
+/** Whether the closed form holds for a bin: ln(y1/y2) known and not clipped, the slope (val = 1 − index) not within 1e-8 of −1. */
+export function closedFormHolds(lnQuotient: number, val: number): boolean {
+  return lnQuotient > LN_TINY && (val > 1e-8 || val < -1e-8);
 }
 
 /** ∫ y dE from e1 to e2 for the power law through (e1, y1) and (e2, y2), as gammapy computes it. */

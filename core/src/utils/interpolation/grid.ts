@@ -383,14 +383,7 @@ function combineScaled(out: Float64Array, offset: number, m: number, p0: Float64
       out[offset + i] = fill ?? (nan[i] === 1 ? NaN : 0);
       continue;
     }
-    const w = s0 * p0[i] + t0 * p1[i];
-    let value: number;
-    if (scale === "log") {
-      const r = fastExp(w);
-      value = Math.abs(r) - FLOAT32_TINY <= FLOAT32_TINY ? 0 : r;
-    } else value = w * w;
-    if (clip && value < 0) value = 0;
-    out[offset + i] = fill !== undefined && value - value !== 0 ? fill : value;
+    out[offset + i] = finish(s0 * p0[i] + t0 * p1[i], clip, scale, fill);
   }
 }
 
@@ -410,7 +403,7 @@ function combineLog(out: Float64Array, logOut: Float64Array, offset: number, m: 
 function redoLogExceptions(out: Float64Array, logOut: Float64Array, offset: number, m: number, nan: Uint8Array, clip: boolean, fill: number | undefined): void {
   for (let i = 0; i < m; i++) {
     const w = logOut[offset + i];
-    if (nan[i] === 0 && w > LN_TWO_TINY_ABOVE && w < 700) continue;
+    if (nan[i] === 0 && isPlainLog(w)) continue;
     out[offset + i] = nan[i] ? (fill ?? (nan[i] === 1 ? NaN : 0)) : finish(w, clip, "log", fill);
     logOut[offset + i] = NaN;
   }
@@ -430,7 +423,18 @@ const LN_TWO_TINY_ABOVE = Math.log(2 * FLOAT32_TINY) + 1e-9;
 
 /** w where the log-scaled result is exp(w) itself (`combineLog`'s plain case), else NaN. */
 function logIfPlain(w: number): number {
-  return w > LN_TWO_TINY_ABOVE && w < 700 ? w : NaN;
+  return isPlainLog(w) ? w : NaN;
+}
+
+/** Whether a log-scaled result is exp(w) as it stands: surely above gammapy's zero threshold (twice float32's tiny), and finite. */
+export function isPlainLog(w: number): boolean {
+  return w > LN_TWO_TINY_ABOVE && w < 700;
+}
+
+/** The log scale's inverse by `fastExp`, with gammapy's LogScale rule: at most twice float32's tiny is 0. */
+export function fastLogInverse(w: number): number {
+  const r = fastExp(w);
+  return Math.abs(r) - FLOAT32_TINY <= FLOAT32_TINY ? 0 : r;
 }
 
 /**
@@ -440,10 +444,8 @@ function logIfPlain(w: number): number {
  */
 function finish(w: number, clip: boolean, scale: "lin" | "log" | "sqrt", fill: number | undefined): number {
   let value = w;
-  if (scale === "log") {
-    const r = fastExp(w);
-    value = Math.abs(r) - FLOAT32_TINY <= FLOAT32_TINY ? 0 : r;
-  } else if (scale === "sqrt") value = w * w;
+  if (scale === "log") value = fastLogInverse(w);
+  else if (scale === "sqrt") value = w * w;
   if (clip && value < 0) value = 0;
   return fill !== undefined && value - value !== 0 ? fill : value;
 }
