@@ -1,4 +1,4 @@
-import { fastExp, fastLogInverse, findCell, Irf, isPlainLog, scaleFor } from "@gammaflow/core";
+import { fastExp, fastLogInverse, findCell, Irf, isPlainLog, scaleFor, type Scale } from "@gammaflow/core";
 import { closedFormHolds, powerLawIntegral } from "./integrate.js";
 
 // The background map's hot path in one pass per pixel: the log-scaled background IRF
@@ -11,7 +11,8 @@ import { closedFormHolds, powerLawIntegral } from "./integrate.js";
 /** A background IRF prepared for `integrateBackground`: node grids and values in their scales. */
 export interface BackgroundTable {
   energyGrid: Float64Array;
-  energyScale: (e: number) => number;
+  /** The energy axis's scale (a shared object: a closure per table would make the call site in integrateBackground change target between IRFs, which deoptimises it). */
+  energyScale: Scale;
   energyEdges: [number, number];
   lonGrid: Float64Array;
   latGrid: Float64Array;
@@ -49,7 +50,7 @@ function makeTable(bkg: Irf): BackgroundTable | null {
   const edges = (a: typeof lon): [number, number] => [a.edges[0], a.edges[a.nbin]];
   return {
     energyGrid: Float64Array.from(energy.center, (e) => scale.forward(e)),
-    energyScale: (e) => scale.forward(e),
+    energyScale: scale,
     energyEdges: edges(energy),
     lonGrid: Float64Array.from(lon.center),
     latGrid: Float64Array.from(lat.center),
@@ -82,7 +83,7 @@ export function integrateBackground(table: BackgroundTable, edges: ArrayLike<num
   const node = new Int32Array(nEdges);
   const frac = new Float64Array(nEdges);
   for (let j = 0; j < nEdges; j++) {
-    const x = table.energyScale(edges[j]);
+    const x = table.energyScale.forward(edges[j]);
     const k = findCell(g, x);
     node[j] = k;
     frac[j] = (x - g[k]) / (g[k + 1] - g[k]);
