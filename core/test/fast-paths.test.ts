@@ -10,7 +10,6 @@ import { MapAxis, WcsGeom, WcsNDMap } from "../src/maps/index.js";
 import { solidAngleFromCorners } from "../src/maps/solid-angle.js";
 import { decodeStrided } from "../src/fits/codec.js";
 import { maskOnGeom } from "../src/datasets/index.js";
-import { stackIrfMap } from "../src/datasets/stack.js";
 import { DEG2RAD, positionAngleRad, separationRad, SkyCoord } from "../src/coords/index.js";
 import { fastExp } from "../src/utils/fast-exp.js";
 import { random, sameBits } from "./fixtures.js";
@@ -191,51 +190,6 @@ test("WcsNDMap.stack: float32/float64/bool maps with weights and unit factors as
       });
       for (let i = 0; i < want.data.length; i++) assert.ok(Math.abs(got.data[i] - want.data[i]) <= 1e-12 * Math.abs(want.data[i]) || Object.is(got.data[i], want.data[i]), `${targetType}←${sourceType} [${i}]`);
     }
-  }
-});
-
-test("stackIrfMap on equal grids (one pass) equals multiply, add, divide", () => {
-  const rnd = random(9);
-  const energy = MapAxis.fromBounds(1, 10, 3, { name: "energy_true", unit: "TeV", interp: "log" });
-  const rad = MapAxis.fromBounds(0, 0.3, 4, { name: "rad", unit: "deg" });
-  const geom = WcsGeom.create({ skydir: [0, 0], npix: [5, 4], binsz: 0.2, axes: [rad, energy] });
-  for (const dtype of ["float32", "float64"] as const) {
-    const irf = WcsNDMap.fromGeom(geom, { dtype, unit: "sr-1" });
-    irf.data.forEach((_, i) => (irf.data[i] = rnd()));
-    const exposure = WcsNDMap.fromGeom(geom.squash("rad"), { unit: "m2 s" });
-    exposure.data.forEach((_, i) => (exposure.data[i] = i % 5 === 0 ? 0 : rnd() * 1e9));
-    const other = WcsNDMap.fromGeom(geom, { dtype: "float64", unit: "deg-2" });
-    other.data.forEach((_, i) => (other.data[i] = i % 13 === 0 ? Infinity : rnd()));
-    const otherExposure = WcsNDMap.fromGeom(geom.squash("rad"), { dtype: "float64", unit: "m2 s" });
-    otherExposure.data.forEach((_, i) => (otherExposure.data[i] = i % 7 === 0 ? 0 : rnd() * 1e9));
-    const weights = WcsNDMap.fromGeom(geom.toImage(), { dtype: "bool" });
-    weights.data.forEach((_, i) => (weights.data[i] = i % 3 === 0 ? 0 : 1));
-    // the reference: the three passes, elementwise
-    const want = irf.copy();
-    const wantExposure = exposure.copy();
-    const n = geom.imageSize;
-    const perEnergy = rad.nbin;
-    const factor = (Math.PI / 180) ** -2;
-    for (let p = 0; p < want.data.length / n; p++) {
-      for (let i = 0; i < n; i++) want.data[p * n + i] *= wantExposure.data[Math.floor(p / perEnergy) * n + i];
-    }
-    for (let p = 0; p < want.data.length / n; p++) {
-      for (let i = 0; i < n; i++) {
-        let v = other.data[p * n + i] * otherExposure.data[Math.floor(p / perEnergy) * n + i] * factor;
-        if (!Number.isFinite(v)) v = 0;
-        want.data[p * n + i] += v * weights.data[i];
-      }
-    }
-    wantExposure.stack(otherExposure, weights);
-    for (let p = 0; p < want.data.length / n; p++) {
-      for (let i = 0; i < n; i++) {
-        const v = want.data[p * n + i] / wantExposure.data[Math.floor(p / perEnergy) * n + i];
-        want.data[p * n + i] = Number.isFinite(v) ? v : 0;
-      }
-    }
-    stackIrfMap(irf, exposure, other, otherExposure, weights);
-    for (let i = 0; i < want.data.length; i++) assert.ok(Math.abs(irf.data[i] - want.data[i]) <= 1e-9 * Math.abs(want.data[i]), `${dtype} [${i}]`);
-    sameBits(exposure.data, wantExposure.data, "exposure");
   }
 });
 

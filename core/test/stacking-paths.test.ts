@@ -156,49 +156,75 @@ test("maskOnGeom: the pixel mapping cached for one geometry serves other geometr
   sameBits(precise.data, want, "precise twins");
 });
 
-/** Three passes, elementwise, as gammapy: irf·exposure, + other·other exposure·factor·w, / stacked exposure. */
-function irfReference(irf: WcsNDMap, exposure: WcsNDMap, other: WcsNDMap, otherExposure: WcsNDMap, factor: number, weights?: Uint8Array): MapData {
-  const out = irf.data.slice();
+/**
+ * Three passes, as gammapy: irf·exposure, + other·other exposure·factor·w over the overlap
+ * (`other` on the same grid or a cutout of it), / stacked exposure.
+ */
+function irfReference(irf: WcsNDMap, exposure: WcsNDMap, other: WcsNDMap, otherExposure: WcsNDMap, factor: number, weights?: WcsNDMap): MapData {
+  const out = irf.copy();
   const n = irf.geom.imageSize;
+  const on = other.geom.imageSize;
   const perEnergy = irf.data.length / exposure.data.length;
   const stacked = exposure.copy();
-  stacked.stack(otherExposure, weights && WcsNDMap.fromGeom(exposure.geom.toImage(), { dtype: "bool", data: weights }));
-  for (let p = 0; p < out.length / n; p++) {
-    const e = Math.floor(p / perEnergy) * n;
-    for (let i = 0; i < n; i++) {
-      const at = p * n + i;
-      out[at] *= exposure.data[e + i];
-      let v = other.data[at] * otherExposure.data[e + i] * factor;
+  stacked.stack(otherExposure, weights);
+  for (let p = 0; p < out.data.length / n; p++) {
+    for (let i = 0; i < n; i++) out.data[p * n + i] *= exposure.data[Math.floor(p / perEnergy) * n + i];
+  }
+  out.overlapRows(other, (selfStart, otherStart, length, plane) => {
+    for (let k = 0; k < length; k++) {
+      const pixel = otherStart - plane * on + k;
+      let v = other.data[otherStart + k] * otherExposure.data[Math.floor(plane / perEnergy) * on + pixel] * factor;
       if (!Number.isFinite(v)) v = 0;
-      out[at] += weights ? v * weights[i] : v;
-      const q = out[at] / stacked.data[e + i];
-      out[at] = Number.isFinite(q) ? q : 0;
+      out.data[selfStart + k] += weights ? v * weights.data[pixel] : v;
+    }
+  });
+  for (let p = 0; p < out.data.length / n; p++) {
+    for (let i = 0; i < n; i++) {
+      const q = out.data[p * n + i] / stacked.data[Math.floor(p / perEnergy) * n + i];
+      out.data[p * n + i] = Number.isFinite(q) ? q : 0;
     }
   }
-  return out;
+  return out.data;
 }
 
-test("stackIrfMap on equal grids equals the three passes bit for bit, float32 and float64, with and without weights", () => {
+test("stackIrfMap equals the three passes bit for bit: equal grids and cutouts (partly outside), float32 and float64, with and without weights", () => {
   const rnd = random(9);
   const energy = MapAxis.fromBounds(1, 10, 3, { name: "energy_true", unit: "TeV", interp: "log" });
   const rad = MapAxis.fromBounds(0, 0.3, 5, { name: "rad", unit: "deg" });
   const geom = WcsGeom.create({ skydir: [0, 0], npix: [7, 5], binsz: 0.2, axes: [rad, energy] });
-  for (const dtype of ["float32", "float64"] as const) {
-    for (const withWeights of [true, false]) {
-      const irf = WcsNDMap.fromGeom(geom, { dtype, unit: "sr-1" });
-      irf.data.forEach((_, i) => (irf.data[i] = rnd()));
-      const exposure = WcsNDMap.fromGeom(geom.squash("rad"), { unit: "m2 s" });
-      exposure.data.forEach((_, i) => (exposure.data[i] = i % 5 === 0 ? 0 : rnd() * 1e9));
-      const other = WcsNDMap.fromGeom(geom, { dtype: "float64", unit: "deg-2" });
-      other.data.forEach((_, i) => (other.data[i] = i % 13 === 0 ? Infinity : rnd()));
-      const otherExposure = WcsNDMap.fromGeom(geom.squash("rad"), { dtype: "float64", unit: "m2 s" });
-      otherExposure.data.forEach((_, i) => (otherExposure.data[i] = i % 7 === 0 ? 0 : rnd() * 1e9));
-      const weights = withWeights ? maskAt(geom.toImage(), 0, (i) => (i % 3 === 0 ? 0 : 1)) : undefined;
-      const want = irfReference(irf, exposure, other, otherExposure, (Math.PI / 180) ** -2, weights?.data as Uint8Array | undefined);
-      stackIrfMap(irf, exposure, other, otherExposure, weights);
-      sameBits(irf.data, want, `${dtype}, ${withWeights ? "weights" : "no weights"}`);
+  const others = [
+    geom,
+    geom.cutout(new SkyCoord(0.5, 0.3), "0.8 deg"), // inside, off centre
+    geom.cutout(new SkyCoord(-0.7, -0.4), "1 deg"), // over a corner: trimmed
+  ];
+  let cutouts = 0;
+  for (const otherGeom of others) {
+    if (!otherGeom.equals(geom)) {
+      assert.ok(otherGeom.imageSize < geom.imageSize, "a smaller grid");
+      cutouts++;
+    }
+    for (const dtype of ["float32", "float64"] as const) {
+      for (const withWeights of [true, false]) {
+        const irf = WcsNDMap.fromGeom(geom, { dtype, unit: "sr-1" });
+        irf.data.forEach((_, i) => (irf.data[i] = rnd()));
+        const exposure = WcsNDMap.fromGeom(geom.squash("rad"), { unit: "m2 s" });
+        exposure.data.forEach((_, i) => (exposure.data[i] = i % 5 === 0 ? 0 : rnd() * 1e9));
+        const other = WcsNDMap.fromGeom(otherGeom, { dtype: "float64", unit: "deg-2" });
+        other.data.forEach((_, i) => (other.data[i] = i % 13 === 0 ? Infinity : rnd()));
+        const otherExposure = WcsNDMap.fromGeom(otherGeom.squash("rad"), { dtype: "float64", unit: "m2 s" });
+        otherExposure.data.forEach((_, i) => (otherExposure.data[i] = i % 7 === 0 ? 0 : rnd() * 1e9));
+        const weights = withWeights ? maskAt(otherGeom.toImage(), 0, (i) => (i % 3 === 0 ? 0 : 1)) : undefined;
+        const want = irfReference(irf, exposure, other, otherExposure, (Math.PI / 180) ** -2, weights);
+        const wantExposure = exposure.copy();
+        wantExposure.stack(otherExposure, weights);
+        stackIrfMap(irf, exposure, other, otherExposure, weights);
+        const what = `${otherGeom.nx}×${otherGeom.ny} on ${geom.nx}×${geom.ny}, ${dtype}, ${withWeights ? "weights" : "no weights"}`;
+        sameBits(irf.data, want, what);
+        sameBits(exposure.data, wantExposure.data, `${what}: exposure`);
+      }
     }
   }
+  assert.equal(cutouts, 2);
 });
 
 /** A dataset on `geom` with random counts, background and a safe mask with holes. */

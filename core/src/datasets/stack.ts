@@ -69,25 +69,34 @@ export function stackIrfMap(irf: WcsNDMap, exposure: WcsNDMap, otherIrf: WcsNDMa
   // units as gammapy's Map.stack converts them (a run's PSF map is in deg⁻², the stack in sr⁻¹)
   const unitFactor = (from: string, to: string) => (from === to ? 1 : convert(1, from, to));
   const factor = unitFactor(otherIrf.unit, irf.unit) * unitFactor(otherExposure.unit, exposure.unit);
+  const n = irf.geom.imageSize;
   if (
     (target instanceof Float32Array || target instanceof Float64Array) &&
-    irf.geom.equals(otherIrf.geom) &&
-    exposure.geom.equals(otherExposure.geom) &&
-    irf.data.length === otherIrf.data.length &&
-    exposure.data.length === otherExposure.data.length &&
+    (source instanceof Float32Array || source instanceof Float64Array) &&
+    exposure.geom.toImage().equals(irf.geom.toImage()) &&
+    otherExposure.geom.toImage().equals(otherIrf.geom.toImage()) &&
+    irf.data.length / n === otherIrf.data.length / on &&
+    exposure.data.length / n === otherExposure.data.length / on &&
     Number.isInteger(perEnergy)
   ) {
-    // equal grids (the usual case): multiply, add and divide in one pass over the map, with
-    // the same roundings as the three passes below (fround: the float32 stores); the
-    // planes of one true energy (perEnergy of them) share its exposure plane
+    // one pass over the map (multiply, add, divide), with the same roundings as the three
+    // passes below (fround: the float32 stores); the planes of one true energy (perEnergy
+    // of them) share its exposure plane. Where `other` covers part of the map (a cutout of
+    // its grid), its planes are first laid onto the map's pixels, zero outside.
+    const index = overlapPixels(irf, otherIrf);
+    const covered = n === on && index.every((j, i) => j === i);
     const before = exposure.data.slice();
     exposure.stack(otherExposure, weights);
     const after = exposure.data;
     const fused = target instanceof Float32Array ? fusedStackFloat32 : fusedStackFloat64;
-    const pixels = new Float64Array(4 * on);
+    const pixels = new Float64Array(4 * n);
+    const laid = covered ? undefined : new (source.constructor as Float64ArrayConstructor)(n);
     for (let e = 0; e < otherExp.length / on; e++) {
-      packPixels(pixels, otherExp, before, after, e * on, on, w);
-      for (let p = e * perEnergy; p < (e + 1) * perEnergy; p++) (fused as typeof fusedStackFloat64)(target as Float64Array, p * on, source, pixels, on, factor);
+      packPixels(pixels, otherExp, before, after, e * n, e * on, index, w);
+      for (let p = e * perEnergy; p < (e + 1) * perEnergy; p++) {
+        if (laid) layPlane(laid, source, p * on, index);
+        (fused as typeof fusedStackFloat64)(target as Float64Array, p * n, laid ?? source, laid ? 0 : p * on, pixels, n, factor);
+      }
     }
     return;
   }
@@ -99,6 +108,21 @@ export function stackIrfMap(irf: WcsNDMap, exposure: WcsNDMap, otherIrf: WcsNDMa
   });
   exposure.stack(otherExposure, weights);
   scaleByExposure(irf, exposure, true);
+}
+
+/** For each pixel of `map`'s image, the pixel of `other`'s image over it, −1 where none (equal grids or a cutout of one grid). */
+function overlapPixels(map: WcsNDMap, other: WcsNDMap): Int32Array {
+  const index = new Int32Array(map.geom.imageSize).fill(-1);
+  const image = (m: WcsNDMap) => WcsNDMap.fromGeom(m.geom.toImage(), { dtype: "bool" });
+  image(map).overlapRows(image(other), (selfStart, otherStart, length) => {
+    for (let k = 0; k < length; k++) index[selfStart + k] = otherStart + k;
+  });
+  return index;
+}
+
+/** out[i] = source[from + index[i]], 0 where index[i] is −1: one plane of `other` on the map's pixels. */
+function layPlane(out: Float64Array, source: MapData, from: number, index: Int32Array): void {
+  for (let i = 0; i < index.length; i++) out[i] = index[i] < 0 ? 0 : source[from + index[i]];
 }
 
 /** target[t + i] += source[s + i]·exposure[e + i]·factor (non-finite → 0) × w[p + i]. */
@@ -113,26 +137,28 @@ function addWeightedRow(target: MapData, t: number, source: MapData, s: number, 
 
 /**
  * The per-pixel values of one true energy side by side, (other exposure, exposure before,
- * exposure after, weight) for each pixel: the fused kernels then read one array for them
- * instead of four (V8 checks each typed array read in a loop every time round).
+ * exposure after, weight) for each pixel of the map (other exposure and weight 0 where
+ * `other` does not cover it): the fused kernels then read one array for them instead of
+ * four (V8 checks each typed array read in a loop every time round).
  */
-function packPixels(out: Float64Array, otherExp: MapData, before: MapData, after: MapData, e: number, n: number, w: MapData | undefined): void {
-  for (let i = 0; i < n; i++) {
-    out[4 * i] = otherExp[e + i];
+function packPixels(out: Float64Array, otherExp: MapData, before: MapData, after: MapData, e: number, oe: number, index: Int32Array, w: MapData | undefined): void {
+  for (let i = 0; i < index.length; i++) {
+    const j = index[i];
+    out[4 * i] = j < 0 ? 0 : otherExp[oe + j];
     out[4 * i + 1] = before[e + i];
     out[4 * i + 2] = after[e + i];
-    out[4 * i + 3] = w ? w[i] : 1; // (v × 1 = v: no weights)
+    out[4 * i + 3] = j < 0 ? 0 : w ? w[j] : 1; // (v × 1 = v: no weights)
   }
 }
 
 /**
  * One plane of `stackIrfMap` on equal grids, float32 target: irf·exposure, plus the other
- * map × its exposure × factor (non-finite → 0) × weight, over the stacked exposure
- * (non-finite → 0); `pixels` as `packPixels` makes them.
+ * map (from source[from]) × its exposure × factor (non-finite → 0) × weight, over the
+ * stacked exposure (non-finite → 0); `pixels` as `packPixels` makes them.
  */
-function fusedStackFloat32(target: Float32Array, at: number, source: MapData, pixels: Float64Array, n: number, factor: number): void {
+function fusedStackFloat32(target: Float32Array, at: number, source: MapData, from: number, pixels: Float64Array, n: number, factor: number): void {
   for (let i = 0; i < n; i++) {
-    const added = source[at + i] * pixels[4 * i] * factor;
+    const added = source[from + i] * pixels[4 * i] * factor;
     const v = (Number.isFinite(added) ? added : 0) * pixels[4 * i + 3];
     const q = Math.fround(Math.fround(target[at + i] * pixels[4 * i + 1]) + v) / pixels[4 * i + 2];
     target[at + i] = Number.isFinite(q) ? q : 0;
@@ -140,9 +166,9 @@ function fusedStackFloat32(target: Float32Array, at: number, source: MapData, pi
 }
 
 /** `fusedStackFloat32` for a float64 target (no intermediate rounding). */
-function fusedStackFloat64(target: Float64Array, at: number, source: MapData, pixels: Float64Array, n: number, factor: number): void {
+function fusedStackFloat64(target: Float64Array, at: number, source: MapData, from: number, pixels: Float64Array, n: number, factor: number): void {
   for (let i = 0; i < n; i++) {
-    const added = source[at + i] * pixels[4 * i] * factor;
+    const added = source[from + i] * pixels[4 * i] * factor;
     const v = (Number.isFinite(added) ? added : 0) * pixels[4 * i + 3];
     const q = (target[at + i] * pixels[4 * i + 1] + v) / pixels[4 * i + 2];
     target[at + i] = Number.isFinite(q) ? q : 0;
