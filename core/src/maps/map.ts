@@ -586,29 +586,32 @@ function orMaskWords(target: Uint32Array, source: Uint32Array): void {
 /**
  * One run of `WcsNDMap.stack`: target[t + i] += source[s + i]·factor (non-finite → 0) × w[ws + i].
  * Copies of one body, so that each sees a single pair of array types (fast element access).
- * With weights (as datasets are stacked), eight bins per iteration: V8 checks each typed
- * array once per iteration rather than once per bin, which is most of the cost of such a loop.
- * The n % 8 odd bins go first: V8 compiles a long loop while it runs, and a loop after it
- * that has never run (no type feedback) throws that code away when reached, call after call.
+ * With weights (as datasets are stacked), four bins per iteration, written out in the loop:
+ * V8 checks each typed array once per iteration rather than once per bin, which is most of
+ * the cost of such a loop; without a helper per four bins it also compiles the loop sooner (a
+ * smaller graph) and runs it faster until then (no call per bin in the interpreter): a
+ * process's first stack of a 250×250×11 map 13 → 9 ms, then as fast as eight bins through
+ * helpers. The n % 4 odd bins go first: V8 compiles a long loop while it runs, and a loop
+ * after it that has never run (no type feedback) throws that code away when reached, call
+ * after call.
  */
 function addRowFloat32(target: Float32Array, t: number, source: Float32Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
   if (!w) {
     for (let i = 0; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor);
     return;
   }
-  const head = n % 8;
+  const head = n % 4;
   for (let i = 0; i < head; i++) target[t + i] += finiteOr0(source[s + i] * factor) * w[ws + i];
-  for (let i = head; i < n; i += 8) {
-    addFourFloat32(target, t + i, source, s + i, factor, w, ws + i);
-    addFourFloat32(target, t + i + 4, source, s + i + 4, factor, w, ws + i + 4);
+  for (let i = head; i < n; i += 4) {
+    const a = source[s + i] * factor;
+    const b = source[s + i + 1] * factor;
+    const c = source[s + i + 2] * factor;
+    const d = source[s + i + 3] * factor;
+    target[t + i] += (Number.isFinite(a) ? a : 0) * w[ws + i];
+    target[t + i + 1] += (Number.isFinite(b) ? b : 0) * w[ws + i + 1];
+    target[t + i + 2] += (Number.isFinite(c) ? c : 0) * w[ws + i + 2];
+    target[t + i + 3] += (Number.isFinite(d) ? d : 0) * w[ws + i + 3];
   }
-}
-
-function addFourFloat32(target: Float32Array, t: number, source: Float32Array, s: number, factor: number, w: MapData, ws: number): void {
-  target[t] += finiteOr0(source[s] * factor) * w[ws];
-  target[t + 1] += finiteOr0(source[s + 1] * factor) * w[ws + 1];
-  target[t + 2] += finiteOr0(source[s + 2] * factor) * w[ws + 2];
-  target[t + 3] += finiteOr0(source[s + 3] * factor) * w[ws + 3];
 }
 
 function addRowFloat32From64(target: Float32Array, t: number, source: Float64Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
@@ -616,19 +619,18 @@ function addRowFloat32From64(target: Float32Array, t: number, source: Float64Arr
     for (let i = 0; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor);
     return;
   }
-  const head = n % 8;
+  const head = n % 4;
   for (let i = 0; i < head; i++) target[t + i] += finiteOr0(source[s + i] * factor) * w[ws + i];
-  for (let i = head; i < n; i += 8) {
-    addFourFloat32From64(target, t + i, source, s + i, factor, w, ws + i);
-    addFourFloat32From64(target, t + i + 4, source, s + i + 4, factor, w, ws + i + 4);
+  for (let i = head; i < n; i += 4) {
+    const a = source[s + i] * factor;
+    const b = source[s + i + 1] * factor;
+    const c = source[s + i + 2] * factor;
+    const d = source[s + i + 3] * factor;
+    target[t + i] += (Number.isFinite(a) ? a : 0) * w[ws + i];
+    target[t + i + 1] += (Number.isFinite(b) ? b : 0) * w[ws + i + 1];
+    target[t + i + 2] += (Number.isFinite(c) ? c : 0) * w[ws + i + 2];
+    target[t + i + 3] += (Number.isFinite(d) ? d : 0) * w[ws + i + 3];
   }
-}
-
-function addFourFloat32From64(target: Float32Array, t: number, source: Float64Array, s: number, factor: number, w: MapData, ws: number): void {
-  target[t] += finiteOr0(source[s] * factor) * w[ws];
-  target[t + 1] += finiteOr0(source[s + 1] * factor) * w[ws + 1];
-  target[t + 2] += finiteOr0(source[s + 2] * factor) * w[ws + 2];
-  target[t + 3] += finiteOr0(source[s + 3] * factor) * w[ws + 3];
 }
 
 function finiteOr0(v: number): number {
