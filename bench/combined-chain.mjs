@@ -1,7 +1,8 @@
 // The documentation's combined chain, per stage, gammaflow vs gammapy 1.0 in the same run:
 // the 4 bundled Crab runs, then the 21 PKS 2155-304 runs of $GAMMAPY_DATA/hess-dl3-dr1.
 // One thread each, each case in a fresh process on both sides; prints the time per stage
-// (summed over runs), the ratio, and peak memory.
+// (summed over runs), the ratio, and peak memory. `--repeat N` runs each case N times, ours
+// and gammapy's alternating, and prints the medians (a shared VM's timings drift by 10–40 %).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, MapAxis, MapDataset, WcsGeom } from "../core/dist/src/index.js";
@@ -115,10 +116,41 @@ if (caseArg >= 0) {
   process.exit(0);
 }
 
+const repeatArg = process.argv.indexOf("--repeat");
+const REPEAT = repeatArg >= 0 ? Number(process.argv[repeatArg + 1]) : 1;
+if (!(Number.isInteger(REPEAT) && REPEAT >= 1)) throw new Error(`--repeat takes a positive integer, got ${process.argv[repeatArg + 1]}`);
+
+/** The median of numbers (the mean of the middle two for an even count). */
+const median = (values) => {
+  const v = [...values].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+
+/** One result whose every number is the median over repetitions (per stage, per run, peak). */
+function medianResult(results) {
+  if (results.length === 0 || results.some((r) => r === null)) return null;
+  const first = results[0];
+  return {
+    n: first.n,
+    counts: first.counts,
+    t: Object.fromEntries(STAGES.map((s) => [s, median(results.map((r) => r.t[s]))])),
+    perRun: first.perRun.map((_, i) => median(results.map((r) => r.perRun[i]))),
+    peak: median(results.map((r) => r.peak)),
+  };
+}
+
 for (const [index, c] of CASES.entries()) {
-  const a = oursFresh(index);
-  const b = reference(c, a.n);
-  console.log(`\n${c.label}: ${a.n} runs, stacked counts ours ${a.counts}${b ? `, gammapy ${b.counts}` : ""}`);
+  const ourRuns = [];
+  const theirRuns = [];
+  for (let r = 0; r < REPEAT; r++) {
+    ourRuns.push(oursFresh(index));
+    theirRuns.push(reference(c, ourRuns[r].n));
+  }
+  const a = medianResult(ourRuns);
+  const b = medianResult(theirRuns);
+  const medians = REPEAT > 1 ? ` (medians of ${REPEAT} alternating repetitions)` : "";
+  console.log(`\n${c.label}: ${a.n} runs, stacked counts ours ${a.counts}${b ? `, gammapy ${b.counts}` : ""}${medians}`);
   console.log(`${"stage".padEnd(12)}${"ours ms".padStart(10)}${"gammapy ms".padStart(12)}${"speed-up".padStart(10)}`);
   let sumA = 0, sumB = 0;
   for (const s of STAGES) {
@@ -128,6 +160,11 @@ for (const [index, c] of CASES.entries()) {
   }
   console.log(`${"total".padEnd(12)}${sumA.toFixed(0).padStart(10)}${(b ? sumB.toFixed(0) : "n/a").padStart(12)}${(b ? (sumB / sumA).toFixed(1) + "×" : "").padStart(10)}`);
   console.log(`per run: ours ${(sumA / a.n).toFixed(0)} ms, gammapy ${b ? (sumB / b.n).toFixed(0) : "n/a"} ms; peak RSS ours ${a.peak.toFixed(0)} MiB, gammapy ${b ? b.peak.toFixed(0) : "n/a"} MiB`);
+  if (REPEAT > 1) {
+    const totals = (runs) => runs.map((r) => STAGES.reduce((x, s) => x + r.t[s], 0));
+    const range = (v) => `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}`;
+    console.log(`totals over repetitions: ours ${range(totals(ourRuns))} ms${b ? `, gammapy ${range(totals(theirRuns))} ms` : ""}`);
+  }
   // the first runs of a process pay V8's compilation (and gammapy's first-call costs): shown apart
   const warm = (runs) => runs.slice(WARM_UP).reduce((x, y) => x + y, 0) / (runs.length - WARM_UP);
   const first = (runs) => runs.slice(0, WARM_UP).map((v) => v.toFixed(0)).join(", ");
