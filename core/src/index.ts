@@ -7,7 +7,7 @@ export * from "./irf/index.js";
 export * from "./datasets/index.js";
 export * from "./utils/interpolation/index.js";
 export { firstRoot } from "./utils/roots.js";
-export { fastExp } from "./utils/fast-exp.js";
+export { fastExp, FAST_EXP } from "./utils/fast-exp.js";
 export * from "./stats/index.js";
 export * from "./modeling/index.js";
 export * from "./pipeline/index.js";

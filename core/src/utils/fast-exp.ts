@@ -26,3 +26,22 @@ export function fastExp(x: number): number {
   const series = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
   return TWO_TO_J[k & (STEPS - 1)] * POW2[(k >> 6) + POW2_OFFSET] * series;
 }
+
+/**
+ * fastExp's tables and constants, for a reimplementation that must give its results bit for
+ * bit (the background map's WebAssembly kernel): x·stepsPerLn2 rounded by adding and
+ * subtracting `rounder` gives k; r = x − k·ln2Hi − k·ln2Lo; exp(x) = twoToJ[k & 63] ·
+ * pow2[(k >> 6) + pow2Offset] · (1 + r(1 + r(1/2 + r(c6 + r(c24 + r·c120))))).
+ */
+export const FAST_EXP = {
+  twoToJ: TWO_TO_J,
+  pow2: POW2,
+  pow2Offset: POW2_OFFSET,
+  stepsPerLn2: STEPS_PER_LN2,
+  rounder: ROUNDER,
+  ln2Hi: LN2_HI,
+  ln2Lo: LN2_LO,
+  c6: 1 / 6,
+  c24: 1 / 24,
+  c120: 1 / 120,
+} as const;

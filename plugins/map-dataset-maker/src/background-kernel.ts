@@ -1,5 +1,6 @@
 import { fastExp, fastLogInverse, findCell, Irf, isPlainLog, scaleFor, type Scale } from "@gammaflow/core";
 import { closedFormHolds, powerLawIntegral } from "./integrate.js";
+import { integratePixelsWasm } from "./background-wasm.js";
 
 // The background map's hot path in one pass per pixel: the log-scaled background IRF
 // (energy × fov_lon × fov_lat) interpolated at every energy edge, then integrated over each
@@ -69,12 +70,41 @@ function logClipped(values: Float64Array): Float64Array {
   return out;
 }
 
+/** Where each energy edge falls on the IRF's energy nodes, and the per-bin constants. */
+export interface EdgeCells {
+  /** Each edge's lower energy node. */
+  node: Int32Array;
+  /** Each edge's weight of the upper node. */
+  frac: Float64Array;
+  /** The lowest and highest energy node the edges interpolate between. */
+  first: number;
+  last: number;
+  /** Per bin: its edges and 1/ln(e2/e1). */
+  e1: Float64Array;
+  e2: Float64Array;
+  inverse: Float64Array;
+  /** Per bin: the integral of the fill value (pixels outside the IRF's field of view). */
+  outside: Float64Array;
+}
+
+/** Which loop runs the pixels: WebAssembly where available (the default), or JavaScript. */
+export type BackgroundEngine = "wasm" | "js";
+
 /**
  * ∫ background dE over each bin of `edges` at every pixel (fov_lon/fov_lat in deg), times
  * `pixelFactor`: [bin][pixel]. Undefined when an edge lies outside the IRF's energies (the
- * general path then applies its rules).
+ * general path then applies its rules). The pixel loop runs in WebAssembly where available
+ * (background-kernel.wat: the same numbers, sooner), else in JavaScript.
  */
-export function integrateBackground(table: BackgroundTable, edges: ArrayLike<number>, fovLon: Float64Array, fovLat: Float64Array, pixelFactor: Float64Array): Float64Array | undefined {
+export function integrateBackground(table: BackgroundTable, edges: ArrayLike<number>, fovLon: Float64Array, fovLat: Float64Array, pixelFactor: Float64Array, engine: BackgroundEngine = "wasm"): Float64Array | undefined {
+  const cells = edgeCells(table, edges);
+  if (!cells) return undefined;
+  const input = { edges: cells, lonGrid: table.lonGrid, latGrid: table.latGrid, logValues: table.logValues, lonEdges: table.lonEdges, latEdges: table.latEdges, fill: table.fill };
+  return (engine === "wasm" && integratePixelsWasm(input, fovLon, fovLat, pixelFactor)) || integratePixels(table, cells, fovLon, fovLat, pixelFactor);
+}
+
+/** Each edge's energy cell and the bins' constants; undefined when an edge lies outside the IRF's energies or the edges do not increase. */
+function edgeCells(table: BackgroundTable, edges: ArrayLike<number>): EdgeCells | undefined {
   const nEdges = edges.length;
   const [eLo, eHi] = table.energyEdges;
   for (let j = 0; j < nEdges; j++) if (!(edges[j] >= eLo && edges[j] <= eHi)) return undefined;
@@ -88,14 +118,25 @@ export function integrateBackground(table: BackgroundTable, edges: ArrayLike<num
     node[j] = k;
     frac[j] = (x - g[k]) / (g[k + 1] - g[k]);
   }
-  const firstNode = node.reduce((a, b) => Math.min(a, b), Infinity);
-  const lastNode = node.reduce((a, b) => Math.max(a, b), -Infinity) + 1;
   const bins = binConstants(edges);
   if (!bins.inverse.every((v) => v > 0)) return undefined; // edges not increasing
+  return {
+    node,
+    frac,
+    first: node.reduce((a, b) => Math.min(a, b), Infinity),
+    last: node.reduce((a, b) => Math.max(a, b), -Infinity) + 1,
+    ...bins,
+    outside: bins.e1.map((e1, k) => powerLawIntegral(table.fill, table.fill, e1, bins.e2[k])),
+  };
+}
+
+/** The pixel loop in JavaScript (background-kernel.wat is its WebAssembly twin). */
+function integratePixels(table: BackgroundTable, cells: EdgeCells, fovLon: Float64Array, fovLat: Float64Array, pixelFactor: Float64Array): Float64Array {
+  const { node, frac, first, last, outside } = cells;
+  const nEdges = node.length;
   const n = fovLon.length;
   const out = new Float64Array((nEdges - 1) * n);
-  const scratch = { planes: new Float64Array(lastNode - firstNode + 1), logs: new Float64Array(nEdges), values: new Float64Array(nEdges) };
-  const outsideValues = bins.e1.map((e1, k) => powerLawIntegral(table.fill, table.fill, e1, bins.e2[k]));
+  const scratch = { planes: new Float64Array(last - first + 1), logs: new Float64Array(nEdges), values: new Float64Array(nEdges) };
   // t starts as a fraction: a field that held only small integers and then a double would
   // change the objects' layout under compiled code
   const lonCell = { k: 0, t: 0.5 };
@@ -104,14 +145,14 @@ export function integrateBackground(table: BackgroundTable, edges: ArrayLike<num
     const x = fovLon[i];
     const y = fovLat[i];
     if (!(x >= table.lonEdges[0] && x <= table.lonEdges[1] && y >= table.latEdges[0] && y <= table.latEdges[1])) {
-      for (let k = 0; k < nEdges - 1; k++) out[k * n + i] = outsideValues[k] * pixelFactor[i];
+      for (let k = 0; k < nEdges - 1; k++) out[k * n + i] = outside[k] * pixelFactor[i];
       continue;
     }
     cellOf(table.lonGrid, x, lonCell);
     cellOf(table.latGrid, y, latCell);
-    nodePlanes(scratch.planes, table, firstNode, lastNode, lonCell.k, lonCell.t, latCell.k, latCell.t);
-    edgeValues(scratch, node, frac, firstNode, table.fill);
-    integratePixel(out, i, n, scratch.values, scratch.logs, bins, pixelFactor[i]);
+    nodePlanes(scratch.planes, table, first, last, lonCell.k, lonCell.t, latCell.k, latCell.t);
+    edgeValues(scratch, node, frac, first, table.fill);
+    integratePixel(out, i, n, scratch.values, scratch.logs, cells, pixelFactor[i]);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /** float32's smallest normal number: gammapy's LogScale clips logarithms here. */
 const TINY = 1.1754943508222875e-38;
-const LN_TINY = Math.log(TINY);
+/** ln of float32's tiny: at or below it a log quotient is a clipped one (closedFormHolds). */
+export const LN_TINY = Math.log(TINY);
 
 export interface TrapzLogLogOptions {
   /** Multiplies each point's integrals. */

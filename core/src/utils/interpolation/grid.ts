@@ -418,8 +418,8 @@ function lerpExp(out: Float64Array, logOut: Float64Array, offset: number, m: num
   }
 }
 
-/** Above this logarithm exp is surely more than twice float32's tiny (gammapy's zero threshold). */
-const LN_TWO_TINY_ABOVE = Math.log(2 * FLOAT32_TINY) + 1e-9;
+/** Above this logarithm exp is surely more than twice float32's tiny (gammapy's zero threshold): isPlainLog's lower bound. */
+export const LN_TWO_TINY_ABOVE = Math.log(2 * FLOAT32_TINY) + 1e-9;
 
 /** w where the log-scaled result is exp(w) itself (`combineLog`'s plain case), else NaN. */
 function logIfPlain(w: number): number {
