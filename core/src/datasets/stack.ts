@@ -1,6 +1,7 @@
 import { WcsNDMap, type MapData, type WcsGeom } from "../maps/index.js";
 import { gridCacheGet, gridCacheSet } from "../maps/grid-cache.js";
 import { convert } from "../units/index.js";
+import { pixelToIndex } from "../utils/interpolation/index.js";
 
 /**
  * A boolean mask re-projected onto another geometry's pixels (nearest; outside → false).
@@ -21,13 +22,53 @@ export function maskOnGeom(mask: WcsNDMap, geom: WcsGeom): WcsNDMap {
   const key = `mask pixels ${geom.gridKey} ${mask.geom.gridKey}`;
   let flat = gridCacheGet<Int32Array>(key)?.[0];
   if (!flat) {
-    const { lon, lat } = geom.precise().imageCoord("center");
-    flat = mask.geom.flatIndex(mask.geom.precise().coordToIdx({ lon, lat, frame: geom.frame }));
+    flat = windowedMaskPixels(mask.geom, geom);
+    if (!flat) {
+      const { lon, lat } = geom.precise().imageCoord("center");
+      flat = mask.geom.flatIndex(mask.geom.precise().coordToIdx({ lon, lat, frame: geom.frame }));
+    }
     gridCacheSet(key, [flat]);
   }
   const data = mask.data;
   for (let i = 0; i < flat.length; i++) out.data[i] = flat[i] >= 0 && data[flat[i]] ? 1 : 0; // outside → false
   return out;
+}
+
+/**
+ * maskOnGeom's pixel mapping for two cutouts (of a mask grid and of an IRF grid), from their
+ * parents' (kept per parent pair): runs with other pointings have other cutouts, and each new
+ * pair would otherwise cost correctly rounded transforms of every IRF pixel. A cutout's pixels
+ * have their parent's sky positions bit for bit, and the mask grid's pixel coordinates are
+ * (offset + CRPIX) − 1 with offsets shared by the cutouts of one grid (Wcs2D.worldToPixOffsets):
+ * so the coordinates, and their rounding, are the direct computation's. Undefined when the
+ * grids are not such cutouts.
+ */
+function windowedMaskPixels(maskGeom: WcsGeom, geom: WcsGeom): Int32Array | undefined {
+  const maskWindow = maskGeom.gridWindow;
+  const window = geom.gridWindow;
+  if (!maskWindow || !window || maskGeom.frame !== geom.frame || !maskGeom.isImage) return undefined;
+  const parent = window.parent;
+  const maskParent = maskWindow.parent;
+  const key = `mask pixel offsets ${parent.gridKey} ${maskParent.gridKey}`;
+  let offsets = gridCacheGet<Float64Array>(key);
+  if (!offsets) {
+    const { lon, lat } = parent.precise().imageCoord("center");
+    const { x, y } = maskParent.precise().wcs.worldToPixOffsets(lon, lat);
+    offsets = [x, y];
+    gridCacheSet(key, offsets);
+  }
+  const [offsetX, offsetY] = offsets;
+  const [crpixX, crpixY] = maskGeom.wcs.crpix;
+  const flat = new Int32Array(geom.imageSize);
+  for (let iy = 0; iy < geom.ny; iy++) {
+    for (let ix = 0; ix < geom.nx; ix++) {
+      const p = (iy + window.y0) * parent.nx + ix + window.x0;
+      const x = pixelToIndex(offsetX[p] + crpixX - 1, maskGeom.nx);
+      const y = pixelToIndex(offsetY[p] + crpixY - 1, maskGeom.ny);
+      flat[iy * geom.nx + ix] = x < 0 || y < 0 ? -1 : y * maskGeom.nx + x;
+    }
+  }
+  return flat;
 }
 
 /** Multiply (or divide) IRF-map planes by the exposure plane of the same true energy. */

@@ -337,7 +337,18 @@ export class WcsGeom {
   // ---- derived geometries ------------------------------------------------------------
 
   toImage(): WcsGeom {
-    return this.isImage ? this : new WcsGeom(this.wcs, this.npix);
+    if (this.isImage) return this;
+    const image = new WcsGeom(this.wcs, this.npix);
+    if (this.window) image.window = { ...this.window, parent: this.window.parent.toImage() };
+    return image;
+  }
+
+  /**
+   * The grid this one is an exact window of (a cutout: its pixels are the parent's from
+   * (x0, y0) on, with bit-identical sky positions), or undefined.
+   */
+  get gridWindow(): { readonly parent: WcsGeom; readonly x0: number; readonly y0: number } | undefined {
+    return this.window;
   }
 
   toCube(axes: readonly MapAxis[]): WcsGeom {

@@ -128,7 +128,27 @@ export class Wcs2D {
     outX = new Float64Array(lon.length),
     outY = new Float64Array(lon.length),
   ): { x: Float64Array; y: Float64Array } {
-    const { crpix, cdelt } = this.params;
+    this.worldToPixOffsets(lon, lat, outX, outY);
+    const { crpix } = this.params;
+    for (let i = 0; i < outX.length; i++) {
+      outX[i] = outX[i] + crpix[0] - 1;
+      outY[i] = outY[i] + crpix[1] - 1;
+    }
+    return { x: outX, y: outY };
+  }
+
+  /**
+   * World coordinates' pixel coordinates before the reference pixel is added: worldToPix gives
+   * (offset + CRPIX) − 1, in that order. Grids that differ only by a whole-pixel shift of the
+   * reference pixel (cutouts of one grid) share the offsets.
+   */
+  worldToPixOffsets(
+    lon: ArrayLike<number>,
+    lat: ArrayLike<number>,
+    outX = new Float64Array(lon.length),
+    outY = new Float64Array(lon.length),
+  ): { x: Float64Array; y: Float64Array } {
+    const { cdelt } = this.params;
     const inv = this.pcInverse;
     const native = new Float64Array(2);
     const plane = new Float64Array(2);
@@ -137,8 +157,8 @@ export class Wcs2D {
       this.proj.fromNative(native[0], native[1], plane);
       const ix = plane[0] / cdelt[0];
       const iy = plane[1] / cdelt[1];
-      outX[i] = inv[0][0] * ix + inv[0][1] * iy + crpix[0] - 1;
-      outY[i] = inv[1][0] * ix + inv[1][1] * iy + crpix[1] - 1;
+      outX[i] = inv[0][0] * ix + inv[0][1] * iy;
+      outY[i] = inv[1][0] * ix + inv[1][1] * iy;
     }
     return { x: outX, y: outY };
   }
