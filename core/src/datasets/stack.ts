@@ -41,12 +41,12 @@ export function maskOnGeom(mask: WcsNDMap, geom: WcsGeom): WcsNDMap {
  * have their parent's sky positions bit for bit, and the mask grid's pixel coordinates are
  * (offset + CRPIX) − 1 with offsets shared by the cutouts of one grid (Wcs2D.worldToPixOffsets):
  * so the coordinates, and their rounding, are the direct computation's. Undefined when the
- * grids are not such cutouts.
+ * grids are not such cutouts. `maskGeom` is an image (maskOnGeom's cached branch).
  */
 function windowedMaskPixels(maskGeom: WcsGeom, geom: WcsGeom): Int32Array | undefined {
   const maskWindow = maskGeom.gridWindow;
   const window = geom.gridWindow;
-  if (!maskWindow || !window || maskGeom.frame !== geom.frame || !maskGeom.isImage) return undefined;
+  if (!maskWindow || !window || maskGeom.frame !== geom.frame) return undefined;
   const parent = window.parent;
   const maskParent = maskWindow.parent;
   const key = `mask pixel offsets ${parent.gridKey} ${maskParent.gridKey}`;

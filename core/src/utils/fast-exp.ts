@@ -16,6 +16,10 @@ const LN2_HI = 0.6931471803691238 / STEPS;
 const LN2_LO = 1.9082149292705877e-10 / STEPS;
 /** Adding and subtracting 1.5·2^52 rounds a double to the nearest integer (ties to even). */
 const ROUNDER = 6755399441055744;
+/** exp(r)'s Taylor coefficients beyond 1 + r + r²/2. */
+const C6 = 1 / 6;
+const C24 = 1 / 24;
+const C120 = 1 / 120;
 
 export function fastExp(x: number): number {
   // outside this range (and NaN) results underflow to subnormals, overflow, or are NaN
@@ -23,7 +27,7 @@ export function fastExp(x: number): number {
   const kf = x * STEPS_PER_LN2 + ROUNDER - ROUNDER;
   const k = kf | 0;
   const r = x - kf * LN2_HI - kf * LN2_LO;
-  const series = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
+  const series = 1 + r * (1 + r * (0.5 + r * (C6 + r * (C24 + r * C120))));
   return TWO_TO_J[k & (STEPS - 1)] * POW2[(k >> 6) + POW2_OFFSET] * series;
 }
 
@@ -41,7 +45,7 @@ export const FAST_EXP = {
   rounder: ROUNDER,
   ln2Hi: LN2_HI,
   ln2Lo: LN2_LO,
-  c6: 1 / 6,
-  c24: 1 / 24,
-  c120: 1 / 120,
+  c6: C6,
+  c24: C24,
+  c120: C120,
 } as const;

@@ -99,8 +99,7 @@ export type BackgroundEngine = "wasm" | "js";
 export function integrateBackground(table: BackgroundTable, edges: ArrayLike<number>, fovLon: Float64Array, fovLat: Float64Array, pixelFactor: Float64Array, engine: BackgroundEngine = "wasm"): Float64Array | undefined {
   const cells = edgeCells(table, edges);
   if (!cells) return undefined;
-  const input = { edges: cells, lonGrid: table.lonGrid, latGrid: table.latGrid, logValues: table.logValues, lonEdges: table.lonEdges, latEdges: table.latEdges, fill: table.fill };
-  return (engine === "wasm" && integratePixelsWasm(input, fovLon, fovLat, pixelFactor)) || integratePixels(table, cells, fovLon, fovLat, pixelFactor);
+  return (engine === "wasm" && integratePixelsWasm(table, cells, fovLon, fovLat, pixelFactor)) || integratePixels(table, cells, fovLon, fovLat, pixelFactor);
 }
 
 /** Each edge's energy cell and the bins' constants; undefined when an edge lies outside the IRF's energies or the edges do not increase. */
@@ -202,11 +201,16 @@ function edgeValues(s: { planes: Float64Array; logs: Float64Array; values: Float
   }
 }
 
-/** An edge whose value is not exp(w) itself: 0 at most twice float32's tiny, the fill value if not finite; its log unknown. */
+/** An edge whose value is not exp(w) itself: its log unknown, its value irregularEdgeValue's. */
 function irregularEdge(logs: Float64Array, values: Float64Array, j: number, w: number, fill: number): void {
   logs[j] = NaN;
+  values[j] = irregularEdgeValue(w, fill);
+}
+
+/** The value of an edge whose value is not exp(w) itself: 0 at most twice float32's tiny, the fill value if not finite (both pixel loops). */
+export function irregularEdgeValue(w: number, fill: number): number {
   const value = fastLogInverse(w);
-  values[j] = value - value !== 0 ? fill : value;
+  return value - value !== 0 ? fill : value;
 }
 
 /** The pixel's integral over each bin (`trapzLogLogBins` with logarithms: the closed form where it holds, else gammapy's formula). */

@@ -1,7 +1,9 @@
-import { FAST_EXP, fastLogInverse, LN_TWO_TINY_ABOVE } from "@gammaflow/core";
+import { FAST_EXP, LN_TWO_TINY_ABOVE } from "@gammaflow/core";
 import { WASM_BASE64 } from "./background-kernel.wasm.js";
 import { LN_TINY, powerLawIntegral } from "./integrate.js";
-import type { EdgeCells } from "./background-kernel.js";
+// (a cycle with background-kernel.ts, which calls this module: only function declarations
+// cross it, and those are bound before either module runs)
+import { irregularEdgeValue, type BackgroundTable, type EdgeCells } from "./background-kernel.js";
 
 // Loads background-kernel.wat's module (compiled by scripts/build-wasm.mjs) and runs the
 // background kernel's pixel loop in it: the arrays are copied into its memory, the result out.
@@ -44,7 +46,7 @@ function kernelFor(bytes: number): Kernel | undefined {
   const instance = new WebAssembly.Instance(compiled, {
     js: {
       memory,
-      irregular: irregularValue,
+      irregular: irregularEdgeValue,
       powerLaw: powerLawIntegral,
       stepsPerLn2: f64(FAST_EXP.stepsPerLn2),
       rounder: f64(FAST_EXP.rounder),
@@ -63,32 +65,14 @@ function kernelFor(bytes: number): Kernel | undefined {
   return kernel;
 }
 
-/** An edge whose value is not exp(w) itself (as the JavaScript loop's irregularEdge): 0 at most twice float32's tiny, the fill value if not finite. */
-function irregularValue(w: number, fill: number): number {
-  const value = fastLogInverse(w);
-  return value - value !== 0 ? fill : value;
-}
-
-/** The tables the pixel loop reads, as background-kernel.ts prepares them. */
-export interface PixelLoopInput {
-  edges: EdgeCells;
-  lonGrid: Float64Array;
-  latGrid: Float64Array;
-  logValues: Float64Array;
-  lonEdges: [number, number];
-  latEdges: [number, number];
-  fill: number;
-}
-
 /**
  * The pixel loop in WebAssembly: [bin][pixel] integrals, bit for bit those of the JavaScript
  * loop; undefined where WebAssembly is unavailable.
  */
-export function integratePixelsWasm(input: PixelLoopInput, fovLon: Float64Array, fovLat: Float64Array, pixelFactor: Float64Array): Float64Array | undefined {
-  const { edges } = input;
+export function integratePixelsWasm(table: BackgroundTable, edges: EdgeCells, fovLon: Float64Array, fovLat: Float64Array, pixelFactor: Float64Array): Float64Array | undefined {
   const n = fovLon.length;
   const nBins = edges.node.length - 1;
-  const inputs = [fovLon, fovLat, pixelFactor, edges.node, edges.frac, edges.e1, edges.e2, edges.inverse, edges.outside, input.lonGrid, input.latGrid, input.logValues];
+  const inputs = [fovLon, fovLat, pixelFactor, edges.node, edges.frac, edges.e1, edges.e2, edges.inverse, edges.outside, table.lonGrid, table.latGrid, table.logValues];
   const scratch = [edges.last - edges.first + 1, edges.node.length, edges.node.length];
   // layout after fastExp's tables: each array 8-byte aligned, then the scratch, then the output
   const offsets: number[] = [];
@@ -117,8 +101,8 @@ export function integratePixelsWasm(input: PixelLoopInput, fovLon: Float64Array,
     edges.node.length, nodeAt, fracAt, edges.first, edges.last,
     e1At, e2At, inverseAt, outsideAt,
     planesAt, logsAt, edgeValuesAt,
-    lonGridAt, input.lonGrid.length, latGridAt, input.latGrid.length, valuesAt,
-    input.lonEdges[0], input.lonEdges[1], input.latEdges[0], input.latEdges[1], input.fill,
+    lonGridAt, table.lonGrid.length, latGridAt, table.latGrid.length, valuesAt,
+    table.lonEdges[0], table.lonEdges[1], table.latEdges[0], table.latEdges[1], table.fill,
   );
   return new Float64Array(buffer, outAt + wasm.heap, nBins * n).slice();
 }
