@@ -1,3 +1,4 @@
+// The platform-neutral entry of `@gammaflow/core` (browsers, bundlers); Node resolves index.node.ts.
 export * from "./units/index.js";
 export * from "./coords/index.js";
 export * from "./fits/index.js";
@@ -10,5 +11,4 @@ export { firstRoot } from "./utils/roots.js";
 export { fastExp, FAST_EXP } from "./utils/fast-exp.js";
 export * from "./stats/index.js";
 export * from "./modeling/index.js";
-export * from "./pipeline/index.js";
 export * from "./images/index.js";

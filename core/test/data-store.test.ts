@@ -4,8 +4,9 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { SkyCoord } from "../src/coords/index.js";
-import { DataStore, GTI, timeRefMjd } from "../src/data/index.js";
-import { toStorePath, writeFits } from "../src/node/index.js";
+import { GTI, timeRefMjd } from "../src/data/index.js";
+import { DataStore } from "../src/index.node.js";
+import { toStorePath, writeFits } from "../src/nodejs/index.js";
 import { BUNDLED_HESS, GAMMAPY_DATA, readFixture } from "./fixtures.js";
 
 const fx = readFixture("data_store.json");

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { MapAxis, MapDataset, WcsGeom, type WcsNDMap } from "../src/index.js";
-import { readDataset, writeDataset } from "../src/node/index.js";
+import { readDataset, writeDataset } from "../src/nodejs/index.js";
 import { fixturePath, readFixture } from "./fixtures.js";
 
 const want = readFixture("gammapy-dataset.json");

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { BinTableHdu, FitsError, FitsFile, writeFitsBytes } from "../src/fits/index.js";
-import { readFits } from "../src/node/index.js";
+import { readFits } from "../src/nodejs/index.js";
 import { fixturePath } from "./fixtures.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-fits-"));

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { BinTableHdu, ImageHdu } from "../src/fits/index.js";
-import { readFits } from "../src/node/index.js";
+import { readFits } from "../src/nodejs/index.js";
 import { GAMMAPY_DATA, fixturePath, readFixture } from "./fixtures.js";
 
 const fx = readFixture("fits/expected.json");

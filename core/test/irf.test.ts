@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { edispKernelAtOffset, EnergyDependentMultiGaussPSF, loadIrf, PSFKing, psfTable } from "../src/irf/index.js";
 import { MapAxis } from "../src/maps/index.js";
-import { readFits } from "../src/node/index.js";
+import { readFits } from "../src/nodejs/index.js";
 import { GAMMAPY_DATA, fixturePath, readFixture } from "./fixtures.js";
 
 const cases = readFixture("irf_parity.json");
@@ -50,8 +50,8 @@ test("IRF evaluation names bad coordinates and point-like IRFs are refused for 3
 });
 
 test("observations load their IRFs through the data store; point-like samples load and are flagged", async () => {
-  const { DataStore } = await import("../src/data/index.js");
-  const { toStorePath } = await import("../src/node/index.js");
+  const { DataStore } = await import("../src/index.node.js");
+  const { toStorePath } = await import("../src/nodejs/index.js");
   const hess = DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "hess-dl3-dr1"))).obs(23523);
   assert.deepEqual([hess.aeff.tag, hess.edisp.tag, hess.psf.tag, hess.bkg.tag], ["aeff_2d", "edisp_2d", "psf_table", "bkg_3d"]);
   assert.equal(hess.bkg.fovAlignment, "RADEC");

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { MapAxis, WcsGeom, WcsNDMap } from "../src/maps/index.js";
-import { readFits } from "../src/node/index.js";
+import { readFits } from "../src/nodejs/index.js";
 import { BUNDLED_HESS, readFixture } from "./fixtures.js";
 
 const fx = readFixture("counts_doc_geometry.json");

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { MapAxis, WcsGeom, WcsNDMap } from "../src/maps/index.js";
-import { readMap, writeMap } from "../src/node/index.js";
+import { readMap, writeMap } from "../src/nodejs/index.js";
 import { fixturePath, readFixture } from "./fixtures.js";
 
 const cases = readFixture("maps/expected.json");

@@ -1,9 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DataStore, type Observation } from "../src/data/index.js";
+import type { Observation } from "../src/data/index.js";
+import { DataStore } from "../src/index.node.js";
 import { axisNormalization, evaluateAtOffsets, evaluateOnImage, Irf, type OtherAxisValues } from "../src/irf/index.js";
 import { MapAxis, WcsGeom } from "../src/maps/index.js";
-import { toStorePath } from "../src/node/index.js";
+import { toStorePath } from "../src/nodejs/index.js";
 import { normalizeAlongAxis } from "../src/utils/normalize.js";
 import { BUNDLED_HESS } from "./fixtures.js";
 

@@ -1,10 +1,12 @@
 import type { FitsFile } from "../fits/index.js";
-import { defaultFileAccess, expandVars, isInside, joinPath, type FileAccess } from "./files.js";
+import { FetchFileAccess, type FetchFileAccessOptions } from "./fetch-files.js";
+import { expandVars, isInside, joinPath, type FileAccess } from "./files.js";
 import { HduIndex, type HduLocation } from "./hdu-index.js";
 import { Observation } from "./observation.js";
 import { ObsTable } from "./obs-table.js";
 
 export interface DataStoreOptions {
+  /** How files are read; required here, the Node entry's DataStore defaults it to node:fs. */
   files?: FileAccess;
   hduTableFilename?: string;
   obsTableFilename?: string;
@@ -38,9 +40,16 @@ export class Observations extends Array<Observation> {
   }
 }
 
-/** A DL3 data store (gammapy's DataStore): an HDU index and an observation index. */
+/**
+ * A DL3 data store (gammapy's DataStore): an HDU index and an observation index. Its file
+ * access is passed in (`options.files`), never set globally; the Node entry of the package
+ * exports a subclass that defaults it to node:fs.
+ */
 export class DataStore {
-  private constructor(
+  /** The file access of `fromDir` when none is passed: none here (platform-neutral). */
+  protected static readonly defaultFiles: FileAccess | undefined = undefined;
+
+  protected constructor(
     readonly baseDir: string,
     readonly hduIndex: HduIndex,
     readonly obsTable: ObsTable,
@@ -49,18 +58,65 @@ export class DataStore {
   ) {}
 
   static fromDir(baseDir: string, options: DataStoreOptions = {}): DataStore {
-    const files = options.files ?? defaultFileAccess();
+    const files = options.files ?? this.defaultFiles;
+    if (!files) {
+      throw new Error(
+        "DataStore.fromDir: no file access: pass { files } (a FileAccess; in Node, nodeFiles of" +
+          " '@gammaflow/core/node') or, in a browser, use the loader: await DataStore.fromUrl(baseUrl)",
+      );
+    }
     const dir = joinPath(expandVars(baseDir, (n) => files.env(n), "DataStore.fromDir"));
     const find = (name: string | undefined, fallback: string): string => {
-      const candidates = name ? [joinPath(dir, name), joinPath(name)] : [joinPath(dir, fallback), joinPath(dir, fallback.replace(/\.gz$/, ""))];
+      const candidates = indexCandidates(dir, name, fallback);
       const found = candidates.find((p) => files.exists(p));
       if (!found) throw new Error(`DataStore.fromDir: index file not found (looked for ${candidates.join(", ")})`);
       return found;
     };
-    const hduFile = files.readFits(find(options.hduTableFilename, "hdu-index.fits.gz"));
-    const obsFile = files.readFits(find(options.obsTableFilename, "obs-index.fits.gz"));
+    const hduFile = files.readFits(find(options.hduTableFilename, HDU_INDEX));
+    const obsFile = files.readFits(find(options.obsTableFilename, OBS_INDEX));
     const root = options.allowAnyPath ? undefined : joinPath(options.root ? joinPath(dir, options.root) : dir);
-    return new DataStore(dir, HduIndex.fromTable(firstTable(hduFile)), new ObsTable(firstTable(obsFile)), files, root);
+    // `new this`: the Node entry's subclass makes instances of itself, so instanceof holds for both.
+    return new this(dir, HduIndex.fromTable(firstTable(hduFile)), new ObsTable(firstTable(obsFile)), files, root);
+  }
+
+  /**
+   * A data store served over HTTP (the browser loader; Node 20 has fetch too): fetches the
+   * index files now; `prefetch(obsIds)` fetches observations before they are read. `baseUrl`
+   * is absolute (in a page: `new URL("data/hess-dl3-dr1/", location.href)`).
+   */
+  static async fromUrl(
+    baseUrl: string | URL,
+    options: Omit<DataStoreOptions, "files"> & FetchFileAccessOptions = {},
+  ): Promise<DataStore> {
+    const files = new FetchFileAccess(baseUrl, options);
+    const dir = joinPath(files.baseUrl.pathname);
+    const indexes: Array<[string | undefined, string]> = [
+      [options.hduTableFilename, HDU_INDEX],
+      [options.obsTableFilename, OBS_INDEX],
+    ];
+    for (const [name, fallback] of indexes) {
+      // One at a time: the uncompressed fallback is fetched only when the first answered 404.
+      for (const candidate of indexCandidates(dir, name, fallback)) {
+        await files.load([candidate]);
+        if (files.exists(candidate)) break;
+      }
+    }
+    return this.fromDir(dir, { ...options, files });
+  }
+
+  /**
+   * Make the files of `obsIds` (all when undefined) readable, for file accesses that fetch
+   * (`fromUrl`); with node:fs there is nothing to do. Ids missing from the HDU index are left
+   * to `obs` to report.
+   */
+  async prefetch(obsIds?: readonly number[]): Promise<void> {
+    if (!this.files.load) return;
+    const paths = new Set<string>();
+    for (const id of obsIds ?? this.obsIds) {
+      if (!this.hduIndex.has(id)) continue;
+      for (const type of this.hduIndex.hduTypes(id)) paths.add(this.resolve(this.hduIndex.location(id, type)!));
+    }
+    await this.files.load([...paths]);
   }
 
   get obsIds(): number[] {
@@ -129,6 +185,15 @@ export class DataStore {
     }
     return path;
   }
+}
+
+const HDU_INDEX = "hdu-index.fits.gz";
+const OBS_INDEX = "obs-index.fits.gz";
+
+/** Where an index file may be: a given name in the store's folder or as is, else the default, gzipped or not. */
+function indexCandidates(dir: string, name: string | undefined, fallback: string): string[] {
+  if (name) return [joinPath(dir, name), joinPath(name)];
+  return [joinPath(dir, fallback), joinPath(dir, fallback.replace(/\.gz$/, ""))];
 }
 
 function firstTable(file: FitsFile) {

@@ -1,28 +1,20 @@
 import type { FitsFile } from "../fits/index.js";
 
 /**
- * How the data side reaches files: provided by the platform (node:fs in Node, see
- * core/src/node/files.ts), swappable in tests. Paths use "/" separators.
+ * How the data side reaches files, passed to DataStore explicitly: node:fs in Node (`nodeFiles`
+ * of `@gammaflow/core/node`, the default of the Node entry's DataStore), HTTP in browsers
+ * (`FetchFileAccess`), anything in tests. Paths use "/" separators.
  */
 export interface FileAccess {
   readFits(path: string): FitsFile;
   exists(path: string): boolean;
   /** Environment variables for `$VAR` expansion in index paths. */
   env(name: string): string | undefined;
-}
-
-let defaultAccess: FileAccess | undefined;
-
-/** The file access used when none is passed (registered by `@gammaflow/core/node`). */
-export function setDefaultFileAccess(access: FileAccess): void {
-  defaultAccess = access;
-}
-
-export function defaultFileAccess(): FileAccess {
-  if (!defaultAccess) {
-    throw new Error("no file access configured: import '@gammaflow/core/node' or pass { files } explicitly");
-  }
-  return defaultAccess;
+  /**
+   * Make `paths` readable before the synchronous reads, for accesses that fetch (absent when
+   * files are readable at once); a missing file is not an error here, `exists` tells.
+   */
+  load?(paths: readonly string[]): Promise<void>;
 }
 
 /** Join and normalise "/"-separated paths ("." and ".." resolved, no trailing slash). */

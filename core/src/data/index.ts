@@ -1,4 +1,5 @@
-export { type FileAccess, setDefaultFileAccess, defaultFileAccess, joinPath, isInside, expandVars } from "./files.js";
+export { type FileAccess, joinPath, isInside, expandVars } from "./files.js";
+export { FetchFileAccess, type FetchFileAccessOptions } from "./fetch-files.js";
 export { GTI, timeRefFromHeader, timeRefMjd, timeRefShift, DEFAULT_TIME_REF, type TimeRef } from "./gti.js";
 export { EventList } from "./event-list.js";
 export { HduIndex, type HduLocation, type HduType } from "./hdu-index.js";

@@ -61,17 +61,17 @@ export function datasetFromFits(file: FitsFile): MapDataset {
     const table = file.table("GTI");
     gti = new GTI(table.columnAsFloat64("START").slice(), table.columnAsFloat64("STOP").slice(), timeRefFromHeader(table.header));
   }
-  const dataset = new MapDataset(
-    typeof name === "string" ? name : "dataset",
+  const dataset = new MapDataset({
+    name: typeof name === "string" ? name : "dataset",
     counts,
-    read("EXPOSURE"),
-    read("BACKGROUND"),
-    psfMap && new PSFMap(psfMap, read("PSF_EXPOSURE")),
-    edispMap && new EDispMap(edispMap, read("EDISP_EXPOSURE")),
-    read("MASK_SAFE", "bool"),
-    read("MASK_FIT", "bool"),
+    exposure: read("EXPOSURE"),
+    background: read("BACKGROUND"),
+    psf: psfMap && new PSFMap(psfMap, read("PSF_EXPOSURE")),
+    edisp: edispMap && new EDispMap(edispMap, read("EDISP_EXPOSURE")),
+    maskSafe: read("MASK_SAFE", "bool"),
+    maskFit: read("MASK_FIT", "bool"),
     gti,
-  );
+  });
   if (!file.has("COUNTS_OFF")) return dataset;
   return MapDatasetOnOff.fromMapDataset(dataset, { countsOff: read("COUNTS_OFF"), acceptance: read("ACCEPTANCE"), acceptanceOff: read("ACCEPTANCE_OFF") });
 }

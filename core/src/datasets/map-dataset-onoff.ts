@@ -52,18 +52,8 @@ export class MapDatasetOnOff extends MapDataset {
     if (!countsOff && background && acceptance && acceptanceOff) {
       countsOff = mapFrom(background, (i) => background.data[i] / (acceptance.data[i] / acceptanceOff.data[i]), "float64");
     }
-    const out = new MapDatasetOnOff(
-      maps.name ?? dataset.name,
-      dataset.counts,
-      dataset.exposure,
-      undefined,
-      dataset.psf,
-      dataset.edisp,
-      dataset.maskSafe,
-      dataset.maskFit,
-      dataset.gti,
-      dataset.meta,
-    );
+    const { counts, exposure, psf, edisp, maskSafe, maskFit, gti, meta } = dataset;
+    const out = new MapDatasetOnOff({ name: maps.name ?? dataset.name, counts, exposure, psf, edisp, maskSafe, maskFit, gti, meta });
     for (const [label, m] of [["counts_off", countsOff], ["acceptance", acceptance], ["acceptance_off", acceptanceOff]] as const) {
       if (m && !m.geom.equals(geom)) throw new Error(`MapDatasetOnOff '${out.name}': ${label} has shape ${m.geom.dataShape.join("×")}, counts ${geom.dataShape.join("×")}`);
     }

@@ -58,7 +58,10 @@ function toBool(data: { length: number; [i: number]: number }): void {
 
 /** Stack a mask as gammapy stacks boolean maps: OR-ed with `other` when given; every value ends 0/1. */
 function stackMask(mask: WcsNDMap, other: WcsNDMap | undefined): void {
-  if (other && mask.data instanceof Uint8Array && other.data instanceof Uint8Array) return mask.stackMask(other);
+  if (other && mask.data instanceof Uint8Array && other.data instanceof Uint8Array) {
+    mask.stackMask(other);
+    return;
+  }
   if (other) mask.stack(other); // masks of another dtype: added, then made 0/1
   toBool(mask.data);
 }
@@ -71,23 +74,49 @@ function sumIsPositive(map: WcsNDMap): boolean {
   return false;
 }
 
+/** What a MapDataset holds; every map but the counts is optional. */
+export interface MapDatasetFields {
+  name: string;
+  counts: WcsNDMap;
+  exposure?: WcsNDMap;
+  background?: WcsNDMap;
+  psf?: PSFMap;
+  edisp?: EDispMap;
+  maskSafe?: WcsNDMap;
+  maskFit?: WcsNDMap;
+  gti?: GTI;
+  meta?: Record<string, unknown>;
+}
+
 /** Binned data and IRF maps of one or more observations (gammapy's `MapDataset`). */
 export class MapDataset {
   /** Norm and tilt applied to `background` (none: the template as it is). */
   backgroundModel?: BackgroundModel;
 
-  constructor(
-    public name: string,
-    public counts: WcsNDMap,
-    public exposure?: WcsNDMap,
-    public background?: WcsNDMap,
-    public psf?: PSFMap,
-    public edisp?: EDispMap,
-    public maskSafe?: WcsNDMap,
-    public maskFit?: WcsNDMap,
-    public gti: GTI = GTI.create([], []),
-    public meta: Record<string, unknown> = {},
-  ) {}
+  name: string;
+  counts: WcsNDMap;
+  exposure?: WcsNDMap;
+  background?: WcsNDMap;
+  psf?: PSFMap;
+  edisp?: EDispMap;
+  maskSafe?: WcsNDMap;
+  maskFit?: WcsNDMap;
+  gti: GTI;
+  meta: Record<string, unknown>;
+
+  /** The maps by name, as gammapy's keyword arguments (`MapDataset(counts=…, exposure=…)`). */
+  constructor(fields: MapDatasetFields) {
+    this.name = fields.name;
+    this.counts = fields.counts;
+    this.exposure = fields.exposure;
+    this.background = fields.background;
+    this.psf = fields.psf;
+    this.edisp = fields.edisp;
+    this.maskSafe = fields.maskSafe;
+    this.maskFit = fields.maskFit;
+    this.gti = fields.gti ?? GTI.create([], []);
+    this.meta = fields.meta ?? {};
+  }
 
   /** Empty maps on `geom` (counts, background, mask) and the IRF geometries gammapy derives. */
   static create(geom: WcsGeom, options: MapDatasetCreateOptions = {}): MapDataset {
@@ -113,15 +142,15 @@ export class MapDataset {
     );
     // gammapy 1.0 starts with an all-false safe mask: stacking ORs the datasets' masks in
     const mask = WcsNDMap.fromGeom(geom, { dtype: "bool" });
-    return new MapDataset(
+    return new MapDataset({
       name,
-      WcsNDMap.fromGeom(geom),
-      WcsNDMap.fromGeom(image.toCube([energyTrue]), { unit: "m2 s" }),
-      WcsNDMap.fromGeom(geom),
-      PSFMap.fromGeom(psfGeom),
-      EDispMap.fromGeom(edispGeom),
-      mask,
-    );
+      counts: WcsNDMap.fromGeom(geom),
+      exposure: WcsNDMap.fromGeom(image.toCube([energyTrue]), { unit: "m2 s" }),
+      background: WcsNDMap.fromGeom(geom),
+      psf: PSFMap.fromGeom(psfGeom),
+      edisp: EDispMap.fromGeom(edispGeom),
+      maskSafe: mask,
+    });
   }
 
   /** The safe mask reduced over energy (a pixel is safe if any energy bin is). */
@@ -339,19 +368,19 @@ export class MapDataset {
   toImage(name?: string): MapDataset {
     const geom = this.counts.geom.squash("energy");
     const reduce = (map: WcsNDMap | undefined, weights: WcsNDMap | undefined, logical: boolean) => map && sumOverEnergy(map, weights, logical, geom);
-    return new MapDataset(
-      name ?? `${this.name}-image`,
-      reduce(this.counts, this.maskSafe, false)!,
-      this.exposure,
+    return new MapDataset({
+      name: name ?? `${this.name}-image`,
+      counts: reduce(this.counts, this.maskSafe, false)!,
+      exposure: this.exposure,
       // the background model is applied (gammapy 1.0 sums the bare template and drops the model)
-      reduce(this.npredBackground(), this.maskSafe, false),
-      this.psf,
-      this.edisp,
-      reduce(this.maskSafe, undefined, true),
-      reduce(this.maskFit, undefined, true),
-      this.gti,
-      structuredClone(this.meta),
-    );
+      background: reduce(this.npredBackground(), this.maskSafe, false),
+      psf: this.psf,
+      edisp: this.edisp,
+      maskSafe: reduce(this.maskSafe, undefined, true),
+      maskFit: reduce(this.maskFit, undefined, true),
+      gti: this.gti,
+      meta: structuredClone(this.meta),
+    });
   }
 
   /** A deep copy (maps, masks, background model), e.g. a snapshot of a running stack. */
@@ -367,18 +396,18 @@ export class MapDataset {
   /** A dataset of `f` applied to every map (IRF maps and their exposures too), GTI and model kept. */
   private withEachMap(name: string, f: (map: WcsNDMap) => WcsNDMap): MapDataset {
     const each = (m?: WcsNDMap) => m && f(m);
-    const out = new MapDataset(
+    const out = new MapDataset({
       name,
-      f(this.counts),
-      each(this.exposure),
-      each(this.background),
-      this.psf && new PSFMap(f(this.psf.psfMap), each(this.psf.exposureMap)),
-      this.edisp && new EDispMap(f(this.edisp.edispMap), each(this.edisp.exposureMap)),
-      each(this.maskSafe),
-      each(this.maskFit),
-      this.gti,
-      structuredClone(this.meta),
-    );
+      counts: f(this.counts),
+      exposure: each(this.exposure),
+      background: each(this.background),
+      psf: this.psf && new PSFMap(f(this.psf.psfMap), each(this.psf.exposureMap)),
+      edisp: this.edisp && new EDispMap(f(this.edisp.edispMap), each(this.edisp.exposureMap)),
+      maskSafe: each(this.maskSafe),
+      maskFit: each(this.maskFit),
+      gti: this.gti,
+      meta: structuredClone(this.meta),
+    });
     out.backgroundModel = this.backgroundModel?.copy();
     return out;
   }

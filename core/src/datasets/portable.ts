@@ -78,18 +78,18 @@ export function datasetFromPortable(p: PortableDataset): MapDataset {
   const maps = p.maps;
   const psfMap = mapFromPortable(maps.psf);
   const edispMap = mapFromPortable(maps.edisp);
-  const dataset = new MapDataset(
-    p.name,
-    mapFromPortable(maps.counts)!,
-    mapFromPortable(maps.exposure),
-    mapFromPortable(maps.background),
-    psfMap && new PSFMap(psfMap, mapFromPortable(maps.psfExposure)),
-    edispMap && new EDispMap(edispMap, mapFromPortable(maps.edispExposure)),
-    mapFromPortable(maps.maskSafe),
-    mapFromPortable(maps.maskFit),
-    new GTI(p.gti.start, p.gti.stop, p.gti.timeRef),
-    p.meta,
-  );
+  const dataset = new MapDataset({
+    name: p.name,
+    counts: mapFromPortable(maps.counts)!,
+    exposure: mapFromPortable(maps.exposure),
+    background: mapFromPortable(maps.background),
+    psf: psfMap && new PSFMap(psfMap, mapFromPortable(maps.psfExposure)),
+    edisp: edispMap && new EDispMap(edispMap, mapFromPortable(maps.edispExposure)),
+    maskSafe: mapFromPortable(maps.maskSafe),
+    maskFit: mapFromPortable(maps.maskFit),
+    gti: new GTI(p.gti.start, p.gti.stop, p.gti.timeRef),
+    meta: p.meta,
+  });
   if (p.backgroundModel) {
     const model = new BackgroundModel(p.backgroundModel);
     model.normError = p.backgroundModel.normError;

@@ -1,7 +1,12 @@
 import { WcsNDMap, type MapData, type WcsGeom } from "../maps/index.js";
-import { gridCacheGet, gridCacheSet } from "../maps/grid-cache.js";
 import { convert } from "../units/index.js";
+import { defaultComputeCache } from "../utils/compute-cache.js";
 import { pixelToIndex } from "../utils/interpolation/index.js";
+
+// Compute-cache namespaces: which mask pixel each pixel of a grid takes (by the two grids'
+// keys), and the mask grid's pixel offsets of a parent grid's centres (by the parents' keys).
+const MASK_PIXELS = "mask pixels";
+const MASK_PIXEL_OFFSETS = "mask pixel offsets";
 
 /**
  * A boolean mask re-projected onto another geometry's pixels (nearest; outside → false).
@@ -19,15 +24,16 @@ export function maskOnGeom(mask: WcsNDMap, geom: WcsGeom): WcsNDMap {
   }
   // which mask pixel each pixel of `geom` takes depends on the two grids only: cached (the
   // keys of the geometries as given suffice, the mapping is always the precise one)
-  const key = `mask pixels ${geom.gridKey} ${mask.geom.gridKey}`;
-  let flat = gridCacheGet<Int32Array>(key)?.[0];
+  const key = `${geom.gridKey} ${mask.geom.gridKey}`;
+  const cache = defaultComputeCache();
+  let flat = cache.get<Int32Array>(MASK_PIXELS, key);
   if (!flat) {
     flat = windowedMaskPixels(mask.geom, geom);
     if (!flat) {
       const { lon, lat } = geom.precise().imageCoord("center");
       flat = mask.geom.flatIndex(mask.geom.precise().coordToIdx({ lon, lat, frame: geom.frame }));
     }
-    gridCacheSet(key, [flat]);
+    cache.set(MASK_PIXELS, key, flat, flat.byteLength);
   }
   const data = mask.data;
   for (let i = 0; i < flat.length; i++) out.data[i] = flat[i] >= 0 && data[flat[i]] ? 1 : 0; // outside → false
@@ -49,13 +55,13 @@ function windowedMaskPixels(maskGeom: WcsGeom, geom: WcsGeom): Int32Array | unde
   if (!maskWindow || !window || maskGeom.frame !== geom.frame) return undefined;
   const parent = window.parent;
   const maskParent = maskWindow.parent;
-  const key = `mask pixel offsets ${parent.gridKey} ${maskParent.gridKey}`;
-  let offsets = gridCacheGet<Float64Array>(key);
+  const key = `${parent.gridKey} ${maskParent.gridKey}`;
+  const cache = defaultComputeCache();
+  let offsets = cache.get<[Float64Array, Float64Array]>(MASK_PIXEL_OFFSETS, key);
   if (!offsets) {
     const { lon, lat } = parent.precise().imageCoord("center");
     const { x, y } = maskParent.precise().wcs.worldToPixOffsets(lon, lat);
-    offsets = [x, y];
-    gridCacheSet(key, offsets);
+    offsets = cache.set(MASK_PIXEL_OFFSETS, key, [x, y], x.byteLength + y.byteLength);
   }
   const [offsetX, offsetY] = offsets;
   const [crpixX, crpixY] = maskGeom.wcs.crpix;

@@ -110,7 +110,7 @@ export function applyScaling(raw: TypedArray, kind: NumericKind, scale: number, 
   if (scale === 1) {
     if (kind === "i16" && zero === 32768) return flipSign16(raw as Int16Array);
     if (kind === "i32" && zero === 2147483648) return flipSign32(raw as Int32Array);
-    if (kind === "i64" && zero === 9223372036854775808) return flipSign64(raw as BigInt64Array);
+    if (kind === "i64" && zero === 2 ** 63) return flipSign64(raw as BigInt64Array);
     if (kind === "u8" && zero === -128) return new Int8Array((raw as Uint8Array).map((v) => v ^ 0x80).buffer);
   }
   const out = new Float64Array(raw.length);

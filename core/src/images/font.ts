@@ -68,15 +68,17 @@ const GLYPH_ROWS: Record<string, string> = {
  * Lower-case letters other than 'e' fall back to upper case; unknown characters to '?'.
  */
 export function glyph(char: string): readonly (readonly boolean[])[] {
-  let parsed = parsedGlyphs.get(char);
+  const upper = char.toUpperCase();
+  const name = GLYPH_ROWS[char] !== undefined ? char : GLYPH_ROWS[upper] !== undefined ? upper : "?";
+  let parsed = parsedGlyphs.get(name);
   if (!parsed) {
-    const rows = GLYPH_ROWS[char] ?? GLYPH_ROWS[char.toUpperCase()] ?? GLYPH_ROWS["?"]!;
-    parsed = rows.split(" ").map((row) => [...row].map((bit) => bit === "1"));
-    parsedGlyphs.set(char, parsed);
+    parsed = GLYPH_ROWS[name]!.split(" ").map((row) => [...row].map((bit) => bit === "1"));
+    parsedGlyphs.set(name, parsed);
   }
   return parsed;
 }
 
+/** Parsed glyphs by name in GLYPH_ROWS: one per glyph of the font at most (a few kB), so not in the compute cache. */
 const parsedGlyphs = new Map<string, boolean[][]>();
 
 /** Width in font pixels (before scaling) of a line of text. */

@@ -1,7 +1,7 @@
 import type { SkyCoord } from "../coords/index.js";
 import type { MapAxis } from "../maps/axis/index.js";
 import type { WcsGeom } from "../maps/geom.js";
-import { exactKey, gridCacheGet, gridCacheSet } from "../maps/grid-cache.js";
+import { exactKey, type ComputeCache } from "../utils/compute-cache.js";
 import { findCell, scaleFor } from "../utils/interpolation/index.js";
 
 // The offset table's cells: where each coordinate falls on an IRF axis (node, weight,
@@ -88,19 +88,21 @@ export function pixelCells(offsetAxis: MapAxis, offsets: ArrayLike<number>): Pix
   return { node: cells.lower, frac: cells.frac, runs: Array.from({ length: KINDS }, (_, k) => runsOf(kind, k)) };
 }
 
-/** `pixelCells` of an image's offsets from a pointing, through the grid cache (shared arrays: do not modify). */
-export function imagePixelCells(offsetAxis: MapAxis, geom: WcsGeom, pointing: SkyCoord): PixelCells {
+/** `pixelCells` of an image's offsets from a pointing, through `cache` (shared arrays: do not modify). */
+export function imagePixelCells(
+  offsetAxis: MapAxis, geom: WcsGeom, pointing: SkyCoord, cache: ComputeCache,
+): PixelCells {
   const nodes = `${offsetAxis.interp} ${exactKeys(offsetAxis.center)} ${exactKeys(offsetAxis.edges)}`;
-  const key = `irf offset cells ${pointing.frame} ${exactKeys([pointing.lon, pointing.lat])} ${geom.gridKey} ${nodes}`;
-  const shared = gridCacheGet<Float64Array | Int32Array>(key);
-  if (shared) {
-    const [node, frac, ...runs] = shared;
-    return { node: node as Int32Array, frac: frac as Float64Array, runs: runs as Int32Array[] };
-  }
+  const key = `${pointing.frame} ${exactKeys([pointing.lon, pointing.lat])} ${geom.gridKey} ${nodes}`;
+  const shared = cache.get<PixelCells>(OFFSET_CELLS, key);
+  if (shared) return shared;
   const cells = pixelCells(offsetAxis, geom.separation(pointing));
-  gridCacheSet(key, [cells.node, cells.frac, ...cells.runs]);
-  return cells;
+  const bytes = cells.runs.reduce((n, r) => n + r.byteLength, cells.node.byteLength + cells.frac.byteLength);
+  return cache.set(OFFSET_CELLS, key, cells, bytes);
 }
+
+/** The compute-cache namespace of images' offset cells (by pointing, grid and offset nodes). */
+const OFFSET_CELLS = "irf offset cells";
 
 /** Numbers as a key, exactly (−0 kept apart from 0). */
 export function exactKeys(values: ArrayLike<number>): string {

@@ -1,6 +1,7 @@
 import type { SkyCoord } from "../coords/index.js";
 import { MapAxis } from "../maps/axis/index.js";
 import type { WcsGeom } from "../maps/geom.js";
+import { defaultComputeCache, identityKey, type ComputeCache } from "../utils/compute-cache.js";
 import { normalizeAlongAxis, normalizedUnit } from "../utils/normalize.js";
 import type { Irf } from "./irf.js";
 import { axisCells, BETWEEN, CATEGORIES, CATEGORY_OF, exactKeys, imagePixelCells, INSIDE, interpolates, KINDS, pixelCells, SINGLE_NODE, type AxisCells, type PixelCells } from "./offset-cells.js";
@@ -29,6 +30,11 @@ export interface OffsetEvaluateOptions {
   factor?: number;
   /** Normalise along the other axis as `WcsNDMap.normalize` does, in the same pass (no `factor` then). */
   normalize?: AxisNormalization;
+  /**
+   * Where the offset cells and fill tables are kept (default `defaultComputeCache()`; the
+   * geometry's own per-grid arrays always go there).
+   */
+  cache?: ComputeCache;
 }
 
 /** The normalisation `WcsNDMap.normalize` applies along a map axis (by bin width, × 2π·r for "rad"). */
@@ -74,7 +80,7 @@ export function evaluateAtOffsets(
 
 /**
  * `evaluateAtOffsets` at the offsets from `pointing` of the pixels of `geom`'s image. Their
- * offset cells are kept in the grid cache: runs with the same pointing on the same grid (and
+ * offset cells are kept in the compute cache: runs with the same pointing on the same grid (and
  * IRFs with the same offset nodes) share them, and need no separations at all.
  */
 export function evaluateOnImage(
@@ -88,7 +94,8 @@ export function evaluateOnImage(
   checkOptions(options);
   const layout = tableLayout(irf, other?.name);
   if (!layout) return evaluateGeneral(irf, first, geom.separation(pointing), other, options);
-  return new TableEvaluation(irf, layout, first, imagePixelCells(irf.axes[layout.offsetAxis], geom, pointing), other, options).run();
+  const cells = imagePixelCells(irf.axes[layout.offsetAxis], geom, pointing, options.cache ?? defaultComputeCache());
+  return new TableEvaluation(irf, layout, first, cells, other, options).run();
 }
 
 function checkOptions(options: OffsetEvaluateOptions): void {
@@ -191,7 +198,8 @@ class TableEvaluation {
     this.factor = options.factor ?? 1;
     this.normalize = options.normalize;
     const fill = irf.interp.fillValue;
-    this.filled = fill === null || fill === undefined ? undefined : filledCoordinates(irf, first, other);
+    const cache = options.cache ?? defaultComputeCache();
+    this.filled = fill === null || fill === undefined ? undefined : filledCoordinates(irf, first, other, cache);
     this.fillValue = (fill ?? NaN) * this.factor;
     this.writeFill = !Object.is(this.fillValue, 0);
     this.replaceNonFinite = this.filled !== undefined && !allFinite(this.table);
@@ -302,22 +310,22 @@ class TableEvaluation {
  * filled[(j·nOther + c)·3 + category]. Kept per IRF class and everything else the answer
  * depends on (fill value, outer edges, the values): runs with like IRFs share it.
  */
-function filledCoordinates(irf: Irf, first: ArrayLike<number>, other: OtherAxisValues | undefined): Uint8Array {
+function filledCoordinates(
+  irf: Irf, first: ArrayLike<number>, other: OtherAxisValues | undefined, cache: ComputeCache,
+): Uint8Array {
   const edges = irf.axes.map((a) => `${a.name} ${a.interp} ${exactKeys([a.edges[0], a.edges[a.nbin]])}`);
-  const key = [String(irf.interp.fillValue), ...edges, exactKeys(first), other?.name ?? "", other ? exactKeys(other.values) : ""].join("|");
-  let known = FILLED.get(irf.constructor);
-  if (!known) FILLED.set(irf.constructor, (known = new Map()));
-  let filled = known.get(key);
+  const values = [exactKeys(first), other?.name ?? "", other ? exactKeys(other.values) : ""];
+  const key = [identityKey(irf.constructor), String(irf.interp.fillValue), ...edges, ...values].join("|");
+  let filled = cache.get<Uint8Array>(FILLED, key);
   if (!filled) {
     filled = probeFilled(irf, first, other);
-    if (known.size >= FILLED_PER_CLASS) known.delete(known.keys().next().value!);
-    known.set(key, filled);
+    cache.set(FILLED, key, filled, filled.byteLength);
   }
   return filled;
 }
 
-const FILLED = new WeakMap<object, Map<string, Uint8Array>>();
-const FILLED_PER_CLASS = 32;
+/** The compute-cache namespace of `filledCoordinates`. */
+const FILLED = "irf filled coordinates";
 
 /**
  * `filledCoordinates` from the IRF's own rule: `evaluateOuter` of an IRF of the same class

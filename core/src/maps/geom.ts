@@ -4,7 +4,7 @@ import { parseQuantity } from "../units/index.js";
 import { MapAxis } from "./axis/index.js";
 import { MapCoord, type MapCoordInput } from "./coord.js";
 import { overlapSlice, type CutoutMode, type CutoutSlices } from "./cutout.js";
-import { exactKey, gridCacheGet, gridCacheSet } from "./grid-cache.js";
+import { defaultComputeCache, exactKey } from "../utils/compute-cache.js";
 import { solidAngleFromCorners } from "./solid-angle.js";
 import { Wcs2D, type WcsParams } from "./wcs/index.js";
 import { pixelsToIndices, pixelToIndex, rintHalfEven } from "../utils/interpolation/index.js";
@@ -34,6 +34,12 @@ export type PixCoord = Float64Array[];
 export type IdxCoord = Int32Array[];
 
 const MAX_PIXELS = 2 ** 31 - 1;
+
+// Compute-cache namespaces of the per-grid arrays, keyed by `gridKey` (and the centre): a
+// run's cutouts, its counts and exposure geometries, and successive runs repeat the grids.
+const GRID_CENTERS = "grid pixel centres";
+const GRID_SOLID_ANGLES = "grid solid angles";
+const GRID_SEPARATIONS = "grid separations";
 
 /** A WCS sky geometry with optional non-spatial axes, gammapy's `WcsGeom`. */
 export class WcsGeom {
@@ -273,16 +279,17 @@ export class WcsGeom {
   imageCoord(mode: "center" | "edges" = "center"): { lon: Float64Array; lat: Float64Array; nx: number; ny: number } {
     if (mode === "center") {
       if (!this.imageCoordCache) {
-        const key = `center ${this.gridKey}`;
-        const shared = gridCacheGet(key);
-        if (shared) this.imageCoordCache = { lon: shared[0], lat: shared[1] };
+        const cache = defaultComputeCache();
+        const shared = cache.get<{ lon: Float64Array; lat: Float64Array }>(GRID_CENTERS, this.gridKey);
+        if (shared) this.imageCoordCache = shared;
         else {
           const parent = this.windowParent("center");
           if (parent) {
             const { lon, lat } = parent.imageCoord("center");
             this.imageCoordCache = { lon: this.fromParent(lon), lat: this.fromParent(lat) };
           } else this.imageCoordCache = this.pixelWorld(0, this.nx, this.ny);
-          gridCacheSet(key, [this.imageCoordCache.lon, this.imageCoordCache.lat]);
+          const { lon, lat } = this.imageCoordCache;
+          cache.set(GRID_CENTERS, this.gridKey, this.imageCoordCache, lon.byteLength + lat.byteLength);
         }
       }
       return { ...this.imageCoordCache, nx: this.nx, ny: this.ny };
@@ -306,9 +313,9 @@ export class WcsGeom {
   /** Solid angle (sr) of each pixel of one image plane, (ny, nx) row-major; cached (do not modify). */
   solidAngle(): Float64Array {
     if (!this.solidAngleCache) {
-      const key = `solid angle ${this.gridKey}`;
-      const shared = gridCacheGet(key);
-      if (shared) this.solidAngleCache = shared[0];
+      const cache = defaultComputeCache();
+      const shared = cache.get<Float64Array>(GRID_SOLID_ANGLES, this.gridKey);
+      if (shared) this.solidAngleCache = shared;
       else {
         const parent = this.windowParent("solid angle");
         if (parent) this.solidAngleCache = this.fromParent(parent.solidAngle());
@@ -316,7 +323,7 @@ export class WcsGeom {
           const { lon, lat } = this.imageCoord("edges");
           this.solidAngleCache = solidAngleFromCorners(lon, lat, this.nx, this.ny);
         }
-        gridCacheSet(key, [this.solidAngleCache]);
+        cache.set(GRID_SOLID_ANGLES, this.gridKey, this.solidAngleCache, this.solidAngleCache.byteLength);
       }
     }
     return this.solidAngleCache;
@@ -325,12 +332,13 @@ export class WcsGeom {
   /** Angular distance (deg) of every pixel centre from `center`, (ny, nx) row-major (a new array). */
   separation(center: SkyCoord): Float64Array {
     const c = center.transformTo(this.frame);
-    const key = `separation ${exactKey(c.lon)} ${exactKey(c.lat)} ${this.gridKey}`;
-    const shared = gridCacheGet(key);
-    if (shared) return shared[0].slice();
+    const key = `${exactKey(c.lon)} ${exactKey(c.lat)} ${this.gridKey}`;
+    const cache = defaultComputeCache();
+    const shared = cache.get<Float64Array>(GRID_SEPARATIONS, key);
+    if (shared) return shared.slice();
     const { lon, lat } = this.imageCoord("center");
     const out = separationDeg(c.lon, c.lat, lon, lat);
-    gridCacheSet(key, [out.slice()]);
+    cache.set(GRID_SEPARATIONS, key, out.slice(), out.byteLength);
     return out;
   }
 

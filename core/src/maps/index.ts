@@ -7,5 +7,9 @@ export { mapFromFits, mapToHdus, type MapHduOptions, type MapReadOptions } from 
 export type { Kernel, ConvolveMethod } from "./map-convolve.js";
 export { SpectralConvolver, convolvePlane, ring2DKernel, tophat2DKernel, type Kernel2D } from "./convolve/index.js";
 export { Wcs2D, type WcsParams } from "./wcs/index.js";
-export { exactKey } from "./grid-cache.js";
+// the compute cache lives in utils/, which has no barrel of its own in the package's index
+export {
+  ComputeCache, defaultComputeCache, setDefaultComputeCache, estimateBytes, identityKey, exactKey,
+  DEFAULT_COMPUTE_CACHE_BYTES, type ComputeCacheLimits, type ComputeCacheStats, type ComputeCacheCounts,
+} from "../utils/compute-cache.js";
 export { regionMask, exclusionMask, type SkyRegion } from "./regions.js";

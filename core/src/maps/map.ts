@@ -1,4 +1,3 @@
-import ndarray from "ndarray";
 import type { SkyCoord } from "../coords/index.js";
 import { convert } from "../units/index.js";
 import { normalizeAlongAxis, normalizedUnit } from "../utils/normalize.js";
@@ -78,11 +77,6 @@ export class WcsNDMap<D extends MapData = MapData> {
     if (!options.data) checkAllocation([{ geom, dtype }], "WcsNDMap");
     const data = options.data ?? new ARRAY_OF[dtype](geom.size);
     return new WcsNDMap(geom, data, options.unit ?? "", dtype, { ...(options.meta ?? {}) });
-  }
-
-  /** An ndarray view (shape = geom.dataShape) sharing this map's data. */
-  get ndarray(): ndarray.NdArray<D> {
-    return ndarray(this.data, this.geom.dataShape);
   }
 
   copy(options: { data?: D; unit?: string } = {}): WcsNDMap<D> {

@@ -57,7 +57,7 @@ const BASE_UNITS: Record<string, { scale: number; exps: Exponents; prefixable?: 
   mas: unitDef(DEG / 3.6e6, 1, 0, 0, 0),
   sr: unitDef(1, 2, 0, 0, 0),
   m: { ...unitDef(1, 0, 1, 0, 0), prefixable: true },
-  pc: { ...unitDef(3.0856775814913673e16, 0, 1, 0, 0), prefixable: true },
+  pc: { ...unitDef(3.085677581491367e16, 0, 1, 0, 0), prefixable: true },
   s: { ...unitDef(1, 0, 0, 1, 0), prefixable: true },
   min: unitDef(60, 0, 0, 1, 0),
   h: unitDef(3600, 0, 0, 1, 0),
@@ -91,7 +91,12 @@ function lookupSymbol(symbol: string, context: string): Unit {
   throw new UnitError(`unknown unit '${symbol}' in '${context}'`);
 }
 
+/**
+ * Parsed units by their text. Not in the compute cache: small (a few hundred bytes each) and
+ * looked up at every conversion; the texts met are a file format's few, the cap bounds the rest.
+ */
 const cache = new Map<string, Unit>();
+const CACHE_MAX = 1024;
 
 /**
  * Parse a unit string in FITS / astropy syntax: factors separated by spaces, '.' or '*',
@@ -108,6 +113,7 @@ export function parseUnit(text: string | Unit): Unit {
   if (leftover) throw new UnitError(`cannot parse '${leftover}' in unit '${key}'`);
   const unit = parseProduct(tokens, key);
   const result = new Unit(unit.scale, unit.exponents, normalise(key));
+  if (cache.size >= CACHE_MAX) cache.clear(); // parsing is deterministic: a later miss gives an equal unit
   cache.set(key, result);
   return result;
 }

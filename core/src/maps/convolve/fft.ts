@@ -1,15 +1,14 @@
 import FFT from "fft.js";
+import { defaultComputeCache } from "../../utils/compute-cache.js";
 
-/** FFT instances by transform size, reused across planes and calls. */
-const plans = new Map<number, FFT>();
+/** The compute-cache namespace of FFT instances by transform size, reused across planes and calls. */
+const FFT_PLANS = "fft plans";
 
 function planFor(size: number): FFT {
-  let plan = plans.get(size);
-  if (!plan) {
-    plan = new FFT(size);
-    plans.set(size, plan);
-  }
-  return plan;
+  const cache = defaultComputeCache();
+  const key = String(size);
+  // a plan holds its twiddle table (2·size numbers) and bit-reversal table (≤ size numbers)
+  return cache.get<FFT>(FFT_PLANS, key) ?? cache.set(FFT_PLANS, key, new FFT(size), 24 * size);
 }
 
 export function nextPow2(n: number): number {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { setDefaultFileAccess, type FileAccess } from "../data/index.js";
+import type { FileAccess } from "../data/index.js";
 import { readFits } from "./fits-io.js";
 
 /** File access through node:fs; relative paths resolve against the working directory. */
@@ -14,5 +14,3 @@ export const nodeFiles: FileAccess = {
 export function toStorePath(p: string): string {
   return path.resolve(p).split(path.sep).join("/");
 }
-
-setDefaultFileAccess(nodeFiles);

@@ -1,4 +1,5 @@
-// Helpers for parity tests against reference numbers (sampled maps, plane sums, data folders).
+// `@gammaflow/core/testing`: helpers for parity tests against reference numbers (sampled maps, plane sums,
+// data folders). Built on node:assert, so kept out of the runtime entries.
 import assert from "node:assert/strict";
 import path from "node:path";
 import type { WcsNDMap } from "../maps/index.js";

@@ -1,0 +1,204 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SkyCoord } from "../src/coords/index.js";
+import type { Observation } from "../src/data/index.js";
+import { DataStore } from "../src/index.node.js";
+import { evaluateOnImage } from "../src/irf/index.js";
+import {
+  ComputeCache,
+  defaultComputeCache,
+  estimateBytes,
+  MapAxis,
+  setDefaultComputeCache,
+  WcsGeom,
+} from "../src/maps/index.js";
+import { MapDataset } from "../src/datasets/index.js";
+import { toStorePath } from "../src/nodejs/index.js";
+import { BUNDLED_HESS } from "./fixtures.js";
+
+/** The bytes an entry counts besides its value's (ComputeCache's bookkeeping, 2 per key character). */
+const overhead = (key: string) => 96 + 2 * key.length;
+
+/** Runs `fn` with `cache` as the process default, then restores the previous one. */
+function withDefault<T>(cache: ComputeCache, fn: () => T): T {
+  const previous = setDefaultComputeCache(cache);
+  try {
+    return fn();
+  } finally {
+    setDefaultComputeCache(previous);
+  }
+}
+
+function sameBits(
+  a: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number },
+  b: typeof a,
+  what: string,
+): void {
+  assert.equal(a.length, b.length, `${what}: length`);
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  assert.ok(Buffer.compare(x, y) === 0, `${what}: not bit for bit the same`);
+}
+
+test("ComputeCache evicts the least recently used entries above its byte cap", () => {
+  const entry = 1000 + overhead("a");
+  const cache = new ComputeCache({ maxBytes: 3 * entry, maxEntryBytes: 3 * entry });
+  for (const key of ["a", "b", "c"]) cache.set("ns", key, new Uint8Array(1000));
+  assert.equal(cache.stats().bytes, 3 * entry);
+  assert.ok(cache.get("ns", "a"), "a is now the most recently used");
+  cache.set("ns", "d", new Uint8Array(1000));
+  assert.equal(cache.has("ns", "b"), false, "b, the least recently used, is evicted");
+  assert.deepEqual(
+    ["a", "c", "d"].map((k) => cache.has("ns", k)),
+    [true, true, true],
+  );
+  cache.set("other", "e", new Float64Array(125)); // 1000 bytes, another namespace: one LRU order for all
+  assert.equal(cache.has("ns", "c"), false);
+  const stats = cache.stats();
+  assert.equal(stats.entries, 3);
+  assert.equal(stats.bytes, 3 * entry);
+  assert.equal(stats.evictions, 2);
+  assert.ok(stats.bytes <= stats.maxBytes);
+  // a lower cap evicts at once, oldest first
+  cache.setLimits({ maxBytes: entry, maxEntryBytes: entry });
+  assert.deepEqual([cache.has("ns", "a"), cache.has("ns", "d"), cache.has("other", "e")], [false, false, true]);
+  // values above the entry cap are returned but not kept
+  const big = new Uint8Array(5000);
+  assert.equal(cache.set("ns", "big", big), big);
+  assert.equal(cache.has("ns", "big"), false);
+  assert.equal(cache.stats().rejected, 1);
+  assert.ok(cache.has("other", "e"), "a rejected value evicts nothing");
+});
+
+test("ComputeCache: replacing a key, deleting, getOrCompute, stored nulls", () => {
+  const cache = new ComputeCache();
+  cache.set("ns", "k", new Uint8Array(10));
+  cache.set("ns", "k", new Uint8Array(20));
+  assert.equal(cache.stats().entries, 1);
+  assert.equal(cache.stats().bytes, 20 + overhead("k"));
+  assert.equal(cache.delete("ns", "k"), true);
+  assert.equal(cache.delete("ns", "k"), false);
+  assert.equal(cache.stats().bytes, 0);
+  let calls = 0;
+  const compute = () => {
+    calls++;
+    return new Float64Array(4);
+  };
+  const first = cache.getOrCompute("ns", "x", compute);
+  assert.equal(cache.getOrCompute("ns", "x", compute), first, "a hit returns the kept value itself");
+  assert.equal(calls, 1);
+  cache.set("ns", "none", null, 0);
+  assert.equal(cache.get("ns", "none"), null, "null is a value (e.g. 'does not apply'), undefined a miss");
+  assert.equal(cache.get("ns", "missing"), undefined);
+  assert.throws(() => new ComputeCache({ maxBytes: -1 }), /≥ 0/);
+});
+
+test("ComputeCache stats count entries, bytes, hits, misses and evictions, in all and per namespace", () => {
+  const cap = 2 * (800 + overhead("1"));
+  const cache = new ComputeCache({ maxBytes: cap, maxEntryBytes: cap });
+  assert.equal(cache.get("grid", "1"), undefined);
+  cache.set("grid", "1", new Float64Array(100));
+  cache.get("grid", "1");
+  cache.get("grid", "1");
+  cache.set("fft", "2", new Float64Array(100));
+  cache.set("fft", "3", new Float64Array(100));
+  const stats = cache.stats();
+  assert.deepEqual(
+    { entries: stats.entries, hits: stats.hits, misses: stats.misses, evictions: stats.evictions },
+    { entries: 2, hits: 2, misses: 1, evictions: 1 },
+  );
+  assert.deepEqual(stats.namespaces.grid, { entries: 0, bytes: 0, hits: 2, misses: 1, evictions: 1, rejected: 0 });
+  assert.equal(stats.namespaces.fft.entries, 2);
+  assert.equal(stats.namespaces.fft.bytes, 2 * (800 + overhead("2")));
+  assert.equal(stats.maxBytes, cap);
+  cache.clear("fft");
+  assert.equal(cache.stats().entries, 0);
+  assert.equal(cache.stats().namespaces.fft, undefined);
+});
+
+test("estimateBytes counts typed arrays by byteLength, shared ones once", () => {
+  const a = new Float64Array(1000);
+  assert.equal(estimateBytes(a), 8000);
+  assert.equal(estimateBytes(new Int32Array(a.buffer, 0, 10)), 40);
+  const pair = { lon: a, lat: new Float64Array(500) };
+  const bytes = estimateBytes(pair);
+  assert.ok(bytes >= 12000 && bytes < 12200, `${bytes}`);
+  assert.ok(estimateBytes([a, a, pair]) < 12300, "each array once");
+});
+
+test("clear() gives a clean start: a computation after it is a miss, and gives the same numbers", () => {
+  const cache = new ComputeCache();
+  withDefault(cache, () => {
+    const geom = () => WcsGeom.create({ skydir: [83.63, 22.01], width: 2, binsz: 0.05 });
+    const center = new SkyCoord(83.2, 22.5, "icrs");
+    const first = geom().separation(center);
+    const ns = () => cache.stats().namespaces["grid separations"];
+    assert.deepEqual([ns().hits, ns().misses, ns().entries], [0, 1, 1]);
+    sameBits(geom().separation(center), first, "a hit");
+    assert.equal(ns().hits, 1, "another geometry on the same grid shares the array");
+    cache.clear();
+    assert.equal(cache.stats().entries, 0);
+    assert.equal(cache.stats().bytes, 0);
+    assert.equal(cache.stats().hits, 0, "counts restart");
+    sameBits(geom().separation(center), first, "after clear");
+    assert.deepEqual([ns().hits, ns().misses], [0, 1], "recomputed: a miss");
+  });
+});
+
+test("the default cache is one per process, replaceable", () => {
+  const own = new ComputeCache({ maxBytes: 1 << 20 });
+  const previous = setDefaultComputeCache(own);
+  assert.equal(defaultComputeCache(), own);
+  assert.equal(setDefaultComputeCache(previous), own);
+  assert.equal(defaultComputeCache(), previous);
+  assert.equal(previous.maxBytes, 256 * 2 ** 20);
+});
+
+test("exposures and stacks with a tiny cap (evictions throughout) equal those of the default cap bit for bit", () => {
+  const store = DataStore.fromDir(toStorePath(BUNDLED_HESS));
+  const runs: Observation[] = Array.from(store.getObservations([23523, 23592, 23526, 23559]));
+  const energy = MapAxis.fromEnergyBounds(1, 10, 6, { name: "energy_true", unit: "TeV" });
+  const counts = MapAxis.fromBounds(1, 10, 4, { name: "energy", unit: "TeV", interp: "log" });
+  const reduce = (cache: ComputeCache, explicit: boolean) =>
+    withDefault(cache, () => {
+      const geom = WcsGeom.create({ skydir: [83.63, 22.01], width: 4, binsz: 0.04, axes: [counts] });
+      const stacked = MapDataset.create(geom, { name: "stacked", energyAxisTrue: energy });
+      const exposures: Float64Array[] = [];
+      // two passes: the second meets the first's entries (hits) or their evictions
+      for (const obs of [...runs, ...runs]) {
+        const cut = stacked.cutout(obs.pointingRadec, "3 deg");
+        const exposureGeom = cut.exposure!.geom;
+        const options = { factor: obs.observationLiveTimeDuration, cache: explicit ? cache : undefined };
+        const data = evaluateOnImage(
+          obs.aeff,
+          exposureGeom.axes[0].center,
+          exposureGeom,
+          obs.pointingRadec,
+          undefined,
+          options,
+        );
+        exposures.push(data);
+        cut.exposure!.data.set(data);
+        cut.counts.data.fill(1);
+        cut.maskSafe!.data.fill(1);
+        stacked.stack(cut);
+      }
+      return {
+        exposures,
+        stacked: stacked.exposure!.data as Float64Array,
+        counts: stacked.counts.data as Float64Array,
+      };
+    });
+  const reference = reduce(new ComputeCache(), false);
+  for (const explicit of [false, true]) {
+    const tiny = new ComputeCache({ maxBytes: 200_000, maxEntryBytes: 200_000 });
+    const got = reduce(tiny, explicit);
+    const stats = tiny.stats();
+    assert.ok(stats.evictions > 0 && stats.hits > 0, `evictions and hits both happen: ${JSON.stringify(stats)}`);
+    for (const [i, e] of got.exposures.entries()) sameBits(e, reference.exposures[i], `exposure ${i}`);
+    sameBits(got.stacked, reference.stacked, "stacked exposure");
+    sameBits(got.counts, reference.counts, "stacked counts");
+  }
+  const none = reduce(new ComputeCache({ maxBytes: 0 }), false);
+  sameBits(none.stacked, reference.stacked, "nothing kept");
+});
