@@ -5,10 +5,11 @@
 // and gammapy's alternating, and prints the medians (a shared VM's timings drift by 10–40 %).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DataStore, MapAxis, MapDataset, WcsGeom } from "../core/dist/src/index.js";
-import { gammapyDataDir, toStorePath } from "../core/dist/src/node/index.js";
-import { MapDatasetMaker } from "../plugins/map-dataset-maker/dist/src/index.js";
-import { SafeMaskMaker } from "../plugins/safe-mask/dist/src/index.js";
+import { DataStore, MapAxis, MapDataset, WcsGeom } from "@gammaflow/core";
+import { toStorePath } from "@gammaflow/core/node";
+import { gammapyDataDir } from "@gammaflow/core/testing";
+import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
+import { SafeMaskMaker } from "@gammaflow/safe-mask";
 import { PYTHON } from "./common.mjs";
 import { spawnSync } from "node:child_process";
 

@@ -2,8 +2,8 @@
 // gammaflow's FITS reader vs astropy.io.fits on the same file, best of several runs.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { BinTableHdu, ImageHdu } from "../core/dist/src/index.js";
-import { readFits } from "../core/dist/src/node/index.js";
+import { BinTableHdu, ImageHdu } from "@gammaflow/core";
+import { readFits } from "@gammaflow/core/node";
 import { bestOf, pythonBestMs, report } from "./common.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { MapAxis, WcsGeom, WcsNDMap } from "../core/dist/src/index.js";
+import { MapAxis, WcsGeom, WcsNDMap } from "@gammaflow/core";
 import { bestOf, pythonBestMs, report } from "./common.mjs";
 
 const N = 1_000_000;

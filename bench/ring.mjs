@@ -4,12 +4,12 @@
 // 0.8, 0.1 deg) with an exclusion circle on the Crab, and the significance map (0.1 deg).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DataStore, MapAxis, MapDataset, SkyCoord, WcsGeom, exclusionMask } from "../core/dist/src/index.js";
-import { toStorePath } from "../core/dist/src/node/index.js";
-import { MapDatasetMaker } from "../plugins/map-dataset-maker/dist/src/index.js";
-import { SafeMaskMaker } from "../plugins/safe-mask/dist/src/index.js";
-import { AdaptiveRingBackgroundMaker, RingBackgroundMaker } from "../plugins/ring-background/dist/src/index.js";
-import { ExcessMapEstimator } from "../plugins/excess-map/dist/src/index.js";
+import { DataStore, MapAxis, MapDataset, SkyCoord, WcsGeom, exclusionMask } from "@gammaflow/core";
+import { toStorePath } from "@gammaflow/core/node";
+import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
+import { SafeMaskMaker } from "@gammaflow/safe-mask";
+import { AdaptiveRingBackgroundMaker, RingBackgroundMaker } from "@gammaflow/ring-background";
+import { ExcessMapEstimator } from "@gammaflow/excess-map";
 import { bestOf, pythonBestMs, report } from "./common.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -18,9 +18,10 @@ if (part === undefined) {
   const two = performance.now() - t2;
   console.log(`one process ${(one / 1000).toFixed(2)} s, two processes ${(two / 1000).toFixed(2)} s: speed-up ${(one / two).toFixed(2)}× (the best a 2-worker pool can do here)`);
 } else {
-  const { DataStore, MapAxis, MapDataset, WcsGeom } = await import("../core/dist/src/index.js");
-  const { gammapyDataDir, toStorePath } = await import("../core/dist/src/node/index.js");
-  const { MapDatasetMaker } = await import("../plugins/map-dataset-maker/dist/src/index.js");
+  const { DataStore, MapAxis, MapDataset, WcsGeom } = await import("@gammaflow/core");
+  const { toStorePath } = await import("@gammaflow/core/node");
+  const { gammapyDataDir } = await import("@gammaflow/core/testing");
+  const { MapDatasetMaker } = await import("@gammaflow/map-dataset-maker");
   const store = DataStore.fromDir(toStorePath(path.join(gammapyDataDir(path.resolve(here, "..")), "hess-dl3-dr1")));
   const ids = store.obsTable.selectTargetName("PKS 2155-304").obsIds.filter((_, i) => i % Number(process.argv[3]) === Number(part));
   const energy = MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" });

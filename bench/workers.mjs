@@ -5,8 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MemoryLogger } from "../core/dist/src/index.js";
-import { runGraphFile } from "../cli/dist/src/index.js";
+import { MemoryLogger } from "@gammaflow/pipeline";
+import { runGraphFile } from "@gammaflow/cli";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const graph = path.join(repo, "graphs", "pks2155-stack.json");

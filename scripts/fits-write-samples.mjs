@@ -2,7 +2,7 @@
 //   npm run build && node scripts/fits-write-samples.mjs DIR && /usr/bin/python3 scripts/fixtures/fits_check_roundtrip.py DIR
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { writeFits } from "../core/dist/src/node/index.js";
+import { writeFits } from "@gammaflow/core/node";
 import { sampleHdus } from "../core/dist/test/fits-samples.js";
 
 const dir = process.argv[2] ?? "out/fits-samples";

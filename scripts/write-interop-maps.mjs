@@ -2,8 +2,8 @@
 // Usage: npm run build && node scripts/write-interop-maps.mjs DIR && /usr/bin/python3 scripts/check_map_interop.py DIR
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { MapAxis, WcsGeom, WcsNDMap } from "../core/dist/src/index.js";
-import { writeMap } from "../core/dist/src/node/index.js";
+import { MapAxis, WcsGeom, WcsNDMap } from "@gammaflow/core";
+import { writeMap } from "@gammaflow/core/node";
 
 const dir = process.argv[2] ?? "out/interop-maps";
 mkdirSync(dir, { recursive: true });

@@ -7,7 +7,7 @@
  *   gammaflow info FILE [--json]
  */
 import { parseArgs } from "node:util";
-import { GraphValidationError, MemoryLogger, type RunReport } from "@gammaflow/core";
+import { GraphValidationError, MemoryLogger, type OutputKinds, type RunReport } from "@gammaflow/pipeline";
 import { readDataset } from "@gammaflow/core/node";
 import { ProgressBar } from "./progress-bar.js";
 import { registryWith } from "./registry.js";
@@ -108,14 +108,26 @@ function reportSummary(report: RunReport) {
   return { ...rest, finals: finals.map((f) => ({ name: f.dataset.name, obsIds: f.obsIds })) };
 }
 
-function describePlugin(p: { name: string; version: string; description: string; input: string[]; output: string[]; params: Record<string, unknown> }): string {
-  const props = (p.params.properties ?? {}) as Record<string, { description?: string; default?: unknown; enum?: unknown[] }>;
-  const required = new Set((p.params.required as string[] | undefined) ?? []);
+interface PluginSummary {
+  name: string;
+  version: string;
+  description: string;
+  input: readonly string[];
+  output: OutputKinds;
+  params: object;
+}
+
+function describePlugin(p: PluginSummary): string {
+  const schema = p.params as { properties?: object; required?: string[] };
+  const props = (schema.properties ?? {}) as Record<string, { description?: string; default?: unknown; enum?: unknown[]; "x-unit"?: string }>;
+  const required = new Set(schema.required ?? []);
   const params = Object.entries(props).map(([k, s]) => {
-    const bits = [s.description, s.enum ? `one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}` : undefined, "default" in s ? `default ${JSON.stringify(s.default)}` : required.has(k) ? "required" : undefined].filter(Boolean);
+    const unit = s["x-unit"] ? `a quantity in ${s["x-unit"]}` : undefined;
+    const bits = [s.description, unit, s.enum ? `one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}` : undefined, "default" in s ? `default ${JSON.stringify(s.default)}` : required.has(k) ? "required" : undefined].filter(Boolean);
     return `    ${k}${bits.length ? ` — ${bits.join("; ")}` : ""}`;
   });
-  return [`${p.name} ${p.version}  (${p.input.join("|") || "source"} → ${p.output.join("|")})`, `  ${p.description}`, ...params].join("\n");
+  const output = p.output === "input" ? "the kinds it receives" : p.output.join("|");
+  return [`${p.name} ${p.version}  (${p.input.join("|") || "source"} → ${output})`, `  ${p.description}`, ...params].join("\n");
 }
 
 function datasetInfo(dataset: ReturnType<typeof readDataset>) {

@@ -1,4 +1,4 @@
-import type { Progress, ProgressEvent } from "@gammaflow/core";
+import type { Progress, ProgressEvent } from "@gammaflow/pipeline";
 
 /** One status line on a terminal: per node, observations done (and failed), redrawn in place. */
 export class ProgressBar implements Progress {

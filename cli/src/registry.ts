@@ -2,10 +2,10 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { PluginRegistry } from "@gammaflow/core";
+import { PluginRegistry } from "@gammaflow/pipeline";
 
 /** The packages whose plugins every graph may use, registered like any third party's. */
-export const BUILTIN_PACKAGES = ["@gammaflow/sources", "@gammaflow/datasets", "@gammaflow/map-dataset-maker", "@gammaflow/safe-mask", "@gammaflow/fov-background", "@gammaflow/ring-background", "@gammaflow/excess-map"];
+export const BUILTIN_PACKAGES = ["@gammaflow/sources", "@gammaflow/datasets", "@gammaflow/stacker", "@gammaflow/map-dataset-maker", "@gammaflow/safe-mask", "@gammaflow/fov-background", "@gammaflow/ring-background", "@gammaflow/excess-map"];
 
 /**
  * Import a user-listed plugin package: a path ("./my-plugin", relative to `baseDir`) or a

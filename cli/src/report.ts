@@ -1,4 +1,4 @@
-import type { RunReport } from "@gammaflow/core";
+import type { RunReport } from "@gammaflow/pipeline";
 
 /** The end-of-run report for people: observations used and skipped (with causes), files written. */
 export function formatReport(report: RunReport): string {

@@ -1,8 +1,19 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { applyOverrides, runGraph, runServices, validateGraph, type Graph, type Logger, type Progress, type RunReport, type ValidatedGraph } from "@gammaflow/core";
-import { nodeDataAccess, PiscinaPool } from "@gammaflow/core/node";
+import {
+  applyOverrides,
+  createContainer,
+  runContainer,
+  runGraph,
+  validateGraph,
+  type Graph,
+  type Logger,
+  type Progress,
+  type RunReport,
+  type ValidatedGraph,
+} from "@gammaflow/pipeline";
+import { nodeDataAccess, PiscinaPool } from "@gammaflow/pipeline/node";
 import { registryWith } from "./registry.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -47,14 +58,19 @@ export async function runGraphFile(file: string, options: RunOptions = {}): Prom
   const { baseDir, validated } = await loadGraph(file, options);
   const workers = options.workers ? new PiscinaPool(options.workers) : undefined;
   try {
-    const services = runServices(validated, {
+    const services = createContainer({
       data: nodeDataAccess(baseDir, { GAMMAPY_DATA: GAMMAPY_DATA_DEFAULT }),
       logger: options.logger,
       progress: options.progress,
       workers,
-      run: { outDir: path.resolve(options.outDir ?? "out"), signal: options.signal, finish: options.finish, concurrency: Math.max(1, 2 * (options.workers ?? 0)) },
     });
-    return await runGraph(validated, services);
+    const run = runContainer(validated, services, {
+      outDir: path.resolve(options.outDir ?? "out"),
+      signal: options.signal,
+      finish: options.finish,
+      concurrency: Math.max(1, 2 * (options.workers ?? 0)),
+    });
+    return await runGraph(validated, run);
   } finally {
     await workers?.close();
   }

@@ -10,7 +10,7 @@ const CLI = path.join(REPO, "cli", "dist", "src", "gammaflow.js");
 
 test("the built-in registry holds every plugin of the built-in packages, each with a params schema and kinds", async () => {
   const registry = await registryWith();
-  assert.equal(BUILTIN_PACKAGES.length, 7);
+  assert.equal(BUILTIN_PACKAGES.length, 8);
   const names = registry.list().map((p) => p.name);
   for (const name of ["datastore-source", "watch-source", "cutout", "map-dataset-maker", "safe-mask", "fov-background", "ring-background", "adaptive-ring-background", "excess-map", "stacker", "to-image", "dataset-writer", "summary", "png-preview", "dataset-create"]) {
     assert.ok(names.includes(name), name);

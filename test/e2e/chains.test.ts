@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { assertMapClose, planeSums } from "@gammaflow/core/node";
+import { assertMapClose, planeSums } from "@gammaflow/core/testing";
 import { loadChains, repoRoot, runChain } from "../src/chains.js";
 
 for (const [name, config] of Object.entries(loadChains())) {

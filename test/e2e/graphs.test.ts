@@ -1,10 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, truncateSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DataStore, MapAxis, MapDataset, MemoryLogger, WcsGeom } from "@gammaflow/core";
+import { DataStore, MapAxis, MapDataset, WcsGeom } from "@gammaflow/core";
+import { MemoryLogger } from "@gammaflow/pipeline";
 import { toStorePath } from "@gammaflow/core/node";
+import { planeSums } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
 import { runGraphFile } from "@gammaflow/cli";
 import { assertSameMaps, classApiStack, finalStack } from "../src/graph-checks.js";
@@ -115,4 +117,64 @@ test("the CLI refuses a bad graph before reading data, naming the JSON path, and
   assert.match(text, /safe-mask 0\.1\.0 {2}\(dataset → dataset\)/);
   const readme = readFileSync(path.join(repoRoot, "graphs", "README.md"), "utf8");
   for (const g of ["empty-dataset", "run-23592", "safe-mask", "stacking", "combined-chain", "watch-folder"]) assert.match(readme, new RegExp(g));
+});
+
+test("every graph in graphs/ validates, and each node's emitted kinds are what its consumers take", () => {
+  for (const file of readdirSync(path.join(repoRoot, "graphs")).filter((f) => f.endsWith(".json"))) {
+    const r = cli(["validate", `graphs/${file}`]);
+    assert.equal(r.code, 0, `${file}: ${r.err}`);
+    assert.match(r.out, /valid — \d+ nodes/, file);
+  }
+});
+
+test("wiring a ring background after a 3-D map maker without to-image is refused at validate, naming both nodes", () => {
+  const graph = JSON.parse(readFileSync(path.join(repoRoot, "graphs", "ring-background.json"), "utf8")) as {
+    nodes: Array<{ id: string; plugin: string }>;
+    edges: Array<{ from: string; to: string }>;
+  };
+  const image = graph.nodes.find((n) => n.plugin === "to-image")!;
+  const before = graph.edges.find((e) => e.to === image.id)!.from;
+  const ring = graph.nodes.find((n) => n.plugin === "ring-background")!;
+  // The same graph with to-image taken out: what fed it now feeds the ring directly.
+  const withoutImage = {
+    ...graph,
+    nodes: graph.nodes.filter((n) => n !== image),
+    edges: graph.edges.filter((e) => e.to !== image.id).map((e) => (e.from === image.id ? { ...e, from: before } : e)),
+  };
+  const beforeNode = graph.nodes.find((n) => n.id === before)!;
+  // Beside the original, so its relative data store path still reads (validate reads no data anyway).
+  const file = path.join(repoRoot, "graphs", `.wrong-wiring-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(withoutImage));
+  try {
+    const r = cli(["validate", file]);
+    assert.equal(r.code, 1, r.out);
+    const message = `'${beforeNode.id}' \\(${beforeNode.plugin}\\) emits dataset, but '${ring.id}' \\(ring-background\\) takes image-dataset \\(put to-image between them\\)`;
+    assert.match(r.err, new RegExp(message));
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
+
+/** gammapy 1.0's numbers for the bundled runs (scripts/fixtures/counts_doc_geometry.py, combined_chain.py). */
+function fixture<T>(file: string): T {
+  return JSON.parse(readFileSync(path.join(repoRoot, file), "utf8")) as T;
+}
+
+test("the documentation's single-run graphs give gammapy 1.0's counts and safe mask for run 23592", async () => {
+  // The documentation's geometry has 0.02° pixels; the graphs take gammapy's default (0.5°) unless told.
+  const sets = ["inputs.geom.binsz=0.02 deg"];
+  const counts = fixture<{ runs: Array<{ obsId: number; total: number; perEnergyBin: number[] }> }>(
+    "core/test/fixtures/counts_doc_geometry.json",
+  ).runs.find((r) => r.obsId === 23592)!;
+  const made = await runGraphFile(path.join(repoRoot, "graphs", "run-23592.json"), { sets, outDir: temp("g1"), logger: new MemoryLogger() });
+  const dataset = (made.results.find((m) => m.kind === "dataset") as { dataset: MapDataset }).dataset;
+  assert.equal(dataset.counts.sum(), counts.total);
+  assert.deepEqual(planeSums(dataset.counts), counts.perEnergyBin);
+  const masks = fixture<{ runs: Array<{ obsId: number; maskPlaneSums: number[] }> }>(
+    "plugins/safe-mask/test/fixtures/combined_chain.json",
+  ).runs.find((r) => r.obsId === 23592)!;
+  const safe = await runGraphFile(path.join(repoRoot, "graphs", "safe-mask.json"), { sets, outDir: temp("g2"), logger: new MemoryLogger() });
+  const masked = (safe.results.find((m) => m.kind === "dataset") as { dataset: MapDataset }).dataset;
+  // gammapy's mask was made on the run's 6° cutout; every pixel beyond it lies past offset-max anyway
+  assert.deepEqual(planeSums(masked.maskSafe!), masks.maskPlaneSums);
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { MemoryLogger } from "@gammaflow/core";
+import { MemoryLogger } from "@gammaflow/pipeline";
 import { runGraphFile } from "@gammaflow/cli";
 import { repoRoot } from "../src/chains.js";
 import { assertSameMaps, classApiStack, finalStack } from "../src/graph-checks.js";

@@ -1,6 +1,7 @@
 /** Checks shared by the graph end-to-end tests: the class-API reference and exact map comparison. */
 import assert from "node:assert/strict";
-import { DataStore, MapAxis, MapDataset, WcsGeom, type DatasetMessage, type RunReport, type WcsNDMap } from "@gammaflow/core";
+import { DataStore, MapAxis, MapDataset, WcsGeom, type WcsNDMap } from "@gammaflow/core";
+import { isDatasetMessage, type DatasetMessage, type RunReport } from "@gammaflow/pipeline";
 import { toStorePath } from "@gammaflow/core/node";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
 import { SafeMaskMaker } from "@gammaflow/safe-mask";
@@ -17,7 +18,7 @@ export function classApiStack(storeDir: string, obsIds: number[]): MapDataset {
 }
 
 export function finalStack(report: RunReport): DatasetMessage {
-  const final = report.finals.find((m): m is DatasetMessage => m.kind === "dataset" && m.final === true);
+  const final = report.finals.find((m): m is DatasetMessage => isDatasetMessage(m) && m.final === true);
   assert.ok(final, "the run emitted a final stack");
   return final;
 }

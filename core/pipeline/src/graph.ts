@@ -1,8 +1,10 @@
 import Ajv2020Module from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { parseQuantity } from "../units/index.js";
-import type { JsonSchema, PluginDefinition } from "./plugin.js";
+import { parseQuantity } from "@gammaflow/core";
+import { resolveParams, type JsonSchema } from "./params.js";
+import type { AnyPlugin } from "./plugin.js";
 import type { PluginRegistry } from "./registry.js";
+import { checkKinds } from "./kinds.js";
 import { datasetOptionsFromSpec, datasetSpecProperties, geomFromSpec, geomSpecSchema, type DatasetSpec, type GeomSpec } from "./specs.js";
 
 export interface GraphNode {
@@ -94,11 +96,22 @@ export class GraphValidationError extends Error {
   }
 }
 
-/** A validated graph: params completed with their defaults, edges explicit, nodes in topological order. */
+/**
+ * A validated graph: params completed with their defaults and resolved (quantities as numbers
+ * in canonical units), edges explicit, nodes in topological order with the message kinds each
+ * emits.
+ */
 export interface ValidatedGraph {
   graph: Graph;
-  nodes: Array<GraphNode & { params: Record<string, unknown>; definition: PluginDefinition }>;
+  nodes: ValidatedNode[];
   edges: GraphEdge[];
+}
+
+export interface ValidatedNode extends GraphNode {
+  params: Record<string, unknown>;
+  definition: AnyPlugin;
+  /** The message kinds this node emits in this graph (a pass-through node's depend on its inputs). */
+  emits: string[];
 }
 
 type AjvInstance = {
@@ -130,7 +143,18 @@ function newAjv(): AjvInstance {
 
 const ajv = newAjv();
 const validateGraphShape = ajv.compile(graphSchema);
-const paramValidators = new WeakMap<PluginDefinition, ValidateFunction>();
+const paramValidators = new WeakMap<AnyPlugin, ValidateFunction>();
+const branchValidators = new WeakMap<object, ValidateFunction>();
+
+/** Does `value` match `schema` (an anyOf/oneOf branch)? Compiled once per branch. */
+function matches(schema: object, value: unknown): boolean {
+  let validate = branchValidators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema as JsonSchema);
+    branchValidators.set(schema, validate);
+  }
+  return validate(structuredClone(value)) as boolean;
+}
 
 function issuesOf(errors: ErrorObject[] | null | undefined, prefix: string): GraphIssue[] {
   // anyOf branches each report; keep the most specific message per path.
@@ -142,6 +166,23 @@ function issuesOf(errors: ErrorObject[] | null | undefined, prefix: string): Gra
     if (!byPath.has(path) || e.keyword === "x-unit") byPath.set(path, message);
   }
   return [...byPath].map(([path, message]) => ({ path, message }));
+}
+
+/**
+ * A node's params as `create` receives them: checked against the plugin's schema, completed
+ * with its defaults, quantities converted to canonical units. Issues are located under `at`.
+ */
+export function checkParams(definition: AnyPlugin, input: unknown, at = ""): { params: Record<string, unknown>; issues: GraphIssue[] } {
+  const params = structuredClone(input ?? {}) as Record<string, unknown>;
+  let validate = paramValidators.get(definition);
+  if (!validate) {
+    validate = ajv.compile({ type: "object", ...(definition.params as JsonSchema) });
+    paramValidators.set(definition, validate);
+  }
+  if (!validate(params)) return { params, issues: issuesOf(validate.errors, at) };
+  const resolved = resolveParams(definition.params as JsonSchema, params, matches);
+  const issues = resolved.issues.map((issue) => ({ path: `${at}${issue.path}`, message: issue.message }));
+  return { params: resolved.value as Record<string, unknown>, issues };
 }
 
 /**
@@ -158,21 +199,16 @@ export function validateGraph(input: unknown, registry: PluginRegistry, source =
     if (ids.has(n.id)) issues.push({ path: `/nodes/${i}/id`, message: `duplicate node id '${n.id}' (also /nodes/${ids.get(n.id)})` });
     ids.set(n.id, i);
   });
-  const nodes: ValidatedGraph["nodes"] = [];
+  const nodes: Array<Omit<ValidatedNode, "emits">> = [];
   graph.nodes.forEach((n, i) => {
     const definition = registry.get(n.plugin);
     if (!definition) {
       issues.push({ path: `/nodes/${i}/plugin`, message: `unknown plugin '${n.plugin}' (known: ${registry.list().map((p) => p.name).join(", ")}; others come from packages listed in "plugins")` });
       return;
     }
-    const params = structuredClone(n.params ?? {});
-    let validate = paramValidators.get(definition);
-    if (!validate) {
-      validate = ajv.compile({ type: "object", ...definition.params });
-      paramValidators.set(definition, validate);
-    }
-    if (!validate(params)) issues.push(...issuesOf(validate.errors, `/nodes/${i}/params`));
-    nodes.push({ ...n, params, definition });
+    const checked = checkParams(definition, n.params ?? {}, `/nodes/${i}/params`);
+    issues.push(...checked.issues);
+    nodes.push({ ...n, params: checked.params, definition });
   });
   for (const [key, check] of [["geom", geomFromSpec], ["dataset", datasetOptionsFromSpec]] as const) {
     const spec = graph.inputs?.[key];
@@ -184,31 +220,24 @@ export function validateGraph(input: unknown, registry: PluginRegistry, source =
     }
   }
   const edges = graph.edges ?? graph.nodes.slice(1).map((n, i) => ({ from: graph.nodes[i].id, to: n.id }));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
   edges.forEach((e, i) => {
     const where = graph.edges ? `/edges/${i}` : `/nodes/${i + 1}`;
     for (const end of ["from", "to"] as const) {
       if (!ids.has(e[end])) issues.push({ path: `${where}${graph.edges ? `/${end}` : ""}`, message: `no node with id '${e[end]}'` });
     }
-    const from = byId.get(e.from);
-    const to = byId.get(e.to);
-    if (!from || !to) return;
-    if (to.definition.input.length === 0) {
-      issues.push({ path: where, message: `'${to.id}' (${to.plugin}) is a source and takes no input, but receives '${from.id}'` });
-    } else if (!from.definition.output.some((k) => to.definition.input.includes(k))) {
-      issues.push({ path: where, message: `'${from.id}' (${from.plugin}) emits ${from.definition.output.join(" or ")}, but '${to.id}' (${to.plugin}) takes ${to.definition.input.join(" or ")}` });
-    }
   });
-  for (const n of nodes) {
-    if (n.definition.input.length > 0 && !edges.some((e) => e.to === n.id)) {
-      issues.push({ path: `/nodes/${ids.get(n.id)}`, message: `'${n.id}' (${n.plugin}) takes ${n.definition.input.join(" or ")} but nothing feeds it` });
-    }
-  }
+  const defined = new Set(nodes.map((n) => n.id));
+  const known = edges.filter((e) => defined.has(e.from) && defined.has(e.to));
+  const { ordered, cyclic } = topologicalOrder(nodes, known);
+  if (cyclic.length) issues.push({ path: "/edges", message: `the edges form a cycle through ${cyclic.join(", ")}` });
+  const kinds = checkKinds(ordered, edges, (i) => (graph.edges ? `/edges/${i}` : `/nodes/${i + 1}`), (id) => `/nodes/${ids.get(id)}`);
+  issues.push(...kinds.issues);
   if (issues.length) throw new GraphValidationError(issues, source);
-  return { graph, nodes: topologicalOrder(nodes, edges, source), edges };
+  return { graph, nodes: ordered.map((n) => ({ ...n, emits: kinds.emits.get(n.id)! })), edges };
 }
 
-function topologicalOrder<T extends { id: string }>(nodes: T[], edges: GraphEdge[], source: string): T[] {
+/** Nodes in an order where every edge points forward; the nodes on a cycle are left out and named. */
+function topologicalOrder<T extends { id: string }>(nodes: T[], edges: GraphEdge[]): { ordered: T[]; cyclic: string[] } {
   const indegree = new Map(nodes.map((n) => [n.id, 0]));
   for (const e of edges) indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
   const ready = nodes.filter((n) => indegree.get(n.id) === 0);
@@ -218,14 +247,11 @@ function topologicalOrder<T extends { id: string }>(nodes: T[], edges: GraphEdge
     out.push(n);
     for (const e of edges.filter((x) => x.from === n.id)) {
       indegree.set(e.to, indegree.get(e.to)! - 1);
-      if (indegree.get(e.to) === 0) ready.push(nodes.find((x) => x.id === e.to)!);
+      const next = nodes.find((x) => x.id === e.to);
+      if (indegree.get(e.to) === 0 && next) ready.push(next);
     }
   }
-  if (out.length !== nodes.length) {
-    const cyclic = nodes.filter((n) => !out.includes(n)).map((n) => n.id);
-    throw new GraphValidationError([{ path: "/edges", message: `the edges form a cycle through ${cyclic.join(", ")}` }], source);
-  }
-  return out;
+  return { ordered: out, cyclic: nodes.filter((n) => !out.includes(n)).map((n) => n.id) };
 }
 
 /**

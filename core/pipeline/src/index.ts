@@ -1,3 +1,7 @@
+// The gammaflow runtime: the plugin contract, the graph schema and its validation, the
+// services container and the RxJS runner. Platform-neutral; Node adapters are in ./node.js.
+export { Type, type Static, type TSchema } from "@sinclair/typebox";
+export * from "./params.js";
 export * from "./messages.js";
 export * from "./plugin.js";
 export * from "./registry.js";

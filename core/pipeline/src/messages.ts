@@ -1,6 +1,4 @@
-import type { Observation } from "../data/index.js";
-import type { MapDataset } from "../datasets/index.js";
-import type { WcsNDMap } from "../maps/index.js";
+import type { MapDataset, Observation, WcsNDMap } from "@gammaflow/core";
 
 /**
  * What flows along a graph's edges. Every message names its observation (when it has one)
@@ -37,15 +35,27 @@ export interface CutoutSpec {
   mode: "trim" | "partial";
 }
 
+/**
+ * The dataset kinds, fine enough to refuse wrong wiring before any data is read: a 3-D
+ * dataset (energy axis as made), a one-bin image dataset (after to-image), an on-off dataset
+ * (off counts from a ring; images or cubes).
+ */
+export const DATASET_KINDS = ["dataset", "image-dataset", "dataset-onoff"] as const;
+export type DatasetKind = (typeof DATASET_KINDS)[number];
+
 /** A reduced dataset: one observation's (with its observation) or a stack. */
 export interface DatasetMessage extends MessageBase {
-  kind: "dataset";
+  kind: DatasetKind;
   dataset: MapDataset;
   observation?: Observation;
   /** Observation ids contained (a stack lists every run it holds). */
   obsIds: number[];
   /** True for the stacker's last emission (the complete stack). */
   final?: boolean;
+}
+
+export function isDatasetMessage(m: { kind: string }): m is DatasetMessage {
+  return (DATASET_KINDS as readonly string[]).includes(m.kind);
 }
 
 /** Named maps estimated from a dataset (e.g. excess and significance images). */
@@ -67,6 +77,26 @@ export interface FileMessage extends MessageBase {
   obsIds?: number[];
 }
 
+/** A DL3 event list written or found on disk (an event sampler's output, a run to reduce). */
+export interface EventsFileMessage extends MessageBase {
+  kind: "events-file";
+  path: string;
+  obsIds?: number[];
+}
+
+/** Sky and background models (gammapy's Models), e.g. read from YAML, to fit or simulate. */
+export interface ModelsMessage extends MessageBase {
+  kind: "models";
+  models: unknown;
+}
+
+/** The result of a fit: best-fit models, statistic, covariance, and what was fitted. */
+export interface FitResultMessage extends MessageBase {
+  kind: "fit-result";
+  result: unknown;
+  obsIds: number[];
+}
+
 /**
  * A failure of one observation at one node. It travels downstream untouched (nodes never see
  * it) and ends in the run report as a skipped observation.
@@ -77,7 +107,15 @@ export interface ErrorRecord extends MessageBase {
   message: string;
 }
 
-export type Message = ObservationMessage | DatasetMessage | MapsMessage | FileMessage | ErrorRecord;
+export type Message =
+  | ObservationMessage
+  | DatasetMessage
+  | MapsMessage
+  | FileMessage
+  | EventsFileMessage
+  | ModelsMessage
+  | FitResultMessage
+  | ErrorRecord;
 export type MessageKind = Message["kind"] | (string & {});
 
 export function isErrorRecord(m: { kind: string }): m is ErrorRecord {

@@ -1,11 +1,9 @@
 import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
-import { DataStore } from "../data/index.js";
-import type { DataAccess } from "../pipeline/index.js";
-import { writeDataset } from "./dataset-io.js";
-import { readMap } from "./map-io.js";
-import { toStorePath } from "./files.js";
+import { DataStore, expandVars } from "@gammaflow/core";
+import { readMap, toStorePath, writeDataset } from "@gammaflow/core/node";
+import type { DataAccess } from "./services.js";
 
 /**
  * Data access through node:fs for graph runs: paths relative to `baseDir` (the graph file's
@@ -14,14 +12,8 @@ import { toStorePath } from "./files.js";
  * leaves half a file.
  */
 export function nodeDataAccess(baseDir: string, defaults: Record<string, string> = {}): DataAccess {
-  const expand = (p: string) =>
-    p.replace(/\$\{(\w+)\}|\$(\w+)/g, (match, a: string | undefined, b: string | undefined) => {
-      const name = (a ?? b)!;
-      const value = process.env[name] ?? defaults[name];
-      if (value === undefined) throw new Error(`'${p}': environment variable ${name} is not set`);
-      return value;
-    });
-  const resolve = (p: string) => path.resolve(baseDir, expand(p));
+  const env = (name: string) => process.env[name] ?? defaults[name];
+  const resolve = (p: string) => path.resolve(baseDir, expandVars(p, env, `'${p}'`));
   const ensureDir = (file: string) => mkdirSync(path.dirname(file), { recursive: true });
   return {
     openDataStore: (dir, options) => DataStore.fromDir(toStorePath(resolve(dir)), options),

@@ -1,5 +1,5 @@
 import { Piscina } from "piscina";
-import type { WorkerPool, WorkerTask } from "../pipeline/index.js";
+import type { WorkerPool, WorkerTask } from "./services.js";
 
 const WORKER_ENTRY = new URL("./pipeline-worker.js", import.meta.url).href;
 

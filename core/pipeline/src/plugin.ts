@@ -1,7 +1,8 @@
+import type { Static, TSchema } from "@sinclair/typebox";
+import { MapDataset } from "@gammaflow/core";
 import { catchError, defer, EMPTY, from, mergeMap, of, type Observable, type OperatorFunction } from "rxjs";
-import { MapDataset } from "../datasets/index.js";
 import { errorRecord, type Message, type MessageKind } from "./messages.js";
-import type { RunContext, Services } from "./services.js";
+import type { Logger, NamedServices, NodeProgress, RunContext, ServiceName } from "./services.js";
 
 /** An empty dataset on the run's target geometry (graph inputs.geom and inputs.dataset). */
 export function referenceDataset(run: RunContext, name?: string): MapDataset {
@@ -9,63 +10,89 @@ export function referenceDataset(run: RunContext, name?: string): MapDataset {
   return MapDataset.create(run.geom, { ...run.dataset, name: name ?? run.dataset?.name });
 }
 
-/** A JSON schema (draft 2020-12) object, as ajv takes it. */
-export type JsonSchema = Record<string, unknown>;
-
-/** What `create` receives besides the params: the node's id and the run's services. */
-export interface PluginContext {
+/**
+ * What `create` receives besides the params. The runtime scopes the logger and progress to the
+ * node (its id prefixes every line and event) and resolves the named services from the run's
+ * container.
+ */
+export interface PluginContext<S extends ServiceName = never> {
   nodeId: string;
-  services: Services;
+  logger: Logger;
+  progress: NodeProgress;
+  /** The run's shared context: target geometry, output folder, concurrency, signals. */
+  run: RunContext;
+  /** The services the definition named, and only those. */
+  services: Pick<NamedServices, S>;
 }
 
+/** Output kinds: fixed, or "input" for a node that emits the kinds it receives (a stacker, a printer). */
+export type OutputKinds = readonly MessageKind[] | "input";
+
 /**
- * The plugin contract: a declarative definition beside the behaviour. `params` is the JSON
- * schema of the node's params (with defaults; angles and energies as unit strings, e.g.
- * "3 deg"); `input` / `output` are the message kinds consumed and emitted (a source has no
- * input); `create` returns the RxJS operator that turns the node's input stream into its
- * output stream. Error records never reach the operator: the runner routes them around it.
+ * The plugin contract: a declaration beside the behaviour. `params` is a TypeBox schema (so
+ * the params' type is inferred from it); ajv checks it and fills its defaults, the runtime
+ * converts every `Quantity` to a number in its canonical unit, and only then is `create` called
+ * with the resolved params. `input` / `output` are the message kinds consumed and emitted (a
+ * source has no input); `services` names the services `create` needs. Error records never
+ * reach the operator: the runner routes them around it.
  */
-export interface PluginDefinition<P = any> {
+export interface PluginDefinition<T extends TSchema = TSchema, S extends ServiceName = ServiceName> {
   name: string;
   version: string;
   description: string;
-  params: JsonSchema;
-  input: MessageKind[];
-  output: MessageKind[];
+  params: T;
+  input: readonly MessageKind[];
+  output: OutputKinds;
+  services?: readonly S[];
   /**
    * The node needs its input in the source's order (e.g. a stacker, whose float sums depend
    * on the order): the runner restores it after out-of-order per-observation work.
    */
   ordered?: boolean;
-  create(params: P, context: PluginContext): OperatorFunction<Message, Message>;
+  create(params: Static<T>, context: PluginContext<S>): OperatorFunction<Message, Message>;
+}
+
+/** Any plugin, as registries and graphs hold them (params checked at run time by their schema). */
+// biome-ignore lint/suspicious/noExplicitAny: the registry cannot know each plugin's param type
+export type AnyPlugin = PluginDefinition<TSchema, any>;
+
+/**
+ * Declare a plugin. Only the schema and `create` are the author's: the param type is inferred
+ * from the schema, the services' types from their names.
+ */
+export function definePlugin<T extends TSchema, const S extends ServiceName = never>(
+  definition: PluginDefinition<T, S>,
+): PluginDefinition<T, S> {
+  return definition;
 }
 
 /**
  * The usual shape of a per-observation node: `work` maps one message to one (or no) message,
  * synchronously (then it emits synchronously, which marble tests rely on) or as a promise; up
- * to `concurrency` run at once (default: the run's concurrency); a throw becomes an error record naming the node and the observation, and the stream goes on.
+ * to `concurrency` run at once (default: the run's concurrency); a throw becomes an error
+ * record naming the node and the observation, and the stream goes on.
  */
 export function perMessage<M extends Message>(
-  context: PluginContext,
+  context: Pick<PluginContext, "nodeId" | "progress" | "run">,
   work: (message: M) => Message | undefined | Promise<Message | undefined>,
   options: { concurrency?: number } = {},
 ): OperatorFunction<Message, Message> {
-  const { nodeId, services } = context;
-  const concurrency = options.concurrency ?? services.run.concurrency;
+  const { nodeId, progress, run } = context;
+  const concurrency = options.concurrency ?? run.concurrency;
   return mergeMap((message: Message): Observable<Message> => {
-    services.progress.emit({ node: nodeId, obsId: message.obsId, stage: "start" });
+    progress.emit({ obsId: message.obsId, stage: "start" });
     return defer(() => {
-      if (services.run.signal?.aborted) throw new Error("the run was cancelled");
+      if (run.signal?.aborted) throw new Error("the run was cancelled");
       const out = work(message as M);
       return isPromiseLike(out) ? from(out) : of(out);
     }).pipe(
       mergeMap((out) => {
-        services.progress.emit({ node: nodeId, obsId: message.obsId, stage: "done" });
+        progress.emit({ obsId: message.obsId, stage: "done" });
         return out ? of(out) : EMPTY;
       }),
       catchError((cause: unknown) => {
         const record = errorRecord(nodeId, message, cause);
-        services.progress.emit({ node: nodeId, obsId: message.obsId, stage: "error", message: record.message });
+        progress.emit({ obsId: message.obsId, stage: "error", message: record.message });
         return of<Message>(record);
       }),
     );

@@ -1,12 +1,12 @@
-import type { PluginDefinition } from "./plugin.js";
+import type { AnyPlugin } from "./plugin.js";
 
 /** Plugins by name. Built-ins are registered exactly as a third party's would be. */
 export class PluginRegistry {
-  private readonly plugins = new Map<string, PluginDefinition>();
+  private readonly plugins = new Map<string, AnyPlugin>();
 
-  register(...definitions: PluginDefinition[]): this {
+  register(...definitions: AnyPlugin[]): this {
     for (const d of definitions) {
-      if (!d || typeof d.name !== "string" || typeof d.create !== "function") {
+      if (!d || typeof d.name !== "string" || typeof d.create !== "function" || typeof d.params !== "object") {
         throw new Error(`PluginRegistry: not a plugin definition (needs name, version, params, input, output, create): ${JSON.stringify(d)?.slice(0, 120)}`);
       }
       const existing = this.plugins.get(d.name);
@@ -16,7 +16,7 @@ export class PluginRegistry {
     return this;
   }
 
-  get(name: string): PluginDefinition | undefined {
+  get(name: string): AnyPlugin | undefined {
     return this.plugins.get(name);
   }
 
@@ -24,7 +24,7 @@ export class PluginRegistry {
     return this.plugins.has(name);
   }
 
-  list(): PluginDefinition[] {
+  list(): AnyPlugin[] {
     return [...this.plugins.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -42,7 +42,7 @@ export class PluginRegistry {
         throw new Error(`plugin package '${specifier}' could not be loaded: ${(e as Error).message}`);
       }
       if (!Array.isArray(module.plugins)) throw new Error(`plugin package '${specifier}' does not export 'plugins' (an array of plugin definitions)`);
-      this.register(...(module.plugins as PluginDefinition[]));
+      this.register(...(module.plugins as AnyPlugin[]));
     }
   }
 }

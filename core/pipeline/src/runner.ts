@@ -1,21 +1,76 @@
-import { catchError, connect, connectable, EMPTY, filter, merge, Observable, Subject, tap, throwError, type Connectable } from "rxjs";
-import { isErrorRecord, type DatasetMessage, type ErrorRecord, type FileMessage, type Message } from "./messages.js";
+import type { Container } from "inversify";
+import {
+  catchError,
+  connect,
+  connectable,
+  EMPTY,
+  filter,
+  map,
+  merge,
+  Observable,
+  Subject,
+  tap,
+  throwError,
+  type Connectable,
+  type OperatorFunction,
+} from "rxjs";
+import { errorRecord, isDatasetMessage, isErrorRecord, type DatasetMessage, type ErrorRecord, type FileMessage, type Message } from "./messages.js";
 import { restoreOrder } from "./order.js";
-import { createContainer, servicesFrom, type ServiceBindings, type Services } from "./services.js";
-import type { ValidatedGraph } from "./graph.js";
+import type { AnyPlugin, PluginContext } from "./plugin.js";
+import { createRunContainer, resolveServices, TYPES, type Logger, type Progress, type RunContext } from "./services.js";
+import { checkParams, GraphValidationError, type ValidatedGraph, type ValidatedNode } from "./graph.js";
 import { datasetOptionsFromSpec, geomFromSpec } from "./specs.js";
 
-/** The services of one run of a graph: its inputs (geometry, dataset options, data store) in the run context. */
-export function runServices(validated: ValidatedGraph, bindings: ServiceBindings): Services {
+/**
+ * The container of one run of a graph: a child of the process's `parent` container, whose run
+ * context holds the graph's inputs (target geometry, dataset options, data store).
+ */
+export function runContainer(validated: ValidatedGraph, parent: Container, run: Partial<RunContext> = {}): Container {
   const inputs = validated.graph.inputs ?? {};
-  const run = {
-    ...bindings.run,
-    geom: inputs.geom ? geomFromSpec(inputs.geom) : bindings.run?.geom,
-    dataset: inputs.dataset ? datasetOptionsFromSpec(inputs.dataset) : bindings.run?.dataset,
-    dataStore: inputs.dataStore ? bindings.data.resolve(inputs.dataStore) : bindings.run?.dataStore,
+  const data = parent.get<{ resolve(path: string): string }>(TYPES.DataAccess);
+  return createRunContainer(parent, {
+    ...run,
+    geom: inputs.geom ? geomFromSpec(inputs.geom) : run.geom,
+    dataset: inputs.dataset ? datasetOptionsFromSpec(inputs.dataset) : run.dataset,
+    dataStore: inputs.dataStore ? data.resolve(inputs.dataStore) : run.dataStore,
     inputs: { geom: inputs.geom, dataset: inputs.dataset },
+  });
+}
+
+/** What the runtime hands a node's `create`: its scoped logger and progress, the run, its named services. */
+export function nodeContext(node: Pick<ValidatedNode, "id" | "definition">, container: Container): PluginContext<never> {
+  const logger = container.get<Logger>(TYPES.Logger);
+  const progress = container.get<Progress>(TYPES.Progress);
+  const nodeId = node.id;
+  // A multi-line message (a printed dataset) starts on its own line, so its layout survives.
+  const scoped = (m: string) => (m.includes("\n") ? `${nodeId}:\n${m}` : `${nodeId}: ${m}`);
+  return {
+    nodeId,
+    logger: {
+      info: (m) => logger.info(scoped(m)),
+      warn: (m) => logger.warn(scoped(m)),
+      error: (m) => logger.error(scoped(m)),
+    },
+    progress: { emit: (event) => progress.emit({ node: nodeId, ...event }) },
+    run: container.get<RunContext>(TYPES.RunContext),
+    services: resolveServices(container, node.definition.services ?? []),
   };
-  return servicesFrom(createContainer({ ...bindings, run }));
+}
+
+/**
+ * One node outside a graph, built exactly as the runtime builds it: its params checked,
+ * defaulted and resolved (quantities to canonical units), its context from a run container.
+ * For tests of a plugin and for using a plugin's operator in one's own RxJS code.
+ */
+export function instantiateNode(
+  definition: AnyPlugin,
+  params: unknown,
+  container: Container,
+  nodeId = definition.name,
+): OperatorFunction<Message, Message> {
+  const checked = checkParams(definition, params, "/params");
+  if (checked.issues.length) throw new GraphValidationError(checked.issues, `node '${nodeId}' (${definition.name})`);
+  return definition.create(checked.params, nodeContext({ id: nodeId, definition }, container));
 }
 
 /** A node's stream failed (not one observation: the node itself); the run stops. */
@@ -35,15 +90,18 @@ export class NodeFailure extends Error {
  * outputs, error records routed around the operators, order restored for `ordered` plugins;
  * the result is the merge of the sink nodes' outputs. Nothing runs until it is subscribed.
  */
-export function graphStream(validated: ValidatedGraph, services: Services, observe?: (nodeId: string, message: Message) => void): Observable<Message> {
+export function graphStream(validated: ValidatedGraph, container: Container, observe?: (nodeId: string, message: Message) => void): Observable<Message> {
   const outputs = new Map<string, Connectable<Message>>();
   for (const node of validated.nodes) {
     const upstream = validated.edges.filter((e) => e.to === node.id).map((e) => outputs.get(e.from)!);
     const input = upstream.length ? merge(...upstream) : EMPTY;
-    const operator = node.definition.create(node.params, { nodeId: node.id, services });
+    const operator = node.definition.create(node.params, nodeContext(node, container));
+    const declared = new Set(node.emits);
     const ordered = node.definition.ordered ? input.pipe(restoreOrder()) : input;
     const output = ordered.pipe(
       connect((shared) => merge(shared.pipe(filter(isErrorRecord)), shared.pipe(filter((m) => !isErrorRecord(m)), operator))),
+      // A message of an undeclared kind would defeat the wiring check: it becomes an error record.
+      map((m) => (isErrorRecord(m) || declared.has(m.kind) ? m : errorRecord(node.id, m, `emitted a '${m.kind}' message, but declares ${node.emits.join(" or ") || "nothing"}`))),
       catchError((e: unknown) => throwError(() => (e instanceof NodeFailure ? e : new NodeFailure(node.id, node.plugin, e)))),
       tap((m) => observe?.(node.id, m)),
     );
@@ -75,19 +133,20 @@ export interface RunReport {
   durationMs: number;
 }
 
-/** Run a validated graph to completion (or until `services.run.signal` aborts). */
-export function runGraph(validated: ValidatedGraph, services: Services): Promise<RunReport> {
-  const started = services.clock.now();
+/** Run a validated graph to completion (or until the run's signal aborts), resolving its services from `container` (see runContainer). */
+export function runGraph(validated: ValidatedGraph, container: Container): Promise<RunReport> {
+  const clock = container.get<{ now(): number }>(TYPES.Clock);
+  const started = clock.now();
   const results: Message[] = [];
   const finals: DatasetMessage[] = [];
-  const signal = services.run.signal;
+  const signal = container.get<RunContext>(TYPES.RunContext).signal;
   return new Promise<RunReport>((resolve, reject) => {
-    const finish = (cancelled: boolean) => resolve(makeReport(validated, results, finals, cancelled, services.clock.now() - started));
+    const finish = (cancelled: boolean) => resolve(makeReport(validated, results, finals, cancelled, clock.now() - started));
     if (signal?.aborted) return finish(true);
     const keepFinal = (_node: string, m: Message) => {
-      if (m.kind === "dataset" && m.final && !finals.includes(m)) finals.push(m);
+      if (isDatasetMessage(m) && m.final && !finals.includes(m)) finals.push(m);
     };
-    const subscription = graphStream(validated, services, keepFinal).subscribe({
+    const subscription = graphStream(validated, container, keepFinal).subscribe({
       next: (m) => results.push(m),
       error: (e) => {
         signal?.removeEventListener("abort", onAbort);
@@ -109,7 +168,7 @@ export function runGraph(validated: ValidatedGraph, services: Services): Promise
 function makeReport(validated: ValidatedGraph, results: Message[], finals: DatasetMessage[], cancelled: boolean, durationMs: number): RunReport {
   // One record reaches every sink downstream of a fan-out: count it once.
   const errors = [...new Set(results.filter(isErrorRecord) as ErrorRecord[])];
-  const datasets = results.filter((m): m is DatasetMessage => m.kind === "dataset");
+  const datasets = results.filter(isDatasetMessage);
   const used = new Set<number>();
   for (const d of finals.length ? finals : datasets) for (const id of d.obsIds) used.add(id);
   const files = results.filter((m): m is FileMessage => m.kind === "file");

@@ -1,9 +1,7 @@
 import "reflect-metadata";
 import { Container, injectable } from "inversify";
 import { asyncScheduler, type SchedulerLike } from "rxjs";
-import type { DataStore, DataStoreOptions } from "../data/index.js";
-import type { MapDataset, MapDatasetCreateOptions } from "../datasets/index.js";
-import type { WcsGeom, WcsNDMap } from "../maps/index.js";
+import type { DataStore, DataStoreOptions, MapDataset, MapDatasetCreateOptions, WcsGeom, WcsNDMap } from "@gammaflow/core";
 import type { DatasetSpec, GeomSpec } from "./specs.js";
 
 /** Messages for people: the CLI prints them, tests collect them. */
@@ -23,6 +21,11 @@ export interface ProgressEvent {
 /** Where long work reports what it is doing (the CLI draws a progress bar from it). */
 export interface Progress {
   emit(event: ProgressEvent): void;
+}
+
+/** The progress a plugin gets: its events carry its node id, set by the runtime. */
+export interface NodeProgress {
+  emit(event: Omit<ProgressEvent, "node">): void;
 }
 
 /**
@@ -84,6 +87,8 @@ export interface RunContext {
   inputs?: { geom?: GeomSpec; dataset?: DatasetSpec };
   dataStore?: string;
   outDir: string;
+  /** Seed of the run's random source (recorded with the run, so it can be reproduced). */
+  seed?: number;
   /** Concurrency of per-observation work (default: the worker pool's size, at least 1). */
   concurrency: number;
   /** Cancels the run at once: nothing more is written. */
@@ -102,15 +107,37 @@ export const TYPES = {
   RunContext: Symbol.for("gammaflow.RunContext"),
 } as const;
 
-/** The services a plugin's `create` receives, resolved from the container. */
-export interface Services {
-  logger: Logger;
-  progress: Progress;
+/**
+ * The services a plugin may name in its definition's `services`; `create` receives exactly
+ * those, resolved from the run's container. (Its logger, progress and run context it always
+ * gets, scoped to its node.)
+ */
+export interface NamedServices {
   data: DataAccess;
   workers: WorkerPool;
   clock: Clock;
   random: RandomSource;
-  run: RunContext;
+}
+export type ServiceName = keyof NamedServices;
+
+const SERVICE_TYPES: Record<ServiceName, symbol> = {
+  data: TYPES.DataAccess,
+  workers: TYPES.WorkerPool,
+  clock: TYPES.Clock,
+  random: TYPES.RandomSource,
+};
+
+export const SERVICE_NAMES = Object.keys(SERVICE_TYPES) as ServiceName[];
+
+/** Resolve the named services from a container (a run's). */
+export function resolveServices<S extends ServiceName>(container: Container, names: readonly S[]): Pick<NamedServices, S> {
+  const out = {} as Pick<NamedServices, S>;
+  for (const name of names) {
+    const type = SERVICE_TYPES[name];
+    if (!type) throw new Error(`unknown service '${name}' (known: ${SERVICE_NAMES.join(", ")})`);
+    (out as Record<string, unknown>)[name] = container.get(type);
+  }
+  return out;
 }
 
 @injectable()
@@ -178,6 +205,7 @@ export class InProcessPool implements WorkerPool {
   async close(): Promise<void> {}
 }
 
+/** What a process provides to every run; unset ones get defaults (console, no workers, system clock). */
 export interface ServiceBindings {
   logger?: Logger;
   progress?: Progress;
@@ -185,35 +213,37 @@ export interface ServiceBindings {
   workers?: WorkerPool;
   clock?: Clock;
   random?: RandomSource;
-  run?: Partial<RunContext>;
 }
 
 /**
- * The container a run resolves its services from. Data access has no default here (core
- * does not touch the file system): Node callers pass `nodeDataAccess`, tests a fake.
+ * The process's container: services that outlive a run (logger, file access, worker pool,
+ * clock). Data access has no default here (the runtime does not touch the file system): Node
+ * callers pass `nodeDataAccess` from `@gammaflow/pipeline/node`, tests a fake.
  */
 export function createContainer(bindings: ServiceBindings): Container {
   const container = new Container();
   container.bind<Logger>(TYPES.Logger).toConstantValue(bindings.logger ?? new ConsoleLogger());
   container.bind<Progress>(TYPES.Progress).toConstantValue(bindings.progress ?? new SilentProgress());
   container.bind<DataAccess>(TYPES.DataAccess).toConstantValue(bindings.data);
-  const workers = bindings.workers ?? new InProcessPool();
-  container.bind<WorkerPool>(TYPES.WorkerPool).toConstantValue(workers);
+  container.bind<WorkerPool>(TYPES.WorkerPool).toConstantValue(bindings.workers ?? new InProcessPool());
   container.bind<Clock>(TYPES.Clock).toConstantValue(bindings.clock ?? new SystemClock());
-  container.bind<RandomSource>(TYPES.RandomSource).toConstantValue(bindings.random ?? new SeededRandom(0));
-  const run: RunContext = { outDir: "out", concurrency: Math.max(1, workers.size), ...bindings.run };
-  container.bind<RunContext>(TYPES.RunContext).toConstantValue(run);
+  // Without a pinned source, each run seeds its own (createRunContainer).
+  if (bindings.random) container.bind<RandomSource>(TYPES.RandomSource).toConstantValue(bindings.random);
   return container;
 }
 
-export function servicesFrom(container: Container): Services {
-  return {
-    logger: container.get<Logger>(TYPES.Logger),
-    progress: container.get<Progress>(TYPES.Progress),
-    data: container.get<DataAccess>(TYPES.DataAccess),
-    workers: container.get<WorkerPool>(TYPES.WorkerPool),
-    clock: container.get<Clock>(TYPES.Clock),
-    random: container.get<RandomSource>(TYPES.RandomSource),
-    run: container.get<RunContext>(TYPES.RunContext),
-  };
+/**
+ * One run's container, a child of the process's: it binds the run's context (target geometry,
+ * output folder, signals) and resolves everything else from its parent. Rebind on it to swap
+ * a service for one run only.
+ */
+export function createRunContainer(parent: Container, run: Partial<RunContext> = {}): Container {
+  const container = new Container({ parent });
+  const workers = parent.get<WorkerPool>(TYPES.WorkerPool);
+  const context: RunContext = { outDir: "out", concurrency: Math.max(1, workers.size), ...run };
+  container.bind<RunContext>(TYPES.RunContext).toConstantValue(context);
+  if (!parent.isBound(TYPES.RandomSource)) {
+    container.bind<RandomSource>(TYPES.RandomSource).toConstantValue(new SeededRandom(context.seed ?? 0));
+  }
+  return container;
 }

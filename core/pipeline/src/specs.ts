@@ -1,18 +1,19 @@
-import { SkyCoord } from "../coords/index.js";
-import { MapAxis, WcsGeom, type Projection, type SkyRegion } from "../maps/index.js";
-import { parseQuantity } from "../units/index.js";
-import type { MapDatasetCreateOptions } from "../datasets/index.js";
-import type { JsonSchema } from "./plugin.js";
+import { Type, type SchemaOptions, type Static } from "@sinclair/typebox";
+import {
+  MapAxis,
+  parseQuantity,
+  SkyCoord,
+  WcsGeom,
+  type MapDatasetCreateOptions,
+  type Projection,
+  type SkyRegion,
+} from "@gammaflow/core";
+import { AngleOrPair, Enum, Quantity, type JsonSchema } from "./params.js";
 
 /**
  * JSON shapes of the things graphs describe (quantities as numbers in canonical units or as
  * unit strings, "1 TeV", "0.02 deg"), their schemas, and their conversion to core objects.
  */
-
-/** A quantity of the given unit: a number (in that unit) or a string with a unit. */
-export function quantitySchema(unit: string, extra: JsonSchema = {}): JsonSchema {
-  return { anyOf: [{ type: "number" }, { type: "string", "x-unit": unit }], ...extra };
-}
 
 export interface AxisSpec {
   name: string;
@@ -52,8 +53,8 @@ export const geomSpecSchema: JsonSchema = {
   properties: {
     skydir: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2, description: "centre (lon, lat) in deg, in `frame`" },
     frame: { enum: ["icrs", "galactic"], default: "icrs" },
-    width: { anyOf: [quantitySchema("deg"), { type: "array", items: quantitySchema("deg"), minItems: 2, maxItems: 2 }] },
-    binsz: quantitySchema("deg"),
+    width: AngleOrPair(),
+    binsz: Quantity("deg"),
     proj: { enum: ["CAR", "TAN", "SIN", "AIT"], default: "CAR" },
     axes: { type: "array", items: axisSpecSchema },
   },
@@ -92,7 +93,7 @@ export const datasetSpecProperties: Record<string, JsonSchema> = {
   energyAxisTrue: { ...axisSpecSchema, description: "true-energy axis (default: the reconstructed axis)" },
   migraAxis: { ...axisSpecSchema, description: "migration axis of the EDisp map (default 0.2–5 in 48 bins)" },
   radAxis: { ...axisSpecSchema, description: "offset axis of the PSF map (default 0–0.66 deg in 66 bins)" },
-  binszIrf: quantitySchema("deg", { description: "pixel size of the IRF maps (default 0.2 deg)" }),
+  binszIrf: Quantity("deg", { description: "pixel size of the IRF maps (default 0.2 deg)" }),
   name: { type: "string" },
 };
 
@@ -106,43 +107,28 @@ export function datasetOptionsFromSpec(spec: DatasetSpec): MapDatasetCreateOptio
   };
 }
 
-export interface SkyCoordSpec {
-  lon: number;
-  lat: number;
-  frame?: "icrs" | "galactic";
+/** A sky position param: lon, lat in deg and a frame. */
+export function SkyCoordParam(options: SchemaOptions = {}) {
+  return Type.Object(
+    { lon: Type.Number(), lat: Type.Number(), frame: Enum(["icrs", "galactic"], { default: "icrs" }) },
+    { additionalProperties: false, description: "a sky position (lon, lat in deg)", ...options },
+  );
 }
+export type SkyCoordSpec = Static<ReturnType<typeof SkyCoordParam>>;
 
-export const skyCoordSchema: JsonSchema = {
-  type: "object",
-  required: ["lon", "lat"],
-  additionalProperties: false,
-  properties: { lon: { type: "number" }, lat: { type: "number" }, frame: { enum: ["icrs", "galactic"], default: "icrs" } },
-};
-
-export function skyCoordFromSpec(spec: SkyCoordSpec): SkyCoord {
+export function skyCoordFromSpec(spec: { lon: number; lat: number; frame?: "icrs" | "galactic" }): SkyCoord {
   return new SkyCoord(spec.lon, spec.lat, spec.frame ?? "icrs");
 }
 
-export type RegionSpec =
-  | { type: "circle"; center: SkyCoordSpec; radius: number | string }
-  | { type: "box"; center: SkyCoordSpec; width: number | string; height: number | string };
-
-export const regionSchema: JsonSchema = {
-  oneOf: [
-    {
-      type: "object",
-      required: ["type", "center", "radius"],
-      additionalProperties: false,
-      properties: { type: { const: "circle" }, center: skyCoordSchema, radius: quantitySchema("deg") },
-    },
-    {
-      type: "object",
-      required: ["type", "center", "width", "height"],
-      additionalProperties: false,
-      properties: { type: { const: "box" }, center: skyCoordSchema, width: quantitySchema("deg"), height: quantitySchema("deg") },
-    },
-  ],
-};
+/** A circle or a box on the sky (exclusion regions); sizes in deg once resolved. */
+export const RegionParam = Type.Union([
+  Type.Object({ type: Type.Literal("circle"), center: SkyCoordParam(), radius: Quantity("deg") }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal("box"), center: SkyCoordParam(), width: Quantity("deg"), height: Quantity("deg") },
+    { additionalProperties: false },
+  ),
+]);
+export type RegionSpec = Static<typeof RegionParam>;
 
 export function regionFromSpec(spec: RegionSpec): SkyRegion {
   return spec.type === "circle"

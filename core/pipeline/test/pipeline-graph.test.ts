@@ -4,43 +4,64 @@ import { of } from "rxjs";
 import {
   applyOverrides,
   createContainer,
+  createRunContainer,
+  definePlugin,
+  Enum,
   GraphValidationError,
   MemoryLogger,
+  nodeContext,
   PluginRegistry,
-  quantitySchema,
+  Quantity,
+  runContainer,
   runGraph,
-  runServices,
-  servicesFrom,
   TYPES,
+  Type,
   validateGraph,
   type DataAccess,
   type Graph,
   type Logger,
-  type PluginDefinition,
-} from "@gammaflow/core";
+  type RandomSource,
+  type RunContext,
+} from "@gammaflow/pipeline";
 
-const source: PluginDefinition = {
+const source = definePlugin({
   name: "obs-source",
   version: "1",
   description: "emits nothing",
-  params: { additionalProperties: false, properties: { obsIds: { type: "array", items: { type: "integer" } } } },
+  params: Type.Object({ obsIds: Type.Optional(Type.Array(Type.Integer())) }, { additionalProperties: false }),
   input: [],
   output: ["observation"],
   create: () => () => of(),
-};
-const maker: PluginDefinition = {
+});
+const seen: Array<{ offsetMax: number; methods: string[] }> = [];
+const maker = definePlugin({
   name: "maker",
   version: "1",
   description: "observation → dataset",
-  params: { additionalProperties: false, properties: { offsetMax: quantitySchema("deg", { default: "3 deg" }), methods: { type: "array", items: { enum: ["a", "b"] }, default: ["a"] } } },
+  params: Type.Object(
+    {
+      offsetMax: Quantity("deg", { default: "3 deg", exclusiveMinimum: 0 }),
+      methods: Type.Array(Enum(["a", "b"]), { default: ["a"] }),
+    },
+    { additionalProperties: false },
+  ),
   input: ["observation"],
   output: ["dataset"],
-  create: (params, { services, nodeId }) => () => {
-    services.logger.warn(`${nodeId} made with offsetMax ${String(params.offsetMax)}`);
+  create: (params, { logger }) => () => {
+    seen.push(params);
+    logger.warn(`made with offsetMax ${params.offsetMax}`);
     return of();
   },
-};
-const writer: PluginDefinition = { name: "writer", version: "1", description: "dataset → file", params: { required: ["path"], properties: { path: { type: "string" } } }, input: ["dataset"], output: ["file"], create: () => () => of() };
+});
+const writer = definePlugin({
+  name: "writer",
+  version: "1",
+  description: "dataset → file",
+  params: Type.Object({ path: Type.String() }),
+  input: ["dataset"],
+  output: ["file"],
+  create: () => () => of(),
+});
 const registry = new PluginRegistry().register(source, maker, writer);
 const good: Graph = {
   nodes: [
@@ -60,11 +81,22 @@ function issues(graph: unknown): Array<{ path: string; message: string }> {
   assert.fail("the graph was accepted");
 }
 
-test("a valid graph gets its params' defaults and a chain of edges in node order", () => {
+test("a valid graph gets its params' defaults, resolved to canonical units, and a chain of edges in node order", () => {
   const v = validateGraph(good, registry);
-  assert.deepEqual(v.nodes.find((n) => n.id === "make")!.params, { offsetMax: "3 deg", methods: ["a"] });
+  assert.deepEqual(v.nodes.find((n) => n.id === "make")!.params, { offsetMax: 3, methods: ["a"] });
   assert.deepEqual(v.edges, [{ from: "runs", to: "make" }, { from: "make", to: "write" }]);
   assert.equal(good.nodes[1].params, undefined, "the input graph is not modified");
+});
+
+test("quantities arrive as numbers in their canonical unit, whatever unit the graph used; bounds apply after conversion", () => {
+  const withUnits = (offsetMax: unknown) => ({ ...good, nodes: [good.nodes[0], { id: "make", plugin: "maker", params: { offsetMax } }, good.nodes[2]] });
+  const params = (offsetMax: unknown) => validateGraph(withUnits(offsetMax), registry).nodes.find((n) => n.id === "make")!.params;
+  assert.equal(params("90 arcmin").offsetMax, 1.5);
+  assert.equal(params(2).offsetMax, 2, "a number is already in the canonical unit");
+  assert.ok(Math.abs((params("0.05 rad").offsetMax as number) - (0.05 * 180) / Math.PI) < 1e-12);
+  const negative = issues(withUnits("-30 arcmin"));
+  assert.equal(negative[0].path, "/nodes/1/params/offsetMax");
+  assert.match(negative[0].message, /must be > 0 deg, got -30 arcmin \(-0.5 deg\)/);
 });
 
 test("validation names every problem by its JSON path before anything runs", () => {
@@ -114,15 +146,46 @@ test("command-line overrides set node params and inputs by path", () => {
   assert.throws(() => applyOverrides(good, ["make"]), /expected path=value/);
 });
 
-test("services come from the container, so a test swaps the logger; graph inputs reach the run context", async () => {
+const geomInputs = {
+  geom: { skydir: [83.63, 22.01] as [number, number], width: "2 deg", binsz: "0.1 deg", axes: [{ name: "energy", lo: "1 TeV", hi: "10 TeV", nbin: 3 }] },
+};
+
+test("a run resolves its services from a child container of the process's; graph inputs reach the run context", async () => {
   const logger = new MemoryLogger();
-  const container = createContainer({ data: {} as DataAccess, logger });
-  assert.equal(container.get<Logger>(TYPES.Logger), logger);
-  const graph = { ...good, inputs: { geom: { skydir: [83.63, 22.01] as [number, number], width: "2 deg", binsz: "0.1 deg", axes: [{ name: "energy", lo: "1 TeV", hi: "10 TeV", nbin: 3 }] } } };
-  const v = validateGraph(graph, registry);
-  const services = runServices(v, { data: { resolve: (p: string) => p } as DataAccess, logger });
-  assert.deepEqual(services.run.geom!.dataShape, [3, 20, 20]);
-  await runGraph(v, services);
-  assert.deepEqual(logger.lines, [{ level: "warn", message: "make made with offsetMax 3 deg" }]);
-  assert.equal(servicesFrom(container).random.next(), servicesFrom(createContainer({ data: {} as DataAccess })).random.next(), "seeded random source");
+  const root = createContainer({ data: { resolve: (p: string) => p } as DataAccess, logger });
+  const v = validateGraph({ ...good, inputs: geomInputs }, registry);
+  const run = runContainer(v, root, { outDir: "/tmp/x" });
+  assert.equal(run.get<Logger>(TYPES.Logger), logger, "the run inherits the process's logger");
+  assert.deepEqual(run.get<RunContext>(TYPES.RunContext).geom!.dataShape, [3, 20, 20]);
+  assert.equal(root.isBound(TYPES.RunContext), false, "the run's context stays in the run's container");
+  seen.length = 0;
+  await runGraph(v, run);
+  assert.deepEqual(seen, [{ offsetMax: 3, methods: ["a"] }], "create received the resolved params");
+  assert.deepEqual(logger.lines, [{ level: "warn", message: "make: made with offsetMax 3" }], "the node's logger is scoped to it");
+});
+
+test("a test swaps a binding for one run only; each run seeds its own random source", () => {
+  const root = createContainer({ data: {} as DataAccess, logger: new MemoryLogger() });
+  const swapped = new MemoryLogger();
+  const first = createRunContainer(root, { seed: 7 });
+  first.bind<Logger>(TYPES.Logger).toConstantValue(swapped);
+  const second = createRunContainer(root, { seed: 7 });
+  assert.equal(first.get<Logger>(TYPES.Logger), swapped);
+  assert.notEqual(second.get<Logger>(TYPES.Logger), swapped, "the other run keeps the process's logger");
+  const draws = (c: typeof first) => {
+    const random = c.get<RandomSource>(TYPES.RandomSource);
+    return [random.next(), random.next(), random.next()];
+  };
+  const a = draws(first);
+  assert.deepEqual(draws(second), a, "the same seed gives the same sequence in another run");
+  assert.notDeepEqual(draws(createRunContainer(root, { seed: 8 })), a, "another seed, another sequence");
+  assert.ok(a.every((x) => x >= 0 && x < 1) && new Set(a).size === 3);
+});
+
+test("a plugin receives the services it names and no others", () => {
+  const root = createContainer({ data: { resolve: (p: string) => p } as DataAccess });
+  const run = createRunContainer(root);
+  const named = nodeContext({ id: "n", definition: { ...maker, services: ["data", "clock"] } }, run);
+  assert.deepEqual(Object.keys(named.services).sort(), ["clock", "data"]);
+  assert.equal(Object.keys(nodeContext({ id: "n", definition: maker }, run).services).length, 0);
 });

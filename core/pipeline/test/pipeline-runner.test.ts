@@ -2,8 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { catchError, delay, map, Observable, of } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
+import type { Container } from "inversify";
 import {
   createContainer,
+  createRunContainer,
+  definePlugin,
   graphStream,
   MemoryLogger,
   NodeFailure,
@@ -11,33 +14,40 @@ import {
   PluginRegistry,
   restoreOrder,
   runGraph,
-  servicesFrom,
+  Type,
   validateGraph,
   type Clock,
   type DataAccess,
   type Message,
-  type PluginDefinition,
-  type Services,
-} from "@gammaflow/core";
+} from "@gammaflow/pipeline";
 
 // Messages stand in for observations: the runner never looks inside them.
 type Item = Message & { value: number };
 const item = (seq: number, value = seq): Item => ({ kind: "observation", seq, obsId: 100 + seq, value }) as unknown as Item;
 const noData = {} as DataAccess;
 
-function services(scheduler: TestScheduler | undefined, concurrency = 1): Services {
+function services(scheduler: TestScheduler | undefined, concurrency = 1): Container {
   const clock: Clock | undefined = scheduler && { now: () => scheduler.now(), scheduler };
-  return servicesFrom(createContainer({ data: noData, clock, logger: new MemoryLogger(), run: { concurrency } }));
+  return createRunContainer(createContainer({ data: noData, clock, logger: new MemoryLogger() }), { concurrency });
 }
+const noParams = Type.Object({});
 
 /** A registry whose source emits a given cold observable, with a doubling node that fails on odd values ≥ `failFrom`. */
 function registryWith(source: () => Observable<Message>, failFrom = Infinity): PluginRegistry {
-  const src: PluginDefinition = { name: "src", version: "1", description: "test source", params: {}, input: [], output: ["observation"], create: () => () => source() };
-  const double: PluginDefinition = {
+  const src = definePlugin({
+    name: "src",
+    version: "1",
+    description: "test source",
+    params: noParams,
+    input: [],
+    output: ["observation"],
+    create: () => () => source(),
+  });
+  const double = definePlugin({
     name: "double",
     version: "1",
     description: "doubles",
-    params: {},
+    params: noParams,
     input: ["observation"],
     output: ["observation"],
     create: (_p, context) =>
@@ -45,12 +55,12 @@ function registryWith(source: () => Observable<Message>, failFrom = Infinity): P
         if (m.value >= failFrom && m.value % 2 === 1) throw new Error(`odd value ${m.value}`);
         return { ...m, value: m.value * 2 } as Item;
       }),
-  };
-  const sum: PluginDefinition = {
+  });
+  const sum = definePlugin({
     name: "sum",
     version: "1",
     description: "sums in order",
-    params: {},
+    params: noParams,
     input: ["observation"],
     output: ["dataset"],
     ordered: true,
@@ -66,7 +76,7 @@ function registryWith(source: () => Observable<Message>, failFrom = Infinity): P
           },
         });
       }),
-  };
+  });
   return new PluginRegistry().register(src, double, sum);
 }
 
@@ -137,11 +147,11 @@ test("marble: a fan-out feeds every consumer all messages", () => {
 test("per-observation work runs at most `concurrency` at a time, and the ordered node sees the source order", async () => {
   let active = 0;
   let maxActive = 0;
-  const slow: PluginDefinition = {
+  const slow = definePlugin({
     name: "slow",
     version: "1",
     description: "async work with varying delays",
-    params: {},
+    params: noParams,
     input: ["observation"],
     output: ["observation"],
     create: (_p, context) =>
@@ -152,7 +162,7 @@ test("per-observation work runs at most `concurrency` at a time, and the ordered
         active--;
         return m;
       }),
-  };
+  });
   const registry = registryWith(() => of(...[0, 1, 2, 3, 4, 5, 6].map((v) => item(v))).pipe(delay(0)));
   registry.register(slow);
   const report = await runGraph(validateGraph(chain("src", "slow", "sum"), registry), services(undefined, 3));
@@ -168,7 +178,7 @@ test("runGraph reports skipped observations with node and cause, and a cancelled
   assert.deepEqual(report.skipped, [{ obsId: 101, node: "double1", reason: "odd value 3" }]);
   const cancel = new AbortController();
   cancel.abort();
-  const s = servicesFrom(createContainer({ data: noData, run: { signal: cancel.signal } }));
+  const s = createRunContainer(createContainer({ data: noData }), { signal: cancel.signal });
   const cancelled = await runGraph(validateGraph(chain("src", "double", "sum"), registry), s);
   assert.equal(cancelled.cancelled, true);
   assert.equal(cancelled.results.length, 0);

@@ -3,24 +3,21 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { from, lastValueFrom, toArray } from "rxjs";
+import { MapAxis, MapDataset, MapDatasetOnOff, WcsGeom, WcsNDMap } from "@gammaflow/core";
 import {
   createContainer,
-  MapAxis,
-  MapDataset,
-  MapDatasetOnOff,
+  createRunContainer,
+  instantiateNode,
   MemoryLogger,
-  servicesFrom,
-  WcsGeom,
-  WcsNDMap,
   type DataAccess,
   type DatasetMessage,
   type FileMessage,
   type Message,
   type ObservationMessage,
-  type Services,
-} from "@gammaflow/core";
-import { nodeDataAccess } from "@gammaflow/core/node";
-import { cutoutPlugin, datasetWriterPlugin, pngPreviewPlugin, stackerPlugin, summaryPlugin, toImagePlugin } from "../src/index.js";
+} from "@gammaflow/pipeline";
+import type { Container } from "inversify";
+import { nodeDataAccess } from "@gammaflow/pipeline/node";
+import { cutoutPlugin, datasetWriterPlugin, pngPreviewPlugin, summaryPlugin, toImagePlugin } from "../src/index.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 const energy = MapAxis.fromBounds(1, 10, 2, { name: "energy", unit: "TeV", interp: "log" });
@@ -41,9 +38,10 @@ function memoryData(): DataAccess & { written: Map<string, unknown> } {
   };
 }
 
-function services(data: DataAccess = memoryData(), target = geom): Services & { log: MemoryLogger } {
+function services(data: DataAccess = memoryData(), target = geom): Container & { log: MemoryLogger } {
   const log = new MemoryLogger();
-  return { ...servicesFrom(createContainer({ data, logger: log, run: { geom: target, outDir: "out" } })), log };
+  const run = createRunContainer(createContainer({ data, logger: log }), { geom: target, outDir: "out" });
+  return Object.assign(run, { log });
 }
 
 /** A dataset on the target geometry with `n` counts in every bin and a safe mask everywhere. */
@@ -58,47 +56,24 @@ function filled(n: number, seq: number): DatasetMessage {
 const run = async (operator: (input: ReturnType<typeof from<Message[]>>) => unknown, input: Message[]) =>
   lastValueFrom((operator(from(input)) as ReturnType<typeof from<Message[]>>).pipe(toArray()));
 
-test("stacker: running snapshots on request, then the final stack with every run's id", async () => {
-  const s = services();
-  const stack = stackerPlugin.create({ emit: "each", name: "stacked" }, { nodeId: "stack", services: s });
-  const out = (await run(stack, [filled(1, 0), filled(2, 1)])) as DatasetMessage[];
-  assert.deepEqual(out.map((m) => [m.final ?? false, m.obsIds]), [[false, [100]], [false, [100, 101]], [true, [100, 101]]]);
-  assert.equal(out[0].dataset.counts.sum(), geom.size, "the first snapshot is not changed by later stacking");
-  assert.equal(out[2].dataset.counts.sum(), 3 * geom.size);
-  assert.equal(out[2].dataset.name, "stacked");
-  const empty = (await run(stackerPlugin.create({}, { nodeId: "stack", services: s }), [])) as DatasetMessage[];
-  assert.deepEqual(empty.map((m) => [m.final, m.obsIds, m.dataset.counts.sum()]), [[true, [], 0]], "no runs: the empty stack");
-});
-
-test("stacker: images stack onto the squashed target, on-off images into a MapDatasetOnOff", async () => {
-  const s = services();
-  const image = filled(1, 0).dataset.toImage();
-  const onoff = MapDatasetOnOff.fromMapDataset(image, { countsOff: image.counts.copy(), acceptance: 1, acceptanceOff: 10 });
-  const out = (await run(stackerPlugin.create({}, { nodeId: "stack", services: s }), [{ kind: "dataset", seq: 0, obsIds: [7], dataset: onoff }])) as DatasetMessage[];
-  const stacked = out[0].dataset;
-  assert.ok(stacked instanceof MapDatasetOnOff);
-  assert.deepEqual(stacked.counts.geom.dataShape, [1, 10, 10]);
-  assert.equal(stacked.countsOff!.sum(), 2 * 100);
-});
-
 test("to-image, summary, dataset-writer and png-preview", async () => {
   const data = memoryData();
   const s = services(data);
-  const images = (await run(toImagePlugin.create({}, { nodeId: "image", services: s }), [filled(2, 0)])) as DatasetMessage[];
+  const images = (await run(instantiateNode(toImagePlugin, {}, s, "image"), [filled(2, 0)])) as DatasetMessage[];
   assert.deepEqual(images[0].dataset.counts.geom.dataShape, [1, 10, 10]);
-  await run(summaryPlugin.create({ what: "dataset" }, { nodeId: "print", services: s }), images);
-  assert.match(s.log.lines[0].message, /^MapDataset\n-+\n\n {2}Name\s+: obs-0/);
+  await run(instantiateNode(summaryPlugin, { what: "dataset" }, s, "print"), images);
+  assert.match(s.log.lines[0].message, /^print:\nMapDataset\n-+\n\n {2}Name\s+: obs-0/);
   const final = { ...filled(1, 0), final: true };
-  const files = (await run(datasetWriterPlugin.create({ path: "{name}.fits.gz" }, { nodeId: "write", services: s }), [filled(1, 1), final])) as FileMessage[];
+  const files = (await run(instantiateNode(datasetWriterPlugin, { path: "{name}.fits.gz" }, s, "write"), [filled(1, 1), final])) as FileMessage[];
   assert.deepEqual(files.map((f) => f.path), ["out/obs-0.fits.gz"], "only the final dataset is written by default");
   assert.ok(data.written.get("out/obs-0.fits.gz") instanceof MapDataset);
-  const previews = (await run(pngPreviewPlugin.create({ maps: ["counts", "excess", "nope"] }, { nodeId: "preview", services: s }), [final])) as FileMessage[];
+  const previews = (await run(instantiateNode(pngPreviewPlugin, { maps: ["counts", "excess", "nope"] }, s, "preview"), [final])) as FileMessage[];
   assert.equal(previews.length, 1);
   const png = data.written.get("out/obs-0-excess.png") as Uint8Array;
   assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
   assert.ok(s.log.lines.some((l) => l.level === "warn" && /has no nope map/.test(l.message)));
   const sqrtTs = WcsNDMap.fromGeom(geom.toImage());
-  await run(pngPreviewPlugin.create({ maps: ["sqrt_ts"], path: "{map}.png" }, { nodeId: "preview", services: s }), [{ kind: "maps", name: "stacked", maps: { sqrt_ts: sqrtTs }, obsIds: [], final: true }]);
+  await run(instantiateNode(pngPreviewPlugin, { maps: ["sqrt_ts"], path: "{map}.png" }, s, "preview"), [{ kind: "maps", name: "stacked", maps: { sqrt_ts: sqrtTs }, obsIds: [], final: true }]);
   assert.ok(data.written.has("out/sqrt_ts.png"));
 });
 
@@ -108,9 +83,9 @@ test("cutout: the target geometry cut around each pointing, described so a worke
   const message: ObservationMessage = { kind: "observation", seq: 0, obsId: 23592, observation };
   const wide = WcsGeom.create({ skydir: [83.63, 22.01], width: 3, binsz: 0.1, axes: [energy] });
   const s = services(memoryData(), wide);
-  const [out] = (await run(cutoutPlugin.create({ width: "0.6 deg" }, { nodeId: "cutout", services: s }), [message])) as ObservationMessage[];
+  const [out] = (await run(instantiateNode(cutoutPlugin, { width: "36 arcmin" }, s, "cutout"), [message])) as ObservationMessage[];
   assert.equal(out.kind, "observation", JSON.stringify(out));
   assert.equal(out.reference!.name, "obs-23592");
   assert.ok(out.reference!.counts.geom.equals(MapDataset.create(wide).cutout(observation.pointingRadec, "0.6 deg").counts.geom));
-  assert.deepEqual(out.cutout, { lon: observation.pointingRadec.lon, lat: observation.pointingRadec.lat, frame: "icrs", width: "0.6 deg", mode: "trim" });
+  assert.deepEqual(out.cutout, { lon: observation.pointingRadec.lon, lat: observation.pointingRadec.lat, frame: "icrs", width: 0.6, mode: "trim" }, "the width arrives in deg");
 });

@@ -44,7 +44,7 @@ export class ExcessMapEstimator {
       counts: image.counts.data,
       mask: image.mask,
     };
-    let result;
+    let result: ReturnType<typeof excessMaps>;
     if (image instanceof MapDatasetOnOff) {
       if (!image.countsOff || !image.acceptanceOff) throw new Error(`ExcessMapEstimator: on-off dataset '${image.name}' lacks counts_off or acceptance_off`);
       result = excessMaps({ ...base, countsOff: image.countsOff.data, acceptance: image.acceptance?.data ?? 1, acceptanceOff: image.acceptanceOff.data });

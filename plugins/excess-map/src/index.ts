@@ -1,7 +1,8 @@
 export { excessMaps, type ExcessMapsInput, type ExcessMaps } from "./excess-maps.js";
-export { ExcessMapEstimator, mapMaximum, type ExcessMapEstimatorOptions, type ExcessMapResult } from "./estimator.js";
+export { ExcessMapEstimator, mapMaximum, type ExcessMapEstimatorOptions, type ExcessMapResult } from "./excess-map-estimator.js";
 export { excessMapPlugin } from "./plugin.js";
 
+import type { AnyPlugin } from "@gammaflow/pipeline";
 import { excessMapPlugin } from "./plugin.js";
 /** The graph nodes this package provides. */
-export const plugins = [excessMapPlugin];
+export const plugins: AnyPlugin[] = [excessMapPlugin];

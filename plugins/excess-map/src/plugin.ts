@@ -1,28 +1,39 @@
-import { perMessage, quantitySchema, type DatasetMessage, type MapsMessage, type PluginDefinition } from "@gammaflow/core";
-import { ExcessMapEstimator, mapMaximum } from "./estimator.js";
+import {
+  DATASET_KINDS,
+  definePlugin,
+  perMessage,
+  Quantity,
+  Type,
+  WhichDatasets,
+  type DatasetMessage,
+  type MapsMessage,
+} from "@gammaflow/pipeline";
+import { ExcessMapEstimator, mapMaximum } from "./excess-map-estimator.js";
 
 /** The excess-map node: excess and significance images of each dataset (e.g. the stacked on-off dataset). */
-export const excessMapPlugin: PluginDefinition<{ correlationRadius?: number | string; which?: "final" | "all" }> = {
+export const excessMapPlugin = definePlugin({
   name: "excess-map",
   version: "0.1.0",
   description: "Excess and significance (Li & Ma for on-off) maps with a correlation radius (gammapy's ExcessMapEstimator)",
-  params: {
-    additionalProperties: false,
-    properties: {
-      correlationRadius: quantitySchema("deg", { default: "0.1 deg", description: "top-hat correlation radius" }),
-      which: { enum: ["final", "all"], default: "final", description: "estimate on final datasets (a stack) only, or on every one" },
+  params: Type.Object(
+    {
+      correlationRadius: Quantity("deg", { default: "0.1 deg", exclusiveMinimum: 0, description: "top-hat correlation radius" }),
+      which: WhichDatasets("final"),
     },
-  },
-  input: ["dataset"],
+    { additionalProperties: false },
+  ),
+  input: DATASET_KINDS,
   output: ["maps"],
   create(params, context) {
     const estimator = new ExcessMapEstimator({ correlationRadius: params.correlationRadius });
     return perMessage<DatasetMessage>(context, (message): MapsMessage | undefined => {
-      if ((params.which ?? "final") === "final" && !message.final) return undefined;
+      if (params.which === "final" && !message.final) return undefined;
       const maps = estimator.run(message.dataset);
       const peak = mapMaximum(maps.sqrt_ts);
-      context.services.logger.info(`${context.nodeId}: '${message.dataset.name}' significance maximum ${peak.value.toFixed(2)} σ at (${peak.lon.toFixed(3)}, ${peak.lat.toFixed(3)}) ${maps.sqrt_ts.geom.frame}`);
-      return { kind: "maps", seq: message.seq, obsId: message.obsId, name: message.dataset.name, maps: { ...maps }, obsIds: message.obsIds, final: message.final };
+      const where = `(${peak.lon.toFixed(3)}, ${peak.lat.toFixed(3)}) ${maps.sqrt_ts.geom.frame}`;
+      context.logger.info(`'${message.dataset.name}' significance maximum ${peak.value.toFixed(2)} σ at ${where}`);
+      const { seq, obsId, obsIds, final } = message;
+      return { kind: "maps", seq, obsId, name: message.dataset.name, maps: { ...maps }, obsIds, final };
     });
   },
-};
+});

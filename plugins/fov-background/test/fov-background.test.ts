@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, exclusionMask, MapAxis, MapDataset, SkyCoord, WcsGeom, WcsNDMap } from "@gammaflow/core";
-import { assertMapClose, toStorePath } from "@gammaflow/core/node";
+import { toStorePath } from "@gammaflow/core/node";
+import { assertMapClose } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
 import { SafeMaskMaker } from "@gammaflow/safe-mask";
 import { FoVBackgroundMaker } from "../src/index.js";
@@ -53,7 +54,8 @@ test("FoVBackgroundMaker scale and fit (norm, and norm + tilt) give gammapy 1.0'
     // reaches at least iminuit's minimum (which stops at EDM < 2e-4), so norm and tilt agree
     // to its precision along their correlated valley
     const fitMask = WcsNDMap.fromGeom(tilted.counts.geom, { dtype: "bool", data: new FoVBackgroundMaker({ exclusionMask: exclusion }).makeExclusionMask(tilted) });
-    const objective = new MapDataset(tilted.name, tilted.counts, undefined, tilted.background, undefined, undefined, tilted.maskSafe, fitMask);
+    const { name, counts, background, maskSafe } = tilted;
+    const objective = new MapDataset({ name, counts, background, maskSafe, maskFit: fitMask });
     objective.backgroundModel = m;
     assert.ok(objective.statSum() <= want.fitTilt.objective + 1e-6, `run ${want.obsId}: objective ${objective.statSum()} above iminuit's ${want.fitTilt.objective}`);
     assert.ok(objective.statSum() > want.fitTilt.objective - 2e-3, `run ${want.obsId}: objective ${objective.statSum()} far below iminuit's ${want.fitTilt.objective}`);
@@ -83,16 +85,14 @@ test("FoVBackgroundMaker refuses bad methods and clears the safe mask when nothi
 
 test("the fov-background node normalises each dataset with exclusion circles from the graph, as the class does", async () => {
   const { store, geom, exclusion, maker, safe } = setup();
-  const { createContainer, MemoryLogger, servicesFrom } = await import("@gammaflow/core");
+  const { createContainer, createRunContainer, instantiateNode, MemoryLogger } = await import("@gammaflow/pipeline");
   const { fovBackgroundPlugin } = await import("../src/index.js");
   const { from, lastValueFrom, toArray } = await import("rxjs");
   const obs = store.obs(fx.runs[0].obsId);
   const dataset = () => safe.run(maker.run(MapDataset.create(geom, { name: "run" }).cutout(obs.pointingRadec, "6 deg"), obs), obs);
-  const services = servicesFrom(createContainer({ data: {} as never, logger: new MemoryLogger() }));
-  const node = fovBackgroundPlugin.create(
-    { method: "scale", exclusion: [{ type: "circle", center: { lon: 83.633, lat: 22.014, frame: "icrs" }, radius: "0.3 deg" }] },
-    { nodeId: "fov", services },
-  );
+  const services = createRunContainer(createContainer({ data: {} as never, logger: new MemoryLogger() }));
+  const exclusionRegions = [{ type: "circle", center: { lon: 83.633, lat: 22.014, frame: "icrs" }, radius: "18 arcmin" }];
+  const node = instantiateNode(fovBackgroundPlugin, { method: "scale", exclusion: exclusionRegions }, services, "fov");
   const [out] = await lastValueFrom(node(from([{ kind: "dataset" as const, seq: 0, obsId: obs.obsId, obsIds: [obs.obsId], dataset: dataset(), observation: obs }])).pipe(toArray()));
   assert.equal(out.kind, "dataset");
   const byClass = new FoVBackgroundMaker({ method: "scale", exclusionMask: exclusion }).run(dataset());

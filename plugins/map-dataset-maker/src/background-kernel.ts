@@ -1,4 +1,6 @@
-import { fastExp, fastLogInverse, findCell, Irf, isPlainLog, scaleFor, type Scale } from "@gammaflow/core";
+import { defaultComputeCache, estimateBytes, fastExp, fastLogInverse, findCell, identityKey } from "@gammaflow/core";
+import { Irf, isPlainLog, scaleFor } from "@gammaflow/core";
+import type { ComputeCache, Scale } from "@gammaflow/core";
 import { closedFormHolds, powerLawIntegral } from "./integrate.js";
 import { integratePixelsWasm } from "./background-wasm.js";
 
@@ -24,18 +26,20 @@ export interface BackgroundTable {
   fill: number;
 }
 
-const TABLES = new WeakMap<Irf, BackgroundTable | null>();
+/** The compute-cache namespace of tables by IRF (null: the kernel does not apply to it). */
+const TABLES = "background kernel tables";
 
 /**
  * The table of a background IRF this kernel reproduces exactly: a plain `Irf` (any axis out
  * of range fills), axes energy × fov_lon × fov_lat, log values, linear fov axes, a finite
- * fill value; otherwise undefined (the general path is used).
+ * fill value; otherwise undefined (the general path is used). Kept in `cache` per IRF object.
  */
-export function backgroundTable(bkg: Irf): BackgroundTable | undefined {
-  let table = TABLES.get(bkg);
+export function backgroundTable(bkg: Irf, cache: ComputeCache = defaultComputeCache()): BackgroundTable | undefined {
+  const key = identityKey(bkg);
+  let table = cache.get<BackgroundTable | null>(TABLES, key);
   if (table === undefined) {
     table = makeTable(bkg);
-    TABLES.set(bkg, table);
+    cache.set(TABLES, key, table, table ? estimateBytes(table) : 0);
   }
   return table ?? undefined;
 }
@@ -96,10 +100,19 @@ export type BackgroundEngine = "wasm" | "js";
  * general path then applies its rules). The pixel loop runs in WebAssembly where available
  * (background-kernel.wat: the same numbers, sooner), else in JavaScript.
  */
-export function integrateBackground(table: BackgroundTable, edges: ArrayLike<number>, fovLon: Float64Array, fovLat: Float64Array, pixelFactor: Float64Array, engine: BackgroundEngine = "wasm"): Float64Array | undefined {
+export function integrateBackground(
+  table: BackgroundTable,
+  edges: ArrayLike<number>,
+  fovLon: Float64Array,
+  fovLat: Float64Array,
+  pixelFactor: Float64Array,
+  engine: BackgroundEngine = "wasm",
+  cache: ComputeCache = defaultComputeCache(),
+): Float64Array | undefined {
   const cells = edgeCells(table, edges);
   if (!cells) return undefined;
-  return (engine === "wasm" && integratePixelsWasm(table, cells, fovLon, fovLat, pixelFactor)) || integratePixels(table, cells, fovLon, fovLat, pixelFactor);
+  const wasm = engine === "wasm" && integratePixelsWasm(table, cells, fovLon, fovLat, pixelFactor, cache);
+  return wasm || integratePixels(table, cells, fovLon, fovLat, pixelFactor);
 }
 
 /** Each edge's energy cell and the bins' constants; undefined when an edge lies outside the IRF's energies or the edges do not increase. */

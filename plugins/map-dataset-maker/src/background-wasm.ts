@@ -1,4 +1,4 @@
-import { FAST_EXP, LN_TWO_TINY_ABOVE } from "@gammaflow/core";
+import { defaultComputeCache, FAST_EXP, LN_TWO_TINY_ABOVE, type ComputeCache } from "@gammaflow/core";
 import { WASM_BASE64 } from "./background-kernel.wasm.js";
 import { LN_TINY, powerLawIntegral } from "./integrate.js";
 // (a cycle with background-kernel.ts, which calls this module: only function declarations
@@ -19,7 +19,9 @@ interface Kernel {
 
 /** undefined: not tried yet; null: WebAssembly unavailable here (the JavaScript loop is used). */
 let compiled: WebAssembly.Module | null | undefined;
-let kernel: Kernel | undefined;
+
+/** The compute-cache namespace of the instance and its memory: its bytes then count under the cap. */
+const KERNEL = "background work memory (wasm)";
 
 const PAGE = 65536;
 
@@ -30,11 +32,12 @@ const PAGE = 65536;
  * protector"): measured, the other stages' loops then ran ~10 % slower than the kernel saved.
  * A larger need gets a new memory and instance instead.
  */
-function kernelFor(bytes: number): Kernel | undefined {
+function kernelFor(bytes: number, cache: ComputeCache): Kernel | undefined {
   if (compiled === undefined) compiled = typeof WebAssembly === "undefined" ? null : new WebAssembly.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
   if (!compiled) return undefined;
   const { twoToJ, pow2, pow2Offset } = FAST_EXP;
   const heap = twoToJ.byteLength + pow2.byteLength;
+  const kernel = cache.get<Kernel>(KERNEL, "instance");
   if (kernel && kernel.memory.buffer.byteLength >= heap + bytes) return kernel;
   if (twoToJ.length !== 64) throw new Error("background WebAssembly kernel: fastExp's steps changed (the module assumes 64)");
   // room for a quarter more than asked: maps of slightly different sizes reuse the instance
@@ -61,15 +64,22 @@ function kernelFor(bytes: number): Kernel | undefined {
       lnTiny: f64(LN_TINY),
     },
   });
-  kernel = { run: instance.exports.run as Run, memory, heap };
-  return kernel;
+  // (one that is too large to keep serves this call only)
+  return cache.set(KERNEL, "instance", { run: instance.exports.run as Run, memory, heap }, memory.buffer.byteLength);
 }
 
 /**
  * The pixel loop in WebAssembly: [bin][pixel] integrals, bit for bit those of the JavaScript
  * loop; undefined where WebAssembly is unavailable.
  */
-export function integratePixelsWasm(table: BackgroundTable, edges: EdgeCells, fovLon: Float64Array, fovLat: Float64Array, pixelFactor: Float64Array): Float64Array | undefined {
+export function integratePixelsWasm(
+  table: BackgroundTable,
+  edges: EdgeCells,
+  fovLon: Float64Array,
+  fovLat: Float64Array,
+  pixelFactor: Float64Array,
+  cache: ComputeCache,
+): Float64Array | undefined {
   const n = fovLon.length;
   const nBins = edges.node.length - 1;
   const inputs = [fovLon, fovLat, pixelFactor, edges.node, edges.frac, edges.e1, edges.e2, edges.inverse, edges.outside, table.lonGrid, table.latGrid, table.logValues];
@@ -87,7 +97,7 @@ export function integratePixelsWasm(table: BackgroundTable, edges: EdgeCells, fo
   }
   const outAt = bytes;
   bytes += nBins * n * 8;
-  const wasm = kernelFor(bytes);
+  const wasm = kernelFor(bytes, cache);
   if (!wasm) return undefined;
   const at = offsets.map((o) => o + wasm.heap);
   const buffer = wasm.memory.buffer;
@@ -109,5 +119,5 @@ export function integratePixelsWasm(table: BackgroundTable, edges: EdgeCells, fo
 
 /** Whether the WebAssembly kernel runs here (else the JavaScript loop does). */
 export function backgroundWasmAvailable(): boolean {
-  return kernelFor(0) !== undefined;
+  return kernelFor(0, defaultComputeCache()) !== undefined;
 }

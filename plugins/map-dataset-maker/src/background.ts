@@ -1,10 +1,13 @@
-import { convert, exactKey, skyOffset, transformFrame, WcsNDMap, type Irf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+import { convert, defaultComputeCache, exactKey, skyOffset, transformFrame, WcsNDMap } from "@gammaflow/core";
+import type { ComputeCache, Irf, SkyCoord, WcsGeom } from "@gammaflow/core";
 import { backgroundTable, integrateBackground } from "./background-kernel.js";
 import { trapzLogLogBins } from "./integrate.js";
 
 export interface BackgroundOptions {
   /** Evaluate on an energy axis this many times finer, then sum back (gammapy's oversampling). */
   oversampling?: number;
+  /** Where FoV coordinates, kernel tables and work memory are kept (default `defaultComputeCache()`). */
+  cache?: ComputeCache;
 }
 
 /**
@@ -20,15 +23,17 @@ export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Ir
   for (const axis of fine.axes) {
     if (axis.name.toLowerCase() !== "energy" && axis.nbin !== 1) throw new Error(`background geometry: axis '${axis.name}' must have one bin`);
   }
-  const fov = fieldOfViewCoords(pointing, bkg, fine);
+  const cache = options.cache ?? defaultComputeCache();
+  const fov = fieldOfViewCoords(pointing, bkg, fine, cache);
   const solidAngle = fine.solidAngle();
   // the rate is per MeV: integrating over energies in TeV needs this factor
   const unitFactor = convert(1, `${bkg.unit} TeV sr s`, "");
   // the per-pixel factor (solid angle × time × unit), in the same order, computed once
   const pixelFactor = timesFactors(solidAngle, ontime, unitFactor);
   // the usual case in one pass per pixel; the general path gives the same numbers
-  const table = fov.fov_lon && fov.fov_lat ? backgroundTable(bkg) : undefined;
-  const data = (table && integrateBackground(table, edges, fov.fov_lon, fov.fov_lat, pixelFactor)) || integrateGeneral(bkg, edges, fov, pixelFactor);
+  const table = fov.fov_lon && fov.fov_lat ? backgroundTable(bkg, cache) : undefined;
+  const fast = table && integrateBackground(table, edges, fov.fov_lon, fov.fov_lat, pixelFactor, "wasm", cache);
+  const data = fast || integrateGeneral(bkg, edges, fov, pixelFactor, cache);
   const map = WcsNDMap.fromGeom(fine, { data });
   return factor > 1 ? sumEnergyBins(map, factor, geom) : map;
 }
@@ -37,18 +42,26 @@ export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Ir
  * The general path: the rates and their logarithms at [edge][pixel] (in reused buffers:
  * fresh large arrays cost page faults), then the log-log integral of each bin → [bin][pixel].
  */
-function integrateGeneral(bkg: Irf, edges: Float64Array, fov: Record<string, Float64Array>, pixelFactor: Float64Array): Float64Array {
+function integrateGeneral(
+  bkg: Irf, edges: Float64Array, fov: Record<string, Float64Array>, pixelFactor: Float64Array, cache: ComputeCache,
+): Float64Array {
   const n = pixelFactor.length;
   const size = edges.length * n;
-  const reuse = size <= SCRATCH_MAX;
-  if (reuse && (!scratch || scratch.rates.length < size)) scratch = { rates: new Float64Array(size), logs: new Float64Array(size) };
-  const logs = reuse ? scratch!.logs.subarray(0, size) : new Float64Array(size);
-  const rates = bkg.evaluateOuter(edges, fov, { out: reuse ? scratch!.rates : undefined, logOut: logs });
+  let scratch = cache.get<Scratch>(SCRATCH, "rates and logs");
+  // kept in the cache so that its memory counts under the cap (it is overwritten before it is read)
+  if (!scratch || scratch.rates.length < size) {
+    scratch = { rates: new Float64Array(size), logs: new Float64Array(size) };
+    cache.set(SCRATCH, "rates and logs", scratch, 16 * size);
+  }
+  const logs = scratch.logs.subarray(0, size);
+  const rates = bkg.evaluateOuter(edges, fov, { out: scratch.rates, logOut: logs });
   return trapzLogLogBins(rates, edges, n, { logs, pointFactor: pixelFactor });
 }
 
 /** The background IRF's spatial coordinates of each pixel: offset, or FoV lon/lat (RADEC). */
-function fieldOfViewCoords(pointing: SkyCoord, bkg: Irf, geom: WcsGeom): Record<string, Float64Array> {
+function fieldOfViewCoords(
+  pointing: SkyCoord, bkg: Irf, geom: WcsGeom, cache: ComputeCache,
+): Record<string, Float64Array> {
   if (bkg.axes.some((a) => a.name === "offset")) return { offset: geom.separation(pointing) };
   if (bkg.fovAlignment !== "RADEC") {
     throw new Error(`background IRF aligned with ${bkg.fovAlignment}: only RADEC-aligned backgrounds are supported so far`);
@@ -56,27 +69,24 @@ function fieldOfViewCoords(pointing: SkyCoord, bkg: Irf, geom: WcsGeom): Record<
   const p = pointing.transformTo("icrs");
   // runs share grids and often pointings (wobble positions): the coordinates are kept
   const key = `${exactKey(p.lon)} ${exactKey(p.lat)} ${geom.gridKey}`;
-  let coords = FOV_COORDS.get(key);
+  let coords = cache.get<Record<string, Float64Array>>(FOV_COORDS, key);
   if (!coords) {
     const { lon, lat } = geom.imageCoord("center");
     const icrs = transformFrame(lon, lat, geom.frame, "icrs");
     // gammapy 1.0 uses the sky-offset-frame longitude as fov_lon (no GADF sign flip)
     const offset = skyOffset(icrs.lon, icrs.lat, p.lon, p.lat);
-    coords = { fov_lon: offset.lon, fov_lat: offset.lat };
-    if (offset.lon.length <= 1 << 20) {
-      if (FOV_COORDS.size >= 8) FOV_COORDS.delete(FOV_COORDS.keys().next().value!);
-      FOV_COORDS.set(key, coords);
-    }
+    const bytes = offset.lon.byteLength + offset.lat.byteLength;
+    coords = cache.set(FOV_COORDS, key, { fov_lon: offset.lon, fov_lat: offset.lat }, bytes);
   }
   return coords;
 }
 
-/** The rates' and logarithms' buffers, reused between calls up to this many values (32 MiB each). */
-const SCRATCH_MAX = 1 << 22;
-let scratch: { rates: Float64Array; logs: Float64Array } | undefined;
+/** The compute-cache namespace of FoV coordinates by pointing and grid (read only: never modified). */
+const FOV_COORDS = "background fov coordinates";
 
-/** Recent FoV coordinates by pointing and grid (read only: the evaluation does not modify them). */
-const FOV_COORDS = new Map<string, Record<string, Float64Array>>();
+/** The general path's buffers, reused between calls: fresh large arrays cost page faults. */
+const SCRATCH = "background work memory (js)";
+type Scratch = { rates: Float64Array; logs: Float64Array };
 
 /** values[i]·a·b for every i (a loop in a function of its own: V8 optimises it sooner). */
 function timesFactors(values: Float64Array, a: number, b: number): Float64Array {

@@ -6,6 +6,7 @@ export { MapDatasetMaker, MAP_SELECTION_ALL, type MapSelection, type MapDatasetM
 export { mapDatasetMakerPlugin, type MapDatasetMakerParams } from "./plugin.js";
 export { runTask, reduceInWorker, type ReduceTask, type ReduceResult } from "./worker-task.js";
 
+import type { AnyPlugin } from "@gammaflow/pipeline";
 import { mapDatasetMakerPlugin } from "./plugin.js";
 /** The graph nodes this package provides. */
-export const plugins = [mapDatasetMakerPlugin];
+export const plugins: AnyPlugin[] = [mapDatasetMakerPlugin];

@@ -62,7 +62,10 @@ function binFromValues({ out, lo, hi, e1, e2, m }: Bin, values: Float64Array, po
 function binFromLogs(bin: Bin, values: Float64Array, logs: Float64Array, pointFactor?: ArrayLike<number>): void {
   const { out, lo, hi, e1, e2, m } = bin;
   const lnRatio = Math.log(e2 / e1);
-  if (!(lnRatio > 0)) return binFromValues(bin, values, pointFactor);
+  if (!(lnRatio > 0)) {
+    binFromValues(bin, values, pointFactor);
+    return;
+  }
   const inverse = 1 / lnRatio;
   if (pointFactor) closedFormTimes(out, values, logs, lo, hi, e1, e2, inverse, m, pointFactor);
   else closedForm(out, values, logs, lo, hi, e1, e2, inverse, m);

@@ -1,11 +1,19 @@
-import { axisNormalization, evaluateOnImage, Irf, WcsNDMap, type ParametricPsf, type Psf, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+import { axisNormalization, evaluateOnImage, Irf, WcsNDMap } from "@gammaflow/core";
+import type { ComputeCache, ParametricPsf, Psf, SkyCoord, WcsGeom } from "@gammaflow/core";
+
+/** Where the offset tables are kept (default `defaultComputeCache()`). */
+export interface IrfMapOptions {
+  cache?: ComputeCache;
+}
 
 /**
  * An IRF map: the IRF at each pixel's offset from the pointing, for every bin of the map's
  * first axis (rad or migra) and true energy, normalised along the first axis. The geometry
  * must have axes [rad|migra, energy_true].
  */
-function normalizedIrfMap(irf: Psf, axisName: "rad" | "migra", geom: WcsGeom, pointing: SkyCoord): WcsNDMap {
+function normalizedIrfMap(
+  irf: Psf, axisName: "rad" | "migra", geom: WcsGeom, pointing: SkyCoord, cache?: ComputeCache,
+): WcsNDMap {
   const axis = geom.axisByName(axisName);
   const energy = geom.axisByName("energy_true");
   if (geom.axes.length !== 2 || geom.axes[0] !== axis || geom.axes[1] !== energy) {
@@ -14,7 +22,8 @@ function normalizedIrfMap(irf: Psf, axisName: "rad" | "migra", geom: WcsGeom, po
   if (irf instanceof Irf) {
     // normalised in the same pass, while each energy's values are still in cache
     const normalize = axisNormalization(axis);
-    const data = evaluateOnImage(irf, energy.center, geom, pointing, { name: axisName, values: axis.center }, { normalize });
+    const other = { name: axisName, values: axis.center };
+    const data = evaluateOnImage(irf, energy.center, geom, pointing, other, { normalize, cache });
     return WcsNDMap.fromGeom(geom, { data, unit: normalize.unit });
   }
   const map = WcsNDMap.fromGeom(geom, { data: evaluateParametric(irf, energy.center, axis.center, geom.separation(pointing)) });
@@ -42,8 +51,8 @@ function evaluateParametric(psf: ParametricPsf, energies: Float64Array, rads: Fl
  * offset, for every rad and true-energy bin, normalised to unit containment along rad.
  * Returns the map (deg⁻², like gammapy's) on a geometry with axes [rad, energy_true].
  */
-export function makePsfMap(psf: Psf, pointing: SkyCoord, geom: WcsGeom): WcsNDMap {
-  return normalizedIrfMap(psf, "rad", geom, pointing);
+export function makePsfMap(psf: Psf, pointing: SkyCoord, geom: WcsGeom, options: IrfMapOptions = {}): WcsNDMap {
+  return normalizedIrfMap(psf, "rad", geom, pointing, options.cache);
 }
 
 /**
@@ -51,6 +60,6 @@ export function makePsfMap(psf: Psf, pointing: SkyCoord, geom: WcsGeom): WcsNDMa
  * density at each pixel's offset for every migra and true-energy bin, normalised along migra.
  * Returns the map on a geometry with axes [migra, energy_true].
  */
-export function makeEdispMap(edisp: Irf, pointing: SkyCoord, geom: WcsGeom): WcsNDMap {
-  return normalizedIrfMap(edisp, "migra", geom, pointing);
+export function makeEdispMap(edisp: Irf, pointing: SkyCoord, geom: WcsGeom, options: IrfMapOptions = {}): WcsNDMap {
+  return normalizedIrfMap(edisp, "migra", geom, pointing, options.cache);
 }

@@ -1,10 +1,12 @@
-import { angleDeg, convert, EDispMap, MapDataset, PSFMap, WcsNDMap, type AngleInput, type Irf, type MapAxis, type Observation, type WcsGeom } from "@gammaflow/core";
+import { angleDeg, convert, defaultComputeCache, EDispMap, estimateBytes, identityKey } from "@gammaflow/core";
+import { MapDataset, PSFMap, WcsNDMap } from "@gammaflow/core";
+import type { AngleInput, ComputeCache, Irf, MapAxis, Observation, WcsGeom } from "@gammaflow/core";
 import { makeMapBackgroundIrf } from "./background.js";
 import { makeMapExposureTrueEnergy } from "./exposure.js";
 import { makeEdispMap, makePsfMap } from "./irf-maps.js";
 
-/** Prepared background IRFs per loaded IRF (a run's IRFs are loaded once per observation). */
-const PREPARED_BACKGROUNDS = new WeakMap<Irf, Map<string, Irf>>();
+/** The compute-cache namespace of prepared background IRFs per loaded IRF (loaded once per observation). */
+const PREPARED_BACKGROUNDS = "prepared background irfs";
 
 export type MapSelection = "counts" | "exposure" | "background" | "psf" | "edisp";
 export const MAP_SELECTION_ALL: readonly MapSelection[] = ["counts", "exposure", "background", "psf", "edisp"];
@@ -22,6 +24,11 @@ export interface MapDatasetMakerOptions {
   offsetMax?: AngleInput;
   /** Receives warnings such as IRFs not covering the requested energies (default console.warn). */
   warn?: (message: string) => void;
+  /**
+   * Where prepared IRFs, offset tables and FoV coordinates are kept (default the process's,
+   * `defaultComputeCache()`, read at each call); geometries' per-grid arrays always go there.
+   */
+  cache?: ComputeCache;
 }
 
 /**
@@ -35,8 +42,10 @@ export class MapDatasetMaker {
   readonly backgroundInterpMissingData: boolean;
   readonly backgroundPadOffset: boolean;
   private readonly warn: (message: string) => void;
+  private readonly ownCache?: ComputeCache;
 
   constructor(options: MapDatasetMakerOptions = {}) {
+    this.ownCache = options.cache;
     this.backgroundOversampling = options.backgroundOversampling;
     this.offsetMax = options.offsetMax === undefined ? undefined : angleDeg(options.offsetMax, "offsetMax");
     this.warn = options.warn ?? ((m) => console.warn(m));
@@ -56,26 +65,34 @@ export class MapDatasetMaker {
     return counts;
   }
 
+  /** The cache this maker uses: its own, else the process default at the time of the call. */
+  get cache(): ComputeCache {
+    return this.ownCache ?? defaultComputeCache();
+  }
+
   makeExposure(geom: WcsGeom, observation: Observation): WcsNDMap {
     this.fullEnclosure(observation, "aeff");
-    return makeMapExposureTrueEnergy(observation.pointingRadec, observation.observationLiveTimeDuration, observation.aeff, geom);
+    const { pointingRadec, observationLiveTimeDuration: livetime, aeff } = observation;
+    return makeMapExposureTrueEnergy(pointingRadec, livetime, aeff, geom, { cache: this.cache });
   }
 
   makeBackground(geom: WcsGeom, observation: Observation): WcsNDMap {
     return makeMapBackgroundIrf(observation.pointingRadec, observation.observationTimeDuration, this.backgroundIrf(observation), geom, {
       oversampling: this.backgroundOversampling,
+      cache: this.cache,
     });
   }
 
   makePsf(geom: WcsGeom, observation: Observation): PSFMap {
     const exposure = this.makeExposure(geom.squash("rad"), observation);
-    return new PSFMap(makePsfMap(observation.psf, observation.pointingRadec, geom), exposure);
+    return new PSFMap(makePsfMap(observation.psf, observation.pointingRadec, geom, { cache: this.cache }), exposure);
   }
 
   makeEdisp(geom: WcsGeom, observation: Observation): EDispMap {
     this.fullEnclosure(observation, "edisp");
     const exposure = this.makeExposure(geom.squash("migra"), observation);
-    return new EDispMap(makeEdispMap(observation.edisp, observation.pointingRadec, geom), exposure);
+    const edisp = makeEdispMap(observation.edisp, observation.pointingRadec, geom, { cache: this.cache });
+    return new EDispMap(edisp, exposure);
   }
 
   /** A new dataset with the selected maps of `observation` on `dataset`'s geometries. */
@@ -91,31 +108,30 @@ export class MapDatasetMaker {
     const background = has("background") ? this.makeBackground(geom, observation) : undefined;
     const psf = has("psf") ? this.makePsf(need(dataset.psf, "PSF").psfMap.geom, observation) : undefined;
     const edisp = has("edisp") ? this.makeEdisp(need(dataset.edisp, "EDisp").edispMap.geom, observation) : undefined;
-    return new MapDataset(
-      dataset.name,
+    return new MapDataset({
+      name: dataset.name,
       counts,
       exposure,
       background,
       psf,
       edisp,
-      this.makeSafeMask(dataset, observation),
-      undefined,
-      observation.gti,
-      { obsId: observation.obsId },
-    );
+      maskSafe: this.makeSafeMask(dataset, observation),
+      gti: observation.gti,
+      meta: { obsId: observation.obsId },
+    });
   }
 
   /** The run's background IRF as gammapy 1.0's maker uses it: gaps in energy filled, offsets padded. */
   backgroundIrf(observation: Observation): Irf {
     const bkg = observation.bkg;
-    const key = `${this.backgroundInterpMissingData}/${this.backgroundPadOffset}`;
-    let prepared = PREPARED_BACKGROUNDS.get(bkg)?.get(key);
+    const cache = this.cache;
+    const key = `${identityKey(bkg)} ${this.backgroundInterpMissingData}/${this.backgroundPadOffset}`;
+    let prepared = cache.get<Irf>(PREPARED_BACKGROUNDS, key);
     if (!prepared) {
       prepared = bkg;
       if (this.backgroundInterpMissingData) prepared = prepared.interpMissingData("energy");
       if (this.backgroundPadOffset && prepared.axes.some((a) => a.name === "offset")) prepared = prepared.pad("offset", 1);
-      if (!PREPARED_BACKGROUNDS.has(bkg)) PREPARED_BACKGROUNDS.set(bkg, new Map());
-      PREPARED_BACKGROUNDS.get(bkg)!.set(key, prepared);
+      cache.set(PREPARED_BACKGROUNDS, key, prepared, estimateBytes(prepared));
     }
     return prepared;
   }

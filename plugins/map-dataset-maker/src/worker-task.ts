@@ -4,15 +4,17 @@ import {
   DataStore,
   MapDataset,
   SkyCoord,
+  type PortableDataset,
+} from "@gammaflow/core";
+import {
   datasetOptionsFromSpec,
   geomFromSpec,
-  type PortableDataset,
   type CutoutSpec,
   type DatasetSpec,
   type GeomSpec,
   type ObservationMessage,
-  type Services,
-} from "@gammaflow/core";
+  type PluginContext,
+} from "@gammaflow/pipeline";
 import { MapDatasetMaker } from "./maker.js";
 import type { MapDatasetMakerParams } from "./plugin.js";
 
@@ -30,20 +32,25 @@ export interface ReduceTask {
 const WORKER_MODULE = new URL("./worker-task.js", import.meta.url).href;
 
 /** Reduce in the pool: the worker opens the run again and sends the dataset back as plain data whose buffers are moved, not copied. */
-export async function reduceInWorker(services: Services, message: ObservationMessage, params: MapDatasetMakerParams): Promise<MapDataset> {
-  const geom = services.run.inputs?.geom;
+export async function reduceInWorker(
+  context: PluginContext<"workers">,
+  message: ObservationMessage,
+  params: MapDatasetMakerParams,
+): Promise<MapDataset> {
+  const { logger, run, services } = context;
+  const geom = run.inputs?.geom;
   if (!geom) throw new Error("reducing in a worker needs the graph's inputs.geom");
   const task: ReduceTask = {
     storeDir: message.storeDir!,
     storeRoot: message.storeRoot,
     obsId: message.obsId,
     geom,
-    dataset: services.run.inputs?.dataset,
+    dataset: run.inputs?.dataset,
     cutout: message.cutout,
     params,
   };
   const result = await services.workers.run<ReduceResult>({ module: WORKER_MODULE, payload: task });
-  for (const warning of result.warnings) services.logger.warn(warning);
+  for (const warning of result.warnings) logger.warn(warning);
   return datasetFromPortable(result.dataset);
 }
 

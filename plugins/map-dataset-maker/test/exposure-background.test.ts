@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { MapAxis, WcsGeom, type WcsNDMap } from "@gammaflow/core";
-import { assertMapClose, type SampledMap } from "@gammaflow/core/node";
+import { assertMapClose, type SampledMap } from "@gammaflow/core/testing";
 import { REPO, store } from "./stores.js";
 import { makeMapBackgroundIrf, makeMapExposureTrueEnergy } from "../src/index.js";
 

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, MapAxis, MapDataset, WcsGeom } from "@gammaflow/core";
-import { planeSums, sampleMap, toStorePath } from "@gammaflow/core/node";
+import { toStorePath } from "@gammaflow/core/node";
+import { planeSums, sampleMap } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "../src/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { MapAxis, PSFKernel, PSFMap, SkyCoord, WcsGeom, WcsNDMap, type Frame } from "@gammaflow/core";
-import { assertMapClose, type SampledMap } from "@gammaflow/core/node";
+import { assertMapClose, type SampledMap } from "@gammaflow/core/testing";
 import { REPO, store } from "./stores.js";
 import { makePsfMap } from "../src/index.js";
 

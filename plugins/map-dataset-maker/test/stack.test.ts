@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, MapAxis, MapDataset, WcsGeom, type WcsNDMap } from "@gammaflow/core";
-import { assertMapClose, toStorePath, type SampledMap } from "@gammaflow/core/node";
+import { toStorePath } from "@gammaflow/core/node";
+import { assertMapClose, type SampledMap } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "../src/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

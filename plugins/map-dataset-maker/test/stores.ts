@@ -1,7 +1,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore } from "@gammaflow/core";
-import { gammapyDataDir, toStorePath } from "@gammaflow/core/node";
+import { toStorePath } from "@gammaflow/core/node";
+import { gammapyDataDir } from "@gammaflow/core/testing";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const GAMMAPY_DATA = gammapyDataDir(REPO);

@@ -9,9 +9,12 @@ export {
   type AdaptiveRingMethod, type AdaptiveRingParams, type AdaptiveRingOffMapsOptions, type AdaptiveRingOffMaps,
 } from "./adaptive-ring.js";
 export { maskSafeWithOffAcceptance } from "./off-acceptance-mask.js";
-export { RingBackgroundMaker, AdaptiveRingBackgroundMaker, exclusionOn, type RingBackgroundMakerOptions, type AdaptiveRingBackgroundMakerOptions } from "./makers.js";
-export { ringBackgroundPlugin, adaptiveRingBackgroundPlugin, type RingBackgroundParams, type AdaptiveRingBackgroundParams, type ExclusionParams } from "./plugin.js";
+export { RingBackgroundMaker, type RingBackgroundMakerOptions } from "./ring-background-maker.js";
+export { AdaptiveRingBackgroundMaker, type AdaptiveRingBackgroundMakerOptions } from "./adaptive-ring-background-maker.js";
+export { exclusionOn } from "./ring-dataset.js";
+export { ringBackgroundPlugin, adaptiveRingBackgroundPlugin } from "./plugin.js";
 
+import type { AnyPlugin } from "@gammaflow/pipeline";
 import { adaptiveRingBackgroundPlugin, ringBackgroundPlugin } from "./plugin.js";
 /** The graph nodes this package provides. */
-export const plugins = [ringBackgroundPlugin, adaptiveRingBackgroundPlugin];
+export const plugins: AnyPlugin[] = [ringBackgroundPlugin, adaptiveRingBackgroundPlugin];

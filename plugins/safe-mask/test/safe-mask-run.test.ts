@@ -30,7 +30,8 @@ test("run() equals AND-ing the methods' cubes and the valid background, for odd 
       const maker = new SafeMaskMaker({ methods: m, offsetMax: "1.5 deg" });
       for (const background of [bkg64, bkg32, undefined]) {
         for (const startMask of [start, undefined]) {
-          const dataset = new MapDataset("run", made.counts, undefined, background, undefined, undefined, startMask && WcsNDMap.fromGeom(geom, { dtype: "bool", data: startMask.slice() }));
+          const maskSafe = startMask && WcsNDMap.fromGeom(geom, { dtype: "bool", data: startMask.slice() });
+          const dataset = new MapDataset({ name: "run", counts: made.counts, background, maskSafe });
           const all = new Uint8Array(geom.size).fill(255);
           const offset = m.includes("offset-max") ? maker.makeMaskOffsetMax(geom, obs) : all;
           const energyMask = m.includes("aeff-default") ? maker.makeMaskEnergyAeffDefault(geom, obs) : all;

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, MapAxis, MapDataset, WcsGeom, type WcsNDMap } from "@gammaflow/core";
-import { assertMapClose, planeSums, toStorePath, type SampledMap } from "@gammaflow/core/node";
+import { toStorePath } from "@gammaflow/core/node";
+import { assertMapClose, planeSums, type SampledMap } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
 import { SafeMaskMaker } from "../src/index.js";
 

@@ -1,44 +1,38 @@
 import { defer, Observable } from "rxjs";
-import type { Clock, DataStore, ErrorRecord, Message, ObservationMessage, PluginDefinition } from "@gammaflow/core";
+import type { DataStore } from "@gammaflow/core";
+import { definePlugin, Type, type Clock, type ErrorRecord, type Message, type ObservationMessage, type Static } from "@gammaflow/pipeline";
 
-export interface DataStoreSourceParams {
-  /** The data store folder (default the graph's inputs.dataStore). */
-  dataStore?: string;
-  /** Observation ids, in the order to emit them (default all, or those of `target`). */
-  obsIds?: number[];
-  /** Only observations whose OBJECT is this name. */
-  target?: string;
-  /** Folder the index paths may lead into (CTA 1DC's index points two levels up). */
-  root?: string;
-}
+const DataStoreSourceParams = Type.Object(
+  {
+    dataStore: Type.Optional(Type.String({ description: "data store folder; default the graph's inputs.dataStore" })),
+    obsIds: Type.Optional(Type.Array(Type.Integer(), { description: "ids in emission order (default: all, or those of target)" })),
+    target: Type.Optional(Type.String({ description: "OBJECT name to select" })),
+    root: Type.Optional(Type.String({ description: "folder index paths may lead into (e.g. ../.. for CTA 1DC)" })),
+  },
+  { additionalProperties: false },
+);
+export type DataStoreSourceParams = Static<typeof DataStoreSourceParams>;
 
 /** The observations of a DL3 data store as a stream; ids missing from the index become error records. */
-export const dataStoreSourcePlugin: PluginDefinition<DataStoreSourceParams> = {
+export const dataStoreSourcePlugin = definePlugin({
   name: "datastore-source",
   version: "0.1.0",
   description: "Observations of a DL3 data store (gammapy's DataStore.get_observations), by id or target name",
-  params: {
-    additionalProperties: false,
-    properties: {
-      dataStore: { type: "string", description: "data store folder; default the graph's inputs.dataStore" },
-      obsIds: { type: "array", items: { type: "integer" }, description: "ids in emission order (default: all)" },
-      target: { type: "string", description: "OBJECT name to select" },
-      root: { type: "string", description: "folder index paths may lead into (e.g. ../.. for CTA 1DC)" },
-    },
-  },
+  params: DataStoreSourceParams,
   input: [],
   output: ["observation"],
-  create(params, { services, nodeId }) {
+  services: ["data", "clock"],
+  create(params, { run, services, nodeId }) {
     return (): Observable<Message> =>
       defer(() => {
-        const dir = params.dataStore ?? services.run.dataStore;
+        const dir = params.dataStore ?? run.dataStore;
         if (!dir) throw new Error("no data store: set the node's dataStore param or the graph's inputs.dataStore");
         const root = params.root === undefined ? undefined : services.data.resolve(params.root);
         const store = services.data.openDataStore(dir, { root });
-        return paced(observationMessages(store, selectIds(store, params), nodeId, root), services.clock, services.run.finish);
+        return paced(observationMessages(store, selectIds(store, params), nodeId, root), services.clock, run.finish);
       });
   },
-};
+});
 
 /**
  * Emit one message per scheduler tick, so the event loop (Ctrl-C, progress) runs between

@@ -1,7 +1,8 @@
 export { dataStoreSourcePlugin, observationMessages, type DataStoreSourceParams } from "./datastore-source.js";
-export { watchSourcePlugin, type WatchSourceParams } from "./watch-source.js";
+export { watchSourcePlugin } from "./watch-source.js";
 
+import type { AnyPlugin } from "@gammaflow/pipeline";
 import { dataStoreSourcePlugin } from "./datastore-source.js";
 import { watchSourcePlugin } from "./watch-source.js";
 /** The graph nodes this package provides. */
-export const plugins = [dataStoreSourcePlugin, watchSourcePlugin];
+export const plugins: AnyPlugin[] = [dataStoreSourcePlugin, watchSourcePlugin];

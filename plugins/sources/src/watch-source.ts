@@ -1,44 +1,33 @@
 import { Observable } from "rxjs";
-import { parseQuantity, type DataStore, type Message, type PluginDefinition } from "@gammaflow/core";
+import type { DataStore } from "@gammaflow/core";
+import { definePlugin, Quantity, Type, type Message } from "@gammaflow/pipeline";
 import { observationMessages } from "./datastore-source.js";
-
-export interface WatchSourceParams {
-  /** The folder receiving runs and their index files (hdu-index / obs-index). */
-  folder: string;
-  /** End after this long without a new run (seconds or a time string, "30 s"). */
-  idleTimeout?: number | string;
-  /** How often to look (seconds or a time string). */
-  pollInterval?: number | string;
-  root?: string;
-}
-
-const seconds = (v: number | string) => (typeof v === "number" ? v : parseQuantity(v, "s").to("s").value);
 
 /**
  * A folder that receives runs while the graph runs (a live telescope): each run flows on once,
  * as soon as the index lists it and all its files are present. The source ends after
  * `idleTimeout` without a new run, or when the run is asked to finish (first Ctrl-C).
  */
-export const watchSourcePlugin: PluginDefinition<WatchSourceParams> = {
+export const watchSourcePlugin = definePlugin({
   name: "watch-source",
   version: "0.1.0",
   description: "Observations arriving in a folder (a data store whose index grows), each emitted once as it arrives",
-  params: {
-    required: ["folder"],
-    additionalProperties: false,
-    properties: {
-      folder: { type: "string", description: "folder that receives runs and their index files" },
-      idleTimeout: { anyOf: [{ type: "number", exclusiveMinimum: 0 }, { type: "string", "x-unit": "s" }], default: "60 s", description: "end after this long without a new run" },
-      pollInterval: { anyOf: [{ type: "number", exclusiveMinimum: 0 }, { type: "string", "x-unit": "s" }], default: "1 s" },
-      root: { type: "string" },
+  params: Type.Object(
+    {
+      folder: Type.String({ description: "folder that receives runs and their index files (hdu-index / obs-index)" }),
+      idleTimeout: Quantity("s", { exclusiveMinimum: 0, default: "60 s", description: "end after this long without a new run" }),
+      pollInterval: Quantity("s", { exclusiveMinimum: 0, default: "1 s", description: "how often to look" }),
+      root: Type.Optional(Type.String({ description: "folder index paths may lead into" })),
     },
-  },
+    { additionalProperties: false },
+  ),
   input: [],
   output: ["observation"],
-  create(params, { services, nodeId }) {
-    const idleMs = seconds(params.idleTimeout ?? 60) * 1000;
-    const pollMs = seconds(params.pollInterval ?? 1) * 1000;
-    const { clock, data, run } = services;
+  services: ["data", "clock"],
+  create(params, { run, services, nodeId, logger }) {
+    const idleMs = params.idleTimeout * 1000;
+    const pollMs = params.pollInterval * 1000;
+    const { clock, data } = services;
     return () =>
       new Observable<Message>((subscriber) => {
         const seen = new Set<number>();
@@ -56,7 +45,7 @@ export const watchSourcePlugin: PluginDefinition<WatchSourceParams> = {
           for (const id of arrived) seen.add(id);
           if (arrived.length) {
             lastArrival = clock.now();
-            services.logger.info(`${nodeId}: ${arrived.length} new run${arrived.length > 1 ? "s" : ""} (${arrived.join(", ")})`);
+            logger.info(`${arrived.length} new run${arrived.length > 1 ? "s" : ""} (${arrived.join(", ")})`);
             for (const m of observationMessages(store!, arrived, nodeId, root, seq)) subscriber.next(m);
             seq += arrived.length;
           }
@@ -70,4 +59,4 @@ export const watchSourcePlugin: PluginDefinition<WatchSourceParams> = {
         return () => action.unsubscribe();
       });
   },
-};
+});

@@ -1,12 +1,29 @@
 import { concat, defer, Observable } from "rxjs";
-import { MapDataset, MapDatasetOnOff, referenceDataset, type DatasetMessage, type Message, type PluginDefinition, type RunContext } from "@gammaflow/core";
+import { MapDataset, MapDatasetOnOff } from "@gammaflow/core";
+import {
+  DATASET_KINDS,
+  definePlugin,
+  Enum,
+  referenceDataset,
+  Type,
+  type DatasetKind,
+  type DatasetMessage,
+  type Message,
+  type RunContext,
+  type Static,
+} from "@gammaflow/pipeline";
 
-export interface StackerParams {
-  /** Name of the stacked dataset. */
-  name?: string;
-  /** Also emit a snapshot of the running stack after each run ("each"), or only the final stack. */
-  emit?: "final" | "each";
-}
+const StackerParams = Type.Object(
+  {
+    name: Type.String({ default: "stacked", description: "name of the stacked dataset" }),
+    emit: Enum(["final", "each"], {
+      default: "final",
+      description: "also emit a snapshot of the running stack after each run (each), or only the final stack",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type StackerParams = Static<typeof StackerParams>;
 
 /**
  * A streaming reduce (gammapy's `stacked.stack(dataset)` loop): each dataset is stacked onto an
@@ -15,44 +32,42 @@ export interface StackerParams {
  * kind of the first dataset (on-off datasets stack into a MapDatasetOnOff) and its energy
  * binning (images, after to-image, stack onto the target geometry summed over energy).
  */
-export const stackerPlugin: PluginDefinition<StackerParams> = {
+export const stackerPlugin = definePlugin({
   name: "stacker",
   version: "0.1.0",
   description: "Stack datasets onto the target geometry (MapDataset.stack), emitting the final stack (and optionally each running stack)",
-  params: {
-    additionalProperties: false,
-    properties: {
-      name: { type: "string", default: "stacked" },
-      emit: { enum: ["final", "each"], default: "final" },
-    },
-  },
-  input: ["dataset"],
-  output: ["dataset"],
+  params: StackerParams,
+  input: DATASET_KINDS,
+  output: "input",
   ordered: true,
-  create(params, { services, nodeId }) {
+  create(params, { run, progress }) {
     return (input) =>
       defer(() => {
         let stacked: MapDataset | undefined;
+        let kind: DatasetKind = "dataset";
         const obsIds: number[] = [];
         const running = new Observable<Message>((subscriber) =>
           input.subscribe({
             next(message) {
               const m = message as DatasetMessage;
-              stacked ??= emptyLike(m.dataset, services.run, params.name ?? "stacked");
+              if (!stacked) {
+                stacked = emptyLike(m.dataset, run, params.name);
+                kind = m.kind;
+              }
               stacked.stack(m.dataset);
               obsIds.push(...m.obsIds);
-              services.progress.emit({ node: nodeId, obsId: m.obsId, stage: "emit", message: `${obsIds.length} stacked` });
-              if (params.emit === "each") subscriber.next({ kind: "dataset", seq: m.seq, dataset: stacked.copy(), obsIds: [...obsIds] });
+              progress.emit({ obsId: m.obsId, stage: "emit", message: `${obsIds.length} stacked` });
+              if (params.emit === "each") subscriber.next({ kind, seq: m.seq, dataset: stacked.copy(), obsIds: [...obsIds] });
             },
             error: (e) => subscriber.error(e),
             complete: () => subscriber.complete(),
           }),
         );
-        const final = defer(() => [{ kind: "dataset" as const, dataset: stacked ?? referenceDataset(services.run, params.name ?? "stacked"), obsIds: [...obsIds], final: true }]);
+        const final = defer(() => [{ kind, dataset: stacked ?? referenceDataset(run, params.name), obsIds: [...obsIds], final: true }]);
         return concat(running, final);
       });
   },
-};
+});
 
 /** An empty dataset on the target geometry shaped like `first`: same class, energy squashed for images. */
 function emptyLike(first: MapDataset, run: RunContext, name: string): MapDataset {
