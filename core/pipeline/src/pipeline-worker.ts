@@ -1,7 +1,6 @@
 // A piscina worker: imports a task's module (once) and runs its `runTask`. The ArrayBuffers a
 // result lists in its `transfer` field are moved to the main thread, not copied.
 import { move, transferableSymbol, valueSymbol } from "piscina";
-import "@gammaflow/core/node";
 
 const modules = new Map<string, Promise<{ runTask(payload: unknown): unknown }>>();
 

@@ -2,7 +2,8 @@
 // data folders). Built on node:assert, so kept out of the runtime entries.
 import assert from "node:assert/strict";
 import path from "node:path";
-import type { WcsNDMap } from "../maps/index.js";
+import { MapDataset } from "../datasets/index.js";
+import type { WcsGeom, WcsNDMap } from "../maps/index.js";
 
 /** The full gammapy-data folder: $GAMMAPY_DATA, default ../shared/gammapy-data beside the repo. */
 export function gammapyDataDir(repoRoot: string): string {
@@ -67,4 +68,13 @@ export function assertMapClose(
     const reference = options.sumFloor ? Math.max(Math.abs(e), floor) : Math.abs(e);
     assert.ok(Math.abs(s - e) <= sumRtol * reference, `${what} plane ${p}: ${s} vs ${e}`);
   });
+}
+
+/** A dataset on `geom` with `counts` in every bin, background 0.5 and a safe mask everywhere. */
+export function filledDataset(geom: WcsGeom, counts: number, name: string): MapDataset {
+  const d = MapDataset.create(geom, { name });
+  d.counts.data.fill(counts);
+  d.background!.data.fill(0.5);
+  d.maskSafe!.data.fill(1);
+  return d;
 }

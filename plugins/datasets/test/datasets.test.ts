@@ -17,6 +17,7 @@ import {
 } from "@gammaflow/pipeline";
 import type { Container } from "inversify";
 import { nodeDataAccess } from "@gammaflow/pipeline/node";
+import { filledDataset } from "@gammaflow/core/testing";
 import { cutoutPlugin, datasetWriterPlugin, pngPreviewPlugin, summaryPlugin, toImagePlugin } from "../src/index.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -46,11 +47,8 @@ function services(data: DataAccess = memoryData(), target = geom): Container & {
 
 /** A dataset on the target geometry with `n` counts in every bin and a safe mask everywhere. */
 function filled(n: number, seq: number): DatasetMessage {
-  const d = MapDataset.create(geom, { name: `obs-${seq}` });
-  d.counts.data.fill(n);
-  d.background!.data.fill(0.5);
-  d.maskSafe!.data.fill(1);
-  return { kind: "dataset", seq, obsId: 100 + seq, obsIds: [100 + seq], dataset: d };
+  const dataset = filledDataset(geom, n, `obs-${seq}`);
+  return { kind: "dataset", seq, obsId: 100 + seq, obsIds: [100 + seq], dataset };
 }
 
 const run = async (operator: (input: ReturnType<typeof from<Message[]>>) => unknown, input: Message[]) =>

@@ -10,6 +10,7 @@ import {
   type DatasetMessage,
   type Message,
 } from "@gammaflow/pipeline";
+import { filledDataset } from "@gammaflow/core/testing";
 import { stackerPlugin } from "../src/index.js";
 
 const energy = MapAxis.fromBounds(1, 10, 2, { name: "energy", unit: "TeV", interp: "log" });
@@ -18,11 +19,8 @@ const run = createRunContainer(createContainer({ data: {} as DataAccess }), { ge
 
 /** A dataset on the target geometry with `n` counts in every bin and a safe mask everywhere. */
 function filled(n: number, seq: number): DatasetMessage {
-  const d = MapDataset.create(geom, { name: `obs-${seq}` });
-  d.counts.data.fill(n);
-  d.background!.data.fill(0.5);
-  d.maskSafe!.data.fill(1);
-  return { kind: "dataset", seq, obsId: 100 + seq, obsIds: [100 + seq], dataset: d };
+  const dataset = filledDataset(geom, n, `obs-${seq}`);
+  return { kind: "dataset", seq, obsId: 100 + seq, obsIds: [100 + seq], dataset };
 }
 
 async function stack(params: object, input: Message[]): Promise<DatasetMessage[]> {
