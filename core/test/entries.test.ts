@@ -53,7 +53,7 @@ test("'@gammaflow/core/node' holds the file helpers only; the test helpers are '
   const names = ["readFits", "writeFits", "readMap", "writeMap", "writeDataset", "readDataset", "nodeFiles"];
   assert.deepEqual(Object.keys(nodeHelpers).sort(), [...names, "toStorePath"].sort());
   const testing = await import("@gammaflow/core/testing");
-  assert.deepEqual(Object.keys(testing).sort(), ["assertMapClose", "gammapyDataDir", "planeSums", "sampleMap"]);
+  assert.deepEqual(Object.keys(testing).sort(), ["assertMapClose", "filledDataset", "gammapyDataDir", "planeSums", "sampleMap"]);
   const saved = process.env.GAMMAPY_DATA;
   try {
     delete process.env.GAMMAPY_DATA;
