@@ -26,6 +26,9 @@ export function pythonBestMs(code) {
 }
 
 export function report(name, oursMs, referenceMs, referenceName) {
-  const ratio = referenceMs ? (referenceMs / oursMs).toFixed(1) + "×" : "n/a";
-  console.log(`${name.padEnd(44)} ours ${oursMs.toFixed(1).padStart(8)} ms   ${referenceName} ${referenceMs ? referenceMs.toFixed(1).padStart(8) + " ms" : "     n/a"}   speed-up ${ratio}`);
+  const ratio = referenceMs ? `${(referenceMs / oursMs).toFixed(1)}×` : "n/a";
+  console.log(
+    `${name.padEnd(44)} ours ${oursMs.toFixed(1).padStart(8)} ms   ${referenceName} ` +
+      `${referenceMs ? `${referenceMs.toFixed(1).padStart(8)} ms` : "     n/a"}   speed-up ${ratio}`,
+  );
 }

@@ -7,15 +7,22 @@ import { bestOf, pythonBestMs, report } from "./common.mjs";
 
 const N = 1_000_000;
 let seed = 12345;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-const ra = new Float64Array(N), dec = new Float64Array(N), energy = new Float64Array(N);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+const ra = new Float64Array(N),
+  dec = new Float64Array(N),
+  energy = new Float64Array(N);
 for (let i = 0; i < N; i++) {
   ra[i] = 83.63 + (random() - 0.5) * 6;
   dec[i] = 22.01 + (random() - 0.5) * 6;
-  energy[i] = 0.5 * Math.pow(40, random());
+  energy[i] = 0.5 * 40 ** random();
 }
 const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-bench-"));
-for (const [name, arr] of [["ra", ra], ["dec", dec], ["energy", energy]]) writeFileSync(path.join(dir, name), arr);
+for (const [name, arr] of [
+  ["ra", ra],
+  ["dec", dec],
+  ["energy", energy],
+])
+  writeFileSync(path.join(dir, name), arr);
 
 const axis = MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" });
 const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [axis], width: 5, binsz: 0.02 });

@@ -17,11 +17,21 @@ const store = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1")
 const energy = MapAxis.fromBounds(0.3, 30, 11, { name: "energy", unit: "TeV", interp: "log" });
 const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 8, binsz: 0.02 });
 const obs = store.obs(23592);
-const dataset = new SafeMaskMaker({ methods: ["aeff-default", "offset-max"], offsetMax: "3 deg" }).run(new MapDatasetMaker().run(MapDataset.create(geom), obs), obs);
+const dataset = new SafeMaskMaker({ methods: ["aeff-default", "offset-max"], offsetMax: "3 deg" }).run(
+  new MapDatasetMaker().run(MapDataset.create(geom), obs),
+  obs,
+);
 const image = dataset.toImage();
-const exclusion = exclusionMask(image.counts.geom.toImage(), [{ type: "circle", center: new SkyCoord(83.63, 22.01), radius: "0.3 deg" }]);
+const exclusion = exclusionMask(image.counts.geom.toImage(), [
+  { type: "circle", center: new SkyCoord(83.63, 22.01), radius: "0.3 deg" },
+]);
 const ring = new RingBackgroundMaker({ rIn: "0.3 deg", width: "0.3 deg", exclusionMask: exclusion });
-const adaptive = new AdaptiveRingBackgroundMaker({ rIn: "0.22 deg", rOutMax: "0.8 deg", width: "0.1 deg", exclusionMask: exclusion });
+const adaptive = new AdaptiveRingBackgroundMaker({
+  rIn: "0.22 deg",
+  rOutMax: "0.8 deg",
+  width: "0.1 deg",
+  exclusionMask: exclusion,
+});
 const estimator = new ExcessMapEstimator({ correlationRadius: "0.1 deg" });
 const onoff = ring.run(image);
 
@@ -39,9 +49,13 @@ store = DataStore.from_dir(${JSON.stringify(path.join(repo, "data/hess-dl3-dr1")
 energy = MapAxis.from_bounds(0.3, 30, nbin=11, name="energy", unit="TeV", interp="log")
 geom = WcsGeom.create(skydir=(83.63, 22.01), axes=[energy], width=8, binsz=0.02)
 obs = store.obs(23592)
-ds = SafeMaskMaker(methods=["aeff-default", "offset-max"], offset_max="3 deg").run(MapDatasetMaker().run(MapDataset.create(geom), obs), obs)
+ds = SafeMaskMaker(methods=["aeff-default", "offset-max"], offset_max="3 deg").run(
+    MapDatasetMaker().run(MapDataset.create(geom), obs), obs
+)
 image = ds.to_image()
-exclusion = image.counts.geom.to_image().region_mask([CircleSkyRegion(SkyCoord(83.63, 22.01, unit="deg"), 0.3 * u.deg)], inside=False)
+exclusion = image.counts.geom.to_image().region_mask(
+    [CircleSkyRegion(SkyCoord(83.63, 22.01, unit="deg"), 0.3 * u.deg)], inside=False
+)
 ring = RingBackgroundMaker(r_in="0.3 deg", width="0.3 deg", exclusion_mask=exclusion)
 adaptive = AdaptiveRingBackgroundMaker(r_in="0.22 deg", r_out_max="0.8 deg", width="0.1 deg", exclusion_mask=exclusion)
 estimator = ExcessMapEstimator(correlation_radius="0.1 deg")

@@ -7,7 +7,9 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const skip = new Set(["run.mjs", "common.mjs"]);
-for (const file of readdirSync(here).filter((f) => f.endsWith(".mjs") && !skip.has(f)).sort()) {
+for (const file of readdirSync(here)
+  .filter((f) => f.endsWith(".mjs") && !skip.has(f))
+  .sort()) {
   console.log(`\n== ${file}`);
   const r = spawnSync(process.execPath, [path.join(here, file)], { stdio: "inherit" });
   if (r.status !== 0) process.exitCode = 1;

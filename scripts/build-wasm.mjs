@@ -8,7 +8,10 @@ import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const roots = [path.join(repo, "core/src"), ...readdirSync(path.join(repo, "plugins")).map((p) => path.join(repo, "plugins", p, "src"))];
+const roots = [
+  path.join(repo, "core/src"),
+  ...readdirSync(path.join(repo, "plugins")).map((p) => path.join(repo, "plugins", p, "src")),
+];
 
 function* watFiles(dir) {
   if (!existsSync(dir)) return;

@@ -33,16 +33,20 @@ for case in json.loads((folder / "expected.json").read_text()):
         problems.append(f"{len(m.geom.axes)} axes != {len(case['axes'])}")
     for axis, want in zip(m.geom.axes, case["axes"]):
         if axis.name != want["name"] or axis.node_type != want["nodeType"] or axis.interp != want["interp"]:
-            problems.append(f"axis {axis.name}/{axis.node_type}/{axis.interp} != {want['name']}/{want['nodeType']}/{want['interp']}")
+            problems.append(f"axis {axis.name}/{axis.node_type}/{axis.interp} != "
+                            f"{want['name']}/{want['nodeType']}/{want['interp']}")
         if str(axis.unit) != want["unit"]:
             problems.append(f"axis {axis.name} unit '{axis.unit}' != '{want['unit']}'")
         if not np.allclose(axis.edges.value, want["edges"], rtol=1e-12, atol=0):
             problems.append(f"axis {axis.name} edges differ")
-    if str(m.unit) != case["unit"] and not (m.unit.is_equivalent(case["unit"] or "") and m.unit.to(case["unit"] or "") == 1):
+    if str(m.unit) != case["unit"] and not (
+        m.unit.is_equivalent(case["unit"] or "") and m.unit.to(case["unit"] or "") == 1
+    ):
         problems.append(f"unit '{m.unit}' != '{case['unit']}'")
     status = "OK  " if not problems else "FAIL"
     failures += bool(problems)
     print(f"{status} {case['name']:<20} {case['file']:<28} shape={tuple(m.data.shape)} "
           f"frame={m.geom.frame} proj={m.geom.projection} axes={[a.name for a in m.geom.axes]} "
-          f"sum={np.nansum(np.asarray(m.data, dtype=float)):.6g}" + ("" if not problems else "  " + "; ".join(problems)))
+          f"sum={np.nansum(np.asarray(m.data, dtype=float)):.6g}"
+          + ("" if not problems else "  " + "; ".join(problems)))
 sys.exit(1 if failures else 0)

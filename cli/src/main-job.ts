@@ -8,6 +8,8 @@ import path from "node:path";
 import { formatReport } from "./report.js";
 import { REPO_ROOT, runGraphFile } from "./run-graph.js";
 
-const report = await runGraphFile(path.join(REPO_ROOT, "graphs", "combined-chain.json"), { outDir: path.join(REPO_ROOT, "out") });
+const report = await runGraphFile(path.join(REPO_ROOT, "graphs", "combined-chain.json"), {
+  outDir: path.join(REPO_ROOT, "out"),
+});
 console.log(formatReport(report));
 if (report.skipped.length || report.cancelled) process.exitCode = 1;

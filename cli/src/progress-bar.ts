@@ -19,7 +19,9 @@ export class ProgressBar implements Progress {
 
   private draw(now: number): void {
     this.lastDraw = now;
-    const parts = [...this.counts].map(([node, c]) => `${node} ${c.note ?? c.done}${c.failed ? ` (${c.failed} failed)` : ""}`);
+    const parts = [...this.counts].map(
+      ([node, c]) => `${node} ${c.note ?? c.done}${c.failed ? ` (${c.failed} failed)` : ""}`,
+    );
     const line = parts.join(" │ ").slice(0, (this.stream.columns ?? 100) - 1);
     this.stream.write(`\r\x1b[2K${line}`);
   }

@@ -5,7 +5,16 @@ import { pathToFileURL } from "node:url";
 import { PluginRegistry } from "@gammaflow/pipeline";
 
 /** The packages whose plugins every graph may use, registered like any third party's. */
-export const BUILTIN_PACKAGES = ["@gammaflow/sources", "@gammaflow/datasets", "@gammaflow/stacker", "@gammaflow/map-dataset-maker", "@gammaflow/safe-mask", "@gammaflow/fov-background", "@gammaflow/ring-background", "@gammaflow/excess-map"];
+export const BUILTIN_PACKAGES = [
+  "@gammaflow/sources",
+  "@gammaflow/datasets",
+  "@gammaflow/stacker",
+  "@gammaflow/map-dataset-maker",
+  "@gammaflow/safe-mask",
+  "@gammaflow/fov-background",
+  "@gammaflow/ring-background",
+  "@gammaflow/excess-map",
+];
 
 /**
  * Import a user-listed plugin package: a path ("./my-plugin", relative to `baseDir`) or a
@@ -28,13 +37,28 @@ export function importerFrom(baseDir: string): (specifier: string) => Promise<un
 /** A package folder's entry module (its "exports" "." or "main"); a file path is returned as is. */
 function packageEntry(target: string): string {
   if (!existsSync(target) || !statSync(target).isDirectory()) return target;
-  const manifest = JSON.parse(readFileSync(path.join(target, "package.json"), "utf8")) as { main?: string; exports?: unknown };
-  const dot = typeof manifest.exports === "string" ? manifest.exports : (manifest.exports as Record<string, unknown> | undefined)?.["."];
-  const entry = typeof dot === "string" ? dot : ((dot as Record<string, string> | undefined)?.import ?? (dot as Record<string, string> | undefined)?.default ?? manifest.main ?? "index.js");
+  const manifest = JSON.parse(readFileSync(path.join(target, "package.json"), "utf8")) as {
+    main?: string;
+    exports?: unknown;
+  };
+  const dot =
+    typeof manifest.exports === "string"
+      ? manifest.exports
+      : (manifest.exports as Record<string, unknown> | undefined)?.["."];
+  const entry =
+    typeof dot === "string"
+      ? dot
+      : ((dot as Record<string, string> | undefined)?.import ??
+        (dot as Record<string, string> | undefined)?.default ??
+        manifest.main ??
+        "index.js");
   return path.join(target, entry);
 }
 
-export async function registryWith(extraPackages: readonly string[] = [], baseDir = process.cwd()): Promise<PluginRegistry> {
+export async function registryWith(
+  extraPackages: readonly string[] = [],
+  baseDir = process.cwd(),
+): Promise<PluginRegistry> {
   const registry = new PluginRegistry();
   await registry.loadPackages(BUILTIN_PACKAGES);
   await registry.loadPackages(extraPackages, importerFrom(baseDir));

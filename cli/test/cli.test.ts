@@ -8,22 +8,55 @@ import { BUILTIN_PACKAGES, formatReport, loadGraph, registryWith } from "../src/
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const CLI = path.join(REPO, "cli", "dist", "src", "gammaflow.js");
 
-test("the built-in registry holds every plugin of the built-in packages, each with a params schema and kinds", async () => {
-  const registry = await registryWith();
-  assert.equal(BUILTIN_PACKAGES.length, 8);
-  const names = registry.list().map((p) => p.name);
-  for (const name of ["datastore-source", "watch-source", "cutout", "map-dataset-maker", "safe-mask", "fov-background", "ring-background", "adaptive-ring-background", "excess-map", "stacker", "to-image", "dataset-writer", "summary", "png-preview", "dataset-create"]) {
-    assert.ok(names.includes(name), name);
-  }
-  for (const p of registry.list()) {
-    assert.equal(typeof p.params, "object", p.name);
-    assert.ok(p.output.length > 0, `${p.name} emits something`);
-  }
-  await assert.rejects(registryWith(["./no-such-plugin"], REPO), /plugin package '.\/no-such-plugin' could not be loaded/);
-});
+test(
+  "the built-in registry holds every plugin of the built-in packages, " + "each with a params schema and kinds",
+  async () => {
+    const registry = await registryWith();
+    assert.equal(BUILTIN_PACKAGES.length, 8);
+    const names = registry.list().map((p) => p.name);
+    for (const name of [
+      "datastore-source",
+      "watch-source",
+      "cutout",
+      "map-dataset-maker",
+      "safe-mask",
+      "fov-background",
+      "ring-background",
+      "adaptive-ring-background",
+      "excess-map",
+      "stacker",
+      "to-image",
+      "dataset-writer",
+      "summary",
+      "png-preview",
+      "dataset-create",
+    ]) {
+      assert.ok(names.includes(name), name);
+    }
+    for (const p of registry.list()) {
+      assert.equal(typeof p.params, "object", p.name);
+      assert.ok(p.output.length > 0, `${p.name} emits something`);
+    }
+    await assert.rejects(
+      registryWith(["./no-such-plugin"], REPO),
+      /plugin package '.\/no-such-plugin' could not be loaded/,
+    );
+  },
+);
 
 test("every graph in graphs/ validates", async () => {
-  for (const name of ["empty-dataset", "empty-dataset-true-energy", "run-23592", "safe-mask", "stacking", "combined-chain", "ring-background", "adaptive-ring-background", "watch-folder", "pks2155-stack"]) {
+  for (const name of [
+    "empty-dataset",
+    "empty-dataset-true-energy",
+    "run-23592",
+    "safe-mask",
+    "stacking",
+    "combined-chain",
+    "ring-background",
+    "adaptive-ring-background",
+    "watch-folder",
+    "pks2155-stack",
+  ]) {
     const { validated } = await loadGraph(path.join(REPO, "graphs", `${name}.json`));
     assert.ok(validated.nodes.length >= 2, name);
   }
@@ -52,7 +85,11 @@ test("usage errors exit with 2 and print the usage", () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /unknown command 'frobnicate'/);
   assert.match(r.stderr, /usage: gammaflow <command>/);
-  const bad = spawnSync(process.execPath, [CLI, "run", path.join(REPO, "graphs", "combined-chain.json"), "--workers", "two"], { encoding: "utf8" });
+  const bad = spawnSync(
+    process.execPath,
+    [CLI, "run", path.join(REPO, "graphs", "combined-chain.json"), "--workers", "two"],
+    { encoding: "utf8" },
+  );
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--workers must be a whole number/);
 });

@@ -37,7 +37,10 @@ for (const a of fx.axes) {
     const idxClip = axis.coordToIdx(probes, true);
     probes.forEach((p: number, i: number) => {
       if (onEdge(p)) {
-        assert.ok(Math.abs(idx[i] - a.coordToIdx[i]) <= 1 || idx[i] === -1 || a.coordToIdx[i] === -1, `idx at edge ${p}`);
+        assert.ok(
+          Math.abs(idx[i] - a.coordToIdx[i]) <= 1 || idx[i] === -1 || a.coordToIdx[i] === -1,
+          `idx at edge ${p}`,
+        );
         return;
       }
       assert.equal(idx[i], a.coordToIdx[i], `coordToIdx(${p})`);
@@ -56,12 +59,16 @@ for (const a of fx.axes) {
 
 test("fromBounds / fromEnergyBounds construct what gammapy constructs", () => {
   const fromFixture = (label: string) => build(fx.axes.find((a: any) => a.label === label));
-  assert.ok(MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" }).equals(fromFixture("log-edges")));
+  assert.ok(
+    MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" }).equals(fromFixture("log-edges")),
+  );
   assert.ok(MapAxis.fromEnergyBounds("0.3 TeV", "30 TeV", 31).equals(fromFixture("energy-bounds")));
   const perDecade = MapAxis.fromEnergyBounds("100 GeV", "50 TeV", 5, { perDecade: true, name: "energy_true" });
   assert.ok(perDecade.equals(fromFixture("energy-per-decade")));
   assert.equal(perDecade.unit, "TeV");
-  assert.ok(MapAxis.fromEnergyBounds(0.1, 50, 14, { unit: "TeV" }).equals(MapAxis.fromEnergyBounds("100 GeV", "50 TeV", 14)));
+  assert.ok(
+    MapAxis.fromEnergyBounds(0.1, 50, 14, { unit: "TeV" }).equals(MapAxis.fromEnergyBounds("100 GeV", "50 TeV", 14)),
+  );
 });
 
 test("axis equality, slicing and validation", () => {

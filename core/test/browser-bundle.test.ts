@@ -37,7 +37,11 @@ test("a browser bundle of MapDataset, WcsGeom, MapAxis and DataStore builds from
   assert.ok(inputs.includes("core/dist/src/index.js"), "'@gammaflow/core' resolved to the browser entry");
   assert.ok(!inputs.some((p) => p.includes("index.node.js") || p.includes("/nodejs/")), "nothing of the Node side");
   const imports = Object.values(metafile.inputs).flatMap((input) => input.imports.map((i) => i.path));
-  assert.deepEqual(imports.filter((p) => p.startsWith("node:")), [], "no node: built-ins");
+  assert.deepEqual(
+    imports.filter((p) => p.startsWith("node:")),
+    [],
+    "no node: built-ins",
+  );
   assert.ok(bytes > 0);
 });
 
@@ -45,6 +49,10 @@ test("the browser bundle has none of the pipeline's dependencies (rxjs, ajv, inv
   const { metafile } = await built;
   const inputs = Object.keys(metafile.inputs);
   for (const dep of ["rxjs", "ajv", "inversify", "piscina"]) {
-    assert.deepEqual(inputs.filter((p) => p.includes(`node_modules/${dep}/`)), [], dep);
+    assert.deepEqual(
+      inputs.filter((p) => p.includes(`node_modules/${dep}/`)),
+      [],
+      dep,
+    );
   }
 });

@@ -38,7 +38,8 @@ test("separation, position angle and directional offset equal astropy", () => {
     }
     const o = a.directionalOffsetBy(fx.offset.pa[i], fx.offset.sep[i]);
     assert.ok(Math.abs(o.lat - fx.offset.lat[i]) < TOL, `offset lat ${i}`);
-    if (i >= 4) { // the first four start at or within 1e-4 deg of a pole: longitude is ill-conditioned
+    if (i >= 4) {
+      // the first four start at or within 1e-4 deg of a pole: longitude is ill-conditioned
       let d = Math.abs(o.lon - fx.offset.lon[i]);
       d = Math.min(d, 360 - d);
       assert.ok(d < 1e-8, `offset lon ${i}: ${d}`);

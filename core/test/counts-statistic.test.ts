@@ -1,6 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CashCountsStatistic, WStatCountsStatistic, chi2SfOneDof, erfc, type CountsStatistic } from "../src/stats/index.js";
+import {
+  CashCountsStatistic,
+  WStatCountsStatistic,
+  chi2SfOneDof,
+  erfc,
+  type CountsStatistic,
+} from "../src/stats/index.js";
 import { readFixture } from "./fixtures.js";
 
 /** gammapy 1.0's CountsStatistic outputs (scripts/fixtures/counts_statistics.py). */
@@ -11,7 +17,13 @@ const fx = readFixture("counts_statistics.json");
  * two statistics of size ~|stat|, so its last bits (and gammapy's ~1e-14 non-zero statMax)
  * are round-off; root-finding outputs agree to gammapy's brentq tolerance (~1e-12).
  */
-function assertArrayClose(actual: ArrayLike<number>, expected: (number | null)[], rtol: number, atol: number, label: string): void {
+function assertArrayClose(
+  actual: ArrayLike<number>,
+  expected: (number | null)[],
+  rtol: number,
+  atol: number,
+  label: string,
+): void {
   assert.equal(actual.length, expected.length, `${label}: length`);
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i];

@@ -13,7 +13,8 @@ const fx = readFixture("data_store.json");
 const stores: Record<string, () => DataStore> = {
   bundled: () => DataStore.fromDir(toStorePath(BUNDLED_HESS)),
   "hess-dl3-dr1": () => DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "hess-dl3-dr1"))),
-  "cta-1dc": () => DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "cta-1dc", "index", "gps")), { root: "../.." }),
+  "cta-1dc": () =>
+    DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "cta-1dc", "index", "gps")), { root: "../.." }),
 };
 
 const close = (a: number, b: number, tol: number) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
@@ -24,11 +25,20 @@ for (const run of fx.runs) {
     const events = obs.events;
     assert.equal(events.length, run.nEvents);
     if (run.eventCount !== null) assert.equal(events.length, run.eventCount, "EVENT_COUNT of the obs index");
-    assert.deepEqual([...obs.gti.start].map((v, i) => close(v, run.gtiStart[i], 1e-9)), run.gtiStart.map(() => true));
-    assert.deepEqual([...obs.gti.stop].map((v, i) => close(v, run.gtiStop[i], 1e-9)), run.gtiStop.map(() => true));
+    assert.deepEqual(
+      [...obs.gti.start].map((v, i) => close(v, run.gtiStart[i], 1e-9)),
+      run.gtiStart.map(() => true),
+    );
+    assert.deepEqual(
+      [...obs.gti.stop].map((v, i) => close(v, run.gtiStop[i], 1e-9)),
+      run.gtiStop.map(() => true),
+    );
     assert.ok(close(timeRefMjd(obs.gti.timeRef), run.timeRefMjd, 1e-12));
     assert.ok(close(obs.observationTimeDuration, run.observationTime, 1e-12));
-    assert.ok(close(obs.observationLiveTimeDuration, run.liveTime, 1e-12), `${obs.observationLiveTimeDuration} vs ${run.liveTime}`);
+    assert.ok(
+      close(obs.observationLiveTimeDuration, run.liveTime, 1e-12),
+      `${obs.observationLiveTimeDuration} vs ${run.liveTime}`,
+    );
     assert.ok(close(obs.observationDeadTimeFraction, run.deadTimeFraction, 1e-12));
     assert.deepEqual([obs.pointingRadec.lon, obs.pointingRadec.lat], run.pointing);
     if (run.altaz) assert.deepEqual([obs.pointingAltaz!.alt, obs.pointingAltaz!.az], run.altaz);
@@ -68,7 +78,10 @@ test("a missing observation is an error, or skipped and reported", () => {
   assert.throws(() => store.obs(20136), /observation 20136 is not in the observation index/);
   assert.throws(() => store.getObservations([23523, 20136]), /20136/);
   const obs = store.getObservations([23523, 20136, 23592], { skipMissing: true });
-  assert.deepEqual(obs.map((o) => o.obsId), [23523, 23592]);
+  assert.deepEqual(
+    obs.map((o) => o.obsId),
+    [23523, 23592],
+  );
   assert.equal(obs.skipped.length, 1);
   assert.equal(obs.skipped[0].obsId, 20136);
   assert.match(obs.skipped[0].reason, /not in the observation index/);
@@ -87,20 +100,32 @@ test("absolute index paths are refused; $VARS expand; missing index files are na
   const hduIndex = (fileDir: string) => [
     { kind: "image" as const, data: new Float32Array(0), shape: [] },
     {
-      kind: "bintable" as const, name: "HDU_INDEX",
+      kind: "bintable" as const,
+      name: "HDU_INDEX",
       columns: [
         { name: "OBS_ID", format: "K", data: new BigInt64Array([23523n, 23523n]) },
         { name: "HDU_TYPE", format: "6A", data: ["events", "gti"] },
         { name: "HDU_CLASS", format: "6A", data: ["events", "gti"] },
         { name: "FILE_DIR", format: "80A", data: [fileDir, fileDir] },
-        { name: "FILE_NAME", format: "40A", data: ["hess_dl3_dr1_obs_id_023523.fits.gz", "hess_dl3_dr1_obs_id_023523.fits.gz"] },
+        {
+          name: "FILE_NAME",
+          format: "40A",
+          data: ["hess_dl3_dr1_obs_id_023523.fits.gz", "hess_dl3_dr1_obs_id_023523.fits.gz"],
+        },
         { name: "HDU_NAME", format: "6A", data: ["EVENTS", "GTI"] },
       ],
     },
   ];
   const obsIndex = [
     { kind: "image" as const, data: new Float32Array(0), shape: [] },
-    { kind: "bintable" as const, name: "OBS_INDEX", columns: [{ name: "OBS_ID", format: "K", data: new BigInt64Array([23523n]) }, { name: "DEADC", format: "D", data: [0.5] }] },
+    {
+      kind: "bintable" as const,
+      name: "OBS_INDEX",
+      columns: [
+        { name: "OBS_ID", format: "K", data: new BigInt64Array([23523n]) },
+        { name: "DEADC", format: "D", data: [0.5] },
+      ],
+    },
   ];
   const dataDir = toStorePath(path.join(BUNDLED_HESS, "data"));
   mkdirSync(path.join(dir, "abs"));
@@ -108,7 +133,10 @@ test("absolute index paths are refused; $VARS expand; missing index files are na
   writeFits(path.join(dir, "abs", "obs-index.fits.gz"), obsIndex);
   const abs = DataStore.fromDir(toStorePath(path.join(dir, "abs")));
   assert.throws(() => abs.obs(23523).events, /absolute path .* is refused/);
-  assert.equal(DataStore.fromDir(toStorePath(path.join(dir, "abs")), { allowAnyPath: true }).obs(23523).events.length, 7613);
+  assert.equal(
+    DataStore.fromDir(toStorePath(path.join(dir, "abs")), { allowAnyPath: true }).obs(23523).events.length,
+    7613,
+  );
 
   mkdirSync(path.join(dir, "vars"));
   writeFits(path.join(dir, "vars", "hdu-index.fits.gz"), hduIndex("$GAMMAFLOW_TEST_DIR"));
@@ -121,9 +149,15 @@ test("absolute index paths are refused; $VARS expand; missing index files are na
   assert.equal(obs.deadc, obs.events.header.get("DEADC"));
   assert.notEqual(obs.deadc, 0.5);
   delete process.env.GAMMAFLOW_TEST_DIR;
-  assert.throws(() => DataStore.fromDir(toStorePath(path.join(dir, "vars"))).obs(23523).events, /\$GAMMAFLOW_TEST_DIR is not set/);
+  assert.throws(
+    () => DataStore.fromDir(toStorePath(path.join(dir, "vars"))).obs(23523).events,
+    /\$GAMMAFLOW_TEST_DIR is not set/,
+  );
 
-  assert.throws(() => DataStore.fromDir(toStorePath(path.join(dir, "nothing"))), /index file not found .*hdu-index\.fits\.gz/);
+  assert.throws(
+    () => DataStore.fromDir(toStorePath(path.join(dir, "nothing"))),
+    /index file not found .*hdu-index\.fits\.gz/,
+  );
 });
 
 test("GTI create, stack, union and time selection", () => {

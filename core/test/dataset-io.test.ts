@@ -11,8 +11,14 @@ const want = readFixture("gammapy-dataset.json");
 
 function mapsOf(d: MapDataset): Record<string, WcsNDMap | undefined> {
   return {
-    COUNTS: d.counts, EXPOSURE: d.exposure, BACKGROUND: d.background, PSF: d.psf?.psfMap, PSF_EXPOSURE: d.psf?.exposureMap,
-    EDISP: d.edisp?.edispMap, EDISP_EXPOSURE: d.edisp?.exposureMap, MASK_SAFE: d.maskSafe,
+    COUNTS: d.counts,
+    EXPOSURE: d.exposure,
+    BACKGROUND: d.background,
+    PSF: d.psf?.psfMap,
+    PSF_EXPOSURE: d.psf?.exposureMap,
+    EDISP: d.edisp?.edispMap,
+    EDISP_EXPOSURE: d.edisp?.exposureMap,
+    MASK_SAFE: d.maskSafe,
   };
 }
 
@@ -23,17 +29,28 @@ test("a dataset gammapy wrote reads with its maps, units, GTI and summary", () =
     const w = want.maps[name];
     assert.ok(map, `${name} read`);
     assert.deepEqual(map!.geom.dataShape, w.shape, `${name} shape`);
-    assert.ok(Math.abs(map!.sum() - w.sum) <= 1e-6 * Math.max(1, Math.abs(w.sum)), `${name} sum ${map!.sum()} vs ${w.sum}`);
+    assert.ok(
+      Math.abs(map!.sum() - w.sum) <= 1e-6 * Math.max(1, Math.abs(w.sum)),
+      `${name} sum ${map!.sum()} vs ${w.sum}`,
+    );
     assert.equal(map!.unit.replace(/^1 \/ deg2$/, "deg-2"), w.unit.replace(/^1 \/ deg2$/, "deg-2"), `${name} unit`);
   }
   assert.equal(d.maskSafe!.dtype, "bool");
-  assert.deepEqual([...d.gti.start].map((v, i) => Math.abs(v - want.gtiStart[i]) < 1e-6), want.gtiStart.map(() => true));
+  assert.deepEqual(
+    [...d.gti.start].map((v, i) => Math.abs(v - want.gtiStart[i]) < 1e-6),
+    want.gtiStart.map(() => true),
+  );
   assert.equal(d.toString(), want.summary.replace(/\n+$/, ""));
 });
 
 test("datasets we write read back identically", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-dataset-"));
-  const geom = WcsGeom.create({ skydir: [83.63, 22.01], width: 1, binsz: 0.25, axes: [MapAxis.fromEnergyBounds(1, 10, 3)] });
+  const geom = WcsGeom.create({
+    skydir: [83.63, 22.01],
+    width: 1,
+    binsz: 0.25,
+    axes: [MapAxis.fromEnergyBounds(1, 10, 3)],
+  });
   const d = MapDataset.create(geom, { name: "roundtrip", binszIrf: 0.5 });
   d.counts.data.forEach((_, i) => (d.counts.data[i] = i % 3));
   d.maskSafe!.data.fill(1, 0, 20);
@@ -55,8 +72,14 @@ test("toImage sums counts and background within the safe mask over energy, as ga
   const w = want.toImage;
   assert.deepEqual(image.counts.geom.dataShape, w.shape);
   assert.deepEqual([...image.counts.data], w.counts);
-  assert.deepEqual([...image.background!.data].map((v, i) => Math.abs(v - w.background[i]) <= 1e-6 * Math.abs(w.background[i])), w.background.map(() => true));
+  assert.deepEqual(
+    [...image.background!.data].map((v, i) => Math.abs(v - w.background[i]) <= 1e-6 * Math.abs(w.background[i])),
+    w.background.map(() => true),
+  );
   assert.deepEqual([...image.maskSafe!.data], w.maskSafe);
   assert.deepEqual(image.exposure!.geom.dataShape, w.exposureShape);
-  assert.equal(image.toString(), w.summary.replace(/\n+$/, "").replace(/Name\s+: \S+/, (m: string) => m.replace(/\S+$/, "image")));
+  assert.equal(
+    image.toString(),
+    w.summary.replace(/\n+$/, "").replace(/Name\s+: \S+/, (m: string) => m.replace(/\S+$/, "image")),
+  );
 });

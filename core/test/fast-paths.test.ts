@@ -14,7 +14,6 @@ import { DEG2RAD, positionAngleRad, separationRad, SkyCoord } from "../src/coord
 import { fastExp } from "../src/utils/fast-exp.js";
 import { random, sameBits } from "./fixtures.js";
 
-
 /** Equal bit for bit, or (finite, same sign) within `rel` relative. */
 function same(a: number, b: number, rel: number): boolean {
   return Object.is(a, b) || (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= rel * Math.abs(b));
@@ -42,37 +41,51 @@ function expand(first: number[], rest: number[][]): number[][] {
 for (const ndim of [2, 3]) {
   for (const scale of ["lin", "log", "sqrt"] as InterpScale[]) {
     for (const shared of [true, false]) {
-      test(`evaluateOuter equals evaluate on the expanded grid (${ndim}-d, ${scale} values, ${shared ? "first values sharing cells" : "one cell each"})`, () => {
-        const rnd = random(ndim * 7 + scale.length + (shared ? 1 : 0));
-        const points = [Array.from({ length: shared ? 5 : 40 }, (_, i) => 0.1 * 1.5 ** i), Array.from({ length: 6 }, (_, i) => i * 0.5), Array.from({ length: 4 }, (_, i) => i - 1)].slice(0, ndim);
-        const size = points.reduce((n, p) => n * p.length, 1);
-        const values = Array.from({ length: size }, () => rnd() * 10 - (scale === "lin" ? 2 : 0));
-        const interp = new ScaledRegularGridInterpolator(points, values, { pointsScale: ["log", "lin", "lin"].slice(0, ndim) as InterpScale[], valuesScale: scale });
-        // unsorted first values, below and beyond the grid, and a NaN
-        const first = [0.05, 0.3, 0.31, 0.32, 1, 0.2, 1e3, NaN, 0.4];
-        const m = 50;
-        const rest = points.slice(1).map((p) => Array.from({ length: m }, () => -0.5 + rnd() * (p[p.length - 1] - p[0] + 1) + p[0]));
-        rest[0][3] = NaN;
-        const rel = scale === "log" ? 1e-15 : 0;
-        for (const clip of [true, false]) {
-          const want = interp.evaluate(expand(first, rest), { clip });
-          (scale === "log" ? sameLog : sameBits)(interp.evaluateOuter(first, rest, { clip }), want, `clip ${clip}`);
-          // skipped points may hold anything; all others are unchanged
-          const skip = new Uint8Array(m).map((_, i) => (i % 3 === 0 ? 1 : 0));
-          const got = interp.evaluateOuter(first, rest, { clip, skip });
-          for (let j = 0; j < first.length; j++) {
-            for (let i = 0; i < m; i++) if (!skip[i]) assert.ok(same(got[j * m + i], want[j * m + i], rel), `skip: [${j}, ${i}]`);
-          }
-          // with a fill value: non-finite results and skipped points hold it
-          const filled = interp.evaluateOuter(first, rest, { clip, skip, fill: -7 });
-          for (let j = 0; j < first.length; j++) {
-            for (let i = 0; i < m; i++) {
-              const w = want[j * m + i];
-              assert.ok(same(filled[j * m + i], skip[i] || !Number.isFinite(w) ? -7 : w, rel), `fill: [${j}, ${i}]`);
+      test(
+        `evaluateOuter equals evaluate on the expanded grid (${ndim}-d, ` +
+          `${scale} values, ${shared ? "first values sharing cells" : "one cell each"})`,
+        () => {
+          const rnd = random(ndim * 7 + scale.length + (shared ? 1 : 0));
+          const points = [
+            Array.from({ length: shared ? 5 : 40 }, (_, i) => 0.1 * 1.5 ** i),
+            Array.from({ length: 6 }, (_, i) => i * 0.5),
+            Array.from({ length: 4 }, (_, i) => i - 1),
+          ].slice(0, ndim);
+          const size = points.reduce((n, p) => n * p.length, 1);
+          const values = Array.from({ length: size }, () => rnd() * 10 - (scale === "lin" ? 2 : 0));
+          const interp = new ScaledRegularGridInterpolator(points, values, {
+            pointsScale: ["log", "lin", "lin"].slice(0, ndim) as InterpScale[],
+            valuesScale: scale,
+          });
+          // unsorted first values, below and beyond the grid, and a NaN
+          const first = [0.05, 0.3, 0.31, 0.32, 1, 0.2, 1e3, NaN, 0.4];
+          const m = 50;
+          const rest = points
+            .slice(1)
+            .map((p) => Array.from({ length: m }, () => -0.5 + rnd() * (p[p.length - 1] - p[0] + 1) + p[0]));
+          rest[0][3] = NaN;
+          const rel = scale === "log" ? 1e-15 : 0;
+          for (const clip of [true, false]) {
+            const want = interp.evaluate(expand(first, rest), { clip });
+            (scale === "log" ? sameLog : sameBits)(interp.evaluateOuter(first, rest, { clip }), want, `clip ${clip}`);
+            // skipped points may hold anything; all others are unchanged
+            const skip = new Uint8Array(m).map((_, i) => (i % 3 === 0 ? 1 : 0));
+            const got = interp.evaluateOuter(first, rest, { clip, skip });
+            for (let j = 0; j < first.length; j++) {
+              for (let i = 0; i < m; i++)
+                if (!skip[i]) assert.ok(same(got[j * m + i], want[j * m + i], rel), `skip: [${j}, ${i}]`);
+            }
+            // with a fill value: non-finite results and skipped points hold it
+            const filled = interp.evaluateOuter(first, rest, { clip, skip, fill: -7 });
+            for (let j = 0; j < first.length; j++) {
+              for (let i = 0; i < m; i++) {
+                const w = want[j * m + i];
+                assert.ok(same(filled[j * m + i], skip[i] || !Number.isFinite(w) ? -7 : w, rel), `fill: [${j}, ${i}]`);
+              }
             }
           }
-        }
-      });
+        },
+      );
     }
   }
 }
@@ -107,10 +120,21 @@ test("Irf.evaluateOuter equals Irf.evaluate, with fill values (also EDisp's outs
   }
   // four axes: the interpolator's general path, with skipped points and fill
   const extra = MapAxis.fromBounds(-1, 1, 3, { name: "extra", unit: "" });
-  const irf4 = new Irf("4-d", [energy, migra, offset, extra], Float64Array.from({ length: 12 * 10 * 5 * 3 }, () => rnd()), "", undefined, { fillValue: 0.5 });
+  const irf4 = new Irf(
+    "4-d",
+    [energy, migra, offset, extra],
+    Float64Array.from({ length: 12 * 10 * 5 * 3 }, () => rnd()),
+    "",
+    undefined,
+    { fillValue: 0.5 },
+  );
   const extras = Array.from({ length: m }, () => rnd() * 2.4 - 1.2);
   const [e, mi, o, x] = expand(first, [migras, offsets, extras]);
-  sameBits(irf4.evaluateOuter(first, { migra: migras, offset: offsets, extra: extras }), irf4.evaluate({ energy_true: e, migra: mi, offset: o, extra: x }), "4-d");
+  sameBits(
+    irf4.evaluateOuter(first, { migra: migras, offset: offsets, extra: extras }),
+    irf4.evaluate({ energy_true: e, migra: mi, offset: o, extra: x }),
+    "4-d",
+  );
 });
 
 test("normalizeAlongAxis equals the line-by-line running integral", () => {
@@ -147,7 +171,12 @@ test("normalizeAlongAxis equals the line-by-line running integral", () => {
 
 test("geometries with the same grid share pixel positions and solid angles; separations are fresh arrays", () => {
   const a = WcsGeom.create({ skydir: [10, -20], width: 1, binsz: 0.1 });
-  const b = WcsGeom.create({ skydir: [10, -20], width: 1, binsz: 0.1, axes: [MapAxis.fromBounds(1, 10, 2, { name: "energy", unit: "TeV", interp: "log" })] });
+  const b = WcsGeom.create({
+    skydir: [10, -20],
+    width: 1,
+    binsz: 0.1,
+    axes: [MapAxis.fromBounds(1, 10, 2, { name: "energy", unit: "TeV", interp: "log" })],
+  });
   const c = WcsGeom.create({ skydir: [10, -20.1], width: 1, binsz: 0.1 });
   assert.equal(a.gridKey, b.gridKey);
   assert.notEqual(a.gridKey, c.gridKey);
@@ -168,11 +197,18 @@ test("WcsNDMap.stack: float32/float64/bool maps with weights and unit factors as
   const axis = MapAxis.fromBounds(1, 10, 3, { name: "energy", unit: "TeV", interp: "log" });
   const parent = WcsGeom.create({ skydir: [0, 0], npix: [8, 6], binsz: 0.1, axes: [axis] });
   const cut = parent.cutout(new SkyCoord(0.15, 0.05), 0.4);
-  for (const [targetType, sourceType, unit] of [["float32", "float32", "m2 s"], ["float32", "float64", "cm2 s"], ["float64", "float32", "m2 s"], ["bool", "bool", ""]] as const) {
+  for (const [targetType, sourceType, unit] of [
+    ["float32", "float32", "m2 s"],
+    ["float32", "float64", "cm2 s"],
+    ["float64", "float32", "m2 s"],
+    ["bool", "bool", ""],
+  ] as const) {
     const target = WcsNDMap.fromGeom(parent, { dtype: targetType, unit: targetType === "bool" ? "" : "m2 s" });
     target.data.forEach((_, i) => (target.data[i] = targetType === "bool" ? i % 2 : rnd()));
     const source = WcsNDMap.fromGeom(cut, { dtype: sourceType, unit });
-    source.data.forEach((_, i) => (source.data[i] = sourceType === "bool" ? (i % 3 === 0 ? 1 : 0) : i % 11 === 0 ? NaN : rnd()));
+    source.data.forEach(
+      (_, i) => (source.data[i] = sourceType === "bool" ? (i % 3 === 0 ? 1 : 0) : i % 11 === 0 ? NaN : rnd()),
+    );
     const weights = WcsNDMap.fromGeom(cut.toImage(), { dtype: "bool" });
     weights.data.forEach((_, i) => (weights.data[i] = i % 4 === 0 ? 0 : 1));
     for (const w of [undefined, weights]) {
@@ -188,7 +224,12 @@ test("WcsNDMap.stack: float32/float64/bool maps with weights and unit factors as
           want.data[selfStart + i] += v;
         }
       });
-      for (let i = 0; i < want.data.length; i++) assert.ok(Math.abs(got.data[i] - want.data[i]) <= 1e-12 * Math.abs(want.data[i]) || Object.is(got.data[i], want.data[i]), `${targetType}←${sourceType} [${i}]`);
+      for (let i = 0; i < want.data.length; i++)
+        assert.ok(
+          Math.abs(got.data[i] - want.data[i]) <= 1e-12 * Math.abs(want.data[i]) ||
+            Object.is(got.data[i], want.data[i]),
+          `${targetType}←${sourceType} [${i}]`,
+        );
     }
   }
 });
@@ -201,17 +242,27 @@ test("maskOnGeom: the cached pixel mapping gives the same mask again, for other 
   const first = maskOnGeom(mask, coarse);
   const { lon, lat } = coarse.precise().imageCoord("center");
   const values = mask.getByIdx(fine.precise().coordToIdx({ lon, lat, frame: coarse.frame }));
-  sameBits(first.data, Uint8Array.from(values, (v) => (v ? 1 : 0)), "first");
+  sameBits(
+    first.data,
+    Uint8Array.from(values, (v) => (v ? 1 : 0)),
+    "first",
+  );
   mask.data.forEach((_, i) => (mask.data[i] = 1 - mask.data[i]));
   const again = maskOnGeom(mask, coarse);
   const values2 = mask.getByIdx(fine.precise().coordToIdx({ lon, lat, frame: coarse.frame }));
-  sameBits(again.data, Uint8Array.from(values2, (v) => (v ? 1 : 0)), "again");
+  sameBits(
+    again.data,
+    Uint8Array.from(values2, (v) => (v ? 1 : 0)),
+    "again",
+  );
 });
 
 test("transposeReverse and short-cell column decoding equal their general forms", () => {
   const data = Float64Array.from({ length: 2 * 3 * 4 }, (_, i) => i);
   const t3 = transposeReverse(data, [2, 3, 4]);
-  for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) assert.equal(t3[(k * 3 + j) * 2 + i], data[(i * 3 + j) * 4 + k]);
+  for (let i = 0; i < 2; i++)
+    for (let j = 0; j < 3; j++)
+      for (let k = 0; k < 4; k++) assert.equal(t3[(k * 3 + j) * 2 + i], data[(i * 3 + j) * 4 + k]);
   const t2 = transposeReverse(data, [4, 6]);
   for (let i = 0; i < 4; i++) for (let k = 0; k < 6; k++) assert.equal(t2[k * 4 + i], data[i * 6 + k]);
   // rows of 10 bytes: a 2×float32 cell at byte 1, another 3-byte field around it
@@ -226,7 +277,10 @@ test("transposeReverse and short-cell column decoding equal their general forms"
   const wide = new Uint8Array(rows * 80);
   const wideView = new DataView(wide.buffer);
   for (let r = 0; r < rows; r++) for (let c = 0; c < 9; c++) wideView.setFloat64(r * 80 + 8 + c * 8, r * 10 + c, false);
-  assert.deepEqual([...decodeStrided(wide, 8, 80, rows, "f64", 9)], Array.from({ length: rows * 9 }, (_, i) => Math.floor(i / 9) * 10 + (i % 9)));
+  assert.deepEqual(
+    [...decodeStrided(wide, 8, 80, rows, "f64", 9)],
+    Array.from({ length: rows * 9 }, (_, i) => Math.floor(i / 9) * 10 + (i % 9)),
+  );
 });
 
 test("solidAngleFromCorners (sides shared between pixels, no angles formed) equals the per-pixel triangles", () => {
@@ -242,7 +296,9 @@ test("solidAngleFromCorners (sides shared between pixels, no angles formed) equa
     const want = new Float64Array(nx * ny);
     for (let iy = 0; iy < ny; iy++) {
       for (let ix = 0; ix < nx; ix++) {
-        const c = [iy * stride + ix, (iy + 1) * stride + ix, iy * stride + ix + 1, (iy + 1) * stride + ix + 1].map((i) => [lon[i] * DEG2RAD, lat[i] * DEG2RAD]);
+        const c = [iy * stride + ix, (iy + 1) * stride + ix, iy * stride + ix + 1, (iy + 1) * stride + ix + 1].map(
+          (i) => [lon[i] * DEG2RAD, lat[i] * DEG2RAD],
+        );
         const [[l0, b0], [l1, b1], [l2, b2], [l3, b3]] = c;
         const low = separationRad(l0, b0, l1, b1);
         const left = separationRad(l0, b0, l2, b2);
@@ -250,13 +306,18 @@ test("solidAngleFromCorners (sides shared between pixels, no angles formed) equa
         const right = separationRad(l1, b1, l3, b3);
         const angleLowRight = positionAngleRad(l1, b1, l3, b3) - positionAngleRad(l1, b1, l0, b0);
         const angleUpLeft = positionAngleRad(l2, b2, l3, b3) - positionAngleRad(l0, b0, l2, b2);
-        want[iy * nx + ix] = Math.abs(0.5 * low * right * Math.sin(angleLowRight) + 0.5 * up * left * Math.sin(angleUpLeft));
+        want[iy * nx + ix] = Math.abs(
+          0.5 * low * right * Math.sin(angleLowRight) + 0.5 * up * left * Math.sin(angleUpLeft),
+        );
       }
     }
     // the same formula up to rounding: position angles enter through their sine and cosine
     const got = solidAngleFromCorners(lon, lat, nx, ny);
     for (let i = 0; i < want.length; i++) {
-      assert.ok(Math.abs(got[i] - want[i]) <= 1e-13 * Math.abs(want[i]), `${geom.projection} ${nx}×${ny} pixel ${i}: ${got[i]} vs ${want[i]}`);
+      assert.ok(
+        Math.abs(got[i] - want[i]) <= 1e-13 * Math.abs(want[i]),
+        `${geom.projection} ${nx}×${ny} pixel ${i}: ${got[i]} vs ${want[i]}`,
+      );
     }
   }
 });
@@ -273,40 +334,54 @@ test("evaluateOuter with many unsorted first values sharing few cells (plane rec
   sameBits(interp.evaluateOuter(first, rest), interp.evaluate(expand(first, rest)), "recycled planes");
 });
 
-test("evaluateOuter's logOut: the logarithm each log-scaled value was computed from, NaN where filled or unknown", () => {
-  const rnd = random(11);
-  const energy = MapAxis.fromBounds(0.1, 100, 12, { name: "energy", unit: "TeV", interp: "log" });
-  const lon = MapAxis.fromBounds(-2.5, 2.5, 10, { name: "fov_lon", unit: "deg" });
-  const lat = MapAxis.fromBounds(-2.5, 2.5, 10, { name: "fov_lat", unit: "deg" });
-  // zeros too: their logarithm is clipped at float32's tiny, results that small become 0
-  const data = Float64Array.from({ length: 12 * 10 * 10 }, () => (rnd() < 0.05 ? 0 : rnd() * 1e-3));
-  const bkg = new Irf("bkg-like", [energy, lon, lat], data, "s-1 MeV-1 sr-1", undefined, { fillValue: 0, valuesScale: "log" });
-  const edges = [0.05, 0.3, 1, 1.5, 10, 90, 200];
-  const m = 80;
-  const lons = Array.from({ length: m }, () => rnd() * 6 - 3);
-  const lats = Array.from({ length: m }, () => rnd() * 6 - 3);
-  lons[5] = NaN;
-  const logs = new Float64Array(edges.length * m);
-  const values = bkg.evaluateOuter(edges, { fov_lon: lons, fov_lat: lats }, { logOut: logs });
-  const plain = bkg.evaluateOuter(edges, { fov_lon: lons, fov_lat: lats });
-  sameBits(values, plain, "values with and without logOut");
-  let known = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (Number.isNaN(logs[i])) continue;
-    known++;
-    const v = fastExp(logs[i]);
-    assert.ok(Object.is(values[i], v) || (values[i] === 0 && v <= 2 * 1.1754943508222875e-38), `[${i}]: ${values[i]} from log ${logs[i]}`);
-  }
-  assert.ok(known > values.length / 3, `${known} known logs`);
-  // outside the spatial edges, beyond the energy edges and at NaN: filled, log unknown
-  for (let j = 0; j < edges.length; j++) {
-    for (let i = 0; i < m; i++) {
-      const outside = Math.abs(lons[i]) > 2.5 || Math.abs(lats[i]) > 2.5 || Number.isNaN(lons[i]) || edges[j] < 0.1 || edges[j] > 100;
-      if (outside) assert.ok(values[j * m + i] === 0 && Number.isNaN(logs[j * m + i]), `outside [${j}, ${i}]`);
+test(
+  "evaluateOuter's logOut: the logarithm each log-scaled " + "value was computed from, NaN where filled or unknown",
+  () => {
+    const rnd = random(11);
+    const energy = MapAxis.fromBounds(0.1, 100, 12, { name: "energy", unit: "TeV", interp: "log" });
+    const lon = MapAxis.fromBounds(-2.5, 2.5, 10, { name: "fov_lon", unit: "deg" });
+    const lat = MapAxis.fromBounds(-2.5, 2.5, 10, { name: "fov_lat", unit: "deg" });
+    // zeros too: their logarithm is clipped at float32's tiny, results that small become 0
+    const data = Float64Array.from({ length: 12 * 10 * 10 }, () => (rnd() < 0.05 ? 0 : rnd() * 1e-3));
+    const bkg = new Irf("bkg-like", [energy, lon, lat], data, "s-1 MeV-1 sr-1", undefined, {
+      fillValue: 0,
+      valuesScale: "log",
+    });
+    const edges = [0.05, 0.3, 1, 1.5, 10, 90, 200];
+    const m = 80;
+    const lons = Array.from({ length: m }, () => rnd() * 6 - 3);
+    const lats = Array.from({ length: m }, () => rnd() * 6 - 3);
+    lons[5] = NaN;
+    const logs = new Float64Array(edges.length * m);
+    const values = bkg.evaluateOuter(edges, { fov_lon: lons, fov_lat: lats }, { logOut: logs });
+    const plain = bkg.evaluateOuter(edges, { fov_lon: lons, fov_lat: lats });
+    sameBits(values, plain, "values with and without logOut");
+    let known = 0;
+    for (let i = 0; i < values.length; i++) {
+      if (Number.isNaN(logs[i])) continue;
+      known++;
+      const v = fastExp(logs[i]);
+      assert.ok(
+        Object.is(values[i], v) || (values[i] === 0 && v <= 2 * 1.1754943508222875e-38),
+        `[${i}]: ${values[i]} from log ${logs[i]}`,
+      );
     }
-  }
-  // a lin-scaled IRF has no logarithms to give
-  const lin = new Irf("lin", [energy, lon, lat], data, "", undefined, { fillValue: 0 });
-  lin.evaluateOuter(edges, { fov_lon: lons, fov_lat: lats }, { logOut: logs });
-  assert.ok(logs.every((l) => Number.isNaN(l)));
-});
+    assert.ok(known > values.length / 3, `${known} known logs`);
+    // outside the spatial edges, beyond the energy edges and at NaN: filled, log unknown
+    for (let j = 0; j < edges.length; j++) {
+      for (let i = 0; i < m; i++) {
+        const outside =
+          Math.abs(lons[i]) > 2.5 ||
+          Math.abs(lats[i]) > 2.5 ||
+          Number.isNaN(lons[i]) ||
+          edges[j] < 0.1 ||
+          edges[j] > 100;
+        if (outside) assert.ok(values[j * m + i] === 0 && Number.isNaN(logs[j * m + i]), `outside [${j}, ${i}]`);
+      }
+    }
+    // a lin-scaled IRF has no logarithms to give
+    const lin = new Irf("lin", [energy, lon, lat], data, "", undefined, { fillValue: 0 });
+    lin.evaluateOuter(edges, { fov_lon: lons, fov_lat: lats }, { logOut: logs });
+    assert.ok(logs.every((l) => Number.isNaN(l)));
+  },
+);

@@ -13,8 +13,17 @@ const asPlain = (values: ArrayLike<number | bigint>): Array<number | string> =>
 test("images of every BITPIX, with BSCALE/BZERO and unsigned conventions, read as astropy reads them", () => {
   const file = readFits(fixturePath("fits", "images.fits"));
   const expectedTypes: Record<string, string> = {
-    U8: "Uint8Array", I16: "Int16Array", I32: "Int32Array", I64: "BigInt64Array", F32: "Float32Array", F64: "Float64Array",
-    U16: "Uint16Array", U32: "Uint32Array", I8: "Int8Array", SCALED: "Float64Array", TWIN: "Float32Array",
+    U8: "Uint8Array",
+    I16: "Int16Array",
+    I32: "Int32Array",
+    I64: "BigInt64Array",
+    F32: "Float32Array",
+    F64: "Float64Array",
+    U16: "Uint16Array",
+    U32: "Uint32Array",
+    I8: "Int8Array",
+    SCALED: "Float64Array",
+    TWIN: "Float32Array",
   };
   for (const img of fx.images) {
     const hdu = file.hdu(img.name, img.ver) as ImageHdu;
@@ -45,7 +54,10 @@ test("binary-table columns of every TFORM read as astropy reads them", () => {
   for (const [name, want] of Object.entries<any>(fx.table)) {
     const column = table.column(name.toLowerCase());
     if (name === "VLA") {
-      assert.deepEqual((column as Int32Array[]).map((row) => [...row]), want.values);
+      assert.deepEqual(
+        (column as Int32Array[]).map((row) => [...row]),
+        want.values,
+      );
       continue;
     }
     if (name === "NAME") {
@@ -70,7 +82,10 @@ test("binary-table columns of every TFORM read as astropy reads them", () => {
 for (const real of fx.real) {
   test(`real DL3 file ${path.basename(real.file)}: every HDU and column matches astropy`, () => {
     const file = readFits(path.join(GAMMAPY_DATA, real.file));
-    assert.deepEqual(file.hdus.map((h) => h.name), real.hdus.map((h: any) => h.name));
+    assert.deepEqual(
+      file.hdus.map((h) => h.name),
+      real.hdus.map((h: any) => h.name),
+    );
     real.hdus.forEach((want: any, i: number) => {
       const hdu = file.hdus[i];
       if (want.shape) assert.deepEqual((hdu as ImageHdu).shape, want.shape);
@@ -84,7 +99,10 @@ for (const real of fx.real) {
         const values = table.columnAsFloat64(c.name);
         let sum = 0;
         for (const v of values) sum += v;
-        assert.ok(Math.abs(sum - c.sum) <= 1e-9 * Math.max(1, Math.abs(c.sum)), `${want.name}.${c.name} sum ${sum} != ${c.sum}`);
+        assert.ok(
+          Math.abs(sum - c.sum) <= 1e-9 * Math.max(1, Math.abs(c.sum)),
+          `${want.name}.${c.name} sum ${sum} != ${c.sum}`,
+        );
         assert.equal(values[0], c.first);
         assert.equal(values[values.length - 1], c.last);
       }

@@ -4,10 +4,12 @@ import type { HduSpec } from "../src/fits/index.js";
 export function sampleHdus(): HduSpec[] {
   return [
     {
-      kind: "image", data: new Float32Array([1.5, -2, 3e-30, 4]), shape: [2, 2],
+      kind: "image",
+      data: new Float32Array([1.5, -2, 3e-30, 4]),
+      shape: [2, 2],
       header: [
         { key: "OBJECT", value: "Crab Nebula", comment: "target" },
-        { key: "LONGTEXT", value: "x".repeat(150) + " O'Neil" },
+        { key: "LONGTEXT", value: `${"x".repeat(150)} O'Neil` },
         { key: "RA_PNT", value: 83.63333129882812 },
         { key: "TINY", value: 1e-300 },
         { key: "COUNT", value: 7 },
@@ -23,7 +25,8 @@ export function sampleHdus(): HduSpec[] {
     { kind: "image", name: "F64", data: new Float64Array([Math.PI, -0, Number.MAX_VALUE, 5e-324]), shape: [1, 2, 2] },
     { kind: "image", name: "BYTES", data: new Uint8Array([0, 255]), shape: [2] },
     {
-      kind: "bintable", name: "EVENTS",
+      kind: "bintable",
+      name: "EVENTS",
       columns: [
         { name: "EVENT_ID", format: "K", data: new BigInt64Array([1n, 2n ** 40n, -5n]) },
         { name: "RA", format: "E", unit: "deg", data: new Float32Array([83.6, 83.7, 83.8]) },
@@ -39,4 +42,3 @@ export function sampleHdus(): HduSpec[] {
     },
   ];
 }
-

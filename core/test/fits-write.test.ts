@@ -1,14 +1,25 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FitsFile, ImageHdu, BinTableHdu, writeFitsBytes, formatCard, parseCard, type HduSpec } from "../src/fits/index.js";
+import {
+  FitsFile,
+  type ImageHdu,
+  type BinTableHdu,
+  writeFitsBytes,
+  formatCard,
+  parseCard,
+  type HduSpec,
+} from "../src/fits/index.js";
 import { sampleHdus } from "./fits-samples.js";
 
 test("written FITS reads back identically (images of each type, every table format, header cards)", () => {
   const file = FitsFile.parse(writeFitsBytes(sampleHdus()));
-  assert.deepEqual(file.hdus.map((h) => h.name), ["PRIMARY", "INT16", "INT32", "INT64", "F64", "BYTES", "EVENTS"]);
+  assert.deepEqual(
+    file.hdus.map((h) => h.name),
+    ["PRIMARY", "INT16", "INT32", "INT64", "F64", "BYTES", "EVENTS"],
+  );
   const h = file.hdus[0].header;
   assert.equal(h.get("OBJECT"), "Crab Nebula");
-  assert.equal(h.get("LONGTEXT"), "x".repeat(150) + " O'Neil");
+  assert.equal(h.get("LONGTEXT"), `${"x".repeat(150)} O'Neil`);
   assert.equal(h.get("RA_PNT"), 83.63333129882812);
   assert.equal(h.get("TINY"), 1e-300);
   assert.equal(h.get("COUNT"), 7);
@@ -26,7 +37,11 @@ test("written FITS reads back identically (images of each type, every table form
   const events = file.hdu("events") as BinTableHdu;
   const table = samples[6] as Extract<HduSpec, { kind: "bintable" }>;
   for (const c of table.columns) {
-    assert.deepEqual(Array.from(events.column(c.name) as ArrayLike<unknown>), Array.from(c.data as ArrayLike<unknown>), c.name);
+    assert.deepEqual(
+      Array.from(events.column(c.name) as ArrayLike<unknown>),
+      Array.from(c.data as ArrayLike<unknown>),
+      c.name,
+    );
   }
   assert.equal(events.columnInfo("RA").unit, "deg");
   assert.deepEqual(events.cellShape("VEC"), [2, 3]);

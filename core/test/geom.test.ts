@@ -10,7 +10,14 @@ const fx = readFixture("geom_parity.json");
 function create(spec: any): WcsGeom {
   const axis = MapAxis.fromEnergyBounds(1, 10, 3, { unit: "TeV" });
   const width = spec.width.length === 1 ? spec.width[0] : [spec.width[0], spec.width[1]];
-  return WcsGeom.create({ skydir: [spec.skydir[0], spec.skydir[1]], frame: spec.frame, proj: spec.proj, width, binsz: spec.binsz, axes: [axis] });
+  return WcsGeom.create({
+    skydir: [spec.skydir[0], spec.skydir[1]],
+    frame: spec.frame,
+    proj: spec.proj,
+    width,
+    binsz: spec.binsz,
+    axes: [axis],
+  });
 }
 
 function maxRelDiff(actual: ArrayLike<number>, expected: ArrayLike<number | null>): number {
@@ -89,8 +96,16 @@ for (const g of fx.geoms) {
       assert.ok(maxAbsDiff(cut.wcs.crpix, c.crpix) < 1e-9, c.label);
       assert.ok(cut.isAligned(geom), c.label);
       const slices = cut.cutoutSlices(geom);
-      assert.deepEqual(slices.parent.map((s) => [s.start, s.stop]), c.parentSlices, c.label);
-      assert.deepEqual(slices.cutout.map((s) => [s.start, s.stop]), c.cutoutSlices, c.label);
+      assert.deepEqual(
+        slices.parent.map((s) => [s.start, s.stop]),
+        c.parentSlices,
+        c.label,
+      );
+      assert.deepEqual(
+        slices.cutout.map((s) => [s.start, s.stop]),
+        c.cutoutSlices,
+        c.label,
+      );
     }
     const coarse = geom.toBinsz(g.toBinsz.binsz);
     assert.deepEqual([...coarse.npix], g.toBinsz.npix);
@@ -127,59 +142,84 @@ test("derived geometries: image, cube, squash, up/downsample, pad/crop, equality
 });
 
 test("a geometry too large to allocate is refused with its size", () => {
-  assert.throws(() => WcsGeom.create({ width: 360, binsz: 0.001, axes: [MapAxis.fromEnergyBounds(1, 10, 100, { unit: "TeV" })] }), /too large/);
+  assert.throws(
+    () => WcsGeom.create({ width: 360, binsz: 0.001, axes: [MapAxis.fromEnergyBounds(1, 10, 100, { unit: "TeV" })] }),
+    /too large/,
+  );
 });
 
 test("maps and datasets too large for the memory budget are refused before allocating, with their sizes", async () => {
   const { MapDataset, WcsNDMap, setMaxMapBytes } = await import("../src/index.js");
   const energy = MapAxis.fromEnergyBounds(1, 10, 40, { unit: "TeV" });
   const geom = WcsGeom.create({ width: 60, binsz: 0.01, axes: [energy] }); // 6000×6000×40 float64 = 10.7 GiB
-  assert.throws(() => WcsNDMap.fromGeom(geom, { dtype: "float64" }), /40×6000×6000 float64 need 10\.73 GiB, more than the 8\.00 GiB allowed/);
+  assert.throws(
+    () => WcsNDMap.fromGeom(geom, { dtype: "float64" }),
+    /40×6000×6000 float64 need 10\.73 GiB, more than the 8\.00 GiB allowed/,
+  );
   const previous = setMaxMapBytes(2 ** 20);
   try {
-    const small = WcsGeom.create({ width: 5, binsz: 0.02, axes: [MapAxis.fromEnergyBounds(1, 10, 11, { unit: "TeV" })] });
-    assert.throws(() => MapDataset.create(small, { name: "big" }), /MapDataset.create 'big': counts 11×250×250 float32, .*edisp .* need .* GiB/);
+    const small = WcsGeom.create({
+      width: 5,
+      binsz: 0.02,
+      axes: [MapAxis.fromEnergyBounds(1, 10, 11, { unit: "TeV" })],
+    });
+    assert.throws(
+      () => MapDataset.create(small, { name: "big" }),
+      /MapDataset.create 'big': counts 11×250×250 float32, .*edisp .* need .* GiB/,
+    );
   } finally {
     setMaxMapBytes(previous);
   }
 });
 
-test("cutouts and crops (and their precise twins) take their pixel positions and solid angles from the parent grid, bit for bit as computed afresh", async () => {
-  const { Wcs2D } = await import("../src/maps/wcs/index.js");
-  const energy = MapAxis.fromEnergyBounds(1, 10, 2, { unit: "TeV" });
-  const parents = [
-    WcsGeom.create({ skydir: [83.63, 22.01], width: 5, binsz: 0.02, axes: [energy] }), // CAR off the equator
-    WcsGeom.create({ skydir: [184.56, -5.78], width: [4, 3], binsz: 0.05, frame: "galactic", proj: "TAN" }),
-    WcsGeom.create({ skydir: [329.71694, -30.2255], width: 5, binsz: 0.2 }), // IRF-map pixels
-  ];
-  const { solidAngleFromCorners } = await import("../src/maps/solid-angle.js");
-  // computed afresh from the WCS (not through geometries: those share cached arrays by grid)
-  const grid = (nx: number, ny: number, offset: number) => ({
-    x: Float64Array.from({ length: nx * ny }, (_, i) => (i % nx) + offset),
-    y: Float64Array.from({ length: nx * ny }, (_, i) => Math.floor(i / nx) + offset),
-  });
-  const fresh = (g: WcsGeom) => {
-    const plain = new Wcs2D({ ...g.wcs.params });
-    const wcs = g.wcs.isPrecise ? plain.precise() : plain;
-    const centers = grid(g.nx, g.ny, 0);
-    const edges = grid(g.nx + 1, g.ny + 1, -0.5);
-    const corners = wcs.pixToWorld(edges.x, edges.y);
-    return { ...wcs.pixToWorld(centers.x, centers.y), solidAngle: solidAngleFromCorners(corners.lon, corners.lat, g.nx, g.ny) };
-  };
-  let windows = 0;
-  for (const parent of parents) {
-    const c = parent.centerSkydir;
-    for (const [dl, db, width] of [[0.6, -0.4, 6], [-1.1, 0.7, 2], [0.01, 0.03, 0.5], [0, 0, 10]] as const) {
-      const cut = parent.cutout(new SkyCoord(c.lon + dl, c.lat + db, c.frame), `${width} deg`);
-      // also the correctly rounded twins (as masks are re-projected with)
-      for (const g of (cut.nx > 2 && cut.ny > 2 ? [cut, cut.crop(1)] : [cut]).flatMap((c) => [c, c.precise()])) {
-        const want = fresh(g);
-        assert.deepEqual(g.imageCoord("center").lon, want.lon);
-        assert.deepEqual(g.imageCoord("center").lat, want.lat);
-        assert.deepEqual(g.solidAngle(), want.solidAngle);
-        windows++;
+test(
+  "cutouts and crops (and their precise twins) take their pixel positions " +
+    "and solid angles from the parent grid, bit for bit as computed afresh",
+  async () => {
+    const { Wcs2D } = await import("../src/maps/wcs/index.js");
+    const energy = MapAxis.fromEnergyBounds(1, 10, 2, { unit: "TeV" });
+    const parents = [
+      WcsGeom.create({ skydir: [83.63, 22.01], width: 5, binsz: 0.02, axes: [energy] }), // CAR off the equator
+      WcsGeom.create({ skydir: [184.56, -5.78], width: [4, 3], binsz: 0.05, frame: "galactic", proj: "TAN" }),
+      WcsGeom.create({ skydir: [329.71694, -30.2255], width: 5, binsz: 0.2 }), // IRF-map pixels
+    ];
+    const { solidAngleFromCorners } = await import("../src/maps/solid-angle.js");
+    // computed afresh from the WCS (not through geometries: those share cached arrays by grid)
+    const grid = (nx: number, ny: number, offset: number) => ({
+      x: Float64Array.from({ length: nx * ny }, (_, i) => (i % nx) + offset),
+      y: Float64Array.from({ length: nx * ny }, (_, i) => Math.floor(i / nx) + offset),
+    });
+    const fresh = (g: WcsGeom) => {
+      const plain = new Wcs2D({ ...g.wcs.params });
+      const wcs = g.wcs.isPrecise ? plain.precise() : plain;
+      const centers = grid(g.nx, g.ny, 0);
+      const edges = grid(g.nx + 1, g.ny + 1, -0.5);
+      const corners = wcs.pixToWorld(edges.x, edges.y);
+      return {
+        ...wcs.pixToWorld(centers.x, centers.y),
+        solidAngle: solidAngleFromCorners(corners.lon, corners.lat, g.nx, g.ny),
+      };
+    };
+    let windows = 0;
+    for (const parent of parents) {
+      const c = parent.centerSkydir;
+      for (const [dl, db, width] of [
+        [0.6, -0.4, 6],
+        [-1.1, 0.7, 2],
+        [0.01, 0.03, 0.5],
+        [0, 0, 10],
+      ] as const) {
+        const cut = parent.cutout(new SkyCoord(c.lon + dl, c.lat + db, c.frame), `${width} deg`);
+        // also the correctly rounded twins (as masks are re-projected with)
+        for (const g of (cut.nx > 2 && cut.ny > 2 ? [cut, cut.crop(1)] : [cut]).flatMap((c) => [c, c.precise()])) {
+          const want = fresh(g);
+          assert.deepEqual(g.imageCoord("center").lon, want.lon);
+          assert.deepEqual(g.imageCoord("center").lat, want.lat);
+          assert.deepEqual(g.solidAngle(), want.solidAngle);
+          windows++;
+        }
       }
     }
-  }
-  assert.ok(windows >= 20, `${windows} geometries compared`);
-});
+    assert.ok(windows >= 20, `${windows} geometries compared`);
+  },
+);

@@ -51,7 +51,11 @@ function decodePng(png: Uint8Array): DecodedPng {
     const length = view.getUint32(pos);
     const type = String.fromCharCode(...png.subarray(pos + 4, pos + 8));
     const data = png.subarray(pos + 8, pos + 8 + length);
-    assert.equal(view.getUint32(pos + 8 + length), referenceCrc32(png.subarray(pos + 4, pos + 8 + length)), `CRC of ${type}`);
+    assert.equal(
+      view.getUint32(pos + 8 + length),
+      referenceCrc32(png.subarray(pos + 4, pos + 8 + length)),
+      `CRC of ${type}`,
+    );
     chunkTypes.push(type);
     if (type === "IHDR") {
       assert.equal(length, 13);
@@ -83,7 +87,11 @@ function unfilter(raw: Uint8Array, width: number, height: number): Uint8Array {
       const c = i >= 4 && y > 0 ? out[(y - 1) * stride + i - 4]! : 0;
       const p = a + b - c;
       const paeth =
-        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
       const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
       assert.notEqual(predictor, undefined, `filter type ${filter}`);
       out[y * stride + i] = (x + predictor!) & 0xff;
@@ -136,7 +144,9 @@ function pseudoRandomBytes(n: number): Uint8Array {
 // ---------- PNG encoder ----------
 
 test("encodePng without a compressor writes stored blocks that decode to the input", () => {
-  const rgba = Uint8Array.from([255, 0, 0, 255, 0, 255, 0, 128, 0, 0, 255, 0, 1, 2, 3, 4, 250, 251, 252, 253, 9, 8, 7, 6]);
+  const rgba = Uint8Array.from([
+    255, 0, 0, 255, 0, 255, 0, 128, 0, 0, 255, 0, 1, 2, 3, 4, 250, 251, 252, 253, 9, 8, 7, 6,
+  ]);
   const decoded = decodePng(encodePng(rgba, 3, 2));
   assert.deepEqual(decoded.chunkTypes, ["IHDR", "IDAT", "IEND"]);
   assert.equal(decoded.width, 3);
@@ -190,7 +200,7 @@ test("colour maps clip t, interpolate between anchors and give NaN a fixed colou
   assert.deepEqual(colorAt("gray", 0), [0, 0, 0]);
   assert.deepEqual(colorAt("gray", 0.5), [128, 128, 128]);
   assert.deepEqual(colorAt("gray", 1), [255, 255, 255]);
-  assert.deepEqual(colorAt(COLOR_MAPS["inferno"]!, 0), [0, 0, 4]); // #000004
+  assert.deepEqual(colorAt(COLOR_MAPS.inferno!, 0), [0, 0, 4]); // #000004
   assert.deepEqual(colorAt("inferno", 1), [252, 255, 164]); // #fcffa4
   // Halfway between two anchors is the average of their colours.
   const { anchors } = getColorMap("viridis");
@@ -233,7 +243,13 @@ test("a gradient is drawn north up: the lowest value at the bottom-left corner",
     for (let x = 0; x < nx; x++) {
       const expected = opaque(colorAt("viridis", (y * nx + x) / 11));
       const top = (ny - 1 - y) * 5;
-      for (const [dx, dy] of [[0, 0], [4, 0], [0, 4], [4, 4], [2, 3]] as const) {
+      for (const [dx, dy] of [
+        [0, 0],
+        [4, 0],
+        [0, 4],
+        [4, 4],
+        [2, 3],
+      ] as const) {
         assert.deepEqual(pixel(image, x * 5 + dx, top + dy), expected, `map pixel (${x}, ${y})`);
       }
     }
@@ -275,7 +291,10 @@ test("the colour bar runs from the vmin colour at the bottom to the vmax colour 
     const column = bar.x + Math.floor(bar.width / 2);
     assert.deepEqual(pixel(image, column, bar.y + bar.height - 1), opaque(colorAt(colormap, 0)));
     assert.deepEqual(pixel(image, column, bar.y), opaque(colorAt(colormap, 1)));
-    assert.deepEqual(pixel(image, bar.x, bar.y + bar.height - 1), pixel(image, bar.x + bar.width - 1, bar.y + bar.height - 1));
+    assert.deepEqual(
+      pixel(image, bar.x, bar.y + bar.height - 1),
+      pixel(image, bar.x + bar.width - 1, bar.y + bar.height - 1),
+    );
     if (colormap === "gray") {
       for (let y = bar.y; y < bar.y + bar.height - 1; y++) {
         assert.ok(pixel(image, column, y)[0]! >= pixel(image, column, y + 1)[0]!, "brightness grows upwards");
@@ -318,7 +337,10 @@ test("renderMapImage rejects bad input", () => {
 test("a rendered map survives PNG encoding on both paths", () => {
   const data = Array.from({ length: 12 * 8 }, (_, i) => (i % 7 === 0 ? NaN : i * i));
   const image = renderMapImage(data, 12, 8, { stretch: "sqrt", label: "sqrt(counts)" });
-  for (const png of [encodePng(image.rgba, image.width, image.height), encodePng(image.rgba, image.width, image.height, deflateSync)]) {
+  for (const png of [
+    encodePng(image.rgba, image.width, image.height),
+    encodePng(image.rgba, image.width, image.height, deflateSync),
+  ]) {
     const decoded = decodePng(png);
     assert.equal(decoded.width, image.width);
     assert.equal(decoded.height, image.height);
@@ -348,7 +370,9 @@ test("PIL opens the PNGs and sees the same pixels", { skip: hasPil ? false : "py
         "pixel = lambda x, y: list(im.getpixel((int(x), int(y))))",
         "print(json.dumps([im.mode, im.size, pixel(sys.argv[2], sys.argv[3]), pixel(sys.argv[4], sys.argv[5])]))",
       ].join("\n");
-      const result = spawnSync(python, ["-c", script, file, ...[...bottomLeft, ...topRight].map(String)], { encoding: "utf8" });
+      const result = spawnSync(python, ["-c", script, file, ...[...bottomLeft, ...topRight].map(String)], {
+        encoding: "utf8",
+      });
       assert.equal(result.status, 0, result.stderr);
       const expected = ["RGBA", [image.width, image.height], opaque(colorAt("viridis", 0)), opaque(NAN_COLOR)];
       assert.deepEqual(JSON.parse(result.stdout), expected);

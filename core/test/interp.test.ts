@@ -9,11 +9,19 @@ for (const c of fx.cases) {
   test(`ScaledRegularGridInterpolator (${c.name}) equals gammapy 1.0`, () => {
     const o = c.options;
     const fn = new ScaledRegularGridInterpolator(fx.grids, fx.values, {
-      pointsScale: o.points_scale, valuesScale: o.values_scale, method: o.method, fillValue: o.fill_value,
+      pointsScale: o.points_scale,
+      valuesScale: o.values_scale,
+      method: o.method,
+      fillValue: o.fill_value,
     });
-    for (const [clip, expected] of [[true, c.result], [false, c.resultNoClip]] as const) {
+    for (const [clip, expected] of [
+      [true, c.result],
+      [false, c.resultNoClip],
+    ] as const) {
       const r = fn.evaluate(fx.query, { clip });
-      expected.forEach((e: number, i: number) => assert.ok(Math.abs(r[i] - e) <= 1e-12 * Math.max(1, Math.abs(e)), `${c.name}[${i}] ${r[i]} != ${e}`));
+      expected.forEach((e: number, i: number) =>
+        assert.ok(Math.abs(r[i] - e) <= 1e-12 * Math.max(1, Math.abs(e)), `${c.name}[${i}] ${r[i]} != ${e}`),
+      );
     }
   });
 }

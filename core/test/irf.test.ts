@@ -13,11 +13,16 @@ for (const c of cases) {
   for (const [type, want] of Object.entries<any>(c.irfs)) {
     test(`${c.label} ${type}: axes and values on a grid (in and out of range) equal gammapy 1.0 within 1e-6`, () => {
       const irf = loadIrf(readFits(path.join(GAMMAPY_DATA, c.file)).table(want.hdu), CLASS[type]);
-      assert.deepEqual(irf.axes.map((a) => a.name), want.axes.map((a: any) => a.name));
+      assert.deepEqual(
+        irf.axes.map((a) => a.name),
+        want.axes.map((a: any) => a.name),
+      );
       want.axes.forEach((a: any, i: number) => {
         const edges = irf.axes[i].edges;
         assert.equal(edges.length, a.edges.length, `${a.name} edges`);
-        a.edges.forEach((e: number, k: number) => assert.ok(Math.abs(edges[k] - e) <= 1e-6 * Math.max(1, Math.abs(e)), `${a.name} edge ${k}`));
+        a.edges.forEach((e: number, k: number) =>
+          assert.ok(Math.abs(edges[k] - e) <= 1e-6 * Math.max(1, Math.abs(e)), `${a.name} edge ${k}`),
+        );
       });
       let sum = 0;
       for (const v of irf.data) sum += v;
@@ -46,18 +51,32 @@ test("IRF evaluation names bad coordinates and point-like IRFs are refused for 3
   const magic = readFits(path.join(GAMMAPY_DATA, "magic/rad_max/data/20131004_05029747_DL3_CrabNebula-W0.40+035.fits"));
   const pointlike = loadIrf(magic.table("EFFECTIVE AREA"), "aeff_2d");
   assert.ok(pointlike.isPointlike);
-  assert.throws(() => pointlike.requireFullEnclosure("MAGIC run 5029747"), /MAGIC run 5029747: the aeff_2d IRF is point-like .* full-enclosure/);
+  assert.throws(
+    () => pointlike.requireFullEnclosure("MAGIC run 5029747"),
+    /MAGIC run 5029747: the aeff_2d IRF is point-like .* full-enclosure/,
+  );
 });
 
 test("observations load their IRFs through the data store; point-like samples load and are flagged", async () => {
   const { DataStore } = await import("../src/index.node.js");
   const { toStorePath } = await import("../src/nodejs/index.js");
   const hess = DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "hess-dl3-dr1"))).obs(23523);
-  assert.deepEqual([hess.aeff.tag, hess.edisp.tag, hess.psf.tag, hess.bkg.tag], ["aeff_2d", "edisp_2d", "psf_table", "bkg_3d"]);
+  assert.deepEqual(
+    [hess.aeff.tag, hess.edisp.tag, hess.psf.tag, hess.bkg.tag],
+    ["aeff_2d", "edisp_2d", "psf_table", "bkg_3d"],
+  );
   assert.equal(hess.bkg.fovAlignment, "RADEC");
-  const cta = DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "cta-1dc/index/gps")), { root: "../.." }).obs(110380);
-  assert.deepEqual([cta.aeff.tag, cta.edisp.tag, cta.psf.tag, cta.bkg.tag], ["aeff_2d", "edisp_2d", "psf_3gauss", "bkg_3d"]);
-  for (const [dir, id] of [["veritas/crab-point-like-ED", 64080], ["magic/rad_max/data", 5029747]] as const) {
+  const cta = DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "cta-1dc/index/gps")), { root: "../.." }).obs(
+    110380,
+  );
+  assert.deepEqual(
+    [cta.aeff.tag, cta.edisp.tag, cta.psf.tag, cta.bkg.tag],
+    ["aeff_2d", "edisp_2d", "psf_3gauss", "bkg_3d"],
+  );
+  for (const [dir, id] of [
+    ["veritas/crab-point-like-ED", 64080],
+    ["magic/rad_max/data", 5029747],
+  ] as const) {
     const obs = DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, dir))).obs(id);
     assert.ok(obs.events.length > 0);
     assert.ok(obs.aeff.isPointlike && obs.edisp.isPointlike, `${dir} IRFs are point-like`);
@@ -65,7 +84,13 @@ test("observations load their IRFs through the data store; point-like samples lo
   }
 });
 
-function assertClose(actual: ArrayLike<number>, expected: Array<number | null>, rtol: number, what: string, floor = 0): void {
+function assertClose(
+  actual: ArrayLike<number>,
+  expected: Array<number | null>,
+  rtol: number,
+  what: string,
+  floor = 0,
+): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   const scale = Math.max(...expected.map((e) => Math.abs(e ?? 0)));
   expected.forEach((e, i) => {
@@ -104,7 +129,10 @@ for (const c of cases) {
         const theirs = containmentAt(want[key]);
         want[key].forEach((r: number, i: number) => {
           if (Math.abs(radius[i] - r) <= 1e-9 * r) return;
-          assert.ok(Math.abs(ours[i] - fraction) <= Math.abs(theirs[i] - fraction) + 1e-6, `${key}[${i}]: ${radius[i]} vs ${r}`);
+          assert.ok(
+            Math.abs(ours[i] - fraction) <= Math.abs(theirs[i] - fraction) + 1e-6,
+            `${key}[${i}]: ${radius[i]} vs ${r}`,
+          );
         });
       }
     });
@@ -114,7 +142,10 @@ for (const c of cases) {
 test("a bkg_2d IRF (written by gammapy from run 23523's background) evaluates as gammapy's", () => {
   const want = readFixture("bkg_2d.json");
   const bkg = loadIrf(readFits(fixturePath("bkg_2d.fits")).table("BACKGROUND"), "bkg_2d");
-  assert.deepEqual(bkg.axes.map((a) => a.name), want.axes);
+  assert.deepEqual(
+    bkg.axes.map((a) => a.name),
+    want.axes,
+  );
   let sum = 0;
   for (const v of bkg.data) sum += v;
   assert.ok(Math.abs(sum - want.dataSum) <= 1e-6 * want.dataSum);
@@ -124,7 +155,8 @@ test("a bkg_2d IRF (written by gammapy from run 23523's background) evaluates as
 for (const k of readFixture("edisp_kernel.json")) {
   test(`${k.label}: reconstructed-energy kernel at ${k.offset}° equals gammapy 1.0's to_edisp_kernel`, () => {
     const edisp = loadIrf(readFits(path.join(GAMMAPY_DATA, k.file)).table(k.hdu), "edisp_2d");
-    const trueAxis = k.energyTrue && MapAxis.fromEdges(k.energyTrue, { name: "energy_true", unit: "TeV", interp: "log" });
+    const trueAxis =
+      k.energyTrue && MapAxis.fromEdges(k.energyTrue, { name: "energy_true", unit: "TeV", interp: "log" });
     const recoAxis = k.energy && MapAxis.fromEdges(k.energy, { name: "energy", unit: "TeV", interp: "log" });
     const kernel = edispKernelAtOffset(edisp, k.offset, trueAxis ?? undefined, recoAxis ?? undefined);
     assert.deepEqual([kernel.energyAxisTrue.nbin, kernel.energyAxis.nbin], k.shape);
@@ -134,7 +166,10 @@ for (const k of readFixture("edisp_kernel.json")) {
 }
 
 test("normalising a table PSF over rad gives unit containment (deg⁻²), as the PSF maps gammapy makes", () => {
-  const psf = loadIrf(readFits(path.join(GAMMAPY_DATA, "hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz")).table("PSF"), "psf_table");
+  const psf = loadIrf(
+    readFits(path.join(GAMMAPY_DATA, "hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz")).table("PSF"),
+    "psf_table",
+  );
   const normed = psf.normalize("rad");
   assert.equal(normed.unit, "deg-2");
   const rad = normed.axis("rad");
@@ -154,24 +189,31 @@ test("normalising a table PSF over rad gives unit containment (deg⁻²), as the
   }
 });
 
-test("Irf.interpMissingData fills zeros and non-finite values between valid ones along the axis, in the values' scale", async () => {
-  const { Irf } = await import("../src/irf/index.js");
-  const { MapAxis } = await import("../src/maps/index.js");
-  const energy = MapAxis.fromBounds(1, 100, 6, { name: "energy", unit: "TeV", interp: "log" });
-  const offset = MapAxis.fromBounds(0, 2, 2, { name: "offset", unit: "deg" });
-  // [energy][offset]: column 0 has a gap of two (0 and NaN) and leading/trailing zeros; column 1 is full
-  const data = Float64Array.from([0, 1, 8, 2, 0, 3, NaN, 4, 1, 5, 0, 6]);
-  for (const valuesScale of ["lin", "log"] as const) {
-    const irf = new Irf("bkg", [energy, offset], data, "s-1 MeV-1 sr-1", undefined, { fillValue: 0, valuesScale });
-    const filled = irf.interpMissingData("energy").data;
-    // linear between the valid neighbours 8 (k = 1) and 1 (k = 4), in the values' scale
-    const f = valuesScale === "lin" ? (v: number) => v : Math.log;
-    const inverse = valuesScale === "lin" ? (v: number) => v : Math.exp;
-    const want = [8, inverse(f(8) + ((f(1) - f(8)) * 1) / 3), inverse(f(8) + ((f(1) - f(8)) * 2) / 3), 1];
-    assert.deepEqual([filled[2], filled[4], filled[6], filled[8]], want);
-    assert.equal(filled[0], 0, "before the first valid value: unchanged");
-    assert.equal(filled[10], 0, "after the last valid value: unchanged");
-    assert.deepEqual(Array.from({ length: 6 }, (_, k) => filled[2 * k + 1]), [1, 2, 3, 4, 5, 6]);
-    assert.ok(Number.isNaN(data[6]), "the IRF itself is not modified");
-  }
-});
+test(
+  "Irf.interpMissingData fills zeros and non-finite values " +
+    "between valid ones along the axis, in the values' scale",
+  async () => {
+    const { Irf } = await import("../src/irf/index.js");
+    const { MapAxis } = await import("../src/maps/index.js");
+    const energy = MapAxis.fromBounds(1, 100, 6, { name: "energy", unit: "TeV", interp: "log" });
+    const offset = MapAxis.fromBounds(0, 2, 2, { name: "offset", unit: "deg" });
+    // [energy][offset]: column 0 has a gap of two (0 and NaN) and leading/trailing zeros; column 1 is full
+    const data = Float64Array.from([0, 1, 8, 2, 0, 3, NaN, 4, 1, 5, 0, 6]);
+    for (const valuesScale of ["lin", "log"] as const) {
+      const irf = new Irf("bkg", [energy, offset], data, "s-1 MeV-1 sr-1", undefined, { fillValue: 0, valuesScale });
+      const filled = irf.interpMissingData("energy").data;
+      // linear between the valid neighbours 8 (k = 1) and 1 (k = 4), in the values' scale
+      const f = valuesScale === "lin" ? (v: number) => v : Math.log;
+      const inverse = valuesScale === "lin" ? (v: number) => v : Math.exp;
+      const want = [8, inverse(f(8) + ((f(1) - f(8)) * 1) / 3), inverse(f(8) + ((f(1) - f(8)) * 2) / 3), 1];
+      assert.deepEqual([filled[2], filled[4], filled[6], filled[8]], want);
+      assert.equal(filled[0], 0, "before the first valid value: unchanged");
+      assert.equal(filled[10], 0, "after the last valid value: unchanged");
+      assert.deepEqual(
+        Array.from({ length: 6 }, (_, k) => filled[2 * k + 1]),
+        [1, 2, 3, 4, 5, 6],
+      );
+      assert.ok(Number.isNaN(data[6]), "the IRF itself is not modified");
+    }
+  },
+);

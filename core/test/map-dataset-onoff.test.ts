@@ -3,7 +3,17 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MapAxis, MapDataset, MapDatasetOnOff, SkyCoord, datasetFromFits, datasetToHdus, writeFitsBytes, FitsFile, type WcsNDMap } from "@gammaflow/core";
+import {
+  MapAxis,
+  MapDataset,
+  MapDatasetOnOff,
+  SkyCoord,
+  datasetFromFits,
+  datasetToHdus,
+  writeFitsBytes,
+  FitsFile,
+  type WcsNDMap,
+} from "@gammaflow/core";
 import { readDataset } from "@gammaflow/core/node";
 
 // Reference: scripts/fixtures/onoff_datasets.py (gammapy 1.0) on the bundled H.E.S.S. runs.
@@ -14,7 +24,8 @@ const read = (name: string) => {
   assert.ok(d instanceof MapDatasetOnOff, `${name} reads as an on-off dataset`);
   return d;
 };
-const close = (got: number, want: number, rtol: number, what: string) => assert.ok(Math.abs(got - want) <= rtol * Math.abs(want), `${what}: ${got} vs ${want}`);
+const close = (got: number, want: number, rtol: number, what: string) =>
+  assert.ok(Math.abs(got - want) <= rtol * Math.abs(want), `${what}: ${got} vs ${want}`);
 
 function assertMapsClose(got: WcsNDMap | undefined, want: WcsNDMap | undefined, rtol: number, what: string): void {
   assert.ok(got && want, `${what} present`);
@@ -42,43 +53,50 @@ test("gammapy's on-off datasets read as MapDatasetOnOff with its alpha, backgrou
   }
 });
 
-test("stacking on-off datasets follows gammapy 1.0: off counts summed in the safe masks, α the off-weighted mean", () => {
-  const reference = read("stacked.fits.gz");
-  const energyTrue = MapAxis.fromEnergyBounds("0.2 TeV", "50 TeV", 6, { name: "energy_true" });
-  const stacked = MapDatasetOnOff.create(reference.counts.geom, {
-    energyAxisTrue: energyTrue,
-    migraAxis: MapAxis.fromBounds(0.2, 5, 12, { name: "migra" }),
-    radAxis: MapAxis.fromBounds(0, 0.66, 22, { name: "rad", unit: "deg" }),
-    binszIrf: 0.5,
-    name: "stacked",
-  });
-  for (const id of ["23592", "23559"]) stacked.stack(read(`ring-${id}.fits.gz`));
-  assertMapsClose(stacked.counts, reference.counts, 0, "counts");
-  assertMapsClose(stacked.countsOff, reference.countsOff, 0, "counts_off");
-  assertMapsClose(stacked.acceptance, reference.acceptance, 0, "acceptance");
-  assertMapsClose(stacked.acceptanceOff, reference.acceptanceOff, 1e-6, "acceptance_off");
-  assertMapsClose(stacked.maskSafe, reference.maskSafe, 0, "mask_safe");
-  assertMapsClose(stacked.exposure, reference.exposure, 1e-6, "exposure");
-  assertMapsClose(stacked.psf?.psfMap, reference.psf?.psfMap, 1e-6, "psf");
-  close(stacked.statSum(), expected.stacked.statSum, 1e-6, "stacked WStat");
-  assert.equal(stacked.toString(), expected.stacked.summary.replace(/\n+$/, ""));
-  assert.throws(() => stacked.stack(MapDataset.create(reference.counts.geom)), /can only stack on-off datasets/);
-});
+test(
+  "stacking on-off datasets follows gammapy 1.0: " + "off counts summed in the safe masks, α the off-weighted mean",
+  () => {
+    const reference = read("stacked.fits.gz");
+    const energyTrue = MapAxis.fromEnergyBounds("0.2 TeV", "50 TeV", 6, { name: "energy_true" });
+    const stacked = MapDatasetOnOff.create(reference.counts.geom, {
+      energyAxisTrue: energyTrue,
+      migraAxis: MapAxis.fromBounds(0.2, 5, 12, { name: "migra" }),
+      radAxis: MapAxis.fromBounds(0, 0.66, 22, { name: "rad", unit: "deg" }),
+      binszIrf: 0.5,
+      name: "stacked",
+    });
+    for (const id of ["23592", "23559"]) stacked.stack(read(`ring-${id}.fits.gz`));
+    assertMapsClose(stacked.counts, reference.counts, 0, "counts");
+    assertMapsClose(stacked.countsOff, reference.countsOff, 0, "counts_off");
+    assertMapsClose(stacked.acceptance, reference.acceptance, 0, "acceptance");
+    assertMapsClose(stacked.acceptanceOff, reference.acceptanceOff, 1e-6, "acceptance_off");
+    assertMapsClose(stacked.maskSafe, reference.maskSafe, 0, "mask_safe");
+    assertMapsClose(stacked.exposure, reference.exposure, 1e-6, "exposure");
+    assertMapsClose(stacked.psf?.psfMap, reference.psf?.psfMap, 1e-6, "psf");
+    close(stacked.statSum(), expected.stacked.statSum, 1e-6, "stacked WStat");
+    assert.equal(stacked.toString(), expected.stacked.summary.replace(/\n+$/, ""));
+    assert.throws(() => stacked.stack(MapDataset.create(reference.counts.geom)), /can only stack on-off datasets/);
+  },
+);
 
-test("to_image sums off counts and acceptance in the safe mask and keeps the summed background; cutouts cut the off maps", () => {
-  const cube = read("cube-23592.fits.gz");
-  const image = cube.toImage();
-  const want = read("cube-23592-image.fits.gz");
-  assertMapsClose(image.counts, want.counts, 0, "counts");
-  assertMapsClose(image.countsOff, want.countsOff, 1e-6, "counts_off");
-  assertMapsClose(image.acceptance, want.acceptance, 1e-6, "acceptance");
-  assertMapsClose(image.acceptanceOff, want.acceptanceOff, 1e-6, "acceptance_off");
-  const cut = cube.cutout(new SkyCoord(84.2, 22.5), "1 deg", "partial");
-  assert.ok(cut instanceof MapDatasetOnOff);
-  assert.deepEqual(cut.countsOff!.geom.dataShape, expected.cutout.shape);
-  close(cut.countsOff!.sum(), expected.cutout.countsOffSum, 1e-6, "cutout counts_off");
-  close(cut.acceptanceOff!.sum(), expected.cutout.acceptanceOffSum, 1e-6, "cutout acceptance_off");
-});
+test(
+  "to_image sums off counts and acceptance in the safe mask " +
+    "and keeps the summed background; cutouts cut the off maps",
+  () => {
+    const cube = read("cube-23592.fits.gz");
+    const image = cube.toImage();
+    const want = read("cube-23592-image.fits.gz");
+    assertMapsClose(image.counts, want.counts, 0, "counts");
+    assertMapsClose(image.countsOff, want.countsOff, 1e-6, "counts_off");
+    assertMapsClose(image.acceptance, want.acceptance, 1e-6, "acceptance");
+    assertMapsClose(image.acceptanceOff, want.acceptanceOff, 1e-6, "acceptance_off");
+    const cut = cube.cutout(new SkyCoord(84.2, 22.5), "1 deg", "partial");
+    assert.ok(cut instanceof MapDatasetOnOff);
+    assert.deepEqual(cut.countsOff!.geom.dataShape, expected.cutout.shape);
+    close(cut.countsOff!.sum(), expected.cutout.countsOffSum, 1e-6, "cutout counts_off");
+    close(cut.acceptanceOff!.sum(), expected.cutout.acceptanceOffSum, 1e-6, "cutout acceptance_off");
+  },
+);
 
 test("an on-off dataset survives writing and reading in gammapy's layout", () => {
   const d = read("ring-23592.fits.gz");

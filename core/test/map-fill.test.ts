@@ -28,7 +28,10 @@ for (const run of fx.runs) {
     const nonzero: number[] = [];
     counts.data.forEach((v, i) => v !== 0 && nonzero.push(i));
     assert.deepEqual(nonzero, run.nonzeroIndex);
-    assert.deepEqual(nonzero.map((i) => counts.data[i]), run.nonzeroValue);
+    assert.deepEqual(
+      nonzero.map((i) => counts.data[i]),
+      run.nonzeroValue,
+    );
     const image = counts.sumOverAxes();
     assert.equal(image.sum(), run.total);
   });

@@ -11,10 +11,16 @@ const cases = readFixture("maps/expected.json");
 
 for (const c of cases) {
   test(`a map gammapy wrote (${c.name}) reads with identical data and geometry`, () => {
-    const m = readMap(fixturePath("maps", c.file), { hdu: c.hdu ?? undefined, dtype: c.dtype === "bool" ? "bool" : undefined });
+    const m = readMap(fixturePath("maps", c.file), {
+      hdu: c.hdu ?? undefined,
+      dtype: c.dtype === "bool" ? "bool" : undefined,
+    });
     assert.deepEqual(m.geom.dataShape, c.dataShape);
     assert.equal(m.dtype, c.dtype);
-    assert.deepEqual([...m.data], c.data.map((v: number) => (c.dtype === "bool" ? Number(v) : v)));
+    assert.deepEqual(
+      [...m.data],
+      c.data.map((v: number) => (c.dtype === "bool" ? Number(v) : v)),
+    );
     assert.deepEqual([...m.geom.wcs.params.ctype], c.wcs.ctype);
     assert.deepEqual([...m.geom.wcs.crval], c.wcs.crval);
     assert.deepEqual([...m.geom.wcs.crpix], c.wcs.crpix);
@@ -28,7 +34,10 @@ for (const c of cases) {
       assert.equal(axis.nodeType, want.nodeType);
       assert.equal(axis.interp, want.interp);
       assert.equal(axis.unit, want.unit);
-      assert.deepEqual([...axis.edges].map((v) => +v.toPrecision(12)), want.edges.map((v: number) => +v.toPrecision(12)));
+      assert.deepEqual(
+        [...axis.edges].map((v) => +v.toPrecision(12)),
+        want.edges.map((v: number) => +v.toPrecision(12)),
+      );
     });
   });
 }
@@ -37,10 +46,20 @@ test("maps we write read back identically (plain and gzip, primary and named HDU
   const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-maps-"));
   const energy = MapAxis.fromEnergyBounds(0.5, 20, 4, { unit: "TeV", name: "energy_true" });
   const rad = MapAxis.fromBounds(0, 0.66, 5, { name: "rad", unit: "deg" });
-  const geom = WcsGeom.create({ skydir: [184.56, -5.78], frame: "galactic", proj: "TAN", width: [0.4, 0.3], binsz: 0.1, axes: [rad, energy] });
+  const geom = WcsGeom.create({
+    skydir: [184.56, -5.78],
+    frame: "galactic",
+    proj: "TAN",
+    width: [0.4, 0.3],
+    binsz: 0.1,
+    axes: [rad, energy],
+  });
   const m = WcsNDMap.fromGeom(geom, { unit: "sr-1", meta: { note: "round trip" } });
   m.data.forEach((_, i) => (m.data[i] = Math.sqrt(i)));
-  for (const [file, hdu] of [["psf.fits", "psf"], ["psf.fits.gz", undefined]] as const) {
+  for (const [file, hdu] of [
+    ["psf.fits", "psf"],
+    ["psf.fits.gz", undefined],
+  ] as const) {
     writeMap(m, path.join(dir, file), { hdu });
     const back = readMap(path.join(dir, file), { hdu });
     assert.ok(back.geom.equals(geom));

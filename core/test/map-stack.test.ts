@@ -18,7 +18,13 @@ test("cutout at an edge keeps the overlapping part and stacks back into place", 
   const cut = big.cutout(new SkyCoord(lon, lat), 0.5);
   assert.deepEqual([...cut.geom.npix], [3, 3]);
   const slices = cut.geom.cutoutSlices(big.geom);
-  assert.deepEqual(slices.parent.map((s) => [s.start, s.stop]), [[3, 6], [7, 10]]);
+  assert.deepEqual(
+    slices.parent.map((s) => [s.start, s.stop]),
+    [
+      [3, 6],
+      [7, 10],
+    ],
+  );
   for (let p = 0; p < 2; p++) {
     for (let j = 0; j < 3; j++) {
       for (let i = 0; i < 3; i++) assert.equal(cut.data[(p * 3 + j) * 3 + i], big.data[(p * 6 + 3 + j) * 10 + 7 + i]);
@@ -57,7 +63,9 @@ test("stack converts units, ignores non-finite values, applies weights", () => {
 
 test("stacking maps that are not cutouts of one grid is refused", () => {
   const big = parent();
-  const shifted = WcsNDMap.fromGeom(WcsGeom.create({ skydir: [83.6, 22.01], width: 0.5, binsz: 0.1, axes: [...big.geom.axes] }));
+  const shifted = WcsNDMap.fromGeom(
+    WcsGeom.create({ skydir: [83.6, 22.01], width: 0.5, binsz: 0.1, axes: [...big.geom.axes] }),
+  );
   assert.throws(() => big.stack(shifted), /equal geometry or cutouts/);
   const img = WcsNDMap.fromGeom(big.geom.toImage());
   assert.throws(() => big.stack(img), /different non-spatial axes/);

@@ -18,13 +18,18 @@ test("covarianceAt gives back the covariance of a correlated χ² (−2 ln L of 
   const mean = [3, -1];
   const chi2 = (x: number[]) => {
     const d = [x[0] - mean[0], x[1] - mean[1]];
-    return d[0] * (precision[0][0] * d[0] + precision[0][1] * d[1]) + d[1] * (precision[1][0] * d[0] + precision[1][1] * d[1]);
+    return (
+      d[0] * (precision[0][0] * d[0] + precision[0][1] * d[1]) +
+      d[1] * (precision[1][0] * d[0] + precision[1][1] * d[1])
+    );
   };
   const result = minimize(chi2, [1, 1]);
   assert.ok(result.success, result.message);
   assert.ok(Math.abs(result.x[0] - 3) < 1e-3 && Math.abs(result.x[1] + 1) < 1e-3, `minimum at ${result.x}`);
   const { covariance: got, errors } = covarianceAt(chi2, mean);
-  for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) assert.ok(Math.abs(got[i][j] - covariance[i][j]) < 1e-8, `cov[${i}][${j}] ${got[i][j]}`);
+  for (let i = 0; i < 2; i++)
+    for (let j = 0; j < 2; j++)
+      assert.ok(Math.abs(got[i][j] - covariance[i][j]) < 1e-8, `cov[${i}][${j}] ${got[i][j]}`);
   assert.ok(Math.abs(errors[0] - 0.2) < 1e-8 && Math.abs(errors[1] - 0.3) < 1e-8);
 });
 

@@ -27,7 +27,10 @@ test("unit syntax: exponents, division, groups, prefixes", () => {
 });
 
 test("unknown and incompatible units give clear errors", () => {
-  assert.throws(() => parseQuantity("3 TeVV"), (e: Error) => e instanceof UnitError && /unknown unit 'TeVV'/.test(e.message));
+  assert.throws(
+    () => parseQuantity("3 TeVV"),
+    (e: Error) => e instanceof UnitError && /unknown unit 'TeVV'/.test(e.message),
+  );
   assert.throws(() => parseQuantity("3 deg").to("TeV"), /cannot convert 'deg' to 'TeV'/);
   assert.throws(() => parseQuantity("deg"), /cannot read a number from 'deg'/);
   assert.throws(() => parseUnit("m # s"), /cannot parse '#'/);

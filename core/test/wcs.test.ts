@@ -14,9 +14,17 @@ for (const g of fx.geoms) {
     // Same longitude range as wcslib, not only modulo 360.
     assert.ok(maxAbsDiff(centers.lon, g.centers.lon) < 1e-9);
     assert.ok(maxAbsDiff(centers.lat, g.centers.lat) < 1e-9);
-    const offsets: Record<string, [number, number]> = { ll: [-0.5, -0.5], lr: [0.5, -0.5], ul: [-0.5, 0.5], ur: [0.5, 0.5] };
+    const offsets: Record<string, [number, number]> = {
+      ll: [-0.5, -0.5],
+      lr: [0.5, -0.5],
+      ul: [-0.5, 0.5],
+      ur: [0.5, 0.5],
+    };
     for (const [key, [dx, dy]] of Object.entries(offsets)) {
-      const c = wcs.pixToWorld(g.samplePix.x.map((v: number) => v + dx), g.samplePix.y.map((v: number) => v + dy));
+      const c = wcs.pixToWorld(
+        g.samplePix.x.map((v: number) => v + dx),
+        g.samplePix.y.map((v: number) => v + dy),
+      );
       assert.ok(maxAbsDiff(c.lon, g.corners[key].lon, 360) < 1e-9, `corner ${key} lon`);
       assert.ok(maxAbsDiff(c.lat, g.corners[key].lat) < 1e-9, `corner ${key} lat`);
     }
@@ -39,8 +47,20 @@ for (const g of fx.geoms) {
 }
 
 test("WCS errors name the problem", () => {
-  assert.throws(() => new Wcs2D({ ctype: ["RA---ZEA", "DEC--ZEA"], crval: [0, 0], crpix: [1, 1], cdelt: [-1, 1] }), /unsupported WCS projection 'ZEA'/);
-  assert.throws(() => new Wcs2D({ ctype: ["RA---CAR", "DEC--TAN"], crval: [0, 0], crpix: [1, 1], cdelt: [-1, 1] }), /different projections/);
-  assert.throws(() => new Wcs2D({ ctype: ["RA---CAR", "DEC--CAR"], crval: [0, 0], crpix: [1, 1], cdelt: [0, 1] }), /CDELT1/);
-  assert.throws(() => Wcs2D.fromHeader(() => undefined, "file.fits[COUNTS]"), /file.fits\[COUNTS\]: WCS keyword CTYPE1/);
+  assert.throws(
+    () => new Wcs2D({ ctype: ["RA---ZEA", "DEC--ZEA"], crval: [0, 0], crpix: [1, 1], cdelt: [-1, 1] }),
+    /unsupported WCS projection 'ZEA'/,
+  );
+  assert.throws(
+    () => new Wcs2D({ ctype: ["RA---CAR", "DEC--TAN"], crval: [0, 0], crpix: [1, 1], cdelt: [-1, 1] }),
+    /different projections/,
+  );
+  assert.throws(
+    () => new Wcs2D({ ctype: ["RA---CAR", "DEC--CAR"], crval: [0, 0], crpix: [1, 1], cdelt: [0, 1] }),
+    /CDELT1/,
+  );
+  assert.throws(
+    () => Wcs2D.fromHeader(() => undefined, "file.fits[COUNTS]"),
+    /file.fits\[COUNTS\]: WCS keyword CTYPE1/,
+  );
 });

@@ -9,7 +9,9 @@ for (const [name, config] of Object.entries(loadChains())) {
   test(`chain '${name}' equals gammapy 1.0: ${config.description}`, () => {
     const fx = JSON.parse(readFileSync(path.join(repoRoot, "test", "chains", `${name}.json`), "utf8"));
     const runs: Array<{ obsId: number; maskPlaneSums: number[]; counts: number }> = [];
-    const stacked = runChain(config, (obsId, dataset) => runs.push({ obsId, maskPlaneSums: planeSums(dataset.maskSafe!), counts: dataset.counts.sum() }));
+    const stacked = runChain(config, (obsId, dataset) =>
+      runs.push({ obsId, maskPlaneSums: planeSums(dataset.maskSafe!), counts: dataset.counts.sum() }),
+    );
     assert.deepEqual(runs, fx.runs, "per run: safe masks and counts");
     const s = fx.stacked;
     assert.deepEqual(planeSums(stacked.maskSafe!), s.maskPlaneSums, "stacked safe mask");
@@ -22,8 +24,13 @@ for (const [name, config] of Object.entries(loadChains())) {
     stacked.counts.data.forEach((v, i) => (checksum += v * i));
     assert.equal(checksum, s.countsFloat64Checksum, "counts equal gammapy's filled from float64 event coordinates");
     if (config.geom.frame === "icrs") assert.equal(checksum, s.countsChecksum, "counts equal gammapy's");
-    const close = (map: Parameters<typeof assertMapClose>[0], want: Parameters<typeof assertMapClose>[1], step: number, what: string, axisStep = 1) =>
-      assertMapClose(map, want, { step, axisStep, rtol: 1e-6, what, sumFloor: true });
+    const close = (
+      map: Parameters<typeof assertMapClose>[0],
+      want: Parameters<typeof assertMapClose>[1],
+      step: number,
+      what: string,
+      axisStep = 1,
+    ) => assertMapClose(map, want, { step, axisStep, rtol: 1e-6, what, sumFloor: true });
     close(stacked.exposure!, s.exposure, 7, "exposure");
     close(stacked.background!, s.background, 7, "background");
     close(stacked.psf!.psfMap, s.psf, 4, "psf", 5);

@@ -11,13 +11,24 @@ import { BUNDLED_STORE, temp } from "../src/stores.js";
 
 const EXAMPLE = path.join(repoRoot, "examples", "plugin-min-livetime");
 
-test("an out-of-tree plugin package is built, listed by a graph and used; what it skips is reported", { timeout: 120_000 }, async () => {
+test("an out-of-tree plugin package is built, listed by a graph and used; what it skips is reported", {
+  timeout: 120_000,
+}, async () => {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   const build = spawnSync(process.execPath, [tsc, "-p", EXAMPLE], { encoding: "utf8" });
   assert.equal(build.status, 0, build.stdout + build.stderr);
-  const report = await runGraphFile(path.join(EXAMPLE, "graph.json"), { outDir: temp("plugin"), logger: new MemoryLogger() });
+  const report = await runGraphFile(path.join(EXAMPLE, "graph.json"), {
+    outDir: temp("plugin"),
+    logger: new MemoryLogger(),
+  });
   assert.deepEqual(report.used, [23523, 23592]);
-  assert.deepEqual(report.skipped.map((s) => [s.obsId, s.node]), [[23526, "long-enough"], [23559, "long-enough"]]);
+  assert.deepEqual(
+    report.skipped.map((s) => [s.obsId, s.node]),
+    [
+      [23526, "long-enough"],
+      [23559, "long-enough"],
+    ],
+  );
   assert.match(report.skipped[0].reason, /live time 1573 s is below the minimum 1580 s/);
   assertSameMaps(finalStack(report).dataset, classApiStack(BUNDLED_STORE, [23523, 23592]));
 });

@@ -15,7 +15,11 @@ import { temp } from "../src/stores.js";
 const EXCLUSION = path.join(repoRoot, "test", "chains", "ring-exclusion.fits.gz");
 const CASES = [
   { name: "ring", graph: "ring-background.json", sets: [] as string[] },
-  { name: "adaptive-ring", graph: "adaptive-ring-background.json", sets: ["ring.method=fixed_r_in", "ring.exclusion=[]"] },
+  {
+    name: "adaptive-ring",
+    graph: "adaptive-ring-background.json",
+    sets: ["ring.method=fixed_r_in", "ring.exclusion=[]"],
+  },
 ];
 
 function assertFiniteClose(ours: ArrayLike<number>, want: Array<number | null>, rtol: number, what: string): void {
@@ -26,9 +30,16 @@ function assertFiniteClose(ours: ArrayLike<number>, want: Array<number | null>, 
 }
 
 for (const c of CASES) {
-  test(`${c.name} chain with an exclusion mask equals gammapy 1.0: off counts and acceptance within 1e-3, significance peak within 1e-3`, { timeout: 300_000 }, async () => {
+  test(`${c.name} chain with an exclusion mask equals gammapy 1.0: ` +
+    "off counts and acceptance within 1e-3, significance peak within 1e-3", {
+    timeout: 300_000,
+  }, async () => {
     const want = JSON.parse(readFileSync(path.join(repoRoot, "test", "chains", `ring-${c.name}.json`), "utf8"));
-    const report = await runGraphFile(path.join(repoRoot, "graphs", c.graph), { outDir: temp(c.name), logger: new MemoryLogger(), sets: [...c.sets, `ring.exclusionFile=${EXCLUSION}`] });
+    const report = await runGraphFile(path.join(repoRoot, "graphs", c.graph), {
+      outDir: temp(c.name),
+      logger: new MemoryLogger(),
+      sets: [...c.sets, `ring.exclusionFile=${EXCLUSION}`],
+    });
     assert.deepEqual(report.skipped, []);
     const stacked = finalStack(report).dataset;
     assert.ok(stacked instanceof MapDatasetOnOff);
@@ -47,9 +58,21 @@ for (const c of CASES) {
     close(stacked.acceptanceOff, want.acceptanceOff, 1e-3, "acceptance_off");
     const significance = new ExcessMapEstimator({ correlationRadius: "0.1 deg" }).run(stacked).sqrt_ts;
     const peak = mapMaximum(significance);
-    assert.ok(Math.abs(peak.value - want.sqrtTsMax) <= 1e-3 * want.sqrtTsMax, `significance maximum ${peak.value} vs ${want.sqrtTsMax}`);
-    assert.ok(Math.hypot(peak.lon - want.sqrtTsMaxAt[0], peak.lat - want.sqrtTsMaxAt[1]) < 1e-6, `peak at (${peak.lon}, ${peak.lat}) vs ${want.sqrtTsMaxAt}`);
-    assert.ok(Math.abs(stacked.statSum() - want.statSum) <= 1e-3 * want.statSum, `WStat ${stacked.statSum()} vs ${want.statSum}`);
-    assert.ok(report.outputs.some((o) => o.path.includes("sqrt_ts.png")), "significance preview written");
+    assert.ok(
+      Math.abs(peak.value - want.sqrtTsMax) <= 1e-3 * want.sqrtTsMax,
+      `significance maximum ${peak.value} vs ${want.sqrtTsMax}`,
+    );
+    assert.ok(
+      Math.hypot(peak.lon - want.sqrtTsMaxAt[0], peak.lat - want.sqrtTsMaxAt[1]) < 1e-6,
+      `peak at (${peak.lon}, ${peak.lat}) vs ${want.sqrtTsMaxAt}`,
+    );
+    assert.ok(
+      Math.abs(stacked.statSum() - want.statSum) <= 1e-3 * want.statSum,
+      `WStat ${stacked.statSum()} vs ${want.statSum}`,
+    );
+    assert.ok(
+      report.outputs.some((o) => o.path.includes("sqrt_ts.png")),
+      "significance preview written",
+    );
   });
 }

@@ -9,9 +9,30 @@ import { copyRun, temp, writeIndexFor } from "../src/stores.js";
 const CLI = path.join(repoRoot, "cli", "dist", "src", "gammaflow.js");
 
 /** Start the watching graph on `folder`, resolve once `ready` appears on stdout, then send the signals. */
-function runAndInterrupt(folder: string, out: string, signals: number, pollInterval = "0.1 s"): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runAndInterrupt(
+  folder: string,
+  out: string,
+  signals: number,
+  pollInterval = "0.1 s",
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, "run", "graphs/watch-folder.json", "--out", out, "--set", `incoming.folder=${folder}`, "--set", "incoming.idleTimeout=120 s", "--set", `incoming.pollInterval=${pollInterval}`], { cwd: repoRoot });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        "run",
+        "graphs/watch-folder.json",
+        "--out",
+        out,
+        "--set",
+        `incoming.folder=${folder}`,
+        "--set",
+        "incoming.idleTimeout=120 s",
+        "--set",
+        `incoming.pollInterval=${pollInterval}`,
+      ],
+      { cwd: repoRoot },
+    );
     let stdout = "";
     let stderr = "";
     let sent = false;
@@ -44,7 +65,9 @@ function prepared(): string {
   return folder;
 }
 
-test("Ctrl-C once finishes a streaming run: no new runs, the stack of what arrived is written", { timeout: 120_000 }, async () => {
+test("Ctrl-C once finishes a streaming run: no new runs, the stack of what arrived is written", {
+  timeout: 120_000,
+}, async () => {
   const out = temp("signal-out");
   const r = await runAndInterrupt(prepared(), out, 1);
   assert.equal(r.code, 0, r.stderr);

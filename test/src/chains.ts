@@ -37,12 +37,23 @@ export function loadChains(): Record<string, ChainConfig> {
   return JSON.parse(readFileSync(path.join(repoRoot, "test", "chains", "chains.json"), "utf8"));
 }
 
-const logAxis = (c: AxisConfig, name: string) => MapAxis.fromBounds(c.min, c.max, c.nbin, { name, unit: "TeV", interp: "log" });
+const logAxis = (c: AxisConfig, name: string) =>
+  MapAxis.fromBounds(c.min, c.max, c.nbin, { name, unit: "TeV", interp: "log" });
 
 export function runChain(config: ChainConfig, onRun?: (obsId: number, dataset: MapDataset) => void): MapDataset {
-  const store = DataStore.fromDir(toStorePath(path.resolve(repoRoot, config.store.dir)), config.store.root ? { root: config.store.root } : {});
+  const store = DataStore.fromDir(
+    toStorePath(path.resolve(repoRoot, config.store.dir)),
+    config.store.root ? { root: config.store.root } : {},
+  );
   const g = config.geom;
-  const geom = WcsGeom.create({ skydir: g.skydir, frame: g.frame, proj: g.proj, width: g.width, binsz: g.binsz, axes: [logAxis(config.energy, "energy")] });
+  const geom = WcsGeom.create({
+    skydir: g.skydir,
+    frame: g.frame,
+    proj: g.proj,
+    width: g.width,
+    binsz: g.binsz,
+    axes: [logAxis(config.energy, "energy")],
+  });
   const stacked = MapDataset.create(geom, {
     energyAxisTrue: logAxis(config.energyTrue, "energy_true"),
     migraAxis: MapAxis.fromBounds(config.migra.min, config.migra.max, config.migra.nbin, { name: "migra", unit: "" }),
@@ -51,7 +62,11 @@ export function runChain(config: ChainConfig, onRun?: (obsId: number, dataset: M
     name: "stacked",
   });
   const maker = new MapDatasetMaker();
-  const safe = new SafeMaskMaker({ methods: config.safeMask.methods, offsetMax: config.safeMask.offsetMax, aeffPercent: config.safeMask.aeffPercent });
+  const safe = new SafeMaskMaker({
+    methods: config.safeMask.methods,
+    offsetMax: config.safeMask.offsetMax,
+    aeffPercent: config.safeMask.aeffPercent,
+  });
   for (const obs of store.getObservations(config.obsIds)) {
     const dataset = safe.run(maker.run(stacked.cutout(obs.pointingRadec, config.cutoutWidth), obs), obs);
     onRun?.(obs.obsId, dataset);

@@ -10,10 +10,13 @@ import { SafeMaskMaker } from "@gammaflow/safe-mask";
 export function classApiStack(storeDir: string, obsIds: number[]): MapDataset {
   const store = DataStore.fromDir(toStorePath(storeDir));
   const energy = MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" });
-  const stacked = MapDataset.create(WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 5, binsz: 0.02 }), { name: "stacked" });
+  const stacked = MapDataset.create(WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 5, binsz: 0.02 }), {
+    name: "stacked",
+  });
   const maker = new MapDatasetMaker();
   const safe = new SafeMaskMaker({ methods: ["aeff-default", "offset-max"], offsetMax: "3 deg" });
-  for (const obs of store.getObservations(obsIds)) stacked.stack(safe.run(maker.run(stacked.cutout(obs.pointingRadec, "6 deg"), obs), obs));
+  for (const obs of store.getObservations(obsIds))
+    stacked.stack(safe.run(maker.run(stacked.cutout(obs.pointingRadec, "6 deg"), obs), obs));
   return stacked;
 }
 
@@ -40,4 +43,3 @@ export function assertSameMaps(got: MapDataset, want: MapDataset): void {
     assert.equal(differ, 0, `${name}: ${differ} values differ from the class API's`);
   }
 }
-

@@ -11,7 +11,10 @@ import { readFits } from "@gammaflow/core/node";
 import { repoRoot } from "./chains.js";
 
 export const BUNDLED_STORE = path.join(repoRoot, "data", "hess-dl3-dr1");
-const STRUCTURAL = /^(XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|TTYPE\d+|TFORM\d+|TUNIT\d+|TDIM\d+|TNULL\d+|TSCAL\d+|TZERO\d+|END)$/;
+const STRUCTURAL = new RegExp(
+  "^(XTENSION|BITPIX|NAXIS\\d*|PCOUNT|GCOUNT|TFIELDS|TTYPE\\d+|TFORM\\d+|" +
+    "TUNIT\\d+|TDIM\\d+|TNULL\\d+|TSCAL\\d+|TZERO\\d+|END)$",
+);
 
 /** The rows of an index table whose OBS_ID is in `ids`, as a bintable HDU spec with the original header keywords. */
 function subset(table: BinTableHdu, ids: ReadonlySet<number>): HduSpec {
@@ -20,8 +23,17 @@ function subset(table: BinTableHdu, ids: ReadonlySet<number>): HduSpec {
   const columns: TableColumnSpec[] = table.columns.map((info) => {
     const column = table.column(info.name) as ArrayLike<number> | string[];
     const data = Array.isArray(column) ? rows.map((i) => column[i]) : Float64Array.from(rows, (i) => Number(column[i]));
-    const format = /A$/.test(info.tform) ? info.tform : info.format.code === "K" || info.format.code === "J" || info.format.code === "I" ? "K" : "D";
-    return { name: info.name, format, unit: info.unit, data: format === "K" ? BigInt64Array.from(rows, (i) => BigInt(Number((column as ArrayLike<number>)[i]))) : data };
+    const format = /A$/.test(info.tform)
+      ? info.tform
+      : info.format.code === "K" || info.format.code === "J" || info.format.code === "I"
+        ? "K"
+        : "D";
+    return {
+      name: info.name,
+      format,
+      unit: info.unit,
+      data: format === "K" ? BigInt64Array.from(rows, (i) => BigInt(Number((column as ArrayLike<number>)[i]))) : data,
+    };
   });
   const header = table.header.cards.filter((c) => !STRUCTURAL.test(c.key));
   return { kind: "bintable", name: table.name ?? "", columns, header };

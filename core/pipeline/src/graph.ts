@@ -5,7 +5,14 @@ import { resolveParams, type JsonSchema } from "./params.js";
 import type { AnyPlugin } from "./plugin.js";
 import type { PluginRegistry } from "./registry.js";
 import { checkKinds } from "./kinds.js";
-import { datasetOptionsFromSpec, datasetSpecProperties, geomFromSpec, geomSpecSchema, type DatasetSpec, type GeomSpec } from "./specs.js";
+import {
+  datasetOptionsFromSpec,
+  datasetSpecProperties,
+  geomFromSpec,
+  geomSpecSchema,
+  type DatasetSpec,
+  type GeomSpec,
+} from "./specs.js";
 
 export interface GraphNode {
   id: string;
@@ -44,14 +51,26 @@ export const graphSchema: JsonSchema = {
     $schema: { type: "string" },
     name: { type: "string" },
     description: { type: "string" },
-    plugins: { type: "array", items: { type: "string" }, description: "packages whose exported `plugins` this graph uses" },
+    plugins: {
+      type: "array",
+      items: { type: "string" },
+      description: "packages whose exported `plugins` this graph uses",
+    },
     inputs: {
       type: "object",
       additionalProperties: false,
       properties: {
-        dataStore: { type: "string", description: "DL3 data store folder, relative to the graph file; $GAMMAPY_DATA expands" },
+        dataStore: {
+          type: "string",
+          description: "DL3 data store folder, relative to the graph file; $GAMMAPY_DATA expands",
+        },
         geom: geomSpecSchema,
-        dataset: { type: "object", additionalProperties: false, properties: datasetSpecProperties, description: "options of the datasets made on geom (MapDataset.create)" },
+        dataset: {
+          type: "object",
+          additionalProperties: false,
+          properties: datasetSpecProperties,
+          description: "options of the datasets made on geom (MapDataset.create)",
+        },
       },
     },
     nodes: {
@@ -118,7 +137,9 @@ type AjvInstance = {
   compile(schema: JsonSchema): ValidateFunction;
   addKeyword(definition: Record<string, unknown>): unknown;
 };
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as new (options: Record<string, unknown>) => AjvInstance;
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as new (
+  options: Record<string, unknown>,
+) => AjvInstance;
 
 /** "x-unit": a string quantity convertible to that unit ("3 deg" for "deg"). */
 function newAjv(): AjvInstance {
@@ -132,7 +153,13 @@ function newAjv(): AjvInstance {
         parseQuantity(value, unit).to(unit);
         return true;
       } catch {
-        (unitCheck as unknown as { errors: unknown[] }).errors = [{ keyword: "x-unit", message: `must be a quantity in ${unit || "a dimensionless unit"} (e.g. "1 ${unit}")`, params: { unit } }];
+        (unitCheck as unknown as { errors: unknown[] }).errors = [
+          {
+            keyword: "x-unit",
+            message: `must be a quantity in ${unit || "a dimensionless unit"} (e.g. "1 ${unit}")`,
+            params: { unit },
+          },
+        ];
         return false;
       }
     },
@@ -161,7 +188,12 @@ function issuesOf(errors: ErrorObject[] | null | undefined, prefix: string): Gra
   const byPath = new Map<string, string>();
   for (const e of errors ?? []) {
     const path = prefix + e.instancePath;
-    const extra = e.keyword === "additionalProperties" ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : e.keyword === "enum" ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}` : "";
+    const extra =
+      e.keyword === "additionalProperties"
+        ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'`
+        : e.keyword === "enum"
+          ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
+          : "";
     const message = `${e.message ?? "is not valid"}${extra}`;
     if (!byPath.has(path) || e.keyword === "x-unit") byPath.set(path, message);
   }
@@ -172,7 +204,11 @@ function issuesOf(errors: ErrorObject[] | null | undefined, prefix: string): Gra
  * A node's params as `create` receives them: checked against the plugin's schema, completed
  * with its defaults, quantities converted to canonical units. Issues are located under `at`.
  */
-export function checkParams(definition: AnyPlugin, input: unknown, at = ""): { params: Record<string, unknown>; issues: GraphIssue[] } {
+export function checkParams(
+  definition: AnyPlugin,
+  input: unknown,
+  at = "",
+): { params: Record<string, unknown>; issues: GraphIssue[] } {
   const params = structuredClone(input ?? {}) as Record<string, unknown>;
   let validate = paramValidators.get(definition);
   if (!validate) {
@@ -196,21 +232,31 @@ export function validateGraph(input: unknown, registry: PluginRegistry, source =
   const issues: GraphIssue[] = [];
   const ids = new Map<string, number>();
   graph.nodes.forEach((n, i) => {
-    if (ids.has(n.id)) issues.push({ path: `/nodes/${i}/id`, message: `duplicate node id '${n.id}' (also /nodes/${ids.get(n.id)})` });
+    if (ids.has(n.id))
+      issues.push({ path: `/nodes/${i}/id`, message: `duplicate node id '${n.id}' (also /nodes/${ids.get(n.id)})` });
     ids.set(n.id, i);
   });
   const nodes: Array<Omit<ValidatedNode, "emits">> = [];
   graph.nodes.forEach((n, i) => {
     const definition = registry.get(n.plugin);
     if (!definition) {
-      issues.push({ path: `/nodes/${i}/plugin`, message: `unknown plugin '${n.plugin}' (known: ${registry.list().map((p) => p.name).join(", ")}; others come from packages listed in "plugins")` });
+      issues.push({
+        path: `/nodes/${i}/plugin`,
+        message: `unknown plugin '${n.plugin}' (known: ${registry
+          .list()
+          .map((p) => p.name)
+          .join(", ")}; others come from packages listed in "plugins")`,
+      });
       return;
     }
     const checked = checkParams(definition, n.params ?? {}, `/nodes/${i}/params`);
     issues.push(...checked.issues);
     nodes.push({ ...n, params: checked.params, definition });
   });
-  for (const [key, check] of [["geom", geomFromSpec], ["dataset", datasetOptionsFromSpec]] as const) {
+  for (const [key, check] of [
+    ["geom", geomFromSpec],
+    ["dataset", datasetOptionsFromSpec],
+  ] as const) {
     const spec = graph.inputs?.[key];
     if (!spec) continue;
     try {
@@ -223,21 +269,30 @@ export function validateGraph(input: unknown, registry: PluginRegistry, source =
   edges.forEach((e, i) => {
     const where = graph.edges ? `/edges/${i}` : `/nodes/${i + 1}`;
     for (const end of ["from", "to"] as const) {
-      if (!ids.has(e[end])) issues.push({ path: `${where}${graph.edges ? `/${end}` : ""}`, message: `no node with id '${e[end]}'` });
+      if (!ids.has(e[end]))
+        issues.push({ path: `${where}${graph.edges ? `/${end}` : ""}`, message: `no node with id '${e[end]}'` });
     }
   });
   const defined = new Set(nodes.map((n) => n.id));
   const known = edges.filter((e) => defined.has(e.from) && defined.has(e.to));
   const { ordered, cyclic } = topologicalOrder(nodes, known);
   if (cyclic.length) issues.push({ path: "/edges", message: `the edges form a cycle through ${cyclic.join(", ")}` });
-  const kinds = checkKinds(ordered, edges, (i) => (graph.edges ? `/edges/${i}` : `/nodes/${i + 1}`), (id) => `/nodes/${ids.get(id)}`);
+  const kinds = checkKinds(
+    ordered,
+    edges,
+    (i) => (graph.edges ? `/edges/${i}` : `/nodes/${i + 1}`),
+    (id) => `/nodes/${ids.get(id)}`,
+  );
   issues.push(...kinds.issues);
   if (issues.length) throw new GraphValidationError(issues, source);
   return { graph, nodes: ordered.map((n) => ({ ...n, emits: kinds.emits.get(n.id)! })), edges };
 }
 
 /** Nodes in an order where every edge points forward; the nodes on a cycle are left out and named. */
-function topologicalOrder<T extends { id: string }>(nodes: T[], edges: GraphEdge[]): { ordered: T[]; cyclic: string[] } {
+function topologicalOrder<T extends { id: string }>(
+  nodes: T[],
+  edges: GraphEdge[],
+): { ordered: T[]; cyclic: string[] } {
   const indegree = new Map(nodes.map((n) => [n.id, 0]));
   for (const e of edges) indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
   const ready = nodes.filter((n) => indegree.get(n.id) === 0);
@@ -277,9 +332,15 @@ export function applyOverrides(input: Graph, overrides: readonly string[]): Grap
     if (path[0] === "nodes" || !["inputs", "name", "description", "plugins"].includes(path[0])) {
       const [id, ...rest] = path[0] === "nodes" ? path.slice(1) : path;
       const node = graph.nodes.find((n) => n.id === id);
-      if (!node) throw new Error(`--set '${override}': no node with id '${id}' (nodes: ${graph.nodes.map((n) => n.id).join(", ")})`);
+      if (!node)
+        throw new Error(
+          `--set '${override}': no node with id '${id}' (nodes: ${graph.nodes.map((n) => n.id).join(", ")})`,
+        );
       keys = path[0] === "nodes" ? rest : ["params", ...rest];
-      if (keys.length < 2 || keys[0] !== "params") throw new Error(`--set '${override}': a node override names a param (nodes.${id}.params.<name> or ${id}.<name>)`);
+      if (keys.length < 2 || keys[0] !== "params")
+        throw new Error(
+          `--set '${override}': a node override names a param (nodes.${id}.params.<name> or ${id}.<name>)`,
+        );
       target = node as unknown as Record<string, unknown>;
     } else {
       target = graph as unknown as Record<string, unknown>;

@@ -40,7 +40,10 @@ export function checkKinds(
       const from = nodes.find((n) => n.id === edge.from);
       if (!from) continue; // an unknown plugin or a cycle, reported on its own
       if (input.length === 0) {
-        issues.push({ path: edgePath(index), message: `'${node.id}' (${node.plugin}) is a source and takes no input, but receives '${from.id}'` });
+        issues.push({
+          path: edgePath(index),
+          message: `'${node.id}' (${node.plugin}) is a source and takes no input, but receives '${from.id}'`,
+        });
         continue;
       }
       const sent = emits.get(from.id) ?? [];
@@ -57,7 +60,10 @@ export function checkKinds(
       for (const k of sent) if (input.includes(k)) received.add(k);
     }
     if (input.length > 0 && incoming.length === 0) {
-      issues.push({ path: nodePath(node.id), message: `'${node.id}' (${node.plugin}) takes ${input.join(" or ")} but nothing feeds it` });
+      issues.push({
+        path: nodePath(node.id),
+        message: `'${node.id}' (${node.plugin}) takes ${input.join(" or ")} but nothing feeds it`,
+      });
     }
     emits.set(node.id, output === "input" ? [...received] : [...output]);
   }

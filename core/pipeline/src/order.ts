@@ -31,7 +31,8 @@ export function restoreOrder(): MonoTypeOperatorFunction<Message> {
         },
         error: (e) => subscriber.error(e),
         complete() {
-          for (const seq of [...waiting.keys()].sort((a, b) => a - b)) for (const m of waiting.get(seq)!) subscriber.next(m);
+          for (const seq of [...waiting.keys()].sort((a, b) => a - b))
+            for (const m of waiting.get(seq)!) subscriber.next(m);
           subscriber.complete();
         },
       });

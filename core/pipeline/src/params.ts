@@ -48,13 +48,23 @@ export type SchemaMatcher = (schema: TSchema | JsonSchema, value: unknown) => bo
  * canonical unit, and a quantity's bounds are checked on the converted value. Returns a new
  * value; the input is not modified.
  */
-export function resolveParams(schema: JsonSchema, value: unknown, matches: SchemaMatcher): { value: unknown; issues: ParamIssue[] } {
+export function resolveParams(
+  schema: JsonSchema,
+  value: unknown,
+  matches: SchemaMatcher,
+): { value: unknown; issues: ParamIssue[] } {
   const issues: ParamIssue[] = [];
   const resolved = resolveValue(schema, value, "", matches, issues);
   return { value: resolved, issues };
 }
 
-function resolveValue(schema: JsonSchema, value: unknown, path: string, matches: SchemaMatcher, issues: ParamIssue[]): unknown {
+function resolveValue(
+  schema: JsonSchema,
+  value: unknown,
+  path: string,
+  matches: SchemaMatcher,
+  issues: ParamIssue[],
+): unknown {
   const unit = schema["x-unit"];
   if (typeof unit === "string" && (typeof value === "string" || typeof value === "number")) {
     return resolveQuantity(schema, unit, value, path, issues);
@@ -80,7 +90,13 @@ function resolveValue(schema: JsonSchema, value: unknown, path: string, matches:
   return value;
 }
 
-function resolveQuantity(schema: JsonSchema, unit: string, value: string | number, path: string, issues: ParamIssue[]): number {
+function resolveQuantity(
+  schema: JsonSchema,
+  unit: string,
+  value: string | number,
+  path: string,
+  issues: ParamIssue[],
+): number {
   let number: number;
   try {
     number = typeof value === "number" ? value : parseQuantity(value, unit).to(unit).value;
@@ -91,7 +107,8 @@ function resolveQuantity(schema: JsonSchema, unit: string, value: string | numbe
   const shown = typeof value === "string" ? `${value} (${number} ${unit})` : `${number} ${unit}`;
   const bound = (key: string, fails: (limit: number) => boolean, words: string) => {
     const limit = schema[key];
-    if (typeof limit === "number" && fails(limit)) issues.push({ path, message: `must be ${words} ${limit} ${unit}, got ${shown}` });
+    if (typeof limit === "number" && fails(limit))
+      issues.push({ path, message: `must be ${words} ${limit} ${unit}, got ${shown}` });
   };
   bound("minimum", (m) => number < m, "≥");
   bound("exclusiveMinimum", (m) => number <= m, ">");
@@ -101,10 +118,16 @@ function resolveQuantity(schema: JsonSchema, unit: string, value: string | numbe
 
 /** Which datasets a sink or estimator handles: only final ones (a complete stack) or every one. */
 export function WhichDatasets(fallback: "final" | "all") {
-  return Enum(["final", "all"], { default: fallback, description: "final datasets only (a complete stack) or every one" });
+  return Enum(["final", "all"], {
+    default: fallback,
+    description: "final datasets only (a complete stack) or every one",
+  });
 }
 
 /** One of the given strings (a JSON schema `enum`), typed as their union. */
-export function Enum<const T extends string>(values: readonly T[], options: SchemaOptions & { default?: T } = {}): TUnsafe<T> {
+export function Enum<const T extends string>(
+  values: readonly T[],
+  options: SchemaOptions & { default?: T } = {},
+): TUnsafe<T> {
   return Type.Unsafe<T>({ ...options, enum: [...values] });
 }

@@ -18,5 +18,8 @@ export default async function run({ module, payload }: { module: string; payload
 function moveBuffers(result: unknown): unknown {
   const listed = (result as { transfer?: unknown } | null)?.transfer;
   if (!Array.isArray(listed) || listed.length === 0) return result;
-  return move({ [transferableSymbol]: listed, [valueSymbol]: { ...(result as object), transfer: undefined } } as unknown as ArrayBuffer);
+  return move({
+    [transferableSymbol]: listed,
+    [valueSymbol]: { ...(result as object), transfer: undefined },
+  } as unknown as ArrayBuffer);
 }

@@ -11,12 +11,16 @@ export class PiscinaPool implements WorkerPool {
   private readonly piscina: Piscina;
 
   constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new Error(`PiscinaPool: size must be a positive integer, got ${size}`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new Error(`PiscinaPool: size must be a positive integer, got ${size}`);
     this.piscina = new Piscina({ filename: WORKER_ENTRY, minThreads: size, maxThreads: size, idleTimeout: 60_000 });
   }
 
   run<T>(task: WorkerTask): Promise<T> {
-    return this.piscina.run({ module: task.module, payload: task.payload }, { transferList: task.transfer }) as Promise<T>;
+    return this.piscina.run(
+      { module: task.module, payload: task.payload },
+      { transferList: task.transfer },
+    ) as Promise<T>;
   }
 
   async close(): Promise<void> {

@@ -7,10 +7,16 @@ export class PluginRegistry {
   register(...definitions: AnyPlugin[]): this {
     for (const d of definitions) {
       if (!d || typeof d.name !== "string" || typeof d.create !== "function" || typeof d.params !== "object") {
-        throw new Error(`PluginRegistry: not a plugin definition (needs name, version, params, input, output, create): ${JSON.stringify(d)?.slice(0, 120)}`);
+        throw new Error(
+          "PluginRegistry: not a plugin definition (needs name, version, params, input, output, create): " +
+            `${JSON.stringify(d)?.slice(0, 120)}`,
+        );
       }
       const existing = this.plugins.get(d.name);
-      if (existing && existing !== d) throw new Error(`PluginRegistry: a plugin named '${d.name}' is already registered (version ${existing.version})`);
+      if (existing && existing !== d)
+        throw new Error(
+          `PluginRegistry: a plugin named '${d.name}' is already registered (version ${existing.version})`,
+        );
       this.plugins.set(d.name, d);
     }
     return this;
@@ -33,7 +39,10 @@ export class PluginRegistry {
    * --plugin): each package exports `plugins` (an array of definitions). Nothing else is
    * ever imported.
    */
-  async loadPackages(specifiers: readonly string[], importer: (specifier: string) => Promise<unknown> = (s) => import(s)): Promise<void> {
+  async loadPackages(
+    specifiers: readonly string[],
+    importer: (specifier: string) => Promise<unknown> = (s) => import(s),
+  ): Promise<void> {
     for (const specifier of specifiers) {
       let module: { plugins?: unknown };
       try {
@@ -41,7 +50,8 @@ export class PluginRegistry {
       } catch (e) {
         throw new Error(`plugin package '${specifier}' could not be loaded: ${(e as Error).message}`);
       }
-      if (!Array.isArray(module.plugins)) throw new Error(`plugin package '${specifier}' does not export 'plugins' (an array of plugin definitions)`);
+      if (!Array.isArray(module.plugins))
+        throw new Error(`plugin package '${specifier}' does not export 'plugins' (an array of plugin definitions)`);
       this.register(...(module.plugins as AnyPlugin[]));
     }
   }

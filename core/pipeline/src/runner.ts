@@ -14,7 +14,15 @@ import {
   type Connectable,
   type OperatorFunction,
 } from "rxjs";
-import { errorRecord, isDatasetMessage, isErrorRecord, type DatasetMessage, type ErrorRecord, type FileMessage, type Message } from "./messages.js";
+import {
+  errorRecord,
+  isDatasetMessage,
+  isErrorRecord,
+  type DatasetMessage,
+  type ErrorRecord,
+  type FileMessage,
+  type Message,
+} from "./messages.js";
 import { restoreOrder } from "./order.js";
 import type { AnyPlugin, PluginContext } from "./plugin.js";
 import { createRunContainer, resolveServices, TYPES, type Logger, type Progress, type RunContext } from "./services.js";
@@ -38,7 +46,10 @@ export function runContainer(validated: ValidatedGraph, parent: Container, run: 
 }
 
 /** What the runtime hands a node's `create`: its scoped logger and progress, the run, its named services. */
-export function nodeContext(node: Pick<ValidatedNode, "id" | "definition">, container: Container): PluginContext<never> {
+export function nodeContext(
+  node: Pick<ValidatedNode, "id" | "definition">,
+  container: Container,
+): PluginContext<never> {
   const logger = container.get<Logger>(TYPES.Logger);
   const progress = container.get<Progress>(TYPES.Progress);
   const nodeId = node.id;
@@ -90,7 +101,11 @@ export class NodeFailure extends Error {
  * outputs, error records routed around the operators, order restored for `ordered` plugins;
  * the result is the merge of the sink nodes' outputs. Nothing runs until it is subscribed.
  */
-export function graphStream(validated: ValidatedGraph, container: Container, observe?: (nodeId: string, message: Message) => void): Observable<Message> {
+export function graphStream(
+  validated: ValidatedGraph,
+  container: Container,
+  observe?: (nodeId: string, message: Message) => void,
+): Observable<Message> {
   const outputs = new Map<string, Connectable<Message>>();
   for (const node of validated.nodes) {
     const upstream = validated.edges.filter((e) => e.to === node.id).map((e) => outputs.get(e.from)!);
@@ -99,10 +114,28 @@ export function graphStream(validated: ValidatedGraph, container: Container, obs
     const declared = new Set(node.emits);
     const ordered = node.definition.ordered ? input.pipe(restoreOrder()) : input;
     const output = ordered.pipe(
-      connect((shared) => merge(shared.pipe(filter(isErrorRecord)), shared.pipe(filter((m) => !isErrorRecord(m)), operator))),
+      connect((shared) =>
+        merge(
+          shared.pipe(filter(isErrorRecord)),
+          shared.pipe(
+            filter((m) => !isErrorRecord(m)),
+            operator,
+          ),
+        ),
+      ),
       // A message of an undeclared kind would defeat the wiring check: it becomes an error record.
-      map((m) => (isErrorRecord(m) || declared.has(m.kind) ? m : errorRecord(node.id, m, `emitted a '${m.kind}' message, but declares ${node.emits.join(" or ") || "nothing"}`))),
-      catchError((e: unknown) => throwError(() => (e instanceof NodeFailure ? e : new NodeFailure(node.id, node.plugin, e)))),
+      map((m) =>
+        isErrorRecord(m) || declared.has(m.kind)
+          ? m
+          : errorRecord(
+              node.id,
+              m,
+              `emitted a '${m.kind}' message, but declares ${node.emits.join(" or ") || "nothing"}`,
+            ),
+      ),
+      catchError((e: unknown) =>
+        throwError(() => (e instanceof NodeFailure ? e : new NodeFailure(node.id, node.plugin, e))),
+      ),
       tap((m) => observe?.(node.id, m)),
     );
     // Fan-out: every consumer must be subscribed before a source starts emitting.
@@ -133,7 +166,10 @@ export interface RunReport {
   durationMs: number;
 }
 
-/** Run a validated graph to completion (or until the run's signal aborts), resolving its services from `container` (see runContainer). */
+/**
+ * Run a validated graph to completion (or until the run's signal aborts), resolving its services from `container`
+ * (see runContainer).
+ */
 export function runGraph(validated: ValidatedGraph, container: Container): Promise<RunReport> {
   const clock = container.get<{ now(): number }>(TYPES.Clock);
   const started = clock.now();
@@ -141,7 +177,8 @@ export function runGraph(validated: ValidatedGraph, container: Container): Promi
   const finals: DatasetMessage[] = [];
   const signal = container.get<RunContext>(TYPES.RunContext).signal;
   return new Promise<RunReport>((resolve, reject) => {
-    const finish = (cancelled: boolean) => resolve(makeReport(validated, results, finals, cancelled, clock.now() - started));
+    const finish = (cancelled: boolean) =>
+      resolve(makeReport(validated, results, finals, cancelled, clock.now() - started));
     if (signal?.aborted) return finish(true);
     const keepFinal = (_node: string, m: Message) => {
       if (isDatasetMessage(m) && m.final && !finals.includes(m)) finals.push(m);
@@ -165,7 +202,13 @@ export function runGraph(validated: ValidatedGraph, container: Container): Promi
   });
 }
 
-function makeReport(validated: ValidatedGraph, results: Message[], finals: DatasetMessage[], cancelled: boolean, durationMs: number): RunReport {
+function makeReport(
+  validated: ValidatedGraph,
+  results: Message[],
+  finals: DatasetMessage[],
+  cancelled: boolean,
+  durationMs: number,
+): RunReport {
   // One record reaches every sink downstream of a fan-out: count it once.
   const errors = [...new Set(results.filter(isErrorRecord) as ErrorRecord[])];
   const datasets = results.filter(isDatasetMessage);

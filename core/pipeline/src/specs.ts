@@ -30,11 +30,17 @@ export const axisSpecSchema: JsonSchema = {
   additionalProperties: false,
   properties: {
     name: { type: "string", description: "energy, energy_true, migra, rad (v0.15's theta is accepted)" },
-    lo: { anyOf: [{ type: "number" }, { type: "string" }], description: "lower edge, e.g. \"1 TeV\"" },
+    lo: { anyOf: [{ type: "number" }, { type: "string" }], description: 'lower edge, e.g. "1 TeV"' },
     hi: { anyOf: [{ type: "number" }, { type: "string" }], description: "upper edge" },
     nbin: { type: "integer", minimum: 1 },
-    interp: { enum: ["lin", "log", "sqrt"], description: "spacing of the edges (default log for energies, lin otherwise)" },
-    unit: { type: "string", description: "unit of numeric edges (default TeV for energies, deg for rad, none for migra)" },
+    interp: {
+      enum: ["lin", "log", "sqrt"],
+      description: "spacing of the edges (default log for energies, lin otherwise)",
+    },
+    unit: {
+      type: "string",
+      description: "unit of numeric edges (default TeV for energies, deg for rad, none for migra)",
+    },
   },
 };
 
@@ -51,7 +57,13 @@ export const geomSpecSchema: JsonSchema = {
   type: "object",
   additionalProperties: false,
   properties: {
-    skydir: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2, description: "centre (lon, lat) in deg, in `frame`" },
+    skydir: {
+      type: "array",
+      items: { type: "number" },
+      minItems: 2,
+      maxItems: 2,
+      description: "centre (lon, lat) in deg, in `frame`",
+    },
     frame: { enum: ["icrs", "galactic"], default: "icrs" },
     width: AngleOrPair(),
     binsz: Quantity("deg"),
@@ -122,7 +134,10 @@ export function skyCoordFromSpec(spec: { lon: number; lat: number; frame?: "icrs
 
 /** A circle or a box on the sky (exclusion regions); sizes in deg once resolved. */
 export const RegionParam = Type.Union([
-  Type.Object({ type: Type.Literal("circle"), center: SkyCoordParam(), radius: Quantity("deg") }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal("circle"), center: SkyCoordParam(), radius: Quantity("deg") },
+    { additionalProperties: false },
+  ),
   Type.Object(
     { type: Type.Literal("box"), center: SkyCoordParam(), width: Quantity("deg"), height: Quantity("deg") },
     { additionalProperties: false },

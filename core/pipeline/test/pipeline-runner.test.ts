@@ -9,7 +9,7 @@ import {
   definePlugin,
   graphStream,
   MemoryLogger,
-  NodeFailure,
+  type NodeFailure,
   perMessage,
   PluginRegistry,
   restoreOrder,
@@ -23,7 +23,8 @@ import {
 
 // Messages stand in for observations: the runner never looks inside them.
 type Item = Message & { value: number };
-const item = (seq: number, value = seq): Item => ({ kind: "observation", seq, obsId: 100 + seq, value }) as unknown as Item;
+const item = (seq: number, value = seq): Item =>
+  ({ kind: "observation", seq, obsId: 100 + seq, value }) as unknown as Item;
 const noData = {} as DataAccess;
 
 function services(scheduler: TestScheduler | undefined, concurrency = 1): Container {
@@ -32,7 +33,10 @@ function services(scheduler: TestScheduler | undefined, concurrency = 1): Contai
 }
 const noParams = Type.Object({});
 
-/** A registry whose source emits a given cold observable, with a doubling node that fails on odd values ≥ `failFrom`. */
+/**
+ * A registry whose source emits a given cold observable, with a doubling node that fails on odd values
+ * ≥ `failFrom`.
+ */
 function registryWith(source: () => Observable<Message>, failFrom = Infinity): PluginRegistry {
   const src = definePlugin({
     name: "src",
@@ -82,35 +86,50 @@ function registryWith(source: () => Observable<Message>, failFrom = Infinity): P
 
 const chain = (...plugins: string[]) => ({ nodes: plugins.map((plugin, i) => ({ id: `${plugin}${i}`, plugin })) });
 
-test("marble: a per-observation node keeps the order of synchronous work and turns a failure into an error record", () => {
-  const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
-  scheduler.run(({ cold, expectObservable }) => {
-    const source = () => cold("a-b-c|", { a: item(0, 1), b: item(1, 3), c: item(2, 4) });
-    const validated = validateGraph(chain("src", "double"), registryWith(source, 3));
-    const out = graphStream(validated, services(scheduler)).pipe(map((m) => (m.kind === "error" ? `E${m.obsId}` : (m as Item).value)));
-    expectObservable(out).toBe("a-b-c|", { a: 2, b: "E101", c: 8 });
-  });
-});
+test(
+  "marble: a per-observation node keeps the order of synchronous work " + "and turns a failure into an error record",
+  () => {
+    const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = () => cold("a-b-c|", { a: item(0, 1), b: item(1, 3), c: item(2, 4) });
+      const validated = validateGraph(chain("src", "double"), registryWith(source, 3));
+      const out = graphStream(validated, services(scheduler)).pipe(
+        map((m) => (m.kind === "error" ? `E${m.obsId}` : (m as Item).value)),
+      );
+      expectObservable(out).toBe("a-b-c|", { a: 2, b: "E101", c: 8 });
+    });
+  },
+);
 
-test("marble: the output completes when the source completes, and a node that throws fails the run naming the node", () => {
-  const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
-  scheduler.run(({ cold, expectObservable }) => {
-    const source = () => cold("a--#", { a: item(0) }, new Error("disk gone"));
-    const validated = validateGraph(chain("src", "double"), registryWith(source));
-    const out = graphStream(validated, services(scheduler)).pipe(
-      map((m) => (m as Item).value),
-      catchError((e: NodeFailure) => { throw `${e.node}: ${e.message}`; }),
-    );
-    expectObservable(out).toBe("a--#", { a: 0 }, "src0: node 'src0' (src) failed: disk gone");
-  });
-});
+test(
+  "marble: the output completes when the source completes, " + "and a node that throws fails the run naming the node",
+  () => {
+    const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = () => cold("a--#", { a: item(0) }, new Error("disk gone"));
+      const validated = validateGraph(chain("src", "double"), registryWith(source));
+      const out = graphStream(validated, services(scheduler)).pipe(
+        map((m) => (m as Item).value),
+        catchError((e: NodeFailure) => {
+          throw `${e.node}: ${e.message}`;
+        }),
+      );
+      expectObservable(out).toBe("a--#", { a: 0 }, "src0: node 'src0' (src) failed: disk gone");
+    });
+  },
+);
 
 test("marble: an ordered node receives the source order even when work finishes out of order", () => {
   const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
   scheduler.run(({ cold, expectObservable }) => {
     // seq 1 arrives first, then seq 0, then 2: restoreOrder holds 1 until 0 has passed.
     const input = cold("b---a---c|", { a: item(0), b: item(1), c: item(2) });
-    expectObservable(input.pipe(restoreOrder(), map((m) => m.seq))).toBe("----(ab)c|", { a: 0, b: 1, c: 2 });
+    expectObservable(
+      input.pipe(
+        restoreOrder(),
+        map((m) => m.seq),
+      ),
+    ).toBe("----(ab)c|", { a: 0, b: 1, c: 2 });
   });
 });
 
@@ -119,7 +138,9 @@ test("marble: error records pass around nodes and still release the ordered node
   scheduler.run(({ cold, expectObservable }) => {
     const source = () => cold("a-b-c|", { a: item(0, 1), b: item(1, 3), c: item(2, 5) });
     const validated = validateGraph(chain("src", "double", "sum"), registryWith(source, 3));
-    const out = graphStream(validated, services(scheduler)).pipe(map((m) => (m.kind === "error" ? `E${m.obsId}` : JSON.stringify((m as { obsIds: number[] }).obsIds))));
+    const out = graphStream(validated, services(scheduler)).pipe(
+      map((m) => (m.kind === "error" ? `E${m.obsId}` : JSON.stringify((m as { obsIds: number[] }).obsIds))),
+    );
     expectObservable(out).toBe("--b-c(d|)", { b: "E101", c: "E102", d: "[2]" });
   });
 });
@@ -139,38 +160,43 @@ test("marble: a fan-out feeds every consumer all messages", () => {
         { from: "s", to: "y" },
       ],
     };
-    const out = graphStream(validateGraph(graph, registryWith(source)), services(scheduler)).pipe(map((m) => (m as Item).value));
+    const out = graphStream(validateGraph(graph, registryWith(source)), services(scheduler)).pipe(
+      map((m) => (m as Item).value),
+    );
     expectObservable(out).toBe("(aa)(bb|)", { a: 0, b: 2 });
   });
 });
 
-test("per-observation work runs at most `concurrency` at a time, and the ordered node sees the source order", async () => {
-  let active = 0;
-  let maxActive = 0;
-  const slow = definePlugin({
-    name: "slow",
-    version: "1",
-    description: "async work with varying delays",
-    params: noParams,
-    input: ["observation"],
-    output: ["observation"],
-    create: (_p, context) =>
-      perMessage<Item>(context, async (m) => {
-        active++;
-        maxActive = Math.max(maxActive, active);
-        await new Promise((r) => setTimeout(r, (7 - m.value) * 3));
-        active--;
-        return m;
-      }),
-  });
-  const registry = registryWith(() => of(...[0, 1, 2, 3, 4, 5, 6].map((v) => item(v))).pipe(delay(0)));
-  registry.register(slow);
-  const report = await runGraph(validateGraph(chain("src", "slow", "sum"), registry), services(undefined, 3));
-  assert.equal(maxActive, 3);
-  const final = report.results.find((m) => m.kind === "dataset") as unknown as { obsIds: number[] };
-  assert.deepEqual(final.obsIds, [0, 1, 2, 3, 4, 5, 6]);
-  assert.equal(report.cancelled, false);
-});
+test(
+  "per-observation work runs at most `concurrency` at a time, " + "and the ordered node sees the source order",
+  async () => {
+    let active = 0;
+    let maxActive = 0;
+    const slow = definePlugin({
+      name: "slow",
+      version: "1",
+      description: "async work with varying delays",
+      params: noParams,
+      input: ["observation"],
+      output: ["observation"],
+      create: (_p, context) =>
+        perMessage<Item>(context, async (m) => {
+          active++;
+          maxActive = Math.max(maxActive, active);
+          await new Promise((r) => setTimeout(r, (7 - m.value) * 3));
+          active--;
+          return m;
+        }),
+    });
+    const registry = registryWith(() => of(...[0, 1, 2, 3, 4, 5, 6].map((v) => item(v))).pipe(delay(0)));
+    registry.register(slow);
+    const report = await runGraph(validateGraph(chain("src", "slow", "sum"), registry), services(undefined, 3));
+    assert.equal(maxActive, 3);
+    const final = report.results.find((m) => m.kind === "dataset") as unknown as { obsIds: number[] };
+    assert.deepEqual(final.obsIds, [0, 1, 2, 3, 4, 5, 6]);
+    assert.equal(report.cancelled, false);
+  },
+);
 
 test("runGraph reports skipped observations with node and cause, and a cancelled run says so", async () => {
   const registry = registryWith(() => of(item(0, 1), item(1, 3), item(2, 4)), 3);

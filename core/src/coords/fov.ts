@@ -4,20 +4,33 @@ import { DEG2RAD, RAD2DEG } from "./sphere.js";
  * Field-of-view coordinates of sky positions relative to a pointing (GADF convention:
  * astropy's SkyOffsetFrame longitude with its sign flipped). All in degrees.
  */
-export function skyToFov(lon: ArrayLike<number>, lat: ArrayLike<number>, lonPnt: number, latPnt: number): { lon: Float64Array; lat: Float64Array } {
+export function skyToFov(
+  lon: ArrayLike<number>,
+  lat: ArrayLike<number>,
+  lonPnt: number,
+  latPnt: number,
+): { lon: Float64Array; lat: Float64Array } {
   const offset = skyOffset(lon, lat, lonPnt, latPnt);
   for (let i = 0; i < offset.lon.length; i++) offset.lon[i] = -offset.lon[i];
   return offset;
 }
 
 /** Coordinates in astropy's SkyOffsetFrame around an origin (longitude in (−180°, 180°]). */
-export function skyOffset(lon: ArrayLike<number>, lat: ArrayLike<number>, lonPnt: number, latPnt: number): { lon: Float64Array; lat: Float64Array } {
+export function skyOffset(
+  lon: ArrayLike<number>,
+  lat: ArrayLike<number>,
+  lonPnt: number,
+  latPnt: number,
+): { lon: Float64Array; lat: Float64Array } {
   const outLon = new Float64Array(lon.length);
   const outLat = new Float64Array(lon.length);
-  const s0 = Math.sin(latPnt * DEG2RAD), c0 = Math.cos(latPnt * DEG2RAD);
+  const s0 = Math.sin(latPnt * DEG2RAD),
+    c0 = Math.cos(latPnt * DEG2RAD);
   for (let i = 0; i < lon.length; i++) {
-    const dl = (lon[i] - lonPnt) * DEG2RAD, b = lat[i] * DEG2RAD;
-    const cb = Math.cos(b), sb = Math.sin(b);
+    const dl = (lon[i] - lonPnt) * DEG2RAD,
+      b = lat[i] * DEG2RAD;
+    const cb = Math.cos(b),
+      sb = Math.sin(b);
     const x = c0 * cb * Math.cos(dl) + s0 * sb;
     const y = cb * Math.sin(dl);
     const z = -s0 * cb * Math.cos(dl) + c0 * sb;
@@ -28,13 +41,22 @@ export function skyOffset(lon: ArrayLike<number>, lat: ArrayLike<number>, lonPnt
 }
 
 /** Inverse of `skyToFov`: sky (lon, lat) of FoV coordinates around a pointing. */
-export function fovToSky(fovLon: ArrayLike<number>, fovLat: ArrayLike<number>, lonPnt: number, latPnt: number): { lon: Float64Array; lat: Float64Array } {
+export function fovToSky(
+  fovLon: ArrayLike<number>,
+  fovLat: ArrayLike<number>,
+  lonPnt: number,
+  latPnt: number,
+): { lon: Float64Array; lat: Float64Array } {
   const outLon = new Float64Array(fovLon.length);
   const outLat = new Float64Array(fovLon.length);
-  const s0 = Math.sin(latPnt * DEG2RAD), c0 = Math.cos(latPnt * DEG2RAD);
+  const s0 = Math.sin(latPnt * DEG2RAD),
+    c0 = Math.cos(latPnt * DEG2RAD);
   for (let i = 0; i < fovLon.length; i++) {
-    const l = -fovLon[i] * DEG2RAD, b = fovLat[i] * DEG2RAD;
-    const x = Math.cos(b) * Math.cos(l), y = Math.cos(b) * Math.sin(l), z = Math.sin(b);
+    const l = -fovLon[i] * DEG2RAD,
+      b = fovLat[i] * DEG2RAD;
+    const x = Math.cos(b) * Math.cos(l),
+      y = Math.cos(b) * Math.sin(l),
+      z = Math.sin(b);
     const xs = c0 * x - s0 * z;
     const zs = s0 * x + c0 * z;
     let lon = lonPnt + Math.atan2(y, xs) * RAD2DEG;

@@ -36,9 +36,12 @@ export function transformFrame(
   }
   const r = from === "icrs" ? ICRS_TO_GAL : GAL_TO_ICRS;
   for (let i = 0; i < lon.length; i++) {
-    const l = lon[i] * DEG2RAD, b = lat[i] * DEG2RAD;
+    const l = lon[i] * DEG2RAD,
+      b = lat[i] * DEG2RAD;
     const cb = Math.cos(b);
-    const x = cb * Math.cos(l), y = cb * Math.sin(l), z = Math.sin(b);
+    const x = cb * Math.cos(l),
+      y = cb * Math.sin(l),
+      z = Math.sin(b);
     const x2 = r[0][0] * x + r[0][1] * y + r[0][2] * z;
     const y2 = r[1][0] * x + r[1][1] * y + r[1][2] * z;
     const z2 = r[2][0] * x + r[2][1] * y + r[2][2] * z;

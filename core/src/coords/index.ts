@@ -1,4 +1,12 @@
-export { DEG2RAD, RAD2DEG, wrap360, separationRad, positionAngleRad, separationDeg, directionalOffset } from "./sphere.js";
+export {
+  DEG2RAD,
+  RAD2DEG,
+  wrap360,
+  separationRad,
+  positionAngleRad,
+  separationDeg,
+  directionalOffset,
+} from "./sphere.js";
 export { type Frame, parseFrame, transformFrame } from "./frames.js";
 export { SkyCoord } from "./skycoord.js";
 export { skyToFov, fovToSky, skyOffset } from "./fov.js";

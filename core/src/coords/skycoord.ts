@@ -3,7 +3,11 @@ import { DEG2RAD, RAD2DEG, directionalOffset, positionAngleRad, separationRad, w
 
 /** One sky position in degrees, in the icrs or galactic frame. */
 export class SkyCoord {
-  constructor(readonly lon: number, readonly lat: number, readonly frame: Frame = "icrs") {
+  constructor(
+    readonly lon: number,
+    readonly lat: number,
+    readonly frame: Frame = "icrs",
+  ) {
     if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lat) > 90) {
       throw new Error(`SkyCoord: invalid position (${lon}, ${lat}) deg`);
     }
@@ -24,7 +28,9 @@ export class SkyCoord {
   /** Position angle of `other` east of north, degrees in [0, 360). */
   positionAngle(other: SkyCoord): number {
     const o = other.transformTo(this.frame);
-    return wrap360(positionAngleRad(this.lon * DEG2RAD, this.lat * DEG2RAD, o.lon * DEG2RAD, o.lat * DEG2RAD) * RAD2DEG);
+    return wrap360(
+      positionAngleRad(this.lon * DEG2RAD, this.lat * DEG2RAD, o.lon * DEG2RAD, o.lat * DEG2RAD) * RAD2DEG,
+    );
   }
 
   directionalOffsetBy(positionAngle: number, separation: number): SkyCoord {

@@ -11,7 +11,10 @@ export function wrap360(deg: number): number {
 /** Great-circle distance in radians (Vincenty form, stable at all distances). */
 export function separationRad(lon1: number, lat1: number, lon2: number, lat2: number): number {
   const dlon = lon2 - lon1;
-  const s1 = Math.sin(lat1), c1 = Math.cos(lat1), s2 = Math.sin(lat2), c2 = Math.cos(lat2);
+  const s1 = Math.sin(lat1),
+    c1 = Math.cos(lat1),
+    s2 = Math.sin(lat2),
+    c2 = Math.cos(lat2);
   const cdlon = Math.cos(dlon);
   const num1 = c2 * Math.sin(dlon);
   const num2 = c1 * s2 - s1 * c2 * cdlon;
@@ -26,19 +29,35 @@ export function positionAngleRad(lon1: number, lat1: number, lon2: number, lat2:
 }
 
 /** Separations (deg) of many points from one centre. */
-export function separationDeg(lon0: number, lat0: number, lon: ArrayLike<number>, lat: ArrayLike<number>, out = new Float64Array(lon.length)): Float64Array {
-  const l0 = lon0 * DEG2RAD, b0 = lat0 * DEG2RAD;
+export function separationDeg(
+  lon0: number,
+  lat0: number,
+  lon: ArrayLike<number>,
+  lat: ArrayLike<number>,
+  out = new Float64Array(lon.length),
+): Float64Array {
+  const l0 = lon0 * DEG2RAD,
+    b0 = lat0 * DEG2RAD;
   for (let i = 0; i < lon.length; i++) out[i] = separationRad(l0, b0, lon[i] * DEG2RAD, lat[i] * DEG2RAD) * RAD2DEG;
   return out;
 }
 
 /** The point reached from (lon, lat) moving `separation` along `positionAngle` (all deg). */
-export function directionalOffset(lon: number, lat: number, positionAngle: number, separation: number): [number, number] {
-  const l = lon * DEG2RAD, b = lat * DEG2RAD, pa = positionAngle * DEG2RAD, d = separation * DEG2RAD;
-  const sinB = Math.sin(b), cosB = Math.cos(b);
+export function directionalOffset(
+  lon: number,
+  lat: number,
+  positionAngle: number,
+  separation: number,
+): [number, number] {
+  const l = lon * DEG2RAD,
+    b = lat * DEG2RAD,
+    pa = positionAngle * DEG2RAD,
+    d = separation * DEG2RAD;
+  const sinB = Math.sin(b),
+    cosB = Math.cos(b);
   const cosLat2 = sinB * Math.cos(d) + cosB * Math.sin(d) * Math.cos(pa);
   const xsinA = Math.sin(d) * Math.sin(pa) * cosB;
   const xcosA = Math.cos(d) - cosLat2 * sinB;
-  const dlon = cosB < 1e-12 ? (Math.PI / 2 + sinB * (Math.PI / 2 - pa)) : Math.atan2(xsinA, xcosA);
+  const dlon = cosB < 1e-12 ? Math.PI / 2 + sinB * (Math.PI / 2 - pa) : Math.atan2(xsinA, xcosA);
   return [wrap360((l + dlon) * RAD2DEG), Math.asin(Math.max(-1, Math.min(1, cosLat2))) * RAD2DEG];
 }

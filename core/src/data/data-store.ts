@@ -125,8 +125,10 @@ export class DataStore {
 
   /** One observation; an id missing from either index is an error. */
   obs(obsId: number): Observation {
-    if (!this.obsTable.has(obsId)) throw new Error(`DataStore ${this.baseDir}: observation ${obsId} is not in the observation index`);
-    if (!this.hduIndex.has(obsId)) throw new Error(`DataStore ${this.baseDir}: observation ${obsId} is not in the HDU index`);
+    if (!this.obsTable.has(obsId))
+      throw new Error(`DataStore ${this.baseDir}: observation ${obsId} is not in the observation index`);
+    if (!this.hduIndex.has(obsId))
+      throw new Error(`DataStore ${this.baseDir}: observation ${obsId} is not in the HDU index`);
     const locations = new Map<string, HduLocation>();
     for (const type of this.hduIndex.hduTypes(obsId)) {
       if (!locations.has(type)) locations.set(type, this.hduIndex.location(obsId, type)!);
@@ -165,7 +167,9 @@ export class DataStore {
   /** Whether every file the HDU index names for `obsId` exists (a run still being copied has not). */
   filesPresent(obsId: number): boolean {
     if (!this.hduIndex.has(obsId)) return false;
-    return this.hduIndex.hduTypes(obsId).every((type) => this.files.exists(this.resolve(this.hduIndex.location(obsId, type)!)));
+    return this.hduIndex
+      .hduTypes(obsId)
+      .every((type) => this.files.exists(this.resolve(this.hduIndex.location(obsId, type)!)));
   }
 
   /** The file path of an HDU location; paths leaving the allowed folder are refused. */
@@ -177,10 +181,16 @@ export class DataStore {
     const path = joinPath(this.baseDir, dir, name);
     if (this.root !== undefined) {
       if (dir.startsWith("/") || name.startsWith("/")) {
-        throw new Error(`${context}: absolute path '${joinPath(dir, name)}' in the HDU index is refused (pass allowAnyPath to allow it)`);
+        throw new Error(
+          `${context}: absolute path '${joinPath(dir, name)}' in the HDU index is refused ` +
+            "(pass allowAnyPath to allow it)",
+        );
       }
       if (!isInside(path, this.root)) {
-        throw new Error(`${context}: path '${joinPath(dir, name)}' leads outside ${this.root} (pass root or allowAnyPath to allow it)`);
+        throw new Error(
+          `${context}: path '${joinPath(dir, name)}' leads outside ${this.root} ` +
+            "(pass root or allowAnyPath to allow it)",
+        );
       }
     }
     return path;

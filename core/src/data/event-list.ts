@@ -83,7 +83,10 @@ export class EventList {
   }
 
   selectRowSubset(indices: ArrayLike<number>): EventList {
-    return new EventList(this.table, Int32Array.from(indices, (i) => (this.rows ? this.rows[i] : i)));
+    return new EventList(
+      this.table,
+      Int32Array.from(indices, (i) => (this.rows ? this.rows[i] : i)),
+    );
   }
 
   private selectWhere(keep: (i: number) => boolean): EventList {

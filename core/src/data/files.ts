@@ -36,7 +36,7 @@ export function joinPath(...parts: string[]): string {
 
 /** True when `path` (normalised) lies inside `folder` (normalised). */
 export function isInside(path: string, folder: string): boolean {
-  const f = folder.endsWith("/") ? folder : folder + "/";
+  const f = folder.endsWith("/") ? folder : `${folder}/`;
   return path === folder || path.startsWith(f);
 }
 

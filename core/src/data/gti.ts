@@ -22,7 +22,9 @@ export function timeRefShift(a: TimeRef, b: TimeRef): number {
 }
 
 export function timeRefFromHeader(header: Header): TimeRef {
-  const scale = String(header.get("TIMESYS") ?? "tt").trim().toLowerCase();
+  const scale = String(header.get("TIMESYS") ?? "tt")
+    .trim()
+    .toLowerCase();
   if (header.has("MJDREF") && !header.has("MJDREFI")) {
     const mjd = Number(header.get("MJDREF"));
     return { mjdInt: Math.floor(mjd), mjdFrac: mjd - Math.floor(mjd), scale };
@@ -33,20 +35,34 @@ export function timeRefFromHeader(header: Header): TimeRef {
 /** gammapy's default reference: 2000-01-01 00:00 UTC, expressed in TT (+64.184 s). */
 export const DEFAULT_TIME_REF: TimeRef = { mjdInt: 51544, mjdFrac: 64.184 / 86400, scale: "tt" };
 
-
 /** Good time intervals: START/STOP in seconds relative to `timeRef` (gammapy's GTI). */
 export class GTI {
-  constructor(readonly start: Float64Array, readonly stop: Float64Array, readonly timeRef: TimeRef) {
+  constructor(
+    readonly start: Float64Array,
+    readonly stop: Float64Array,
+    readonly timeRef: TimeRef,
+  ) {
     if (start.length !== stop.length) throw new Error(`GTI: ${start.length} starts but ${stop.length} stops`);
   }
 
   static fromTable(table: BinTableHdu): GTI {
-    return new GTI(table.columnAsFloat64("START").slice(), table.columnAsFloat64("STOP").slice(), timeRefFromHeader(table.header));
+    return new GTI(
+      table.columnAsFloat64("START").slice(),
+      table.columnAsFloat64("STOP").slice(),
+      timeRefFromHeader(table.header),
+    );
   }
 
   /** Intervals in seconds after a reference (default 2000-01-01 UTC in TT); an empty GTI is allowed. */
-  static create(start: ArrayLike<number>, stop: ArrayLike<number>, reference: TimeRef | number = DEFAULT_TIME_REF): GTI {
-    const ref = typeof reference === "number" ? { mjdInt: Math.floor(reference), mjdFrac: reference - Math.floor(reference), scale: "tt" } : reference;
+  static create(
+    start: ArrayLike<number>,
+    stop: ArrayLike<number>,
+    reference: TimeRef | number = DEFAULT_TIME_REF,
+  ): GTI {
+    const ref =
+      typeof reference === "number"
+        ? { mjdInt: Math.floor(reference), mjdFrac: reference - Math.floor(reference), scale: "tt" }
+        : reference;
     return new GTI(Float64Array.from(start), Float64Array.from(stop), ref);
   }
 

@@ -70,13 +70,21 @@ export class ObsTable {
     const c = position.transformTo("icrs");
     const ra = this.table.columnAsFloat64("RA_PNT");
     const dec = this.table.columnAsFloat64("DEC_PNT");
-    const sep = separationDeg(c.lon, c.lat, Array.from(this.rows, (r) => ra[r]), Array.from(this.rows, (r) => dec[r]));
+    const sep = separationDeg(
+      c.lon,
+      c.lat,
+      Array.from(this.rows, (r) => ra[r]),
+      Array.from(this.rows, (r) => dec[r]),
+    );
     const keep = new Set(this.obsIds.filter((_, i) => sep[i] < radius));
     return this.subset((obsId) => keep.has(obsId));
   }
 
   private subset(keep: (obsId: number) => boolean): ObsTable {
     const ids = this.table.columnAsFloat64("OBS_ID");
-    return new ObsTable(this.table, this.rows.filter((r) => keep(ids[r])));
+    return new ObsTable(
+      this.table,
+      this.rows.filter((r) => keep(ids[r])),
+    );
   }
 }

@@ -44,7 +44,8 @@ export class Observation {
   get pointingRadec(): SkyCoord {
     const ra = this.info("RA_PNT");
     const dec = this.info("DEC_PNT");
-    if (ra === undefined || dec === undefined) throw new Error(`observation ${this.obsId}: no RA_PNT/DEC_PNT in the events header or obs index`);
+    if (ra === undefined || dec === undefined)
+      throw new Error(`observation ${this.obsId}: no RA_PNT/DEC_PNT in the events header or obs index`);
     return new SkyCoord(ra, dec, "icrs");
   }
 
@@ -102,7 +103,8 @@ export class Observation {
       } else {
         const start = this.obsTable.value(this.obsId, "TSTART");
         const stop = this.obsTable.value(this.obsId, "TSTOP");
-        if (start === undefined || stop === undefined) throw new Error(`observation ${this.obsId}: no GTI HDU and no TSTART/TSTOP in the obs index`);
+        if (start === undefined || stop === undefined)
+          throw new Error(`observation ${this.obsId}: no GTI HDU and no TSTART/TSTOP in the obs index`);
         this.gtiCache = new GTI(Float64Array.of(start), Float64Array.of(stop), this.obsTable.timeRef);
       }
     }
@@ -152,7 +154,10 @@ export class Observation {
   private openHdu(hduType: string): { file: FitsFile; path: string } {
     const location = this.locations.get(hduType);
     if (!location) {
-      throw new Error(`observation ${this.obsId}: the HDU index lists no '${hduType}' HDU (has: ${this.hduTypes.join(", ") || "none"})`);
+      throw new Error(
+        `observation ${this.obsId}: the HDU index lists no '${hduType}' HDU ` +
+          `(has: ${this.hduTypes.join(", ") || "none"})`,
+      );
     }
     return this.open(location);
   }

@@ -33,7 +33,7 @@ export class BackgroundModel {
   /** The scale factor of each bin of the reconstructed-energy axis. */
   factors(energy: MapAxis): Float64Array {
     const toTeV = convert(1, energy.unit || "TeV", "TeV");
-    return energy.center.map((e) => this.norm * Math.pow((e * toTeV) / this.reference, -this.tilt));
+    return energy.center.map((e) => this.norm * ((e * toTeV) / this.reference) ** -this.tilt);
   }
 
   get isIdentity(): boolean {
@@ -41,7 +41,12 @@ export class BackgroundModel {
   }
 
   copy(): BackgroundModel {
-    const out = new BackgroundModel({ norm: this.norm, tilt: this.tilt, reference: this.reference, tiltFree: this.tiltFree });
+    const out = new BackgroundModel({
+      norm: this.norm,
+      tilt: this.tilt,
+      reference: this.reference,
+      tiltFree: this.tiltFree,
+    });
     out.normError = this.normError;
     out.tiltError = this.tiltError;
     return out;

@@ -4,7 +4,10 @@ import { WcsNDMap, type MapAxis, type WcsGeom } from "../maps/index.js";
 
 /** An energy-dispersion map (migra × true energy per pixel) with its weighting exposure. */
 export class EDispMap {
-  constructor(readonly edispMap: WcsNDMap, readonly exposureMap?: WcsNDMap) {}
+  constructor(
+    readonly edispMap: WcsNDMap,
+    readonly exposureMap?: WcsNDMap,
+  ) {}
 
   /**
    * The reconstructed-energy kernel at the map pixel nearest to `position` (default the map

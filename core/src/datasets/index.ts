@@ -1,7 +1,13 @@
 export { PSFMap, type PsfKernelOptions } from "./psf-map.js";
 export { PSFKernel, type PsfKernelImageOptions } from "./psf-kernel.js";
 export { EDispMap } from "./edisp-map.js";
-export { MapDataset, MIGRA_AXIS_DEFAULT, BINSZ_IRF_DEFAULT, type MapDatasetCreateOptions, type MapDatasetFields } from "./map-dataset.js";
+export {
+  MapDataset,
+  MIGRA_AXIS_DEFAULT,
+  BINSZ_IRF_DEFAULT,
+  type MapDatasetCreateOptions,
+  type MapDatasetFields,
+} from "./map-dataset.js";
 export { datasetToHdus, datasetFromFits } from "./io.js";
 export { maskOnGeom } from "./stack.js";
 export { BackgroundModel, type BackgroundModelOptions } from "./background-model.js";

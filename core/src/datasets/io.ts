@@ -8,7 +8,12 @@ import { MapDatasetOnOff } from "./map-dataset-onoff.js";
 
 /** gammapy's dataset FITS layout: one image HDU (+ BANDS table) per map, then the GTI table. */
 export function datasetToHdus(dataset: MapDataset): HduSpec[] {
-  const primary: ImageHduSpec = { kind: "image", data: new Float32Array(0), shape: [], header: [{ key: "NAME", value: dataset.name }] };
+  const primary: ImageHduSpec = {
+    kind: "image",
+    data: new Float32Array(0),
+    shape: [],
+    header: [{ key: "NAME", value: dataset.name }],
+  };
   const hdus: HduSpec[] = [primary];
   const add = (map: WcsNDMap | undefined, name: string) => {
     if (map) hdus.push(...mapToHdus(map, { hdu: name }).slice(1)); // skip each map's empty primary
@@ -59,7 +64,11 @@ export function datasetFromFits(file: FitsFile): MapDataset {
   let gti = GTI.create([], []);
   if (file.has("GTI")) {
     const table = file.table("GTI");
-    gti = new GTI(table.columnAsFloat64("START").slice(), table.columnAsFloat64("STOP").slice(), timeRefFromHeader(table.header));
+    gti = new GTI(
+      table.columnAsFloat64("START").slice(),
+      table.columnAsFloat64("STOP").slice(),
+      timeRefFromHeader(table.header),
+    );
   }
   const dataset = new MapDataset({
     name: typeof name === "string" ? name : "dataset",
@@ -73,5 +82,9 @@ export function datasetFromFits(file: FitsFile): MapDataset {
     gti,
   });
   if (!file.has("COUNTS_OFF")) return dataset;
-  return MapDatasetOnOff.fromMapDataset(dataset, { countsOff: read("COUNTS_OFF"), acceptance: read("ACCEPTANCE"), acceptanceOff: read("ACCEPTANCE_OFF") });
+  return MapDatasetOnOff.fromMapDataset(dataset, {
+    countsOff: read("COUNTS_OFF"),
+    acceptance: read("ACCEPTANCE"),
+    acceptanceOff: read("ACCEPTANCE_OFF"),
+  });
 }

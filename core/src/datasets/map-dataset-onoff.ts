@@ -44,18 +44,41 @@ export class MapDatasetOnOff extends MapDataset {
    */
   static fromMapDataset(dataset: MapDataset, maps: OnOffMaps): MapDatasetOnOff {
     const geom = dataset.counts.geom;
-    const asMap = (a: WcsNDMap | number | undefined) => (typeof a === "number" ? mapFrom(dataset.counts, () => a, "float64") : a);
+    const asMap = (a: WcsNDMap | number | undefined) =>
+      typeof a === "number" ? mapFrom(dataset.counts, () => a, "float64") : a;
     const acceptance = asMap(maps.acceptance);
     const acceptanceOff = asMap(maps.acceptanceOff);
     let countsOff = maps.countsOff;
     const background = dataset.npredBackground();
     if (!countsOff && background && acceptance && acceptanceOff) {
-      countsOff = mapFrom(background, (i) => background.data[i] / (acceptance.data[i] / acceptanceOff.data[i]), "float64");
+      countsOff = mapFrom(
+        background,
+        (i) => background.data[i] / (acceptance.data[i] / acceptanceOff.data[i]),
+        "float64",
+      );
     }
     const { counts, exposure, psf, edisp, maskSafe, maskFit, gti, meta } = dataset;
-    const out = new MapDatasetOnOff({ name: maps.name ?? dataset.name, counts, exposure, psf, edisp, maskSafe, maskFit, gti, meta });
-    for (const [label, m] of [["counts_off", countsOff], ["acceptance", acceptance], ["acceptance_off", acceptanceOff]] as const) {
-      if (m && !m.geom.equals(geom)) throw new Error(`MapDatasetOnOff '${out.name}': ${label} has shape ${m.geom.dataShape.join("×")}, counts ${geom.dataShape.join("×")}`);
+    const out = new MapDatasetOnOff({
+      name: maps.name ?? dataset.name,
+      counts,
+      exposure,
+      psf,
+      edisp,
+      maskSafe,
+      maskFit,
+      gti,
+      meta,
+    });
+    for (const [label, m] of [
+      ["counts_off", countsOff],
+      ["acceptance", acceptance],
+      ["acceptance_off", acceptanceOff],
+    ] as const) {
+      if (m && !m.geom.equals(geom))
+        throw new Error(
+          `MapDatasetOnOff '${out.name}': ${label} has shape ${m.geom.dataShape.join("×")}, ` +
+            `counts ${geom.dataShape.join("×")}`,
+        );
     }
     out.countsOff = countsOff;
     out.acceptance = acceptance;
@@ -67,7 +90,12 @@ export class MapDatasetOnOff extends MapDataset {
   static override create(geom: WcsGeom, options: MapDatasetCreateOptions = {}): MapDatasetOnOff {
     const base = MapDataset.create(geom, options);
     const zeros = () => WcsNDMap.fromGeom(geom);
-    return MapDatasetOnOff.fromMapDataset(base, { countsOff: zeros(), acceptance: zeros(), acceptanceOff: zeros(), name: base.name });
+    return MapDatasetOnOff.fromMapDataset(base, {
+      countsOff: zeros(),
+      acceptance: zeros(),
+      acceptanceOff: zeros(),
+      name: base.name,
+    });
   }
 
   override get statType(): string {
@@ -79,7 +107,11 @@ export class MapDatasetOnOff extends MapDataset {
     const { acceptance: on, acceptanceOff: off } = this;
     if (!on || !off) return undefined;
     const dtype = on.dtype === "float64" || off.dtype === "float64" ? "float64" : "float32";
-    return mapFrom(on, (i) => nanToNum(dtype === "float32" ? Math.fround(on.data[i] / off.data[i]) : on.data[i] / off.data[i], dtype), dtype);
+    return mapFrom(
+      on,
+      (i) => nanToNum(dtype === "float32" ? Math.fround(on.data[i] / off.data[i]) : on.data[i] / off.data[i], dtype),
+      dtype,
+    );
   }
 
   /** α · counts_off: the background the off counts imply (gammapy's `background` property). */
@@ -87,7 +119,11 @@ export class MapDatasetOnOff extends MapDataset {
     const alpha = this.alpha;
     const off = this.countsOff;
     if (!alpha || !off) return undefined;
-    return mapFrom(off, (i) => alpha.data[i] * off.data[i], alpha.dtype === "float64" || off.dtype === "float64" ? "float64" : "float32");
+    return mapFrom(
+      off,
+      (i) => alpha.data[i] * off.data[i],
+      alpha.dtype === "float64" || off.dtype === "float64" ? "float64" : "float32",
+    );
   }
 
   /**
@@ -99,7 +135,11 @@ export class MapDatasetOnOff extends MapDataset {
     const off = this.countsOff;
     if (!alpha || !off) return undefined;
     const on = this.counts.data;
-    return mapFrom(this.counts, (i) => nanToNum(alpha.data[i] * wstatMuBkg(on[i], off.data[i], alpha.data[i], 0), "float64"), "float64");
+    return mapFrom(
+      this.counts,
+      (i) => nanToNum(alpha.data[i] * wstatMuBkg(on[i], off.data[i], alpha.data[i], 0), "float64"),
+      "float64",
+    );
   }
 
   /** gammapy prints an on-off dataset's WStat even without sky models (μ_sig = 0). */
@@ -114,14 +154,20 @@ export class MapDatasetOnOff extends MapDataset {
   protected override extraSummary(): string[] {
     const sum = (m?: WcsNDMap) => (m ? m.sum().toFixed(0) : "nan");
     const row = (label: string, value: string) => `  ${label.padEnd(32)}: ${value} `;
-    return ["", row("Total counts_off", sum(this.countsOff)), row("Acceptance", sum(this.acceptance)), row("Acceptance off", sum(this.acceptanceOff))];
+    return [
+      "",
+      row("Total counts_off", sum(this.countsOff)),
+      row("Acceptance", sum(this.acceptance)),
+      row("Acceptance off", sum(this.acceptanceOff)),
+    ];
   }
 
   /** WStat summed over the fit bins (no sky models: μ_sig = 0); NaN bins count as 0, as gammapy. */
   override statSum(): number {
     const alpha = this.alpha;
     const off = this.countsOff;
-    if (!alpha || !off) throw new Error(`MapDatasetOnOff '${this.name}': WStat needs counts_off, acceptance and acceptance_off`);
+    if (!alpha || !off)
+      throw new Error(`MapDatasetOnOff '${this.name}': WStat needs counts_off, acceptance and acceptance_off`);
     const mask = this.mask;
     let total = 0;
     for (let i = 0; i < this.counts.data.length; i++) {
@@ -145,8 +191,12 @@ export class MapDatasetOnOff extends MapDataset {
    * bins). v0.15 stacked the acceptances themselves, which biased α: not followed.
    */
   override stack(other: MapDataset): void {
-    if (!(other instanceof MapDatasetOnOff)) throw new TypeError(`MapDatasetOnOff '${this.name}' can only stack on-off datasets, not '${other.name}'`);
-    if (!this.isStackable || !other.isStackable) throw new Error(`cannot stack incomplete MapDatasetOnOff ('${this.name}' or '${other.name}' lacks counts_off or acceptances)`);
+    if (!(other instanceof MapDatasetOnOff))
+      throw new TypeError(`MapDatasetOnOff '${this.name}' can only stack on-off datasets, not '${other.name}'`);
+    if (!this.isStackable || !other.isStackable)
+      throw new Error(
+        `cannot stack incomplete MapDatasetOnOff ('${this.name}' or '${other.name}' lacks counts_off or acceptances)`,
+      );
     const geom = this.counts.geom;
     const totalOff = WcsNDMap.fromGeom(geom);
     const totalAlpha = WcsNDMap.fromGeom(geom);
@@ -163,7 +213,9 @@ export class MapDatasetOnOff extends MapDataset {
       sumAlpha += totalAlpha.data[i];
     }
     const averageAlpha = sumAlpha / sumOff;
-    this.acceptanceOff = mapFrom(totalOff, (i) => (totalOff.data[i] === 0 ? 1 / averageAlpha : Math.fround(totalOff.data[i] / totalAlpha.data[i])));
+    this.acceptanceOff = mapFrom(totalOff, (i) =>
+      totalOff.data[i] === 0 ? 1 / averageAlpha : Math.fround(totalOff.data[i] / totalAlpha.data[i]),
+    );
     this.acceptance = mapFrom(totalOff, () => 1);
     this.countsOff = totalOff;
     super.stack(other);
@@ -173,7 +225,12 @@ export class MapDatasetOnOff extends MapDataset {
     return this.withOffMaps(super.copy(name), (m) => m.copy());
   }
 
-  override cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim", name?: string): MapDatasetOnOff {
+  override cutout(
+    position: SkyCoord,
+    width: PairInput<AngleInput>,
+    mode: CutoutMode = "trim",
+    name?: string,
+  ): MapDatasetOnOff {
     return this.withOffMaps(super.cutout(position, width, mode, name), (m) => m.cutout(position, width, mode));
   }
 
@@ -188,7 +245,10 @@ export class MapDatasetOnOff extends MapDataset {
     const countsOff = squash(this.countsOff);
     const acceptance = squash(this.acceptance);
     const norm = squash(this.backgroundFromOff());
-    const acceptanceOff = acceptance && countsOff && norm ? mapFrom(acceptance, (i) => Math.fround((acceptance.data[i] * countsOff.data[i]) / norm.data[i])) : undefined;
+    const acceptanceOff =
+      acceptance && countsOff && norm
+        ? mapFrom(acceptance, (i) => Math.fround((acceptance.data[i] * countsOff.data[i]) / norm.data[i]))
+        : undefined;
     return MapDatasetOnOff.fromMapDataset(image, { countsOff, acceptance, acceptanceOff, name: image.name });
   }
 
@@ -206,5 +266,9 @@ export class MapDatasetOnOff extends MapDataset {
 
 function nanZero(map: WcsNDMap): WcsNDMap {
   if (!map.data.some((v) => !Number.isFinite(v))) return map;
-  return mapFrom(map, (i) => (Number.isFinite(map.data[i]) ? map.data[i] : 0), map.dtype === "float64" ? "float64" : "float32");
+  return mapFrom(
+    map,
+    (i) => (Number.isFinite(map.data[i]) ? map.data[i] : 0),
+    map.dtype === "float64" ? "float64" : "float32",
+  );
 }

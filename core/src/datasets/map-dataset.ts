@@ -1,9 +1,18 @@
 import { GTI } from "../data/index.js";
 import type { SkyCoord } from "../coords/index.js";
-import { checkAllocation, MapAxis, WcsNDMap, type AngleInput, type CutoutMode, type MapData, type PairInput, type WcsGeom } from "../maps/index.js";
+import {
+  checkAllocation,
+  MapAxis,
+  WcsNDMap,
+  type AngleInput,
+  type CutoutMode,
+  type MapData,
+  type PairInput,
+  type WcsGeom,
+} from "../maps/index.js";
 import { RAD_AXIS_DEFAULT } from "../irf/index.js";
 import { cashSum } from "../stats/index.js";
-import { BackgroundModel } from "./background-model.js";
+import type { BackgroundModel } from "./background-model.js";
 import { EDispMap } from "./edisp-map.js";
 import { PSFMap } from "./psf-map.js";
 import { maskOnGeom, stackIrfMap } from "./stack.js";
@@ -211,7 +220,8 @@ export class MapDataset {
       this.exposure.stack(other.exposure, otherImage);
       const livetime = other.exposure.meta.livetime;
       if (typeof livetime === "number" && (!otherImage || sumIsPositive(otherImage))) {
-        this.exposure.meta.livetime = (typeof this.exposure.meta.livetime === "number" ? this.exposure.meta.livetime : 0) + livetime;
+        this.exposure.meta.livetime =
+          (typeof this.exposure.meta.livetime === "number" ? this.exposure.meta.livetime : 0) + livetime;
       }
     }
     if (this.background && other.background) {
@@ -234,7 +244,10 @@ export class MapDataset {
       if (!mine || !theirs) continue;
       const irf = mine instanceof PSFMap ? mine.psfMap : (mine as EDispMap).edispMap;
       const otherIrf = theirs instanceof PSFMap ? theirs.psfMap : (theirs as EDispMap).edispMap;
-      if (!mine.exposureMap || !theirs.exposureMap) throw new Error(`MapDataset.stack: missing exposure map of the ${mine instanceof PSFMap ? "PSF" : "EDisp"} map`);
+      if (!mine.exposureMap || !theirs.exposureMap)
+        throw new Error(
+          `MapDataset.stack: missing exposure map of the ${mine instanceof PSFMap ? "PSF" : "EDisp"} map`,
+        );
       const weights = otherImage && maskOnGeom(otherImage, otherIrf.geom);
       stackIrfMap(irf, mine.exposureMap, otherIrf, theirs.exposureMap, weights);
     }
@@ -244,13 +257,14 @@ export class MapDataset {
     } else if (other.maskFit) {
       this.maskFit = other.maskFit.copy();
     }
-    if (other.gti.length > 0) this.gti = this.gti.stack(other.gti).union(); // in this dataset's time reference, as gammapy
+    // in this dataset's time reference, as gammapy
+    if (other.gti.length > 0) this.gti = this.gti.stack(other.gti).union();
   }
 
   /** gammapy's printed summary (`print(dataset)`); model-dependent lines are nan without models. */
   toString(): string {
     const mask = this.maskSafe ?? this.maskFit;
-    const inMask = (i: number) => !mask || mask.data[i] !== 0;
+    const inMask = (i: number) => mask?.data[i] !== 0;
     let counts = 0;
     let background = 0;
     let predicted = 0;
@@ -273,7 +287,7 @@ export class MapDataset {
       const image = this.maskSafeImage;
       const n = this.exposure.geom.imageSize;
       const data = this.exposure.data;
-      const use = (i: number) => data[i] > 0 && (!image || image.data[i % n] !== 0);
+      const use = (i: number) => data[i] > 0 && image?.data[i % n] !== 0;
       let any = false;
       for (let i = 0; i < data.length; i++) any ||= use(i);
       expMin = Infinity;
@@ -287,7 +301,8 @@ export class MapDataset {
     const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "nan");
     const sci = (v: number) => (Number.isFinite(v) ? v.toExponential(2).replace(/e([+-])(\d)$/, "e$10$2") : "nan");
     // gammapy leaves a space after names and integers, none after floats
-    const row = (label: string, value: string | number) => `  ${label.padEnd(32)}: ${value}${typeof value === "number" ? " " : ""}`;
+    const row = (label: string, value: string | number) =>
+      `  ${label.padEnd(32)}: ${value}${typeof value === "number" ? " " : ""}`;
     const title = this.constructor.name;
     return [
       title,
@@ -340,9 +355,11 @@ export class MapDataset {
   private modelSummary(): string[] {
     const row = (label: string, value: string) => `  ${label.padEnd(32)}: ${value}`;
     const model = this.backgroundModel;
-    if (!model) return [row("Number of models", "0 "), row("Number of parameters", "0"), row("Number of free parameters", "0")];
+    if (!model)
+      return [row("Number of models", "0 "), row("Number of parameters", "0"), row("Number of free parameters", "0")];
     const parameter = (name: string, value: number, error: number, frozen: boolean) =>
-      `    ${name.padEnd(26)}: ${value.toFixed(3)} ${frozen ? "(frozen)" : `+/- ${Number.isFinite(error) ? error.toFixed(2) : "nan"}`}`;
+      `    ${name.padEnd(26)}: ${value.toFixed(3)} ` +
+      `${frozen ? "(frozen)" : `+/- ${Number.isFinite(error) ? error.toFixed(2) : "nan"}`}`;
     return [
       row("Number of models", "1 "),
       row("Number of parameters", "3"),
@@ -367,7 +384,8 @@ export class MapDataset {
    */
   toImage(name?: string): MapDataset {
     const geom = this.counts.geom.squash("energy");
-    const reduce = (map: WcsNDMap | undefined, weights: WcsNDMap | undefined, logical: boolean) => map && sumOverEnergy(map, weights, logical, geom);
+    const reduce = (map: WcsNDMap | undefined, weights: WcsNDMap | undefined, logical: boolean) =>
+      map && sumOverEnergy(map, weights, logical, geom);
     return new MapDataset({
       name: name ?? `${this.name}-image`,
       counts: reduce(this.counts, this.maskSafe, false)!,
@@ -427,7 +445,11 @@ export function sumOverEnergy(map: WcsNDMap, weights: WcsNDMap | undefined, logi
     for (let p = 0; p < planes; p++) {
       const at = p * n + i;
       if (logical) acc = acc || map.data[at] ? 1 : 0;
-      else acc = map.dtype === "float32" ? Math.fround(acc + Math.fround(map.data[at] * (weights ? weights.data[at] : 1))) : acc + map.data[at] * (weights ? weights.data[at] : 1);
+      else
+        acc =
+          map.dtype === "float32"
+            ? Math.fround(acc + Math.fround(map.data[at] * (weights ? weights.data[at] : 1)))
+            : acc + map.data[at] * (weights ? weights.data[at] : 1);
     }
     out.data[i] = acc;
   }

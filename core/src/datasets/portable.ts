@@ -13,7 +13,13 @@ import { PSFMap } from "./psf-map.js";
 export interface PortableMap {
   wcs: WcsParams;
   npix: [number, number];
-  axes: Array<{ nodes: Float64Array; name: string; unit: string; interp: MapAxis["interp"]; nodeType: MapAxis["nodeType"] }>;
+  axes: Array<{
+    nodes: Float64Array;
+    name: string;
+    unit: string;
+    interp: MapAxis["interp"];
+    nodeType: MapAxis["nodeType"];
+  }>;
   data: MapData;
   unit: string;
   dtype: MapDtype;
@@ -45,7 +51,9 @@ function mapToPortable(map: WcsNDMap | undefined, transfer: ArrayBuffer[]): Port
 
 function mapFromPortable(p: PortableMap | undefined): WcsNDMap | undefined {
   if (!p) return undefined;
-  const axes = p.axes.map((a) => new MapAxis(a.nodes, { name: a.name, unit: a.unit, interp: a.interp, nodeType: a.nodeType }));
+  const axes = p.axes.map(
+    (a) => new MapAxis(a.nodes, { name: a.name, unit: a.unit, interp: a.interp, nodeType: a.nodeType }),
+  );
   return new WcsNDMap(new WcsGeom(new Wcs2D(p.wcs), p.npix, axes), p.data, p.unit, p.dtype, p.meta);
 }
 
@@ -69,7 +77,14 @@ export function datasetToPortable(dataset: MapDataset): { portable: PortableData
     },
     gti: { start: dataset.gti.start, stop: dataset.gti.stop, timeRef: dataset.gti.timeRef },
     meta: dataset.meta,
-    backgroundModel: model && { norm: model.norm, tilt: model.tilt, reference: model.reference, tiltFree: model.tiltFree, normError: model.normError, tiltError: model.tiltError },
+    backgroundModel: model && {
+      norm: model.norm,
+      tilt: model.tilt,
+      reference: model.reference,
+      tiltFree: model.tiltFree,
+      normError: model.normError,
+      tiltError: model.tiltError,
+    },
   };
   return { portable, transfer };
 }

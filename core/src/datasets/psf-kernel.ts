@@ -83,7 +83,10 @@ export class PSFKernel implements Kernel {
       throw new Error(`PSFKernel.toImage: exposure has ${exposure.length} values, the energy axis ${energy.nbin} bins`);
     }
     const edges = energy.edges;
-    const weights = Float64Array.from({ length: energy.nbin }, (_, k) => powerLawIntegral(edges[k], edges[k + 1], index) * exposure[k]);
+    const weights = Float64Array.from(
+      { length: energy.nbin },
+      (_, k) => powerLawIntegral(edges[k], edges[k + 1], index) * exposure[k],
+    );
     const total = weights.reduce((a, b) => a + b, 0);
     const weighted = this.psfKernelMap.copy();
     const n = geom.imageSize;

@@ -29,7 +29,10 @@ export class PSFMap {
 
   /** An empty PSF map (sr⁻¹) and its exposure map (rad squashed), as gammapy's `from_geom`. */
   static fromGeom(geom: WcsGeom): PSFMap {
-    return new PSFMap(WcsNDMap.fromGeom(geom, { unit: "sr-1" }), WcsNDMap.fromGeom(geom.squash("rad"), { unit: "m2 s" }));
+    return new PSFMap(
+      WcsNDMap.fromGeom(geom, { unit: "sr-1" }),
+      WcsNDMap.fromGeom(geom.squash("rad"), { unit: "m2 s" }),
+    );
   }
 
   private get energyAxis(): MapAxis {
@@ -42,8 +45,17 @@ export class PSFMap {
    */
   private psfIrf(): Irf {
     const geom = this.psfMap.geom;
-    const pixelAxis = (n: number, name: string) => MapAxis.fromEdges(Float64Array.from({ length: n + 1 }, (_, i) => i - 0.5), { name });
-    const axes = [this.energyAxis, geom.axisByName("rad"), pixelAxis(geom.ny, "lat_idx"), pixelAxis(geom.nx, "lon_idx")];
+    const pixelAxis = (n: number, name: string) =>
+      MapAxis.fromEdges(
+        Float64Array.from({ length: n + 1 }, (_, i) => i - 0.5),
+        { name },
+      );
+    const axes = [
+      this.energyAxis,
+      geom.axisByName("rad"),
+      pixelAxis(geom.ny, "lat_idx"),
+      pixelAxis(geom.nx, "lon_idx"),
+    ];
     return new Irf("PSF map", axes, Float64Array.from(this.psfMap.data), this.psfMap.unit, undefined, { fillValue: 0 });
   }
 
@@ -53,7 +65,11 @@ export class PSFMap {
   }
 
   /** Fraction of the PSF within `rad` (deg) at true energies `energyTrue` (TeV), elementwise. */
-  containment(rad: number | ArrayLike<number>, energyTrue: number | ArrayLike<number>, position?: SkyCoord): Float64Array {
+  containment(
+    rad: number | ArrayLike<number>,
+    energyTrue: number | ArrayLike<number>,
+    position?: SkyCoord,
+  ): Float64Array {
     const where = this.pixelOf(position ?? this.psfMap.geom.centerSkydir);
     return psfTable.containment(this.psfIrf(), { rad, energy_true: energyTrue, ...where });
   }
@@ -72,7 +88,11 @@ export class PSFMap {
     const precise = geom.precise();
     const { lon: lonDeg, lat: latDeg } = precise.imageCoord("center");
     const [lon, lat] = precise.coordToPix({ lon: lonDeg, lat: latDeg });
-    const radius = psfTable.containmentRadius(this.psfIrf(), fraction, { energy_true: energyTrue, lon_idx: lon, lat_idx: lat });
+    const radius = psfTable.containmentRadius(this.psfIrf(), fraction, {
+      energy_true: energyTrue,
+      lon_idx: lon,
+      lat_idx: lat,
+    });
     return WcsNDMap.fromGeom(geom, { data: radius, unit: "deg" });
   }
 
@@ -93,7 +113,10 @@ export class PSFMap {
     for (let i = 0; i < n; i++) if (valid[i] && (best < 0 || separation[i] < separation[best])) best = i;
     const [lon, lat] = geom.wcs.pixToWorld1(best % geom.nx, Math.floor(best / geom.nx));
     const nearest = new SkyCoord(lon, lat, geom.frame);
-    warn?.(`Position ${position.toString()} is outside the valid IRF map range; using the nearest IRF defined within, ${nearest.toString()}`);
+    warn?.(
+      `Position ${position.toString()} is outside the valid IRF map range; ` +
+        `using the nearest IRF defined within, ${nearest.toString()}`,
+    );
     return nearest;
   }
 
@@ -107,9 +130,14 @@ export class PSFMap {
   getPsfKernel(geom: WcsGeom, options: PsfKernelOptions = {}): PSFKernel {
     const factor = options.factor ?? 4;
     const position = this.nearestValidPosition(options.position ?? this.psfMap.geom.centerSkydir, options.warn);
-    const maxRadius = options.maxRadius ?? Math.max(...this.containmentRadius(options.containment ?? 0.999, this.energyAxis.center, position));
+    const maxRadius =
+      options.maxRadius ??
+      Math.max(...this.containmentRadius(options.containment ?? 0.999, this.energyAxis.center, position));
     if (!geom.axes.some((a) => a.name === "energy_true")) {
-      throw new Error(`PSFMap.getPsfKernel: the kernel geometry needs an energy_true axis (axes: ${geom.axesNames.join(", ") || "none"})`);
+      throw new Error(
+        "PSFMap.getPsfKernel: the kernel geometry needs an energy_true axis " +
+          `(axes: ${geom.axesNames.join(", ") || "none"})`,
+      );
     }
     const kernelGeom = geom.toOddNpix(maxRadius);
     const upsampled = kernelGeom.upsample(factor);
@@ -118,7 +146,12 @@ export class PSFMap {
     const { lon_idx: px, lat_idx: py } = this.pixelOf(position);
     const n = upsampled.imageSize;
     const size = n * energyPix.length;
-    const pix = [new Float64Array(size).fill(px), new Float64Array(size).fill(py), new Float64Array(size), new Float64Array(size)];
+    const pix = [
+      new Float64Array(size).fill(px),
+      new Float64Array(size).fill(py),
+      new Float64Array(size),
+      new Float64Array(size),
+    ];
     for (let k = 0; k < energyPix.length; k++) {
       pix[2].set(radPix, k * n);
       pix[3].fill(energyPix[k], k * n, (k + 1) * n);

@@ -62,7 +62,10 @@ export class BinTableHdu extends FitsHdu {
       offset += format.width;
     }
     if (offset !== this.rowBytes) {
-      throw new FitsError(`columns take ${offset} bytes per row but NAXIS1 = ${this.rowBytes}`, this.context("card NAXIS1"));
+      throw new FitsError(
+        `columns take ${offset} bytes per row but NAXIS1 = ${this.rowBytes}`,
+        this.context("card NAXIS1"),
+      );
     }
     this.columnsCache = columns;
     return columns;
@@ -75,7 +78,10 @@ export class BinTableHdu extends FitsHdu {
   columnInfo(name: string): ColumnInfo {
     const info = this.findColumn(name);
     if (!info) {
-      throw new FitsError(`no column '${name}' (columns: ${this.columns.map((c) => c.name).join(", ")})`, this.context(`column '${name}'`));
+      throw new FitsError(
+        `no column '${name}' (columns: ${this.columns.map((c) => c.name).join(", ")})`,
+        this.context(`column '${name}'`),
+      );
     }
     return info;
   }
@@ -133,7 +139,8 @@ export class BinTableHdu extends FitsHdu {
     if (code === "L") {
       const out = new Uint8Array(rows * repeat);
       for (let r = 0; r < rows; r++) {
-        for (let k = 0; k < repeat; k++) out[r * repeat + k] = this.bytes[base + r * this.rowBytes + k] === 0x54 ? 1 : 0;
+        for (let k = 0; k < repeat; k++)
+          out[r * repeat + k] = this.bytes[base + r * this.rowBytes + k] === 0x54 ? 1 : 0;
       }
       return out;
     }
@@ -157,11 +164,20 @@ export class BinTableHdu extends FitsHdu {
   /** P/Q columns: per-row arrays from the heap (THEAP, default right after the rows). */
   private decodeVariableLength(info: ColumnInfo, ctx: ReturnType<BinTableHdu["context"]>): TypedArray[] {
     const code = info.format.vlaCode ?? "";
-    const kind = NUMERIC_KIND[code as ColumnFormat["code"]] ?? (code === "L" || code === "A" ? ("u8" as NumericKind) : undefined);
+    const kind =
+      NUMERIC_KIND[code as ColumnFormat["code"]] ?? (code === "L" || code === "A" ? ("u8" as NumericKind) : undefined);
     if (!kind) throw new FitsError(`unsupported variable-length element type '${code}'`, ctx);
     const descriptorKind: NumericKind = info.format.code === "P" ? "i32" : "i64";
-    const descriptors = decodeStrided(this.bytes, this.dataOffset + info.offset, this.rowBytes, this.nrows, descriptorKind, 2);
-    const heapStart = this.dataOffset + this.header.int("THEAP", ctx, 0, Number.MAX_SAFE_INTEGER, this.rowBytes * this.nrows);
+    const descriptors = decodeStrided(
+      this.bytes,
+      this.dataOffset + info.offset,
+      this.rowBytes,
+      this.nrows,
+      descriptorKind,
+      2,
+    );
+    const heapStart =
+      this.dataOffset + this.header.int("THEAP", ctx, 0, Number.MAX_SAFE_INTEGER, this.rowBytes * this.nrows);
     const heapEnd = this.dataOffset + this.dataBytes;
     const size = elementBytes(code);
     const out: TypedArray[] = [];
@@ -170,7 +186,10 @@ export class BinTableHdu extends FitsHdu {
       const offset = Number(descriptors[2 * r + 1]);
       const start = heapStart + offset;
       if (count < 0 || offset < 0 || start + count * size > heapEnd) {
-        throw new FitsError(`row ${r}: variable-length array (${count} × ${size} bytes at heap offset ${offset}) lies outside the heap`, ctx);
+        throw new FitsError(
+          `row ${r}: variable-length array (${count} × ${size} bytes at heap offset ${offset}) lies outside the heap`,
+          ctx,
+        );
       }
       const raw = decodeContiguous(this.bytes, start, kind, count);
       out.push(applyScaling(raw, kind, info.tscal, info.tzero));
@@ -178,4 +197,3 @@ export class BinTableHdu extends FitsHdu {
     return out;
   }
 }
-

@@ -2,8 +2,16 @@
 export type NumericKind = "u8" | "i8" | "i16" | "i32" | "i64" | "f32" | "f64";
 
 export type TypedArray =
-  | Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
-  | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
 
 export const KIND_BYTES: Record<NumericKind, number> = { u8: 1, i8: 1, i16: 2, i32: 4, i64: 8, f32: 4, f64: 8 };
 
@@ -21,7 +29,8 @@ function swapInPlace(bytes: Uint8Array, size: number): void {
     }
   } else if (size === 4) {
     for (let i = 0; i < n; i += 4) {
-      const a = bytes[i], b = bytes[i + 1];
+      const a = bytes[i],
+        b = bytes[i + 1];
       bytes[i] = bytes[i + 3];
       bytes[i + 1] = bytes[i + 2];
       bytes[i + 2] = b;
@@ -40,13 +49,20 @@ function swapInPlace(bytes: Uint8Array, size: number): void {
 
 function view(kind: NumericKind, buffer: ArrayBuffer): TypedArray {
   switch (kind) {
-    case "u8": return new Uint8Array(buffer);
-    case "i8": return new Int8Array(buffer);
-    case "i16": return new Int16Array(buffer);
-    case "i32": return new Int32Array(buffer);
-    case "i64": return new BigInt64Array(buffer);
-    case "f32": return new Float32Array(buffer);
-    case "f64": return new Float64Array(buffer);
+    case "u8":
+      return new Uint8Array(buffer);
+    case "i8":
+      return new Int8Array(buffer);
+    case "i16":
+      return new Int16Array(buffer);
+    case "i32":
+      return new Int32Array(buffer);
+    case "i64":
+      return new BigInt64Array(buffer);
+    case "f32":
+      return new Float32Array(buffer);
+    case "f64":
+      return new Float64Array(buffer);
   }
 }
 
@@ -64,7 +80,14 @@ export function decodeContiguous(bytes: Uint8Array, offset: number, kind: Numeri
  * Decode a table column: `count` values per row at byte `offset` of each of `rows` rows of
  * `rowBytes` bytes, gathered into one contiguous native array.
  */
-export function decodeStrided(bytes: Uint8Array, offset: number, rowBytes: number, rows: number, kind: NumericKind, count: number): TypedArray {
+export function decodeStrided(
+  bytes: Uint8Array,
+  offset: number,
+  rowBytes: number,
+  rows: number,
+  kind: NumericKind,
+  count: number,
+): TypedArray {
   const size = KIND_BYTES[kind];
   const width = size * count;
   const copy = new Uint8Array(rows * width);
@@ -75,7 +98,8 @@ export function decodeStrided(bytes: Uint8Array, offset: number, rowBytes: numbe
       const start = offset + r * rowBytes;
       const at = r * width;
       if (swap) {
-        for (let v = 0; v < width; v += size) for (let b = 0; b < size; b++) copy[at + v + b] = bytes[start + v + size - 1 - b];
+        for (let v = 0; v < width; v += size)
+          for (let b = 0; b < size; b++) copy[at + v + b] = bytes[start + v + size - 1 - b];
       } else {
         for (let b = 0; b < width; b++) copy[at + b] = bytes[start + b];
       }
@@ -98,7 +122,9 @@ export function encodeBigEndian(values: TypedArray): Uint8Array {
 }
 
 export function kindOfBitpix(bitpix: number): NumericKind | undefined {
-  return ({ 8: "u8", 16: "i16", 32: "i32", 64: "i64", [-32]: "f32", [-64]: "f64" } as Record<number, NumericKind>)[bitpix];
+  return ({ 8: "u8", 16: "i16", 32: "i32", 64: "i64", [-32]: "f32", [-64]: "f64" } as Record<number, NumericKind>)[
+    bitpix
+  ];
 }
 
 /**

@@ -59,7 +59,10 @@ export class Header {
     }
     const n = typeof v === "bigint" ? Number(v) : v;
     if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-      throw new FitsError(`keyword ${key} = ${String(v)} is not an integer in [${min}, ${max}]`, { ...context, where: `card ${key}` });
+      throw new FitsError(`keyword ${key} = ${String(v)} is not an integer in [${min}, ${max}]`, {
+        ...context,
+        where: `card ${key}`,
+      });
     }
     return n;
   }
@@ -69,7 +72,8 @@ export class Header {
     const v = this.get(key);
     if (v === undefined || v === null) return fallback;
     const n = typeof v === "bigint" ? Number(v) : v;
-    if (typeof n !== "number" || !Number.isFinite(n)) throw new FitsError(`keyword ${key} = ${String(v)} is not a number`, { ...context, where: `card ${key}` });
+    if (typeof n !== "number" || !Number.isFinite(n))
+      throw new FitsError(`keyword ${key} = ${String(v)} is not a number`, { ...context, where: `card ${key}` });
     return n;
   }
 
@@ -83,13 +87,20 @@ export class Header {
  * Read header cards from `bytes` at `offset` up to END. Returns the header and the offset
  * of the data (after the header's 2880-byte blocks).
  */
-export function readHeader(bytes: Uint8Array, offset: number, context: FitsContext): { header: Header; dataOffset: number } {
+export function readHeader(
+  bytes: Uint8Array,
+  offset: number,
+  context: FitsContext,
+): { header: Header; dataOffset: number } {
   const cards: Card[] = [];
   let pos = offset;
   const decoder = new TextDecoder("latin1");
   for (;;) {
     if (pos + CARD_LENGTH > bytes.length) {
-      throw new FitsError(`header has no END card before the end of the file (truncated at byte ${bytes.length})`, context);
+      throw new FitsError(
+        `header has no END card before the end of the file (truncated at byte ${bytes.length})`,
+        context,
+      );
     }
     const text = decoder.decode(bytes.subarray(pos, pos + CARD_LENGTH));
     pos += CARD_LENGTH;

@@ -1,7 +1,7 @@
 import { BinTableHdu } from "./bintable.js";
 import { kindOfBitpix, KIND_BYTES } from "./codec.js";
 import { FitsError, hduLabel, type FitsContext } from "./errors.js";
-import { FitsHdu, ImageHdu, OtherHdu } from "./hdu.js";
+import { type FitsHdu, ImageHdu, OtherHdu } from "./hdu.js";
 import { BLOCK, readHeader, type Header } from "./header.js";
 
 export interface FitsParseOptions {
@@ -12,13 +12,17 @@ export interface FitsParseOptions {
 
 /** A FITS file: its HDUs, with headers parsed on open and data decoded on first access. */
 export class FitsFile {
-  private constructor(readonly hdus: FitsHdu[], readonly fileName?: string) {}
+  private constructor(
+    readonly hdus: FitsHdu[],
+    readonly fileName?: string,
+  ) {}
 
   static parse(input: Uint8Array, options: FitsParseOptions = {}): FitsFile {
     const fileName = options.fileName;
     let bytes = input;
     if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-      if (!options.gunzip) throw new FitsError("gzip-compressed data but no gunzip function was supplied", { fileName });
+      if (!options.gunzip)
+        throw new FitsError("gzip-compressed data but no gunzip function was supplied", { fileName });
       bytes = options.gunzip(bytes);
     }
     if (bytes.length < BLOCK) {
@@ -37,7 +41,8 @@ export class FitsFile {
       const dataBytes = dataSize(header, hdus.length === 0, namedCtx);
       if (dataOffset + dataBytes > bytes.length) {
         throw new FitsError(
-          `data of ${dataBytes} bytes (from NAXISn/PCOUNT) extend beyond the end of the file: ${bytes.length - Math.min(dataOffset, bytes.length)} bytes left (truncated?)`,
+          `data of ${dataBytes} bytes (from NAXISn/PCOUNT) extend beyond the end of the file: ` +
+            `${bytes.length - Math.min(dataOffset, bytes.length)} bytes left (truncated?)`,
           namedCtx,
         );
       }
@@ -51,14 +56,18 @@ export class FitsFile {
   hdu(nameOrIndex: string | number, extver?: number): FitsHdu {
     if (typeof nameOrIndex === "number") {
       const hdu = this.hdus[nameOrIndex];
-      if (!hdu) throw new FitsError(`no HDU ${nameOrIndex} (the file has ${this.hdus.length})`, { fileName: this.fileName });
+      if (!hdu)
+        throw new FitsError(`no HDU ${nameOrIndex} (the file has ${this.hdus.length})`, { fileName: this.fileName });
       return hdu;
     }
     const wanted = nameOrIndex.toUpperCase();
     const hdu = this.hdus.find((h) => h.name.toUpperCase() === wanted && (extver === undefined || h.extver === extver));
     if (!hdu) {
       const names = this.hdus.map((h) => h.name || `#${h.index}`).join(", ");
-      throw new FitsError(`no HDU named '${nameOrIndex}'${extver !== undefined ? ` with EXTVER ${extver}` : ""} (HDUs: ${names})`, { fileName: this.fileName });
+      throw new FitsError(
+        `no HDU named '${nameOrIndex}'${extver !== undefined ? ` with EXTVER ${extver}` : ""} (HDUs: ${names})`,
+        { fileName: this.fileName },
+      );
     }
     return hdu;
   }
@@ -66,14 +75,22 @@ export class FitsFile {
   /** A binary-table HDU by name or index; an error names what the HDU is instead. */
   table(nameOrIndex: string | number, extver?: number): BinTableHdu {
     const hdu = this.hdu(nameOrIndex, extver);
-    if (!(hdu instanceof BinTableHdu)) throw new FitsError(`HDU '${hdu.name}' is not a binary table`, { fileName: this.fileName, hdu: hduLabel(hdu.index, hdu.name) });
+    if (!(hdu instanceof BinTableHdu))
+      throw new FitsError(`HDU '${hdu.name}' is not a binary table`, {
+        fileName: this.fileName,
+        hdu: hduLabel(hdu.index, hdu.name),
+      });
     return hdu;
   }
 
   /** An image HDU by name or index. */
   image(nameOrIndex: string | number, extver?: number): ImageHdu {
     const hdu = this.hdu(nameOrIndex, extver);
-    if (!(hdu instanceof ImageHdu)) throw new FitsError(`HDU '${hdu.name}' is not an image`, { fileName: this.fileName, hdu: hduLabel(hdu.index, hdu.name) });
+    if (!(hdu instanceof ImageHdu))
+      throw new FitsError(`HDU '${hdu.name}' is not an image`, {
+        fileName: this.fileName,
+        hdu: hduLabel(hdu.index, hdu.name),
+      });
     return hdu;
   }
 
@@ -98,7 +115,8 @@ function dataSize(header: Header, primary: boolean, ctx: FitsContext): number {
   let count = naxis === 0 ? 0 : 1;
   for (let i = 1; i <= naxis; i++) {
     count *= header.int(`NAXIS${i}`, ctx, 0);
-    if (!Number.isSafeInteger(count)) throw new FitsError(`data size overflows (NAXIS${i})`, { ...ctx, where: `card NAXIS${i}` });
+    if (!Number.isSafeInteger(count))
+      throw new FitsError(`data size overflows (NAXIS${i})`, { ...ctx, where: `card NAXIS${i}` });
   }
   const pcount = header.int("PCOUNT", ctx, 0, Number.MAX_SAFE_INTEGER, 0);
   const gcount = header.int("GCOUNT", ctx, 1, Number.MAX_SAFE_INTEGER, 1);
@@ -107,14 +125,23 @@ function dataSize(header: Header, primary: boolean, ctx: FitsContext): number {
   return size;
 }
 
-function makeHdu(index: number, header: Header, bytes: Uint8Array, dataOffset: number, dataBytes: number, fileName: string | undefined, ctx: FitsContext): FitsHdu {
+function makeHdu(
+  index: number,
+  header: Header,
+  bytes: Uint8Array,
+  dataOffset: number,
+  dataBytes: number,
+  fileName: string | undefined,
+  ctx: FitsContext,
+): FitsHdu {
   if (index === 0) return new ImageHdu(index, header, bytes, dataOffset, dataBytes, fileName);
   const xtension = (header.str("XTENSION") ?? "").trim().toUpperCase();
   if (xtension === "IMAGE") return new ImageHdu(index, header, bytes, dataOffset, dataBytes, fileName);
   if (xtension === "BINTABLE") {
     const table = new BinTableHdu(index, header, bytes, dataOffset, dataBytes, fileName);
     void table.columns; // validate the column layout (TFORMs against NAXIS1) on open
-    if (table.header.int("NAXIS", ctx) !== 2) throw new FitsError("a binary table needs NAXIS = 2", { ...ctx, where: "card NAXIS" });
+    if (table.header.int("NAXIS", ctx) !== 2)
+      throw new FitsError("a binary table needs NAXIS = 2", { ...ctx, where: "card NAXIS" });
     return table;
   }
   return new OtherHdu(index, header, bytes, dataOffset, dataBytes, fileName);

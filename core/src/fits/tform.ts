@@ -14,7 +14,12 @@ export interface ColumnFormat {
 const SIZES: Record<string, number> = { L: 1, B: 1, I: 2, J: 4, K: 8, E: 4, D: 8, A: 1, C: 8, M: 16 };
 
 export const NUMERIC_KIND: Partial<Record<ColumnFormat["code"], NumericKind>> = {
-  B: "u8", I: "i16", J: "i32", K: "i64", E: "f32", D: "f64",
+  B: "u8",
+  I: "i16",
+  J: "i32",
+  K: "i64",
+  E: "f32",
+  D: "f64",
 };
 
 export function parseTform(tform: string, ctx: FitsContext): ColumnFormat {
@@ -34,7 +39,7 @@ export function parseTform(tform: string, ctx: FitsContext): ColumnFormat {
 
 export function elementBytes(code: string): number {
   const kind = NUMERIC_KIND[code as ColumnFormat["code"]];
-  return kind ? KIND_BYTES[kind] : SIZES[code] ?? 1;
+  return kind ? KIND_BYTES[kind] : (SIZES[code] ?? 1);
 }
 
 /** TDIM "(a,b,c)" → [a, b, c] in FITS order (first index fastest). */

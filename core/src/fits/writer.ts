@@ -33,12 +33,18 @@ export interface BinTableHduSpec {
 export type HduSpec = ImageHduSpec | BinTableHduSpec;
 
 const BITPIX: Array<[new (...a: never[]) => TypedArray, number]> = [
-  [Uint8Array, 8], [Int16Array, 16], [Int32Array, 32], [BigInt64Array, 64], [Float32Array, -32], [Float64Array, -64],
+  [Uint8Array, 8],
+  [Int16Array, 16],
+  [Int32Array, 32],
+  [BigInt64Array, 64],
+  [Float32Array, -32],
+  [Float64Array, -64],
 ];
 
 /** Serialise HDUs to FITS bytes; the first must be an image (the primary HDU). */
 export function writeFitsBytes(hdus: HduSpec[]): Uint8Array {
-  if (hdus.length === 0 || hdus[0].kind !== "image") throw new FitsError("the first HDU must be an image (the primary HDU)");
+  if (hdus.length === 0 || hdus[0].kind !== "image")
+    throw new FitsError("the first HDU must be an image (the primary HDU)");
   const parts = hdus.map((hdu, i) => (hdu.kind === "image" ? imageBytes(hdu, i === 0) : tableBytes(hdu)));
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
@@ -53,15 +59,24 @@ function imageBytes(hdu: ImageHduSpec, primary: boolean): Uint8Array {
   const entry = BITPIX.find(([type]) => hdu.data instanceof type);
   if (!entry) throw new FitsError(`image HDU ${hdu.name ?? ""}: unsupported data type`);
   const count = hdu.shape.reduce((a, b) => a * b, hdu.shape.length ? 1 : 0);
-  if (count !== hdu.data.length) throw new FitsError(`image HDU ${hdu.name ?? ""}: shape (${hdu.shape.join(", ")}) needs ${count} values, got ${hdu.data.length}`);
+  if (count !== hdu.data.length)
+    throw new FitsError(
+      `image HDU ${hdu.name ?? ""}: shape (${hdu.shape.join(", ")}) needs ${count} values, got ${hdu.data.length}`,
+    );
   const cards: Card[] = [
-    primary ? { key: "SIMPLE", value: true, comment: "conforms to FITS standard" } : { key: "XTENSION", value: "IMAGE", comment: "Image extension" },
+    primary
+      ? { key: "SIMPLE", value: true, comment: "conforms to FITS standard" }
+      : { key: "XTENSION", value: "IMAGE", comment: "Image extension" },
     { key: "BITPIX", value: entry[1], comment: "array data type" },
     { key: "NAXIS", value: hdu.shape.length, comment: "number of array dimensions" },
     ...[...hdu.shape].reverse().map((n, i) => ({ key: `NAXIS${i + 1}`, value: n })),
   ];
   if (primary) cards.push({ key: "EXTEND", value: true });
-  else cards.push({ key: "PCOUNT", value: 0, comment: "number of parameters" }, { key: "GCOUNT", value: 1, comment: "number of groups" });
+  else
+    cards.push(
+      { key: "PCOUNT", value: 0, comment: "number of parameters" },
+      { key: "GCOUNT", value: 1, comment: "number of groups" },
+    );
   if (hdu.name) cards.push({ key: "EXTNAME", value: hdu.name, comment: "extension name" });
   cards.push(...userCards(hdu.header));
   return concat(headerBytes(cards), padded(encodeBigEndian(hdu.data as TypedArray)));
@@ -72,7 +87,8 @@ function tableBytes(hdu: BinTableHduSpec): Uint8Array {
   const layouts = hdu.columns.map((c) => {
     const format = parseTform(c.format, { hdu: hdu.name, where: `column '${c.name}'` });
     const rows = c.data.length / repeatOf(c);
-    if (rows !== nrows) throw new FitsError(`table ${hdu.name}: column '${c.name}' has ${rows} rows, expected ${nrows}`);
+    if (rows !== nrows)
+      throw new FitsError(`table ${hdu.name}: column '${c.name}' has ${rows} rows, expected ${nrows}`);
     return { spec: c, format };
   });
   const rowBytes = layouts.reduce((n, l) => n + l.format.width, 0);
@@ -107,7 +123,16 @@ function repeatOf(c: TableColumnSpec): number {
   return m[2] === "A" ? 1 : m[1] === "" ? 1 : Number(m[1]);
 }
 
-function writeColumn(out: Uint8Array, offset: number, rowBytes: number, nrows: number, spec: TableColumnSpec, code: string, repeat: number, table: string): void {
+function writeColumn(
+  out: Uint8Array,
+  offset: number,
+  rowBytes: number,
+  nrows: number,
+  spec: TableColumnSpec,
+  code: string,
+  repeat: number,
+  table: string,
+): void {
   const fail = (why: string) => new FitsError(`table ${table}: column '${spec.name}' ${why}`);
   const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   if (code === "A") {
@@ -125,21 +150,37 @@ function writeColumn(out: Uint8Array, offset: number, rowBytes: number, nrows: n
       const v = values[r * repeat + k];
       const pos = offset + r * rowBytes;
       switch (code) {
-        case "L": out[pos + k] = v ? 0x54 : 0x46; break;
-        case "B": dv.setUint8(pos + k, Number(v)); break;
-        case "I": dv.setInt16(pos + 2 * k, Number(v)); break;
-        case "J": dv.setInt32(pos + 4 * k, Number(v)); break;
-        case "K": dv.setBigInt64(pos + 8 * k, typeof v === "bigint" ? v : BigInt(Math.trunc(v))); break;
-        case "E": dv.setFloat32(pos + 4 * k, Number(v)); break;
-        case "D": dv.setFloat64(pos + 8 * k, Number(v)); break;
-        default: throw fail(`has a format ('${spec.format}') the writer does not support`);
+        case "L":
+          out[pos + k] = v ? 0x54 : 0x46;
+          break;
+        case "B":
+          dv.setUint8(pos + k, Number(v));
+          break;
+        case "I":
+          dv.setInt16(pos + 2 * k, Number(v));
+          break;
+        case "J":
+          dv.setInt32(pos + 4 * k, Number(v));
+          break;
+        case "K":
+          dv.setBigInt64(pos + 8 * k, typeof v === "bigint" ? v : BigInt(Math.trunc(v)));
+          break;
+        case "E":
+          dv.setFloat32(pos + 4 * k, Number(v));
+          break;
+        case "D":
+          dv.setFloat64(pos + 8 * k, Number(v));
+          break;
+        default:
+          throw fail(`has a format ('${spec.format}') the writer does not support`);
       }
     }
   }
 }
 
 function userCards(cards: Card[] = []): Card[] {
-  const reserved = /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|TFIELDS|TTYPE\d+|TFORM\d+|TUNIT\d+|TDIM\d+|EXTNAME|END)$/i;
+  const reserved =
+    /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|TFIELDS|TTYPE\d+|TFORM\d+|TUNIT\d+|TDIM\d+|EXTNAME|END)$/i;
   return cards.filter((c) => !reserved.test(c.key));
 }
 

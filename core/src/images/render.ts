@@ -59,7 +59,8 @@ export function renderMapImage(
     throw new RangeError(`renderMapImage: expected ${nx * ny} values, got ${data.length}`);
   }
   const zoom = options.scale ?? Math.max(1, Math.ceil(TARGET_WIDTH / nx));
-  if (!Number.isInteger(zoom) || zoom < 1) throw new RangeError(`renderMapImage: scale must be a positive integer, got ${zoom}`);
+  if (!Number.isInteger(zoom) || zoom < 1)
+    throw new RangeError(`renderMapImage: scale must be a positive integer, got ${zoom}`);
 
   const colormap = getColorMap(options.colormap ?? "viridis");
   const valueScale = makeValueScale(...valueRange(data, options), options.stretch ?? "linear");

@@ -1,12 +1,17 @@
-import { MapAxis } from "../maps/axis/index.js";
+import type { MapAxis } from "../maps/axis/index.js";
 import { interp1d, ScaledRegularGridInterpolator } from "../utils/interpolation/index.js";
 import { firstRoot } from "../utils/roots.js";
 import type { Irf } from "./irf.js";
 
 /** A response matrix: probability per (true energy bin, reconstructed energy bin). */
 export class EDispKernel {
-  constructor(readonly energyAxisTrue: MapAxis, readonly energyAxis: MapAxis, readonly data: Float64Array) {
-    if (data.length !== energyAxisTrue.nbin * energyAxis.nbin) throw new Error("EDispKernel: data do not match the axes");
+  constructor(
+    readonly energyAxisTrue: MapAxis,
+    readonly energyAxis: MapAxis,
+    readonly data: Float64Array,
+  ) {
+    if (data.length !== energyAxisTrue.nbin * energyAxis.nbin)
+      throw new Error("EDispKernel: data do not match the axes");
   }
 
   /** Mean reconstructed energy per true-energy bin (0 where the row is empty). */
@@ -59,7 +64,12 @@ export class EDispKernel {
  * over migra, integrated between the migra values of each reconstructed-energy bin's edges.
  * Axes default to the IRF's true-energy axis for both.
  */
-export function edispKernelAtOffset(edisp: Irf, offset: number, energyAxisTrue?: MapAxis, energyAxis?: MapAxis): EDispKernel {
+export function edispKernelAtOffset(
+  edisp: Irf,
+  offset: number,
+  energyAxisTrue?: MapAxis,
+  energyAxis?: MapAxis,
+): EDispKernel {
   const migra = edisp.axis("migra");
   const trueAxis = energyAxisTrue ?? edisp.axis("energy_true");
   const recoAxis = energyAxis ?? trueAxis.rename("energy");
@@ -76,7 +86,13 @@ export function edispKernelAtOffset(edisp: Irf, offset: number, energyAxisTrue?:
  * each reconstructed-energy edge, differenced, clipped at 0 (gammapy's
  * `EDispMap.to_edisp_kernel_map`). `normalize` first scales each row to total 1.
  */
-export function edispKernelFromDensities(densities: Float64Array, migra: MapAxis, trueAxis: MapAxis, recoAxis: MapAxis, normalize: boolean): EDispKernel {
+export function edispKernelFromDensities(
+  densities: Float64Array,
+  migra: MapAxis,
+  trueAxis: MapAxis,
+  recoAxis: MapAxis,
+  normalize: boolean,
+): EDispKernel {
   const nm = migra.nbin;
   const width = migra.binWidth;
   const edges = migra.edges;
@@ -102,7 +118,11 @@ export function edispKernelFromDensities(densities: Float64Array, migra: MapAxis
         cumulative[j] = Number.isFinite(v) ? v : 0;
       }
     }
-    const atEdges = interp1d(nodes, cumulative, Float64Array.from(recoEdges, (er) => er / eTrue[e]));
+    const atEdges = interp1d(
+      nodes,
+      cumulative,
+      Float64Array.from(recoEdges, (er) => er / eTrue[e]),
+    );
     for (let i = 0; i < recoAxis.nbin; i++) out[e * recoAxis.nbin + i] = Math.max(atEdges[i + 1] - atEdges[i], 0);
   }
   return new EDispKernel(trueAxis, recoAxis, out);

@@ -22,7 +22,9 @@ function where(table: BinTableHdu, what: string): string {
  * RAD_MAX tables are binned in reconstructed energy: their ENERG axis is "energy".
  */
 export function readIrfAxes(table: BinTableHdu): MapAxis[] {
-  const hduclas2 = String(table.header.get("HDUCLAS2") ?? "BKG").trim().toUpperCase();
+  const hduclas2 = String(table.header.get("HDUCLAS2") ?? "BKG")
+    .trim()
+    .toUpperCase();
   const axes: MapAxis[] = [];
   for (const spec of AXES) {
     if (!table.hasColumn(`${spec.prefix}_LO`) || !table.hasColumn(`${spec.prefix}_HI`)) continue;
@@ -34,7 +36,11 @@ export function readIrfAxes(table: BinTableHdu): MapAxis[] {
     const scaledHi = hi.map((v) => v * factor);
     const equal = scaledLo.every((v, i) => Math.abs(v - scaledHi[i]) <= 1e-8 + 1e-5 * Math.abs(scaledHi[i]));
     const options = { name, interp: spec.interp, unit: spec.unit };
-    axes.push(equal ? MapAxis.fromNodes(scaledHi, options) : MapAxis.fromEdges([...scaledLo, scaledHi[scaledHi.length - 1]], options));
+    axes.push(
+      equal
+        ? MapAxis.fromNodes(scaledHi, options)
+        : MapAxis.fromEdges([...scaledLo, scaledHi[scaledHi.length - 1]], options),
+    );
   }
   return axes;
 }
@@ -53,7 +59,10 @@ export function unitFactor(table: BinTableHdu, column: string, unit: string): nu
 /** The first row's cell of a (vector) column, as doubles, and its numpy shape. */
 export function cellOfFirstRow(table: BinTableHdu, column: string): Float64Array {
   const all = table.columnAsFloat64(column);
-  const size = Math.max(1, table.cellShape(column).reduce((a, b) => a * b, 1));
+  const size = Math.max(
+    1,
+    table.cellShape(column).reduce((a, b) => a * b, 1),
+  );
   if (table.nrows < 1) throw new Error(`${where(table, `column ${column}`)}: the IRF table has no rows`);
   return all.subarray(0, size);
 }
@@ -93,7 +102,10 @@ export function transposeReverse(data: Float64Array, shape: readonly number[]): 
 }
 
 /** Read an IRF data column: cell transposed to the TDIM order (gammapy's `quantity[0].T`). */
-export function readIrfData(table: BinTableHdu, column: string): { data: Float64Array; shape: number[]; cellShape: number[] } {
+export function readIrfData(
+  table: BinTableHdu,
+  column: string,
+): { data: Float64Array; shape: number[]; cellShape: number[] } {
   const cell = cellOfFirstRow(table, column);
   const cellShape = table.cellShape(column);
   return { data: transposeReverse(cell, cellShape), shape: [...cellShape].reverse(), cellShape };

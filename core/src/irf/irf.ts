@@ -1,7 +1,13 @@
 import type { Header } from "../fits/index.js";
 import { MapAxis } from "../maps/axis/index.js";
 import { normalizeAlongAxis, normalizedUnit } from "../utils/normalize.js";
-import { scaleFor, ScaledRegularGridInterpolator, type GridInterpMethod, type InterpScale, type Scale } from "../utils/interpolation/index.js";
+import {
+  scaleFor,
+  ScaledRegularGridInterpolator,
+  type GridInterpMethod,
+  type InterpScale,
+  type Scale,
+} from "../utils/interpolation/index.js";
 
 export interface IrfInterpOptions {
   valuesScale?: InterpScale;
@@ -30,7 +36,11 @@ export class Irf {
   ) {
     const shape = axes.map((a) => a.nbin);
     const size = shape.reduce((a, b) => a * b, 1);
-    if (size !== data.length) throw new Error(`${tag}: data of ${data.length} values do not match axes (${axes.map((a) => `${a.name} ${a.nbin}`).join(", ")})`);
+    if (size !== data.length)
+      throw new Error(
+        `${tag}: data of ${data.length} values do not match axes ` +
+          `(${axes.map((a) => `${a.name} ${a.nbin}`).join(", ")})`,
+      );
   }
 
   get shape(): number[] {
@@ -45,18 +55,27 @@ export class Irf {
 
   /** HDUCLAS3 = POINT-LIKE: such IRFs cannot make 3D maps. */
   get isPointlike(): boolean {
-    return String(this.meta?.get("HDUCLAS3") ?? "").trim().toUpperCase() === "POINT-LIKE";
+    return (
+      String(this.meta?.get("HDUCLAS3") ?? "")
+        .trim()
+        .toUpperCase() === "POINT-LIKE"
+    );
   }
 
   /** FOVALIGN of background IRFs: RADEC (default) or ALTAZ. */
   get fovAlignment(): string {
-    return String(this.meta?.get("FOVALIGN") ?? "RADEC").trim().toUpperCase();
+    return String(this.meta?.get("FOVALIGN") ?? "RADEC")
+      .trim()
+      .toUpperCase();
   }
 
   /** Throw a clear error unless this IRF is full-enclosure (3D analyses need that). */
   requireFullEnclosure(context: string): void {
     if (this.isPointlike) {
-      throw new Error(`${context}: the ${this.tag} IRF is point-like (HDUCLAS3 = POINT-LIKE); 3D map analyses need full-enclosure IRFs`);
+      throw new Error(
+        `${context}: the ${this.tag} IRF is point-like (HDUCLAS3 = POINT-LIKE); ` +
+          "3D map analyses need full-enclosure IRFs",
+      );
     }
   }
 
@@ -64,10 +83,16 @@ export class Irf {
     const query = this.queryOf(coords);
     const n = Math.max(...query.map((q) => q.length));
     for (const [i, q] of query.entries()) {
-      if (q.length !== n && q.length !== 1) throw new Error(`${this.tag}: '${this.axes[i].name}' has ${q.length} values, expected ${n} or 1`);
+      if (q.length !== n && q.length !== 1)
+        throw new Error(`${this.tag}: '${this.axes[i].name}' has ${q.length} values, expected ${n} or 1`);
     }
     const values = this.interpolatorFor(options.method ?? "linear").evaluate(query, { clip: true });
-    return this.applyFill(values, query.map((q, d) => this.outsideFlags(q, d)), n, 1);
+    return this.applyFill(
+      values,
+      query.map((q, d) => this.outsideFlags(q, d)),
+      n,
+      1,
+    );
   }
 
   /**
@@ -78,20 +103,31 @@ export class Irf {
    * `logOut` (same length): each value's logarithm as interpolated, for log-scaled IRFs
    * (NaN where not known, e.g. filled points: the value then decides).
    */
-  evaluateOuter(first: ArrayLike<number>, rest: IrfCoords, options: { out?: Float64Array; logOut?: Float64Array } = {}): Float64Array {
+  evaluateOuter(
+    first: ArrayLike<number>,
+    rest: IrfCoords,
+    options: { out?: Float64Array; logOut?: Float64Array } = {},
+  ): Float64Array {
     const query = this.queryOf({ ...rest, [this.axes[0].name]: 0 }).slice(1);
     const m = Math.max(1, ...query.map((q) => q.length));
     for (const [i, q] of query.entries()) {
-      if (q.length !== m && q.length !== 1) throw new Error(`${this.tag}: '${this.axes[i + 1].name}' has ${q.length} values, expected ${m} or 1`);
+      if (q.length !== m && q.length !== 1)
+        throw new Error(`${this.tag}: '${this.axes[i + 1].name}' has ${q.length} values, expected ${m} or 1`);
     }
     const fill = this.interp.fillValue;
     const firstFlags = this.outsideFlags(first, 0);
     const restFlags = query.map((q, d) => this.outsideFlags(q, d + 1));
     if (fill === null || fill === undefined || restFlags.length > 8) {
       const logOut = fill === null || fill === undefined ? options.logOut : undefined;
-      const values = this.interpolatorFor("linear").evaluateOuter(first, query, { clip: true, out: options.out, logOut });
+      const values = this.interpolatorFor("linear").evaluateOuter(first, query, {
+        clip: true,
+        out: options.out,
+        logOut,
+      });
       if (options.logOut && !logOut) options.logOut.fill(NaN, 0, values.length);
-      return fill === null || fill === undefined ? values : this.applyFill(values, [firstFlags, ...restFlags], m, first.length);
+      return fill === null || fill === undefined
+        ? values
+        : this.applyFill(values, [firstFlags, ...restFlags], m, first.length);
     }
     // bit d of code[i]: the (d+1)-th axis is out of range at point i
     const code = new Uint8Array(m);
@@ -103,7 +139,13 @@ export class Irf {
     const anySkip = skip.includes(1);
     // the interpolator fills those and every non-finite value; the rest of the rule per row
     const logOut = options.logOut;
-    const values = this.interpolatorFor("linear").evaluateOuter(first, query, { clip: true, skip: anySkip ? skip : undefined, fill, out: options.out, logOut });
+    const values = this.interpolatorFor("linear").evaluateOuter(first, query, {
+      clip: true,
+      skip: anySkip ? skip : undefined,
+      fill,
+      out: options.out,
+      logOut,
+    });
     for (let j = 0; j < first.length; j++) {
       const table = tables[firstFlags[j]];
       if (table.every((v, c) => v === alwaysFilled[c])) continue;
@@ -132,7 +174,11 @@ export class Irf {
 
   private queryOf(coords: IrfCoords): ArrayLike<number>[] {
     const unknown = Object.keys(coords).filter((k) => !this.axes.some((a) => a.name === k));
-    if (unknown.length) throw new Error(`${this.tag}: not a valid coordinate axis: ${unknown.join(", ")} (axes: ${this.axes.map((a) => a.name).join(", ")})`);
+    if (unknown.length)
+      throw new Error(
+        `${this.tag}: not a valid coordinate axis: ${unknown.join(", ")} ` +
+          `(axes: ${this.axes.map((a) => a.name).join(", ")})`,
+      );
     return this.axes.map((axis) => {
       const c = coords[axis.name];
       if (c === undefined) throw new Error(`${this.tag}: missing coordinate '${axis.name}'`);
@@ -226,7 +272,6 @@ export class Irf {
     return new Irf(this.tag, this.axes, data, normalizedUnit(axisName, axis.unit), this.meta, this.interp);
   }
 
-
   /**
    * Zero or non-finite values filled by interpolation along an axis between the valid values
    * of the same row, in the values' scale (gammapy 1.0's `interp_missing_data`; MapDatasetMaker
@@ -283,8 +328,18 @@ export class Irf {
   }
 }
 
-/** Missing (0 or non-finite) values of the row source[start + k·stride], k < n, between valid ones, interpolated in `scale` into `target`. */
-function fillGaps(target: Float64Array, source: Float64Array, start: number, stride: number, n: number, scale: Scale): void {
+/**
+ * Missing (0 or non-finite) values of the row source[start + k·stride], k < n, between valid ones, interpolated in
+ * `scale` into `target`.
+ */
+function fillGaps(
+  target: Float64Array,
+  source: Float64Array,
+  start: number,
+  stride: number,
+  n: number,
+  scale: Scale,
+): void {
   let previous = -1; // the last valid k
   for (let k = 0; k < n; k++) {
     const v = source[start + k * stride];
@@ -292,7 +347,8 @@ function fillGaps(target: Float64Array, source: Float64Array, start: number, str
     if (previous >= 0 && k > previous + 1) {
       const f0 = scale.forward(source[start + previous * stride]);
       const f1 = scale.forward(v);
-      for (let g = previous + 1; g < k; g++) target[start + g * stride] = scale.inverse(f0 + ((f1 - f0) * (g - previous)) / (k - previous));
+      for (let g = previous + 1; g < k; g++)
+        target[start + g * stride] = scale.inverse(f0 + ((f1 - f0) * (g - previous)) / (k - previous));
     }
     previous = k;
   }
@@ -317,7 +373,15 @@ function lookUp(table: Uint8Array, code: Uint8Array, m: number): Uint8Array {
 }
 
 /** values[base + i] = fill (and its log unknown) where table[code[i]] is set. */
-function fillWhere(values: Float64Array, logOut: Float64Array | undefined, base: number, table: Uint8Array, code: Uint8Array, m: number, fill: number): void {
+function fillWhere(
+  values: Float64Array,
+  logOut: Float64Array | undefined,
+  base: number,
+  table: Uint8Array,
+  code: Uint8Array,
+  m: number,
+  fill: number,
+): void {
   for (let i = 0; i < m; i++) {
     if (!table[code[i]]) continue;
     values[base + i] = fill;

@@ -77,10 +77,19 @@ type Params = Record<string, Float64Array>;
 export abstract class ParametricPsf {
   private readonly interpolators: Record<string, ScaledRegularGridInterpolator>;
 
-  constructor(readonly tag: string, readonly axes: MapAxis[], readonly parameters: Params, readonly meta?: Header) {
+  constructor(
+    readonly tag: string,
+    readonly axes: MapAxis[],
+    readonly parameters: Params,
+    readonly meta?: Header,
+  ) {
     this.interpolators = {};
     for (const [name, values] of Object.entries(parameters)) {
-      this.interpolators[name] = new ScaledRegularGridInterpolator(axes.map((a) => a.center), values, { pointsScale: axes.map((a) => a.interp) });
+      this.interpolators[name] = new ScaledRegularGridInterpolator(
+        axes.map((a) => a.center),
+        values,
+        { pointsScale: axes.map((a) => a.interp) },
+      );
     }
   }
 
@@ -96,7 +105,10 @@ export abstract class ParametricPsf {
     const pars = this.evaluateParameters(coords);
     const rad = asArray(coords.rad);
     const n = Math.max(rad.length, ...Object.values(pars).map((p) => p.length));
-    return Float64Array.from({ length: n }, (_, i) => this.value(rad[rad.length === 1 ? 0 : i], pick(pars, i)) / SR_PER_DEG2);
+    return Float64Array.from(
+      { length: n },
+      (_, i) => this.value(rad[rad.length === 1 ? 0 : i], pick(pars, i)) / SR_PER_DEG2,
+    );
   }
 
   containment(coords: PsfCoords & { rad: number | ArrayLike<number> }): Float64Array {
@@ -109,14 +121,23 @@ export abstract class ParametricPsf {
   containmentRadius(fraction: number, coords: PsfCoords): Float64Array {
     const pars = this.evaluateParameters(coords);
     const n = Math.max(...Object.values(pars).map((p) => p.length));
-    return containmentRadiusBySearch((rads, i) => rads.map((r) => this.fraction(r, pick(pars, i))), n, fraction, RAD_AXIS_DEFAULT);
+    return containmentRadiusBySearch(
+      (rads, i) => rads.map((r) => this.fraction(r, pick(pars, i))),
+      n,
+      fraction,
+      RAD_AXIS_DEFAULT,
+    );
   }
 
   /** Value in deg⁻² for one parameter set. */
   protected abstract value(rad: number, p: Record<string, number>): number;
   protected abstract fraction(rad: number, p: Record<string, number>): number;
 
-  protected static readParameters(table: BinTableHdu, columns: Record<string, string>, tag: string): { axes: MapAxis[]; parameters: Params } {
+  protected static readParameters(
+    table: BinTableHdu,
+    columns: Record<string, string>,
+    tag: string,
+  ): { axes: MapAxis[]; parameters: Params } {
     const axes = ["energy_true", "offset"].map((name) => {
       const axis = readIrfAxes(table).find((a) => a.name === name);
       if (!axis) throw new Error(`${table.location}: ${tag} needs an axis '${name}'`);
@@ -161,7 +182,14 @@ export class EnergyDependentMultiGaussPSF extends ParametricPsf {
   static fromTable(table: BinTableHdu): EnergyDependentMultiGaussPSF {
     const { axes, parameters } = ParametricPsf.readParameters(
       table,
-      { sigma_1: "SIGMA_1", sigma_2: "SIGMA_2", sigma_3: "SIGMA_3", scale: "SCALE", ampl_2: "AMPL_2", ampl_3: "AMPL_3" },
+      {
+        sigma_1: "SIGMA_1",
+        sigma_2: "SIGMA_2",
+        sigma_3: "SIGMA_3",
+        scale: "SCALE",
+        ampl_2: "AMPL_2",
+        ampl_3: "AMPL_3",
+      },
       "psf_3gauss",
     );
     return new EnergyDependentMultiGaussPSF("psf_3gauss", axes, parameters, table.header);
@@ -169,7 +197,8 @@ export class EnergyDependentMultiGaussPSF extends ParametricPsf {
 
   protected value(rad: number, p: Record<string, number>): number {
     let sum = 0;
-    for (const [w, s] of gaussComponents(p)) sum += (w / (2 * Math.PI * s * s)) * Math.exp((-0.5 * rad * rad) / (s * s));
+    for (const [w, s] of gaussComponents(p))
+      sum += (w / (2 * Math.PI * s * s)) * Math.exp((-0.5 * rad * rad) / (s * s));
     return sum;
   }
 
@@ -188,7 +217,9 @@ export class PSFKing extends ParametricPsf {
   }
 
   protected value(rad: number, { gamma, sigma }: Record<string, number>): number {
-    return (1 / (2 * Math.PI * sigma * sigma)) * (1 - 1 / gamma) * (1 + (rad * rad) / (2 * gamma * sigma * sigma)) ** -gamma;
+    return (
+      (1 / (2 * Math.PI * sigma * sigma)) * (1 - 1 / gamma) * (1 + (rad * rad) / (2 * gamma * sigma * sigma)) ** -gamma
+    );
   }
 
   protected fraction(rad: number, { gamma, sigma }: Record<string, number>): number {

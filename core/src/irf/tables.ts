@@ -9,7 +9,10 @@ function requiredAxes(table: BinTableHdu, names: string[], tag: string): MapAxis
   const axes = readIrfAxes(table);
   return names.map((name) => {
     const axis = axes.find((a) => a.name === name);
-    if (!axis) throw new Error(`${table.location}: ${tag} needs an axis '${name}' (found: ${axes.map((a) => a.name).join(", ") || "none"})`);
+    if (!axis)
+      throw new Error(
+        `${table.location}: ${tag} needs an axis '${name}' (found: ${axes.map((a) => a.name).join(", ") || "none"})`,
+      );
     return axis;
   });
 }
@@ -36,12 +39,21 @@ function readData(table: BinTableHdu, column: string, unit: string, assumedUnit 
   return read;
 }
 
-function build(table: BinTableHdu, tag: string, axisNames: string[], columns: string[], unit: string, interp?: IrfInterpOptions): Irf {
+function build(
+  table: BinTableHdu,
+  tag: string,
+  axisNames: string[],
+  columns: string[],
+  unit: string,
+  interp?: IrfInterpOptions,
+): Irf {
   const axes = requiredAxes(table, axisNames, tag);
   const { data, shape } = readData(table, dataColumn(table, columns, tag), unit);
   const want = axes.map((a) => a.nbin);
   if (shape.join() !== want.join()) {
-    throw new Error(`${table.location}: ${tag} data shape (${shape.join(", ")}) does not match its axes (${want.join(", ")})`);
+    throw new Error(
+      `${table.location}: ${tag} data shape (${shape.join(", ")}) does not match its axes (${want.join(", ")})`,
+    );
   }
   return new Irf(tag, axes, data, unit, table.header, interp);
 }
@@ -90,7 +102,9 @@ function background(table: BinTableHdu, tag: string, axisNames: string[]): Irf {
     shape = [...shape].reverse();
   }
   if (shape.join() !== want.join()) {
-    throw new Error(`${table.location}: ${tag} data shape (${shape.join(", ")}) does not match its axes (${want.join(", ")})`);
+    throw new Error(
+      `${table.location}: ${tag} data shape (${shape.join(", ")}) does not match its axes (${want.join(", ")})`,
+    );
   }
   return new Irf(tag, axes, data, BKG_UNIT, table.header, { fillValue: 0, valuesScale: "log" });
 }

@@ -1,7 +1,7 @@
 import type { Frame } from "../coords/index.js";
 import { SkyCoord, separationDeg } from "../coords/index.js";
 import { parseQuantity } from "../units/index.js";
-import { MapAxis } from "./axis/index.js";
+import type { MapAxis } from "./axis/index.js";
 import { MapCoord, type MapCoordInput } from "./coord.js";
 import { overlapSlice, type CutoutMode, type CutoutSlices } from "./cutout.js";
 import { defaultComputeCache, exactKey } from "../utils/compute-cache.js";
@@ -57,7 +57,11 @@ export class WcsGeom {
   private window?: { parent: WcsGeom; x0: number; y0: number };
   private gridKeyCache?: string;
 
-  constructor(readonly wcs: Wcs2D, npix: readonly [number, number], axes: readonly MapAxis[] = []) {
+  constructor(
+    readonly wcs: Wcs2D,
+    npix: readonly [number, number],
+    axes: readonly MapAxis[] = [],
+  ) {
     const [nx, ny] = npix;
     if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1) {
       throw new Error(`WcsGeom: npix must be positive integers, got (${nx}, ${ny})`);
@@ -271,11 +275,16 @@ export class WcsGeom {
    */
   get gridKey(): string {
     // (−0 kept apart from 0: it can change the sign of a zero result)
-    this.gridKeyCache ??= JSON.stringify([this.wcs.params, this.wcs.isPrecise, this.npix], (_, v) => (Object.is(v, -0) ? "-0" : v));
+    this.gridKeyCache ??= JSON.stringify([this.wcs.params, this.wcs.isPrecise, this.npix], (_, v) =>
+      Object.is(v, -0) ? "-0" : v,
+    );
     return this.gridKeyCache;
   }
 
-  /** Sky positions (deg, geometry frame) of pixel centres or edges of one image plane (cached for centres; do not modify). */
+  /**
+   * Sky positions (deg, geometry frame) of pixel centres or edges of one image plane (cached for centres; do not
+   * modify).
+   */
   imageCoord(mode: "center" | "edges" = "center"): { lon: Float64Array; lat: Float64Array; nx: number; ny: number } {
     if (mode === "center") {
       if (!this.imageCoordCache) {
@@ -387,7 +396,14 @@ export class WcsGeom {
     const width = maxRadius === undefined ? Math.max(...this.width) : 2 * maxRadius;
     const binsz = Math.max(...this.pixelScales);
     const npix = Math.floor(Math.ceil(width / binsz) / 2) * 2 + 1;
-    return WcsGeom.create({ skydir: this.centerSkydir, binsz, npix, proj: this.projection, frame: this.frame, axes: [...this.axes] });
+    return WcsGeom.create({
+      skydir: this.centerSkydir,
+      binsz,
+      npix,
+      proj: this.projection,
+      frame: this.frame,
+      axes: [...this.axes],
+    });
   }
 
   /** Same centre and nominal width with another pixel size (gammapy `to_binsz`). */
@@ -479,7 +495,10 @@ export class WcsGeom {
     const dy = this.wcs.crpix[1] - other.wcs.crpix[1];
     const integral = (d: number) => Math.abs(d - Math.round(d)) <= tolerance;
     if (!integral(dx) || !integral(dy)) return false;
-    return this.wcs.equals(other.wcs.withCrpix(other.wcs.crpix[0] + Math.round(dx), other.wcs.crpix[1] + Math.round(dy)), tolerance);
+    return this.wcs.equals(
+      other.wcs.withCrpix(other.wcs.crpix[0] + Math.round(dx), other.wcs.crpix[1] + Math.round(dy)),
+      tolerance,
+    );
   }
 
   private axesEqual(other: WcsGeom): boolean {
@@ -492,8 +511,14 @@ export class WcsGeom {
     const [x0, y0] = [-crpixShift[0], -crpixShift[1]];
     const inside = x0 >= 0 && y0 >= 0 && x0 + npix[0] <= this.nx && y0 + npix[1] <= this.ny;
     // whole-pixel shifts of a reference pixel of modest size are exact: the sky positions agree bit for bit
-    const exact = Number.isInteger(x0) && Number.isInteger(y0) && geom.wcs.crpix[0] === cx - x0 && geom.wcs.crpix[1] === cy - y0;
-    if (inside && exact && geom.wcs.isPrecise === this.wcs.isPrecise) geom.window = { parent: this.window?.parent ?? this, x0: x0 + (this.window?.x0 ?? 0), y0: y0 + (this.window?.y0 ?? 0) };
+    const exact =
+      Number.isInteger(x0) && Number.isInteger(y0) && geom.wcs.crpix[0] === cx - x0 && geom.wcs.crpix[1] === cy - y0;
+    if (inside && exact && geom.wcs.isPrecise === this.wcs.isPrecise)
+      geom.window = {
+        parent: this.window?.parent ?? this,
+        x0: x0 + (this.window?.x0 ?? 0),
+        y0: y0 + (this.window?.y0 ?? 0),
+      };
     return geom;
   }
 
@@ -512,7 +537,8 @@ export class WcsGeom {
   private fromParent(values: Float64Array): Float64Array {
     const { parent, x0, y0 } = this.window!;
     const out = new Float64Array(this.imageSize);
-    for (let j = 0; j < this.ny; j++) out.set(values.subarray((y0 + j) * parent.nx + x0, (y0 + j) * parent.nx + x0 + this.nx), j * this.nx);
+    for (let j = 0; j < this.ny; j++)
+      out.set(values.subarray((y0 + j) * parent.nx + x0, (y0 + j) * parent.nx + x0 + this.nx), j * this.nx);
     return out;
   }
 
@@ -553,11 +579,11 @@ function addFlatIndex(flat: Int32Array, pix: Float64Array, n: number, stride: nu
   }
 }
 
-
 function resolveFrame(options: WcsGeomCreateOptions): Frame {
   if (options.frame && options.coordsys) {
     const implied = options.coordsys === "GAL" ? "galactic" : "icrs";
-    if (implied !== options.frame) throw new Error(`WcsGeom.create: frame '${options.frame}' contradicts coordsys '${options.coordsys}'`);
+    if (implied !== options.frame)
+      throw new Error(`WcsGeom.create: frame '${options.frame}' contradicts coordsys '${options.coordsys}'`);
   }
   if (options.frame) return options.frame;
   if (options.coordsys === "GAL") return "galactic";

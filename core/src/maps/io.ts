@@ -37,8 +37,16 @@ export function mapToHdus(map: WcsNDMap, options: MapHduOptions = {}): Array<Ima
   ];
   if (geom.axes.length > 0) header.push({ key: "BANDSHDU", value: bandsName });
   header.push({ key: "META", value: JSON.stringify(map.meta) }, { key: "BUNIT", value: map.unit });
-  const image: ImageHduSpec = { kind: "image", name: imageName, data: fitsImageData(map), shape: geom.dataShape, header };
-  const hdus: Array<ImageHduSpec | BinTableHduSpec> = imageName ? [{ kind: "image", data: new Float32Array(0), shape: [] }, image] : [image];
+  const image: ImageHduSpec = {
+    kind: "image",
+    name: imageName,
+    data: fitsImageData(map),
+    shape: geom.dataShape,
+    header,
+  };
+  const hdus: Array<ImageHduSpec | BinTableHduSpec> = imageName
+    ? [{ kind: "image", data: new Float32Array(0), shape: [] }, image]
+    : [image];
   if (geom.axes.length > 0) hdus.push(bandsTable(geom.axes, bandsName, axisCards));
   return hdus;
 }
@@ -102,7 +110,10 @@ export interface MapReadOptions extends MapHduOptions {
 
 /** Read a map in gammapy's layout: the named image HDU (default the first with data). */
 export function mapFromFits(file: FitsFile, options: MapReadOptions = {}): WcsNDMap {
-  const hdu = options.hdu !== undefined ? file.hdu(options.hdu) : file.hdus.find((h: FitsHdu) => h instanceof ImageHdu && h.shape.length > 0);
+  const hdu =
+    options.hdu !== undefined
+      ? file.hdu(options.hdu)
+      : file.hdus.find((h: FitsHdu) => h instanceof ImageHdu && h.shape.length > 0);
   const where = `${file.fileName ?? "FITS data"}[${hdu?.name ?? options.hdu ?? "?"}]`;
   if (!(hdu instanceof ImageHdu) || hdu.shape.length < 2) {
     throw new FitsError(`${where}: no image HDU with map data`);
@@ -114,7 +125,8 @@ export function mapFromFits(file: FitsFile, options: MapReadOptions = {}): WcsND
   let axes: MapAxis[] = [];
   if (bandsName) {
     const bands = file.hdu(bandsName);
-    if (!(bands instanceof BinTableHdu)) throw new FitsError(`${where}: bands HDU '${bandsName}' is not a binary table`);
+    if (!(bands instanceof BinTableHdu))
+      throw new FitsError(`${where}: bands HDU '${bandsName}' is not a binary table`);
     axes = axesFromBands(bands, `${file.fileName ?? "FITS data"}[${bands.name}]`);
   }
   const geom = new WcsGeom(wcs, [shape[0], shape[1]], axes);
@@ -138,7 +150,11 @@ export function mapFromFits(file: FitsFile, options: MapReadOptions = {}): WcsND
 
 function parseWcsShape(value: unknown, imageShape: number[], where: string): number[] {
   if (typeof value !== "string") return [...imageShape].reverse();
-  const numbers = value.replace(/[()\s]/g, "").split(",").filter(Boolean).map(Number);
+  const numbers = value
+    .replace(/[()\s]/g, "")
+    .split(",")
+    .filter(Boolean)
+    .map(Number);
   if (numbers.length < 2 || numbers.some((n) => !Number.isInteger(n) || n < 1)) {
     throw new FitsError(`${where}: cannot read WCSSHAPE '${value}'`);
   }
@@ -148,14 +164,19 @@ function parseWcsShape(value: unknown, imageShape: number[], where: string): num
 function axesFromBands(bands: BinTableHdu, where: string): MapAxis[] {
   const axes: MapAxis[] = [];
   for (let i = 1; bands.header.has(`AXCOLS${i}`); i++) {
-    const names = String(bands.header.get(`AXCOLS${i}`)).split(",").map((s) => s.trim());
+    const names = String(bands.header.get(`AXCOLS${i}`))
+      .split(",")
+      .map((s) => s.trim());
     const interp = String(bands.header.get(`INTERP${i}`) ?? "lin").trim() as "lin" | "log" | "sqrt";
     let name = names[0] === "E_MIN" ? "energy" : names[0].replace("_MIN", "").toLowerCase();
     if (name === "theta") name = "rad"; // v0.15 files
     for (const column of names) {
-      if (!bands.hasColumn(column)) throw new FitsError(`${where}: AXCOLS${i} names column '${column}', which is missing`);
+      if (!bands.hasColumn(column))
+        throw new FitsError(`${where}: AXCOLS${i} names column '${column}', which is missing`);
     }
-    const unit = bands.columns.find((c: { name: string; unit?: string }) => c.name.toUpperCase() === names[0].toUpperCase())?.unit ?? "";
+    const unit =
+      bands.columns.find((c: { name: string; unit?: string }) => c.name.toUpperCase() === names[0].toUpperCase())
+        ?.unit ?? "";
     const first = uniqueSorted(bands.columnAsFloat64(names[0]));
     if (names.length === 2) {
       const upper = uniqueSorted(bands.columnAsFloat64(names[1]));

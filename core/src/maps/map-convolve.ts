@@ -24,15 +24,22 @@ export function convolveCube(
     throw new Error(`convolve: kernel has ${kernelPlanes} planes, map has ${planes}`);
   }
   if (kernel.data.length !== kernelPlanes * ky * kx) {
-    throw new Error(`convolve: kernel data length ${kernel.data.length} does not match shape (${kernel.shape.join(", ")})`);
+    throw new Error(
+      `convolve: kernel data length ${kernel.data.length} does not match shape (${kernel.shape.join(", ")})`,
+    );
   }
   const n = nx * ny;
   const out = new Float32Array(planes * n);
   const kdata = kernel.data as ArrayLike<number> & { subarray?: (b: number, e: number) => ArrayLike<number> };
   for (let p = 0; p < planes; p++) {
     const kp = kernelPlanes === 1 ? 0 : p;
-    const kslice = kdata.subarray ? kdata.subarray(kp * ky * kx, (kp + 1) * ky * kx) : Array.prototype.slice.call(kdata, kp * ky * kx, (kp + 1) * ky * kx);
-    convolvePlane(data.subarray(p * n, (p + 1) * n), ny, nx, kslice, ky, kx, { method, out: out.subarray(p * n, (p + 1) * n) });
+    const kslice = kdata.subarray
+      ? kdata.subarray(kp * ky * kx, (kp + 1) * ky * kx)
+      : Array.prototype.slice.call(kdata, kp * ky * kx, (kp + 1) * ky * kx);
+    convolvePlane(data.subarray(p * n, (p + 1) * n), ny, nx, kslice, ky, kx, {
+      method,
+      out: out.subarray(p * n, (p + 1) * n),
+    });
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { convert } from "../units/index.js";
 import { normalizeAlongAxis, normalizedUnit } from "../utils/normalize.js";
 import type { CutoutMode } from "./cutout.js";
 import type { MapCoord, MapCoordInput } from "./coord.js";
-import { WcsGeom, type AngleInput, type IdxCoord, type PairInput } from "./geom.js";
+import type { WcsGeom, AngleInput, IdxCoord, PairInput } from "./geom.js";
 import { interpolateOnPixelGrid, type GridInterpMethod } from "./map-interp.js";
 import { convolveCube, type ConvolveMethod, type Kernel } from "./map-convolve.js";
 
@@ -42,13 +42,19 @@ export function setMaxMapBytes(bytes: number): number {
  * Refuse, before allocating anything, maps whose total size exceeds the limit; the message
  * gives each shape and the total in GiB.
  */
-export function checkAllocation(maps: ReadonlyArray<{ geom: WcsGeom; dtype: MapDtype; name?: string }>, what: string): void {
+export function checkAllocation(
+  maps: ReadonlyArray<{ geom: WcsGeom; dtype: MapDtype; name?: string }>,
+  what: string,
+): void {
   let total = 0;
   for (const m of maps) total += m.geom.size * DTYPE_BYTES[m.dtype];
   if (total <= maxAllocationBytes) return;
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
   const parts = maps.map((m) => `${m.name ? `${m.name} ` : ""}${m.geom.dataShape.join("×")} ${m.dtype}`).join(", ");
-  throw new Error(`${what}: ${parts} need ${gib(total)}, more than the ${gib(maxAllocationBytes)} allowed (setMaxMapBytes raises the limit); use a coarser binning or a smaller region`);
+  throw new Error(
+    `${what}: ${parts} need ${gib(total)}, more than the ${gib(maxAllocationBytes)} allowed ` +
+      "(setMaxMapBytes raises the limit); use a coarser binning or a smaller region",
+  );
 }
 
 /** Slice selection by axis name: an index drops the axis, [start, stop) keeps a sub-axis. */
@@ -67,7 +73,9 @@ export class WcsNDMap<D extends MapData = MapData> {
     public meta: Record<string, unknown> = {},
   ) {
     if (data.length !== geom.size) {
-      throw new Error(`WcsNDMap: data has ${data.length} values, geometry ${geom.dataShape.join("×")} needs ${geom.size}`);
+      throw new Error(
+        `WcsNDMap: data has ${data.length} values, geometry ${geom.dataShape.join("×")} needs ${geom.size}`,
+      );
     }
   }
 
@@ -171,8 +179,16 @@ export class WcsNDMap<D extends MapData = MapData> {
   }
 
   /** Interpolate at pixel coordinates (x, y, a0, …) on the grid of bin centres. */
-  interpByPix(pix: readonly ArrayLike<number>[], options: { method?: GridInterpMethod; fillValue?: number } = {}): Float64Array {
-    const values = interpolateOnPixelGrid(this.data, [this.geom.nx, this.geom.ny, ...this.geom.shapeAxes], pix, options.method ?? "linear");
+  interpByPix(
+    pix: readonly ArrayLike<number>[],
+    options: { method?: GridInterpMethod; fillValue?: number } = {},
+  ): Float64Array {
+    const values = interpolateOnPixelGrid(
+      this.data,
+      [this.geom.nx, this.geom.ny, ...this.geom.shapeAxes],
+      pix,
+      options.method ?? "linear",
+    );
     if (options.fillValue !== undefined) {
       const flat = this.geom.flatIndex(this.geom.pixToIdx(pix));
       for (let i = 0; i < values.length; i++) {
@@ -182,7 +198,10 @@ export class WcsNDMap<D extends MapData = MapData> {
     return values;
   }
 
-  interpByCoord(coord: MapCoordInput | MapCoord | SkyCoord, options: { method?: GridInterpMethod; fillValue?: number } = {}): Float64Array {
+  interpByCoord(
+    coord: MapCoordInput | MapCoord | SkyCoord,
+    options: { method?: GridInterpMethod; fillValue?: number } = {},
+  ): Float64Array {
     return this.interpByPix(this.geom.coordToPix(coord), options);
   }
 
@@ -249,7 +268,8 @@ export class WcsNDMap<D extends MapData = MapData> {
    * finite values; dtype kept.
    */
   downsample(factor: number, preserveCounts = true): WcsNDMap<D> {
-    if (!Number.isInteger(factor) || factor < 1) throw new Error(`downsample: factor must be a positive integer, got ${factor}`);
+    if (!Number.isInteger(factor) || factor < 1)
+      throw new Error(`downsample: factor must be a positive integer, got ${factor}`);
     if (factor === 1) return this.copy();
     const geom = this.geom.downsample(factor);
     const { nx, ny } = this.geom;
@@ -286,11 +306,13 @@ export class WcsNDMap<D extends MapData = MapData> {
       const sel = key === undefined ? undefined : selection[key];
       if (sel === undefined) return { start: 0, stop: axis.nbin, drop: false };
       if (typeof sel === "number") {
-        if (!Number.isInteger(sel) || sel < 0 || sel >= axis.nbin) throw new Error(`sliceByIdx: index ${sel} outside axis '${axis.name}' (${axis.nbin} bins)`);
+        if (!Number.isInteger(sel) || sel < 0 || sel >= axis.nbin)
+          throw new Error(`sliceByIdx: index ${sel} outside axis '${axis.name}' (${axis.nbin} bins)`);
         return { start: sel, stop: sel + 1, drop: true };
       }
       const [start, stop] = sel;
-      if (!(0 <= start && start < stop && stop <= axis.nbin)) throw new Error(`sliceByIdx: [${start}, ${stop}) outside axis '${axis.name}' (${axis.nbin} bins)`);
+      if (!(0 <= start && start < stop && stop <= axis.nbin))
+        throw new Error(`sliceByIdx: [${start}, ${stop}) outside axis '${axis.name}' (${axis.nbin} bins)`);
       return { start, stop, drop: false };
     });
     const axes = geom.axes.flatMap((axis, i) => (ranges[i].drop ? [] : [axis.slice(ranges[i].start, ranges[i].stop)]));
@@ -336,7 +358,11 @@ export class WcsNDMap<D extends MapData = MapData> {
 
   cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim"): WcsNDMap<D> {
     const geom = this.geom.cutout(position, width, mode);
-    const out = WcsNDMap.fromGeom(geom, { dtype: this.dtype, unit: this.unit, meta: structuredClone(this.meta) }) as WcsNDMap<D>;
+    const out = WcsNDMap.fromGeom(geom, {
+      dtype: this.dtype,
+      unit: this.unit,
+      meta: structuredClone(this.meta),
+    }) as WcsNDMap<D>;
     out.pasteFrom(this, "from-parent");
     return out;
   }
@@ -360,7 +386,9 @@ export class WcsNDMap<D extends MapData = MapData> {
     }
     const weightPlanes = weights ? weights.data.length / weights.geom.imageSize : 0;
     if (weights && weightPlanes !== 1 && weightPlanes !== other.data.length / other.geom.imageSize) {
-      throw new Error(`WcsNDMap.stack: weights have ${weightPlanes} planes, map has ${other.data.length / other.geom.imageSize}`);
+      throw new Error(
+        `WcsNDMap.stack: weights have ${weightPlanes} planes, map has ${other.data.length / other.geom.imageSize}`,
+      );
     }
     const wn = other.geom.imageSize;
     const target = this.data;
@@ -398,7 +426,8 @@ export class WcsNDMap<D extends MapData = MapData> {
     const overlap = this.overlapWith(other);
     // a partial overlap: first the whole mask made 0/1 (OR-ed with itself)
     if (overlap.ys[2] * overlap.xs[2] !== this.geom.imageSize) orMaskBytes(target, 0, target, 0, target.length);
-    for (const [selfStart, otherStart, length] of this.overlapRuns(other, overlap)) orMaskBytes(target, selfStart, source, otherStart, length);
+    for (const [selfStart, otherStart, length] of this.overlapRuns(other, overlap))
+      orMaskBytes(target, selfStart, source, otherStart, length);
   }
 
   private pasteFrom(source: WcsNDMap, direction: "from-parent" | "from-cutout"): void {
@@ -421,7 +450,10 @@ export class WcsNDMap<D extends MapData = MapData> {
    */
   private overlapWith(other: WcsNDMap): { ys: [number, number, number]; xs: [number, number, number] } {
     const planes = this.data.length / this.geom.imageSize;
-    if (planes !== other.data.length / other.geom.imageSize || this.geom.shapeAxes.join() !== other.geom.shapeAxes.join()) {
+    if (
+      planes !== other.data.length / other.geom.imageSize ||
+      this.geom.shapeAxes.join() !== other.geom.shapeAxes.join()
+    ) {
       throw new Error("WcsNDMap: maps have different non-spatial axes");
     }
     let ys: [number, number, number];
@@ -443,7 +475,10 @@ export class WcsNDMap<D extends MapData = MapData> {
    * Visit the spatial overlap with `other` (equal geometry, or a cutout of the same grid) row
    * by row: (start in this map's data, start in `other`'s data, row length, plane index).
    */
-  overlapRows(other: WcsNDMap, visit: (selfStart: number, otherStart: number, length: number, plane: number) => void): void {
+  overlapRows(
+    other: WcsNDMap,
+    visit: (selfStart: number, otherStart: number, length: number, plane: number) => void,
+  ): void {
     this.forEachOverlapRow(other, this.overlapWith(other), visit);
   }
 
@@ -453,14 +488,22 @@ export class WcsNDMap<D extends MapData = MapData> {
    * geometries give one run per image plane: long loops for the kernels, and byte runs that
    * can be processed four bytes at a time. A run never crosses an image plane.
    */
-  private overlapRuns(other: WcsNDMap, { ys, xs }: { ys: [number, number, number]; xs: [number, number, number] }): Array<[number, number, number, number]> {
+  private overlapRuns(
+    other: WcsNDMap,
+    { ys, xs }: { ys: [number, number, number]; xs: [number, number, number] },
+  ): Array<[number, number, number, number]> {
     const planes = this.data.length / this.geom.imageSize;
     const [snx, sny, onx, ony] = [this.geom.nx, this.geom.ny, other.geom.nx, other.geom.ny];
     const fullRows = xs[2] === snx && xs[2] === onx;
     const runs: Array<[number, number, number, number]> = [];
     for (let p = 0; p < planes; p++) {
       for (let j = 0; j < ys[2]; j += fullRows ? ys[2] : 1) {
-        runs.push([(p * sny + ys[0] + j) * snx + xs[0], (p * ony + ys[1] + j) * onx + xs[1], fullRows ? ys[2] * xs[2] : xs[2], p]);
+        runs.push([
+          (p * sny + ys[0] + j) * snx + xs[0],
+          (p * ony + ys[1] + j) * onx + xs[1],
+          fullRows ? ys[2] * xs[2] : xs[2],
+          p,
+        ]);
       }
     }
     return runs;
@@ -481,7 +524,6 @@ export class WcsNDMap<D extends MapData = MapData> {
     }
   }
 
-
   /** gammapy's printed summary of a map. */
   toString(): string {
     const g = this.geom;
@@ -489,7 +531,9 @@ export class WcsNDMap<D extends MapData = MapData> {
       "WcsNDMap",
       "",
       "\tgeom  : WcsGeom ",
-      `\taxes  : ${JSON.stringify(["lon", "lat", ...g.axesNames]).replace(/"/g, "'").replace(/,/g, ", ")}`,
+      `\taxes  : ${JSON.stringify(["lon", "lat", ...g.axesNames])
+        .replace(/"/g, "'")
+        .replace(/,/g, ", ")}`,
       `\tshape : (${[g.nx, g.ny, ...g.shapeAxes].join(", ")})`,
       `\tndim  : ${2 + g.axes.length}`,
       `\tunit  : ${this.unit}`,
@@ -504,7 +548,14 @@ export class WcsNDMap<D extends MapData = MapData> {
    * for all planes, or one kernel plane per map plane. Output float32 like gammapy.
    */
   convolve(kernel: Kernel, options: { method?: ConvolveMethod } = {}): WcsNDMap<Float32Array> {
-    const data = convolveCube(this.data, this.geom.nx, this.geom.ny, this.data.length / this.geom.imageSize, kernel, options.method ?? "auto");
+    const data = convolveCube(
+      this.data,
+      this.geom.nx,
+      this.geom.ny,
+      this.data.length / this.geom.imageSize,
+      kernel,
+      options.method ?? "auto",
+    );
     return new WcsNDMap(this.geom, data, this.unit, "float32", structuredClone(this.meta));
   }
 }
@@ -589,7 +640,16 @@ function orMaskWords(target: Uint32Array, source: Uint32Array): void {
  * after it that has never run (no type feedback) throws that code away when reached, call
  * after call.
  */
-function addRowFloat32(target: Float32Array, t: number, source: Float32Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
+function addRowFloat32(
+  target: Float32Array,
+  t: number,
+  source: Float32Array,
+  s: number,
+  n: number,
+  factor: number,
+  w: MapData | undefined,
+  ws: number,
+): void {
   if (!w) {
     for (let i = 0; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor);
     return;
@@ -608,7 +668,16 @@ function addRowFloat32(target: Float32Array, t: number, source: Float32Array, s:
   }
 }
 
-function addRowFloat32From64(target: Float32Array, t: number, source: Float64Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
+function addRowFloat32From64(
+  target: Float32Array,
+  t: number,
+  source: Float64Array,
+  s: number,
+  n: number,
+  factor: number,
+  w: MapData | undefined,
+  ws: number,
+): void {
   if (!w) {
     for (let i = 0; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor);
     return;
@@ -631,7 +700,16 @@ function finiteOr0(v: number): number {
   return Number.isFinite(v) ? v : 0;
 }
 
-function addRowUint8(target: Uint8Array, t: number, source: Uint8Array, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
+function addRowUint8(
+  target: Uint8Array,
+  t: number,
+  source: Uint8Array,
+  s: number,
+  n: number,
+  factor: number,
+  w: MapData | undefined,
+  ws: number,
+): void {
   if (w) {
     for (let i = 0; i < n; i++) {
       let v = source[s + i] * factor;
@@ -646,7 +724,16 @@ function addRowUint8(target: Uint8Array, t: number, source: Uint8Array, s: numbe
   }
 }
 
-function addRowAny(target: MapData, t: number, source: MapData, s: number, n: number, factor: number, w: MapData | undefined, ws: number): void {
+function addRowAny(
+  target: MapData,
+  t: number,
+  source: MapData,
+  s: number,
+  n: number,
+  factor: number,
+  w: MapData | undefined,
+  ws: number,
+): void {
   if (w) {
     for (let i = 0; i < n; i++) {
       let v = source[s + i] * factor;

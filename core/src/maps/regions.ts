@@ -1,4 +1,4 @@
-import { SkyCoord, skyOffset } from "../coords/index.js";
+import { type SkyCoord, skyOffset } from "../coords/index.js";
 import { angleDeg, type AngleInput, type WcsGeom } from "./geom.js";
 import { WcsNDMap } from "./map.js";
 
@@ -27,9 +27,12 @@ export function regionMask(geom: WcsGeom, regions: readonly SkyRegion[], inside 
       const halfWidth = angleDeg(region.width, `regions[${k}].width`) / 2;
       const halfHeight = angleDeg(region.height, `regions[${k}].height`) / 2;
       const offset = skyOffset(lon, lat, center.lon, center.lat);
-      for (let i = 0; i < hit.length; i++) if (Math.abs(offset.lon[i]) <= halfWidth && Math.abs(offset.lat[i]) <= halfHeight) hit[i] = 1;
+      for (let i = 0; i < hit.length; i++)
+        if (Math.abs(offset.lon[i]) <= halfWidth && Math.abs(offset.lat[i]) <= halfHeight) hit[i] = 1;
     } else {
-      throw new Error(`regions[${k}]: unknown region type '${(region as { type: string }).type}' (use "circle" or "box")`);
+      throw new Error(
+        `regions[${k}]: unknown region type '${(region as { type: string }).type}' (use "circle" or "box")`,
+      );
     }
   }
   const mask = WcsNDMap.fromGeom(image, { dtype: "bool" });

@@ -40,9 +40,19 @@ export function solidAngleFromCorners(lon: Float64Array, lat: Float64Array, nx: 
   }
 
   /** separationRad from corner a to corner b into sep[at], the direction a → b into dir (and b → a into back). */
-  function side(a: number, b: number, sep: Float64Array, dir: Float64Array, at: number, back: Float64Array | undefined): void {
+  function side(
+    a: number,
+    b: number,
+    sep: Float64Array,
+    dir: Float64Array,
+    at: number,
+    back: Float64Array | undefined,
+  ): void {
     const dlon = lonRad[b] - lonRad[a];
-    const s1 = sinLat[a], c1 = cosLat[a], s2 = sinLat[b], c2 = cosLat[b];
+    const s1 = sinLat[a],
+      c1 = cosLat[a],
+      s2 = sinLat[b],
+      c2 = cosLat[b];
     const sdlon = Math.sin(dlon);
     const cdlon = Math.cos(dlon);
     const num1 = c2 * sdlon;

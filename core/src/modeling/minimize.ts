@@ -23,7 +23,11 @@ export interface MinimizeResult {
   evaluations: number;
 }
 
-export function minimize(f: (x: number[]) => number, x0: readonly number[], options: MinimizeOptions = {}): MinimizeResult {
+export function minimize(
+  f: (x: number[]) => number,
+  x0: readonly number[],
+  options: MinimizeOptions = {},
+): MinimizeResult {
   const n = x0.length;
   const scales = x0.map((v, i) => options.scales?.[i] ?? (Math.abs(v) > 0 ? Math.abs(v) : 1));
   const tolerance = options.tolerance ?? 1e-4;
@@ -44,7 +48,7 @@ export function minimize(f: (x: number[]) => number, x0: readonly number[], opti
   };
   const step = 1e-4;
   const gradient = (u: number[]) =>
- u.map((_, i) => {
+    u.map((_, i) => {
       const up = u.slice();
       const down = u.slice();
       up[i] += step;
@@ -53,7 +57,15 @@ export function minimize(f: (x: number[]) => number, x0: readonly number[], opti
     });
   let u = x0.map((v, i) => v / scales[i]);
   let fval = fu(u);
-  if (!Number.isFinite(fval)) return { x: clamp(x0.slice()), fval, success: false, message: "the function is not finite at the start", iterations: 0, evaluations };
+  if (!Number.isFinite(fval))
+    return {
+      x: clamp(x0.slice()),
+      fval,
+      success: false,
+      message: "the function is not finite at the start",
+      iterations: 0,
+      evaluations,
+    };
   let g = gradient(u);
   // the inverse metric starts as the inverse of the diagonal curvature
   let hInv = identity(n).map((row, i) => row.map((v) => v / Math.max(diagonalCurvature(fu, u, i, fval, step), 1e-12)));
@@ -65,7 +77,14 @@ export function minimize(f: (x: number[]) => number, x0: readonly number[], opti
       continue;
     }
     if (edm < 0.002 * tolerance) {
-      return { x: clamp(u.map((v, i) => v * scales[i])), fval, success: true, message: "converged", iterations: iteration, evaluations };
+      return {
+        x: clamp(u.map((v, i) => v * scales[i])),
+        fval,
+        success: true,
+        message: "converged",
+        iterations: iteration,
+        evaluations,
+      };
     }
     let alpha = 1;
     let next = u;
@@ -77,7 +96,14 @@ export function minimize(f: (x: number[]) => number, x0: readonly number[], opti
       alpha *= 0.5;
     }
     if (!(fNext <= fval)) {
-      return { x: clamp(u.map((v, i) => v * scales[i])), fval, success: edm < 0.02 * tolerance, message: "line search failed", iterations: iteration, evaluations };
+      return {
+        x: clamp(u.map((v, i) => v * scales[i])),
+        fval,
+        success: edm < 0.02 * tolerance,
+        message: "line search failed",
+        iterations: iteration,
+        evaluations,
+      };
     }
     const gNext = gradient(next);
     const s = next.map((v, i) => v - u[i]);
@@ -88,14 +114,25 @@ export function minimize(f: (x: number[]) => number, x0: readonly number[], opti
     fval = fNext;
     g = gNext;
   }
-  return { x: clamp(u.map((v, i) => v * scales[i])), fval, success: false, message: "too many iterations", iterations: maxIterations, evaluations };
+  return {
+    x: clamp(u.map((v, i) => v * scales[i])),
+    fval,
+    success: false,
+    message: "too many iterations",
+    iterations: maxIterations,
+    evaluations,
+  };
 }
 
 /**
  * Parameter errors and covariance at the minimum x of a −2 ln L statistic: the Hessian
  * by central differences (steps of 1e-3 of each scale), covariance = 2 H⁻¹.
  */
-export function covarianceAt(f: (x: number[]) => number, x: readonly number[], scales?: readonly number[]): { covariance: number[][]; errors: number[] } {
+export function covarianceAt(
+  f: (x: number[]) => number,
+  x: readonly number[],
+  scales?: readonly number[],
+): { covariance: number[][]; errors: number[] } {
   const n = x.length;
   const h = x.map((v, i) => 1e-3 * (scales?.[i] ?? (Math.abs(v) > 0 ? Math.abs(v) : 1)));
   const at = (shifts: Array<[number, number]>) => {
@@ -109,7 +146,22 @@ export function covarianceAt(f: (x: number[]) => number, x: readonly number[], s
     hessian[i][i] = (at([[i, h[i]]]) - 2 * f0 + at([[i, -h[i]]])) / (h[i] * h[i]);
     for (let j = 0; j < i; j++) {
       const v =
-        (at([[i, h[i]], [j, h[j]]]) - at([[i, h[i]], [j, -h[j]]]) - at([[i, -h[i]], [j, h[j]]]) + at([[i, -h[i]], [j, -h[j]]])) /
+        (at([
+          [i, h[i]],
+          [j, h[j]],
+        ]) -
+          at([
+            [i, h[i]],
+            [j, -h[j]],
+          ]) -
+          at([
+            [i, -h[i]],
+            [j, h[j]],
+          ]) +
+          at([
+            [i, -h[i]],
+            [j, -h[j]],
+          ])) /
         (4 * h[i] * h[j]);
       hessian[i][j] = v;
       hessian[j][i] = v;

@@ -28,8 +28,12 @@ export function wstatGofTerms(nOn: number, nOff: number): number {
  * goodness-of-fit terms (gammapy's default).
  */
 export function wstat(
-  nOn: number, nOff: number, alpha: number, muSig: number,
-  muBkg: number = wstatMuBkg(nOn, nOff, alpha, muSig), extraTerms = true,
+  nOn: number,
+  nOff: number,
+  alpha: number,
+  muSig: number,
+  muBkg: number = wstatMuBkg(nOn, nOff, alpha, muSig),
+  extraTerms = true,
 ): number {
   const term1 = muSig + (1 + alpha) * muBkg;
   const term2 = nOn === 0 ? 0 : -nOn * Math.log(muSig + alpha * muBkg);

@@ -1,10 +1,13 @@
-import { parseUnit, Unit, UnitError } from "./unit.js";
+import { parseUnit, type Unit, UnitError } from "./unit.js";
 
 /** A value with a unit. */
 export class Quantity {
   readonly unit: Unit;
 
-  constructor(readonly value: number, unit: string | Unit = "") {
+  constructor(
+    readonly value: number,
+    unit: string | Unit = "",
+  ) {
     this.unit = parseUnit(unit);
   }
 

@@ -46,7 +46,10 @@ export class UnitError extends Error {
 
 const DEG = Math.PI / 180;
 const EV = 1.602176634e-19; // J
-const unitDef = (scale: number, rad: number, m: number, s: number, kg: number) => ({ scale, exps: [rad, m, s, kg] as Exponents });
+const unitDef = (scale: number, rad: number, m: number, s: number, kg: number) => ({
+  scale,
+  exps: [rad, m, s, kg] as Exponents,
+});
 
 /** Units by symbol; `prefixable` ones accept SI prefixes (kg is written as g with prefix k). */
 const BASE_UNITS: Record<string, { scale: number; exps: Exponents; prefixable?: boolean }> = {
@@ -76,8 +79,22 @@ const BASE_UNITS: Record<string, { scale: number; exps: Exponents; prefixable?: 
 };
 
 const PREFIXES: Record<string, number> = {
-  E: 1e18, P: 1e15, T: 1e12, G: 1e9, M: 1e6, k: 1e3, h: 1e2, da: 1e1,
-  d: 1e-1, c: 1e-2, m: 1e-3, u: 1e-6, "µ": 1e-6, n: 1e-9, p: 1e-12, f: 1e-15,
+  E: 1e18,
+  P: 1e15,
+  T: 1e12,
+  G: 1e9,
+  M: 1e6,
+  k: 1e3,
+  h: 1e2,
+  da: 1e1,
+  d: 1e-1,
+  c: 1e-2,
+  m: 1e-3,
+  u: 1e-6,
+  µ: 1e-6,
+  n: 1e-9,
+  p: 1e-12,
+  f: 1e-15,
 };
 
 function lookupSymbol(symbol: string, context: string): Unit {

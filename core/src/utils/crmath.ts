@@ -102,7 +102,6 @@ for (let n = 1; n <= 32; n++) {
   INV_FACT_LO[n] = R[LO];
 }
 
-
 /**
  * sin and cos of a reduced |r| ≤ π/4 (r = [rh, rl]) by their Taylor series in double-double,
  * into R[SIN_H]/R[SIN_L] and R[COS_H]/R[COS_L].
@@ -129,7 +128,10 @@ function sinCosReduced(rh: number, rl: number): void {
   R[COS_L] = cl;
 }
 
-/** sin and cos of x in double-double, into R[SIN_H]/R[SIN_L] and R[COS_H]/R[COS_L]: x − k·π/2 (k the nearest integer to x/(π/2)), then the series and the quadrant. */
+/**
+ * sin and cos of x in double-double, into R[SIN_H]/R[SIN_L] and R[COS_H]/R[COS_L]: x − k·π/2 (k the nearest integer
+ * to x/(π/2)), then the series and the quadrant.
+ */
 function sinCosDD(x: number): void {
   const k = Math.round(x / PIO2[0]);
   let rh = x;
@@ -142,18 +144,30 @@ function sinCosDD(x: number): void {
     }
   }
   sinCosReduced(rh, rl);
-  const sh = R[SIN_H], sl = R[SIN_L], ch = R[COS_H], cl = R[COS_L];
+  const sh = R[SIN_H],
+    sl = R[SIN_L],
+    ch = R[COS_H],
+    cl = R[COS_L];
   switch (((k % 4) + 4) % 4) {
     case 0:
       return;
     case 1:
-      R[SIN_H] = ch; R[SIN_L] = cl; R[COS_H] = -sh; R[COS_L] = -sl;
+      R[SIN_H] = ch;
+      R[SIN_L] = cl;
+      R[COS_H] = -sh;
+      R[COS_L] = -sl;
       return;
     case 2:
-      R[SIN_H] = -sh; R[SIN_L] = -sl; R[COS_H] = -ch; R[COS_L] = -cl;
+      R[SIN_H] = -sh;
+      R[SIN_L] = -sl;
+      R[COS_H] = -ch;
+      R[COS_L] = -cl;
       return;
     default:
-      R[SIN_H] = -ch; R[SIN_L] = -cl; R[COS_H] = sh; R[COS_L] = sl;
+      R[SIN_H] = -ch;
+      R[SIN_L] = -cl;
+      R[COS_H] = sh;
+      R[COS_L] = sl;
   }
 }
 

@@ -18,7 +18,16 @@ export function normalizeAlongAxis(
   for (let o = 0; o < outer; o++) {
     acc.fill(0);
     max.fill(-Infinity);
-    for (let k = 0; k < n; k++) accumulateRuns(data, (o * n + k) * inner, everything, width[k], jacobianCenters ? 2 * Math.PI * jacobianCenters[k] : 1, acc, max);
+    for (let k = 0; k < n; k++)
+      accumulateRuns(
+        data,
+        (o * n + k) * inner,
+        everything,
+        width[k],
+        jacobianCenters ? 2 * Math.PI * jacobianCenters[k] : 1,
+        acc,
+        max,
+      );
     for (let k = 0; k < n; k++) divideRuns(data, (o * n + k) * inner, everything, max);
   }
 }
@@ -27,7 +36,15 @@ export function normalizeAlongAxis(
  * One row's step of `normalizeAlongAxis` for the lines at `runs` ([start, end) pairs of
  * positions within the row at `at`): acc += value·w·f, max keeps each line's largest acc.
  */
-export function accumulateRuns(data: { [i: number]: number }, at: number, runs: Int32Array, w: number, f: number, acc: Float64Array, max: Float64Array): void {
+export function accumulateRuns(
+  data: { [i: number]: number },
+  at: number,
+  runs: Int32Array,
+  w: number,
+  f: number,
+  acc: Float64Array,
+  max: Float64Array,
+): void {
   for (let r = 0; r < runs.length; r += 2) {
     for (let i = runs[r]; i < runs[r + 1]; i++) {
       const a = acc[i] + data[at + i] * w * f;

@@ -1,4 +1,12 @@
-import { AngleOrPair, definePlugin, Enum, perMessage, referenceDataset, Type, type ObservationMessage } from "@gammaflow/pipeline";
+import {
+  AngleOrPair,
+  definePlugin,
+  Enum,
+  perMessage,
+  referenceDataset,
+  Type,
+  type ObservationMessage,
+} from "@gammaflow/pipeline";
 
 /**
  * The reference dataset of each observation: the target geometry cut around its pointing
@@ -11,7 +19,10 @@ export const cutoutPlugin = definePlugin({
   params: Type.Object(
     {
       width: AngleOrPair({ description: 'width around each pointing (or [lon, lat] widths), e.g. "6 deg"' }),
-      mode: Enum(["trim", "partial"], { default: "trim", description: "trim at the geometry's edges or keep partial pixels" }),
+      mode: Enum(["trim", "partial"], {
+        default: "trim",
+        description: "trim at the geometry's edges or keep partial pixels",
+      }),
     },
     { additionalProperties: false },
   ),

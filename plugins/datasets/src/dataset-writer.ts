@@ -1,4 +1,12 @@
-import { DATASET_KINDS, definePlugin, perMessage, Type, WhichDatasets, type DatasetMessage, type FileMessage } from "@gammaflow/pipeline";
+import {
+  DATASET_KINDS,
+  definePlugin,
+  perMessage,
+  Type,
+  WhichDatasets,
+  type DatasetMessage,
+  type FileMessage,
+} from "@gammaflow/pipeline";
 
 /** Write datasets in gammapy's FITS layout (gzip for .gz), atomically: a file is complete or absent. */
 export const datasetWriterPlugin = definePlugin({
@@ -7,7 +15,10 @@ export const datasetWriterPlugin = definePlugin({
   description: "Write datasets to FITS files in gammapy's MapDataset layout (readable by MapDataset.read)",
   params: Type.Object(
     {
-      path: Type.String({ description: "file name in the output folder, e.g. stacked.fits.gz or run-{obsId}.fits.gz ({obsId}, {name} replaced)" }),
+      path: Type.String({
+        description:
+          "file name in the output folder, e.g. stacked.fits.gz or run-{obsId}.fits.gz ({obsId}, {name} replaced)",
+      }),
       which: WhichDatasets("final"),
     },
     { additionalProperties: false },
@@ -19,10 +30,19 @@ export const datasetWriterPlugin = definePlugin({
     const { data } = context.services;
     return perMessage<DatasetMessage>(context, (message): FileMessage | undefined => {
       if (params.which === "final" && !message.final) return undefined;
-      const name = params.path.replaceAll("{obsId}", String(message.obsId ?? "stack")).replaceAll("{name}", message.dataset.name);
+      const name = params.path
+        .replaceAll("{obsId}", String(message.obsId ?? "stack"))
+        .replaceAll("{name}", message.dataset.name);
       const target = data.join(context.run.outDir, name);
       data.writeDataset(message.dataset, target);
-      return { kind: "file", seq: message.seq, obsId: message.obsId, path: data.resolve(target), description: `dataset '${message.dataset.name}'`, obsIds: message.obsIds };
+      return {
+        kind: "file",
+        seq: message.seq,
+        obsId: message.obsId,
+        path: data.resolve(target),
+        description: `dataset '${message.dataset.name}'`,
+        obsIds: message.obsIds,
+      };
     });
   },
 });

@@ -13,4 +13,11 @@ import { datasetWriterPlugin } from "./dataset-writer.js";
 import { summaryPlugin } from "./summary.js";
 import { pngPreviewPlugin } from "./png-preview.js";
 /** The graph nodes this package provides. */
-export const plugins: AnyPlugin[] = [datasetCreatePlugin, cutoutPlugin, toImagePlugin, datasetWriterPlugin, summaryPlugin, pngPreviewPlugin];
+export const plugins: AnyPlugin[] = [
+  datasetCreatePlugin,
+  cutoutPlugin,
+  toImagePlugin,
+  datasetWriterPlugin,
+  summaryPlugin,
+  pngPreviewPlugin,
+];

@@ -24,7 +24,10 @@ const PngPreviewParams = Type.Object(
       default: ["counts", "background"],
       description: `for datasets: ${DATASET_MAPS.join(", ")}; for estimated maps: their names`,
     }),
-    path: Type.String({ default: "{name}-{map}.png", description: "file name in the output folder; {name} (dataset) and {map} are replaced" }),
+    path: Type.String({
+      default: "{name}-{map}.png",
+      description: "file name in the output folder; {name} (dataset) and {map} are replaced",
+    }),
     colormap: Enum(["viridis", "inferno", "gray"], { default: "viridis" }),
     stretch: Enum(["linear", "sqrt", "asinh"], { default: "linear" }),
     which: WhichDatasets("final"),
@@ -41,7 +44,9 @@ export type PngPreviewParams = Static<typeof PngPreviewParams>;
 export const pngPreviewPlugin = definePlugin({
   name: "png-preview",
   version: "0.1.0",
-  description: "PNG previews with a colour bar of a dataset's counts, background, exposure or excess images, or of estimated maps (e.g. sqrt_ts)",
+  description:
+    "PNG previews with a colour bar of a dataset's counts, background, exposure or excess images, " +
+    "or of estimated maps (e.g. sqrt_ts)",
   params: PngPreviewParams,
   input: [...DATASET_KINDS, "maps"],
   output: ["file"],
@@ -60,12 +65,26 @@ export const pngPreviewPlugin = definePlugin({
           continue;
         }
         const { nx, ny } = map.geom;
-        const rendered = renderMapImage(map.data, nx, ny, { colormap: params.colormap, stretch: params.stretch, label: `${source} ${name}` });
-        const target = data.join(context.run.outDir, params.path.replaceAll("{name}", source).replaceAll("{map}", name));
+        const rendered = renderMapImage(map.data, nx, ny, {
+          colormap: params.colormap,
+          stretch: params.stretch,
+          label: `${source} ${name}`,
+        });
+        const target = data.join(
+          context.run.outDir,
+          params.path.replaceAll("{name}", source).replaceAll("{map}", name),
+        );
         data.writeBytes(target, encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate));
         written.push(data.resolve(target));
       }
-      const file: FileMessage = { kind: "file", seq: message.seq, obsId: message.obsId, path: written.join(", "), description: `PNG previews (${params.maps.join(", ")})`, obsIds: message.obsIds };
+      const file: FileMessage = {
+        kind: "file",
+        seq: message.seq,
+        obsId: message.obsId,
+        path: written.join(", "),
+        description: `PNG previews (${params.maps.join(", ")})`,
+        obsIds: message.obsIds,
+      };
       return written.length ? file : undefined;
     });
   },

@@ -1,5 +1,13 @@
 import type { WcsNDMap } from "@gammaflow/core";
-import { DATASET_KINDS, definePlugin, Enum, perMessage, Type, WhichDatasets, type DatasetMessage } from "@gammaflow/pipeline";
+import {
+  DATASET_KINDS,
+  definePlugin,
+  Enum,
+  perMessage,
+  Type,
+  WhichDatasets,
+  type DatasetMessage,
+} from "@gammaflow/pipeline";
 
 const PARTS = ["dataset", "counts", "exposure", "background", "mask_safe", "mask_fit"] as const;
 type Part = (typeof PARTS)[number];
@@ -8,7 +16,8 @@ type Part = (typeof PARTS)[number];
 export const summaryPlugin = definePlugin({
   name: "summary",
   version: "0.1.0",
-  description: "Print each dataset's summary (print(dataset)) or one of its maps (e.g. mask_safe), passing the dataset on",
+  description:
+    "Print each dataset's summary (print(dataset)) or one of its maps (e.g. mask_safe), passing the dataset on",
   params: Type.Object(
     {
       what: Enum(PARTS, { default: "dataset", description: "the summary (dataset) or one map" }),

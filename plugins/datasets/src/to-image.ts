@@ -9,6 +9,10 @@ export const toImagePlugin = definePlugin({
   input: ["dataset"],
   output: ["image-dataset"],
   create(_params, context) {
-    return perMessage<DatasetMessage>(context, (message) => ({ ...message, kind: "image-dataset", dataset: message.dataset.toImage() }));
+    return perMessage<DatasetMessage>(context, (message) => ({
+      ...message,
+      kind: "image-dataset",
+      dataset: message.dataset.toImage(),
+    }));
   },
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { from, lastValueFrom, toArray } from "rxjs";
-import { MapAxis, MapDataset, MapDatasetOnOff, WcsGeom, WcsNDMap } from "@gammaflow/core";
+import { MapAxis, MapDataset, WcsGeom, WcsNDMap } from "@gammaflow/core";
 import {
   createContainer,
   createRunContainer,
@@ -62,16 +62,27 @@ test("to-image, summary, dataset-writer and png-preview", async () => {
   await run(instantiateNode(summaryPlugin, { what: "dataset" }, s, "print"), images);
   assert.match(s.log.lines[0].message, /^print:\nMapDataset\n-+\n\n {2}Name\s+: obs-0/);
   const final = { ...filled(1, 0), final: true };
-  const files = (await run(instantiateNode(datasetWriterPlugin, { path: "{name}.fits.gz" }, s, "write"), [filled(1, 1), final])) as FileMessage[];
-  assert.deepEqual(files.map((f) => f.path), ["out/obs-0.fits.gz"], "only the final dataset is written by default");
+  const files = (await run(instantiateNode(datasetWriterPlugin, { path: "{name}.fits.gz" }, s, "write"), [
+    filled(1, 1),
+    final,
+  ])) as FileMessage[];
+  assert.deepEqual(
+    files.map((f) => f.path),
+    ["out/obs-0.fits.gz"],
+    "only the final dataset is written by default",
+  );
   assert.ok(data.written.get("out/obs-0.fits.gz") instanceof MapDataset);
-  const previews = (await run(instantiateNode(pngPreviewPlugin, { maps: ["counts", "excess", "nope"] }, s, "preview"), [final])) as FileMessage[];
+  const previews = (await run(instantiateNode(pngPreviewPlugin, { maps: ["counts", "excess", "nope"] }, s, "preview"), [
+    final,
+  ])) as FileMessage[];
   assert.equal(previews.length, 1);
   const png = data.written.get("out/obs-0-excess.png") as Uint8Array;
   assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
   assert.ok(s.log.lines.some((l) => l.level === "warn" && /has no nope map/.test(l.message)));
   const sqrtTs = WcsNDMap.fromGeom(geom.toImage());
-  await run(instantiateNode(pngPreviewPlugin, { maps: ["sqrt_ts"], path: "{map}.png" }, s, "preview"), [{ kind: "maps", name: "stacked", maps: { sqrt_ts: sqrtTs }, obsIds: [], final: true }]);
+  await run(instantiateNode(pngPreviewPlugin, { maps: ["sqrt_ts"], path: "{map}.png" }, s, "preview"), [
+    { kind: "maps", name: "stacked", maps: { sqrt_ts: sqrtTs }, obsIds: [], final: true },
+  ]);
   assert.ok(data.written.has("out/sqrt_ts.png"));
 });
 
@@ -81,9 +92,17 @@ test("cutout: the target geometry cut around each pointing, described so a worke
   const message: ObservationMessage = { kind: "observation", seq: 0, obsId: 23592, observation };
   const wide = WcsGeom.create({ skydir: [83.63, 22.01], width: 3, binsz: 0.1, axes: [energy] });
   const s = services(memoryData(), wide);
-  const [out] = (await run(instantiateNode(cutoutPlugin, { width: "36 arcmin" }, s, "cutout"), [message])) as ObservationMessage[];
+  const [out] = (await run(instantiateNode(cutoutPlugin, { width: "36 arcmin" }, s, "cutout"), [
+    message,
+  ])) as ObservationMessage[];
   assert.equal(out.kind, "observation", JSON.stringify(out));
   assert.equal(out.reference!.name, "obs-23592");
-  assert.ok(out.reference!.counts.geom.equals(MapDataset.create(wide).cutout(observation.pointingRadec, "0.6 deg").counts.geom));
-  assert.deepEqual(out.cutout, { lon: observation.pointingRadec.lon, lat: observation.pointingRadec.lat, frame: "icrs", width: 0.6, mode: "trim" }, "the width arrives in deg");
+  assert.ok(
+    out.reference!.counts.geom.equals(MapDataset.create(wide).cutout(observation.pointingRadec, "0.6 deg").counts.geom),
+  );
+  assert.deepEqual(
+    out.cutout,
+    { lon: observation.pointingRadec.lon, lat: observation.pointingRadec.lat, frame: "icrs", width: 0.6, mode: "trim" },
+    "the width arrives in deg",
+  );
 });

@@ -46,8 +46,14 @@ export class ExcessMapEstimator {
     };
     let result: ReturnType<typeof excessMaps>;
     if (image instanceof MapDatasetOnOff) {
-      if (!image.countsOff || !image.acceptanceOff) throw new Error(`ExcessMapEstimator: on-off dataset '${image.name}' lacks counts_off or acceptance_off`);
-      result = excessMaps({ ...base, countsOff: image.countsOff.data, acceptance: image.acceptance?.data ?? 1, acceptanceOff: image.acceptanceOff.data });
+      if (!image.countsOff || !image.acceptanceOff)
+        throw new Error(`ExcessMapEstimator: on-off dataset '${image.name}' lacks counts_off or acceptance_off`);
+      result = excessMaps({
+        ...base,
+        countsOff: image.countsOff.data,
+        acceptance: image.acceptance?.data ?? 1,
+        acceptanceOff: image.acceptanceOff.data,
+      });
     } else {
       const background = image.npredBackground();
       if (!background) throw new Error(`ExcessMapEstimator: dataset '${image.name}' has no background`);
@@ -69,7 +75,8 @@ export class ExcessMapEstimator {
 /** The largest finite value of a map and where it is (pixel centre). */
 export function mapMaximum(map: WcsNDMap): { value: number; lon: number; lat: number } {
   let best = -1;
-  for (let i = 0; i < map.data.length; i++) if (Number.isFinite(map.data[i]) && (best < 0 || map.data[i] > map.data[best])) best = i;
+  for (let i = 0; i < map.data.length; i++)
+    if (Number.isFinite(map.data[i]) && (best < 0 || map.data[i] > map.data[best])) best = i;
   if (best < 0) return { value: NaN, lon: NaN, lat: NaN };
   const [lon, lat] = map.geom.wcs.pixToWorld1(best % map.geom.nx, Math.floor(best / map.geom.nx));
   return { value: map.data[best], lon, lat };

@@ -1,4 +1,11 @@
-import { CashCountsStatistic, convolvePlane, rintHalfEven, tophat2DKernel, WStatCountsStatistic, type CountsStatistic } from "@gammaflow/core";
+import {
+  CashCountsStatistic,
+  convolvePlane,
+  rintHalfEven,
+  tophat2DKernel,
+  WStatCountsStatistic,
+  type CountsStatistic,
+} from "@gammaflow/core";
 
 /**
  * Images (ny×nx, row-major) of one energy bin, as gammapy's ExcessMapEstimator sees a
@@ -59,7 +66,8 @@ export function excessMaps(input: ExcessMapsInput): ExcessMaps {
   const mask = maskValues(input.mask, n);
   // core's "same" convolution (scipy's alignment, float32 out like gammapy's convolved maps)
   const kernel = tophat2DKernel(input.correlationRadius / input.pixelScaleDeg);
-  const correlate = (image: Float64Array) => convolvePlane(image, ny, nx, kernel.data, kernel.shape[0], kernel.shape[1]);
+  const correlate = (image: Float64Array) =>
+    convolvePlane(image, ny, nx, kernel.data, kernel.shape[0], kernel.shape[1]);
   const counts = Float64Array.from(correlate(masked(input.counts, mask)), rintHalfEven);
 
   let statistic: CashCountsStatistic | WStatCountsStatistic;
@@ -99,7 +107,12 @@ export function excessMaps(input: ExcessMapsInput): ExcessMaps {
  * made finite as numpy's nan_to_num does (NaN → 0, ∞ → largest double), and 0 where
  * acceptanceOff is 0 (gammapy zeroes those pixels before correlating).
  */
-function onOffBackground(countsOff: ArrayLike<number>, acceptance: ArrayLike<number> | number, acceptanceOff: ArrayLike<number>, mask: Uint8Array): Float64Array {
+function onOffBackground(
+  countsOff: ArrayLike<number>,
+  acceptance: ArrayLike<number> | number,
+  acceptanceOff: ArrayLike<number>,
+  mask: Uint8Array,
+): Float64Array {
   const out = new Float64Array(countsOff.length);
   for (let i = 0; i < out.length; i++) {
     if (!mask[i] || acceptanceOff[i] === 0) continue;

@@ -1,5 +1,10 @@
 export { excessMaps, type ExcessMapsInput, type ExcessMaps } from "./excess-maps.js";
-export { ExcessMapEstimator, mapMaximum, type ExcessMapEstimatorOptions, type ExcessMapResult } from "./excess-map-estimator.js";
+export {
+  ExcessMapEstimator,
+  mapMaximum,
+  type ExcessMapEstimatorOptions,
+  type ExcessMapResult,
+} from "./excess-map-estimator.js";
 export { excessMapPlugin } from "./plugin.js";
 
 import type { AnyPlugin } from "@gammaflow/pipeline";

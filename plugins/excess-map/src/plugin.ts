@@ -14,10 +14,15 @@ import { ExcessMapEstimator, mapMaximum } from "./excess-map-estimator.js";
 export const excessMapPlugin = definePlugin({
   name: "excess-map",
   version: "0.1.0",
-  description: "Excess and significance (Li & Ma for on-off) maps with a correlation radius (gammapy's ExcessMapEstimator)",
+  description:
+    "Excess and significance (Li & Ma for on-off) maps with a correlation radius (gammapy's ExcessMapEstimator)",
   params: Type.Object(
     {
-      correlationRadius: Quantity("deg", { default: "0.1 deg", exclusiveMinimum: 0, description: "top-hat correlation radius" }),
+      correlationRadius: Quantity("deg", {
+        default: "0.1 deg",
+        exclusiveMinimum: 0,
+        description: "top-hat correlation radius",
+      }),
       which: WhichDatasets("final"),
     },
     { additionalProperties: false },

@@ -12,10 +12,19 @@ const repo = path.resolve(here, "../../../..");
 const fx = JSON.parse(readFileSync(path.join(repo, "plugins/excess-map/test/fixtures/excess_map.json"), "utf8"));
 const geometry = { nx: fx.nx, ny: fx.ny, pixelScaleDeg: fx.pixelScaleDeg, correlationRadius: fx.correlationRadiusDeg };
 
-const cashInput: ExcessMapsInput = { ...geometry, counts: fx.cash.counts, background: fx.cash.background, mask: fx.cash.mask };
+const cashInput: ExcessMapsInput = {
+  ...geometry,
+  counts: fx.cash.counts,
+  background: fx.cash.background,
+  mask: fx.cash.mask,
+};
 const onOffInput: ExcessMapsInput = {
-  ...geometry, counts: fx.onOff.counts, countsOff: fx.onOff.countsOff,
-  acceptance: fx.onOff.acceptance, acceptanceOff: fx.onOff.acceptanceOff, mask: fx.onOff.mask,
+  ...geometry,
+  counts: fx.onOff.counts,
+  countsOff: fx.onOff.countsOff,
+  acceptance: fx.onOff.acceptance,
+  acceptanceOff: fx.onOff.acceptanceOff,
+  mask: fx.onOff.mask,
 };
 
 /**
@@ -36,7 +45,14 @@ const SQRT_TS_FLOOR = 2e-6;
 const GAMMAPY_FLOAT32_SQRT_TS_FLOOR = 1e-3;
 
 /** Largest |ours − gammapy| / (rtolScale_i + floor) / rtol … returned as "fraction of tolerance used". */
-function toleranceUsed(ours: Float64Array, gammapy: (number | null)[], scale: (i: number) => number, rtol: number, floor: number, what: string): number {
+function toleranceUsed(
+  ours: Float64Array,
+  gammapy: (number | null)[],
+  scale: (i: number) => number,
+  rtol: number,
+  floor: number,
+  what: string,
+): number {
   assert.equal(ours.length, gammapy.length, `${what}: length`);
   let worst = 0;
   for (let i = 0; i < ours.length; i++) {
@@ -74,27 +90,46 @@ function maxFinite(image: ArrayLike<number | null>): { value: number; index: num
 /** The checks shared by both cases; `sqrtTsRef` is gammapy's significance at float64 precision. */
 function compareWithGammapy(label: string, maps: ExcessMaps, ref: any, sqrtTsRef: (number | null)[]): void {
   const background = ref.npred.map((c: number | null, i: number) => (c === null ? null : c - ref.npredExcess[i]));
-  assert.equal(toleranceUsed(maps.counts, ref.npred, () => 0, 0, 0, `${label} counts`), 0);
+  assert.equal(
+    toleranceUsed(maps.counts, ref.npred, () => 0, 0, 0, `${label} counts`),
+    0,
+  );
   toleranceUsed(maps.background, background, (i) => Math.abs(background[i]), 1e-6, 0, `${label} background`);
-  toleranceUsed(maps.excess, ref.npredExcess, (i) => Math.abs(ref.npred[i]) + Math.abs(background[i]), 1e-6, 0, `${label} excess`);
+  toleranceUsed(
+    maps.excess,
+    ref.npredExcess,
+    (i) => Math.abs(ref.npred[i]) + Math.abs(background[i]),
+    1e-6,
+    0,
+    `${label} excess`,
+  );
   toleranceUsed(maps.sqrtTs, sqrtTsRef, (i) => Math.abs(sqrtTsRef[i]!), 1e-6, SQRT_TS_FLOOR, `${label} sqrtTs`);
   const ours = maxFinite(maps.sqrtTs);
   const theirs = maxFinite(ref.sqrtTs);
   assert.equal(ours.index, ref.significanceMaxIndex);
-  assert.ok(Math.abs(ours.value - ref.significanceMax) <= 1e-3 * ref.significanceMax, `${label} max significance ${ours.value} vs ${ref.significanceMax}`);
+  assert.ok(
+    Math.abs(ours.value - ref.significanceMax) <= 1e-3 * ref.significanceMax,
+    `${label} max significance ${ours.value} vs ${ref.significanceMax}`,
+  );
   assert.equal(theirs.value, ref.significanceMax);
   console.log(
-    `${label}: max significance ${ours.value} (gammapy ${ref.significanceMax}, rel ${Math.abs(ours.value / ref.significanceMax - 1).toExponential(2)}); ` +
+    `${label}: max significance ${ours.value} (gammapy ${ref.significanceMax}, ` +
+      `rel ${Math.abs(ours.value / ref.significanceMax - 1).toExponential(2)}); ` +
       `max rel diff background ${maxRelativeDiff(maps.background, background).toExponential(2)}, ` +
-      `excess ${maxRelativeDiff(maps.excess, ref.npredExcess).toExponential(2)} (|excess| ≥ 1: ${maxRelativeDiff(maps.excess, ref.npredExcess, 1).toExponential(2)}), ` +
-      `sqrtTs ${maxRelativeDiff(maps.sqrtTs, sqrtTsRef).toExponential(2)} (|s| ≥ 1: ${maxRelativeDiff(maps.sqrtTs, sqrtTsRef, 1).toExponential(2)})`,
+      `excess ${maxRelativeDiff(maps.excess, ref.npredExcess).toExponential(2)} ` +
+      `(|excess| ≥ 1: ${maxRelativeDiff(maps.excess, ref.npredExcess, 1).toExponential(2)}), ` +
+      `sqrtTs ${maxRelativeDiff(maps.sqrtTs, sqrtTsRef).toExponential(2)} ` +
+      `(|s| ≥ 1: ${maxRelativeDiff(maps.sqrtTs, sqrtTsRef, 1).toExponential(2)})`,
   );
 }
 
 test("the top-hat kernel is astropy's Tophat2DKernel normalised to peak 1", () => {
   const k = tophatKernel(fx.correlationRadiusDeg / fx.pixelScaleDeg);
   assert.deepEqual(k.shape, fx.kernelShape);
-  assert.equal(Array.from(k.data).reduce((a, b) => a + b, 0), fx.kernelSum);
+  assert.equal(
+    Array.from(k.data).reduce((a, b) => a + b, 0),
+    fx.kernelSum,
+  );
   assert.deepEqual(tophatKernel(1).shape, [3, 3]);
   assert.deepEqual(Array.from(tophatKernel(1).data), [0, 1, 0, 1, 1, 1, 0, 1, 0]);
   assert.deepEqual(tophatKernel(0.3).shape, [1, 1]);
@@ -105,8 +140,18 @@ test("MapDataset (Cash): correlated counts, background, excess and significance 
   const maps = excessMaps(cashInput);
   assert.ok(fx.cash.mask.includes(0), "the fixture's safe mask excludes pixels");
   compareWithGammapy("cash", maps, fx.cash, fx.cash.sqrtTsFloat64);
-  const used = toleranceUsed(maps.sqrtTs, fx.cash.sqrtTs, (i) => Math.abs(fx.cash.sqrtTs[i]), 1e-6, GAMMAPY_FLOAT32_SQRT_TS_FLOOR, "cash float32 sqrtTs");
-  console.log(`cash: vs gammapy's float32 sqrt_ts, max |Δ| ${maxAbsDiff(maps.sqrtTs, fx.cash.sqrtTs).toExponential(2)} (${(used * 100).toFixed(0)}% of tolerance)`);
+  const used = toleranceUsed(
+    maps.sqrtTs,
+    fx.cash.sqrtTs,
+    (i) => Math.abs(fx.cash.sqrtTs[i]),
+    1e-6,
+    GAMMAPY_FLOAT32_SQRT_TS_FLOOR,
+    "cash float32 sqrtTs",
+  );
+  console.log(
+    `cash: vs gammapy's float32 sqrt_ts, max |Δ| ${maxAbsDiff(maps.sqrtTs, fx.cash.sqrtTs).toExponential(2)} ` +
+      `(${(used * 100).toFixed(0)}% of tolerance)`,
+  );
 });
 
 test("MapDatasetOnOff (WStat, ring background): correlated maps and Li & Ma significance match gammapy 1.0", () => {

@@ -34,7 +34,9 @@ export class FoVBackgroundMaker {
   constructor(options: FoVBackgroundMakerOptions = {}) {
     const method = options.method ?? "scale";
     if (!FOV_BACKGROUND_METHODS.includes(method)) {
-      throw new Error(`FoVBackgroundMaker: '${method}' is not a valid method (choose from ${FOV_BACKGROUND_METHODS.join(", ")})`);
+      throw new Error(
+        `FoVBackgroundMaker: '${method}' is not a valid method (choose from ${FOV_BACKGROUND_METHODS.join(", ")})`,
+      );
     }
     if (options.exclusionMask && !options.exclusionMask.geom.isImage) {
       throw new Error("FoVBackgroundMaker: the exclusion mask must be an image (no energy axis)");
@@ -99,7 +101,8 @@ export class FoVBackgroundMaker {
   private requirementFailure(totals: { counts: number; background: number }): string | undefined {
     const value = totals.counts / totals.background;
     if (!Number.isFinite(value)) return "non-finite normalisation value";
-    if (totals.background <= this.minNpredBackground) return `only ${Math.trunc(totals.background)} background counts outside the exclusion mask`;
+    if (totals.background <= this.minNpredBackground)
+      return `only ${Math.trunc(totals.background)} background counts outside the exclusion mask`;
     if (totals.counts <= this.minCounts) return `only ${Math.trunc(totals.counts)} counts outside the exclusion mask`;
     if (totals.counts <= 0) return "negative residual counts";
     return undefined;
@@ -147,9 +150,15 @@ export class FoVBackgroundMaker {
       return total;
     };
     const x0 = this.fitTilt ? [model.norm, model.tilt] : [model.norm];
-    const result = minimize(statistic, x0, { scales: this.fitTilt ? [Math.max(model.norm, 1e-3), 1] : [Math.max(model.norm, 1e-3)], tolerance: 1e-8 });
+    const result = minimize(statistic, x0, {
+      scales: this.fitTilt ? [Math.max(model.norm, 1e-3), 1] : [Math.max(model.norm, 1e-3)],
+      tolerance: 1e-8,
+    });
     if (!result.success) {
-      this.warn(`FoVBackgroundMaker failed for ${dataset.name}: the fit did not converge (${result.message}). Setting mask to False.`);
+      this.warn(
+        `FoVBackgroundMaker failed for ${dataset.name}: the fit did not converge (${result.message}). ` +
+          "Setting mask to False.",
+      );
       dataset.maskSafe?.data.fill(0);
       return;
     }

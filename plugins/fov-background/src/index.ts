@@ -1,4 +1,9 @@
-export { FoVBackgroundMaker, FOV_BACKGROUND_METHODS, type FoVBackgroundMethod, type FoVBackgroundMakerOptions } from "./fov-background-maker.js";
+export {
+  FoVBackgroundMaker,
+  FOV_BACKGROUND_METHODS,
+  type FoVBackgroundMethod,
+  type FoVBackgroundMakerOptions,
+} from "./fov-background-maker.js";
 export { fovBackgroundPlugin } from "./plugin.js";
 
 import type { AnyPlugin } from "@gammaflow/pipeline";

@@ -40,6 +40,11 @@ export class AdaptiveRingBackgroundMaker {
     });
     const like = dataset.counts;
     // gammapy keeps the adaptive maps in float64 (NaN-filled arrays)
-    return onOff(dataset, floatMap(like, maps.countsOff, "float64"), floatMap(like, maps.acceptance, "float64"), floatMap(like, maps.acceptanceOff, "float64"));
+    return onOff(
+      dataset,
+      floatMap(like, maps.countsOff, "float64"),
+      floatMap(like, maps.acceptance, "float64"),
+      floatMap(like, maps.acceptanceOff, "float64"),
+    );
   }
 }

@@ -20,7 +20,10 @@ export interface AdaptiveRingParams {
 export interface AdaptiveRingOffMapsOptions extends RingImages, AdaptiveRingParams {
   /** The first ring whose approximate alpha (acceptance / off acceptance) is ≤ this is used (default 0.1). */
   thresholdAlpha?: number;
-  /** Integration radius of the on acceptance (default 0.22 deg; see `adaptiveRingOffMaps` for how gammapy 1.0 uses it). */
+  /**
+   * Integration radius of the on acceptance (default 0.22 deg; see `adaptiveRingOffMaps` for how gammapy 1.0 uses
+   * it).
+   */
   theta?: AngleInput;
   /** How core convolves (default "auto"; gammapy always uses FFTs). */
   convolveMethod?: ConvolveMethod;
@@ -40,7 +43,8 @@ export interface AdaptiveRingOffMaps {
  */
 export function adaptiveRingKernelRadii(params: AdaptiveRingParams & { pixelScaleDeg: number }): [number, number][] {
   const method = params.method ?? "fixed_width";
-  if (!ADAPTIVE_RING_METHODS.includes(method)) throw new Error(`adaptive ring: method must be one of ${ADAPTIVE_RING_METHODS.join(", ")}, got '${method}'`);
+  if (!ADAPTIVE_RING_METHODS.includes(method))
+    throw new Error(`adaptive ring: method must be one of ${ADAPTIVE_RING_METHODS.join(", ")}, got '${method}'`);
   const scale = params.pixelScaleDeg;
   const rIn = angleDeg(params.rIn, "rIn") / scale;
   const rOutMax = angleDeg(params.rOutMax, "rOutMax") / scale;
@@ -80,7 +84,10 @@ export function adaptiveRingOffMaps(options: AdaptiveRingOffMapsOptions): Adapti
     acceptance: new Float64Array(n).fill(NaN),
   };
   let unset = n;
-  const largest: [number, number] = [Math.max(1, ...rings.map((r) => r.shape[0])), Math.max(1, ...rings.map((r) => r.shape[1]))];
+  const largest: [number, number] = [
+    Math.max(1, ...rings.map((r) => r.shape[0])),
+    Math.max(1, ...rings.map((r) => r.shape[1])),
+  ];
   const convolve = pairConvolver(countsExcluded, backgroundExcluded, nx, ny, largest, options.convolveMethod);
   for (const ring of rings) {
     if (unset === 0) break;

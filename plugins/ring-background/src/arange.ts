@@ -5,7 +5,8 @@
  * in the last bit. The exact radii decide which pixel centres a ring kernel catches.
  */
 export function numpyArange(start: number, stop: number, step: number): number[] {
-  if (!(step !== 0) || !Number.isFinite(step)) throw new Error(`numpyArange: step must be finite and non-zero, got ${step}`);
+  if (!(step !== 0) || !Number.isFinite(step))
+    throw new Error(`numpyArange: step must be finite and non-zero, got ${step}`);
   const length = Math.ceil((stop - start) / step);
   if (!(length > 0)) return [];
   if (length === 1) return [start];

@@ -13,10 +13,13 @@ export interface RingImages {
 
 export function checkImages(images: RingImages, what: string): void {
   const { nx, ny, pixelScaleDeg } = images;
-  if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1) throw new Error(`${what}: nx, ny must be positive integers, got ${nx}, ${ny}`);
-  if (!(pixelScaleDeg > 0) || !Number.isFinite(pixelScaleDeg)) throw new Error(`${what}: pixelScaleDeg must be > 0, got ${pixelScaleDeg}`);
+  if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1)
+    throw new Error(`${what}: nx, ny must be positive integers, got ${nx}, ${ny}`);
+  if (!(pixelScaleDeg > 0) || !Number.isFinite(pixelScaleDeg))
+    throw new Error(`${what}: pixelScaleDeg must be > 0, got ${pixelScaleDeg}`);
   for (const name of ["counts", "background", "exclusion"] as const) {
-    if (images[name].length !== nx * ny) throw new Error(`${what}: ${name} has ${images[name].length} values, expected ${ny}×${nx}`);
+    if (images[name].length !== nx * ny)
+      throw new Error(`${what}: ${name} has ${images[name].length} values, expected ${ny}×${nx}`);
   }
 }
 

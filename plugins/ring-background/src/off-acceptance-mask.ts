@@ -4,7 +4,8 @@
  * compares false and leaves the pixel as it was, as in gammapy).
  */
 export function maskSafeWithOffAcceptance(maskSafe: ArrayLike<number>, acceptanceOff: ArrayLike<number>): Uint8Array {
-  if (maskSafe.length !== acceptanceOff.length) throw new Error(`maskSafeWithOffAcceptance: ${maskSafe.length} mask values for ${acceptanceOff.length} pixels`);
+  if (maskSafe.length !== acceptanceOff.length)
+    throw new Error(`maskSafeWithOffAcceptance: ${maskSafe.length} mask values for ${acceptanceOff.length} pixels`);
   const out = new Uint8Array(maskSafe.length);
   for (let i = 0; i < out.length; i++) out[i] = maskSafe[i] && !(acceptanceOff[i] <= 0) ? 1 : 0;
   return out;

@@ -15,9 +15,15 @@ import { AdaptiveRingBackgroundMaker } from "./adaptive-ring-background-maker.js
 import { RingBackgroundMaker } from "./ring-background-maker.js";
 
 const exclusionParams = {
-  exclusion: Type.Array(RegionParam, { default: [], description: "circles and boxes excluded from the off estimate (sources)" }),
+  exclusion: Type.Array(RegionParam, {
+    default: [],
+    description: "circles and boxes excluded from the off estimate (sources)",
+  }),
   exclusionFile: Type.Optional(
-    Type.String({ description: "FITS image of the exclusion mask (true where usable), e.g. written by gammapy; relative to the graph" }),
+    Type.String({
+      description:
+        "FITS image of the exclusion mask (true where usable), e.g. written by gammapy; relative to the graph",
+    }),
   ),
 };
 
@@ -27,7 +33,10 @@ interface ExclusionSource {
 }
 
 /** The exclusion mask of a dataset: from the file (read once) or the regions on the dataset's image grid. */
-function exclusionFor(params: ExclusionSource, readMap: (path: string) => WcsNDMap): (dataset: MapDataset) => WcsNDMap | undefined {
+function exclusionFor(
+  params: ExclusionSource,
+  readMap: (path: string) => WcsNDMap,
+): (dataset: MapDataset) => WcsNDMap | undefined {
   const regions = params.exclusion.map(regionFromSpec);
   let fromFile: WcsNDMap | undefined;
   return (dataset) => {
@@ -42,7 +51,8 @@ function exclusionFor(params: ExclusionSource, readMap: (path: string) => WcsNDM
 export const ringBackgroundPlugin = definePlugin({
   name: "ring-background",
   version: "0.1.0",
-  description: "Ring background (gammapy's RingBackgroundMaker): image datasets → on-off datasets with off counts from a ring",
+  description:
+    "Ring background (gammapy's RingBackgroundMaker): image datasets → on-off datasets with off counts from a ring",
   params: Type.Object(
     {
       rIn: Quantity("deg", { minimum: 0, description: 'inner ring radius, e.g. "0.3 deg"' }),
@@ -57,7 +67,11 @@ export const ringBackgroundPlugin = definePlugin({
   create(params, context) {
     const exclusion = exclusionFor(params, (path) => context.services.data.readMap(path));
     return perMessage<DatasetMessage>(context, (message) => {
-      const maker = new RingBackgroundMaker({ rIn: params.rIn, width: params.width, exclusionMask: exclusion(message.dataset) });
+      const maker = new RingBackgroundMaker({
+        rIn: params.rIn,
+        width: params.width,
+        exclusionMask: exclusion(message.dataset),
+      });
       return { ...message, kind: "dataset-onoff", dataset: maker.run(message.dataset) };
     });
   },
@@ -66,7 +80,8 @@ export const ringBackgroundPlugin = definePlugin({
 export const adaptiveRingBackgroundPlugin = definePlugin({
   name: "adaptive-ring-background",
   version: "0.1.0",
-  description: "Adaptive ring background (gammapy's AdaptiveRingBackgroundMaker): rings grow until alpha reaches thresholdAlpha",
+  description:
+    "Adaptive ring background (gammapy's AdaptiveRingBackgroundMaker): rings grow until alpha reaches thresholdAlpha",
   params: Type.Object(
     {
       rIn: Quantity("deg", { minimum: 0, description: "inner radius of the first ring" }),
@@ -74,7 +89,11 @@ export const adaptiveRingBackgroundPlugin = definePlugin({
       width: Quantity("deg", { exclusiveMinimum: 0, description: "ring width (of the first ring for fixed_r_in)" }),
       stepsize: Quantity("deg", { default: "0.02 deg", exclusiveMinimum: 0, description: "radius increment" }),
       thresholdAlpha: Type.Number({ exclusiveMinimum: 0, default: 0.1, description: "largest acceptable alpha" }),
-      theta: Quantity("deg", { default: "0.22 deg", exclusiveMinimum: 0, description: "integration radius of the alpha estimate" }),
+      theta: Quantity("deg", {
+        default: "0.22 deg",
+        exclusiveMinimum: 0,
+        description: "integration radius of the alpha estimate",
+      }),
       method: Enum(ADAPTIVE_RING_METHODS, { default: "fixed_width" }),
       ...exclusionParams,
     },

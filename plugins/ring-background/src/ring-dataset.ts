@@ -24,7 +24,11 @@ export function exclusionOn(geom: WcsGeom, mask: WcsNDMap | undefined): Float64A
 
 export function requireImage(dataset: MapDataset, maker: string): WcsNDMap {
   const energy = dataset.counts.geom.axes.find((a) => a.name === "energy");
-  if (energy && energy.nbin !== 1) throw new Error(`${maker}: dataset '${dataset.name}' has ${energy.nbin} energy bins; ring backgrounds work on images (put to-image before it)`);
+  if (energy && energy.nbin !== 1)
+    throw new Error(
+      `${maker}: dataset '${dataset.name}' has ${energy.nbin} energy bins; ` +
+        "ring backgrounds work on images (put to-image before it)",
+    );
   const background = dataset.npredBackground();
   if (!background) throw new Error(`${maker}: dataset '${dataset.name}' has no background map`);
   return background;
@@ -37,11 +41,17 @@ export function floatMap(like: WcsNDMap, data: ArrayLike<number>, dtype: "float3
 }
 
 /** The on-off dataset with the off maps, and the safe mask cleared where no off acceptance exists. */
-export function onOff(dataset: MapDataset, countsOff: WcsNDMap, acceptance: WcsNDMap, acceptanceOff: WcsNDMap): MapDatasetOnOff {
+export function onOff(
+  dataset: MapDataset,
+  countsOff: WcsNDMap,
+  acceptance: WcsNDMap,
+  acceptanceOff: WcsNDMap,
+): MapDatasetOnOff {
   const out = MapDatasetOnOff.fromMapDataset(dataset, { countsOff, acceptance, acceptanceOff, name: dataset.name });
   const mask = WcsNDMap.fromGeom(dataset.counts.geom, { dtype: "bool" });
-  mask.data.set(maskSafeWithOffAcceptance(dataset.maskSafe?.data ?? new Uint8Array(mask.data.length).fill(1), acceptanceOff.data));
+  mask.data.set(
+    maskSafeWithOffAcceptance(dataset.maskSafe?.data ?? new Uint8Array(mask.data.length).fill(1), acceptanceOff.data),
+  );
   out.maskSafe = mask;
   return out;
 }
-

@@ -24,8 +24,18 @@ export interface RingOffMaps {
 export function ringOffMaps(options: RingOffMapsOptions): RingOffMaps {
   checkImages(options, "ringOffMaps");
   const { counts, background, exclusion, nx, ny, pixelScaleDeg } = options;
-  const ring = ring2DKernel(angleDeg(options.rIn, "rIn") / pixelScaleDeg, angleDeg(options.width, "width") / pixelScaleDeg);
-  const convolve = pairConvolver(excluded(counts, exclusion), excluded(background, exclusion), nx, ny, ring.shape, options.convolveMethod);
+  const ring = ring2DKernel(
+    angleDeg(options.rIn, "rIn") / pixelScaleDeg,
+    angleDeg(options.width, "width") / pixelScaleDeg,
+  );
+  const convolve = pairConvolver(
+    excluded(counts, exclusion),
+    excluded(background, exclusion),
+    nx,
+    ny,
+    ring.shape,
+    options.convolveMethod,
+  );
   const [countsOff, acceptanceOff] = convolve(ring);
   return { countsOff, acceptanceOff };
 }

@@ -14,10 +14,14 @@ export function unpack(packed: PackedArray): ArrayLike<number> {
   const bytes = Buffer.from(packed.b64, "base64");
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   switch (packed.dtype) {
-    case "float32": return new Float32Array(buffer);
-    case "float64": return new Float64Array(buffer);
-    case "uint8": return new Uint8Array(buffer);
-    default: throw new Error(`fixture: unexpected dtype ${packed.dtype}`);
+    case "float32":
+      return new Float32Array(buffer);
+    case "float64":
+      return new Float64Array(buffer);
+    case "uint8":
+      return new Uint8Array(buffer);
+    default:
+      throw new Error(`fixture: unexpected dtype ${packed.dtype}`);
   }
 }
 
@@ -32,18 +36,26 @@ export const fixture: any = JSON.parse(gunzipSync(readFileSync(fixturePath)).toS
  * Compare with gammapy: |got − want| ≤ rtol·|want| + floor, NaN where gammapy has NaN.
  * Returns the largest relative difference among the values above the floor.
  */
-export function compareImages(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, floor: number, what: string): number {
+export function compareImages(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  rtol: number,
+  floor: number,
+  what: string,
+): number {
   if (got.length !== want.length) throw new Error(`${what}: ${got.length} values, gammapy has ${want.length}`);
   let maxRel = 0;
   for (let i = 0; i < want.length; i++) {
     const g = got[i];
     const w = want[i];
     if (Number.isNaN(w) || Number.isNaN(g)) {
-      if (!(Number.isNaN(w) && Number.isNaN(g))) throw new Error(`${what}[${i}]: ${g} vs gammapy ${w} (NaN pattern differs)`);
+      if (!(Number.isNaN(w) && Number.isNaN(g)))
+        throw new Error(`${what}[${i}]: ${g} vs gammapy ${w} (NaN pattern differs)`);
       continue;
     }
     const diff = Math.abs(g - w);
-    if (diff > rtol * Math.abs(w) + floor) throw new Error(`${what}[${i}]: ${g} vs gammapy ${w} (diff ${diff}, rtol ${rtol}, floor ${floor})`);
+    if (diff > rtol * Math.abs(w) + floor)
+      throw new Error(`${what}[${i}]: ${g} vs gammapy ${w} (diff ${diff}, rtol ${rtol}, floor ${floor})`);
     if (Math.abs(w) > floor) maxRel = Math.max(maxRel, diff / Math.abs(w));
   }
   return maxRel;

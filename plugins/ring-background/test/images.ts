@@ -4,7 +4,14 @@ import { fixture, maxAbs, unpack } from "./fixture.js";
 /** The stacked Crab image (counts, background, exclusion) gammapy ran its makers on. */
 export function fixtureImages(): RingImages {
   const im = fixture.image;
-  return { counts: unpack(im.counts), background: unpack(im.background), exclusion: unpack(im.exclusion), nx: im.nx, ny: im.ny, pixelScaleDeg: im.pixelScaleDeg };
+  return {
+    counts: unpack(im.counts),
+    background: unpack(im.background),
+    exclusion: unpack(im.exclusion),
+    nx: im.nx,
+    ny: im.ny,
+    pixelScaleDeg: im.pixelScaleDeg,
+  };
 }
 
 /**

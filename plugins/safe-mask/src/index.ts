@@ -1,4 +1,10 @@
-export { SafeMaskMaker, SAFE_MASK_METHODS, energyMask, type SafeMaskMethod, type SafeMaskMakerOptions } from "./safe-mask-maker.js";
+export {
+  SafeMaskMaker,
+  SAFE_MASK_METHODS,
+  energyMask,
+  type SafeMaskMethod,
+  type SafeMaskMakerOptions,
+} from "./safe-mask-maker.js";
 export { safeMaskPlugin } from "./plugin.js";
 
 import type { AnyPlugin } from "@gammaflow/pipeline";

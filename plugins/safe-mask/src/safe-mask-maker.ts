@@ -1,11 +1,28 @@
-import { angleDeg, firstRoot, ScaledRegularGridInterpolator, WcsNDMap, type AngleInput, type MapData, type MapDataset, type Observation, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+import {
+  angleDeg,
+  firstRoot,
+  ScaledRegularGridInterpolator,
+  WcsNDMap,
+  type AngleInput,
+  type MapData,
+  type MapDataset,
+  type Observation,
+  type SkyCoord,
+  type WcsGeom,
+} from "@gammaflow/core";
 
 function trueEnergyName(geom: WcsGeom): string {
   return geom.axes.some((a) => a.name === "energy_true") ? "energy_true" : "energy";
 }
 
 export type SafeMaskMethod = "aeff-default" | "aeff-max" | "edisp-bias" | "offset-max" | "bkg-peak";
-export const SAFE_MASK_METHODS: readonly SafeMaskMethod[] = ["aeff-default", "aeff-max", "edisp-bias", "offset-max", "bkg-peak"];
+export const SAFE_MASK_METHODS: readonly SafeMaskMethod[] = [
+  "aeff-default",
+  "aeff-max",
+  "edisp-bias",
+  "offset-max",
+  "bkg-peak",
+];
 
 export interface SafeMaskMakerOptions {
   methods?: readonly SafeMaskMethod[];
@@ -33,7 +50,8 @@ export class SafeMaskMaker {
   constructor(options: SafeMaskMakerOptions = {}) {
     const methods = options.methods ?? ["aeff-default"];
     for (const m of methods) {
-      if (!SAFE_MASK_METHODS.includes(m)) throw new Error(`SafeMaskMaker: '${m}' is not a valid method (choose from ${SAFE_MASK_METHODS.join(", ")})`);
+      if (!SAFE_MASK_METHODS.includes(m))
+        throw new Error(`SafeMaskMaker: '${m}' is not a valid method (choose from ${SAFE_MASK_METHODS.join(", ")})`);
     }
     this.methods = methods;
     this.offsetMax = angleDeg(options.offsetMax ?? "3 deg", "offsetMax");
@@ -56,13 +74,20 @@ export class SafeMaskMaker {
     const position = (this.position ?? geom.centerSkydir).transformTo(exposure.geom.frame);
     const energies = exposure.geom.axisByName(trueEnergyName(exposure.geom)).center;
     const area = exposure
-      .interpByCoord({ lon: position.lon, lat: position.lat, frame: exposure.geom.frame, [trueEnergyName(exposure.geom)]: energies }, { method: "nearest" })
+      .interpByCoord(
+        { lon: position.lon, lat: position.lat, frame: exposure.geom.frame, [trueEnergyName(exposure.geom)]: energies },
+        { method: "nearest" },
+      )
       .map((v) => v / livetime);
     const first = area.findIndex((v) => v > 0);
     if (first < 0) return new Uint8Array(geom.size); // no effective area there: nothing is safe
     const spectrum = new ScaledRegularGridInterpolator([energies], area, { pointsScale: ["log"], valuesScale: "log" });
     const threshold = (this.aeffPercent / 100) * Math.max(...area);
-    const root = firstRoot((e) => 1e12 * (spectrum.evaluate([[e]])[0] - threshold), energies[first], energies[energies.length - 1]);
+    const root = firstRoot(
+      (e) => 1e12 * (spectrum.evaluate([[e]])[0] - threshold),
+      energies[first],
+      energies[energies.length - 1],
+    );
     return energyMask(geom, Number.isNaN(root) ? energies[first] : root);
   }
 
@@ -116,7 +141,8 @@ export class SafeMaskMaker {
     const cubes: Uint8Array[] = [];
     if (this.methods.includes("offset-max")) {
       const observation = needObservation("offset-max");
-      if (this.makeMaskOffsetMax === proto.makeMaskOffsetMax) image = offsetImage(geom.separation(observation.pointingRadec), this.offsetMax);
+      if (this.makeMaskOffsetMax === proto.makeMaskOffsetMax)
+        image = offsetImage(geom.separation(observation.pointingRadec), this.offsetMax);
       else cubes.push(this.makeMaskOffsetMax(geom, observation));
     }
     if (this.methods.includes("aeff-default")) {
@@ -130,7 +156,8 @@ export class SafeMaskMaker {
     if (this.methods.includes("edisp-bias")) cubes.push(this.makeMaskEnergyEdispBias(dataset));
     if (this.methods.includes("bkg-peak")) cubes.push(this.makeMaskEnergyBkgPeak(dataset));
     const start = dataset.maskSafe?.data;
-    const mask = start instanceof Uint8Array ? start.slice() : start ? Uint8Array.from(start) : new Uint8Array(geom.size).fill(1);
+    const mask =
+      start instanceof Uint8Array ? start.slice() : start ? Uint8Array.from(start) : new Uint8Array(geom.size).fill(1);
     andPlaneMasks(mask, geom.imageSize, image, planes, dataset.background?.data);
     for (const cube of cubes) andCube(mask, cube);
     dataset.maskSafe = WcsNDMap.fromGeom(geom, { dtype: "bool", data: mask });
@@ -167,7 +194,10 @@ function aeffDefaultRange(observation: Observation): { lo?: number; hi?: number 
   const meta = observation.aeff.meta;
   const lo = meta?.get("LO_THRES");
   const hi = meta?.get("HI_THRES");
-  return { lo: typeof lo === "number" && lo !== 0 ? lo : undefined, hi: typeof hi === "number" && hi !== 0 ? hi : undefined };
+  return {
+    lo: typeof lo === "number" && lo !== 0 ? lo : undefined,
+    hi: typeof hi === "number" && hi !== 0 ? hi : undefined,
+  };
 }
 
 /** 1 where the separation from the pointing is below `max`, else 0. */
@@ -182,7 +212,13 @@ function offsetImage(separation: Float64Array, max: number): Uint8Array {
  * mask = 0 where the background is not finite and positive: plane by plane, and without
  * reading the background of the planes that are dropped.
  */
-function andPlaneMasks(mask: Uint8Array, n: number, image: Uint8Array | undefined, planes: Uint8Array | undefined, bkg: MapData | undefined): void {
+function andPlaneMasks(
+  mask: Uint8Array,
+  n: number,
+  image: Uint8Array | undefined,
+  planes: Uint8Array | undefined,
+  bkg: MapData | undefined,
+): void {
   const pixels = image ?? new Uint8Array(n).fill(255);
   // AND-ing 1 (a kept energy plane) makes the values 0/1, as the energy mask does; 255 leaves them
   const keep = planes ? 1 : 255;
@@ -205,7 +241,11 @@ function andImage(mask: Uint8Array, at: number, n: number, image: Uint8Array, ke
   let i = 0;
   if ((mask.byteOffset + at) % 4 === 0 && image.byteOffset % 4 === 0) {
     i = n - (n % 4);
-    andWords(new Uint32Array(mask.buffer, mask.byteOffset + at, i / 4), new Uint32Array(image.buffer, image.byteOffset, i / 4), keep * 0x01010101);
+    andWords(
+      new Uint32Array(mask.buffer, mask.byteOffset + at, i / 4),
+      new Uint32Array(image.buffer, image.byteOffset, i / 4),
+      keep * 0x01010101,
+    );
   }
   andBytes(mask, at, image, i, n, keep);
 }

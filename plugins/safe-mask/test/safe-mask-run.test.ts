@@ -23,9 +23,19 @@ test("run() equals AND-ing the methods' cubes and the valid background, for odd 
     const made = new MapDatasetMaker({ selection: ["counts", "background"] }).run(MapDataset.create(geom), obs);
     const bkg64 = made.background!;
     // a background in float32 too, with non-finite and negative values
-    const bkg32 = WcsNDMap.fromGeom(geom, { data: Float32Array.from(bkg64.data, (v, i) => (i % 97 === 0 ? NaN : i % 89 === 0 ? -v : i % 83 === 0 ? Infinity : v)) });
+    const bkg32 = WcsNDMap.fromGeom(geom, {
+      data: Float32Array.from(bkg64.data, (v, i) =>
+        i % 97 === 0 ? NaN : i % 89 === 0 ? -v : i % 83 === 0 ? Infinity : v,
+      ),
+    });
     const start = new Uint8Array(geom.size).map((_, i) => (i % 5 === 0 ? 0 : i % 7 === 0 ? 3 : 1));
-    const methods: SafeMaskMethod[][] = [[], ["offset-max"], ["aeff-default"], ["aeff-default", "offset-max"], ["offset-max", "bkg-peak"]];
+    const methods: SafeMaskMethod[][] = [
+      [],
+      ["offset-max"],
+      ["aeff-default"],
+      ["aeff-default", "offset-max"],
+      ["offset-max", "bkg-peak"],
+    ];
     for (const m of methods) {
       const maker = new SafeMaskMaker({ methods: m, offsetMax: "1.5 deg" });
       for (const background of [bkg64, bkg32, undefined]) {
@@ -37,14 +47,18 @@ test("run() equals AND-ing the methods' cubes and the valid background, for odd 
           const energyMask = m.includes("aeff-default") ? maker.makeMaskEnergyAeffDefault(geom, obs) : all;
           const peak = m.includes("bkg-peak") && background ? maker.makeMaskEnergyBkgPeak(dataset) : all;
           const bkg = background?.data;
-          const want = (startMask ?? new Uint8Array(geom.size).fill(1)).map((v, i) => (!bkg || (Number.isFinite(bkg[i]) && bkg[i] > 0) ? v & offset[i] & energyMask[i] & peak[i] : 0));
+          const want = (startMask ?? new Uint8Array(geom.size).fill(1)).map((v, i) =>
+            !bkg || (Number.isFinite(bkg[i]) && bkg[i] > 0) ? v & offset[i] & energyMask[i] & peak[i] : 0,
+          );
           if (m.includes("bkg-peak") && !background) {
             assert.throws(() => maker.run(dataset, obs), /needs a background map/);
             continue;
           }
           const got = maker.run(dataset, obs).maskSafe!;
           assert.equal(got.dtype, "bool");
-          const what = `width ${width}, methods [${m.join(", ")}], background ${background ? background.dtype : "none"}, ${startMask ? "with" : "without"} a starting mask`;
+          const what =
+            `width ${width}, methods [${m.join(", ")}], background ${background ? background.dtype : "none"}, ` +
+            `${startMask ? "with" : "without"} a starting mask`;
           assert.deepEqual([...got.data], [...want], what);
           if (startMask) assert.deepEqual([...dataset.maskSafe!.data], [...want], `${what}: set on the dataset`);
         }

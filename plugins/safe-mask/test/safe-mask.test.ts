@@ -39,7 +39,11 @@ test("the documentation's combined chain (4 runs, cutouts, safe masks, stacking)
   const nonzero: number[] = [];
   stacked.counts.data.forEach((v, i) => v !== 0 && nonzero.push(i));
   assert.deepEqual(nonzero, s.countsIndex, "stacked counts: the same non-zero bins");
-  assert.deepEqual(nonzero.map((i) => stacked.counts.data[i]), s.countsValue, "stacked counts exactly equal");
+  assert.deepEqual(
+    nonzero.map((i) => stacked.counts.data[i]),
+    s.countsValue,
+    "stacked counts exactly equal",
+  );
   assert.deepEqual(planeSums(stacked.maskSafe!), s.maskPlaneSums, "stacked safe mask");
   close(stacked.exposure!, s.exposure, 25, "exposure");
   close(stacked.background!, s.background, 25, "background");
@@ -52,15 +56,24 @@ test("the documentation's combined chain (4 runs, cutouts, safe masks, stacking)
 });
 
 test("SafeMaskMaker validates its methods and needs an observation where gammapy does", () => {
-
   assert.throws(() => new SafeMaskMaker({ methods: ["nope" as never] }), /'nope' is not a valid method/);
-  const geom = WcsGeom.create({ skydir: [83.63, 22.01], width: 1, binsz: 0.1, axes: [MapAxis.fromEnergyBounds(1, 10, 3)] });
-  assert.throws(() => new SafeMaskMaker({ methods: ["offset-max"] }).run(MapDataset.create(geom)), /'offset-max' requires an observation/);
+  const geom = WcsGeom.create({
+    skydir: [83.63, 22.01],
+    width: 1,
+    binsz: 0.1,
+    axes: [MapAxis.fromEnergyBounds(1, 10, 3)],
+  });
+  assert.throws(
+    () => new SafeMaskMaker({ methods: ["offset-max"] }).run(MapDataset.create(geom)),
+    /'offset-max' requires an observation/,
+  );
 });
 
 test("'aeff-max' (default, and 30 % at a position) gives gammapy 1.0's masks", async () => {
   const { SkyCoord } = await import("@gammaflow/core");
-  const cases = JSON.parse(readFileSync(path.join(repo, "plugins/safe-mask/test/fixtures/aeff_max.json"), "utf8")).filter((c: any) => !c.biasPercent);
+  const cases = JSON.parse(
+    readFileSync(path.join(repo, "plugins/safe-mask/test/fixtures/aeff_max.json"), "utf8"),
+  ).filter((c: any) => !c.biasPercent);
   const store = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1")));
   const energy = MapAxis.fromBounds(0.3, 30, 16, { name: "energy", unit: "TeV", interp: "log" });
   const energyTrue = MapAxis.fromEnergyBounds("0.1 TeV", "100 TeV", 25, { name: "energy_true" });
@@ -76,7 +89,9 @@ test("'aeff-max' (default, and 30 % at a position) gives gammapy 1.0's masks", a
 });
 
 test("'edisp-bias' (10 % and 5 %) finds gammapy 1.0's bias energy and energy bins", () => {
-  const cases = JSON.parse(readFileSync(path.join(repo, "plugins/safe-mask/test/fixtures/aeff_max.json"), "utf8")).filter((c: any) => c.biasPercent);
+  const cases = JSON.parse(
+    readFileSync(path.join(repo, "plugins/safe-mask/test/fixtures/aeff_max.json"), "utf8"),
+  ).filter((c: any) => c.biasPercent);
   assert.equal(cases.length, 4);
   const store = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1")));
   const energy = MapAxis.fromBounds(0.3, 30, 16, { name: "energy", unit: "TeV", interp: "log" });
@@ -87,37 +102,50 @@ test("'edisp-bias' (10 % and 5 %) finds gammapy 1.0's bias energy and energy bin
     const dataset = new MapDatasetMaker().run(reference, store.obs(c.obsId));
     const kernel = dataset.edisp!.getEdispKernel(geom.axisByName("energy"));
     const biasEnergy = kernel.biasEnergy(c.biasPercent / 100);
-    assert.ok(Math.abs(biasEnergy - c.biasEnergy) <= 1e-6 * c.biasEnergy, `run ${c.obsId} ${c.label}: ${biasEnergy} vs ${c.biasEnergy}`);
-    const mask = new SafeMaskMaker({ methods: ["edisp-bias"], biasPercent: c.biasPercent }).makeMaskEnergyEdispBias(dataset);
+    assert.ok(
+      Math.abs(biasEnergy - c.biasEnergy) <= 1e-6 * c.biasEnergy,
+      `run ${c.obsId} ${c.label}: ${biasEnergy} vs ${c.biasEnergy}`,
+    );
+    const mask = new SafeMaskMaker({ methods: ["edisp-bias"], biasPercent: c.biasPercent }).makeMaskEnergyEdispBias(
+      dataset,
+    );
     const n = geom.imageSize;
     const planesOn = c.maskPlaneSums.map((s: number) => s > 0);
-    assert.deepEqual(Array.from({ length: energy.nbin }, (_, k) => mask[k * n] === 1), planesOn, `run ${c.obsId} ${c.label} energy bins`);
+    assert.deepEqual(
+      Array.from({ length: energy.nbin }, (_, k) => mask[k * n] === 1),
+      planesOn,
+      `run ${c.obsId} ${c.label} energy bins`,
+    );
   }
 });
 
-test("run() ANDs the offset and energy masks plane by plane exactly as the public mask methods give them; overrides are used", () => {
-  const store = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1")));
-  const energy = MapAxis.fromBounds(0.5, 50, 6, { name: "energy", unit: "TeV", interp: "log" });
-  const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 4, binsz: 0.05 });
-  const obs = store.getObservations([23523])[0];
-  const reference = MapDataset.create(geom, { name: "ref" });
-  const maker = new SafeMaskMaker({ methods: ["aeff-default", "offset-max"], offsetMax: "1.5 deg" });
-  const dataset = new MapDatasetMaker().run(reference, obs);
-  // a starting mask with holes and a value other than 0/1
-  dataset.maskSafe!.data.forEach((_, i) => (dataset.maskSafe!.data[i] = i % 5 === 0 ? 0 : i % 7 === 0 ? 3 : 1));
-  const start = Uint8Array.from(dataset.maskSafe!.data);
-  const offset = maker.makeMaskOffsetMax(geom, obs);
-  const energyMask = maker.makeMaskEnergyAeffDefault(geom, obs);
-  const bkg = dataset.background!.data;
-  const want = start.map((v, i) => (Number.isFinite(bkg[i]) && bkg[i] > 0 ? v & offset[i] & energyMask[i] : 0));
-  assert.deepEqual([...maker.run(dataset, obs).maskSafe!.data], [...want]);
-  class NoOffsetCut extends SafeMaskMaker {
-    override makeMaskOffsetMax(g: WcsGeom): Uint8Array {
-      return new Uint8Array(g.size).fill(1);
+test(
+  "run() ANDs the offset and energy masks plane by plane exactly " +
+    "as the public mask methods give them; overrides are used",
+  () => {
+    const store = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1")));
+    const energy = MapAxis.fromBounds(0.5, 50, 6, { name: "energy", unit: "TeV", interp: "log" });
+    const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 4, binsz: 0.05 });
+    const obs = store.getObservations([23523])[0];
+    const reference = MapDataset.create(geom, { name: "ref" });
+    const maker = new SafeMaskMaker({ methods: ["aeff-default", "offset-max"], offsetMax: "1.5 deg" });
+    const dataset = new MapDatasetMaker().run(reference, obs);
+    // a starting mask with holes and a value other than 0/1
+    dataset.maskSafe!.data.forEach((_, i) => (dataset.maskSafe!.data[i] = i % 5 === 0 ? 0 : i % 7 === 0 ? 3 : 1));
+    const start = Uint8Array.from(dataset.maskSafe!.data);
+    const offset = maker.makeMaskOffsetMax(geom, obs);
+    const energyMask = maker.makeMaskEnergyAeffDefault(geom, obs);
+    const bkg = dataset.background!.data;
+    const want = start.map((v, i) => (Number.isFinite(bkg[i]) && bkg[i] > 0 ? v & offset[i] & energyMask[i] : 0));
+    assert.deepEqual([...maker.run(dataset, obs).maskSafe!.data], [...want]);
+    class NoOffsetCut extends SafeMaskMaker {
+      override makeMaskOffsetMax(g: WcsGeom): Uint8Array {
+        return new Uint8Array(g.size).fill(1);
+      }
     }
-  }
-  const custom = new NoOffsetCut({ methods: ["offset-max"], offsetMax: "0.1 deg" });
-  dataset.maskSafe!.data.set(start);
-  const kept = start.map((v, i) => (Number.isFinite(bkg[i]) && bkg[i] > 0 ? v & 1 : 0));
-  assert.deepEqual([...custom.run(dataset, obs).maskSafe!.data], [...kept]);
-});
+    const custom = new NoOffsetCut({ methods: ["offset-max"], offsetMax: "0.1 deg" });
+    dataset.maskSafe!.data.set(start);
+    const kept = start.map((v, i) => (Number.isFinite(bkg[i]) && bkg[i] > 0 ? v & 1 : 0));
+    assert.deepEqual([...custom.run(dataset, obs).maskSafe!.data], [...kept]);
+  },
+);

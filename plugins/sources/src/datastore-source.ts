@@ -1,11 +1,21 @@
 import { defer, Observable } from "rxjs";
 import type { DataStore } from "@gammaflow/core";
-import { definePlugin, Type, type Clock, type ErrorRecord, type Message, type ObservationMessage, type Static } from "@gammaflow/pipeline";
+import {
+  definePlugin,
+  Type,
+  type Clock,
+  type ErrorRecord,
+  type Message,
+  type ObservationMessage,
+  type Static,
+} from "@gammaflow/pipeline";
 
 const DataStoreSourceParams = Type.Object(
   {
     dataStore: Type.Optional(Type.String({ description: "data store folder; default the graph's inputs.dataStore" })),
-    obsIds: Type.Optional(Type.Array(Type.Integer(), { description: "ids in emission order (default: all, or those of target)" })),
+    obsIds: Type.Optional(
+      Type.Array(Type.Integer(), { description: "ids in emission order (default: all, or those of target)" }),
+    ),
     target: Type.Optional(Type.String({ description: "OBJECT name to select" })),
     root: Type.Optional(Type.String({ description: "folder index paths may lead into (e.g. ../.. for CTA 1DC)" })),
   },
@@ -64,11 +74,24 @@ function selectIds(store: DataStore, params: DataStoreSourceParams): number[] {
 }
 
 /** One message per id in order: the observation, or an error record saying why it cannot be read. */
-export function observationMessages(store: DataStore, ids: readonly number[], node: string, root?: string, firstSeq = 0): Array<ObservationMessage | ErrorRecord> {
+export function observationMessages(
+  store: DataStore,
+  ids: readonly number[],
+  node: string,
+  root?: string,
+  firstSeq = 0,
+): Array<ObservationMessage | ErrorRecord> {
   return ids.map((obsId, i) => {
     const seq = firstSeq + i;
     try {
-      return { kind: "observation", seq, obsId, observation: store.obs(obsId), storeDir: store.baseDir, storeRoot: root };
+      return {
+        kind: "observation",
+        seq,
+        obsId,
+        observation: store.obs(obsId),
+        storeDir: store.baseDir,
+        storeRoot: root,
+      };
     } catch (e) {
       return { kind: "error", seq, obsId, node, message: (e as Error).message };
     }

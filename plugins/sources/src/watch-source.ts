@@ -15,7 +15,11 @@ export const watchSourcePlugin = definePlugin({
   params: Type.Object(
     {
       folder: Type.String({ description: "folder that receives runs and their index files (hdu-index / obs-index)" }),
-      idleTimeout: Quantity("s", { exclusiveMinimum: 0, default: "60 s", description: "end after this long without a new run" }),
+      idleTimeout: Quantity("s", {
+        exclusiveMinimum: 0,
+        default: "60 s",
+        description: "end after this long without a new run",
+      }),
       pollInterval: Quantity("s", { exclusiveMinimum: 0, default: "1 s", description: "how often to look" }),
       root: Type.Optional(Type.String({ description: "folder index paths may lead into" })),
     },

@@ -29,11 +29,21 @@ test("datastore-source: observations in the asked order, unknown ids as error re
   const s = services(nodeDataAccess(REPO), undefined, { dataStore: "data/hess-dl3-dr1" });
   const source = instantiateNode(dataStoreSourcePlugin, { obsIds: [23592, 99999, 23523] }, s, "runs");
   const out = await lastValueFrom(source(undefined as never).pipe(toArray()));
-  assert.deepEqual(out.map((m) => [m.kind, m.seq, m.obsId]), [["observation", 0, 23592], ["error", 1, 99999], ["observation", 2, 23523]]);
+  assert.deepEqual(
+    out.map((m) => [m.kind, m.seq, m.obsId]),
+    [
+      ["observation", 0, 23592],
+      ["error", 1, 99999],
+      ["observation", 2, 23523],
+    ],
+  );
   assert.match((out[1] as { message: string }).message, /observation 99999 is not in the observation index/);
   assert.equal((out[1] as { node: string }).node, "runs");
   const crab = instantiateNode(dataStoreSourcePlugin, { target: "Crab Nebula" }, s, "runs");
-  assert.deepEqual((await lastValueFrom(crab(undefined as never).pipe(toArray()))).map((m) => m.obsId), [23523, 23526, 23559, 23592]);
+  assert.deepEqual(
+    (await lastValueFrom(crab(undefined as never).pipe(toArray()))).map((m) => m.obsId),
+    [23523, 23526, 23559, 23592],
+  );
   const none = instantiateNode(dataStoreSourcePlugin, {}, services(nodeDataAccess(REPO)), "runs");
   await assert.rejects(lastValueFrom(none(undefined as never)), /no data store/);
 });
@@ -51,7 +61,12 @@ function growingFolder(scheduler: TestScheduler, arrivals: Array<{ id: number; a
   const store = () => {
     const ids = arrivals.filter((a) => a.at <= scheduler.now()).map((a) => a.id);
     if (!ids.length) throw new Error("no index yet");
-    return { baseDir: "/incoming", obsIds: ids, filesPresent: () => true, obs: (id: number) => ({ obsId: id }) } as unknown as DataStore;
+    return {
+      baseDir: "/incoming",
+      obsIds: ids,
+      filesPresent: () => true,
+      obs: (id: number) => ({ obsId: id }),
+    } as unknown as DataStore;
   };
   return { openDataStore: store, resolve: (p: string) => p } as unknown as DataAccess;
 }
@@ -59,8 +74,20 @@ function growingFolder(scheduler: TestScheduler, arrivals: Array<{ id: number; a
 test("marble: watch-source emits each run once as it arrives and ends after the idle timeout", () => {
   const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
   scheduler.run(({ expectObservable }) => {
-    const s = services(growingFolder(scheduler, [{ id: 1, at: 0 }, { id: 2, at: 30 }, { id: 3, at: 30 }]), scheduler);
-    const watch = instantiateNode(watchSourcePlugin, { folder: "/incoming", idleTimeout: "0.1 s", pollInterval: "0.01 s" }, s, "incoming");
+    const s = services(
+      growingFolder(scheduler, [
+        { id: 1, at: 0 },
+        { id: 2, at: 30 },
+        { id: 3, at: 30 },
+      ]),
+      scheduler,
+    );
+    const watch = instantiateNode(
+      watchSourcePlugin,
+      { folder: "/incoming", idleTimeout: "0.1 s", pollInterval: "0.01 s" },
+      s,
+      "incoming",
+    );
     const ids = watch(undefined as never).pipe(map((m: Message) => `${m.obsId}@${m.seq}`));
     expectObservable(ids).toBe("a 29ms (bc) 96ms |", { a: "1@0", b: "2@1", c: "3@2" });
   });
@@ -70,8 +97,15 @@ test("marble: watch-source ends at once when asked to finish, and waits for an i
   const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
   scheduler.run(({ expectObservable }) => {
     const s = services(growingFolder(scheduler, [{ id: 7, at: 50 }]), scheduler);
-    const watch = instantiateNode(watchSourcePlugin, { folder: "/incoming", idleTimeout: "1 s", pollInterval: "0.02 s" }, s, "incoming");
-    expectObservable(watch(undefined as never).pipe(map((m: Message) => m.obsId)), "^ 200ms !").toBe("60ms a", { a: 7 });
+    const watch = instantiateNode(
+      watchSourcePlugin,
+      { folder: "/incoming", idleTimeout: "1 s", pollInterval: "0.02 s" },
+      s,
+      "incoming",
+    );
+    expectObservable(watch(undefined as never).pipe(map((m: Message) => m.obsId)), "^ 200ms !").toBe("60ms a", {
+      a: 7,
+    });
     const finish = new AbortController();
     finish.abort();
     const finishing = services(growingFolder(scheduler, [{ id: 7, at: 0 }]), scheduler, { finish: finish.signal });

@@ -35,7 +35,9 @@ export type StackerParams = Static<typeof StackerParams>;
 export const stackerPlugin = definePlugin({
   name: "stacker",
   version: "0.1.0",
-  description: "Stack datasets onto the target geometry (MapDataset.stack), emitting the final stack (and optionally each running stack)",
+  description:
+    "Stack datasets onto the target geometry (MapDataset.stack), emitting the final stack " +
+    "(and optionally each running stack)",
   params: StackerParams,
   input: DATASET_KINDS,
   output: "input",
@@ -57,13 +59,16 @@ export const stackerPlugin = definePlugin({
               stacked.stack(m.dataset);
               obsIds.push(...m.obsIds);
               progress.emit({ obsId: m.obsId, stage: "emit", message: `${obsIds.length} stacked` });
-              if (params.emit === "each") subscriber.next({ kind, seq: m.seq, dataset: stacked.copy(), obsIds: [...obsIds] });
+              if (params.emit === "each")
+                subscriber.next({ kind, seq: m.seq, dataset: stacked.copy(), obsIds: [...obsIds] });
             },
             error: (e) => subscriber.error(e),
             complete: () => subscriber.complete(),
           }),
         );
-        const final = defer(() => [{ kind, dataset: stacked ?? referenceDataset(run, params.name), obsIds: [...obsIds], final: true }]);
+        const final = defer(() => [
+          { kind, dataset: stacked ?? referenceDataset(run, params.name), obsIds: [...obsIds], final: true },
+        ]);
         return concat(running, final);
       });
   },
@@ -75,7 +80,8 @@ function emptyLike(first: MapDataset, run: RunContext, name: string): MapDataset
   const squashed = first.counts.geom.axisByName("energy").nbin === 1 && run.geom.axisByName("energy").nbin > 1;
   const geom = squashed ? run.geom.squash("energy") : run.geom;
   // an image keeps the true-energy axis of the datasets it came from (to-image keeps their IRF maps)
-  const energyAxisTrue = run.dataset?.energyAxisTrue ?? (squashed ? run.geom.axisByName("energy").rename("energy_true") : undefined);
+  const energyAxisTrue =
+    run.dataset?.energyAxisTrue ?? (squashed ? run.geom.axisByName("energy").rename("energy_true") : undefined);
   const options = { ...run.dataset, name, energyAxisTrue };
   return first instanceof MapDatasetOnOff ? MapDatasetOnOff.create(geom, options) : MapDataset.create(geom, options);
 }

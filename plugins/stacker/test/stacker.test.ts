@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { from, lastValueFrom, toArray } from "rxjs";
-import { MapAxis, MapDataset, MapDatasetOnOff, WcsGeom } from "@gammaflow/core";
+import { MapAxis, MapDatasetOnOff, WcsGeom } from "@gammaflow/core";
 import {
   createContainer,
   createRunContainer,
@@ -49,13 +49,20 @@ test("stacker: running snapshots on request, then the final stack with every run
   );
 });
 
-test("stacker: images stack onto the squashed target, on-off images into a MapDatasetOnOff of the same kind", async () => {
-  const image = filled(1, 0).dataset.toImage();
-  const onoff = MapDatasetOnOff.fromMapDataset(image, { countsOff: image.counts.copy(), acceptance: 1, acceptanceOff: 10 });
-  const out = await stack({}, [{ kind: "dataset-onoff", seq: 0, obsIds: [7], dataset: onoff }]);
-  const stacked = out[0].dataset;
-  assert.equal(out[0].kind, "dataset-onoff", "the stack keeps its input's kind");
-  assert.ok(stacked instanceof MapDatasetOnOff);
-  assert.deepEqual(stacked.counts.geom.dataShape, [1, 10, 10]);
-  assert.equal(stacked.countsOff!.sum(), 2 * 100);
-});
+test(
+  "stacker: images stack onto the squashed target, " + "on-off images into a MapDatasetOnOff of the same kind",
+  async () => {
+    const image = filled(1, 0).dataset.toImage();
+    const onoff = MapDatasetOnOff.fromMapDataset(image, {
+      countsOff: image.counts.copy(),
+      acceptance: 1,
+      acceptanceOff: 10,
+    });
+    const out = await stack({}, [{ kind: "dataset-onoff", seq: 0, obsIds: [7], dataset: onoff }]);
+    const stacked = out[0].dataset;
+    assert.equal(out[0].kind, "dataset-onoff", "the stack keeps its input's kind");
+    assert.ok(stacked instanceof MapDatasetOnOff);
+    assert.deepEqual(stacked.counts.geom.dataShape, [1, 10, 10]);
+    assert.equal(stacked.countsOff!.sum(), 2 * 100);
+  },
+);

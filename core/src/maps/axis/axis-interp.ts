@@ -3,7 +3,12 @@
  * (left-sided search, end cells extrapolated, slope × offset + y_lo), so that pixel
  * coordinates computed from bin edges round the same way as gammapy's.
  */
-export function interp1dScipy(x: Float64Array, y: Float64Array, xq: ArrayLike<number>, map: (v: number) => number = (v) => v): Float64Array {
+export function interp1dScipy(
+  x: Float64Array,
+  y: Float64Array,
+  xq: ArrayLike<number>,
+  map: (v: number) => number = (v) => v,
+): Float64Array {
   const n = x.length;
   const out = new Float64Array(xq.length);
   const descending = n > 1 && x[0] > x[n - 1];

@@ -34,9 +34,11 @@ export class MapAxis {
     this.interp = options.interp ?? "lin";
     this.nodeType = options.nodeType ?? "edges";
     const label = `MapAxis '${this.name}'`;
-    if (this.nodeType !== "edges" && this.nodeType !== "center") throw new Error(`${label}: invalid node type '${String(this.nodeType)}'`);
+    if (this.nodeType !== "edges" && this.nodeType !== "center")
+      throw new Error(`${label}: invalid node type '${String(this.nodeType)}'`);
     const n = this.nodes.length;
-    if (n < (this.nodeType === "edges" ? 2 : 1)) throw new Error(`${label}: needs at least ${this.nodeType === "edges" ? 2 : 1} node(s), got ${n}`);
+    if (n < (this.nodeType === "edges" ? 2 : 1))
+      throw new Error(`${label}: needs at least ${this.nodeType === "edges" ? 2 : 1} node(s), got ${n}`);
     if (this.nodes.some((v) => !Number.isFinite(v))) throw new Error(`${label}: nodes must be finite`);
     const ascending = this.nodes.every((v, i) => i === 0 || v > this.nodes[i - 1]);
     const descending = this.nodes.every((v, i) => i === 0 || v < this.nodes[i - 1]);
@@ -51,7 +53,8 @@ export class MapAxis {
 
   /** Nodes equally spaced in the axis scale between lo and hi. */
   static fromBounds(lo: number, hi: number, nbin: number, options: MapAxisOptions = {}): MapAxis {
-    if (!Number.isInteger(nbin) || nbin < 1) throw new Error(`MapAxis.fromBounds: nbin must be a positive integer, got ${nbin}`);
+    if (!Number.isInteger(nbin) || nbin < 1)
+      throw new Error(`MapAxis.fromBounds: nbin must be a positive integer, got ${nbin}`);
     const nodeType = options.nodeType ?? "edges";
     const count = nodeType === "edges" ? nbin + 1 : nbin;
     const interp = options.interp ?? "lin";
@@ -69,13 +72,15 @@ export class MapAxis {
     nbin: number,
     options: { unit?: string; name?: string; perDecade?: boolean; nodeType?: NodeType } = {},
   ): MapAxis {
-    const maxQ = parseQuantity(emax, typeof emax === "number" ? options.unit ?? "TeV" : undefined);
+    const maxQ = parseQuantity(emax, typeof emax === "number" ? (options.unit ?? "TeV") : undefined);
     const unit = options.unit ?? (maxQ.unit.text || "TeV");
-    if (!maxQ.unit.isCompatible(parseQuantity("1 TeV").unit)) throw new Error(`MapAxis.fromEnergyBounds: '${emax}' is not an energy`);
+    if (!maxQ.unit.isCompatible(parseQuantity("1 TeV").unit))
+      throw new Error(`MapAxis.fromEnergyBounds: '${emax}' is not an energy`);
     const lo = parseQuantity(emin, typeof emin === "number" ? unit : undefined).to(unit).value;
     const hi = maxQ.to(unit).value;
     const name = options.name ?? "energy";
-    if (name !== "energy" && name !== "energy_true") throw new Error(`MapAxis.fromEnergyBounds: name must be 'energy' or 'energy_true', got '${name}'`);
+    if (name !== "energy" && name !== "energy_true")
+      throw new Error(`MapAxis.fromEnergyBounds: name must be 'energy' or 'energy_true', got '${name}'`);
     const bins = options.perDecade ? Math.ceil(Math.log10(hi / lo) * nbin) : nbin;
     return MapAxis.fromBounds(lo, hi, bins, { unit, name, interp: "log", nodeType: options.nodeType });
   }
@@ -96,7 +101,10 @@ export class MapAxis {
     return this.nodeType === "edges" ? -0.5 : 0;
   }
 
-  /** Bin edges: the nodes themselves for edge axes (gammapy recomputes them through the scale, which can move them by an ulp). */
+  /**
+   * Bin edges: the nodes themselves for edge axes (gammapy recomputes them through the scale, which can move them by
+   * an ulp).
+   */
   get edges(): Float64Array {
     if (this.nodeType === "edges") return this.nodes;
     this.edgesCache ??= this.pixToCoord(Float64Array.from({ length: this.nbin + 1 }, (_, i) => i - 0.5));
@@ -188,7 +196,9 @@ export class MapAxis {
     const edgeType = this.nodeType === "edges";
     const bins = edgeType ? this.nbin : this.nbin - 1;
     if (bins % factor !== 0) {
-      throw new Error(`MapAxis '${this.name}': number of bins${edgeType ? "" : " - 1"} (${bins}) is not divisible by ${factor}`);
+      throw new Error(
+        `MapAxis '${this.name}': number of bins${edgeType ? "" : " - 1"} (${bins}) is not divisible by ${factor}`,
+      );
     }
     const source = edgeType ? this.edges : this.center;
     return this.copy({ nodes: source.filter((_, i) => i % factor === 0) });

@@ -5,17 +5,31 @@
  * prefix sums, so their cost grows with the kernel's height rather than its area.
  */
 export function convolveDirect(
-  plane: ArrayLike<number>, ny: number, nx: number,
-  kernel: ArrayLike<number>, ky: number, kx: number,
+  plane: ArrayLike<number>,
+  ny: number,
+  nx: number,
+  kernel: ArrayLike<number>,
+  ky: number,
+  kx: number,
   out: Float32Array,
 ): Float32Array {
   const runs = weightRuns(kernel, ky, kx);
   let nonzero = 0;
   for (let i = 0; i < kernel.length; i++) if (kernel[i] !== 0) nonzero++;
-  return runs.length * 3 < nonzero ? convolveRuns(plane, ny, nx, runs, ky, kx, out) : convolveWeights(plane, ny, nx, kernel, ky, kx, out);
+  return runs.length * 3 < nonzero
+    ? convolveRuns(plane, ny, nx, runs, ky, kx, out)
+    : convolveWeights(plane, ny, nx, kernel, ky, kx, out);
 }
 
-function convolveWeights(plane: ArrayLike<number>, ny: number, nx: number, kernel: ArrayLike<number>, ky: number, kx: number, out: Float32Array): Float32Array {
+function convolveWeights(
+  plane: ArrayLike<number>,
+  ny: number,
+  nx: number,
+  kernel: ArrayLike<number>,
+  ky: number,
+  kx: number,
+  out: Float32Array,
+): Float32Array {
   const oy = (ky - 1) >> 1;
   const ox = (kx - 1) >> 1;
   const acc = new Float64Array(nx);
@@ -68,7 +82,15 @@ function weightRuns(kernel: ArrayLike<number>, ky: number, kx: number): WeightRu
   return runs;
 }
 
-function convolveRuns(plane: ArrayLike<number>, ny: number, nx: number, runs: WeightRun[], ky: number, kx: number, out: Float32Array): Float32Array {
+function convolveRuns(
+  plane: ArrayLike<number>,
+  ny: number,
+  nx: number,
+  runs: WeightRun[],
+  ky: number,
+  kx: number,
+  out: Float32Array,
+): Float32Array {
   const oy = (ky - 1) >> 1;
   const ox = (kx - 1) >> 1;
   // prefix[p][q] = Σ plane[p][0..q-1]

@@ -82,7 +82,8 @@ export class SpectralConvolver {
     re: ArrayLike<number>,
     im?: ArrayLike<number>,
   ) {
-    if (re.length !== ny * nx || (im && im.length !== ny * nx)) throw new Error(`SpectralConvolver: images must have ${ny}×${nx} values`);
+    if (re.length !== ny * nx || (im && im.length !== ny * nx))
+      throw new Error(`SpectralConvolver: images must have ${ny}×${nx} values`);
     this.h = nextPow2(ny + maxKy - 1);
     this.w = nextPow2(nx + maxKx - 1);
     this.spectrum = new Float64Array(2 * this.h * this.w);
@@ -102,9 +103,15 @@ export class SpectralConvolver {
   }
 
   /** Both images convolved with one kernel (ky×kx, row-major): [re ⊛ k, im ⊛ k]. */
-  convolve(kernel: ArrayLike<number>, ky: number, kx: number, out: [Float32Array, Float32Array?] = [new Float32Array(this.ny * this.nx), new Float32Array(this.ny * this.nx)]): [Float32Array, Float32Array?] {
+  convolve(
+    kernel: ArrayLike<number>,
+    ky: number,
+    kx: number,
+    out: [Float32Array, Float32Array?] = [new Float32Array(this.ny * this.nx), new Float32Array(this.ny * this.nx)],
+  ): [Float32Array, Float32Array?] {
     const { h, w, ny, nx, work, spectrum } = this;
-    if (ny + ky - 1 > h || nx + kx - 1 > w) throw new Error(`SpectralConvolver: kernel ${ky}×${kx} larger than the padding allows`);
+    if (ny + ky - 1 > h || nx + kx - 1 > w)
+      throw new Error(`SpectralConvolver: kernel ${ky}×${kx} larger than the padding allows`);
     work.fill(0);
     for (let i = 0; i < ky; i++) for (let j = 0; j < kx; j++) work[2 * (i * w + j)] = kernel[i * kx + j];
     forward2d(work, h, w, ky);
@@ -139,8 +146,12 @@ export class SpectralConvolver {
 
 /** Same-size 2-D convolution through zero-padded power-of-two FFTs (see direct.ts for the definition). */
 export function convolveFft(
-  plane: ArrayLike<number>, ny: number, nx: number,
-  kernel: ArrayLike<number>, ky: number, kx: number,
+  plane: ArrayLike<number>,
+  ny: number,
+  nx: number,
+  kernel: ArrayLike<number>,
+  ky: number,
+  kx: number,
   out: Float32Array,
 ): Float32Array {
   return new SpectralConvolver(ny, nx, ky, kx, plane).convolve(kernel, ky, kx, [out])[0];

@@ -13,12 +13,18 @@ export type ConvolveMethod = "auto" | "direct" | "fft";
  * ~ 5·N·log2(N) operations on complex values (with a larger constant in JavaScript).
  */
 export function convolvePlane(
-  plane: ArrayLike<number>, ny: number, nx: number,
-  kernel: ArrayLike<number>, ky: number, kx: number,
+  plane: ArrayLike<number>,
+  ny: number,
+  nx: number,
+  kernel: ArrayLike<number>,
+  ky: number,
+  kx: number,
   options: { method?: ConvolveMethod; out?: Float32Array } = {},
 ): Float32Array {
-  if (plane.length !== ny * nx) throw new Error(`convolvePlane: plane has ${plane.length} values, expected ${ny}×${nx}`);
-  if (kernel.length !== ky * kx) throw new Error(`convolvePlane: kernel has ${kernel.length} values, expected ${ky}×${kx}`);
+  if (plane.length !== ny * nx)
+    throw new Error(`convolvePlane: plane has ${plane.length} values, expected ${ny}×${nx}`);
+  if (kernel.length !== ky * kx)
+    throw new Error(`convolvePlane: kernel has ${kernel.length} values, expected ${ky}×${kx}`);
   const out = options.out ?? new Float32Array(ny * nx);
   const method = options.method ?? "auto";
   const useFft = method === "fft" || (method === "auto" && directCost(ny, nx, ky, kx) > fftCost(ny, nx, ky, kx));

@@ -35,8 +35,10 @@ function centredIndicatorKernel(size: number, inside: (rr: number) => boolean): 
  * catches no pixel centre stays all zeros (astropy only warns that it cannot normalise it).
  */
 export function ring2DKernel(rIn: number, width: number): Kernel2D {
-  if (!(rIn >= 0) || !Number.isFinite(rIn)) throw new Error(`ring2DKernel: inner radius must be a finite number ≥ 0, got ${rIn}`);
-  if (!(width > 0) || !Number.isFinite(width)) throw new Error(`ring2DKernel: width must be a finite number > 0, got ${width}`);
+  if (!(rIn >= 0) || !Number.isFinite(rIn))
+    throw new Error(`ring2DKernel: inner radius must be a finite number ≥ 0, got ${rIn}`);
+  if (!(width > 0) || !Number.isFinite(width))
+    throw new Error(`ring2DKernel: width must be a finite number > 0, got ${width}`);
   const rOut = rIn + width;
   // same floating-point bounds as astropy's Ring2D: r² ≥ r_in² and r² ≤ (r_in + width)²
   const rInSq = rIn * rIn;
@@ -49,7 +51,8 @@ export function ring2DKernel(rIn: number, width: number): Kernel2D {
  * centre lies within the radius. Size: 2·radius rounded up to odd (1×1 for radius ≤ 0.5).
  */
 export function tophat2DKernel(radius: number): Kernel2D {
-  if (!(radius > 0) || !Number.isFinite(radius)) throw new Error(`tophat2DKernel: radius must be a finite number > 0, got ${radius}`);
+  if (!(radius > 0) || !Number.isFinite(radius))
+    throw new Error(`tophat2DKernel: radius must be a finite number > 0, got ${radius}`);
   const radiusSq = radius * radius;
   return centredIndicatorKernel(roundUpToOddInteger(2 * radius), (rr) => rr <= radiusSq);
 }

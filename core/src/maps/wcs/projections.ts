@@ -110,6 +110,7 @@ const PROJECTIONS: Record<ProjectionCode, (trig: DegreeTrig) => Projection> = { 
 /** The projection `code` evaluated with the given degree trigonometry (fast or precise). */
 export function projectionFor(code: string, trig: DegreeTrig = FAST_TRIG): Projection {
   const make = PROJECTIONS[code as ProjectionCode];
-  if (!make) throw new Error(`unsupported WCS projection '${code}' (supported: ${Object.keys(PROJECTIONS).join(", ")})`);
+  if (!make)
+    throw new Error(`unsupported WCS projection '${code}' (supported: ${Object.keys(PROJECTIONS).join(", ")})`);
   return make(trig);
 }

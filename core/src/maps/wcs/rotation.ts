@@ -101,8 +101,17 @@ export class CelestialRotation {
   }
 
   /** A rotation; `precise`: per-point transforms with correctly rounded trigonometry. */
-  static create(lng0: number, lat0: number, theta0: number, lonpole?: number, latpole = 90, precise = false): CelestialRotation {
-    return precise ? new PreciseRotation(lng0, lat0, theta0, lonpole, latpole) : new CelestialRotation(lng0, lat0, theta0, lonpole, latpole);
+  static create(
+    lng0: number,
+    lat0: number,
+    theta0: number,
+    lonpole?: number,
+    latpole = 90,
+    precise = false,
+  ): CelestialRotation {
+    return precise
+      ? new PreciseRotation(lng0, lat0, theta0, lonpole, latpole)
+      : new CelestialRotation(lng0, lat0, theta0, lonpole, latpole);
   }
 
   /** The same rotation evaluated with correctly rounded trigonometry. */
@@ -317,7 +326,15 @@ function degreeTrig(t: RadianTrig): DegreeTrig {
 /** Degree trigonometry on V8's Math (fast; its last bit differs from glibc's in a few % of calls). */
 export const FAST_TRIG = degreeTrig(Math);
 /** Degree trigonometry on correctly rounded functions (≈ glibc's, as wcslib uses; ~10× slower). */
-export const PRECISE_TRIG = degreeTrig({ sin: crSin, cos: crCos, tan: crTan, atan: crAtan, atan2: crAtan2, asin: crAsin, acos: crAcos });
+export const PRECISE_TRIG = degreeTrig({
+  sin: crSin,
+  cos: crCos,
+  tan: crTan,
+  atan: crAtan,
+  atan2: crAtan2,
+  asin: crAsin,
+  acos: crAcos,
+});
 
 function copysign(x: number, y: number): number {
   return y < 0 ? -Math.abs(x) : Math.abs(x);

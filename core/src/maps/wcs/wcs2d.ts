@@ -35,24 +35,41 @@ export class Wcs2D {
   private preciseTwin?: Wcs2D;
 
   /** `precise`: transforms with correctly rounded trigonometry, bit for bit wcslib's in ~all cases. */
-  constructor(params: WcsParams, readonly isPrecise = false) {
+  constructor(
+    params: WcsParams,
+    readonly isPrecise = false,
+  ) {
     const [c1, c2] = params.ctype.map((c) => c.toUpperCase());
     const code = c1.slice(5).replace(/-/g, "");
-    if (c1.slice(5) !== c2.slice(5)) throw new Error(`WCS: CTYPE1 '${c1}' and CTYPE2 '${c2}' use different projections`);
+    if (c1.slice(5) !== c2.slice(5))
+      throw new Error(`WCS: CTYPE1 '${c1}' and CTYPE2 '${c2}' use different projections`);
     this.frame = frameOf(c1, c2);
     this.proj = projectionFor(code, isPrecise ? PRECISE_TRIG : FAST_TRIG);
     this.projection = this.proj.code;
-    for (const [name, v] of [["CDELT1", params.cdelt[0]], ["CDELT2", params.cdelt[1]]] as const) {
+    for (const [name, v] of [
+      ["CDELT1", params.cdelt[0]],
+      ["CDELT2", params.cdelt[1]],
+    ] as const) {
       if (!Number.isFinite(v) || v === 0) throw new Error(`WCS: ${name} must be finite and non-zero, got ${v}`);
     }
-    this.pc = params.pc ?? [[1, 0], [0, 1]];
+    this.pc = params.pc ?? [
+      [1, 0],
+      [0, 1],
+    ];
     const det = this.pc[0][0] * this.pc[1][1] - this.pc[0][1] * this.pc[1][0];
     if (det === 0) throw new Error("WCS: PC matrix is singular");
     this.pcInverse = [
       [this.pc[1][1] / det, -this.pc[0][1] / det],
       [-this.pc[1][0] / det, this.pc[0][0] / det],
     ];
-    this.rotation = CelestialRotation.create(params.crval[0], params.crval[1], this.proj.theta0, params.lonpole, params.latpole ?? 90, isPrecise);
+    this.rotation = CelestialRotation.create(
+      params.crval[0],
+      params.crval[1],
+      this.proj.theta0,
+      params.lonpole,
+      params.latpole ?? 90,
+      isPrecise,
+    );
     this.params = { ...params, ctype: [c1, c2] };
   }
 
@@ -236,7 +253,8 @@ export class Wcs2D {
         return fallback;
       }
       const n = typeof v === "bigint" ? Number(v) : v;
-      if (typeof n !== "number" || !Number.isFinite(n)) throw new Error(`${context}: WCS keyword ${key} is not a number (${String(v)})`);
+      if (typeof n !== "number" || !Number.isFinite(n))
+        throw new Error(`${context}: WCS keyword ${key} is not a number (${String(v)})`);
       return n;
     };
     const opt = (key: string): number | undefined => (get(key) === undefined ? undefined : num(key));
@@ -246,10 +264,16 @@ export class Wcs2D {
     let pc: WcsParams["pc"];
     if (hasCd) {
       // A CD matrix is CDELT = 1 with the CD elements as PC (FITS paper I).
-      pc = [[num("CD1_1", 0), num("CD1_2", 0)], [num("CD2_1", 0), num("CD2_2", 0)]];
+      pc = [
+        [num("CD1_1", 0), num("CD1_2", 0)],
+        [num("CD2_1", 0), num("CD2_2", 0)],
+      ];
       cdelt = [1, 1];
     } else if (hasPc) {
-      pc = [[num("PC1_1", 1), num("PC1_2", 0)], [num("PC2_1", 0), num("PC2_2", 1)]];
+      pc = [
+        [num("PC1_1", 1), num("PC1_2", 0)],
+        [num("PC2_1", 0), num("PC2_2", 1)],
+      ];
     }
     return new Wcs2D({
       ctype: [str("CTYPE1"), str("CTYPE2")],
