@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, MapAxis, MapDataset, WcsGeom } from "@gammaflow/core";
 import { toStorePath } from "@gammaflow/core/node";
-import { gammapyDataDir } from "@gammaflow/core/testing";
+import { gammapyDataDir } from "@gammaflow/core/node";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
 import { SafeMaskMaker } from "@gammaflow/safe-mask";
 import { PYTHON } from "./common.mjs";
@@ -20,8 +20,19 @@ const WARM_UP = 3;
 const CASES = [
   // 4 runs are mostly a process's start-up: a second pass in the same process (fresh data
   // store and stack, on both sides) shows the cost per observation after it
-  { label: "Crab, 4 bundled runs", dir: path.join(repo, "data/hess-dl3-dr1"), target: null, skydir: [83.63, 22.01], secondPass: true },
-  { label: "PKS 2155-304, 21 runs", dir: path.join(gammapyDataDir(repo), "hess-dl3-dr1"), target: "PKS 2155-304", skydir: [329.71694, -30.2255] },
+  {
+    label: "Crab, 4 bundled runs",
+    dir: path.join(repo, "data/hess-dl3-dr1"),
+    target: null,
+    skydir: [83.63, 22.01],
+    secondPass: true,
+  },
+  {
+    label: "PKS 2155-304, 21 runs",
+    dir: path.join(gammapyDataDir(repo), "hess-dl3-dr1"),
+    target: "PKS 2155-304",
+    skydir: [329.71694, -30.2255],
+  },
 ];
 
 /** The chain once: per-stage times summed over runs, per-run totals, peak RSS, stacked counts. */
@@ -100,14 +111,19 @@ def chain():
         psf = timed("psf", lambda: maker.make_psf(cut.psf.psf_map.geom, obs))
         edisp = timed("edisp", lambda: maker.make_edisp(cut.edisp.edisp_map.geom, obs))
         mask = Map.from_geom(cut.counts.geom, dtype=bool); mask.data[...] = True
-        ds = MapDataset(counts=counts, exposure=exposure, background=background, psf=psf, edisp=edisp, mask_safe=mask, gti=obs.gti)
+        ds = MapDataset(
+            counts=counts, exposure=exposure, background=background, psf=psf, edisp=edisp, mask_safe=mask, gti=obs.gti
+        )
         ds = timed("safe mask", lambda: safe.run(ds, obs))
         timed("stack", lambda: stacked.stack(ds))
         per_run.append(sum(t.values()) - before)
     return t, per_run, stacked
 t, per_run, stacked = chain()
 second = chain()[1] if ${c.secondPass ? "True" : "False"} else None
-print(json.dumps({"n": len(ids), "t": t, "perRun": per_run, "second": second, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "counts": float(stacked.counts.data.sum())}))
+print(json.dumps({
+    "n": len(ids), "t": t, "perRun": per_run, "second": second,
+    "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "counts": float(stacked.counts.data.sum())
+}))
 `;
   const r = spawnSync(PYTHON, ["-c", code], { encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) {
@@ -117,9 +133,15 @@ print(json.dumps({"n": len(ids), "t": t, "perRun": per_run, "second": second, "p
   return JSON.parse(r.stdout.trim().split("\n").pop());
 }
 
-/** `ours` in a fresh Node process, as gammapy's side runs in a fresh Python process: each case pays its own start-up (V8 compiles the code during the first runs). */
+/**
+ * `ours` in a fresh Node process, as gammapy's side runs in a fresh Python process: each case pays its own start-up
+ * (V8 compiles the code during the first runs).
+ */
 function oursFresh(index) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--case", String(index)], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--case", String(index)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`our run failed: ${(r.stderr || "").trim()}`);
   return JSON.parse(r.stdout.trim().split("\n").pop());
 }
@@ -132,7 +154,8 @@ if (caseArg >= 0) {
 
 const repeatArg = process.argv.indexOf("--repeat");
 const REPEAT = repeatArg >= 0 ? Number(process.argv[repeatArg + 1]) : 1;
-if (!(Number.isInteger(REPEAT) && REPEAT >= 1)) throw new Error(`--repeat takes a positive integer, got ${process.argv[repeatArg + 1]}`);
+if (!(Number.isInteger(REPEAT) && REPEAT >= 1))
+  throw new Error(`--repeat takes a positive integer, got ${process.argv[repeatArg + 1]}`);
 
 /** The median of numbers (the mean of the middle two for an even count). */
 const median = (values) => {
@@ -165,28 +188,56 @@ for (const [index, c] of CASES.entries()) {
   const a = medianResult(ourRuns);
   const b = medianResult(theirRuns);
   const medians = REPEAT > 1 ? ` (medians of ${REPEAT} alternating repetitions)` : "";
-  console.log(`\n${c.label}: ${a.n} runs, stacked counts ours ${a.counts}${b ? `, gammapy ${b.counts}` : ""}${medians}`);
+  console.log(
+    `\n${c.label}: ${a.n} runs, stacked counts ours ${a.counts}${b ? `, gammapy ${b.counts}` : ""}${medians}`,
+  );
   console.log(`${"stage".padEnd(12)}${"ours ms".padStart(10)}${"gammapy ms".padStart(12)}${"speed-up".padStart(10)}`);
-  let sumA = 0, sumB = 0;
+  let sumA = 0,
+    sumB = 0;
   for (const s of STAGES) {
     sumA += a.t[s];
     sumB += b ? b.t[s] : 0;
-    console.log(`${s.padEnd(12)}${a.t[s].toFixed(0).padStart(10)}${(b ? b.t[s].toFixed(0) : "n/a").padStart(12)}${(b ? (b.t[s] / a.t[s]).toFixed(1) + "×" : "").padStart(10)}`);
+    console.log(
+      `${s.padEnd(12)}${a.t[s].toFixed(0).padStart(10)}${(b ? b.t[s].toFixed(0) : "n/a").padStart(12)}` +
+        `${(b ? `${(b.t[s] / a.t[s]).toFixed(1)}×` : "").padStart(10)}`,
+    );
   }
-  console.log(`${"total".padEnd(12)}${sumA.toFixed(0).padStart(10)}${(b ? sumB.toFixed(0) : "n/a").padStart(12)}${(b ? (sumB / sumA).toFixed(1) + "×" : "").padStart(10)}`);
-  console.log(`per run: ours ${(sumA / a.n).toFixed(0)} ms, gammapy ${b ? (sumB / b.n).toFixed(0) : "n/a"} ms; peak RSS ours ${a.peak.toFixed(0)} MiB, gammapy ${b ? b.peak.toFixed(0) : "n/a"} MiB`);
+  console.log(
+    `${"total".padEnd(12)}${sumA.toFixed(0).padStart(10)}${(b ? sumB.toFixed(0) : "n/a").padStart(12)}` +
+      `${(b ? `${(sumB / sumA).toFixed(1)}×` : "").padStart(10)}`,
+  );
+  console.log(
+    `per run: ours ${(sumA / a.n).toFixed(0)} ms, gammapy ${b ? (sumB / b.n).toFixed(0) : "n/a"} ms; ` +
+      `peak RSS ours ${a.peak.toFixed(0)} MiB, gammapy ${b ? b.peak.toFixed(0) : "n/a"} MiB`,
+  );
   if (REPEAT > 1) {
     const totals = (runs) => runs.map((r) => STAGES.reduce((x, s) => x + r.t[s], 0));
     const range = (v) => `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}`;
-    console.log(`totals over repetitions: ours ${range(totals(ourRuns))} ms${b ? `, gammapy ${range(totals(theirRuns))} ms` : ""}`);
+    console.log(
+      `totals over repetitions: ours ${range(totals(ourRuns))} ms` +
+        `${b ? `, gammapy ${range(totals(theirRuns))} ms` : ""}`,
+    );
   }
   // the first runs of a process pay V8's compilation (and gammapy's first-call costs): shown apart
   const warm = (runs) => runs.slice(WARM_UP).reduce((x, y) => x + y, 0) / (runs.length - WARM_UP);
-  const first = (runs) => runs.slice(0, WARM_UP).map((v) => v.toFixed(0)).join(", ");
+  const first = (runs) =>
+    runs
+      .slice(0, WARM_UP)
+      .map((v) => v.toFixed(0))
+      .join(", ");
   console.log(`first ${WARM_UP} runs: ours ${first(a.perRun)} ms${b ? `, gammapy ${first(b.perRun)} ms` : ""}`);
   if (a.second) {
     const mean = (v) => v.reduce((x, y) => x + y, 0) / v.length;
-    console.log(`second pass in the same process (fresh data store and stack): ours ${mean(a.second).toFixed(0)} ms/run${b?.second ? `, gammapy ${mean(b.second).toFixed(0)} ms/run, ${(mean(b.second) / mean(a.second)).toFixed(1)}×` : ""}`);
+    console.log(
+      `second pass in the same process (fresh data store and stack): ours ${mean(a.second).toFixed(0)} ms/run` +
+        (b?.second
+          ? `, gammapy ${mean(b.second).toFixed(0)} ms/run, ${(mean(b.second) / mean(a.second)).toFixed(1)}×`
+          : ""),
+    );
   }
-  if (a.n > 2 * WARM_UP) console.log(`runs ${WARM_UP + 1}–${a.n}: ours ${warm(a.perRun).toFixed(0)} ms/run${b ? `, gammapy ${warm(b.perRun).toFixed(0)} ms/run, ${(warm(b.perRun) / warm(a.perRun)).toFixed(1)}×` : ""}`);
+  if (a.n > 2 * WARM_UP)
+    console.log(
+      `runs ${WARM_UP + 1}–${a.n}: ours ${warm(a.perRun).toFixed(0)} ms/run` +
+        (b ? `, gammapy ${warm(b.perRun).toFixed(0)} ms/run, ${(warm(b.perRun) / warm(a.perRun)).toFixed(1)}×` : ""),
+    );
 }

@@ -2,6 +2,7 @@
 /**
  * The gammaflow command: run, validate and inspect graphs of plugin nodes.
  *   gammaflow run GRAPH [--set path=value …] [--out DIR] [--workers N] [--plugin PKG …] [--json]
+ *                       [--reference-paths]
  *   gammaflow validate GRAPH [--set …] [--json]
  *   gammaflow plugins [--json]
  *   gammaflow info FILE [--json]
@@ -15,7 +16,8 @@ import { loadGraph, runGraphFile } from "./run-graph.js";
 import { formatReport } from "./report.js";
 
 const USAGE = `usage: gammaflow <command> [options]
-  run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json)
+  run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json,
+                   --reference-paths: the plain computations the tuned kernels replace, to compare)
   validate GRAPH   check a graph against the schema and its plugins, reading no data
   plugins          list the plugins with their params
   info FILE        summary of a dataset file (gammapy's MapDataset layout)
@@ -31,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
       workers: { type: "string" },
       plugin: { type: "string", multiple: true, default: [] },
       json: { type: "boolean", default: false },
+      "reference-paths": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -46,7 +49,14 @@ async function main(argv: string[]): Promise<number> {
       const registry = await registryWith(values.plugin);
       const list = registry.list();
       print(
-        list.map((p) => ({ name: p.name, version: p.version, description: p.description, input: p.input, output: p.output, params: p.params })),
+        list.map((p) => ({
+          name: p.name,
+          version: p.version,
+          description: p.description,
+          input: p.input,
+          output: p.output,
+          params: p.params,
+        })),
         list.map(describePlugin).join("\n\n"),
       );
       return 0;
@@ -55,7 +65,11 @@ async function main(argv: string[]): Promise<number> {
       if (!target) throw new UsageError("validate needs a graph file");
       const { validated } = await loadGraph(target, { sets: values.set, plugins: values.plugin });
       const nodes = validated.nodes.map((n) => ({ id: n.id, plugin: n.plugin, params: n.params }));
-      print({ valid: true, nodes, edges: validated.edges }, `${target}: valid — ${nodes.length} nodes (${nodes.map((n) => n.id).join(" → ")}), ${validated.edges.length} edges`);
+      print(
+        { valid: true, nodes, edges: validated.edges },
+        `${target}: valid — ${nodes.length} nodes (${nodes.map((n) => n.id).join(" → ")}), ` +
+          `${validated.edges.length} edges`,
+      );
       return 0;
     }
     case "info": {
@@ -73,13 +87,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runCommand(graph: string, values: { set: string[]; out?: string; workers?: string; plugin: string[] }, json: boolean): Promise<number> {
+async function runCommand(
+  graph: string,
+  values: { set: string[]; out?: string; workers?: string; plugin: string[]; "reference-paths": boolean },
+  json: boolean,
+): Promise<number> {
   const cancel = new AbortController();
   const finish = new AbortController();
   const onSignal = () => {
     if (!finish.signal.aborted) {
       finish.abort();
-      process.stderr.write("\nfinishing: no new runs are taken, work in flight completes and outputs are written (Ctrl-C again cancels)\n");
+      process.stderr.write(
+        "\nfinishing: no new runs are taken, work in flight completes and outputs are written (Ctrl-C again cancels)\n",
+      );
     } else {
       cancel.abort();
       process.stderr.write("\ncancelled: nothing more is written\n");
@@ -90,9 +110,20 @@ async function runCommand(graph: string, values: { set: string[]; out?: string; 
   const bar = !json && process.stderr.isTTY ? new ProgressBar() : undefined;
   const logger = json ? new MemoryLogger() : undefined;
   const workers = values.workers === undefined ? 0 : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a whole number, got '${values.workers}'`);
+  if (!Number.isInteger(workers) || workers < 0)
+    throw new UsageError(`--workers must be a whole number, got '${values.workers}'`);
   try {
-    const report = await runGraphFile(graph, { sets: values.set, plugins: values.plugin, outDir: values.out, workers, progress: bar, logger, signal: cancel.signal, finish: finish.signal });
+    const report = await runGraphFile(graph, {
+      sets: values.set,
+      plugins: values.plugin,
+      outDir: values.out,
+      workers,
+      progress: bar,
+      logger,
+      signal: cancel.signal,
+      finish: finish.signal,
+      referencePaths: values["reference-paths"],
+    });
     bar?.clear();
     if (json) console.log(JSON.stringify({ ...reportSummary(report), log: logger!.lines }, null, 2));
     else console.log(formatReport(report));
@@ -119,15 +150,27 @@ interface PluginSummary {
 
 function describePlugin(p: PluginSummary): string {
   const schema = p.params as { properties?: object; required?: string[] };
-  const props = (schema.properties ?? {}) as Record<string, { description?: string; default?: unknown; enum?: unknown[]; "x-unit"?: string }>;
+  const props = (schema.properties ?? {}) as Record<
+    string,
+    { description?: string; default?: unknown; enum?: unknown[]; "x-unit"?: string }
+  >;
   const required = new Set(schema.required ?? []);
   const params = Object.entries(props).map(([k, s]) => {
     const unit = s["x-unit"] ? `a quantity in ${s["x-unit"]}` : undefined;
-    const bits = [s.description, unit, s.enum ? `one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}` : undefined, "default" in s ? `default ${JSON.stringify(s.default)}` : required.has(k) ? "required" : undefined].filter(Boolean);
+    const bits = [
+      s.description,
+      unit,
+      s.enum ? `one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}` : undefined,
+      "default" in s ? `default ${JSON.stringify(s.default)}` : required.has(k) ? "required" : undefined,
+    ].filter(Boolean);
     return `    ${k}${bits.length ? ` — ${bits.join("; ")}` : ""}`;
   });
   const output = p.output === "input" ? "the kinds it receives" : p.output.join("|");
-  return [`${p.name} ${p.version}  (${p.input.join("|") || "source"} → ${output})`, `  ${p.description}`, ...params].join("\n");
+  return [
+    `${p.name} ${p.version}  (${p.input.join("|") || "source"} → ${output})`,
+    `  ${p.description}`,
+    ...params,
+  ].join("\n");
 }
 
 function datasetInfo(dataset: ReturnType<typeof readDataset>) {

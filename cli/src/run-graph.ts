@@ -14,11 +14,13 @@ import {
   type ValidatedGraph,
 } from "@gammaflow/pipeline";
 import { nodeDataAccess, PiscinaPool } from "@gammaflow/pipeline/node";
+import { kernelPaths, setKernelPaths } from "@gammaflow/core";
+import { gammapyDataDir } from "@gammaflow/core/node";
 import { registryWith } from "./registry.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 /** $GAMMAPY_DATA when unset: the public data beside the repository (../shared/gammapy-data). */
-export const GAMMAPY_DATA_DEFAULT = path.resolve(REPO_ROOT, "../shared/gammapy-data");
+export const GAMMAPY_DATA_DEFAULT = gammapyDataDir(REPO_ROOT);
 
 export interface LoadedGraph {
   file: string;
@@ -27,7 +29,10 @@ export interface LoadedGraph {
 }
 
 /** Read a graph file, apply --set overrides, load its plugin packages and validate it. */
-export async function loadGraph(file: string, options: { sets?: string[]; plugins?: string[] } = {}): Promise<LoadedGraph> {
+export async function loadGraph(
+  file: string,
+  options: { sets?: string[]; plugins?: string[] } = {},
+): Promise<LoadedGraph> {
   const absolute = path.resolve(file);
   let raw: Graph;
   try {
@@ -52,11 +57,14 @@ export interface RunOptions {
   progress?: Progress;
   signal?: AbortSignal;
   finish?: AbortSignal;
+  /** Run the reference paths instead of the tuned kernels (see `setKernelPaths`). */
+  referencePaths?: boolean;
 }
 
 export async function runGraphFile(file: string, options: RunOptions = {}): Promise<RunReport> {
   const { baseDir, validated } = await loadGraph(file, options);
   const workers = options.workers ? new PiscinaPool(options.workers) : undefined;
+  const paths = setKernelPaths(options.referencePaths ? "reference" : kernelPaths());
   try {
     const services = createContainer({
       data: nodeDataAccess(baseDir, { GAMMAPY_DATA: GAMMAPY_DATA_DEFAULT }),
@@ -73,5 +81,6 @@ export async function runGraphFile(file: string, options: RunOptions = {}): Prom
     return await runGraph(validated, run);
   } finally {
     await workers?.close();
+    setKernelPaths(paths);
   }
 }

@@ -6,9 +6,20 @@ export * from "./maps/index.js";
 export * from "./data/index.js";
 export * from "./irf/index.js";
 export * from "./datasets/index.js";
-export * from "./utils/interpolation/index.js";
+export {
+  interp1d,
+  ScaledRegularGridInterpolator,
+  scaleFor,
+  rintHalfEven,
+  pixelToIndex,
+  pixelsToIndices,
+  type GridInterpMethod,
+  type GridInterpolatorOptions,
+  type InterpScale,
+  type Scale,
+} from "./utils/interpolation/index.js";
 export { firstRoot } from "./utils/roots.js";
-export { fastExp, FAST_EXP } from "./utils/fast-exp.js";
+export { kernelPaths, setKernelPaths, withKernelPaths, type KernelPaths } from "./utils/kernel-paths.js";
 export * from "./stats/index.js";
 export * from "./modeling/index.js";
 export * from "./images/index.js";

@@ -1,20 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SkyCoord } from "../src/coords/index.js";
-import type { Observation } from "../src/data/index.js";
-import { DataStore } from "../src/index.node.js";
-import { evaluateOnImage } from "../src/irf/index.js";
 import {
   ComputeCache,
   defaultComputeCache,
   estimateBytes,
-  MapAxis,
   setDefaultComputeCache,
   WcsGeom,
 } from "../src/maps/index.js";
-import { MapDataset } from "../src/datasets/index.js";
-import { toStorePath } from "../src/nodejs/index.js";
-import { BUNDLED_HESS } from "./fixtures.js";
 
 /** The bytes an entry counts besides its value's (ComputeCache's bookkeeping, 2 per key character). */
 const overhead = (key: string) => 96 + 2 * key.length;
@@ -152,53 +145,4 @@ test("the default cache is one per process, replaceable", () => {
   assert.equal(setDefaultComputeCache(previous), own);
   assert.equal(defaultComputeCache(), previous);
   assert.equal(previous.maxBytes, 256 * 2 ** 20);
-});
-
-test("exposures and stacks with a tiny cap (evictions throughout) equal those of the default cap bit for bit", () => {
-  const store = DataStore.fromDir(toStorePath(BUNDLED_HESS));
-  const runs: Observation[] = Array.from(store.getObservations([23523, 23592, 23526, 23559]));
-  const energy = MapAxis.fromEnergyBounds(1, 10, 6, { name: "energy_true", unit: "TeV" });
-  const counts = MapAxis.fromBounds(1, 10, 4, { name: "energy", unit: "TeV", interp: "log" });
-  const reduce = (cache: ComputeCache, explicit: boolean) =>
-    withDefault(cache, () => {
-      const geom = WcsGeom.create({ skydir: [83.63, 22.01], width: 4, binsz: 0.04, axes: [counts] });
-      const stacked = MapDataset.create(geom, { name: "stacked", energyAxisTrue: energy });
-      const exposures: Float64Array[] = [];
-      // two passes: the second meets the first's entries (hits) or their evictions
-      for (const obs of [...runs, ...runs]) {
-        const cut = stacked.cutout(obs.pointingRadec, "3 deg");
-        const exposureGeom = cut.exposure!.geom;
-        const options = { factor: obs.observationLiveTimeDuration, cache: explicit ? cache : undefined };
-        const data = evaluateOnImage(
-          obs.aeff,
-          exposureGeom.axes[0].center,
-          exposureGeom,
-          obs.pointingRadec,
-          undefined,
-          options,
-        );
-        exposures.push(data);
-        cut.exposure!.data.set(data);
-        cut.counts.data.fill(1);
-        cut.maskSafe!.data.fill(1);
-        stacked.stack(cut);
-      }
-      return {
-        exposures,
-        stacked: stacked.exposure!.data as Float64Array,
-        counts: stacked.counts.data as Float64Array,
-      };
-    });
-  const reference = reduce(new ComputeCache(), false);
-  for (const explicit of [false, true]) {
-    const tiny = new ComputeCache({ maxBytes: 200_000, maxEntryBytes: 200_000 });
-    const got = reduce(tiny, explicit);
-    const stats = tiny.stats();
-    assert.ok(stats.evictions > 0 && stats.hits > 0, `evictions and hits both happen: ${JSON.stringify(stats)}`);
-    for (const [i, e] of got.exposures.entries()) sameBits(e, reference.exposures[i], `exposure ${i}`);
-    sameBits(got.stacked, reference.stacked, "stacked exposure");
-    sameBits(got.counts, reference.counts, "stacked counts");
-  }
-  const none = reduce(new ComputeCache({ maxBytes: 0 }), false);
-  sameBits(none.stacked, reference.stacked, "nothing kept");
 });

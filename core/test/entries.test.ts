@@ -29,11 +29,14 @@ test("a fresh Node process importing only DataStore from '@gammaflow/core' reads
 test("the neutral entry's DataStore has no file access: fromDir says to pass { files } or use fromUrl", () => {
   // This process imported '@gammaflow/core/node' above: importing it must not have registered anything.
   assert.ok(nodeHelpers.nodeFiles);
-  assert.throws(() => NeutralDataStore.fromDir(toStorePath(BUNDLED_HESS)), (error: Error) => {
-    assert.match(error.message, /no file access: pass \{ files \}/);
-    assert.match(error.message, /DataStore\.fromUrl/);
-    return true;
-  });
+  assert.throws(
+    () => NeutralDataStore.fromDir(toStorePath(BUNDLED_HESS)),
+    (error: Error) => {
+      assert.match(error.message, /no file access: pass \{ files \}/);
+      assert.match(error.message, /DataStore\.fromUrl/);
+      return true;
+    },
+  );
   const store = NeutralDataStore.fromDir(toStorePath(BUNDLED_HESS), { files: nodeHelpers.nodeFiles });
   assert.equal(store.obs(23592).events.length, readFits(RUN_23592).table("EVENTS").nrows);
 });
@@ -51,15 +54,15 @@ test("the Node entry's DataStore defaults to node:fs; its stores are instances o
 
 test("'@gammaflow/core/node' holds the file helpers only; the test helpers are '@gammaflow/core/testing'", async () => {
   const names = ["readFits", "writeFits", "readMap", "writeMap", "writeDataset", "readDataset", "nodeFiles"];
-  assert.deepEqual(Object.keys(nodeHelpers).sort(), [...names, "toStorePath"].sort());
+  assert.deepEqual(Object.keys(nodeHelpers).sort(), [...names, "toStorePath", "gammapyDataDir"].sort());
   const testing = await import("@gammaflow/core/testing");
-  assert.deepEqual(Object.keys(testing).sort(), ["assertMapClose", "filledDataset", "gammapyDataDir", "planeSums", "sampleMap"]);
+  assert.deepEqual(Object.keys(testing).sort(), ["assertMapClose", "filledDataset", "planeSums", "sampleMap"]);
   const saved = process.env.GAMMAPY_DATA;
   try {
     delete process.env.GAMMAPY_DATA;
-    assert.equal(testing.gammapyDataDir(REPO_ROOT), path.resolve(REPO_ROOT, "../shared/gammapy-data"));
+    assert.equal(nodeHelpers.gammapyDataDir(REPO_ROOT), path.resolve(REPO_ROOT, "../shared/gammapy-data"));
     process.env.GAMMAPY_DATA = "/somewhere/gammapy-data";
-    assert.equal(testing.gammapyDataDir(REPO_ROOT), "/somewhere/gammapy-data");
+    assert.equal(nodeHelpers.gammapyDataDir(REPO_ROOT), "/somewhere/gammapy-data");
   } finally {
     if (saved === undefined) delete process.env.GAMMAPY_DATA;
     else process.env.GAMMAPY_DATA = saved;

@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { gammapyDataDir } from "../src/nodejs/data-dir.js";
 
 /** The repository root, from core/dist/test/<file>.js. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /** The full gammapy-data folder: $GAMMAPY_DATA, default ../shared/gammapy-data beside the repo. */
-export const GAMMAPY_DATA = process.env.GAMMAPY_DATA ?? path.resolve(REPO_ROOT, "../shared/gammapy-data");
+export const GAMMAPY_DATA = gammapyDataDir(REPO_ROOT);
 
 /** The bundled H.E.S.S. DR1 subset (4 Crab runs). */
 export const BUNDLED_HESS = path.join(REPO_ROOT, "data", "hess-dl3-dr1");

@@ -1,7 +1,16 @@
 import "reflect-metadata";
 import { Container, injectable } from "inversify";
 import { asyncScheduler, type SchedulerLike } from "rxjs";
-import type { DataStore, DataStoreOptions, MapDataset, MapDatasetCreateOptions, WcsGeom, WcsNDMap } from "@gammaflow/core";
+import {
+  defaultComputeCache,
+  type ComputeCache,
+  type DataStore,
+  type DataStoreOptions,
+  type MapDataset,
+  type MapDatasetCreateOptions,
+  type WcsGeom,
+  type WcsNDMap,
+} from "@gammaflow/core";
 import type { DatasetSpec, GeomSpec } from "./specs.js";
 
 /** Messages for people: the CLI prints them, tests collect them. */
@@ -105,6 +114,7 @@ export const TYPES = {
   Clock: Symbol.for("gammaflow.Clock"),
   RandomSource: Symbol.for("gammaflow.RandomSource"),
   RunContext: Symbol.for("gammaflow.RunContext"),
+  ComputeCache: Symbol.for("gammaflow.ComputeCache"),
 } as const;
 
 /**
@@ -117,6 +127,8 @@ export interface NamedServices {
   workers: WorkerPool;
   clock: Clock;
   random: RandomSource;
+  /** Values worth keeping between runs (IRF tables, pixel mappings): capped, the process's. */
+  cache: ComputeCache;
 }
 export type ServiceName = keyof NamedServices;
 
@@ -125,12 +137,16 @@ const SERVICE_TYPES: Record<ServiceName, symbol> = {
   workers: TYPES.WorkerPool,
   clock: TYPES.Clock,
   random: TYPES.RandomSource,
+  cache: TYPES.ComputeCache,
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICE_TYPES) as ServiceName[];
 
 /** Resolve the named services from a container (a run's). */
-export function resolveServices<S extends ServiceName>(container: Container, names: readonly S[]): Pick<NamedServices, S> {
+export function resolveServices<S extends ServiceName>(
+  container: Container,
+  names: readonly S[],
+): Pick<NamedServices, S> {
   const out = {} as Pick<NamedServices, S>;
   for (const name of names) {
     const type = SERVICE_TYPES[name];
@@ -213,11 +229,16 @@ export interface ServiceBindings {
   workers?: WorkerPool;
   clock?: Clock;
   random?: RandomSource;
+  /**
+   * The compute cache (default: the process's, `defaultComputeCache()`, 256 MiB): it lives as
+   * long as the process and stays under its cap, so a long streaming run does not grow.
+   */
+  cache?: ComputeCache;
 }
 
 /**
  * The process's container: services that outlive a run (logger, file access, worker pool,
- * clock). Data access has no default here (the runtime does not touch the file system): Node
+ * clock, compute cache). Data access has no default here (the runtime does not touch the file system): Node
  * callers pass `nodeDataAccess` from `@gammaflow/pipeline/node`, tests a fake.
  */
 export function createContainer(bindings: ServiceBindings): Container {
@@ -227,6 +248,7 @@ export function createContainer(bindings: ServiceBindings): Container {
   container.bind<DataAccess>(TYPES.DataAccess).toConstantValue(bindings.data);
   container.bind<WorkerPool>(TYPES.WorkerPool).toConstantValue(bindings.workers ?? new InProcessPool());
   container.bind<Clock>(TYPES.Clock).toConstantValue(bindings.clock ?? new SystemClock());
+  container.bind<ComputeCache>(TYPES.ComputeCache).toConstantValue(bindings.cache ?? defaultComputeCache());
   // Without a pinned source, each run seeds its own (createRunContainer).
   if (bindings.random) container.bind<RandomSource>(TYPES.RandomSource).toConstantValue(bindings.random);
   return container;

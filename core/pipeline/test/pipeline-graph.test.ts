@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { of } from "rxjs";
+import { ComputeCache, defaultComputeCache } from "@gammaflow/core";
 import {
   applyOverrides,
   createContainer,
@@ -47,11 +48,13 @@ const maker = definePlugin({
   ),
   input: ["observation"],
   output: ["dataset"],
-  create: (params, { logger }) => () => {
-    seen.push(params);
-    logger.warn(`made with offsetMax ${params.offsetMax}`);
-    return of();
-  },
+  create:
+    (params, { logger }) =>
+    () => {
+      seen.push(params);
+      logger.warn(`made with offsetMax ${params.offsetMax}`);
+      return of();
+    },
 });
 const writer = definePlugin({
   name: "writer",
@@ -84,20 +87,31 @@ function issues(graph: unknown): Array<{ path: string; message: string }> {
 test("a valid graph gets its params' defaults, resolved to canonical units, and a chain of edges in node order", () => {
   const v = validateGraph(good, registry);
   assert.deepEqual(v.nodes.find((n) => n.id === "make")!.params, { offsetMax: 3, methods: ["a"] });
-  assert.deepEqual(v.edges, [{ from: "runs", to: "make" }, { from: "make", to: "write" }]);
+  assert.deepEqual(v.edges, [
+    { from: "runs", to: "make" },
+    { from: "make", to: "write" },
+  ]);
   assert.equal(good.nodes[1].params, undefined, "the input graph is not modified");
 });
 
-test("quantities arrive as numbers in their canonical unit, whatever unit the graph used; bounds apply after conversion", () => {
-  const withUnits = (offsetMax: unknown) => ({ ...good, nodes: [good.nodes[0], { id: "make", plugin: "maker", params: { offsetMax } }, good.nodes[2]] });
-  const params = (offsetMax: unknown) => validateGraph(withUnits(offsetMax), registry).nodes.find((n) => n.id === "make")!.params;
-  assert.equal(params("90 arcmin").offsetMax, 1.5);
-  assert.equal(params(2).offsetMax, 2, "a number is already in the canonical unit");
-  assert.ok(Math.abs((params("0.05 rad").offsetMax as number) - (0.05 * 180) / Math.PI) < 1e-12);
-  const negative = issues(withUnits("-30 arcmin"));
-  assert.equal(negative[0].path, "/nodes/1/params/offsetMax");
-  assert.match(negative[0].message, /must be > 0 deg, got -30 arcmin \(-0.5 deg\)/);
-});
+test(
+  "quantities arrive as numbers in their canonical unit, whatever unit the graph used; " +
+    "bounds apply after conversion",
+  () => {
+    const withUnits = (offsetMax: unknown) => ({
+      ...good,
+      nodes: [good.nodes[0], { id: "make", plugin: "maker", params: { offsetMax } }, good.nodes[2]],
+    });
+    const params = (offsetMax: unknown) =>
+      validateGraph(withUnits(offsetMax), registry).nodes.find((n) => n.id === "make")!.params;
+    assert.equal(params("90 arcmin").offsetMax, 1.5);
+    assert.equal(params(2).offsetMax, 2, "a number is already in the canonical unit");
+    assert.ok(Math.abs((params("0.05 rad").offsetMax as number) - (0.05 * 180) / Math.PI) < 1e-12);
+    const negative = issues(withUnits("-30 arcmin"));
+    assert.equal(negative[0].path, "/nodes/1/params/offsetMax");
+    assert.match(negative[0].message, /must be > 0 deg, got -30 arcmin \(-0.5 deg\)/);
+  },
+);
 
 test("validation names every problem by its JSON path before anything runs", () => {
   const bad = {
@@ -129,16 +143,39 @@ test("validation names every problem by its JSON path before anything runs", () 
 test("shape errors, cycles, sources with inputs and unfed nodes are refused", () => {
   assert.match(issues({ nodes: [] })[0].message, /fewer than 1 items/);
   assert.match(issues({ nodes: [{ id: "1bad", plugin: "maker" }] })[0].path, /\/nodes\/0\/id/);
-  const cycle = { nodes: [{ id: "runs", plugin: "obs-source" }, { id: "a", plugin: "maker" }, { id: "b", plugin: "writer", params: { path: "p" } }], edges: [{ from: "runs", to: "a" }, { from: "a", to: "a" }] };
+  const cycle = {
+    nodes: [
+      { id: "runs", plugin: "obs-source" },
+      { id: "a", plugin: "maker" },
+      { id: "b", plugin: "writer", params: { path: "p" } },
+    ],
+    edges: [
+      { from: "runs", to: "a" },
+      { from: "a", to: "a" },
+    ],
+  };
   assert.ok(issues(cycle).some((i) => /emits dataset, but 'a' \(maker\) takes observation|cycle/.test(i.message)));
-  assert.ok(issues({ nodes: [{ id: "a", plugin: "maker" }] }).some((i) => i.path === "/nodes/0" && /nothing feeds it/.test(i.message)));
-  const intoSource = { nodes: [{ id: "runs", plugin: "obs-source" }, { id: "more", plugin: "obs-source" }] };
+  assert.ok(
+    issues({ nodes: [{ id: "a", plugin: "maker" }] }).some(
+      (i) => i.path === "/nodes/0" && /nothing feeds it/.test(i.message),
+    ),
+  );
+  const intoSource = {
+    nodes: [
+      { id: "runs", plugin: "obs-source" },
+      { id: "more", plugin: "obs-source" },
+    ],
+  };
   assert.ok(issues(intoSource).some((i) => /is a source and takes no input/.test(i.message)));
   assert.ok(issues({ ...good, inputs: { geom: { binsz: "0.1 TeV" } } }).some((i) => i.path === "/inputs/geom/binsz"));
 });
 
 test("command-line overrides set node params and inputs by path", () => {
-  const changed = applyOverrides(good, ["make.offsetMax=2.5 deg", "nodes.runs.params.obsIds=[3]", "inputs.geom.width=4 deg"]);
+  const changed = applyOverrides(good, [
+    "make.offsetMax=2.5 deg",
+    "nodes.runs.params.obsIds=[3]",
+    "inputs.geom.width=4 deg",
+  ]);
   assert.equal(changed.nodes[1].params!.offsetMax, "2.5 deg");
   assert.deepEqual(changed.nodes[0].params!.obsIds, [3]);
   assert.deepEqual(changed.inputs, { geom: { width: "4 deg" } });
@@ -147,22 +184,34 @@ test("command-line overrides set node params and inputs by path", () => {
 });
 
 const geomInputs = {
-  geom: { skydir: [83.63, 22.01] as [number, number], width: "2 deg", binsz: "0.1 deg", axes: [{ name: "energy", lo: "1 TeV", hi: "10 TeV", nbin: 3 }] },
+  geom: {
+    skydir: [83.63, 22.01] as [number, number],
+    width: "2 deg",
+    binsz: "0.1 deg",
+    axes: [{ name: "energy", lo: "1 TeV", hi: "10 TeV", nbin: 3 }],
+  },
 };
 
-test("a run resolves its services from a child container of the process's; graph inputs reach the run context", async () => {
-  const logger = new MemoryLogger();
-  const root = createContainer({ data: { resolve: (p: string) => p } as DataAccess, logger });
-  const v = validateGraph({ ...good, inputs: geomInputs }, registry);
-  const run = runContainer(v, root, { outDir: "/tmp/x" });
-  assert.equal(run.get<Logger>(TYPES.Logger), logger, "the run inherits the process's logger");
-  assert.deepEqual(run.get<RunContext>(TYPES.RunContext).geom!.dataShape, [3, 20, 20]);
-  assert.equal(root.isBound(TYPES.RunContext), false, "the run's context stays in the run's container");
-  seen.length = 0;
-  await runGraph(v, run);
-  assert.deepEqual(seen, [{ offsetMax: 3, methods: ["a"] }], "create received the resolved params");
-  assert.deepEqual(logger.lines, [{ level: "warn", message: "make: made with offsetMax 3" }], "the node's logger is scoped to it");
-});
+test(
+  "a run resolves its services from a child container of the process's; " + "graph inputs reach the run context",
+  async () => {
+    const logger = new MemoryLogger();
+    const root = createContainer({ data: { resolve: (p: string) => p } as DataAccess, logger });
+    const v = validateGraph({ ...good, inputs: geomInputs }, registry);
+    const run = runContainer(v, root, { outDir: "/tmp/x" });
+    assert.equal(run.get<Logger>(TYPES.Logger), logger, "the run inherits the process's logger");
+    assert.deepEqual(run.get<RunContext>(TYPES.RunContext).geom!.dataShape, [3, 20, 20]);
+    assert.equal(root.isBound(TYPES.RunContext), false, "the run's context stays in the run's container");
+    seen.length = 0;
+    await runGraph(v, run);
+    assert.deepEqual(seen, [{ offsetMax: 3, methods: ["a"] }], "create received the resolved params");
+    assert.deepEqual(
+      logger.lines,
+      [{ level: "warn", message: "make: made with offsetMax 3" }],
+      "the node's logger is scoped to it",
+    );
+  },
+);
 
 test("a test swaps a binding for one run only; each run seeds its own random source", () => {
   const root = createContainer({ data: {} as DataAccess, logger: new MemoryLogger() });
@@ -188,4 +237,16 @@ test("a plugin receives the services it names and no others", () => {
   const named = nodeContext({ id: "n", definition: { ...maker, services: ["data", "clock"] } }, run);
   assert.deepEqual(Object.keys(named.services).sort(), ["clock", "data"]);
   assert.equal(Object.keys(nodeContext({ id: "n", definition: maker }, run).services).length, 0);
+});
+
+test("the compute cache is a service: the process's by default, a test's own when bound", () => {
+  const plain = createRunContainer(createContainer({ data: {} as DataAccess }));
+  const cacheNode = { id: "n", definition: { ...maker, services: ["cache" as const] } };
+  const cacheOf = (run: typeof plain) => (nodeContext(cacheNode, run).services as { cache: ComputeCache }).cache;
+  assert.equal(cacheOf(plain), defaultComputeCache());
+  const own = new ComputeCache({ maxBytes: 1024 });
+  const run = createRunContainer(createContainer({ data: {} as DataAccess, cache: own }));
+  const cache = cacheOf(run);
+  assert.equal(cache, own);
+  assert.equal(cache.maxBytes, 1024);
 });

@@ -2,6 +2,7 @@ import { WcsNDMap, type MapData, type WcsGeom } from "../maps/index.js";
 import { convert } from "../units/index.js";
 import { defaultComputeCache } from "../utils/compute-cache.js";
 import { pixelToIndex } from "../utils/interpolation/index.js";
+import { tunedPaths } from "../utils/kernel-paths.js";
 
 // Compute-cache namespaces: which mask pixel each pixel of a grid takes (by the two grids'
 // keys), and the mask grid's pixel offsets of a parent grid's centres (by the parents' keys).
@@ -15,7 +16,7 @@ const MASK_PIXEL_OFFSETS = "mask pixel offsets";
  */
 export function maskOnGeom(mask: WcsNDMap, geom: WcsGeom): WcsNDMap {
   const out = WcsNDMap.fromGeom(geom.toImage(), { dtype: "bool" });
-  if (!mask.geom.isImage) {
+  if (!mask.geom.isImage || !tunedPaths()) {
     const { lon, lat } = geom.precise().imageCoord("center");
     const idx = mask.geom.precise().coordToIdx({ lon, lat, frame: geom.frame });
     const values = mask.getByIdx(idx);
@@ -106,7 +107,13 @@ function divideRow(data: MapData, at: number, exp: MapData, e: number, n: number
  * irf = (irf·exposure + other·other_exposure·weights) / (exposure + other_exposure·weights).
  * `other` is added over the overlap directly, without an intermediate weighted copy.
  */
-export function stackIrfMap(irf: WcsNDMap, exposure: WcsNDMap, otherIrf: WcsNDMap, otherExposure: WcsNDMap, weights?: WcsNDMap): void {
+export function stackIrfMap(
+  irf: WcsNDMap,
+  exposure: WcsNDMap,
+  otherIrf: WcsNDMap,
+  otherExposure: WcsNDMap,
+  weights?: WcsNDMap,
+): void {
   const on = otherIrf.geom.imageSize;
   const perEnergy = otherIrf.data.length / otherExposure.data.length;
   const target = irf.data;
@@ -118,6 +125,7 @@ export function stackIrfMap(irf: WcsNDMap, exposure: WcsNDMap, otherIrf: WcsNDMa
   const factor = unitFactor(otherIrf.unit, irf.unit) * unitFactor(otherExposure.unit, exposure.unit);
   const n = irf.geom.imageSize;
   if (
+    tunedPaths() &&
     (target instanceof Float32Array || target instanceof Float64Array) &&
     (source instanceof Float32Array || source instanceof Float64Array) &&
     exposure.geom.toImage().equals(irf.geom.toImage()) &&
@@ -142,7 +150,15 @@ export function stackIrfMap(irf: WcsNDMap, exposure: WcsNDMap, otherIrf: WcsNDMa
       packPixels(pixels, otherExp, before, after, e * n, e * on, index, w);
       for (let p = e * perEnergy; p < (e + 1) * perEnergy; p++) {
         if (laid) layPlane(laid, source, p * on, rows);
-        (fused as typeof fusedStackFloat64)(target as Float64Array, p * n, laid ?? source, laid ? 0 : p * on, pixels, n, factor);
+        (fused as typeof fusedStackFloat64)(
+          target as Float64Array,
+          p * n,
+          laid ?? source,
+          laid ? 0 : p * on,
+          pixels,
+          n,
+          factor,
+        );
       }
     }
     return;
@@ -182,7 +198,18 @@ function layPlane(out: Float64Array, source: MapData, from: number, rows: number
 }
 
 /** target[t + i] += source[s + i]·exposure[e + i]·factor (non-finite → 0) × w[p + i]. */
-function addWeightedRow(target: MapData, t: number, source: MapData, s: number, exposure: MapData, e: number, n: number, factor: number, w: MapData | undefined, p: number): void {
+function addWeightedRow(
+  target: MapData,
+  t: number,
+  source: MapData,
+  s: number,
+  exposure: MapData,
+  e: number,
+  n: number,
+  factor: number,
+  w: MapData | undefined,
+  p: number,
+): void {
   for (let i = 0; i < n; i++) {
     let v = source[s + i] * exposure[e + i] * factor;
     if (!Number.isFinite(v)) v = 0;
@@ -197,7 +224,16 @@ function addWeightedRow(target: MapData, t: number, source: MapData, s: number, 
  * `other` does not cover it): the fused kernels then read one array for them instead of
  * four (V8 checks each typed array read in a loop every time round).
  */
-function packPixels(out: Float64Array, otherExp: MapData, before: MapData, after: MapData, e: number, oe: number, index: Int32Array, w: MapData | undefined): void {
+function packPixels(
+  out: Float64Array,
+  otherExp: MapData,
+  before: MapData,
+  after: MapData,
+  e: number,
+  oe: number,
+  index: Int32Array,
+  w: MapData | undefined,
+): void {
   for (let i = 0; i < index.length; i++) {
     const j = index[i];
     out[4 * i] = j < 0 ? 0 : otherExp[oe + j];
@@ -212,7 +248,15 @@ function packPixels(out: Float64Array, otherExp: MapData, before: MapData, after
  * map (from source[from]) × its exposure × factor (non-finite → 0) × weight, over the
  * stacked exposure (non-finite → 0); `pixels` as `packPixels` makes them.
  */
-function fusedStackFloat32(target: Float32Array, at: number, source: MapData, from: number, pixels: Float64Array, n: number, factor: number): void {
+function fusedStackFloat32(
+  target: Float32Array,
+  at: number,
+  source: MapData,
+  from: number,
+  pixels: Float64Array,
+  n: number,
+  factor: number,
+): void {
   for (let i = 0; i < n; i++) {
     const added = source[from + i] * pixels[4 * i] * factor;
     const v = (Number.isFinite(added) ? added : 0) * pixels[4 * i + 3];
@@ -222,7 +266,15 @@ function fusedStackFloat32(target: Float32Array, at: number, source: MapData, fr
 }
 
 /** `fusedStackFloat32` for a float64 target (no intermediate rounding). */
-function fusedStackFloat64(target: Float64Array, at: number, source: MapData, from: number, pixels: Float64Array, n: number, factor: number): void {
+function fusedStackFloat64(
+  target: Float64Array,
+  at: number,
+  source: MapData,
+  from: number,
+  pixels: Float64Array,
+  n: number,
+  factor: number,
+): void {
   for (let i = 0; i < n; i++) {
     const added = source[from + i] * pixels[4 * i] * factor;
     const v = (Number.isFinite(added) ? added : 0) * pixels[4 * i + 3];

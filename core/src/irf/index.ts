@@ -1,6 +1,14 @@
 export { Irf, type IrfCoords, type IrfInterpOptions } from "./irf.js";
 export { EffectiveAreaTable2D, EnergyDispersion2D, PSF3D, Background3D, Background2D, loadIrf } from "./tables.js";
 export { readIrfAxes, readIrfData, transposeReverse } from "./gadf.js";
-export { ParametricPsf, EnergyDependentMultiGaussPSF, PSFKing, psfTable, RAD_AXIS_DEFAULT, loadParametricPsf, type Psf, type PsfCoords } from "./psf.js";
+export {
+  ParametricPsf,
+  EnergyDependentMultiGaussPSF,
+  PSFKing,
+  psfTable,
+  RAD_AXIS_DEFAULT,
+  loadParametricPsf,
+  type Psf,
+  type PsfCoords,
+} from "./psf.js";
 export { EDispKernel, edispKernelAtOffset, edispKernelFromDensities } from "./edisp-kernel.js";
-export { axisNormalization, evaluateAtOffsets, evaluateOnImage, type AxisNormalization, type OffsetEvaluateOptions, type OtherAxisValues } from "./offset-table.js";

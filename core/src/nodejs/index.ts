@@ -4,3 +4,4 @@ export * from "./fits-io.js";
 export * from "./map-io.js";
 export * from "./files.js";
 export * from "./dataset-io.js";
+export * from "./data-dir.js";

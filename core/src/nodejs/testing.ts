@@ -1,14 +1,9 @@
 // `@gammaflow/core/testing`: helpers for parity tests against reference numbers (sampled maps, plane sums,
-// data folders). Built on node:assert, so kept out of the runtime entries.
+// filled datasets). Built on node:assert, so kept out of the runtime entries.
 import assert from "node:assert/strict";
 import path from "node:path";
 import { MapDataset } from "../datasets/index.js";
 import type { WcsGeom, WcsNDMap } from "../maps/index.js";
-
-/** The full gammapy-data folder: $GAMMAPY_DATA, default ../shared/gammapy-data beside the repo. */
-export function gammapyDataDir(repoRoot: string): string {
-  return process.env.GAMMAPY_DATA ?? path.resolve(repoRoot, "../shared/gammapy-data");
-}
 
 /** Sum of each image plane (finite values only). */
 export function planeSums(map: WcsNDMap): number[] {
@@ -61,7 +56,9 @@ export function assertMapClose(
   const scale = Math.max(...want.sample.map(Math.abs));
   const floor = 1e-9 * scale;
   assert.equal(values.length, want.sample.length, `${what}: sample size`);
-  want.sample.forEach((e, i) => assert.ok(Math.abs(values[i] - e) <= rtol * Math.max(Math.abs(e), floor), `${what}[${i}]: ${values[i]} vs ${e}`));
+  want.sample.forEach((e, i) =>
+    assert.ok(Math.abs(values[i] - e) <= rtol * Math.max(Math.abs(e), floor), `${what}[${i}]: ${values[i]} vs ${e}`),
+  );
   const sumRtol = options.sumRtol ?? rtol;
   planeSums(map).forEach((s, p) => {
     const e = want.planeSums[p];

@@ -1,6 +1,6 @@
-import { defaultComputeCache, estimateBytes, fastExp, fastLogInverse, findCell, identityKey } from "@gammaflow/core";
-import { Irf, isPlainLog, scaleFor } from "@gammaflow/core";
+import { defaultComputeCache, estimateBytes, identityKey, Irf, scaleFor } from "@gammaflow/core";
 import type { ComputeCache, Scale } from "@gammaflow/core";
+import { fastExp, fastLogInverse, findCell, isPlainLog } from "@gammaflow/core/internals";
 import { closedFormHolds, powerLawIntegral } from "./integrate.js";
 import { integratePixelsWasm } from "./background-wasm.js";
 
@@ -14,7 +14,10 @@ import { integratePixelsWasm } from "./background-wasm.js";
 /** A background IRF prepared for `integrateBackground`: node grids and values in their scales. */
 export interface BackgroundTable {
   energyGrid: Float64Array;
-  /** The energy axis's scale (a shared object: a closure per table would make the call site in integrateBackground change target between IRFs, which deoptimises it). */
+  /**
+   * The energy axis's scale (a shared object: a closure per table would make the call site in integrateBackground
+   * change target between IRFs, which deoptimises it).
+   */
   energyScale: Scale;
   energyEdges: [number, number];
   lonGrid: Float64Array;
@@ -48,8 +51,16 @@ function makeTable(bkg: Irf): BackgroundTable | null {
   const [energy, lon, lat] = bkg.axes;
   const fill = bkg.interp.fillValue;
   const plain = Object.getPrototypeOf(bkg) === Irf.prototype;
-  if (!plain || bkg.axes.length !== 3 || energy.name !== "energy" || lon.name !== "fov_lon" || lat.name !== "fov_lat") return null;
-  if (bkg.interp.valuesScale !== "log" || typeof fill !== "number" || !Number.isFinite(fill) || lon.interp !== "lin" || lat.interp !== "lin") return null;
+  if (!plain || bkg.axes.length !== 3 || energy.name !== "energy" || lon.name !== "fov_lon" || lat.name !== "fov_lat")
+    return null;
+  if (
+    bkg.interp.valuesScale !== "log" ||
+    typeof fill !== "number" ||
+    !Number.isFinite(fill) ||
+    lon.interp !== "lin" ||
+    lat.interp !== "lin"
+  )
+    return null;
   if (lon.nbin < 2 || lat.nbin < 2 || energy.nbin < 2) return null;
   const scale = scaleFor(energy.interp);
   const edges = (a: typeof lon): [number, number] => [a.edges[0], a.edges[a.nbin]];
@@ -115,7 +126,10 @@ export function integrateBackground(
   return wasm || integratePixels(table, cells, fovLon, fovLat, pixelFactor);
 }
 
-/** Each edge's energy cell and the bins' constants; undefined when an edge lies outside the IRF's energies or the edges do not increase. */
+/**
+ * Each edge's energy cell and the bins' constants; undefined when an edge lies outside the IRF's energies or the edges
+ * do not increase.
+ */
 function edgeCells(table: BackgroundTable, edges: ArrayLike<number>): EdgeCells | undefined {
   const nEdges = edges.length;
   const [eLo, eHi] = table.energyEdges;
@@ -143,12 +157,22 @@ function edgeCells(table: BackgroundTable, edges: ArrayLike<number>): EdgeCells 
 }
 
 /** The pixel loop in JavaScript (background-kernel.wat is its WebAssembly twin). */
-function integratePixels(table: BackgroundTable, cells: EdgeCells, fovLon: Float64Array, fovLat: Float64Array, pixelFactor: Float64Array): Float64Array {
+function integratePixels(
+  table: BackgroundTable,
+  cells: EdgeCells,
+  fovLon: Float64Array,
+  fovLat: Float64Array,
+  pixelFactor: Float64Array,
+): Float64Array {
   const { node, frac, first, last, outside } = cells;
   const nEdges = node.length;
   const n = fovLon.length;
   const out = new Float64Array((nEdges - 1) * n);
-  const scratch = { planes: new Float64Array(last - first + 1), logs: new Float64Array(nEdges), values: new Float64Array(nEdges) };
+  const scratch = {
+    planes: new Float64Array(last - first + 1),
+    logs: new Float64Array(nEdges),
+    values: new Float64Array(nEdges),
+  };
   // t starts as a fraction: a field that held only small integers and then a double would
   // change the objects' layout under compiled code
   const lonCell = { k: 0, t: 0.5 };
@@ -178,7 +202,10 @@ function binConstants(edges: ArrayLike<number>) {
   return { e1, e2, inverse };
 }
 
-/** The grid cell of x (as the interpolator finds it: clipped to the end cells) and the weight of its upper node; `cell` holds the previous answer, tried first. */
+/**
+ * The grid cell of x (as the interpolator finds it: clipped to the end cells) and the weight of its upper node; `cell`
+ * holds the previous answer, tried first.
+ */
 function cellOf(grid: Float64Array, x: number, cell: { k: number; t: number }): void {
   let k = cell.k;
   if (!(grid[k] <= x && x < grid[k + 1])) k = findCell(grid, x);
@@ -186,8 +213,20 @@ function cellOf(grid: Float64Array, x: number, cell: { k: number; t: number }): 
   cell.t = (x - grid[k]) / (grid[k + 1] - grid[k]);
 }
 
-/** The bilinear log value at this pixel on each energy node from `first` to `last` (the interpolator's node-plane arithmetic). */
-function nodePlanes(planes: Float64Array, table: BackgroundTable, first: number, last: number, k1: number, t1: number, k2: number, t2: number): void {
+/**
+ * The bilinear log value at this pixel on each energy node from `first` to `last` (the interpolator's node-plane
+ * arithmetic).
+ */
+function nodePlanes(
+  planes: Float64Array,
+  table: BackgroundTable,
+  first: number,
+  last: number,
+  k1: number,
+  t1: number,
+  k2: number,
+  t2: number,
+): void {
   const v = table.logValues;
   const u2 = 1;
   const u1 = table.latGrid.length;
@@ -199,8 +238,17 @@ function nodePlanes(planes: Float64Array, table: BackgroundTable, first: number,
   }
 }
 
-/** Log and value at each edge: w = s0·P(node) + t0·P(node + 1), value exp(w) by gammapy's LogScale rules; logs NaN where the value is not exp(w) itself. */
-function edgeValues(s: { planes: Float64Array; logs: Float64Array; values: Float64Array }, node: Int32Array, frac: Float64Array, first: number, fill: number): void {
+/**
+ * Log and value at each edge: w = s0·P(node) + t0·P(node + 1), value exp(w) by gammapy's LogScale rules; logs NaN
+ * where the value is not exp(w) itself.
+ */
+function edgeValues(
+  s: { planes: Float64Array; logs: Float64Array; values: Float64Array },
+  node: Int32Array,
+  frac: Float64Array,
+  first: number,
+  fill: number,
+): void {
   const { planes, logs, values } = s;
   for (let j = 0; j < node.length; j++) {
     const t0 = frac[j];
@@ -220,20 +268,36 @@ function irregularEdge(logs: Float64Array, values: Float64Array, j: number, w: n
   values[j] = irregularEdgeValue(w, fill);
 }
 
-/** The value of an edge whose value is not exp(w) itself: 0 at most twice float32's tiny, the fill value if not finite (both pixel loops). */
+/**
+ * The value of an edge whose value is not exp(w) itself: 0 at most twice float32's tiny, the fill value if not finite
+ * (both pixel loops).
+ */
 export function irregularEdgeValue(w: number, fill: number): number {
   const value = fastLogInverse(w);
   return value - value !== 0 ? fill : value;
 }
 
-/** The pixel's integral over each bin (`trapzLogLogBins` with logarithms: the closed form where it holds, else gammapy's formula). */
-function integratePixel(out: Float64Array, i: number, n: number, values: Float64Array, logs: Float64Array, bins: { e1: Float64Array; e2: Float64Array; inverse: Float64Array }, factor: number): void {
+/**
+ * The pixel's integral over each bin (`trapzLogLogBins` with logarithms: the closed form where it holds, else
+ * gammapy's formula).
+ */
+function integratePixel(
+  out: Float64Array,
+  i: number,
+  n: number,
+  values: Float64Array,
+  logs: Float64Array,
+  bins: { e1: Float64Array; e2: Float64Array; inverse: Float64Array },
+  factor: number,
+): void {
   const { e1: lower, e2: upper, inverse } = bins;
   for (let k = 0; k < lower.length; k++) {
     const e1 = lower[k];
     const e2 = upper[k];
     const lnQuotient = logs[k] - logs[k + 1];
     const val = 1 - lnQuotient * inverse[k];
-    out[k * n + i] = closedFormHolds(lnQuotient, val) ? ((values[k + 1] * e2 - values[k] * e1) / val) * factor : powerLawIntegral(values[k], values[k + 1], e1, e2) * factor;
+    out[k * n + i] = closedFormHolds(lnQuotient, val)
+      ? ((values[k + 1] * e2 - values[k] * e1) / val) * factor
+      : powerLawIntegral(values[k], values[k + 1], e1, e2) * factor;
   }
 }

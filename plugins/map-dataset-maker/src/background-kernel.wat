@@ -26,7 +26,8 @@
   (func $findCell (param $grid i32) (param $n i32) (param $x f64) (result i32)
     (local $lo i32) (local $hi i32) (local $mid i32)
     (if (f64.le (local.get $x) (f64.load (local.get $grid))) (then (return (i32.const 0))))
-    (if (f64.ge (local.get $x) (f64.load (i32.add (local.get $grid) (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 3)))))
+    (if (f64.ge (local.get $x)
+          (f64.load (i32.add (local.get $grid) (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 3)))))
       (then (return (i32.sub (local.get $n) (i32.const 2)))))
     (local.set $hi (i32.sub (local.get $n) (i32.const 1)))
     (block $done
@@ -81,28 +82,37 @@
               (loop $outBins
                 (br_if $outDone (i32.ge_u (local.get $k) (local.get $nBins)))
                 (f64.store
-                  (i32.add (local.get $out) (i32.add (i32.mul (local.get $k) (local.get $rowBytes)) (i32.shl (local.get $i) (i32.const 3))))
-                  (f64.mul (f64.load (i32.add (local.get $outside) (i32.shl (local.get $k) (i32.const 3)))) (local.get $f)))
+                  (i32.add (local.get $out)
+                    (i32.add (i32.mul (local.get $k) (local.get $rowBytes)) (i32.shl (local.get $i) (i32.const 3))))
+                  (f64.mul
+                    (f64.load (i32.add (local.get $outside) (i32.shl (local.get $k) (i32.const 3))))
+                    (local.get $f)))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (br $outBins)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $pixels)))
         ;; the cells in lon and lat (the previous pixel's first), weight of the upper node
         (local.set $g0 (f64.load (i32.add (local.get $lonGrid) (i32.shl (local.get $k1) (i32.const 3)))))
-        (local.set $g1 (f64.load (i32.add (local.get $lonGrid) (i32.shl (i32.add (local.get $k1) (i32.const 1)) (i32.const 3)))))
+        (local.set $g1
+          (f64.load (i32.add (local.get $lonGrid) (i32.shl (i32.add (local.get $k1) (i32.const 1)) (i32.const 3)))))
         (if (i32.eqz (i32.and (f64.le (local.get $g0) (local.get $x)) (f64.lt (local.get $x) (local.get $g1))))
           (then
             (local.set $k1 (call $findCell (local.get $lonGrid) (local.get $nLon) (local.get $x)))
             (local.set $g0 (f64.load (i32.add (local.get $lonGrid) (i32.shl (local.get $k1) (i32.const 3)))))
-            (local.set $g1 (f64.load (i32.add (local.get $lonGrid) (i32.shl (i32.add (local.get $k1) (i32.const 1)) (i32.const 3)))))))
+            (local.set $g1
+              (f64.load
+                (i32.add (local.get $lonGrid) (i32.shl (i32.add (local.get $k1) (i32.const 1)) (i32.const 3)))))))
         (local.set $t1 (f64.div (f64.sub (local.get $x) (local.get $g0)) (f64.sub (local.get $g1) (local.get $g0))))
         (local.set $g0 (f64.load (i32.add (local.get $latGrid) (i32.shl (local.get $k2) (i32.const 3)))))
-        (local.set $g1 (f64.load (i32.add (local.get $latGrid) (i32.shl (i32.add (local.get $k2) (i32.const 1)) (i32.const 3)))))
+        (local.set $g1
+          (f64.load (i32.add (local.get $latGrid) (i32.shl (i32.add (local.get $k2) (i32.const 1)) (i32.const 3)))))
         (if (i32.eqz (i32.and (f64.le (local.get $g0) (local.get $y)) (f64.lt (local.get $y) (local.get $g1))))
           (then
             (local.set $k2 (call $findCell (local.get $latGrid) (local.get $nLat) (local.get $y)))
             (local.set $g0 (f64.load (i32.add (local.get $latGrid) (i32.shl (local.get $k2) (i32.const 3)))))
-            (local.set $g1 (f64.load (i32.add (local.get $latGrid) (i32.shl (i32.add (local.get $k2) (i32.const 1)) (i32.const 3)))))))
+            (local.set $g1
+              (f64.load
+                (i32.add (local.get $latGrid) (i32.shl (i32.add (local.get $k2) (i32.const 1)) (i32.const 3)))))))
         (local.set $t2 (f64.div (f64.sub (local.get $y) (local.get $g0)) (f64.sub (local.get $g1) (local.get $g0))))
         ;; node planes: (1 − t1)·(s2·v[b] + t2·v[b + 1]) + t1·(s2·v[b + u1] + t2·v[b + u1 + 1])
         (local.set $s1 (f64.sub (f64.const 1) (local.get $t1)))
@@ -112,16 +122,24 @@
           (loop $planesLoop
             (br_if $planesDone (i32.gt_s (local.get $e) (local.get $last)))
             (local.set $addr (i32.add (local.get $v)
-              (i32.shl (i32.add (i32.add (i32.mul (local.get $e) (local.get $stride0)) (i32.mul (local.get $k1) (local.get $u1))) (local.get $k2)) (i32.const 3))))
+              (i32.shl
+                (i32.add
+                  (i32.add (i32.mul (local.get $e) (local.get $stride0)) (i32.mul (local.get $k1) (local.get $u1)))
+                  (local.get $k2))
+                (i32.const 3))))
             (f64.store
               (i32.add (local.get $planes) (i32.shl (i32.sub (local.get $e) (local.get $first)) (i32.const 3)))
               (f64.add
                 (f64.mul (local.get $s1)
-                  (f64.add (f64.mul (local.get $s2) (f64.load (local.get $addr))) (f64.mul (local.get $t2) (f64.load offset=8 (local.get $addr)))))
+                  (f64.add
+                    (f64.mul (local.get $s2) (f64.load (local.get $addr)))
+                    (f64.mul (local.get $t2) (f64.load offset=8 (local.get $addr)))))
                 (f64.mul (local.get $t1)
                   (f64.add
-                    (f64.mul (local.get $s2) (f64.load (i32.add (local.get $addr) (i32.shl (local.get $u1) (i32.const 3)))))
-                    (f64.mul (local.get $t2) (f64.load offset=8 (i32.add (local.get $addr) (i32.shl (local.get $u1) (i32.const 3)))))))))
+                    (f64.mul (local.get $s2)
+                      (f64.load (i32.add (local.get $addr) (i32.shl (local.get $u1) (i32.const 3)))))
+                    (f64.mul (local.get $t2)
+                      (f64.load offset=8 (i32.add (local.get $addr) (i32.shl (local.get $u1) (i32.const 3)))))))))
             (local.set $e (i32.add (local.get $e) (i32.const 1)))
             (br $planesLoop)))
         ;; each edge's log and value
@@ -131,7 +149,11 @@
             (br_if $edgesDone (i32.ge_u (local.get $j) (local.get $nEdges)))
             (local.set $t0 (f64.load (i32.add (local.get $frac) (i32.shl (local.get $j) (i32.const 3)))))
             (local.set $at (i32.add (local.get $planes)
-              (i32.shl (i32.sub (i32.load (i32.add (local.get $node) (i32.shl (local.get $j) (i32.const 2)))) (local.get $first)) (i32.const 3))))
+              (i32.shl
+                (i32.sub
+                  (i32.load (i32.add (local.get $node) (i32.shl (local.get $j) (i32.const 2))))
+                  (local.get $first))
+                (i32.const 3))))
             (local.set $w (f64.add
               (f64.mul (f64.sub (f64.const 1) (local.get $t0)) (f64.load (local.get $at)))
               (f64.mul (local.get $t0) (f64.load offset=8 (local.get $at)))))
@@ -140,14 +162,22 @@
                 (f64.store (i32.add (local.get $logs) (i32.shl (local.get $j) (i32.const 3))) (local.get $w))
                 ;; fastExp(w) written out (a call per edge cost ~1/3 of the loop): w = (k + j/64)·ln 2
                 ;; + r, exp(w) = 2^(k >> 6) · 2^((k & 63)/64) · exp(r), exp(r) by its series to r⁵
-                (local.set $kf (f64.sub (f64.add (f64.mul (local.get $w) (global.get $stepsPerLn2)) (global.get $rounder)) (global.get $rounder)))
+                (local.set $kf
+                  (f64.sub
+                    (f64.add (f64.mul (local.get $w) (global.get $stepsPerLn2)) (global.get $rounder))
+                    (global.get $rounder)))
                 (local.set $kk (i32.trunc_f64_s (local.get $kf)))
-                (local.set $r (f64.sub (f64.sub (local.get $w) (f64.mul (local.get $kf) (global.get $ln2Hi))) (f64.mul (local.get $kf) (global.get $ln2Lo))))
+                (local.set $r
+                  (f64.sub
+                    (f64.sub (local.get $w) (f64.mul (local.get $kf) (global.get $ln2Hi)))
+                    (f64.mul (local.get $kf) (global.get $ln2Lo))))
                 (f64.store (i32.add (local.get $values) (i32.shl (local.get $j) (i32.const 3)))
                   (f64.mul
                     (f64.mul
-                      (f64.load (i32.add (global.get $twoToJ) (i32.shl (i32.and (local.get $kk) (i32.const 63)) (i32.const 3))))
-                      (f64.load (i32.add (global.get $pow2) (i32.shl (i32.shr_s (local.get $kk) (i32.const 6)) (i32.const 3)))))
+                      (f64.load
+                        (i32.add (global.get $twoToJ) (i32.shl (i32.and (local.get $kk) (i32.const 63)) (i32.const 3))))
+                      (f64.load
+                        (i32.add (global.get $pow2) (i32.shl (i32.shr_s (local.get $kk) (i32.const 6)) (i32.const 3)))))
                     (f64.add (f64.const 1)
                       (f64.mul (local.get $r)
                         (f64.add (f64.const 1)
@@ -159,7 +189,8 @@
                                     (f64.add (global.get $c24) (f64.mul (local.get $r) (global.get $c120))))))))))))))
               (else
                 (f64.store (i32.add (local.get $logs) (i32.shl (local.get $j) (i32.const 3))) (f64.const nan))
-                (f64.store (i32.add (local.get $values) (i32.shl (local.get $j) (i32.const 3))) (call $irregular (local.get $w) (local.get $fill)))))
+                (f64.store (i32.add (local.get $values) (i32.shl (local.get $j) (i32.const 3)))
+                  (call $irregular (local.get $w) (local.get $fill)))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $edges)))
         ;; each bin's integral × the pixel factor
@@ -170,15 +201,35 @@
             (local.set $lo1 (f64.load (i32.add (local.get $e1) (i32.shl (local.get $k) (i32.const 3)))))
             (local.set $hi1 (f64.load (i32.add (local.get $e2) (i32.shl (local.get $k) (i32.const 3)))))
             (local.set $addr (i32.shl (local.get $k) (i32.const 3)))
-            (local.set $lnQ (f64.sub (f64.load (i32.add (local.get $logs) (local.get $addr))) (f64.load offset=8 (i32.add (local.get $logs) (local.get $addr)))))
-            (local.set $val (f64.sub (f64.const 1) (f64.mul (local.get $lnQ) (f64.load (i32.add (local.get $inv) (local.get $addr))))))
+            (local.set $lnQ
+              (f64.sub
+                (f64.load (i32.add (local.get $logs) (local.get $addr)))
+                (f64.load offset=8 (i32.add (local.get $logs) (local.get $addr)))))
+            (local.set $val
+              (f64.sub
+                (f64.const 1)
+                (f64.mul (local.get $lnQ) (f64.load (i32.add (local.get $inv) (local.get $addr))))))
             (local.set $vk (f64.load (i32.add (local.get $values) (local.get $addr))))
             (local.set $vk1 (f64.load offset=8 (i32.add (local.get $values) (local.get $addr))))
-            (if (i32.and (f64.gt (local.get $lnQ) (global.get $lnTiny))
-                         (i32.or (f64.gt (local.get $val) (f64.const 1e-8)) (f64.lt (local.get $val) (f64.const -1e-8))))
-              (then (local.set $result (f64.mul (f64.div (f64.sub (f64.mul (local.get $vk1) (local.get $hi1)) (f64.mul (local.get $vk) (local.get $lo1))) (local.get $val)) (local.get $f))))
-              (else (local.set $result (f64.mul (call $powerLaw (local.get $vk) (local.get $vk1) (local.get $lo1) (local.get $hi1)) (local.get $f)))))
-            (f64.store (i32.add (local.get $out) (i32.add (i32.mul (local.get $k) (local.get $rowBytes)) (i32.shl (local.get $i) (i32.const 3)))) (local.get $result))
+            (if (i32.and
+                  (f64.gt (local.get $lnQ) (global.get $lnTiny))
+                  (i32.or (f64.gt (local.get $val) (f64.const 1e-8)) (f64.lt (local.get $val) (f64.const -1e-8))))
+              (then
+                (local.set $result
+                  (f64.mul
+                    (f64.div
+                      (f64.sub (f64.mul (local.get $vk1) (local.get $hi1)) (f64.mul (local.get $vk) (local.get $lo1)))
+                      (local.get $val))
+                    (local.get $f))))
+              (else
+                (local.set $result
+                  (f64.mul
+                    (call $powerLaw (local.get $vk) (local.get $vk1) (local.get $lo1) (local.get $hi1))
+                    (local.get $f)))))
+            (f64.store
+              (i32.add (local.get $out)
+                (i32.add (i32.mul (local.get $k) (local.get $rowBytes)) (i32.shl (local.get $i) (i32.const 3))))
+              (local.get $result))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $bins)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))

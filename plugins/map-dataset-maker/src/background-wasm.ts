@@ -1,4 +1,5 @@
-import { defaultComputeCache, FAST_EXP, LN_TWO_TINY_ABOVE, type ComputeCache } from "@gammaflow/core";
+import { defaultComputeCache, type ComputeCache } from "@gammaflow/core";
+import { FAST_EXP, LN_TWO_TINY_ABOVE } from "@gammaflow/core/internals";
 import { WASM_BASE64 } from "./background-kernel.wasm.js";
 import { LN_TINY, powerLawIntegral } from "./integrate.js";
 // (a cycle with background-kernel.ts, which calls this module: only function declarations
@@ -33,13 +34,18 @@ const PAGE = 65536;
  * A larger need gets a new memory and instance instead.
  */
 function kernelFor(bytes: number, cache: ComputeCache): Kernel | undefined {
-  if (compiled === undefined) compiled = typeof WebAssembly === "undefined" ? null : new WebAssembly.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
+  if (compiled === undefined)
+    compiled =
+      typeof WebAssembly === "undefined"
+        ? null
+        : new WebAssembly.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
   if (!compiled) return undefined;
   const { twoToJ, pow2, pow2Offset } = FAST_EXP;
   const heap = twoToJ.byteLength + pow2.byteLength;
   const kernel = cache.get<Kernel>(KERNEL, "instance");
   if (kernel && kernel.memory.buffer.byteLength >= heap + bytes) return kernel;
-  if (twoToJ.length !== 64) throw new Error("background WebAssembly kernel: fastExp's steps changed (the module assumes 64)");
+  if (twoToJ.length !== 64)
+    throw new Error("background WebAssembly kernel: fastExp's steps changed (the module assumes 64)");
   // room for a quarter more than asked: maps of slightly different sizes reuse the instance
   const memory = new WebAssembly.Memory({ initial: Math.ceil((heap + bytes * 1.25) / PAGE) });
   new Float64Array(memory.buffer, 0, twoToJ.length).set(twoToJ);
@@ -82,7 +88,20 @@ export function integratePixelsWasm(
 ): Float64Array | undefined {
   const n = fovLon.length;
   const nBins = edges.node.length - 1;
-  const inputs = [fovLon, fovLat, pixelFactor, edges.node, edges.frac, edges.e1, edges.e2, edges.inverse, edges.outside, table.lonGrid, table.latGrid, table.logValues];
+  const inputs = [
+    fovLon,
+    fovLat,
+    pixelFactor,
+    edges.node,
+    edges.frac,
+    edges.e1,
+    edges.e2,
+    edges.inverse,
+    edges.outside,
+    table.lonGrid,
+    table.latGrid,
+    table.logValues,
+  ];
   const scratch = [edges.last - edges.first + 1, edges.node.length, edges.node.length];
   // layout after fastExp's tables: each array 8-byte aligned, then the scratch, then the output
   const offsets: number[] = [];
@@ -105,14 +124,51 @@ export function integratePixelsWasm(
     if (array instanceof Int32Array) new Int32Array(buffer, at[k], array.length).set(array);
     else new Float64Array(buffer, at[k], array.length).set(array);
   });
-  const [lonAt, latAt, factorAt, nodeAt, fracAt, e1At, e2At, inverseAt, outsideAt, lonGridAt, latGridAt, valuesAt, planesAt, logsAt, edgeValuesAt] = at;
+  const [
+    lonAt,
+    latAt,
+    factorAt,
+    nodeAt,
+    fracAt,
+    e1At,
+    e2At,
+    inverseAt,
+    outsideAt,
+    lonGridAt,
+    latGridAt,
+    valuesAt,
+    planesAt,
+    logsAt,
+    edgeValuesAt,
+  ] = at;
   wasm.run(
-    n, lonAt, latAt, factorAt, outAt + wasm.heap,
-    edges.node.length, nodeAt, fracAt, edges.first, edges.last,
-    e1At, e2At, inverseAt, outsideAt,
-    planesAt, logsAt, edgeValuesAt,
-    lonGridAt, table.lonGrid.length, latGridAt, table.latGrid.length, valuesAt,
-    table.lonEdges[0], table.lonEdges[1], table.latEdges[0], table.latEdges[1], table.fill,
+    n,
+    lonAt,
+    latAt,
+    factorAt,
+    outAt + wasm.heap,
+    edges.node.length,
+    nodeAt,
+    fracAt,
+    edges.first,
+    edges.last,
+    e1At,
+    e2At,
+    inverseAt,
+    outsideAt,
+    planesAt,
+    logsAt,
+    edgeValuesAt,
+    lonGridAt,
+    table.lonGrid.length,
+    latGridAt,
+    table.latGrid.length,
+    valuesAt,
+    table.lonEdges[0],
+    table.lonEdges[1],
+    table.latEdges[0],
+    table.latEdges[1],
+    table.fill,
   );
   return new Float64Array(buffer, outAt + wasm.heap, nBins * n).slice();
 }

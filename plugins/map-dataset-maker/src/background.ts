@@ -1,6 +1,7 @@
 import { convert, defaultComputeCache, exactKey, skyOffset, transformFrame, WcsNDMap } from "@gammaflow/core";
 import type { ComputeCache, Irf, SkyCoord, WcsGeom } from "@gammaflow/core";
 import { backgroundTable, integrateBackground } from "./background-kernel.js";
+import { tunedPaths } from "@gammaflow/core/internals";
 import { trapzLogLogBins } from "./integrate.js";
 
 export interface BackgroundOptions {
@@ -15,13 +16,21 @@ export interface BackgroundOptions {
  * the background rate at each pixel's field-of-view coordinates, integrated over each
  * reconstructed-energy bin in log-log, times the pixel solid angle and the observation time.
  */
-export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Irf, geom: WcsGeom, options: BackgroundOptions = {}): WcsNDMap {
+export function makeMapBackgroundIrf(
+  pointing: SkyCoord,
+  ontime: number,
+  bkg: Irf,
+  geom: WcsGeom,
+  options: BackgroundOptions = {},
+): WcsNDMap {
   const factor = options.oversampling ?? 1;
-  if (!Number.isInteger(factor) || factor < 1) throw new Error(`background oversampling must be a positive integer, got ${factor}`);
+  if (!Number.isInteger(factor) || factor < 1)
+    throw new Error(`background oversampling must be a positive integer, got ${factor}`);
   const fine = factor > 1 ? geom.upsample(factor, "energy") : geom;
   const edges = fine.axisByName("energy").edges;
   for (const axis of fine.axes) {
-    if (axis.name.toLowerCase() !== "energy" && axis.nbin !== 1) throw new Error(`background geometry: axis '${axis.name}' must have one bin`);
+    if (axis.name.toLowerCase() !== "energy" && axis.nbin !== 1)
+      throw new Error(`background geometry: axis '${axis.name}' must have one bin`);
   }
   const cache = options.cache ?? defaultComputeCache();
   const fov = fieldOfViewCoords(pointing, bkg, fine, cache);
@@ -31,7 +40,7 @@ export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Ir
   // the per-pixel factor (solid angle × time × unit), in the same order, computed once
   const pixelFactor = timesFactors(solidAngle, ontime, unitFactor);
   // the usual case in one pass per pixel; the general path gives the same numbers
-  const table = fov.fov_lon && fov.fov_lat ? backgroundTable(bkg, cache) : undefined;
+  const table = tunedPaths() && fov.fov_lon && fov.fov_lat ? backgroundTable(bkg, cache) : undefined;
   const fast = table && integrateBackground(table, edges, fov.fov_lon, fov.fov_lat, pixelFactor, "wasm", cache);
   const data = fast || integrateGeneral(bkg, edges, fov, pixelFactor, cache);
   const map = WcsNDMap.fromGeom(fine, { data });
@@ -43,7 +52,11 @@ export function makeMapBackgroundIrf(pointing: SkyCoord, ontime: number, bkg: Ir
  * fresh large arrays cost page faults), then the log-log integral of each bin → [bin][pixel].
  */
 function integrateGeneral(
-  bkg: Irf, edges: Float64Array, fov: Record<string, Float64Array>, pixelFactor: Float64Array, cache: ComputeCache,
+  bkg: Irf,
+  edges: Float64Array,
+  fov: Record<string, Float64Array>,
+  pixelFactor: Float64Array,
+  cache: ComputeCache,
 ): Float64Array {
   const n = pixelFactor.length;
   const size = edges.length * n;
@@ -60,11 +73,16 @@ function integrateGeneral(
 
 /** The background IRF's spatial coordinates of each pixel: offset, or FoV lon/lat (RADEC). */
 function fieldOfViewCoords(
-  pointing: SkyCoord, bkg: Irf, geom: WcsGeom, cache: ComputeCache,
+  pointing: SkyCoord,
+  bkg: Irf,
+  geom: WcsGeom,
+  cache: ComputeCache,
 ): Record<string, Float64Array> {
   if (bkg.axes.some((a) => a.name === "offset")) return { offset: geom.separation(pointing) };
   if (bkg.fovAlignment !== "RADEC") {
-    throw new Error(`background IRF aligned with ${bkg.fovAlignment}: only RADEC-aligned backgrounds are supported so far`);
+    throw new Error(
+      `background IRF aligned with ${bkg.fovAlignment}: only RADEC-aligned backgrounds are supported so far`,
+    );
   }
   const p = pointing.transformTo("icrs");
   // runs share grids and often pointings (wobble positions): the coordinates are kept

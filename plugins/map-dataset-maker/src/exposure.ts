@@ -1,4 +1,5 @@
-import { evaluateOnImage, parseQuantity, WcsNDMap } from "@gammaflow/core";
+import { parseQuantity, WcsNDMap } from "@gammaflow/core";
+import { evaluateOnImage } from "./offset-table.js";
 import type { ComputeCache, Irf, SkyCoord, WcsGeom } from "@gammaflow/core";
 
 /** The true-energy axis of a geometry: "energy_true" (gammapy 1.0) or v0.15's "energy". */
@@ -21,7 +22,11 @@ export function seconds(value: number | string): number {
  * `options.cache` keeps the offset tables (default `defaultComputeCache()`).
  */
 export function makeMapExposureTrueEnergy(
-  pointing: SkyCoord, livetime: number | string, aeff: Irf, geom: WcsGeom, options: { cache?: ComputeCache } = {},
+  pointing: SkyCoord,
+  livetime: number | string,
+  aeff: Irf,
+  geom: WcsGeom,
+  options: { cache?: ComputeCache } = {},
 ): WcsNDMap {
   const energyName = trueEnergyAxisName(geom);
   for (const axis of geom.axes) {

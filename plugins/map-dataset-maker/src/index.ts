@@ -2,7 +2,12 @@ export { makeMapExposureTrueEnergy, trueEnergyAxisName, seconds } from "./exposu
 export { makeMapBackgroundIrf, type BackgroundOptions } from "./background.js";
 export { trapzLogLogBins } from "./integrate.js";
 export { makePsfMap, makeEdispMap } from "./irf-maps.js";
-export { MapDatasetMaker, MAP_SELECTION_ALL, type MapSelection, type MapDatasetMakerOptions } from "./maker.js";
+export {
+  MapDatasetMaker,
+  MAP_SELECTION_ALL,
+  type MapSelection,
+  type MapDatasetMakerOptions,
+} from "./map-dataset-maker.js";
 export { mapDatasetMakerPlugin, type MapDatasetMakerParams } from "./plugin.js";
 export { runTask, reduceInWorker, type ReduceTask, type ReduceResult } from "./worker-task.js";
 

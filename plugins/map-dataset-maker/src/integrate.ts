@@ -22,9 +22,15 @@ export interface TrapzLogLogOptions {
  * undefined slopes give 0). `values` holds y at each edge ([edge][point], m points); returns
  * [bin][point].
  */
-export function trapzLogLogBins(values: Float64Array, edges: ArrayLike<number>, m: number, options: TrapzLogLogOptions = {}): Float64Array {
+export function trapzLogLogBins(
+  values: Float64Array,
+  edges: ArrayLike<number>,
+  m: number,
+  options: TrapzLogLogOptions = {},
+): Float64Array {
   // (the per-point factor used to be the fourth argument itself: refuse it rather than ignore it)
-  if (typeof (options as { length?: unknown }).length === "number") throw new Error("trapzLogLogBins: pass the per-point factor as { pointFactor }");
+  if (typeof (options as { length?: unknown }).length === "number")
+    throw new Error("trapzLogLogBins: pass the per-point factor as { pointFactor }");
   const nbin = edges.length - 1;
   const data = new Float64Array(nbin * m);
   for (let k = 0; k < nbin; k++) {
@@ -73,7 +79,13 @@ function binFromLogs(bin: Bin, values: Float64Array, logs: Float64Array, pointFa
 }
 
 /** `binFromLogs`' second pass: gammapy's formula where the closed form does not hold. */
-function redoExceptions({ out, lo, hi, e1, e2, m }: Bin, values: Float64Array, logs: Float64Array, inverse: number, pointFactor?: ArrayLike<number>): void {
+function redoExceptions(
+  { out, lo, hi, e1, e2, m }: Bin,
+  values: Float64Array,
+  logs: Float64Array,
+  inverse: number,
+  pointFactor?: ArrayLike<number>,
+): void {
   for (let i = 0; i < m; i++) {
     const lnQuotient = logs[lo + i] - logs[hi + i]; // ln(y1/y2); NaN when either is unknown
     if (closedFormHolds(lnQuotient, 1 - lnQuotient * inverse)) continue;
@@ -83,16 +95,43 @@ function redoExceptions({ out, lo, hi, e1, e2, m }: Bin, values: Float64Array, l
 }
 
 /** (y2·e2 − y1·e1)/(1 − index) at every point, index = ln(y1/y2)/ln(e2/e1). */
-function closedForm(out: Float64Array, values: Float64Array, logs: Float64Array, lo: number, hi: number, e1: number, e2: number, inverse: number, m: number): void {
-  for (let i = 0; i < m; i++) out[lo + i] = (values[hi + i] * e2 - values[lo + i] * e1) / (1 - (logs[lo + i] - logs[hi + i]) * inverse);
+function closedForm(
+  out: Float64Array,
+  values: Float64Array,
+  logs: Float64Array,
+  lo: number,
+  hi: number,
+  e1: number,
+  e2: number,
+  inverse: number,
+  m: number,
+): void {
+  for (let i = 0; i < m; i++)
+    out[lo + i] = (values[hi + i] * e2 - values[lo + i] * e1) / (1 - (logs[lo + i] - logs[hi + i]) * inverse);
 }
 
 /** `closedForm` times a factor per point. */
-function closedFormTimes(out: Float64Array, values: Float64Array, logs: Float64Array, lo: number, hi: number, e1: number, e2: number, inverse: number, m: number, factor: ArrayLike<number>): void {
-  for (let i = 0; i < m; i++) out[lo + i] = ((values[hi + i] * e2 - values[lo + i] * e1) / (1 - (logs[lo + i] - logs[hi + i]) * inverse)) * factor[i];
+function closedFormTimes(
+  out: Float64Array,
+  values: Float64Array,
+  logs: Float64Array,
+  lo: number,
+  hi: number,
+  e1: number,
+  e2: number,
+  inverse: number,
+  m: number,
+  factor: ArrayLike<number>,
+): void {
+  for (let i = 0; i < m; i++)
+    out[lo + i] =
+      ((values[hi + i] * e2 - values[lo + i] * e1) / (1 - (logs[lo + i] - logs[hi + i]) * inverse)) * factor[i];
 }
 
-/** Whether the closed form holds for a bin: ln(y1/y2) known and not clipped, the slope (val = 1 − index) not within 1e-8 of −1. */
+/**
+ * Whether the closed form holds for a bin: ln(y1/y2) known and not clipped, the slope (val = 1 − index) not within
+ * 1e-8 of −1.
+ */
 export function closedFormHolds(lnQuotient: number, val: number): boolean {
   return lnQuotient > LN_TINY && (val > 1e-8 || val < -1e-8);
 }
@@ -102,7 +141,8 @@ export function powerLawIntegral(y1: number, y2: number, e1: number, e2: number)
   const lnRatio = Math.log(e2 / e1);
   const lnInverse = Math.log(Math.max(e1 / e2, TINY));
   // y = 0 at both edges: an infinite slope, exp(−∞) = 0, when e1 > 0 and the edges increase
-  if (y1 === 0 && y2 === 0 && e1 > 0 && lnRatio > 0 && lnInverse < 0) return ((y1 * e1) / -Infinity) * -1; // the formula's limit, sign of zero kept
+  // (the formula's limit, sign of zero kept)
+  if (y1 === 0 && y2 === 0 && e1 > 0 && lnRatio > 0 && lnInverse < 0) return ((y1 * e1) / -Infinity) * -1;
   let index = -Math.log(Math.max(y1 / y2, TINY)) / lnInverse;
   if (Number.isNaN(index)) index = Infinity;
   const val = 1 - index;

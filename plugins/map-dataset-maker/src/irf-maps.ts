@@ -1,4 +1,5 @@
-import { axisNormalization, evaluateOnImage, Irf, WcsNDMap } from "@gammaflow/core";
+import { Irf, WcsNDMap } from "@gammaflow/core";
+import { axisNormalization, evaluateOnImage } from "./offset-table.js";
 import type { ComputeCache, ParametricPsf, Psf, SkyCoord, WcsGeom } from "@gammaflow/core";
 
 /** Where the offset tables are kept (default `defaultComputeCache()`). */
@@ -12,7 +13,11 @@ export interface IrfMapOptions {
  * must have axes [rad|migra, energy_true].
  */
 function normalizedIrfMap(
-  irf: Psf, axisName: "rad" | "migra", geom: WcsGeom, pointing: SkyCoord, cache?: ComputeCache,
+  irf: Psf,
+  axisName: "rad" | "migra",
+  geom: WcsGeom,
+  pointing: SkyCoord,
+  cache?: ComputeCache,
 ): WcsNDMap {
   const axis = geom.axisByName(axisName);
   const energy = geom.axisByName("energy_true");
@@ -26,13 +31,20 @@ function normalizedIrfMap(
     const data = evaluateOnImage(irf, energy.center, geom, pointing, other, { normalize, cache });
     return WcsNDMap.fromGeom(geom, { data, unit: normalize.unit });
   }
-  const map = WcsNDMap.fromGeom(geom, { data: evaluateParametric(irf, energy.center, axis.center, geom.separation(pointing)) });
+  const map = WcsNDMap.fromGeom(geom, {
+    data: evaluateParametric(irf, energy.center, axis.center, geom.separation(pointing)),
+  });
   map.normalize(axisName);
   return map;
 }
 
 /** A parametric PSF at every (true energy, rad, pixel), energy by energy, in data order. */
-function evaluateParametric(psf: ParametricPsf, energies: Float64Array, rads: Float64Array, offsetImage: Float64Array): Float64Array {
+function evaluateParametric(
+  psf: ParametricPsf,
+  energies: Float64Array,
+  rads: Float64Array,
+  offsetImage: Float64Array,
+): Float64Array {
   const n = offsetImage.length;
   const m = rads.length * n;
   const offset = new Float64Array(m);

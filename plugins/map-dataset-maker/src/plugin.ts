@@ -1,14 +1,38 @@
-import { definePlugin, Enum, perMessage, Quantity, referenceDataset, Type, type DatasetMessage, type ObservationMessage, type Static } from "@gammaflow/pipeline";
-import { MAP_SELECTION_ALL, MapDatasetMaker } from "./maker.js";
+import {
+  definePlugin,
+  Enum,
+  perMessage,
+  Quantity,
+  referenceDataset,
+  Type,
+  type DatasetMessage,
+  type ObservationMessage,
+  type Static,
+} from "@gammaflow/pipeline";
+import { MAP_SELECTION_ALL, MapDatasetMaker } from "./map-dataset-maker.js";
 import { reduceInWorker } from "./worker-task.js";
 
 const MapDatasetMakerParams = Type.Object(
   {
-    selection: Type.Array(Enum(MAP_SELECTION_ALL), { uniqueItems: true, default: [...MAP_SELECTION_ALL], description: "maps to make" }),
-    backgroundOversampling: Type.Optional(Type.Integer({ minimum: 1, description: "energy oversampling of the background evaluation" })),
-    offsetMax: Type.Optional(Quantity("deg", { description: "pixels farther than this from the pointing leave the safe mask" })),
-    backgroundInterpMissingData: Type.Boolean({ default: true, description: "fill zeros of the background IRF along energy (gammapy 1.0)" }),
-    backgroundPadOffset: Type.Boolean({ default: true, description: "pad an offset-binned background IRF by one edge bin (gammapy 1.0)" }),
+    selection: Type.Array(Enum(MAP_SELECTION_ALL), {
+      uniqueItems: true,
+      default: [...MAP_SELECTION_ALL],
+      description: "maps to make",
+    }),
+    backgroundOversampling: Type.Optional(
+      Type.Integer({ minimum: 1, description: "energy oversampling of the background evaluation" }),
+    ),
+    offsetMax: Type.Optional(
+      Quantity("deg", { description: "pixels farther than this from the pointing leave the safe mask" }),
+    ),
+    backgroundInterpMissingData: Type.Boolean({
+      default: true,
+      description: "fill zeros of the background IRF along energy (gammapy 1.0)",
+    }),
+    backgroundPadOffset: Type.Boolean({
+      default: true,
+      description: "pad an offset-binned background IRF by one edge bin (gammapy 1.0)",
+    }),
   },
   { additionalProperties: false },
 );
@@ -25,16 +49,23 @@ export const mapDatasetMakerPlugin = definePlugin({
   params: MapDatasetMakerParams,
   input: ["observation"],
   output: ["dataset"],
-  services: ["workers"],
+  services: ["workers", "cache"],
   create(params, context) {
     const { logger, run, services } = context;
-    const maker = new MapDatasetMaker({ ...params, warn: (m) => logger.warn(m) });
+    const maker = new MapDatasetMaker({ ...params, cache: services.cache, warn: (m) => logger.warn(m) });
     return perMessage<ObservationMessage>(context, async (message): Promise<DatasetMessage> => {
       const dataset =
         services.workers.size > 0 && message.storeDir
           ? await reduceInWorker(context, message, params)
           : maker.run(message.reference ?? referenceDataset(run, `obs-${message.obsId}`), message.observation);
-      return { kind: "dataset", seq: message.seq, obsId: message.obsId, obsIds: [message.obsId], dataset, observation: message.observation };
+      return {
+        kind: "dataset",
+        seq: message.seq,
+        obsId: message.obsId,
+        obsIds: [message.obsId],
+        dataset,
+        observation: message.observation,
+      };
     });
   },
 });

@@ -2,8 +2,12 @@ import {
   datasetFromPortable,
   datasetToPortable,
   DataStore,
+  defaultComputeCache,
+  kernelPaths,
   MapDataset,
   SkyCoord,
+  withKernelPaths,
+  type KernelPaths,
   type PortableDataset,
 } from "@gammaflow/core";
 import {
@@ -15,7 +19,7 @@ import {
   type ObservationMessage,
   type PluginContext,
 } from "@gammaflow/pipeline";
-import { MapDatasetMaker } from "./maker.js";
+import { MapDatasetMaker } from "./map-dataset-maker.js";
 import type { MapDatasetMakerParams } from "./plugin.js";
 
 /** What a worker needs to reduce one observation exactly as the main thread would. */
@@ -27,11 +31,16 @@ export interface ReduceTask {
   dataset?: DatasetSpec;
   cutout?: CutoutSpec;
   params: MapDatasetMakerParams;
+  /** The main thread's kernel paths (tuned or reference): a worker computes as it would. */
+  paths: KernelPaths;
 }
 
 const WORKER_MODULE = new URL("./worker-task.js", import.meta.url).href;
 
-/** Reduce in the pool: the worker opens the run again and sends the dataset back as plain data whose buffers are moved, not copied. */
+/**
+ * Reduce in the pool: the worker opens the run again and sends the dataset back as plain data whose buffers are moved,
+ * not copied.
+ */
 export async function reduceInWorker(
   context: PluginContext<"workers">,
   message: ObservationMessage,
@@ -48,13 +57,12 @@ export async function reduceInWorker(
     dataset: run.inputs?.dataset,
     cutout: message.cutout,
     params,
+    paths: kernelPaths(),
   };
   const result = await services.workers.run<ReduceResult>({ module: WORKER_MODULE, payload: task });
   for (const warning of result.warnings) logger.warn(warning);
   return datasetFromPortable(result.dataset);
 }
-
-const stores = new Map<string, DataStore>();
 
 export interface ReduceResult {
   dataset: PortableDataset;
@@ -63,29 +71,32 @@ export interface ReduceResult {
   transfer: ArrayBuffer[];
 }
 
-/** The empty dataset on the target geometry, made once per worker and graph inputs. */
-const targets = new Map<string, MapDataset>();
+// Kept in the worker's compute cache (its lifetime and cap): the data stores opened, and the
+// empty dataset on the target geometry, once per graph inputs.
+const STORES = "worker data stores";
+const TARGETS = "worker target datasets";
 
 /** Runs in a worker (or in process): the reduction of one observation, as a portable dataset. */
 export function runTask(task: ReduceTask): ReduceResult {
-  const key = `${task.storeDir}\n${task.storeRoot ?? ""}`;
-  let store = stores.get(key);
-  if (!store) {
-    store = DataStore.fromDir(task.storeDir, { root: task.storeRoot });
-    stores.set(key, store);
-  }
+  return withKernelPaths(task.paths, () => reduceTask(task));
+}
+
+function reduceTask(task: ReduceTask): ReduceResult {
+  const cache = defaultComputeCache();
+  const storeKey = `${task.storeDir}\n${task.storeRoot ?? ""}`;
+  const store = cache.getOrCompute(STORES, storeKey, () => DataStore.fromDir(task.storeDir, { root: task.storeRoot }));
   const observation = store.obs(task.obsId);
-  const targetKey = JSON.stringify([task.geom, task.dataset]);
-  let target = targets.get(targetKey);
-  if (!target) {
-    target = MapDataset.create(geomFromSpec(task.geom), datasetOptionsFromSpec(task.dataset ?? {}));
-    targets.set(targetKey, target);
-  }
+  const target = cache.getOrCompute(TARGETS, JSON.stringify([task.geom, task.dataset]), () =>
+    MapDataset.create(geomFromSpec(task.geom), datasetOptionsFromSpec(task.dataset ?? {})),
+  );
   const c = task.cutout;
   // A cutout copies; without one the maker gets its own empty dataset (it must not fill the cached one).
   const reference = c
     ? target.cutout(new SkyCoord(c.lon, c.lat, c.frame), c.width, c.mode, `obs-${task.obsId}`)
-    : MapDataset.create(geomFromSpec(task.geom), { ...datasetOptionsFromSpec(task.dataset ?? {}), name: `obs-${task.obsId}` });
+    : MapDataset.create(geomFromSpec(task.geom), {
+        ...datasetOptionsFromSpec(task.dataset ?? {}),
+        name: `obs-${task.obsId}`,
+      });
   const warnings: string[] = [];
   const dataset = new MapDatasetMaker({ ...task.params, warn: (m) => warnings.push(m) }).run(reference, observation);
   const { portable, transfer } = datasetToPortable(dataset);

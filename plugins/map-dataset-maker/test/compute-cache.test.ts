@@ -11,7 +11,7 @@ import {
   type WcsNDMap,
 } from "@gammaflow/core";
 import { toStorePath } from "@gammaflow/core/node";
-import { MapDatasetMaker } from "../src/maker.js";
+import { MapDatasetMaker } from "../src/map-dataset-maker.js";
 import { REPO } from "./stores.js";
 
 const RUNS = [23523, 23592, 23526, 23559];

@@ -41,28 +41,41 @@ const rad = MapAxis.fromBounds(0, 0.8, 40, { name: "rad", unit: "deg" });
 const migra = MapAxis.fromBounds(0.1, 6, 30, { name: "migra", unit: "" });
 
 for (const obsId of [23523, 23592]) {
-  test(`run ${obsId}: exposure, PSF and EDisp maps equal the general evaluation within 1e-12, out to offsets beyond the IRFs'`, () => {
-    const obs = store("hess").obs(obsId);
-    // 8° across, off the pointing: offsets from ~0 to ~5.4°, the IRFs' offset axes end at 2.75°
-    const skydir: [number, number] = [obs.pointingRadec.lon + 0.6, obs.pointingRadec.lat + 0.3];
-    const image = WcsGeom.create({ skydir, width: 8, binsz: 0.1, frame: "icrs" });
-    assert.ok(image.separation(obs.pointingRadec).some((o) => o > 2.75));
+  test(
+    `run ${obsId}: exposure, PSF and EDisp maps equal the general evaluation within 1e-12, ` +
+      "out to offsets beyond the IRFs'",
+    () => {
+      const obs = store("hess").obs(obsId);
+      // 8° across, off the pointing: offsets from ~0 to ~5.4°, the IRFs' offset axes end at 2.75°
+      const skydir: [number, number] = [obs.pointingRadec.lon + 0.6, obs.pointingRadec.lat + 0.3];
+      const image = WcsGeom.create({ skydir, width: 8, binsz: 0.1, frame: "icrs" });
+      assert.ok(image.separation(obs.pointingRadec).some((o) => o > 2.75));
 
-    const livetime = obs.observationLiveTimeDuration;
-    const exposure = makeMapExposureTrueEnergy(obs.pointingRadec, livetime, obs.aeff, image.toCube([etrue]));
-    const area = obs.aeff.evaluateOuter(etrue.center, { offset: image.separation(obs.pointingRadec) });
-    assert.ok(worstRelative(exposure.data, area.map((v) => v * livetime)) <= 1e-12, "exposure");
+      const livetime = obs.observationLiveTimeDuration;
+      const exposure = makeMapExposureTrueEnergy(obs.pointingRadec, livetime, obs.aeff, image.toCube([etrue]));
+      const area = obs.aeff.evaluateOuter(etrue.center, { offset: image.separation(obs.pointingRadec) });
+      assert.ok(
+        worstRelative(
+          exposure.data,
+          area.map((v) => v * livetime),
+        ) <= 1e-12,
+        "exposure",
+      );
 
-    const psfGeom = image.toCube([rad, etrue]);
-    const psf = makePsfMap(obs.psf, obs.pointingRadec, psfGeom);
-    const psfWant = generalIrfMap(obs.psf as Irf, psfGeom, obs.pointingRadec);
-    assert.equal(psf.unit, psfWant.unit);
-    assert.ok(worstRelative(psf.data, psfWant.data) <= 1e-12, `psf: ${worstRelative(psf.data, psfWant.data)}`);
+      const psfGeom = image.toCube([rad, etrue]);
+      const psf = makePsfMap(obs.psf, obs.pointingRadec, psfGeom);
+      const psfWant = generalIrfMap(obs.psf as Irf, psfGeom, obs.pointingRadec);
+      assert.equal(psf.unit, psfWant.unit);
+      assert.ok(worstRelative(psf.data, psfWant.data) <= 1e-12, `psf: ${worstRelative(psf.data, psfWant.data)}`);
 
-    const edispGeom = image.toCube([migra, etrue]);
-    const edisp = makeEdispMap(obs.edisp, obs.pointingRadec, edispGeom);
-    const edispWant = generalIrfMap(obs.edisp, edispGeom, obs.pointingRadec);
-    assert.equal(edisp.unit, edispWant.unit);
-    assert.ok(worstRelative(edisp.data, edispWant.data) <= 1e-12, `edisp: ${worstRelative(edisp.data, edispWant.data)}`);
-  });
+      const edispGeom = image.toCube([migra, etrue]);
+      const edisp = makeEdispMap(obs.edisp, obs.pointingRadec, edispGeom);
+      const edispWant = generalIrfMap(obs.edisp, edispGeom, obs.pointingRadec);
+      assert.equal(edisp.unit, edispWant.unit);
+      assert.ok(
+        worstRelative(edisp.data, edispWant.data) <= 1e-12,
+        `edisp: ${worstRelative(edisp.data, edispWant.data)}`,
+      );
+    },
+  );
 }

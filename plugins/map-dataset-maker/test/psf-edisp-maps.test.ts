@@ -7,8 +7,11 @@ import { assertMapClose, type SampledMap } from "@gammaflow/core/testing";
 import { REPO, store } from "./stores.js";
 import { makeEdispMap, makePsfMap } from "../src/index.js";
 
-const cases = JSON.parse(readFileSync(path.join(REPO, "plugins/map-dataset-maker/test/fixtures/psf_edisp_maps.json"), "utf8"));
-const close = (map: WcsNDMap, want: SampledMap, what: string) => assertMapClose(map, want, { step: 8, rtol: 1e-6, what, sumFloor: true });
+const cases = JSON.parse(
+  readFileSync(path.join(REPO, "plugins/map-dataset-maker/test/fixtures/psf_edisp_maps.json"), "utf8"),
+);
+const close = (map: WcsNDMap, want: SampledMap, what: string) =>
+  assertMapClose(map, want, { step: 8, rtol: 1e-6, what, sumFloor: true });
 
 const rad = MapAxis.fromBounds(0, 0.66, 66, { name: "rad", unit: "deg" });
 const migra = MapAxis.fromBounds(0.2, 5, 48, { name: "migra", unit: "" });
@@ -17,9 +20,18 @@ const etrue = MapAxis.fromEnergyBounds("0.5 TeV", "50 TeV", 6, { name: "energy_t
 for (const c of cases) {
   test(`${c.label}: PSF and EDisp maps equal gammapy 1.0 within 1e-6 per bin`, () => {
     const obs = store(c.label).obs(c.obsId);
-    const base = { skydir: c.geom.skydir as [number, number], width: c.geom.width, binsz: c.geom.binsz, frame: c.geom.frame };
+    const base = {
+      skydir: c.geom.skydir as [number, number],
+      width: c.geom.width,
+      binsz: c.geom.binsz,
+      frame: c.geom.frame,
+    };
     close(makePsfMap(obs.psf, obs.pointingRadec, WcsGeom.create({ ...base, axes: [rad, etrue] })), c.psf, "psf");
-    close(makeEdispMap(obs.edisp, obs.pointingRadec, WcsGeom.create({ ...base, axes: [migra, etrue] })), c.edisp, "edisp");
+    close(
+      makeEdispMap(obs.edisp, obs.pointingRadec, WcsGeom.create({ ...base, axes: [migra, etrue] })),
+      c.edisp,
+      "edisp",
+    );
   });
 }
 

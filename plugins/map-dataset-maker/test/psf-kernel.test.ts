@@ -8,7 +8,9 @@ import { REPO, store } from "./stores.js";
 import { makePsfMap } from "../src/index.js";
 
 // Reference: scripts/fixtures/psf_kernel.py (gammapy 1.0) on the PSF maps of psf_edisp_maps.py.
-const fixture = JSON.parse(readFileSync(path.join(REPO, "plugins/map-dataset-maker/test/fixtures/psf_kernel.json"), "utf8"));
+const fixture = JSON.parse(
+  readFileSync(path.join(REPO, "plugins/map-dataset-maker/test/fixtures/psf_kernel.json"), "utf8"),
+);
 type Sampled = SampledMap & { step: number };
 const close = (map: WcsNDMap, want: Sampled, what: string, rtol = 1e-6) =>
   assertMapClose(map, want, { step: want.step, rtol, what, sumFloor: true });
@@ -25,7 +27,9 @@ for (const c of fixture.maps) {
   const base = { skydir: c.geom.skydir as [number, number], width: c.geom.width, frame };
   const psfMap = () => {
     const obs = store(c.label).obs(c.obsId);
-    return new PSFMap(makePsfMap(obs.psf, obs.pointingRadec, WcsGeom.create({ ...base, binsz: 0.2, axes: [rad, etrue] })));
+    return new PSFMap(
+      makePsfMap(obs.psf, obs.pointingRadec, WcsGeom.create({ ...base, binsz: 0.2, axes: [rad, etrue] })),
+    );
   };
   const geom = WcsGeom.create({ ...base, binsz: 0.02, axes: [etrue] });
   const position = new SkyCoord(c.position[0], c.position[1], frame);
@@ -34,8 +38,14 @@ for (const c of fixture.maps) {
     const psf = psfMap();
     allClose(psf.containment([0.05, 0.1, 0.2], c.energies), c.containment, 1e-6, "containment");
     // Radii are upsampled rad-axis nodes: equal, not merely close.
-    assert.deepEqual([...psf.containmentRadius(0.68, c.energies)].map((r) => +r.toFixed(12)), c.containmentRadius.map((r: number) => +r.toFixed(12)));
-    assert.deepEqual([...psf.containmentRadius(0.95, c.energies, position)].map((r) => +r.toFixed(12)), c.containmentRadiusOffset.map((r: number) => +r.toFixed(12)));
+    assert.deepEqual(
+      [...psf.containmentRadius(0.68, c.energies)].map((r) => +r.toFixed(12)),
+      c.containmentRadius.map((r: number) => +r.toFixed(12)),
+    );
+    assert.deepEqual(
+      [...psf.containmentRadius(0.95, c.energies, position)].map((r) => +r.toFixed(12)),
+      c.containmentRadiusOffset.map((r: number) => +r.toFixed(12)),
+    );
     assert.equal(+Math.max(...psf.containmentRadius(0.999, etrue.center)).toFixed(12), +c.radiusMax.toFixed(12));
     const radiusMap = psf.containmentRadiusMap(1, 0.68);
     assert.equal(radiusMap.unit, "deg");
@@ -77,16 +87,28 @@ test("a PSF kernel is normalised per plane and convolving with it keeps the tota
   assert.ok(Math.abs(smoothed.sum() - 100) < 1e-3, `convolved total ${smoothed.sum()}`);
 });
 
-test("getPsfKernel needs an energy_true axis, and a position outside the PSF moves to the nearest defined pixel", () => {
-  const obs = store("hess").obs(23592);
-  const psf = new PSFMap(makePsfMap(obs.psf, obs.pointingRadec, WcsGeom.create({ skydir: [83.63, 22.01], width: 2, binsz: 0.2, axes: [rad, etrue] })));
-  assert.throws(() => psf.getPsfKernel(WcsGeom.create({ skydir: [83.63, 22.01], width: 2, binsz: 0.02 }), { maxRadius: 0.2 }), /needs an energy_true axis/);
-  const warnings: string[] = [];
-  const far = new SkyCoord(90, 22.01);
-  const nearest = psf.nearestValidPosition(far, (m) => warnings.push(m));
-  assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /outside the valid IRF map range/);
-  assert.ok(nearest.separation(far) < far.separation(new SkyCoord(83.63, 22.01)));
-  const inside = new SkyCoord(83.7, 22.0);
-  assert.equal(psf.nearestValidPosition(inside), inside);
-});
+test(
+  "getPsfKernel needs an energy_true axis, " + "and a position outside the PSF moves to the nearest defined pixel",
+  () => {
+    const obs = store("hess").obs(23592);
+    const psf = new PSFMap(
+      makePsfMap(
+        obs.psf,
+        obs.pointingRadec,
+        WcsGeom.create({ skydir: [83.63, 22.01], width: 2, binsz: 0.2, axes: [rad, etrue] }),
+      ),
+    );
+    assert.throws(
+      () => psf.getPsfKernel(WcsGeom.create({ skydir: [83.63, 22.01], width: 2, binsz: 0.02 }), { maxRadius: 0.2 }),
+      /needs an energy_true axis/,
+    );
+    const warnings: string[] = [];
+    const far = new SkyCoord(90, 22.01);
+    const nearest = psf.nearestValidPosition(far, (m) => warnings.push(m));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /outside the valid IRF map range/);
+    assert.ok(nearest.separation(far) < far.separation(new SkyCoord(83.63, 22.01)));
+    const inside = new SkyCoord(83.7, 22.0);
+    assert.equal(psf.nearestValidPosition(inside), inside);
+  },
+);

@@ -1,4 +1,5 @@
 import { fastExp } from "../fast-exp.js";
+import { tunedPaths } from "../kernel-paths.js";
 import { scaleFor, type InterpScale, type Scale } from "./scale.js";
 
 export type GridInterpMethod = "linear" | "nearest";
@@ -20,7 +21,12 @@ export function findCell(grid: ArrayLike<number>, x: number): number {
 }
 
 /** Piecewise-linear interpolation of y(x) at xq, extrapolating linearly beyond the ends. */
-export function interp1d(x: ArrayLike<number>, y: ArrayLike<number>, xq: ArrayLike<number>, out = new Float64Array(xq.length)): Float64Array {
+export function interp1d(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  xq: ArrayLike<number>,
+  out = new Float64Array(xq.length),
+): Float64Array {
   if (x.length !== y.length) throw new Error(`interp1d: ${x.length} x values but ${y.length} y values`);
   if (x.length === 1) return out.fill(y[0]);
   for (let i = 0; i < xq.length; i++) {
@@ -83,12 +89,15 @@ export class ScaledRegularGridInterpolator {
   constructor(points: ArrayLike<number>[], values: ArrayLike<number>, options: GridInterpolatorOptions = {}) {
     const size = points.reduce((n, p) => n * p.length, 1);
     if (size !== values.length) {
-      throw new Error(`interpolator: grid of ${points.map((p) => p.length).join("×")} needs ${size} values, got ${values.length}`);
+      throw new Error(
+        `interpolator: grid of ${points.map((p) => p.length).join("×")} needs ${size} values, got ${values.length}`,
+      );
     }
     this.pointScales = points.map((_, d) => scaleFor(options.pointsScale?.[d] ?? "lin"));
     this.grids = points.map((p, d) => forwardAll(this.pointScales[d], p));
     this.valueScale = scaleFor(options.valuesScale ?? "lin");
-    this.valueScaleName = this.valueScale === scaleFor("log") ? "log" : this.valueScale === scaleFor("sqrt") ? "sqrt" : "lin";
+    this.valueScaleName =
+      this.valueScale === scaleFor("log") ? "log" : this.valueScale === scaleFor("sqrt") ? "sqrt" : "lin";
     this.values = forwardAll(this.valueScale, values);
     this.strides = [];
     let stride = 1;
@@ -104,7 +113,11 @@ export class ScaledRegularGridInterpolator {
     const ndim = this.grids.length;
     if (query.length !== ndim) throw new Error(`interpolator: ${ndim} dimensions, got ${query.length} query arrays`);
     const n = query.length ? Math.max(...query.map((q) => q.length)) : 0;
-    return this.evaluateCells(query.map((q, d) => this.cellsOf(d, q)), n, options.clip ?? true);
+    return this.evaluateCells(
+      query.map((q, d) => this.cellsOf(d, q)),
+      n,
+      options.clip ?? true,
+    );
   }
 
   /**
@@ -124,7 +137,8 @@ export class ScaledRegularGridInterpolator {
     rest: ArrayLike<number>[],
     options: { clip?: boolean; skip?: Uint8Array; fill?: number; out?: Float64Array; logOut?: Float64Array } = {},
   ): Float64Array {
-    if (rest.length !== this.grids.length - 1) throw new Error(`interpolator: ${this.grids.length} dimensions, got ${rest.length + 1}`);
+    if (rest.length !== this.grids.length - 1)
+      throw new Error(`interpolator: ${this.grids.length} dimensions, got ${rest.length + 1}`);
     const m = Math.max(1, ...rest.map((q) => q.length));
     const clip = options.clip ?? true;
     const restCells = rest.map((q, d) => this.cellsOf(d + 1, q));
@@ -133,22 +147,34 @@ export class ScaledRegularGridInterpolator {
     const out = options.out && options.out.length >= size ? options.out.subarray(0, size) : new Float64Array(size);
     const ndim = this.grids.length;
     const logOut = this.valueScaleName === "log" ? options.logOut : undefined;
-    if (options.logOut && options.logOut.length < size) throw new Error(`interpolator: logOut holds ${options.logOut.length} values, needs ${size}`);
+    if (options.logOut && options.logOut.length < size)
+      throw new Error(`interpolator: logOut holds ${options.logOut.length} values, needs ${size}`);
     // the common case (every pixel × every energy) runs in one specialised loop per energy
-    if (this.method === "linear" && this.fillValue === undefined && (ndim === 2 || ndim === 3) && restCells.every((c) => c.lower.length === m)) {
+    if (
+      tunedPaths() &&
+      this.method === "linear" &&
+      this.fillValue === undefined &&
+      (ndim === 2 || ndim === 3) &&
+      restCells.every((c) => c.lower.length === m)
+    ) {
       this.outerLinear(out, m, firstCells, restCells, clip, options.skip, options.fill, logOut);
       if (options.logOut && !logOut) options.logOut.fill(NaN, 0, size);
       return out;
     }
     options.logOut?.fill(NaN, 0, size);
     for (let j = 0; j < first.length; j++) {
-      const cell: Cells = { lower: firstCells.lower.subarray(j, j + 1), upper: firstCells.upper.subarray(j, j + 1), frac: firstCells.frac.subarray(j, j + 1), flag: firstCells.flag.subarray(j, j + 1) };
+      const cell: Cells = {
+        lower: firstCells.lower.subarray(j, j + 1),
+        upper: firstCells.upper.subarray(j, j + 1),
+        frac: firstCells.frac.subarray(j, j + 1),
+        flag: firstCells.flag.subarray(j, j + 1),
+      };
       out.set(this.evaluateCells([cell, ...restCells], m, clip), j * m);
     }
     const fill = options.fill;
     if (fill !== undefined) {
       const skip = options.skip?.length === m ? options.skip : undefined;
-      for (let i = 0; i < out.length; i++) if (out[i] - out[i] !== 0 || (skip && skip[i % m])) out[i] = fill;
+      for (let i = 0; i < out.length; i++) if (out[i] - out[i] !== 0 || skip?.[i % m]) out[i] = fill;
     }
     return out;
   }
@@ -159,7 +185,16 @@ export class ScaledRegularGridInterpolator {
    * interpolation over the other dimensions at a node of the first one. P depends on the
    * node only, so each is computed once and shared by all first values in the same cell.
    */
-  private outerLinear(out: Float64Array, m: number, first: Cells, rest: Cells[], clip: boolean, skip?: Uint8Array, fill?: number, logOut?: Float64Array): void {
+  private outerLinear(
+    out: Float64Array,
+    m: number,
+    first: Cells,
+    rest: Cells[],
+    clip: boolean,
+    skip?: Uint8Array,
+    fill?: number,
+    logOut?: Float64Array,
+  ): void {
     const v = this.values;
     // 1: NaN result, 2: not evaluated (skipped)
     const nan = new Uint8Array(m);
@@ -168,15 +203,53 @@ export class ScaledRegularGridInterpolator {
     const scale = this.valueScaleName;
     // planes pay off when first values share cells; else each row is computed in one pass
     const nodes = new Set<number>();
-    for (let j = 0; j < first.lower.length; j++) if (!(first.flag[j] & 1)) nodes.add(first.lower[j]).add(first.lower[j] + first.upper[j]);
+    for (let j = 0; j < first.lower.length; j++)
+      if (!(first.flag[j] & 1)) nodes.add(first.lower[j]).add(first.lower[j] + first.upper[j]);
     if (nodes.size > first.lower.length) {
       for (let j = 0; j < first.lower.length; j++) {
         const offset = j * m;
         if (first.flag[j] & 1) {
           out.fill(fill ?? NaN, offset, offset + m);
           logOut?.fill(NaN, offset, offset + m);
-        } else if (rest.length === 1) rowLine(out, offset, m, v, first.lower[j], first.upper[j], first.frac[j], rest[0].lower, rest[0].upper, rest[0].frac, nan, clip, scale, fill, logOut);
-        else rowPlane(out, offset, m, v, first.lower[j], first.upper[j], first.frac[j], rest[0].lower, rest[0].upper, rest[0].frac, rest[1].lower, rest[1].upper, rest[1].frac, nan, clip, scale, fill, logOut);
+        } else if (rest.length === 1)
+          rowLine(
+            out,
+            offset,
+            m,
+            v,
+            first.lower[j],
+            first.upper[j],
+            first.frac[j],
+            rest[0].lower,
+            rest[0].upper,
+            rest[0].frac,
+            nan,
+            clip,
+            scale,
+            fill,
+            logOut,
+          );
+        else
+          rowPlane(
+            out,
+            offset,
+            m,
+            v,
+            first.lower[j],
+            first.upper[j],
+            first.frac[j],
+            rest[0].lower,
+            rest[0].upper,
+            rest[0].frac,
+            rest[1].lower,
+            rest[1].upper,
+            rest[1].frac,
+            nan,
+            clip,
+            scale,
+            fill,
+            logOut,
+          );
       }
       return;
     }
@@ -192,7 +265,19 @@ export class ScaledRegularGridInterpolator {
       }
       const plane = cache.length >= 4 ? cache.shift()!.plane : new Float64Array(m);
       if (rest.length === 1) nodeLine(plane, m, v, node, rest[0].lower, rest[0].upper, rest[0].frac);
-      else nodePlane(plane, m, v, node, rest[0].lower, rest[0].upper, rest[0].frac, rest[1].lower, rest[1].upper, rest[1].frac);
+      else
+        nodePlane(
+          plane,
+          m,
+          v,
+          node,
+          rest[0].lower,
+          rest[0].upper,
+          rest[0].frac,
+          rest[1].lower,
+          rest[1].upper,
+          rest[1].frac,
+        );
       cache.push({ node, plane });
       return plane;
     };
@@ -203,7 +288,9 @@ export class ScaledRegularGridInterpolator {
         logOut?.fill(NaN, offset, offset + m);
         continue;
       }
-      const l0 = first.lower[j], u0 = first.upper[j], t0 = first.frac[j];
+      const l0 = first.lower[j],
+        u0 = first.upper[j],
+        t0 = first.frac[j];
       const p0 = planeAt(l0);
       const p1 = planeAt(l0 + u0);
       if (scale === "lin") combineLin(out, offset, m, p0, p1, t0, nan, clip, fill);
@@ -222,7 +309,12 @@ export class ScaledRegularGridInterpolator {
     const isLin = scale === scaleFor("lin");
     const single = g.length < 2;
     const n = q.length;
-    const cells: Cells = { lower: new Int32Array(n), upper: new Int32Array(n), frac: new Float64Array(n), flag: new Uint8Array(n) };
+    const cells: Cells = {
+      lower: new Int32Array(n),
+      upper: new Int32Array(n),
+      frac: new Float64Array(n),
+      flag: new Uint8Array(n),
+    };
     const { lower, upper, frac, flag } = cells;
     const stride = this.strides[d];
     const first = g[0];
@@ -242,7 +334,6 @@ export class ScaledRegularGridInterpolator {
     }
     return cells;
   }
-
 
   private evaluateCells(cells: Cells[], n: number, clip: boolean): Float64Array {
     const ndim = cells.length;
@@ -293,17 +384,25 @@ export class ScaledRegularGridInterpolator {
     const v = this.values;
     const ndim = lowers.length;
     if (ndim === 2 || ndim === 3) {
-      const j0 = at(fracs[0], i), j1 = at(fracs[1], i);
-      const l0 = lowers[0][j0], u0 = uppers[0][j0], t0 = fracs[0][j0];
-      const l1 = lowers[1][j1], u1 = uppers[1][j1], t1 = fracs[1][j1];
+      const j0 = at(fracs[0], i),
+        j1 = at(fracs[1], i);
+      const l0 = lowers[0][j0],
+        u0 = uppers[0][j0],
+        t0 = fracs[0][j0];
+      const l1 = lowers[1][j1],
+        u1 = uppers[1][j1],
+        t1 = fracs[1][j1];
       if (ndim === 2) {
         const b = l0 + l1;
         return (1 - t0) * ((1 - t1) * v[b] + t1 * v[b + u1]) + t0 * ((1 - t1) * v[b + u0] + t1 * v[b + u0 + u1]);
       }
       const j2 = at(fracs[2], i);
-      const l2 = lowers[2][j2], u2 = uppers[2][j2], t2 = fracs[2][j2];
+      const l2 = lowers[2][j2],
+        u2 = uppers[2][j2],
+        t2 = fracs[2][j2];
       const b = l0 + l1 + l2;
-      const plane = (o: number) => (1 - t1) * ((1 - t2) * v[o] + t2 * v[o + u2]) + t1 * ((1 - t2) * v[o + u1] + t2 * v[o + u1 + u2]);
+      const plane = (o: number) =>
+        (1 - t1) * ((1 - t2) * v[o] + t2 * v[o + u2]) + t1 * ((1 - t2) * v[o + u1] + t2 * v[o + u1 + u2]);
       return (1 - t0) * plane(b) + t0 * plane(b + u0);
     }
     let value = 0;
@@ -320,7 +419,6 @@ export class ScaledRegularGridInterpolator {
     }
     return value;
   }
-
 }
 
 // Per-point loops live in small functions of their own: V8 optimises those after a few
@@ -343,7 +441,15 @@ function markSkipped(nan: Uint8Array, skip: Uint8Array, m: number): void {
 // when combined): loops without branches run several times faster in V8.
 
 /** Linear interpolation along the second dimension at one node (flat offset) of the first. */
-function nodeLine(out: Float64Array, m: number, v: Float64Array, node: number, lower1: Int32Array, upper1: Int32Array, frac1: Float64Array): void {
+function nodeLine(
+  out: Float64Array,
+  m: number,
+  v: Float64Array,
+  node: number,
+  lower1: Int32Array,
+  upper1: Int32Array,
+  frac1: Float64Array,
+): void {
   for (let i = 0; i < m; i++) {
     const t1 = frac1[i];
     const b = node + lower1[i];
@@ -353,20 +459,39 @@ function nodeLine(out: Float64Array, m: number, v: Float64Array, node: number, l
 
 /** Bilinear interpolation over the second and third dimensions at one node of the first. */
 function nodePlane(
-  out: Float64Array, m: number, v: Float64Array, node: number,
-  lower1: Int32Array, upper1: Int32Array, frac1: Float64Array,
-  lower2: Int32Array, upper2: Int32Array, frac2: Float64Array,
+  out: Float64Array,
+  m: number,
+  v: Float64Array,
+  node: number,
+  lower1: Int32Array,
+  upper1: Int32Array,
+  frac1: Float64Array,
+  lower2: Int32Array,
+  upper2: Int32Array,
+  frac2: Float64Array,
 ): void {
   for (let i = 0; i < m; i++) {
-    const u1 = upper1[i], t1 = frac1[i];
-    const u2 = upper2[i], t2 = frac2[i];
+    const u1 = upper1[i],
+      t1 = frac1[i];
+    const u2 = upper2[i],
+      t2 = frac2[i];
     const s2 = 1 - t2;
     const b = node + lower1[i] + lower2[i];
     out[i] = (1 - t1) * (s2 * v[b] + t2 * v[b + u2]) + t1 * (s2 * v[b + u1] + t2 * v[b + u1 + u2]);
   }
 }
 
-function combineLin(out: Float64Array, offset: number, m: number, p0: Float64Array, p1: Float64Array, t0: number, nan: Uint8Array, clip: boolean, fill: number | undefined): void {
+function combineLin(
+  out: Float64Array,
+  offset: number,
+  m: number,
+  p0: Float64Array,
+  p1: Float64Array,
+  t0: number,
+  nan: Uint8Array,
+  clip: boolean,
+  fill: number | undefined,
+): void {
   const s0 = 1 - t0;
   for (let i = 0; i < m; i++) {
     let value = s0 * p0[i] + t0 * p1[i];
@@ -376,7 +501,18 @@ function combineLin(out: Float64Array, offset: number, m: number, p0: Float64Arr
   }
 }
 
-function combineScaled(out: Float64Array, offset: number, m: number, p0: Float64Array, p1: Float64Array, t0: number, nan: Uint8Array, clip: boolean, scale: "log" | "sqrt", fill: number | undefined): void {
+function combineScaled(
+  out: Float64Array,
+  offset: number,
+  m: number,
+  p0: Float64Array,
+  p1: Float64Array,
+  t0: number,
+  nan: Uint8Array,
+  clip: boolean,
+  scale: "log" | "sqrt",
+  fill: number | undefined,
+): void {
   const s0 = 1 - t0;
   for (let i = 0; i < m; i++) {
     if (nan[i]) {
@@ -393,14 +529,33 @@ function combineScaled(out: Float64Array, offset: number, m: number, p0: Float64
  * pass redoes the rare points it does not settle — NaN or skipped points, results gammapy
  * sets to 0 (at most twice float32's tiny), non-finite ones — and marks their logs unknown.
  */
-function combineLog(out: Float64Array, logOut: Float64Array, offset: number, m: number, p0: Float64Array, p1: Float64Array, t0: number, nan: Uint8Array, clip: boolean, fill: number | undefined): void {
+function combineLog(
+  out: Float64Array,
+  logOut: Float64Array,
+  offset: number,
+  m: number,
+  p0: Float64Array,
+  p1: Float64Array,
+  t0: number,
+  nan: Uint8Array,
+  clip: boolean,
+  fill: number | undefined,
+): void {
   const s0 = 1 - t0;
   lerpExp(out, logOut, offset, m, p0, p1, s0, t0);
   redoLogExceptions(out, logOut, offset, m, nan, clip, fill);
 }
 
 /** `combineLog`'s second pass. */
-function redoLogExceptions(out: Float64Array, logOut: Float64Array, offset: number, m: number, nan: Uint8Array, clip: boolean, fill: number | undefined): void {
+function redoLogExceptions(
+  out: Float64Array,
+  logOut: Float64Array,
+  offset: number,
+  m: number,
+  nan: Uint8Array,
+  clip: boolean,
+  fill: number | undefined,
+): void {
   for (let i = 0; i < m; i++) {
     const w = logOut[offset + i];
     if (nan[i] === 0 && isPlainLog(w)) continue;
@@ -410,7 +565,16 @@ function redoLogExceptions(out: Float64Array, logOut: Float64Array, offset: numb
 }
 
 /** out = exp(w), logOut = w, with w = s0·p0 + t0·p1 at every point. */
-function lerpExp(out: Float64Array, logOut: Float64Array, offset: number, m: number, p0: Float64Array, p1: Float64Array, s0: number, t0: number): void {
+function lerpExp(
+  out: Float64Array,
+  logOut: Float64Array,
+  offset: number,
+  m: number,
+  p0: Float64Array,
+  p1: Float64Array,
+  s0: number,
+  t0: number,
+): void {
   for (let i = 0; i < m; i++) {
     const w = s0 * p0[i] + t0 * p1[i];
     logOut[offset + i] = w;
@@ -418,7 +582,10 @@ function lerpExp(out: Float64Array, logOut: Float64Array, offset: number, m: num
   }
 }
 
-/** Above this logarithm exp is surely more than twice float32's tiny (gammapy's zero threshold): isPlainLog's lower bound. */
+/**
+ * Above this logarithm exp is surely more than twice float32's tiny (gammapy's zero threshold): isPlainLog's lower
+ * bound.
+ */
 export const LN_TWO_TINY_ABOVE = Math.log(2 * FLOAT32_TINY) + 1e-9;
 
 /** w where the log-scaled result is exp(w) itself (`combineLog`'s plain case), else NaN. */
@@ -426,7 +593,10 @@ function logIfPlain(w: number): number {
   return isPlainLog(w) ? w : NaN;
 }
 
-/** Whether a log-scaled result is exp(w) as it stands: surely above gammapy's zero threshold (twice float32's tiny), and finite. */
+/**
+ * Whether a log-scaled result is exp(w) as it stands: surely above gammapy's zero threshold (twice float32's tiny),
+ * and finite.
+ */
 export function isPlainLog(w: number): boolean {
   return w > LN_TWO_TINY_ABOVE && w < 700;
 }
@@ -452,8 +622,20 @@ function finish(w: number, clip: boolean, scale: "lin" | "log" | "sqrt", fill: n
 
 /** One first value's row in one pass, 2-d grid: `nodeLine` at both nodes, then `combine*`. */
 function rowLine(
-  out: Float64Array, offset: number, m: number, v: Float64Array, l0: number, u0: number, t0: number,
-  lower1: Int32Array, upper1: Int32Array, frac1: Float64Array, state: Uint8Array, clip: boolean, scale: "lin" | "log" | "sqrt", fill: number | undefined,
+  out: Float64Array,
+  offset: number,
+  m: number,
+  v: Float64Array,
+  l0: number,
+  u0: number,
+  t0: number,
+  lower1: Int32Array,
+  upper1: Int32Array,
+  frac1: Float64Array,
+  state: Uint8Array,
+  clip: boolean,
+  scale: "lin" | "log" | "sqrt",
+  fill: number | undefined,
   logOut?: Float64Array,
 ): void {
   const s0 = 1 - t0;
@@ -467,7 +649,8 @@ function rowLine(
       if (logOut) logOut[offset + i] = NaN;
       continue;
     }
-    const u1 = upper1[i], t1 = frac1[i];
+    const u1 = upper1[i],
+      t1 = frac1[i];
     const s1 = 1 - t1;
     const b = l0 + lower1[i];
     const c = b + u0;
@@ -482,9 +665,23 @@ function rowLine(
 
 /** One first value's row in one pass, 3-d grid: `nodePlane` at both nodes, then `combine*`. */
 function rowPlane(
-  out: Float64Array, offset: number, m: number, v: Float64Array, l0: number, u0: number, t0: number,
-  lower1: Int32Array, upper1: Int32Array, frac1: Float64Array,
-  lower2: Int32Array, upper2: Int32Array, frac2: Float64Array, state: Uint8Array, clip: boolean, scale: "lin" | "log" | "sqrt", fill: number | undefined,
+  out: Float64Array,
+  offset: number,
+  m: number,
+  v: Float64Array,
+  l0: number,
+  u0: number,
+  t0: number,
+  lower1: Int32Array,
+  upper1: Int32Array,
+  frac1: Float64Array,
+  lower2: Int32Array,
+  upper2: Int32Array,
+  frac2: Float64Array,
+  state: Uint8Array,
+  clip: boolean,
+  scale: "lin" | "log" | "sqrt",
+  fill: number | undefined,
   logOut?: Float64Array,
 ): void {
   const s0 = 1 - t0;
@@ -494,9 +691,12 @@ function rowPlane(
       if (logOut) logOut[offset + i] = NaN;
       continue;
     }
-    const u1 = upper1[i], t1 = frac1[i];
-    const u2 = upper2[i], t2 = frac2[i];
-    const s1 = 1 - t1, s2 = 1 - t2;
+    const u1 = upper1[i],
+      t1 = frac1[i];
+    const u2 = upper2[i],
+      t2 = frac2[i];
+    const s1 = 1 - t1,
+      s2 = 1 - t2;
     const b = l0 + lower1[i] + lower2[i];
     const c = b + u0;
     const p0 = s1 * (s2 * v[b] + t2 * v[b + u2]) + t1 * (s2 * v[b + u1] + t2 * v[b + u1 + u2]);

@@ -1,4 +1,4 @@
-import { accumulateRuns, divideRuns } from "../utils/normalize.js";
+import { accumulateRuns, divideRuns } from "@gammaflow/core/internals";
 import type { AxisCells } from "./offset-cells.js";
 import type { AxisNormalization } from "./offset-table.js";
 
@@ -10,7 +10,13 @@ import type { AxisNormalization } from "./offset-table.js";
  * table[(((j·nOther + c)·2 + energy side)·2 + other side)·nodes + k], the sides being the
  * lower and upper node of the cell (one node twice for a 2-d IRF).
  */
-export function nodeTable(data: Float64Array, first: AxisCells, other: AxisCells, nodes: number, nodeStride: number): Float64Array {
+export function nodeTable(
+  data: Float64Array,
+  first: AxisCells,
+  other: AxisCells,
+  nodes: number,
+  nodeStride: number,
+): Float64Array {
   const nFirst = first.lower.length;
   const nOther = other.lower.length;
   const table = new Float64Array(nFirst * nOther * 4 * nodes);
@@ -31,20 +37,39 @@ export function nodeTable(data: Float64Array, first: AxisCells, other: AxisCells
  * as the interpolator does (weight tc; a 2-d IRF's single node, tc undefined, as it is):
  * out[at + side·nodes + k] from table[from + (side·2 + other side)·nodes + k].
  */
-export function otherStep(out: Float64Array, at: number, table: Float64Array, from: number, nodes: number, tc: number | undefined): void {
+export function otherStep(
+  out: Float64Array,
+  at: number,
+  table: Float64Array,
+  from: number,
+  nodes: number,
+  tc: number | undefined,
+): void {
   for (let side = 0; side < 2; side++) {
     const lower = from + side * 2 * nodes;
     for (let k = 0; k < nodes; k++) {
-      out[at + side * nodes + k] = tc === undefined ? table[lower + k] : (1 - tc) * table[lower + k] + tc * table[lower + nodes + k];
+      out[at + side * nodes + k] =
+        tc === undefined ? table[lower + k] : (1 - tc) * table[lower + k] + tc * table[lower + nodes + k];
     }
   }
 }
 
-/** Every row's values at the offset nodes interpolated in energy: rows[c·nodes + k] = s0·lower + t0·upper energy node. */
-export function energyStep(rows: Float64Array, byEnergyNode: Float64Array, nOther: number, nodes: number, s0: number, t0: number): void {
+/**
+ * Every row's values at the offset nodes interpolated in energy:
+ * rows[c·nodes + k] = s0·lower + t0·upper energy node.
+ */
+export function energyStep(
+  rows: Float64Array,
+  byEnergyNode: Float64Array,
+  nOther: number,
+  nodes: number,
+  s0: number,
+  t0: number,
+): void {
   for (let c = 0; c < nOther; c++) {
     const lower = c * 2 * nodes;
-    for (let k = 0; k < nodes; k++) rows[c * nodes + k] = s0 * byEnergyNode[lower + k] + t0 * byEnergyNode[lower + nodes + k];
+    for (let k = 0; k < nodes; k++)
+      rows[c * nodes + k] = s0 * byEnergyNode[lower + k] + t0 * byEnergyNode[lower + nodes + k];
   }
 }
 
@@ -53,7 +78,16 @@ export function energyStep(rows: Float64Array, byEnergyNode: Float64Array, nOthe
  * between the row's values at the two nodes around each (rows[row + k]), clipped at 0 as the
  * interpolator does, times the factor.
  */
-export function offsetStep(out: Float64Array, at: number, runs: Int32Array, rows: Float64Array, row: number, node: Int32Array, frac: Float64Array, factor: number): void {
+export function offsetStep(
+  out: Float64Array,
+  at: number,
+  runs: Int32Array,
+  rows: Float64Array,
+  row: number,
+  node: Int32Array,
+  frac: Float64Array,
+  factor: number,
+): void {
   for (let r = 0; r < runs.length; r += 2) {
     for (let i = runs[r]; i < runs[r + 1]; i++) {
       const k = row + node[i];
@@ -64,9 +98,19 @@ export function offsetStep(out: Float64Array, at: number, runs: Int32Array, rows
   }
 }
 
-/** `offsetStep` times each pixel's own factor (a loop of its own: exposures, the most values, need none, ~20 % faster). */
+/**
+ * `offsetStep` times each pixel's own factor (a loop of its own: exposures, the most values,
+ * need none, ~20 % faster).
+ */
 export function offsetStepScaled(
-  out: Float64Array, at: number, runs: Int32Array, rows: Float64Array, row: number, node: Int32Array, frac: Float64Array, scale: Float64Array,
+  out: Float64Array,
+  at: number,
+  runs: Int32Array,
+  rows: Float64Array,
+  row: number,
+  node: Int32Array,
+  frac: Float64Array,
+  scale: Float64Array,
 ): void {
   for (let r = 0; r < runs.length; r += 2) {
     for (let i = runs[r]; i < runs[r + 1]; i++) {
@@ -85,8 +129,17 @@ export function offsetStepScaled(
  * clipped at 0, times the pixel's factor.
  */
 export function exactOffsetSecond(
-  out: Float64Array, at: number, runs: Int32Array, byEnergyNode: Float64Array, row: number, nodes: number, s0: number, t0: number,
-  node: Int32Array, frac: Float64Array, scale: Float64Array,
+  out: Float64Array,
+  at: number,
+  runs: Int32Array,
+  byEnergyNode: Float64Array,
+  row: number,
+  nodes: number,
+  s0: number,
+  t0: number,
+  node: Int32Array,
+  frac: Float64Array,
+  scale: Float64Array,
 ): void {
   for (let r = 0; r < runs.length; r += 2) {
     for (let i = runs[r]; i < runs[r + 1]; i++) {
@@ -94,7 +147,8 @@ export function exactOffsetSecond(
       const b = a + nodes;
       const t1 = frac[i];
       const s1 = 1 - t1;
-      const w = s0 * (s1 * byEnergyNode[a] + t1 * byEnergyNode[a + 1]) + t0 * (s1 * byEnergyNode[b] + t1 * byEnergyNode[b + 1]);
+      const w =
+        s0 * (s1 * byEnergyNode[a] + t1 * byEnergyNode[a + 1]) + t0 * (s1 * byEnergyNode[b] + t1 * byEnergyNode[b + 1]);
       out[at + i] = (w < 0 ? 0 : w) * scale[i];
     }
   }
@@ -107,8 +161,19 @@ export function exactOffsetSecond(
  * then in energy; clipped at 0, times the pixel's factor.
  */
 export function exactOffsetLast(
-  out: Float64Array, at: number, runs: Int32Array, table: Float64Array, row: number, nodes: number, s0: number, t0: number, sc: number, tc: number,
-  node: Int32Array, frac: Float64Array, scale: Float64Array,
+  out: Float64Array,
+  at: number,
+  runs: Int32Array,
+  table: Float64Array,
+  row: number,
+  nodes: number,
+  s0: number,
+  t0: number,
+  sc: number,
+  tc: number,
+  node: Int32Array,
+  frac: Float64Array,
+  scale: Float64Array,
 ): void {
   for (let r = 0; r < runs.length; r += 2) {
     for (let i = runs[r]; i < runs[r + 1]; i++) {
@@ -152,7 +217,14 @@ export class RunningIntegrals {
   }
 
   /** The block of one first value (nOther rows of n pixels at `at`), at the pixels of the runs. */
-  normalize(out: Float64Array, at: number, nOther: number, n: number, runs: Int32Array[], norm: AxisNormalization): void {
+  normalize(
+    out: Float64Array,
+    at: number,
+    nOther: number,
+    n: number,
+    runs: Int32Array[],
+    norm: AxisNormalization,
+  ): void {
     if (runs.every((r) => r.length === 0)) return;
     this.acc.fill(0);
     this.max.fill(-Infinity);

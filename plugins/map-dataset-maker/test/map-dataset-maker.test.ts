@@ -4,19 +4,26 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, MapAxis, MapDataset, WcsGeom } from "@gammaflow/core";
-import { toStorePath } from "@gammaflow/core/node";
+import { gammapyDataDir, toStorePath } from "@gammaflow/core/node";
 import { planeSums, sampleMap } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "../src/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../../../..");
-const gammapyData = process.env.GAMMAPY_DATA ?? path.resolve(repo, "../shared/gammapy-data");
-const fx = JSON.parse(readFileSync(path.join(repo, "plugins/map-dataset-maker/test/fixtures/map_dataset_maker.json"), "utf8"));
+const gammapyData = gammapyDataDir(repo);
+const fx = JSON.parse(
+  readFileSync(path.join(repo, "plugins/map-dataset-maker/test/fixtures/map_dataset_maker.json"), "utf8"),
+);
 
 function close(actual: ArrayLike<number>, expected: number[], rtol: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what} length`);
   const scale = Math.max(...expected.map(Math.abs));
-  expected.forEach((e, i) => assert.ok(Math.abs(actual[i] - e) <= rtol * Math.max(Math.abs(e), 1e-9 * scale), `${what}[${i}]: ${actual[i]} vs ${e}`));
+  expected.forEach((e, i) =>
+    assert.ok(
+      Math.abs(actual[i] - e) <= rtol * Math.max(Math.abs(e), 1e-9 * scale),
+      `${what}[${i}]: ${actual[i]} vs ${e}`,
+    ),
+  );
 }
 
 const energy = MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" });
@@ -30,7 +37,10 @@ test("MapDataset.create: the geometries and diagonal EDisp gammapy creates", () 
   assert.deepEqual(empty.edisp!.edispMap.geom.dataShape, fx.emptyShapes.edisp);
   close(sampleMap(empty.edisp!.edispMap, 6, 5), fx.emptyEdisp.sample, 1e-12, "diagonal edisp");
   assert.equal(empty.exposure!.geom.axes[0].name, "energy_true");
-  assert.throws(() => MapDataset.create(geom, { radAxis: MapAxis.fromBounds(0, 1, 3, { name: "offset" }) }), /rad axis is named 'offset'/);
+  assert.throws(
+    () => MapDataset.create(geom, { radAxis: MapAxis.fromBounds(0, 1, 3, { name: "offset" }) }),
+    /rad axis is named 'offset'/,
+  );
   const v015 = MapDataset.create(geom, { radAxis: MapAxis.fromBounds(0, 0.66, 66, { name: "theta", unit: "deg" }) });
   assert.equal(v015.psf!.psfMap.geom.axes[0].name, "rad");
 });
@@ -60,7 +70,10 @@ test("MapDatasetMaker: selection, and point-like IRFs are refused by name", () =
   assert.equal(countsOnly.counts.sum(), 2016);
   assert.equal(countsOnly.exposure, undefined);
   const veritas = DataStore.fromDir(toStorePath(path.join(gammapyData, "veritas/crab-point-like-ED"))).obs(64080);
-  assert.throws(() => new MapDatasetMaker().run(MapDataset.create(geom), veritas), /observation 64080: the aeff_2d IRF is point-like/);
+  assert.throws(
+    () => new MapDatasetMaker().run(MapDataset.create(geom), veritas),
+    /observation 64080: the aeff_2d IRF is point-like/,
+  );
 });
 
 test("energies beyond the run's IRFs give finite maps, out of the safe mask, and a warning naming the run", () => {
@@ -69,14 +82,30 @@ test("energies beyond the run's IRFs give finite maps, out of the safe mask, and
   const reference = MapDataset.create(WcsGeom.create({ skydir: [83.63, 22.01], axes: [wide], width: 3, binsz: 0.1 }));
   const warnings: string[] = [];
   const dataset = new MapDatasetMaker({ warn: (m) => warnings.push(m) }).run(reference, obs);
-  for (const [what, map] of Object.entries({ counts: dataset.counts, exposure: dataset.exposure!, background: dataset.background!, psf: dataset.psf!.psfMap, edisp: dataset.edisp!.edispMap })) {
+  for (const [what, map] of Object.entries({
+    counts: dataset.counts,
+    exposure: dataset.exposure!,
+    background: dataset.background!,
+    psf: dataset.psf!.psfMap,
+    edisp: dataset.edisp!.edispMap,
+  })) {
     assert.ok(map.data.every(Number.isFinite), `${what} is finite everywhere`);
   }
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /^observation 23523: its IRFs do not cover all requested energies \(0\.001–1000 TeV\): effective area 0\.01–100 TeV, background 0\.1–100 TeV; 6 of 12 energy bins are left out of the safe mask$/);
+  assert.match(
+    warnings[0],
+    new RegExp(
+      "^observation 23523: its IRFs do not cover all requested energies \\(0\\.001–1000 TeV\\): " +
+        "effective area 0\\.01–100 TeV, background 0\\.1–100 TeV; " +
+        "6 of 12 energy bins are left out of the safe mask$",
+    ),
+  );
   // two bins per decade: bins 4..9 span 0.1–100 TeV, inside both IRFs
   const pixels = dataset.counts.geom.imageSize;
-  assert.deepEqual(planeSums(dataset.maskSafe!), Array.from({ length: 12 }, (_, k) => (k >= 4 && k <= 9 ? pixels : 0)));
+  assert.deepEqual(
+    planeSums(dataset.maskSafe!),
+    Array.from({ length: 12 }, (_, k) => (k >= 4 && k <= 9 ? pixels : 0)),
+  );
 });
 
 test("offsetMax leaves pixels beyond it out of the maker's safe mask, as SafeMaskMaker's offset-max does", () => {
@@ -85,6 +114,7 @@ test("offsetMax leaves pixels beyond it out of the maker's safe mask, as SafeMas
   const dataset = new MapDatasetMaker({ offsetMax: "2 deg", selection: ["counts"] }).run(reference, obs);
   const offsets = dataset.counts.geom.toImage().separation(obs.pointingRadec);
   const n = offsets.length;
-  for (let i = 0; i < dataset.maskSafe!.data.length; i++) assert.equal(dataset.maskSafe!.data[i], offsets[i % n] < 2 ? 1 : 0);
+  for (let i = 0; i < dataset.maskSafe!.data.length; i++)
+    assert.equal(dataset.maskSafe!.data[i], offsets[i % n] < 2 ? 1 : 0);
   assert.ok(dataset.maskSafe!.sum() > 0 && dataset.maskSafe!.sum() < dataset.maskSafe!.data.length);
 });

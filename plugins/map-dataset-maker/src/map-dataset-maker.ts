@@ -53,7 +53,10 @@ export class MapDatasetMaker {
     this.backgroundPadOffset = options.backgroundPadOffset ?? true;
     this.selection = options.selection ?? MAP_SELECTION_ALL;
     const unknown = this.selection.filter((s) => !MAP_SELECTION_ALL.includes(s));
-    if (unknown.length) throw new Error(`MapDatasetMaker: unknown selection ${unknown.join(", ")} (choose from ${MAP_SELECTION_ALL.join(", ")})`);
+    if (unknown.length)
+      throw new Error(
+        `MapDatasetMaker: unknown selection ${unknown.join(", ")} (choose from ${MAP_SELECTION_ALL.join(", ")})`,
+      );
   }
 
   makeCounts(geom: WcsGeom, observation: Observation): WcsNDMap {
@@ -77,10 +80,16 @@ export class MapDatasetMaker {
   }
 
   makeBackground(geom: WcsGeom, observation: Observation): WcsNDMap {
-    return makeMapBackgroundIrf(observation.pointingRadec, observation.observationTimeDuration, this.backgroundIrf(observation), geom, {
-      oversampling: this.backgroundOversampling,
-      cache: this.cache,
-    });
+    return makeMapBackgroundIrf(
+      observation.pointingRadec,
+      observation.observationTimeDuration,
+      this.backgroundIrf(observation),
+      geom,
+      {
+        oversampling: this.backgroundOversampling,
+        cache: this.cache,
+      },
+    );
   }
 
   makePsf(geom: WcsGeom, observation: Observation): PSFMap {
@@ -100,11 +109,14 @@ export class MapDatasetMaker {
     const geom = dataset.counts.geom;
     const has = (s: MapSelection) => this.selection.includes(s);
     const need = <T>(value: T | undefined, what: string): T => {
-      if (value === undefined) throw new Error(`MapDatasetMaker: the reference dataset '${dataset.name}' has no ${what} geometry`);
+      if (value === undefined)
+        throw new Error(`MapDatasetMaker: the reference dataset '${dataset.name}' has no ${what} geometry`);
       return value;
     };
     const counts = has("counts") ? this.makeCounts(geom, observation) : WcsNDMap.fromGeom(geom);
-    const exposure = has("exposure") ? this.makeExposure(need(dataset.exposure, "exposure").geom, observation) : undefined;
+    const exposure = has("exposure")
+      ? this.makeExposure(need(dataset.exposure, "exposure").geom, observation)
+      : undefined;
     const background = has("background") ? this.makeBackground(geom, observation) : undefined;
     const psf = has("psf") ? this.makePsf(need(dataset.psf, "PSF").psfMap.geom, observation) : undefined;
     const edisp = has("edisp") ? this.makeEdisp(need(dataset.edisp, "EDisp").edispMap.geom, observation) : undefined;
@@ -130,7 +142,8 @@ export class MapDatasetMaker {
     if (!prepared) {
       prepared = bkg;
       if (this.backgroundInterpMissingData) prepared = prepared.interpMissingData("energy");
-      if (this.backgroundPadOffset && prepared.axes.some((a) => a.name === "offset")) prepared = prepared.pad("offset", 1);
+      if (this.backgroundPadOffset && prepared.axes.some((a) => a.name === "offset"))
+        prepared = prepared.pad("offset", 1);
       cache.set(PREPARED_BACKGROUNDS, key, prepared, estimateBytes(prepared));
     }
     return prepared;
@@ -150,7 +163,8 @@ export class MapDatasetMaker {
     const stride = geom.axes.slice(0, geom.axisIndex("energy")).reduce((p, a) => p * a.nbin, 1);
     const uncovered = new Set<number>();
     for (const { lo, hi } of coverage) {
-      for (let k = 0; k < energy.nbin; k++) if (energy.edges[k] < lo * (1 - 1e-6) || energy.edges[k + 1] > hi * (1 + 1e-6)) uncovered.add(k);
+      for (let k = 0; k < energy.nbin; k++)
+        if (energy.edges[k] < lo * (1 - 1e-6) || energy.edges[k + 1] > hi * (1 + 1e-6)) uncovered.add(k);
     }
     if (uncovered.size) {
       const range = (a: MapAxis) => `${fmt(a.edges[0])}–${fmt(a.edges[a.nbin])} ${a.unit}`;
@@ -159,7 +173,8 @@ export class MapDatasetMaker {
           `${coverage.map((c) => `${c.irf} ${fmt(c.lo)}–${fmt(c.hi)} ${energy.unit}`).join(", ")}; ` +
           `${uncovered.size} of ${energy.nbin} energy bins are left out of the safe mask`,
       );
-      for (let p = 0; p < mask.data.length / n; p++) if (uncovered.has(Math.floor(p / stride) % energy.nbin)) mask.data.fill(0, p * n, (p + 1) * n);
+      for (let p = 0; p < mask.data.length / n; p++)
+        if (uncovered.has(Math.floor(p / stride) % energy.nbin)) mask.data.fill(0, p * n, (p + 1) * n);
     }
     if (this.offsetMax !== undefined) {
       zeroBeyond(mask.data, geom.toImage().separation(observation.pointingRadec), this.offsetMax);

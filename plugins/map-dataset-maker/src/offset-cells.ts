@@ -1,8 +1,5 @@
-import type { SkyCoord } from "../coords/index.js";
-import type { MapAxis } from "../maps/axis/index.js";
-import type { WcsGeom } from "../maps/geom.js";
-import { exactKey, type ComputeCache } from "../utils/compute-cache.js";
-import { findCell, scaleFor } from "../utils/interpolation/index.js";
+import { exactKey, scaleFor, type ComputeCache, type MapAxis, type SkyCoord, type WcsGeom } from "@gammaflow/core";
+import { findCell } from "@gammaflow/core/internals";
 
 // The offset table's cells: where each coordinate falls on an IRF axis (node, weight,
 // inside/outside/NaN), and each pixel's offset cell, cached per grid and pointing.
@@ -32,7 +29,12 @@ export interface AxisCells {
 }
 
 /** A 2-d IRF's missing other axis: one value on one node. */
-export const SINGLE_NODE: AxisCells = { lower: new Int32Array(1), upper: new Int32Array(1), frac: new Float64Array(1), category: new Uint8Array(1) };
+export const SINGLE_NODE: AxisCells = {
+  lower: new Int32Array(1),
+  upper: new Int32Array(1),
+  frac: new Float64Array(1),
+  category: new Uint8Array(1),
+};
 
 export function axisCells(axis: MapAxis, stride: number, values: ArrayLike<number>): AxisCells {
   const scale = scaleFor(axis.interp);
@@ -42,7 +44,12 @@ export function axisCells(axis: MapAxis, stride: number, values: ArrayLike<numbe
   const lo = axis.edges[0];
   const hi = axis.edges[axis.nbin];
   const n = values.length;
-  const cells: AxisCells = { lower: new Int32Array(n), upper: new Int32Array(n), frac: new Float64Array(n), category: new Uint8Array(n) };
+  const cells: AxisCells = {
+    lower: new Int32Array(n),
+    upper: new Int32Array(n),
+    frac: new Float64Array(n),
+    category: new Uint8Array(n),
+  };
   const { lower, upper, frac, category } = cells;
   // the previous value's cell first: pixels' offsets change smoothly
   let k = 0;
@@ -90,7 +97,10 @@ export function pixelCells(offsetAxis: MapAxis, offsets: ArrayLike<number>): Pix
 
 /** `pixelCells` of an image's offsets from a pointing, through `cache` (shared arrays: do not modify). */
 export function imagePixelCells(
-  offsetAxis: MapAxis, geom: WcsGeom, pointing: SkyCoord, cache: ComputeCache,
+  offsetAxis: MapAxis,
+  geom: WcsGeom,
+  pointing: SkyCoord,
+  cache: ComputeCache,
 ): PixelCells {
   const nodes = `${offsetAxis.interp} ${exactKeys(offsetAxis.center)} ${exactKeys(offsetAxis.edges)}`;
   const key = `${pointing.frame} ${exactKeys([pointing.lon, pointing.lat])} ${geom.gridKey} ${nodes}`;

@@ -1,11 +1,41 @@
-import type { SkyCoord } from "../coords/index.js";
-import { MapAxis } from "../maps/axis/index.js";
-import type { WcsGeom } from "../maps/geom.js";
-import { defaultComputeCache, identityKey, type ComputeCache } from "../utils/compute-cache.js";
-import { normalizeAlongAxis, normalizedUnit } from "../utils/normalize.js";
-import type { Irf } from "./irf.js";
-import { axisCells, BETWEEN, CATEGORIES, CATEGORY_OF, exactKeys, imagePixelCells, INSIDE, interpolates, KINDS, pixelCells, SINGLE_NODE, type AxisCells, type PixelCells } from "./offset-cells.js";
-import { allFinite, energyStep, exactOffsetLast, exactOffsetSecond, fillRuns, nodeTable, offsetStep, offsetStepScaled, otherStep, replaceNonFiniteBy, RunningIntegrals } from "./offset-kernels.js";
+import {
+  defaultComputeCache,
+  identityKey,
+  MapAxis,
+  type ComputeCache,
+  type Irf,
+  type SkyCoord,
+  type WcsGeom,
+} from "@gammaflow/core";
+import { normalizeAlongAxis, normalizedUnit, tunedPaths } from "@gammaflow/core/internals";
+import {
+  axisCells,
+  BETWEEN,
+  CATEGORIES,
+  CATEGORY_OF,
+  exactKeys,
+  imagePixelCells,
+  INSIDE,
+  interpolates,
+  KINDS,
+  pixelCells,
+  SINGLE_NODE,
+  type AxisCells,
+  type PixelCells,
+} from "./offset-cells.js";
+import {
+  allFinite,
+  energyStep,
+  exactOffsetLast,
+  exactOffsetSecond,
+  fillRuns,
+  nodeTable,
+  offsetStep,
+  offsetStepScaled,
+  otherStep,
+  replaceNonFiniteBy,
+  RunningIntegrals,
+} from "./offset-kernels.js";
 
 // An IRF at every pixel of a map where only the offset from the pointing varies from pixel to
 // pixel (exposure, PSF and energy-dispersion maps).
@@ -40,7 +70,11 @@ export interface OffsetEvaluateOptions {
 /** The normalisation `WcsNDMap.normalize` applies along a map axis (by bin width, × 2π·r for "rad"). */
 export function axisNormalization(axis: MapAxis): AxisNormalization {
   const isRad = axis.name.toLowerCase() === "rad";
-  return { width: axis.binWidth, jacobianCenters: isRad ? axis.center : undefined, unit: normalizedUnit(isRad ? "rad" : axis.name, axis.unit) };
+  return {
+    width: axis.binWidth,
+    jacobianCenters: isRad ? axis.center : undefined,
+    unit: normalizedUnit(isRad ? "rad" : axis.name, axis.unit),
+  };
 }
 
 /**
@@ -74,8 +108,15 @@ export function evaluateAtOffsets(
 ): Float64Array {
   checkOptions(options);
   const layout = tableLayout(irf, other?.name);
-  if (!layout) return evaluateGeneral(irf, first, offsets, other, options);
-  return new TableEvaluation(irf, layout, first, pixelCells(irf.axes[layout.offsetAxis], offsets), other, options).run();
+  if (!layout || !tunedPaths()) return evaluateGeneral(irf, first, offsets, other, options);
+  return new TableEvaluation(
+    irf,
+    layout,
+    first,
+    pixelCells(irf.axes[layout.offsetAxis], offsets),
+    other,
+    options,
+  ).run();
 }
 
 /**
@@ -93,18 +134,23 @@ export function evaluateOnImage(
 ): Float64Array {
   checkOptions(options);
   const layout = tableLayout(irf, other?.name);
-  if (!layout) return evaluateGeneral(irf, first, geom.separation(pointing), other, options);
+  if (!layout || !tunedPaths()) return evaluateGeneral(irf, first, geom.separation(pointing), other, options);
   const cells = imagePixelCells(irf.axes[layout.offsetAxis], geom, pointing, options.cache ?? defaultComputeCache());
   return new TableEvaluation(irf, layout, first, cells, other, options).run();
 }
 
 function checkOptions(options: OffsetEvaluateOptions): void {
-  if (options.normalize && (options.factor ?? 1) !== 1) throw new Error("evaluateAtOffsets: normalised values take no factor");
+  if (options.normalize && (options.factor ?? 1) !== 1)
+    throw new Error("evaluateAtOffsets: normalised values take no factor");
 }
 
 /** The general path: the IRF evaluated on the expanded coordinates. */
 function evaluateGeneral(
-  irf: Irf, first: ArrayLike<number>, offsets: ArrayLike<number>, other: OtherAxisValues | undefined, options: OffsetEvaluateOptions,
+  irf: Irf,
+  first: ArrayLike<number>,
+  offsets: ArrayLike<number>,
+  other: OtherAxisValues | undefined,
+  options: OffsetEvaluateOptions,
 ): Float64Array {
   const n = offsets.length;
   const nOther = other ? other.values.length : 1;
@@ -138,7 +184,8 @@ function tableLayout(irf: Irf, otherName: string | undefined): TableLayout | und
   const offsetAxis = names.indexOf("offset");
   const otherAxis = otherName === undefined ? -1 : names.indexOf(otherName);
   const ndim = otherName === undefined ? 2 : 3;
-  if (names.length !== ndim || offsetAxis < 1 || (ndim === 3 && (otherAxis < 1 || otherAxis === offsetAxis))) return undefined;
+  if (names.length !== ndim || offsetAxis < 1 || (ndim === 3 && (otherAxis < 1 || otherAxis === offsetAxis)))
+    return undefined;
   if (irf.axes[offsetAxis].nbin < 2) return undefined;
   const strides = new Array<number>(ndim);
   for (let d = ndim - 1, s = 1; d >= 0; d--) {
@@ -172,10 +219,16 @@ class TableEvaluation {
   private readonly factor: number;
   private readonly normalize?: AxisNormalization;
   private readonly out: Float64Array;
-  /** Rows of the current first value at the offset nodes, at both energy nodes (`otherStep`) and interpolated in energy (`energyStep`). */
+  /**
+   * Rows of the current first value at the offset nodes, at both energy nodes (`otherStep`)
+   * and interpolated in energy (`energyStep`).
+   */
   private readonly byEnergyNode: Float64Array;
   private readonly rows: Float64Array;
-  /** Each pixel's factor on the way out: `factor`, but 1 / integral between the offset nodes under `linearNormalization`. */
+  /**
+   * Each pixel's factor on the way out: `factor`, but 1 / integral between the offset nodes
+   * under `linearNormalization`.
+   */
   private readonly scale: Float64Array;
   private readonly integrals?: RunningIntegrals;
 
@@ -188,7 +241,9 @@ class TableEvaluation {
     options: OffsetEvaluateOptions,
   ) {
     this.firstCells = axisCells(irf.axes[0], layout.strides[0], first);
-    this.otherCells = other ? axisCells(irf.axes[layout.otherAxis], layout.strides[layout.otherAxis], other.values) : SINGLE_NODE;
+    this.otherCells = other
+      ? axisCells(irf.axes[layout.otherAxis], layout.strides[layout.otherAxis], other.values)
+      : SINGLE_NODE;
     this.is2d = !other;
     this.offsetLast = layout.offsetAxis === irf.axes.length - 1 && !this.is2d;
     this.nOther = other ? other.values.length : 1;
@@ -219,7 +274,14 @@ class TableEvaluation {
     const t0 = this.firstCells.frac[j];
     for (let c = 0; c < this.nOther; c++) {
       const from = (j * this.nOther + c) * 4 * this.nodes;
-      otherStep(this.byEnergyNode, c * 2 * this.nodes, this.table, from, this.nodes, this.is2d ? undefined : this.otherCells.frac[c]);
+      otherStep(
+        this.byEnergyNode,
+        c * 2 * this.nodes,
+        this.table,
+        from,
+        this.nodes,
+        this.is2d ? undefined : this.otherCells.frac[c],
+      );
     }
     energyStep(this.rows, this.byEnergyNode, this.nOther, this.nodes, 1 - t0, t0);
     const linear = this.normalize !== undefined && interpolates(t0) && this.linearNormalization(j);
@@ -227,7 +289,9 @@ class TableEvaluation {
     for (let c = 0; c < this.nOther; c++) this.row(j, c, linear);
     if (this.integrals) {
       // the rest as WcsNDMap.normalize does, but for pixels filled with +0 in every row: it leaves them +0
-      const rest = this.pixels.runs.filter((_, kind) => !(kind === BETWEEN && linear) && (this.writeFill || !this.everyRowFilled(j, CATEGORY_OF[kind])));
+      const rest = this.pixels.runs.filter(
+        (_, kind) => !(kind === BETWEEN && linear) && (this.writeFill || !this.everyRowFilled(j, CATEGORY_OF[kind])),
+      );
       this.integrals.normalize(this.out, j * this.nOther * this.n, this.nOther, this.n, rest, this.normalize!);
     }
   }
@@ -249,9 +313,35 @@ class TableEvaluation {
         offsetStep(out, at, runs, this.rows, c * nodes, pixels.node, pixels.frac, this.factor);
       } else if (this.offsetLast) {
         const tc = this.otherCells.frac[c];
-        exactOffsetLast(out, at, runs, this.table, row * 4 * nodes, nodes, 1 - t0, t0, 1 - tc, tc, pixels.node, pixels.frac, this.scale);
+        exactOffsetLast(
+          out,
+          at,
+          runs,
+          this.table,
+          row * 4 * nodes,
+          nodes,
+          1 - t0,
+          t0,
+          1 - tc,
+          tc,
+          pixels.node,
+          pixels.frac,
+          this.scale,
+        );
       } else {
-        exactOffsetSecond(out, at, runs, this.byEnergyNode, c * 2 * nodes, nodes, 1 - t0, t0, pixels.node, pixels.frac, this.scale);
+        exactOffsetSecond(
+          out,
+          at,
+          runs,
+          this.byEnergyNode,
+          c * 2 * nodes,
+          nodes,
+          1 - t0,
+          t0,
+          pixels.node,
+          pixels.frac,
+          this.scale,
+        );
       }
     }
     if (this.replaceNonFinite) replaceNonFiniteBy(out, at, this.n, this.fillValue);
@@ -311,7 +401,10 @@ class TableEvaluation {
  * depends on (fill value, outer edges, the values): runs with like IRFs share it.
  */
 function filledCoordinates(
-  irf: Irf, first: ArrayLike<number>, other: OtherAxisValues | undefined, cache: ComputeCache,
+  irf: Irf,
+  first: ArrayLike<number>,
+  other: OtherAxisValues | undefined,
+  cache: ComputeCache,
 ): Uint8Array {
   const edges = irf.axes.map((a) => `${a.name} ${a.interp} ${exactKeys([a.edges[0], a.edges[a.nbin]])}`);
   const values = [exactKeys(first), other?.name ?? "", other ? exactKeys(other.values) : ""];
@@ -335,7 +428,9 @@ const FILLED = "irf filled coordinates";
  */
 function probeFilled(irf: Irf, first: ArrayLike<number>, other: OtherAxisValues | undefined): Uint8Array {
   const Kind = irf.constructor as new (...args: ConstructorParameters<typeof Irf>) => Irf;
-  const axes = irf.axes.map((a) => MapAxis.fromEdges([a.edges[0], a.edges[a.nbin]], { name: a.name, interp: a.interp, unit: a.unit }));
+  const axes = irf.axes.map((a) =>
+    MapAxis.fromEdges([a.edges[0], a.edges[a.nbin]], { name: a.name, interp: a.interp, unit: a.unit }),
+  );
   const probe = new Kind(irf.tag, axes, Float64Array.of(1), irf.unit, irf.meta, { ...irf.interp, fillValue: NaN });
   const offsetAxis = irf.axis("offset");
   const categoryOffsets = [offsetAxis.edges[0], offsetAxis.edges[offsetAxis.nbin] + 1, NaN];
