@@ -211,45 +211,11 @@ export class ScaledRegularGridInterpolator {
         if (first.flag[j] & 1) {
           out.fill(fill ?? NaN, offset, offset + m);
           logOut?.fill(NaN, offset, offset + m);
-        } else if (rest.length === 1)
-          rowLine(
-            out,
-            offset,
-            m,
-            v,
-            first.lower[j],
-            first.upper[j],
-            first.frac[j],
-            rest[0].lower,
-            rest[0].upper,
-            rest[0].frac,
-            nan,
-            clip,
-            scale,
-            fill,
-            logOut,
-          );
-        else
-          rowPlane(
-            out,
-            offset,
-            m,
-            v,
-            first.lower[j],
-            first.upper[j],
-            first.frac[j],
-            rest[0].lower,
-            rest[0].upper,
-            rest[0].frac,
-            rest[1].lower,
-            rest[1].upper,
-            rest[1].frac,
-            nan,
-            clip,
-            scale,
-            fill,
-            logOut,
-          );
+        } else {
+          const row = { out, offset, m, v, state: nan, clip, scale, fill, logOut };
+          if (rest.length === 1) rowLine(row, first, j, rest[0]);
+          else rowPlane(row, first, j, rest[0], rest[1]);
+        }
       }
       return;
     }
@@ -264,20 +230,8 @@ export class ScaledRegularGridInterpolator {
         return hit.plane;
       }
       const plane = cache.length >= 4 ? cache.shift()!.plane : new Float64Array(m);
-      if (rest.length === 1) nodeLine(plane, m, v, node, rest[0].lower, rest[0].upper, rest[0].frac);
-      else
-        nodePlane(
-          plane,
-          m,
-          v,
-          node,
-          rest[0].lower,
-          rest[0].upper,
-          rest[0].frac,
-          rest[1].lower,
-          rest[1].upper,
-          rest[1].frac,
-        );
+      if (rest.length === 1) nodeLine(plane, m, v, node, rest[0]);
+      else nodePlane(plane, m, v, node, rest[0], rest[1]);
       cache.push({ node, plane });
       return plane;
     };
@@ -441,15 +395,8 @@ function markSkipped(nan: Uint8Array, skip: Uint8Array, m: number): void {
 // when combined): loops without branches run several times faster in V8.
 
 /** Linear interpolation along the second dimension at one node (flat offset) of the first. */
-function nodeLine(
-  out: Float64Array,
-  m: number,
-  v: Float64Array,
-  node: number,
-  lower1: Int32Array,
-  upper1: Int32Array,
-  frac1: Float64Array,
-): void {
+function nodeLine(out: Float64Array, m: number, v: Float64Array, node: number, second: Cells): void {
+  const { lower: lower1, upper: upper1, frac: frac1 } = second;
   for (let i = 0; i < m; i++) {
     const t1 = frac1[i];
     const b = node + lower1[i];
@@ -458,18 +405,9 @@ function nodeLine(
 }
 
 /** Bilinear interpolation over the second and third dimensions at one node of the first. */
-function nodePlane(
-  out: Float64Array,
-  m: number,
-  v: Float64Array,
-  node: number,
-  lower1: Int32Array,
-  upper1: Int32Array,
-  frac1: Float64Array,
-  lower2: Int32Array,
-  upper2: Int32Array,
-  frac2: Float64Array,
-): void {
+function nodePlane(out: Float64Array, m: number, v: Float64Array, node: number, second: Cells, third: Cells): void {
+  const { lower: lower1, upper: upper1, frac: frac1 } = second;
+  const { lower: lower2, upper: upper2, frac: frac2 } = third;
   for (let i = 0; i < m; i++) {
     const u1 = upper1[i],
       t1 = frac1[i];
@@ -620,24 +558,27 @@ function finish(w: number, clip: boolean, scale: "lin" | "log" | "sqrt", fill: n
   return fill !== undefined && value - value !== 0 ? fill : value;
 }
 
+/** One row of evaluateOuter's output: out[offset + i], i < m, from the values v. */
+interface Row {
+  out: Float64Array;
+  offset: number;
+  m: number;
+  v: Float64Array;
+  /** Per point: 0 evaluate, 1 NaN result, 2 skipped. */
+  state: Uint8Array;
+  clip: boolean;
+  scale: "lin" | "log" | "sqrt";
+  fill: number | undefined;
+  logOut?: Float64Array;
+}
+
 /** One first value's row in one pass, 2-d grid: `nodeLine` at both nodes, then `combine*`. */
-function rowLine(
-  out: Float64Array,
-  offset: number,
-  m: number,
-  v: Float64Array,
-  l0: number,
-  u0: number,
-  t0: number,
-  lower1: Int32Array,
-  upper1: Int32Array,
-  frac1: Float64Array,
-  state: Uint8Array,
-  clip: boolean,
-  scale: "lin" | "log" | "sqrt",
-  fill: number | undefined,
-  logOut?: Float64Array,
-): void {
+function rowLine(row: Row, first: Cells, j: number, second: Cells): void {
+  const { out, offset, m, v, state, clip, scale, fill, logOut } = row;
+  const l0 = first.lower[j];
+  const u0 = first.upper[j];
+  const t0 = first.frac[j];
+  const { lower: lower1, upper: upper1, frac: frac1 } = second;
   const s0 = 1 - t0;
   const lin = scale === "lin";
   const bad = fill ?? NaN;
@@ -664,26 +605,13 @@ function rowLine(
 }
 
 /** One first value's row in one pass, 3-d grid: `nodePlane` at both nodes, then `combine*`. */
-function rowPlane(
-  out: Float64Array,
-  offset: number,
-  m: number,
-  v: Float64Array,
-  l0: number,
-  u0: number,
-  t0: number,
-  lower1: Int32Array,
-  upper1: Int32Array,
-  frac1: Float64Array,
-  lower2: Int32Array,
-  upper2: Int32Array,
-  frac2: Float64Array,
-  state: Uint8Array,
-  clip: boolean,
-  scale: "lin" | "log" | "sqrt",
-  fill: number | undefined,
-  logOut?: Float64Array,
-): void {
+function rowPlane(row: Row, first: Cells, j: number, second: Cells, third: Cells): void {
+  const { out, offset, m, v, state, clip, scale, fill, logOut } = row;
+  const l0 = first.lower[j];
+  const u0 = first.upper[j];
+  const t0 = first.frac[j];
+  const { lower: lower1, upper: upper1, frac: frac1 } = second;
+  const { lower: lower2, upper: upper2, frac: frac2 } = third;
   const s0 = 1 - t0;
   for (let i = 0; i < m; i++) {
     if (state[i]) {
