@@ -1,1 +1,6 @@
 export * from "./minimize.js";
+export * from "./parameter.js";
+export * from "./covariance.js";
+export * from "./model.js";
+export { SpectralModel } from "./spectral/spectral-model.js";
+export { SpatialModel, type ModelFrame } from "./spatial/spatial-model.js";
