@@ -20,12 +20,31 @@ export function parseFrame(name: string): Frame {
   throw new Error(`unknown sky frame '${name}' (use "icrs" or "galactic")`);
 }
 
+/** π/180 as astropy multiplies float32 angles by it (the factor rounded to float32 too). */
+const DEG2RAD_FLOAT32 = Math.fround(DEG2RAD);
+
+export interface TransformOptions {
+  /**
+   * The angles are float32 values (event lists' RA/Dec columns): astropy then wraps the
+   * longitudes into [0, 360) and converts them to radians in float32 before its float64
+   * trigonometry, and so do we, so that events near a pixel edge fall into gammapy's pixel.
+   */
+  float32?: boolean;
+}
+
+/** A float32 longitude wrapped into [0, 360) in float32 arithmetic, as astropy's `Longitude` does. */
+function wrapFloat32(lon: number): number {
+  const wraps = Math.floor(lon / 360);
+  return wraps === 0 ? lon : Math.fround(lon - wraps * 360);
+}
+
 /** Transform arrays of (lon, lat) in degrees between frames; longitudes in [0, 360). */
 export function transformFrame(
   lon: ArrayLike<number>,
   lat: ArrayLike<number>,
   from: Frame,
   to: Frame,
+  options: TransformOptions = {},
 ): { lon: Float64Array; lat: Float64Array } {
   const outLon = new Float64Array(lon.length);
   const outLat = new Float64Array(lon.length);
@@ -35,9 +54,10 @@ export function transformFrame(
     return { lon: outLon, lat: outLat };
   }
   const r = from === "icrs" ? ICRS_TO_GAL : GAL_TO_ICRS;
+  const float32 = options.float32 === true;
   for (let i = 0; i < lon.length; i++) {
-    const l = lon[i] * DEG2RAD,
-      b = lat[i] * DEG2RAD;
+    const l = float32 ? Math.fround(wrapFloat32(lon[i]) * DEG2RAD_FLOAT32) : lon[i] * DEG2RAD;
+    const b = float32 ? Math.fround(lat[i] * DEG2RAD_FLOAT32) : lat[i] * DEG2RAD;
     const cb = Math.cos(b);
     const x = cb * Math.cos(l),
       y = cb * Math.sin(l),

@@ -43,6 +43,11 @@ export class EventList {
     return values;
   }
 
+  /** Whether RA and Dec are stored as float32 (FITS format E), as H.E.S.S. and CTA event lists do. */
+  get radecFloat32(): boolean {
+    return this.table.columnFormat("RA")?.code === "E" && this.table.columnFormat("DEC")?.code === "E";
+  }
+
   get ra(): Float64Array {
     return this.column("RA");
   }

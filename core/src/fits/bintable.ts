@@ -71,6 +71,11 @@ export class BinTableHdu extends FitsHdu {
     return columns;
   }
 
+  /** A column's TFORM (code, repeat, …); undefined when there is no such column. */
+  columnFormat(name: string): ColumnFormat | undefined {
+    return this.findColumn(name)?.format;
+  }
+
   hasColumn(name: string): boolean {
     return this.findColumn(name) !== undefined;
   }

@@ -9,8 +9,10 @@ export interface MapCoordInput {
   lat?: Numeric;
   skycoord?: SkyCoord;
   frame?: Frame;
+  /** lon/lat are float32 values (event columns): converted to another frame as astropy does (`transformFrame`). */
+  float32LonLat?: boolean;
   /** Non-spatial coordinates by axis name (e.g. energy in the axis unit). */
-  [axisName: string]: Numeric | SkyCoord | Frame | undefined;
+  [axisName: string]: Numeric | SkyCoord | Frame | boolean | undefined;
 }
 
 /**
@@ -24,6 +26,7 @@ export class MapCoord {
     readonly lat: Float64Array,
     readonly axes: ReadonlyMap<string, Float64Array>,
     readonly frame: Frame | undefined,
+    readonly float32LonLat = false,
   ) {}
 
   static create(input: MapCoordInput | MapCoord | SkyCoord): MapCoord {
@@ -37,14 +40,15 @@ export class MapCoord {
     }
     const axisEntries: Array<[string, Numeric]> = [];
     for (const [key, value] of Object.entries(input)) {
-      if (["lon", "lat", "skycoord", "frame"].includes(key) || value === undefined) continue;
+      if (["lon", "lat", "skycoord", "frame", "float32LonLat"].includes(key) || value === undefined) continue;
       axisEntries.push([key.toLowerCase(), value as Numeric]);
     }
     const size = Math.max(lengthOf(lonIn), lengthOf(latIn), ...axisEntries.map(([, v]) => lengthOf(v)));
     const axes = new Map<string, Float64Array>();
     for (const [name, value] of axisEntries) axes.set(name, broadcast(value, size, name));
     const frame = sky ? sky.frame : input.frame;
-    return new MapCoord(broadcast(lonIn, size, "lon"), broadcast(latIn, size, "lat"), axes, frame);
+    const lon = broadcast(lonIn, size, "lon");
+    return new MapCoord(lon, broadcast(latIn, size, "lat"), axes, frame, input.float32LonLat === true);
   }
 
   get size(): number {
@@ -61,7 +65,7 @@ export class MapCoord {
     if (this.frame === undefined || this.frame === frame) {
       return new MapCoord(this.lon, this.lat, this.axes, frame);
     }
-    const { lon, lat } = transformFrame(this.lon, this.lat, this.frame, frame);
+    const { lon, lat } = transformFrame(this.lon, this.lat, this.frame, frame, { float32: this.float32LonLat });
     return new MapCoord(lon, lat, this.axes, frame);
   }
 }

@@ -134,8 +134,15 @@ export class WcsNDMap<D extends MapData = MapData> {
     lat: ArrayLike<number>;
     frame?: "icrs" | "galactic";
     columns: Record<string, ArrayLike<number>>;
+    /** lon/lat hold float32 values (the event list's columns): see `transformFrame`. */
+    float32LonLat?: boolean;
   }): void {
-    const input: MapCoordInput = { lon: events.lon, lat: events.lat, frame: events.frame ?? "icrs" };
+    const input: MapCoordInput = {
+      lon: events.lon,
+      lat: events.lat,
+      frame: events.frame ?? "icrs",
+      float32LonLat: events.float32LonLat,
+    };
     const byName = new Map(Object.entries(events.columns).map(([k, v]) => [k.toLowerCase(), v]));
     for (const axis of this.geom.axes) {
       const column = byName.get(axis.name.toLowerCase());
@@ -356,8 +363,8 @@ export class WcsNDMap<D extends MapData = MapData> {
 
   // ---- cutouts and stacking --------------------------------------------------------
 
-  cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim"): WcsNDMap<D> {
-    const geom = this.geom.cutout(position, width, mode);
+  cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim", oddNpix = false): WcsNDMap<D> {
+    const geom = this.geom.cutout(position, width, mode, oddNpix);
     const out = WcsNDMap.fromGeom(geom, {
       dtype: this.dtype,
       unit: this.unit,

@@ -64,7 +64,7 @@ export class MapDatasetMaker {
     const counts = WcsNDMap.fromGeom(geom);
     const columns: Record<string, Float64Array> = {};
     for (const axis of geom.axes) columns[axis.name] = events.column(axis.name);
-    counts.fillEvents({ lon: events.ra, lat: events.dec, columns });
+    counts.fillEvents({ lon: events.ra, lat: events.dec, columns, float32LonLat: events.radecFloat32 });
     return counts;
   }
 
