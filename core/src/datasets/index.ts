@@ -13,3 +13,4 @@ export { maskOnGeom } from "./stack.js";
 export { BackgroundModel, type BackgroundModelOptions } from "./background-model.js";
 export { datasetToPortable, datasetFromPortable, type PortableDataset, type PortableMap } from "./portable.js";
 export { MapDatasetOnOff, type OnOffMaps } from "./map-dataset-onoff.js";
+export { MapEvaluator, PSF_CONTAINMENT, type EDispSource, type EvaluationMode } from "./map-evaluator.js";

@@ -11,7 +11,10 @@ import {
   type WcsGeom,
 } from "../maps/index.js";
 import { RAD_AXIS_DEFAULT } from "../irf/index.js";
-import { cashSum } from "../stats/index.js";
+import { cash, cashSum } from "../stats/index.js";
+import type { DatasetModel, Models } from "../modeling/sky-model.js";
+import { DatasetEvaluation } from "./dataset-models.js";
+import type { MapEvaluator } from "./map-evaluator.js";
 import type { BackgroundModel } from "./background-model.js";
 import { EDispMap } from "./edisp-map.js";
 import { PSFMap } from "./psf-map.js";
@@ -112,6 +115,7 @@ export class MapDataset {
   maskFit?: WcsNDMap;
   gti: GTI;
   meta: Record<string, unknown>;
+  private evaluation?: DatasetEvaluation;
 
   /** The maps by name, as gammapy's keyword arguments (`MapDataset(counts=…, exposure=…)`). */
   constructor(fields: MapDatasetFields) {
@@ -177,8 +181,51 @@ export class MapDataset {
     return out;
   }
 
-  /** The background template scaled by the background model (gammapy's `npred_background`). */
+  /** The sky and background models of this dataset (gammapy 1.0's `models`; setting it builds the evaluators). */
+  get models(): Models | undefined {
+    return this.evaluation?.models;
+  }
+
+  set models(models: Models | Iterable<DatasetModel> | undefined) {
+    this.evaluation = models === undefined ? undefined : new DatasetEvaluation(this.name, models);
+  }
+
+  /** One evaluator per sky model, by model name. */
+  get evaluators(): ReadonlyMap<string, MapEvaluator> {
+    return this.evaluation?.evaluators ?? new Map();
+  }
+
+  /** The main geometry: the counts'. */
+  get geom(): WcsGeom {
+    return this.counts.geom;
+  }
+
+  /** The fit bins reduced over energy (true where any is); all true without masks. */
+  get maskImage(): WcsNDMap {
+    const mask = this.mask;
+    const image = this.counts.geom.toImage();
+    const out = WcsNDMap.fromGeom(image, { dtype: "bool" });
+    const n = image.imageSize;
+    if (!mask) out.data.fill(1);
+    else for (let i = 0; i < mask.length; i++) if (mask[i]) out.data[i % n] = 1;
+    return out;
+  }
+
+  /** Predicted counts of the sky models (all, or the one named), without background. */
+  npredSignal(modelName?: string): WcsNDMap {
+    if (!this.evaluation) {
+      if (modelName !== undefined) throw new Error(`dataset '${this.name}' has no models`);
+      return WcsNDMap.fromGeom(this.counts.geom, { dtype: "float64" });
+    }
+    return this.evaluation.npredSignal(this, modelName);
+  }
+
+  /**
+   * The background template scaled by the background model (gammapy's `npred_background`):
+   * the dataset's FoVBackgroundModel among its models, else `backgroundModel`.
+   */
   npredBackground(): WcsNDMap | undefined {
+    if (this.background && this.evaluation?.backgroundModel) return this.evaluation.npredBackground(this.background);
     if (!this.background || !this.backgroundModel || this.backgroundModel.isIdentity) return this.background;
     const factors = this.backgroundModel.factors(this.background.geom.axisByName("energy"));
     const out = this.background.copy();
@@ -193,17 +240,41 @@ export class MapDataset {
     return out;
   }
 
-  /** Predicted counts: the background (no sky models yet), negative values set to 0. */
+  /** Predicted counts: the sky models' plus the background, negative values set to 0. */
   npred(): WcsNDMap {
+    const out = this.npredSignal();
     const background = this.npredBackground();
-    const out = WcsNDMap.fromGeom(this.counts.geom, { dtype: "float64" });
-    if (background) for (let i = 0; i < out.data.length; i++) out.data[i] = Math.max(background.data[i], 0);
+    const data = out.data;
+    if (background) for (let i = 0; i < data.length; i++) data[i] += background.data[i];
+    for (let i = 0; i < data.length; i++) if (data[i] < 0) data[i] = 0;
     return out;
+  }
+
+  /** The Cash statistic of every bin (gammapy's `stat_array`). */
+  statArray(): Float64Array {
+    const counts = this.counts.data;
+    const npred = this.npred().data;
+    return Float64Array.from(npred, (mu, i) => cash(counts[i], mu));
   }
 
   /** The Cash statistic summed over the fit bins (`mask`). */
   statSum(): number {
     return cashSum(this.counts.data, this.npred().data, this.mask);
+  }
+
+  /** counts − npred ("diff"), divided by npred ("diff/model") or by its square root ("diff/sqrt(model)"). */
+  residuals(method: "diff" | "diff/model" | "diff/sqrt(model)" = "diff"): WcsNDMap {
+    const counts = this.counts.data;
+    const npred = this.npred();
+    const data = npred.data;
+    const divide = method === "diff/model" ? (m: number) => m : method === "diff/sqrt(model)" ? Math.sqrt : undefined;
+    if (method !== "diff" && !divide)
+      throw new Error(`residuals: method must be "diff", "diff/model" or "diff/sqrt(model)", got '${method}'`);
+    for (let i = 0; i < data.length; i++) {
+      const diff = counts[i] - data[i];
+      data[i] = divide ? diff / divide(data[i]) : diff;
+    }
+    return npred;
   }
 
   /**

@@ -452,13 +452,15 @@ export class WcsGeom {
    * gammapy 1.0 (astropy `Cutout2D`): sizes rounded half-to-even with at least one
    * pixel; mode "trim" keeps only the part inside this geometry.
    */
-  cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim"): WcsGeom {
+  cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim", oddNpix = false): WcsGeom {
     const [wLon, wLat] = pairOf(width).map((v) => angleDeg(v, "width"));
     const [sx, sy] = this.pixelScales;
     // astropy's Cutout2D pairs the y size with the x pixel scale and vice versa
-    // (identical for square pixels); the evaluation order follows gammapy's.
-    const nxWanted = rintHalfEven((Math.max(wLon / sx, 1) * sx) / sy);
-    const nyWanted = rintHalfEven((Math.max(wLat / sy, 1) * sy) / sx);
+    // (identical for square pixels); the evaluation order follows gammapy's. With `oddNpix`
+    // gammapy passes whole pixel counts, rounded up to odd, which Cutout2D takes as they are.
+    const roundUpToOdd = (f: number) => Math.floor(Math.ceil(f) / 2) * 2 + 1;
+    const nxWanted = oddNpix ? roundUpToOdd(Math.max(wLon / sx, 1)) : rintHalfEven((Math.max(wLon / sx, 1) * sx) / sy);
+    const nyWanted = oddNpix ? roundUpToOdd(Math.max(wLat / sy, 1)) : rintHalfEven((Math.max(wLat / sy, 1) * sy) / sx);
     const pos = position.transformTo(this.frame);
     const [px, py] = this.wcs.worldToPix1(pos.lon, pos.lat);
     const xs = overlapSlice(this.nx, nxWanted, px, mode);

@@ -1,0 +1,79 @@
+import { WcsNDMap, type WcsGeom } from "../maps/index.js";
+import { FoVBackgroundModel, Models, SkyModel, type DatasetModel } from "../modeling/sky-model.js";
+import { MapEvaluator, type EDispSource } from "./map-evaluator.js";
+import type { PSFMap } from "./psf-map.js";
+
+/** What the evaluation reads from its dataset (a MapDataset). */
+export interface EvaluatedDataset {
+  readonly name: string;
+  readonly exposure?: WcsNDMap;
+  readonly psf?: PSFMap;
+  readonly edisp?: EDispSource;
+  readonly background?: WcsNDMap;
+  readonly maskImage: WcsNDMap;
+  readonly geom: WcsGeom;
+}
+
+/**
+ * The models of one dataset and their evaluators (gammapy 1.0's `MapDataset.models` setter):
+ * the models selected for the dataset by name, one evaluator per sky model, and the dataset's
+ * background model (`<name>-bkg`) if any.
+ */
+export class DatasetEvaluation {
+  readonly models: Models;
+  readonly evaluators = new Map<string, MapEvaluator>();
+  readonly backgroundModel?: FoVBackgroundModel;
+  private backgroundValues?: number[];
+  private backgroundCache?: WcsNDMap;
+
+  constructor(datasetName: string, models: Models | Iterable<DatasetModel>) {
+    const all = models instanceof Models ? models : new Models(models);
+    this.models = all.select(datasetName);
+    for (const model of this.models) {
+      if (model instanceof SkyModel) this.evaluators.set(model.name, new MapEvaluator(model));
+      else if (model instanceof FoVBackgroundModel && model.name === `${datasetName}-bkg`) this.backgroundModel = model;
+    }
+  }
+
+  /** Predicted counts of the sky models (or of one of them) on the dataset's geometry. */
+  npredSignal(dataset: EvaluatedDataset, modelName?: string): WcsNDMap {
+    const total = WcsNDMap.fromGeom(dataset.geom, { dtype: "float64" });
+    const evaluators = modelName === undefined ? [...this.evaluators.values()] : [this.evaluator(modelName)];
+    for (const evaluator of evaluators) {
+      if (evaluator.needsUpdate) {
+        if (!dataset.exposure)
+          throw new Error(`dataset '${dataset.name}': model '${evaluator.model.name}' needs an exposure map`);
+        evaluator.update(dataset.exposure, dataset.psf, dataset.edisp, dataset.geom, dataset.maskImage);
+      }
+      if (evaluator.contributes) total.stack(evaluator.computeNpred());
+    }
+    return total;
+  }
+
+  /** The background map × the background model's norm per energy plane (recomputed when its parameters change). */
+  npredBackground(background: WcsNDMap): WcsNDMap {
+    const model = this.backgroundModel;
+    if (!model) return background;
+    const values = model.parameters.values;
+    if (this.backgroundCache && this.backgroundValues && values.every((v, i) => v === this.backgroundValues![i]))
+      return this.backgroundCache;
+    this.backgroundValues = values;
+    const geom = background.geom;
+    const factors = model.evaluate(geom.axisByName("energy").center);
+    const n = geom.imageSize;
+    const out = new Float64Array(background.data.length);
+    const source = background.data;
+    for (let p = 0; p < factors.length; p++) {
+      const f = factors[p];
+      for (let i = p * n; i < (p + 1) * n; i++) out[i] = source[i] * f;
+    }
+    this.backgroundCache = WcsNDMap.fromGeom(geom, { data: out, unit: background.unit });
+    return this.backgroundCache;
+  }
+
+  private evaluator(name: string): MapEvaluator {
+    const e = this.evaluators.get(name);
+    if (!e) throw new Error(`no sky model '${name}' on this dataset (has: ${[...this.evaluators.keys()].join(", ")})`);
+    return e;
+  }
+}

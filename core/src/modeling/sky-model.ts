@@ -1,0 +1,198 @@
+import type { SkyCoord } from "../coords/index.js";
+import { NoOverlapError, type WcsNDMap } from "../maps/index.js";
+import { Covariance } from "./covariance.js";
+import { Parameters } from "./parameter.js";
+import type { SpatialModel } from "./spatial/spatial-model.js";
+import type { SpectralModel } from "./spectral/spectral-model.js";
+
+/** Extra width (deg) around a model's evaluation radius (gammapy's CUTOUT_MARGIN). */
+export const CUTOUT_MARGIN = 0.1;
+
+/** Which IRFs the evaluator applies to a model (gammapy 1.0's `apply_irf`). */
+export interface ApplyIrf {
+  exposure: boolean;
+  psf: boolean;
+  edisp: boolean;
+}
+
+export interface SkyModelOptions {
+  spatialModel?: SpatialModel;
+  /** Default: a random 8-character name, as gammapy's `make_name`. */
+  name?: string;
+  applyIrf?: Partial<ApplyIrf>;
+  /** The datasets the model applies to (undefined: all). */
+  datasetsNames?: string[];
+}
+
+/** Something a dataset's models list holds: a sky model or a dataset's background model. */
+export interface DatasetModel {
+  readonly name: string;
+  readonly parameters: Parameters;
+  readonly datasetsNames?: readonly string[];
+}
+
+/**
+ * A factorised sky model, spectral × spatial (gammapy 1.0's `SkyModel`): dN/dE/dΩ in
+ * cm⁻² s⁻¹ TeV⁻¹ sr⁻¹. Its parameters are the spectral model's, then the spatial model's.
+ */
+export class SkyModel implements DatasetModel {
+  readonly spectralModel: SpectralModel;
+  readonly spatialModel?: SpatialModel;
+  readonly name: string;
+  readonly applyIrf: ApplyIrf;
+  datasetsNames?: string[];
+  private covarianceStore?: Covariance;
+
+  constructor(spectralModel: SpectralModel, options: SkyModelOptions = {}) {
+    if (!spectralModel.parameters.toArray().some((p) => p.isNorm))
+      throw new Error("SkyModel: the spectral model needs a norm-type parameter (amplitude, norm, …)");
+    this.spectralModel = spectralModel;
+    this.spatialModel = options.spatialModel;
+    this.name = options.name ?? makeName();
+    this.applyIrf = { exposure: true, psf: true, edisp: true, ...options.applyIrf };
+    this.datasetsNames = options.datasetsNames;
+  }
+
+  get parameters(): Parameters {
+    return this.spatialModel
+      ? this.spectralModel.parameters.concat(this.spatialModel.parameters)
+      : this.spectralModel.parameters;
+  }
+
+  get position(): SkyCoord | undefined {
+    return this.spatialModel?.position;
+  }
+
+  /** deg; undefined without a spatial model or for models without one (constant, templates). */
+  get evaluationRadius(): number | undefined {
+    return this.spatialModel?.evaluationRadius;
+  }
+
+  /** The block covariance of the spectral and spatial models. */
+  get covariance(): Covariance {
+    const parts = [this.spectralModel.covariance];
+    if (this.spatialModel) parts.push(this.spatialModel.covariance);
+    const stacked = Covariance.fromStack(parts);
+    if (this.covarianceStore && this.covarianceStore.parameters.length === stacked.parameters.length) {
+      stacked.data = this.covarianceStore.data;
+    }
+    return stacked;
+  }
+
+  set covariance(value: Covariance | ArrayLike<number>) {
+    const full = new Covariance(this.parameters, value instanceof Covariance ? value.data : value);
+    this.covarianceStore = full;
+    this.spectralModel.covariance = full.getSubcovariance(this.spectralModel.parameters);
+    if (this.spatialModel) this.spatialModel.covariance = full.getSubcovariance(this.spatialModel.parameters);
+  }
+
+  /**
+   * Whether the model reaches any true pixel of an image mask: the mask cut out around the
+   * model, 2 × radius + margin + `margin` wide (gammapy 1.0's `contributes`).
+   */
+  contributes(maskImage: WcsNDMap, margin = 0): boolean {
+    const position = this.position;
+    const radius = this.evaluationRadius;
+    if (!position || radius === undefined) return true;
+    try {
+      const cut = maskImage.cutout(position, 2 * radius + CUTOUT_MARGIN + margin);
+      return cut.data.some((v) => v !== 0);
+    } catch (error) {
+      if (error instanceof NoOverlapError) return false;
+      throw error;
+    }
+  }
+}
+
+/**
+ * The background model of one dataset (gammapy 1.0's `FoVBackgroundModel`): a norm spectral
+ * model (norm, tilt, reference) multiplying the dataset's background map; named
+ * `<dataset>-bkg`.
+ */
+export class FoVBackgroundModel implements DatasetModel {
+  readonly spectralModel: SpectralModel;
+  readonly datasetsNames: string[];
+
+  constructor(spectralModel: SpectralModel, datasetName: string) {
+    if (!datasetName) throw new Error("FoVBackgroundModel: a dataset name is required");
+    if (!spectralModel.parameters.toArray().some((p) => p.isNorm))
+      throw new Error("FoVBackgroundModel: a norm spectral model is required");
+    this.spectralModel = spectralModel;
+    this.datasetsNames = [datasetName];
+  }
+
+  get name(): string {
+    return `${this.datasetsNames[0]}-bkg`;
+  }
+
+  get parameters(): Parameters {
+    return this.spectralModel.parameters;
+  }
+
+  /** The norm at each reconstructed energy (TeV): the background map's factor per energy plane. */
+  evaluate(energy: ArrayLike<number>): Float64Array {
+    return this.spectralModel.evaluate(energy);
+  }
+}
+
+/** An ordered list of models, looked up by name (gammapy 1.0's `Models` / `DatasetModels`). */
+export class Models implements Iterable<DatasetModel> {
+  private readonly list: DatasetModel[];
+
+  constructor(models: Iterable<DatasetModel> = []) {
+    this.list = [...models];
+    const names = this.list.map((m) => m.name);
+    const repeated = names.filter((n, i) => names.indexOf(n) !== i);
+    if (repeated.length > 0) throw new Error(`Models: names must be unique, repeated: ${[...new Set(repeated)]}`);
+  }
+
+  [Symbol.iterator](): Iterator<DatasetModel> {
+    return this.list[Symbol.iterator]();
+  }
+
+  get length(): number {
+    return this.list.length;
+  }
+
+  get names(): string[] {
+    return this.list.map((m) => m.name);
+  }
+
+  get(name: string): DatasetModel {
+    const m = this.list.find((x) => x.name === name);
+    if (!m) throw new Error(`no model '${name}' (models: ${this.names.join(", ") || "none"})`);
+    return m;
+  }
+
+  at(i: number): DatasetModel {
+    const m = this.list[i];
+    if (!m) throw new RangeError(`Models: no model at index ${i}`);
+    return m;
+  }
+
+  /** All models' parameters, in model order (a parameter shared between models repeats). */
+  get parameters(): Parameters {
+    return Parameters.fromStack(this.list.map((m) => m.parameters));
+  }
+
+  /** The models that apply to dataset `name` (those without datasets names apply to all). */
+  select(datasetName: string): Models {
+    return new Models(this.list.filter((m) => !m.datasetsNames || m.datasetsNames.includes(datasetName)));
+  }
+
+  /** This list followed by `other`'s models (gammapy's `+`). */
+  add(other: Iterable<DatasetModel> | DatasetModel): Models {
+    const more = Symbol.iterator in Object(other) ? [...(other as Iterable<DatasetModel>)] : [other as DatasetModel];
+    return new Models([...this.list, ...more]);
+  }
+
+  toArray(): DatasetModel[] {
+    return [...this.list];
+  }
+}
+
+function makeName(): string {
+  const bytes = new Uint8Array(4);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
