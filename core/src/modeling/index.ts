@@ -2,6 +2,24 @@ export * from "./minimize.js";
 export * from "./parameter.js";
 export * from "./covariance.js";
 export * from "./model.js";
+export {
+  DNDE_UNIT,
+  FLUX_UNIT,
+  ENERGY_UNIT,
+  INVERSE_ENERGY_UNIT,
+  fluxOrNorm,
+  ConstantSpectralModel,
+  CompoundSpectralModel,
+  type ValueAndError,
+  type SpectralOperator,
+} from "./spectral/spectral-model.js";
+export * from "./spectral/integrate.js";
+export * from "./spectral/power-law.js";
+export * from "./spectral/cutoff.js";
+export * from "./spectral/log-parabola.js";
+export * from "./spectral/broken-power-law.js";
+export * from "./spectral/gaussian.js";
+export * from "./spectral/template.js";
 export { SpectralModel } from "./spectral/spectral-model.js";
 export { SpatialModel, type ModelFrame } from "./spatial/spatial-model.js";
 export {

@@ -8,6 +8,13 @@ export function erfc(x: number): number {
   return x < 2 ? 1 - erfSeries(x) : erfcContinuedFraction(x);
 }
 
+/** The error function to ~1e-16 (the series below 2, where it has no cancellation; 1 − erfc above). */
+export function erf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x < 0) return -erf(-x);
+  return x < 2 ? erfSeries(x) : 1 - erfc(x);
+}
+
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 /** erf(x) = 2/√π · e^(−x²) · Σ (2x²)ⁿ x / (2n+1)!!: positive terms, no cancellation. */
