@@ -3,6 +3,7 @@ import { NoOverlapError, type WcsNDMap } from "../maps/index.js";
 import { Covariance } from "./covariance.js";
 import { Parameters } from "./parameter.js";
 import type { SpatialModel } from "./spatial/spatial-model.js";
+import { PowerLawNormSpectralModel } from "./spectral/power-law.js";
 import type { SpectralModel } from "./spectral/spectral-model.js";
 
 /** Extra width (deg) around a model's evaluation radius (gammapy's CUTOUT_MARGIN). */
@@ -106,14 +107,14 @@ export class SkyModel implements DatasetModel {
 
 /**
  * The background model of one dataset (gammapy 1.0's `FoVBackgroundModel`): a norm spectral
- * model (norm, tilt, reference) multiplying the dataset's background map; named
- * `<dataset>-bkg`.
+ * model (default PowerLawNormSpectralModel: norm, tilt, reference) multiplying the dataset's
+ * background map; named `<dataset>-bkg`.
  */
 export class FoVBackgroundModel implements DatasetModel {
   readonly spectralModel: SpectralModel;
   readonly datasetsNames: string[];
 
-  constructor(spectralModel: SpectralModel, datasetName: string) {
+  constructor(datasetName: string, spectralModel: SpectralModel = new PowerLawNormSpectralModel()) {
     if (!datasetName) throw new Error("FoVBackgroundModel: a dataset name is required");
     if (!spectralModel.parameters.toArray().some((p) => p.isNorm))
       throw new Error("FoVBackgroundModel: a norm spectral model is required");

@@ -1,0 +1,103 @@
+import type { ModelDict, ParameterInputs } from "./model.js";
+import type { ParameterDict, ParameterOptions } from "./parameter.js";
+import { SmoothBrokenPowerLawSpectralModel } from "./spectral/broken-power-law.js";
+import { ExpCutoffPowerLaw3FGLSpectralModel, ExpCutoffPowerLawSpectralModel } from "./spectral/cutoff.js";
+import { GaussianSpectralModel } from "./spectral/gaussian.js";
+import { LogParabolaSpectralModel } from "./spectral/log-parabola.js";
+import {
+  PowerLaw2SpectralModel,
+  PowerLawNormSpectralModel,
+  PowerLawSpectralModel,
+} from "./spectral/power-law.js";
+import {
+  CompoundSpectralModel,
+  ConstantSpectralModel,
+  type SpectralModel,
+  type SpectralOperator,
+} from "./spectral/spectral-model.js";
+import { TemplateSpectralModel } from "./spectral/template.js";
+
+
+/** A models-file parameter entry as the constructors take it: value, unit and the rest by name. */
+export function parameterInputs(entries: ModelDict["parameters"] = []): ParameterInputs {
+  const out: ParameterInputs = {};
+  for (const entry of entries) out[entry.name] = parameterOptions(entry);
+  return out;
+}
+
+function parameterOptions(entry: Partial<ParameterDict> & { name: string }): ParameterOptions {
+  const options: ParameterOptions = {};
+  if (entry.unit !== undefined) options.unit = entry.unit;
+  if (entry.value !== undefined) options.value = Number(entry.value);
+  if (entry.min !== undefined) options.min = numberOrNaN(entry.min);
+  if (entry.max !== undefined) options.max = numberOrNaN(entry.max);
+  if (entry.frozen !== undefined) options.frozen = Boolean(entry.frozen);
+  if (entry.error !== undefined) options.error = Number(entry.error);
+  if (entry.interp !== undefined) options.interp = entry.interp;
+  if (entry.scale_method !== undefined) options.scaleMethod = entry.scale_method;
+  return options;
+}
+
+function numberOrNaN(x: unknown): number {
+  return x === null || x === undefined || x === ".nan" || x === "nan" ? Number.NaN : Number(x);
+}
+
+type SpectralFactory = (dict: ModelDict) => SpectralModel;
+
+/** Constructors taking parameter inputs by name, under every tag gammapy reads. */
+const SPECTRAL: Array<[readonly string[], SpectralFactory]> = [
+  [["PowerLawSpectralModel", "pl"], (d) => new PowerLawSpectralModel(parameterInputs(d.parameters))],
+  [["PowerLaw2SpectralModel", "pl-2"], (d) => new PowerLaw2SpectralModel(parameterInputs(d.parameters))],
+  [["PowerLawNormSpectralModel", "pl-norm"], (d) => new PowerLawNormSpectralModel(parameterInputs(d.parameters))],
+  [["ExpCutoffPowerLawSpectralModel", "ecpl"], (d) => new ExpCutoffPowerLawSpectralModel(parameterInputs(d.parameters))],
+  [
+    ["ExpCutoffPowerLaw3FGLSpectralModel", "ecpl-3fgl"],
+    (d) => new ExpCutoffPowerLaw3FGLSpectralModel(parameterInputs(d.parameters)),
+  ],
+  [["LogParabolaSpectralModel", "lp"], (d) => new LogParabolaSpectralModel(parameterInputs(d.parameters))],
+  [
+    ["SmoothBrokenPowerLawSpectralModel", "sbpl"],
+    (d) => new SmoothBrokenPowerLawSpectralModel(parameterInputs(d.parameters)),
+  ],
+  [["ConstantSpectralModel", "const"], (d) => new ConstantSpectralModel(parameterInputs(d.parameters))],
+  [["GaussianSpectralModel", "gauss"], (d) => new GaussianSpectralModel(parameterInputs(d.parameters))],
+  [["TemplateSpectralModel", "template"], templateFromDict],
+  [["CompoundSpectralModel", "compound"], compoundFromDict],
+];
+
+/** A spectral model from its models-file entry (gammapy 1.0's format). */
+export function spectralModelFromDict(dict: ModelDict): SpectralModel {
+  const entry = SPECTRAL.find(([tags]) => tags.includes(dict.type));
+  if (!entry) {
+    const known = SPECTRAL.map(([tags]) => tags[0]).join(", ");
+    throw new Error(`unknown spectral model type '${dict.type}' (known: ${known})`);
+  }
+  return entry[1](dict);
+}
+
+function templateFromDict(d: ModelDict): SpectralModel {
+  const table = (key: "energy" | "values") => {
+    const t = d[key] as { data?: number[]; unit?: string } | undefined;
+    if (!t || !Array.isArray(t.data)) throw new Error(`TemplateSpectralModel: the entry has no '${key}' table`);
+    return t;
+  };
+  const energy = table("energy");
+  const values = table("values");
+  const norm = parameterInputs(d.parameters).norm;
+  return new TemplateSpectralModel({
+    energy: energy.data!,
+    energyUnit: energy.unit ?? "TeV",
+    values: values.data!,
+    valuesUnit: values.unit ?? "",
+    norm,
+  });
+}
+
+function compoundFromDict(d: ModelDict): SpectralModel {
+  const part = (key: "model1" | "model2") => {
+    const m = d[key] as ModelDict | undefined;
+    if (!m) throw new Error(`CompoundSpectralModel: the entry has no '${key}'`);
+    return spectralModelFromDict(m);
+  };
+  return new CompoundSpectralModel(part("model1"), part("model2"), d.operator as SpectralOperator);
+}
