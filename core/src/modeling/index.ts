@@ -4,3 +4,4 @@ export * from "./covariance.js";
 export * from "./model.js";
 export { SpectralModel } from "./spectral/spectral-model.js";
 export { SpatialModel, type ModelFrame } from "./spatial/spatial-model.js";
+export * from "./minuit/index.js";
