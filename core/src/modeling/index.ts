@@ -31,3 +31,5 @@ export {
   type DatasetModel,
   type SkyModelOptions,
 } from "./sky-model.js";
+export * from "./minuit/index.js";
+export { spectralModelFromDict, parameterInputs } from "./registry.js";
