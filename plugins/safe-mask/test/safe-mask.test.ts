@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DataStore, MapAxis, MapDataset, WcsGeom, type WcsNDMap } from "@gammaflow/core";
+import { DataStore, EDispMap, MapAxis, MapDataset, WcsGeom, type WcsNDMap } from "@gammaflow/core";
 import { toStorePath } from "@gammaflow/core/node";
 import { assertMapClose, planeSums, type SampledMap } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
@@ -100,7 +100,8 @@ test("'edisp-bias' (10 % and 5 %) finds gammapy 1.0's bias energy and energy bin
   const reference = MapDataset.create(geom, { energyAxisTrue: energyTrue });
   for (const c of cases) {
     const dataset = new MapDatasetMaker().run(reference, store.obs(c.obsId));
-    const kernel = dataset.edisp!.getEdispKernel(geom.axisByName("energy"));
+    assert.ok(dataset.edisp instanceof EDispMap);
+    const kernel = dataset.edisp.getEdispKernel(geom.axisByName("energy"));
     const biasEnergy = kernel.biasEnergy(c.biasPercent / 100);
     assert.ok(
       Math.abs(biasEnergy - c.biasEnergy) <= 1e-6 * c.biasEnergy,
