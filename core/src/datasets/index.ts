@@ -5,7 +5,7 @@ export { EDispKernelMap } from "./edisp-kernel-map.js";
 export { edispFromMaps, type EDisp } from "./edisp.js";
 export {
   MapDataset,
-  MIGRA_AXIS_DEFAULT,
+  MIGRA_AXIS_V015,
   BINSZ_IRF_DEFAULT,
   type MapDatasetCreateOptions,
   type MapDatasetFields,

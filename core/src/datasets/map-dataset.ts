@@ -22,7 +22,11 @@ import { maskCubeOnGeom, maskOnGeom, stackIrfMap } from "./stack.js";
 export interface MapDatasetCreateOptions {
   /** True-energy axis; default: the reconstructed axis renamed energy_true. */
   energyAxisTrue?: MapAxis;
-  /** Migration axis of the EDisp map; default 0.2–5 in 48 bins (gammapy v0.15). */
+  /**
+   * Migration axis: given, the energy dispersion is an EDispMap on it; absent, an EDispKernelMap
+   * on the reconstructed-energy axis (gammapy 1.0's default; v0.15 made an EDispMap on
+   * `MIGRA_AXIS_V015`).
+   */
   migraAxis?: MapAxis;
   /** Offset axis of the PSF map; default 0–0.66° in 66 bins. */
   radAxis?: MapAxis;
@@ -31,7 +35,8 @@ export interface MapDatasetCreateOptions {
   name?: string;
 }
 
-export const MIGRA_AXIS_DEFAULT = MapAxis.fromBounds(0.2, 5, 48, { name: "migra", unit: "" });
+/** gammapy v0.15's default migration axis (0.2–5, 48 bins), for EDisp maps as v0.15 made them. */
+export const MIGRA_AXIS_V015 = MapAxis.fromBounds(0.2, 5, 48, { name: "migra", unit: "" });
 export const BINSZ_IRF_DEFAULT = 0.2;
 
 /** v0.15 axis names map to gammapy 1.0's: "theta" → "rad", a true-energy "energy" → "energy_true". */
@@ -129,17 +134,21 @@ export class MapDataset {
     this.meta = fields.meta ?? {};
   }
 
-  /** Empty maps on `geom` (counts, background, mask) and the IRF geometries gammapy derives. */
+  /**
+   * Empty maps on `geom` (counts, background, mask) and the IRF geometries gammapy 1.0 derives:
+   * the energy dispersion is a diagonal EDispKernelMap on [energy, energy_true], or with
+   * `migraAxis` a diagonal EDispMap on [migra, energy_true].
+   */
   static create(geom: WcsGeom, options: MapDatasetCreateOptions = {}): MapDataset {
     const energy = geom.axisByName("energy");
     const energyTrue = axisNamed(options.energyAxisTrue, "energy_true", ["energy"]) ?? energy.rename("energy_true");
     const rad = axisNamed(options.radAxis, "rad", ["theta"]) ?? RAD_AXIS_DEFAULT;
-    const migra = axisNamed(options.migraAxis, "migra", []) ?? MIGRA_AXIS_DEFAULT;
+    const migra = axisNamed(options.migraAxis, "migra", []);
     const image = geom.toImage();
     const irfImage = image.toBinsz(options.binszIrf ?? BINSZ_IRF_DEFAULT);
     const name = options.name ?? `dataset-${++datasetCounter}`;
     const psfGeom = irfImage.toCube([rad, energyTrue]);
-    const edispGeom = irfImage.toCube([migra, energyTrue]);
+    const edispGeom = irfImage.toCube([migra ?? energy, energyTrue]);
     checkAllocation(
       [
         { name: "counts", geom, dtype: "float32" },
@@ -147,7 +156,7 @@ export class MapDataset {
         { name: "mask_safe", geom, dtype: "bool" },
         { name: "exposure", geom: image.toCube([energyTrue]), dtype: "float32" },
         { name: "psf", geom: psfGeom, dtype: "float32" },
-        { name: "edisp", geom: edispGeom, dtype: "float64" },
+        { name: "edisp", geom: edispGeom, dtype: migra ? "float64" : "float32" },
       ],
       `MapDataset.create '${name}'`,
     );
@@ -159,7 +168,7 @@ export class MapDataset {
       exposure: WcsNDMap.fromGeom(image.toCube([energyTrue]), { unit: "m2 s" }),
       background: WcsNDMap.fromGeom(geom),
       psf: PSFMap.fromGeom(psfGeom),
-      edisp: EDispMap.fromGeom(edispGeom),
+      edisp: migra ? EDispMap.fromGeom(edispGeom) : EDispKernelMap.fromGeom(edispGeom),
       maskSafe: mask,
     });
   }
