@@ -61,10 +61,19 @@ function chainOnce(c) {
     const exposure = time("exposure", () => maker.makeExposure(cut.exposure.geom, obs));
     const background = time("background", () => maker.makeBackground(cut.counts.geom, obs));
     const psf = time("psf", () => maker.makePsf(cut.psf.psfMap.geom, obs));
-    const edisp = time("edisp", () => maker.makeEdisp(cut.edisp.edispMap.geom, obs));
+    const edisp = time("edisp", () => maker.makeEdispKernel(cut.edisp.edispMap.geom, obs));
     const mask = cut.maskSafe.copy();
     mask.data.fill(1);
-    const dataset = new MapDataset("run", counts, exposure, background, psf, edisp, mask, undefined, obs.gti);
+    const dataset = new MapDataset({
+      name: "run",
+      counts,
+      exposure,
+      background,
+      psf,
+      edisp,
+      maskSafe: mask,
+      gti: obs.gti,
+    });
     time("safe mask", () => safe.run(dataset, obs));
     time("stack", () => stacked.stack(dataset));
     perRun.push(Object.values(t).reduce((a, b) => a + b, 0) - before);
@@ -92,12 +101,11 @@ else:
     ids = [23523, 23592, 23526, 23559]
 energy = MapAxis.from_bounds(1, 10, nbin=11, name="energy", unit="TeV", interp="log")
 geom = WcsGeom.create(skydir=tuple(${JSON.stringify(c.skydir)}), axes=[energy], width=5, binsz=0.02)
-migra = MapAxis.from_bounds(0.2, 5, nbin=48, name="migra", unit="")
 maker = MapDatasetMaker()
 safe = SafeMaskMaker(methods=["aeff-default", "offset-max"], offset_max="3 deg")
 def chain():
     store = DataStore.from_dir(${JSON.stringify(c.dir)})
-    stacked = MapDataset.create(geom, migra_axis=migra, name="stacked")
+    stacked = MapDataset.create(geom, name="stacked")
     t = {s: 0.0 for s in ${JSON.stringify(STAGES)}}
     def timed(stage, fn):
         t0 = time.perf_counter(); r = fn(); t[stage] += (time.perf_counter() - t0) * 1e3; return r
@@ -109,7 +117,7 @@ def chain():
         exposure = timed("exposure", lambda: maker.make_exposure(cut.exposure.geom, obs))
         background = timed("background", lambda: maker.make_background(cut.counts.geom, obs))
         psf = timed("psf", lambda: maker.make_psf(cut.psf.psf_map.geom, obs))
-        edisp = timed("edisp", lambda: maker.make_edisp(cut.edisp.edisp_map.geom, obs))
+        edisp = timed("edisp", lambda: maker.make_edisp_kernel(cut.edisp.edisp_map.geom, obs))
         mask = Map.from_geom(cut.counts.geom, dtype=bool); mask.data[...] = True
         ds = MapDataset(
             counts=counts, exposure=exposure, background=background, psf=psf, edisp=edisp, mask_safe=mask, gti=obs.gti

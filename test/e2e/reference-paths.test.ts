@@ -73,7 +73,8 @@ function worstRelative(a: WcsNDMap, b: WcsNDMap): number {
 
 /**
  * Every map bit for bit the same, but the energy-dispersion map: its tuned table normalises
- * by one multiplication with the inverse sum where the reference divides (a few ulp).
+ * by one multiplication with the inverse sum where the reference divides (a few ulp); a stacked
+ * kernel map (float32, gammapy 1.0's default) can then round to the neighbouring float32.
  */
 function assertSameNumbers(tuned: MapDataset, reference: MapDataset, what: string): void {
   const theirs = new Map(maps(reference));
@@ -84,7 +85,7 @@ function assertSameNumbers(tuned: MapDataset, reference: MapDataset, what: strin
     if (!map || !other) continue;
     assert.deepEqual(map.geom.dataShape, other.geom.dataShape, `${what}: ${name} shape`);
     const worst = worstRelative(map, other);
-    const limit = name === "edisp" ? 1e-14 : 0;
+    const limit = name !== "edisp" ? 0 : map.dtype === "float32" ? 2 ** -23 : 1e-14;
     assert.ok(worst <= limit, `${what}: ${name} differs by ${worst} (relative), allowed ${limit}`);
     compared++;
   }

@@ -103,7 +103,12 @@ export interface DatasetSpec {
 
 export const datasetSpecProperties: Record<string, JsonSchema> = {
   energyAxisTrue: { ...axisSpecSchema, description: "true-energy axis (default: the reconstructed axis)" },
-  migraAxis: { ...axisSpecSchema, description: "migration axis of the EDisp map (default 0.2–5 in 48 bins)" },
+  migraAxis: {
+    ...axisSpecSchema,
+    description:
+      "migration axis: given, the EDisp is an EDispMap on it (gammapy v0.15's default was 0.2–5 in 48 bins); " +
+      "absent, an EDispKernelMap on the reconstructed energies (gammapy 1.0's default)",
+  },
   radAxis: { ...axisSpecSchema, description: "offset axis of the PSF map (default 0–0.66 deg in 66 bins)" },
   binszIrf: Quantity("deg", { description: "pixel size of the IRF maps (default 0.2 deg)" }),
   name: { type: "string" },

@@ -1,6 +1,8 @@
 import type { SkyCoord } from "../coords/index.js";
-import { edispKernelFromDensities, type EDispKernel } from "../irf/index.js";
+import { edispKernelFromDensities, integrateMigration, type EDispKernel } from "../irf/index.js";
 import { WcsNDMap, type MapAxis, type WcsGeom } from "../maps/index.js";
+import { EDispKernelMap } from "./edisp-kernel-map.js";
+import { imagePixelAt } from "./irf-map.js";
 
 /** An energy-dispersion map (migra × true energy per pixel) with its weighting exposure. */
 export class EDispMap {
@@ -14,17 +16,40 @@ export class EDispMap {
    * centre), integrating the stored migration densities (gammapy 1.0's `get_edisp_kernel`).
    */
   getEdispKernel(energyAxis: MapAxis, position?: SkyCoord): EDispKernel {
-    const geom = this.edispMap.geom;
-    const migra = geom.axisByName("migra");
-    const energyTrue = geom.axisByName("energy_true");
-    const where = position ?? geom.centerSkydir;
-    const [ix, iy] = geom.toImage().coordToIdx(where);
-    if (ix[0] < 0 || iy[0] < 0) throw new Error(`EDispMap: position ${where.toString()} is outside the map`);
+    const pixel = imagePixelAt(this.edispMap, position ?? this.edispMap.geom.centerSkydir, "EDispMap");
+    return edispKernelFromDensities(this.densitiesAt(pixel), this.migraAxis, this.energyAxisTrue, energyAxis, false);
+  }
+
+  /**
+   * The kernel map on `energyAxis` (reconstructed energy; gammapy 1.0's `to_edisp_kernel_map`):
+   * in every pixel the migration densities integrated between the migra values of the
+   * reconstructed-energy edges (float64, as gammapy's); the exposure map kept, its squashed
+   * migra axis now a squashed energy axis.
+   */
+  toEdispKernelMap(energyAxis: MapAxis): EDispKernelMap {
+    const geom = this.edispMap.geom.toImage().toCube([energyAxis, this.energyAxisTrue]);
     const n = geom.imageSize;
-    const pixel = iy[0] * geom.nx + ix[0];
-    const densities = new Float64Array(energyTrue.nbin * migra.nbin);
+    const data = integrateMigration(this.edispMap.data, n, this.migraAxis, this.energyAxisTrue, energyAxis, false);
+    const kernels = WcsNDMap.fromGeom(geom, { data });
+    const e = this.exposureMap;
+    const exposure = e && new WcsNDMap(geom.squash("energy"), e.data.slice(), e.unit, e.dtype, structuredClone(e.meta));
+    return new EDispKernelMap(kernels, exposure);
+  }
+
+  private get migraAxis(): MapAxis {
+    return this.edispMap.geom.axisByName("migra");
+  }
+
+  private get energyAxisTrue(): MapAxis {
+    return this.edispMap.geom.axisByName("energy_true");
+  }
+
+  /** The migration densities of one image pixel, [true energy][migra]. */
+  private densitiesAt(pixel: number): Float64Array {
+    const n = this.edispMap.geom.imageSize;
+    const densities = new Float64Array(this.edispMap.data.length / n);
     for (let p = 0; p < densities.length; p++) densities[p] = this.edispMap.data[p * n + pixel];
-    return edispKernelFromDensities(densities, migra, energyTrue, energyAxis, false);
+    return densities;
   }
 
   /**

@@ -1,15 +1,17 @@
 export { PSFMap, type PsfKernelOptions } from "./psf-map.js";
 export { PSFKernel, type PsfKernelImageOptions } from "./psf-kernel.js";
 export { EDispMap } from "./edisp-map.js";
+export { EDispKernelMap } from "./edisp-kernel-map.js";
+export { edispFromMaps, type EDisp } from "./edisp.js";
 export {
   MapDataset,
-  MIGRA_AXIS_DEFAULT,
+  MIGRA_AXIS_V015,
   BINSZ_IRF_DEFAULT,
   type MapDatasetCreateOptions,
   type MapDatasetFields,
 } from "./map-dataset.js";
 export { datasetToHdus, datasetFromFits } from "./io.js";
-export { maskOnGeom } from "./stack.js";
+export { maskCubeOnGeom, maskOnGeom } from "./stack.js";
 export { BackgroundModel, type BackgroundModelOptions } from "./background-model.js";
 export { datasetToPortable, datasetFromPortable, type PortableDataset, type PortableMap } from "./portable.js";
 export { MapDatasetOnOff, type OnOffMaps } from "./map-dataset-onoff.js";

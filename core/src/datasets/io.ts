@@ -1,7 +1,7 @@
 import { FitsError, type BinTableHduSpec, type FitsFile, type HduSpec, type ImageHduSpec } from "../fits/index.js";
 import { GTI, timeRefFromHeader } from "../data/index.js";
 import { mapFromFits, mapToHdus, type WcsNDMap } from "../maps/index.js";
-import { EDispMap } from "./edisp-map.js";
+import { edispFromMaps } from "./edisp.js";
 import { PSFMap } from "./psf-map.js";
 import { MapDataset } from "./map-dataset.js";
 import { MapDatasetOnOff } from "./map-dataset-onoff.js";
@@ -76,7 +76,7 @@ export function datasetFromFits(file: FitsFile): MapDataset {
     exposure: read("EXPOSURE"),
     background: read("BACKGROUND"),
     psf: psfMap && new PSFMap(psfMap, read("PSF_EXPOSURE")),
-    edisp: edispMap && new EDispMap(edispMap, read("EDISP_EXPOSURE")),
+    edisp: edispMap && edispFromMaps(edispMap, read("EDISP_EXPOSURE")),
     maskSafe: read("MASK_SAFE", "bool"),
     maskFit: read("MASK_FIT", "bool"),
     gti,

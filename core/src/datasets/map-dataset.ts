@@ -16,14 +16,20 @@ import type { DatasetModel, Models } from "../modeling/sky-model.js";
 import { DatasetEvaluation } from "./dataset-models.js";
 import type { MapEvaluator } from "./map-evaluator.js";
 import type { BackgroundModel } from "./background-model.js";
+import { mapEdisp, type EDisp } from "./edisp.js";
+import { EDispKernelMap } from "./edisp-kernel-map.js";
 import { EDispMap } from "./edisp-map.js";
 import { PSFMap } from "./psf-map.js";
-import { maskOnGeom, stackIrfMap } from "./stack.js";
+import { maskCubeOnGeom, maskOnGeom, stackIrfMap } from "./stack.js";
 
 export interface MapDatasetCreateOptions {
   /** True-energy axis; default: the reconstructed axis renamed energy_true. */
   energyAxisTrue?: MapAxis;
-  /** Migration axis of the EDisp map; default 0.2–5 in 48 bins (gammapy v0.15). */
+  /**
+   * Migration axis: given, the energy dispersion is an EDispMap on it; absent, an EDispKernelMap
+   * on the reconstructed-energy axis (gammapy 1.0's default; v0.15 made an EDispMap on
+   * `MIGRA_AXIS_V015`).
+   */
   migraAxis?: MapAxis;
   /** Offset axis of the PSF map; default 0–0.66° in 66 bins. */
   radAxis?: MapAxis;
@@ -32,7 +38,8 @@ export interface MapDatasetCreateOptions {
   name?: string;
 }
 
-export const MIGRA_AXIS_DEFAULT = MapAxis.fromBounds(0.2, 5, 48, { name: "migra", unit: "" });
+/** gammapy v0.15's default migration axis (0.2–5, 48 bins), for EDisp maps as v0.15 made them. */
+export const MIGRA_AXIS_V015 = MapAxis.fromBounds(0.2, 5, 48, { name: "migra", unit: "" });
 export const BINSZ_IRF_DEFAULT = 0.2;
 
 /** v0.15 axis names map to gammapy 1.0's: "theta" → "rad", a true-energy "energy" → "energy_true". */
@@ -93,7 +100,7 @@ export interface MapDatasetFields {
   exposure?: WcsNDMap;
   background?: WcsNDMap;
   psf?: PSFMap;
-  edisp?: EDispMap;
+  edisp?: EDisp;
   maskSafe?: WcsNDMap;
   maskFit?: WcsNDMap;
   gti?: GTI;
@@ -110,7 +117,7 @@ export class MapDataset {
   exposure?: WcsNDMap;
   background?: WcsNDMap;
   psf?: PSFMap;
-  edisp?: EDispMap;
+  edisp?: EDisp;
   maskSafe?: WcsNDMap;
   maskFit?: WcsNDMap;
   gti: GTI;
@@ -131,17 +138,21 @@ export class MapDataset {
     this.meta = fields.meta ?? {};
   }
 
-  /** Empty maps on `geom` (counts, background, mask) and the IRF geometries gammapy derives. */
+  /**
+   * Empty maps on `geom` (counts, background, mask) and the IRF geometries gammapy 1.0 derives:
+   * the energy dispersion is a diagonal EDispKernelMap on [energy, energy_true], or with
+   * `migraAxis` a diagonal EDispMap on [migra, energy_true].
+   */
   static create(geom: WcsGeom, options: MapDatasetCreateOptions = {}): MapDataset {
     const energy = geom.axisByName("energy");
     const energyTrue = axisNamed(options.energyAxisTrue, "energy_true", ["energy"]) ?? energy.rename("energy_true");
     const rad = axisNamed(options.radAxis, "rad", ["theta"]) ?? RAD_AXIS_DEFAULT;
-    const migra = axisNamed(options.migraAxis, "migra", []) ?? MIGRA_AXIS_DEFAULT;
+    const migra = axisNamed(options.migraAxis, "migra", []);
     const image = geom.toImage();
     const irfImage = image.toBinsz(options.binszIrf ?? BINSZ_IRF_DEFAULT);
     const name = options.name ?? `dataset-${++datasetCounter}`;
     const psfGeom = irfImage.toCube([rad, energyTrue]);
-    const edispGeom = irfImage.toCube([migra, energyTrue]);
+    const edispGeom = irfImage.toCube([migra ?? energy, energyTrue]);
     checkAllocation(
       [
         { name: "counts", geom, dtype: "float32" },
@@ -149,7 +160,7 @@ export class MapDataset {
         { name: "mask_safe", geom, dtype: "bool" },
         { name: "exposure", geom: image.toCube([energyTrue]), dtype: "float32" },
         { name: "psf", geom: psfGeom, dtype: "float32" },
-        { name: "edisp", geom: edispGeom, dtype: "float64" },
+        { name: "edisp", geom: edispGeom, dtype: migra ? "float64" : "float32" },
       ],
       `MapDataset.create '${name}'`,
     );
@@ -161,9 +172,26 @@ export class MapDataset {
       exposure: WcsNDMap.fromGeom(image.toCube([energyTrue]), { unit: "m2 s" }),
       background: WcsNDMap.fromGeom(geom),
       psf: PSFMap.fromGeom(psfGeom),
-      edisp: EDispMap.fromGeom(edispGeom),
+      edisp: migra ? EDispMap.fromGeom(edispGeom) : EDispKernelMap.fromGeom(edispGeom),
       maskSafe: mask,
     });
+  }
+
+  /**
+   * The safe mask on the EDisp map's pixels (gammapy's `mask_safe_edisp`): per
+   * reconstructed-energy bin for a kernel map, the safe image mask for an EDispMap.
+   */
+  maskSafeEdisp(): WcsNDMap | undefined {
+    if (!this.maskSafe || !this.edisp) return undefined;
+    const geom = this.edisp.edispMap.geom;
+    if (!(this.edisp instanceof EDispKernelMap)) return maskOnGeom(this.maskSafeImage!, geom);
+    const [mine, theirs] = [this.maskSafe.geom.axisByName("energy"), geom.axisByName("energy")];
+    if (mine.nbin !== theirs.nbin)
+      throw new Error(
+        `MapDataset '${this.name}': the EDisp kernel map has ${theirs.nbin} reconstructed-energy bins, ` +
+          `the safe mask ${mine.nbin}`,
+      );
+    return maskCubeOnGeom(this.maskSafe, geom);
   }
 
   /** The safe mask reduced over energy (a pixel is safe if any energy bin is). */
@@ -281,7 +309,8 @@ export class MapDataset {
    * Stack `other` into this dataset in place, with gammapy 1.0's rules: counts and
    * background of `other` enter within its safe mask, exposure within its safe image mask;
    * PSF and EDisp maps are averaged weighted by their exposure (the safe image mask
-   * re-projected onto the IRF grid); safe masks are OR-ed; GTIs joined.
+   * re-projected onto the IRF grid; for an EDisp kernel map the safe mask of each
+   * reconstructed-energy bin); safe masks are OR-ed; GTIs joined.
    */
   stack(other: MapDataset): void {
     const otherMask = other.maskSafe;
@@ -308,19 +337,17 @@ export class MapDataset {
       this.background = background;
       this.backgroundModel = undefined;
     }
-    for (const [mine, theirs] of [
-      [this.psf, other.psf],
-      [this.edisp, other.edisp],
-    ] as Array<[PSFMap | EDispMap | undefined, PSFMap | EDispMap | undefined]>) {
-      if (!mine || !theirs) continue;
-      const irf = mine instanceof PSFMap ? mine.psfMap : (mine as EDispMap).edispMap;
-      const otherIrf = theirs instanceof PSFMap ? theirs.psfMap : (theirs as EDispMap).edispMap;
-      if (!mine.exposureMap || !theirs.exposureMap)
-        throw new Error(
-          `MapDataset.stack: missing exposure map of the ${mine instanceof PSFMap ? "PSF" : "EDisp"} map`,
-        );
-      const weights = otherImage && maskOnGeom(otherImage, otherIrf.geom);
-      stackIrfMap(irf, mine.exposureMap, otherIrf, theirs.exposureMap, weights);
+    if (this.psf && other.psf) {
+      const weights = otherImage && maskOnGeom(otherImage, other.psf.psfMap.geom);
+      stackIrf("PSF", this.psf.psfMap, this.psf.exposureMap, other.psf.psfMap, other.psf.exposureMap, weights);
+    }
+    if (this.edisp && other.edisp) {
+      const [mine, theirs] = [this.edisp, other.edisp];
+      if (mine instanceof EDispKernelMap && theirs instanceof EDispKernelMap) mine.stack(theirs, other.maskSafeEdisp());
+      else if (mine instanceof EDispMap && theirs instanceof EDispMap) {
+        const weights = otherImage && maskOnGeom(otherImage, theirs.edispMap.geom);
+        stackIrf("EDisp", mine.edispMap, mine.exposureMap, theirs.edispMap, theirs.exposureMap, weights);
+      } else throw new Error("MapDataset.stack: an EDisp kernel map and an EDisp migration map do not stack");
     }
     if (this.maskSafe) stackMask(this.maskSafe, otherMask);
     if (this.maskFit && other.maskFit) {
@@ -450,8 +477,9 @@ export class MapDataset {
 
   /**
    * The dataset summed over reconstructed energy (gammapy 1.0's `to_image`): counts and
-   * background within the safe mask, masks OR-ed, on one squashed energy bin; exposure, PSF,
-   * EDisp maps and GTI are kept as they are.
+   * background within the safe mask, masks OR-ed, on one squashed energy bin; an EDisp kernel
+   * map summed over reconstructed energy within the safe mask (`mask_safe_edisp`); exposure, PSF,
+   * an EDispMap and GTI are kept as they are.
    */
   toImage(name?: string): MapDataset {
     const geom = this.counts.geom.squash("energy");
@@ -464,7 +492,7 @@ export class MapDataset {
       // the background model is applied (gammapy 1.0 sums the bare template and drops the model)
       background: reduce(this.npredBackground(), this.maskSafe, false),
       psf: this.psf,
-      edisp: this.edisp,
+      edisp: this.edisp instanceof EDispKernelMap ? this.edisp.toImage(this.maskSafeEdisp()) : this.edisp,
       maskSafe: reduce(this.maskSafe, undefined, true),
       maskFit: reduce(this.maskFit, undefined, true),
       gti: this.gti,
@@ -491,7 +519,7 @@ export class MapDataset {
       exposure: each(this.exposure),
       background: each(this.background),
       psf: this.psf && new PSFMap(f(this.psf.psfMap), each(this.psf.exposureMap)),
-      edisp: this.edisp && new EDispMap(f(this.edisp.edispMap), each(this.edisp.exposureMap)),
+      edisp: this.edisp && mapEdisp(this.edisp, f),
       maskSafe: each(this.maskSafe),
       maskFit: each(this.maskFit),
       gti: this.gti,
@@ -500,6 +528,19 @@ export class MapDataset {
     out.backgroundModel = this.backgroundModel?.copy();
     return out;
   }
+}
+
+/** One IRF map stacked into another weighted by their exposures; both exposure maps are needed. */
+function stackIrf(
+  what: string,
+  irf: WcsNDMap,
+  exposure: WcsNDMap | undefined,
+  otherIrf: WcsNDMap,
+  otherExposure: WcsNDMap | undefined,
+  weights: WcsNDMap | undefined,
+): void {
+  if (!exposure || !otherExposure) throw new Error(`MapDataset.stack: missing exposure map of the ${what} map`);
+  stackIrfMap(irf, exposure, otherIrf, otherExposure, weights);
 }
 
 /**

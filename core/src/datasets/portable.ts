@@ -1,7 +1,7 @@
 import { GTI, type TimeRef } from "../data/index.js";
 import { MapAxis, Wcs2D, WcsGeom, WcsNDMap, type MapData, type MapDtype, type WcsParams } from "../maps/index.js";
 import { BackgroundModel, type BackgroundModelOptions } from "./background-model.js";
-import { EDispMap } from "./edisp-map.js";
+import { edispFromMaps } from "./edisp.js";
 import { MapDataset } from "./map-dataset.js";
 import { PSFMap } from "./psf-map.js";
 
@@ -99,7 +99,7 @@ export function datasetFromPortable(p: PortableDataset): MapDataset {
     exposure: mapFromPortable(maps.exposure),
     background: mapFromPortable(maps.background),
     psf: psfMap && new PSFMap(psfMap, mapFromPortable(maps.psfExposure)),
-    edisp: edispMap && new EDispMap(edispMap, mapFromPortable(maps.edispExposure)),
+    edisp: edispMap && edispFromMaps(edispMap, mapFromPortable(maps.edispExposure)),
     maskSafe: mapFromPortable(maps.maskSafe),
     maskFit: mapFromPortable(maps.maskFit),
     gti: new GTI(p.gti.start, p.gti.stop, p.gti.timeRef),

@@ -1,6 +1,7 @@
-import { SkyCoord } from "../coords/index.js";
+import type { SkyCoord } from "../coords/index.js";
 import { Irf, psfTable } from "../irf/index.js";
 import { MapAxis, WcsNDMap, type WcsGeom } from "../maps/index.js";
+import { nearestValidPosition } from "./irf-map.js";
 import { PSFKernel } from "./psf-kernel.js";
 
 export interface PsfKernelOptions {
@@ -96,28 +97,9 @@ export class PSFMap {
     return WcsNDMap.fromGeom(geom, { data: radius, unit: "deg" });
   }
 
-  /**
-   * `position` itself when the PSF is defined there (non-zero at some rad and energy), else
-   * the centre of the nearest pixel where it is (gammapy's `_get_nearest_valid_position`).
-   */
+  /** `position`, or the nearest pixel centre where the PSF is defined (gammapy's `_get_nearest_valid_position`). */
   nearestValidPosition(position: SkyCoord, warn?: (message: string) => void): SkyCoord {
-    const geom = this.psfMap.geom;
-    const n = geom.imageSize;
-    const valid = new Uint8Array(n);
-    for (let i = 0; i < this.psfMap.data.length; i++) if (this.psfMap.data[i] > 0) valid[i % n] = 1;
-    const [ix, iy] = geom.toImage().coordToIdx(position);
-    const inside = ix[0] >= 0 && iy[0] >= 0;
-    if ((inside && valid[iy[0] * geom.nx + ix[0]]) || !valid.includes(1)) return position;
-    const separation = geom.separation(position);
-    let best = -1;
-    for (let i = 0; i < n; i++) if (valid[i] && (best < 0 || separation[i] < separation[best])) best = i;
-    const [lon, lat] = geom.wcs.pixToWorld1(best % geom.nx, Math.floor(best / geom.nx));
-    const nearest = new SkyCoord(lon, lat, geom.frame);
-    warn?.(
-      `Position ${position.toString()} is outside the valid IRF map range; ` +
-        `using the nearest IRF defined within, ${nearest.toString()}`,
-    );
-    return nearest;
+    return nearestValidPosition(this.psfMap, position, warn);
   }
 
   /**

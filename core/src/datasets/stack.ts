@@ -42,6 +42,23 @@ export function maskOnGeom(mask: WcsNDMap, geom: WcsGeom): WcsNDMap {
 }
 
 /**
+ * A mask with non-spatial axes re-projected plane by plane onto another geometry's pixels, as
+ * `maskOnGeom` (gammapy's `mask_safe.interp_to_geom` for a kernel map's weights): a bool map on
+ * `geom`'s image with the mask's non-spatial axes.
+ */
+export function maskCubeOnGeom(mask: WcsNDMap, geom: WcsGeom): WcsNDMap {
+  const image = mask.geom.toImage(); // keeps a cutout's window: the cached pixel mapping applies
+  const n = image.imageSize;
+  const out = WcsNDMap.fromGeom(geom.toImage().toCube(mask.geom.axes), { dtype: "bool" });
+  const m = geom.imageSize;
+  for (let p = 0; p < mask.data.length / n; p++) {
+    const plane = new WcsNDMap(image, mask.data.subarray(p * n, (p + 1) * n), mask.unit, mask.dtype);
+    out.data.set(maskOnGeom(plane, geom).data, p * m);
+  }
+  return out;
+}
+
+/**
  * maskOnGeom's pixel mapping for two cutouts (of a mask grid and of an IRF grid), from their
  * parents' (kept per parent pair): runs with other pointings have other cutouts, and each new
  * pair would otherwise cost correctly rounded transforms of every IRF pixel. A cutout's pixels
@@ -105,7 +122,10 @@ function divideRow(data: MapData, at: number, exp: MapData, e: number, n: number
 /**
  * Stack an IRF map weighted by exposure (gammapy's `IRFMap.stack`):
  * irf = (irf·exposure + other·other_exposure·weights) / (exposure + other_exposure·weights).
- * `other` is added over the overlap directly, without an intermediate weighted copy.
+ * `other` is added over the overlap directly, without an intermediate weighted copy. `weights`
+ * (on `otherIrf`'s image) hold one plane, or one per bin of the IRF's fastest axis (a kernel
+ * map's reconstructed energies): plane p of the IRF then takes weight plane p mod their number,
+ * and the exposure the weights OR-ed over their planes (gammapy's `reduce(..., logical_or)`).
  */
 export function stackIrfMap(
   irf: WcsNDMap,
@@ -120,6 +140,8 @@ export function stackIrfMap(
   const source = otherIrf.data;
   const otherExp = otherExposure.data;
   const w = weights?.data;
+  const weightPlanes = weights ? weights.data.length / weights.geom.imageSize : 1;
+  const exposureWeights = weights && weightPlanes > 1 ? weights.sumOverAxes() : weights;
   // units as gammapy's Map.stack converts them (a run's PSF map is in deg⁻², the stack in sr⁻¹)
   const unitFactor = (from: string, to: string) => (from === to ? 1 : convert(1, from, to));
   const factor = unitFactor(otherIrf.unit, irf.unit) * unitFactor(otherExposure.unit, exposure.unit);
@@ -141,7 +163,7 @@ export function stackIrfMap(
     const { index, rows } = overlapPixels(irf, otherIrf);
     const covered = n === on && index.every((j, i) => j === i);
     const before = exposure.data.slice();
-    exposure.stack(otherExposure, weights);
+    exposure.stack(otherExposure, exposureWeights);
     const after = exposure.data;
     const fused = target instanceof Float32Array ? fusedStackFloat32 : fusedStackFloat64;
     const pixels = new Float64Array(4 * n);
@@ -150,6 +172,7 @@ export function stackIrfMap(
       packPixels(pixels, otherExp, before, after, e * n, e * on, index, w);
       for (let p = e * perEnergy; p < (e + 1) * perEnergy; p++) {
         if (laid) layPlane(laid, source, p * on, rows);
+        if (weightPlanes > 1) packWeights(pixels, index, w!, (p % weightPlanes) * on);
         (fused as typeof fusedStackFloat64)(
           target as Float64Array,
           p * n,
@@ -167,9 +190,10 @@ export function stackIrfMap(
   irf.overlapRows(otherIrf, (selfStart, otherStart, length, plane) => {
     const pixel = otherStart - plane * on; // position within the other map's image plane
     const expStart = Math.floor(plane / perEnergy) * on + pixel;
-    addWeightedRow(target, selfStart, source, otherStart, otherExp, expStart, length, factor, w, pixel);
+    const weightPixel = pixel + (plane % weightPlanes) * on;
+    addWeightedRow(target, selfStart, source, otherStart, otherExp, expStart, length, factor, w, weightPixel);
   });
-  exposure.stack(otherExposure, weights);
+  exposure.stack(otherExposure, exposureWeights);
   scaleByExposure(irf, exposure, true);
 }
 
@@ -240,6 +264,14 @@ function packPixels(
     out[4 * i + 1] = before[e + i];
     out[4 * i + 2] = after[e + i];
     out[4 * i + 3] = j < 0 ? 0 : w ? w[j] : 1; // (v × 1 = v: no weights)
+  }
+}
+
+/** The weights of one plane (from w[from], on the other map's image) into `packPixels`' slots. */
+function packWeights(out: Float64Array, index: Int32Array, w: MapData, from: number): void {
+  for (let i = 0; i < index.length; i++) {
+    const j = index[i];
+    out[4 * i + 3] = j < 0 ? 0 : w[from + j];
   }
 }
 

@@ -1,5 +1,5 @@
 import type { MapAxis } from "../maps/axis/index.js";
-import { interp1d, ScaledRegularGridInterpolator } from "../utils/interpolation/index.js";
+import { findCell, ScaledRegularGridInterpolator } from "../utils/interpolation/index.js";
 import { firstRoot } from "../utils/roots.js";
 import type { Irf } from "./irf.js";
 
@@ -81,10 +81,7 @@ export function edispKernelAtOffset(
 
 /**
  * The kernel from migration densities per true-energy bin ([true][migra], as in an EDisp
- * map at one position): the cumulative probability at the migra edges (0 first, padded by
- * one node on each side with the edge values) interpolated linearly at E_reco / E_true of
- * each reconstructed-energy edge, differenced, clipped at 0 (gammapy's
- * `EDispMap.to_edisp_kernel_map`). `normalize` first scales each row to total 1.
+ * map at one position; see `integrateMigration`). `normalize` first scales each row to total 1.
  */
 export function edispKernelFromDensities(
   densities: Float64Array,
@@ -93,7 +90,28 @@ export function edispKernelFromDensities(
   recoAxis: MapAxis,
   normalize: boolean,
 ): EDispKernel {
+  return new EDispKernel(trueAxis, recoAxis, integrateMigration(densities, 1, migra, trueAxis, recoAxis, normalize));
+}
+
+/**
+ * Reconstructed-energy kernels from migration densities of `pixels` positions at once, laid out
+ * [true][migra][pixel] (an EDisp map's data) → [true][reco][pixel] (a kernel map's): per position
+ * and true energy, the cumulative probability at the migra edges (0 first, padded by one node on
+ * each side with the edge values) interpolated linearly at E_reco / E_true of each
+ * reconstructed-energy edge, differenced, clipped at 0 (gammapy's `EDispMap.to_edisp_kernel_map`).
+ * `normalize` first scales each cumulative to end at 1 (its largest value). The interpolation
+ * cells depend on the energies only: found once, shared by all positions.
+ */
+export function integrateMigration(
+  densities: ArrayLike<number>,
+  pixels: number,
+  migra: MapAxis,
+  trueAxis: MapAxis,
+  recoAxis: MapAxis,
+  normalize: boolean,
+): Float64Array {
   const nm = migra.nbin;
+  const nr = recoAxis.nbin;
   const width = migra.binWidth;
   const edges = migra.edges;
   const nodes = new Float64Array(nm + 3);
@@ -102,28 +120,46 @@ export function edispKernelFromDensities(
   nodes[nm + 2] = edges[nm] + (edges[nm] - edges[nm - 1]);
   const eTrue = trueAxis.center;
   const recoEdges = recoAxis.edges;
-  const out = new Float64Array(trueAxis.nbin * recoAxis.nbin);
+  const out = new Float64Array(trueAxis.nbin * nr * pixels);
+  const cumulative = new Float64Array((nm + 3) * pixels); // [node][pixel]
+  const atEdges = new Float64Array((nr + 1) * pixels); // [reco edge][pixel]
   for (let e = 0; e < trueAxis.nbin; e++) {
-    const cumulative = new Float64Array(nm + 3);
-    let acc = 0;
     for (let k = 0; k < nm; k++) {
-      acc += densities[e * nm + k] * width[k];
-      cumulative[k + 2] = acc;
+      const w = width[k];
+      const from = (e * nm + k) * pixels;
+      const before = (k + 1) * pixels; // node k + 1 (node 1, the first edge, is 0)
+      for (let i = 0; i < pixels; i++)
+        cumulative[before + pixels + i] = cumulative[before + i] + densities[from + i] * w;
     }
-    cumulative[nm + 2] = acc;
-    if (normalize) {
-      const max = Math.max(...cumulative);
-      for (let j = 0; j < cumulative.length; j++) {
-        const v = cumulative[j] / max;
-        cumulative[j] = Number.isFinite(v) ? v : 0;
+    cumulative.copyWithin((nm + 2) * pixels, (nm + 1) * pixels, (nm + 2) * pixels);
+    if (normalize) normalizeCumulative(cumulative, nm + 3, pixels);
+    for (let j = 0; j <= nr; j++) {
+      const q = recoEdges[j] / eTrue[e];
+      const k = findCell(nodes, q);
+      const t = (q - nodes[k]) / (nodes[k + 1] - nodes[k]);
+      const [lo, hi] = [k * pixels, (k + 1) * pixels];
+      for (let i = 0; i < pixels; i++) {
+        const y0 = cumulative[lo + i];
+        atEdges[j * pixels + i] = y0 + t * (cumulative[hi + i] - y0);
       }
     }
-    const atEdges = interp1d(
-      nodes,
-      cumulative,
-      Float64Array.from(recoEdges, (er) => er / eTrue[e]),
-    );
-    for (let i = 0; i < recoAxis.nbin; i++) out[e * recoAxis.nbin + i] = Math.max(atEdges[i + 1] - atEdges[i], 0);
+    for (let r = 0; r < nr; r++) {
+      const at = (e * nr + r) * pixels;
+      for (let i = 0; i < pixels; i++)
+        out[at + i] = Math.max(atEdges[(r + 1) * pixels + i] - atEdges[r * pixels + i], 0);
+    }
   }
-  return new EDispKernel(trueAxis, recoAxis, out);
+  return out;
+}
+
+/** Each pixel's cumulative ([node][pixel]) over its largest value; non-finite results (0 / 0) → 0. */
+function normalizeCumulative(cumulative: Float64Array, nodes: number, pixels: number): void {
+  for (let i = 0; i < pixels; i++) {
+    let max = -Infinity;
+    for (let j = 0; j < nodes; j++) max = Math.max(max, cumulative[j * pixels + i]);
+    for (let j = 0; j < nodes; j++) {
+      const v = cumulative[j * pixels + i] / max;
+      cumulative[j * pixels + i] = Number.isFinite(v) ? v : 0;
+    }
+  }
 }

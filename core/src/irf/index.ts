@@ -11,4 +11,4 @@ export {
   type Psf,
   type PsfCoords,
 } from "./psf.js";
-export { EDispKernel, edispKernelAtOffset, edispKernelFromDensities } from "./edisp-kernel.js";
+export { EDispKernel, edispKernelAtOffset, edispKernelFromDensities, integrateMigration } from "./edisp-kernel.js";

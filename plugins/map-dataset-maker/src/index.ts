@@ -1,7 +1,7 @@
 export { makeMapExposureTrueEnergy, trueEnergyAxisName, seconds } from "./exposure.js";
 export { makeMapBackgroundIrf, type BackgroundOptions } from "./background.js";
 export { trapzLogLogBins } from "./integrate.js";
-export { makePsfMap, makeEdispMap } from "./irf-maps.js";
+export { makePsfMap, makeEdispMap, makeEdispKernelMap } from "./irf-maps.js";
 export {
   MapDatasetMaker,
   MAP_SELECTION_ALL,

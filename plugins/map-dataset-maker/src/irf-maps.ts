@@ -1,4 +1,4 @@
-import { Irf, WcsNDMap } from "@gammaflow/core";
+import { EDispKernelMap, EDispMap, Irf, WcsNDMap } from "@gammaflow/core";
 import { axisNormalization, evaluateOnImage } from "./offset-table.js";
 import type { ComputeCache, ParametricPsf, Psf, SkyCoord, WcsGeom } from "@gammaflow/core";
 
@@ -74,4 +74,28 @@ export function makePsfMap(psf: Psf, pointing: SkyCoord, geom: WcsGeom, options:
  */
 export function makeEdispMap(edisp: Irf, pointing: SkyCoord, geom: WcsGeom, options: IrfMapOptions = {}): WcsNDMap {
   return normalizedIrfMap(edisp, "migra", geom, pointing, options.cache);
+}
+
+/**
+ * Energy-dispersion kernel map of one observation (gammapy 1.0's `make_edisp_kernel_map`): the
+ * EDisp map on the IRF's own migra axis (`makeEdispMap`), integrated into the reconstructed-energy
+ * bins of `geom` pixel by pixel (`EDispMap.toEdispKernelMap`). `geom` has axes [energy,
+ * energy_true]; `exposure` (on `geom` with energy squashed) goes with the map.
+ */
+export function makeEdispKernelMap(
+  edisp: Irf,
+  pointing: SkyCoord,
+  geom: WcsGeom,
+  exposure?: WcsNDMap,
+  options: IrfMapOptions = {},
+): EDispKernelMap {
+  const energy = geom.axisByName("energy");
+  const energyTrue = geom.axisByName("energy_true");
+  if (geom.axes.length !== 2 || geom.axes[0] !== energy || geom.axes[1] !== energyTrue)
+    throw new Error(`geometry axes must be [energy, energy_true], got [${geom.axesNames.join(", ")}]`);
+  const migraGeom = geom.toImage().toCube([edisp.axis("migra"), energyTrue]);
+  const densities = new EDispMap(makeEdispMap(edisp, pointing, migraGeom, options));
+  // on `geom` itself: a cutout's geometry knows its parent grid (stacking's mask mapping is cached by it)
+  const kernels = densities.toEdispKernelMap(energy).edispMap;
+  return new EDispKernelMap(new WcsNDMap(geom, kernels.data, kernels.unit, kernels.dtype), exposure);
 }

@@ -1,9 +1,10 @@
-import { angleDeg, convert, defaultComputeCache, EDispMap, estimateBytes, identityKey } from "@gammaflow/core";
+import { angleDeg, convert, defaultComputeCache, EDispKernelMap, EDispMap, estimateBytes } from "@gammaflow/core";
+import { identityKey } from "@gammaflow/core";
 import { MapDataset, PSFMap, WcsNDMap } from "@gammaflow/core";
-import type { AngleInput, ComputeCache, Irf, MapAxis, Observation, WcsGeom } from "@gammaflow/core";
+import type { AngleInput, ComputeCache, EDisp, Irf, MapAxis, Observation, WcsGeom } from "@gammaflow/core";
 import { makeMapBackgroundIrf } from "./background.js";
 import { makeMapExposureTrueEnergy } from "./exposure.js";
-import { makeEdispMap, makePsfMap } from "./irf-maps.js";
+import { makeEdispKernelMap, makeEdispMap, makePsfMap } from "./irf-maps.js";
 
 /** The compute-cache namespace of prepared background IRFs per loaded IRF (loaded once per observation). */
 const PREPARED_BACKGROUNDS = "prepared background irfs";
@@ -33,7 +34,8 @@ export interface MapDatasetMakerOptions {
 
 /**
  * Reduce one observation onto a reference dataset's geometries (gammapy's MapDatasetMaker):
- * counts, exposure, background, PSF map and EDisp map. Usable without any stream machinery.
+ * counts, exposure, background, PSF map and EDisp map (a kernel map or a migra map, as the reference
+ * dataset's). Usable without any stream machinery.
  */
 export class MapDatasetMaker {
   readonly backgroundOversampling?: number;
@@ -104,6 +106,16 @@ export class MapDatasetMaker {
     return new EDispMap(edisp, exposure);
   }
 
+  /**
+   * The energy-dispersion kernel map on `geom` (axes [energy, energy_true]; gammapy 1.0's
+   * `make_edisp_kernel`), with its exposure on `geom` with energy squashed.
+   */
+  makeEdispKernel(geom: WcsGeom, observation: Observation): EDispKernelMap {
+    this.fullEnclosure(observation, "edisp");
+    const exposure = this.makeExposure(geom.squash("energy"), observation);
+    return makeEdispKernelMap(observation.edisp, observation.pointingRadec, geom, exposure, { cache: this.cache });
+  }
+
   /** A new dataset with the selected maps of `observation` on `dataset`'s geometries. */
   run(dataset: MapDataset, observation: Observation): MapDataset {
     const geom = dataset.counts.geom;
@@ -119,7 +131,7 @@ export class MapDatasetMaker {
       : undefined;
     const background = has("background") ? this.makeBackground(geom, observation) : undefined;
     const psf = has("psf") ? this.makePsf(need(dataset.psf, "PSF").psfMap.geom, observation) : undefined;
-    const edisp = has("edisp") ? this.makeEdisp(need(dataset.edisp, "EDisp").edispMap.geom, observation) : undefined;
+    const edisp = has("edisp") ? this.makeEdispLike(need(dataset.edisp, "EDisp"), observation) : undefined;
     return new MapDataset({
       name: dataset.name,
       counts,
@@ -131,6 +143,14 @@ export class MapDatasetMaker {
       gti: observation.gti,
       meta: { obsId: observation.obsId },
     });
+  }
+
+  /** The reference dataset's kind of energy dispersion (kernel map or migra map) for `observation`. */
+  private makeEdispLike(reference: EDisp, observation: Observation): EDisp {
+    const geom = reference.edispMap.geom;
+    return reference instanceof EDispKernelMap
+      ? this.makeEdispKernel(geom, observation)
+      : this.makeEdisp(geom, observation);
   }
 
   /** The run's background IRF as gammapy 1.0's maker uses it: gaps in energy filled, offsets padded. */

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DataStore, MapAxis, MapDataset, WcsGeom } from "@gammaflow/core";
+import { DataStore, MapAxis, MapDataset, MIGRA_AXIS_V015, WcsGeom } from "@gammaflow/core";
 import { gammapyDataDir, toStorePath } from "@gammaflow/core/node";
 import { planeSums, sampleMap } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "../src/index.js";
@@ -29,8 +29,11 @@ function close(actual: ArrayLike<number>, expected: number[], rtol: number, what
 const energy = MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" });
 const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 5 });
 
+// The fixture's datasets have EDisp maps on v0.15's migra axis: gammapy 1.0 makes them when given the axis.
+const v015 = { migraAxis: MIGRA_AXIS_V015 };
+
 test("MapDataset.create: the geometries and diagonal EDisp gammapy creates", () => {
-  const empty = MapDataset.create(geom, { name: "empty" });
+  const empty = MapDataset.create(geom, { name: "empty", ...v015 });
   assert.deepEqual(empty.exposure!.geom.dataShape, fx.emptyShapes.exposure);
   assert.deepEqual(empty.psf!.psfMap.geom.dataShape, fx.emptyShapes.psf);
   assert.deepEqual(empty.psf!.exposureMap!.geom.dataShape, fx.emptyShapes.psfExposure);
@@ -41,13 +44,13 @@ test("MapDataset.create: the geometries and diagonal EDisp gammapy creates", () 
     () => MapDataset.create(geom, { radAxis: MapAxis.fromBounds(0, 1, 3, { name: "offset" }) }),
     /rad axis is named 'offset'/,
   );
-  const v015 = MapDataset.create(geom, { radAxis: MapAxis.fromBounds(0, 0.66, 66, { name: "theta", unit: "deg" }) });
-  assert.equal(v015.psf!.psfMap.geom.axes[0].name, "rad");
+  const theta = MapDataset.create(geom, { radAxis: MapAxis.fromBounds(0, 0.66, 66, { name: "theta", unit: "deg" }) });
+  assert.equal(theta.psf!.psfMap.geom.axes[0].name, "rad");
 });
 
 test("MapDatasetMaker on run 23592 (the documentation's example) equals gammapy 1.0", () => {
   const obs = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1"))).obs(23592);
-  const dataset = new MapDatasetMaker().run(MapDataset.create(geom, { name: "empty" }), obs);
+  const dataset = new MapDatasetMaker().run(MapDataset.create(geom, { name: "empty", ...v015 }), obs);
   assert.deepEqual([...dataset.counts.data], fx.counts.data, "counts exactly equal");
   assert.equal(dataset.counts.dtype, "float32");
   close(dataset.exposure!.data, fx.exposure.data, 1e-6, "exposure");

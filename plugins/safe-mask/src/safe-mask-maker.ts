@@ -1,5 +1,6 @@
 import {
   angleDeg,
+  EDispKernelMap,
   firstRoot,
   ScaledRegularGridInterpolator,
   WcsNDMap,
@@ -104,13 +105,16 @@ export class SafeMaskMaker {
   }
 
   /**
-   * Energy bins above the energy where the energy bias of the dataset's EDisp map (at
-   * `position`, default the map centre) falls below `biasPercent` % (gammapy's "edisp-bias").
+   * Energy bins above the energy where the energy bias of the dataset's EDisp map or kernel map
+   * (at `position`, default the map centre) falls below `biasPercent` % (gammapy's "edisp-bias").
    */
   makeMaskEnergyEdispBias(dataset: MapDataset): Uint8Array {
     const geom = dataset.counts.geom;
     if (!dataset.edisp) throw new Error(`SafeMaskMaker: 'edisp-bias' needs an EDisp map in dataset '${dataset.name}'`);
-    const kernel = dataset.edisp.getEdispKernel(geom.axisByName("energy"), this.position);
+    const kernel =
+      dataset.edisp instanceof EDispKernelMap
+        ? dataset.edisp.getEdispKernel(this.position)
+        : dataset.edisp.getEdispKernel(geom.axisByName("energy"), this.position);
     return energyMask(geom, kernel.biasEnergy(this.biasPercent / 100));
   }
 

@@ -1,0 +1,35 @@
+import { SkyCoord } from "../coords/index.js";
+import type { WcsNDMap } from "../maps/index.js";
+
+/**
+ * `position` itself when the IRF map is defined there (non-zero in some bin of its non-spatial
+ * axes), else the centre of the nearest pixel where it is (gammapy's `IRFMap
+ * ._get_nearest_valid_position`); `position` too when the map is zero everywhere.
+ */
+export function nearestValidPosition(irfMap: WcsNDMap, position: SkyCoord, warn?: (message: string) => void): SkyCoord {
+  const geom = irfMap.geom;
+  const n = geom.imageSize;
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < irfMap.data.length; i++) if (irfMap.data[i] > 0) valid[i % n] = 1;
+  const [ix, iy] = geom.toImage().coordToIdx(position);
+  const inside = ix[0] >= 0 && iy[0] >= 0;
+  if ((inside && valid[iy[0] * geom.nx + ix[0]]) || !valid.includes(1)) return position;
+  const separation = geom.separation(position);
+  let best = -1;
+  for (let i = 0; i < n; i++) if (valid[i] && (best < 0 || separation[i] < separation[best])) best = i;
+  const [lon, lat] = geom.wcs.pixToWorld1(best % geom.nx, Math.floor(best / geom.nx));
+  const nearest = new SkyCoord(lon, lat, geom.frame);
+  warn?.(
+    `Position ${position.toString()} is outside the valid IRF map range; ` +
+      `using the nearest IRF defined within, ${nearest.toString()}`,
+  );
+  return nearest;
+}
+
+/** The flat index of the image pixel holding `position`; an error outside the map. */
+export function imagePixelAt(irfMap: WcsNDMap, position: SkyCoord, what: string): number {
+  const geom = irfMap.geom;
+  const [ix, iy] = geom.toImage().coordToIdx(position);
+  if (ix[0] < 0 || iy[0] < 0) throw new Error(`${what}: position ${position.toString()} is outside the map`);
+  return iy[0] * geom.nx + ix[0];
+}
