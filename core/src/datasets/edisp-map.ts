@@ -15,7 +15,7 @@ export class EDispMap {
    * The reconstructed-energy kernel at the map pixel nearest to `position` (default the map
    * centre), integrating the stored migration densities (gammapy 1.0's `get_edisp_kernel`).
    */
-  getEdispKernel(energyAxis: MapAxis, position?: SkyCoord): EDispKernel {
+  getEdispKernel(position: SkyCoord | undefined, energyAxis: MapAxis): EDispKernel {
     const pixel = imagePixelAt(this.edispMap, position ?? this.edispMap.geom.centerSkydir, "EDispMap");
     return edispKernelFromDensities(this.densitiesAt(pixel), this.migraAxis, this.energyAxisTrue, energyAxis, false);
   }

@@ -3,16 +3,15 @@ import type { EDispKernel } from "../irf/index.js";
 import { MapAxis, WcsNDMap, type WcsGeom } from "../maps/index.js";
 import { convolvePlane } from "../maps/convolve/index.js";
 import { CUTOUT_MARGIN, type SkyModel } from "../modeling/sky-model.js";
-import type { EDispMap } from "./edisp-map.js";
 import type { PSFKernel } from "./psf-kernel.js";
 import type { PSFMap } from "./psf-map.js";
 
 /** The PSF kernels' size: the radius holding this fraction at the model's position (gammapy 1.0). */
 export const PSF_CONTAINMENT = 0.999;
 
-/** What `update` takes an energy-dispersion kernel from: an EDisp map (or a kernel map). */
+/** What `update` takes an energy-dispersion kernel from: an EDisp map or a kernel map (gammapy's argument order). */
 export interface EDispSource {
-  getEdispKernel(energyAxis: MapAxis, position?: SkyCoord): EDispKernel;
+  getEdispKernel(position: SkyCoord | undefined, energyAxis: MapAxis): EDispKernel;
 }
 
 export type EvaluationMode = "local" | "global";
@@ -86,12 +85,12 @@ export class MapEvaluator {
   update(
     exposure: WcsNDMap,
     psf: PSFMap | undefined,
-    edisp: EDispSource | EDispMap | undefined,
+    edisp: EDispSource | undefined,
     geom: WcsGeom,
     maskImage: WcsNDMap,
   ): void {
     const position = this.model.position;
-    if (edisp) this.edisp = edisp.getEdispKernel(geom.axisByName("energy"), position);
+    if (edisp) this.edisp = edisp.getEdispKernel(position, geom.axisByName("energy"));
     if (psf && this.model.spatialModel)
       this.psf = psf.getPsfKernel(exposure.geom, { position, containment: PSF_CONTAINMENT });
     if (this.evaluationMode === "local" && position) {

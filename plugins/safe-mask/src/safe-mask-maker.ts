@@ -111,10 +111,7 @@ export class SafeMaskMaker {
   makeMaskEnergyEdispBias(dataset: MapDataset): Uint8Array {
     const geom = dataset.counts.geom;
     if (!dataset.edisp) throw new Error(`SafeMaskMaker: 'edisp-bias' needs an EDisp map in dataset '${dataset.name}'`);
-    const kernel =
-      dataset.edisp instanceof EDispKernelMap
-        ? dataset.edisp.getEdispKernel(this.position)
-        : dataset.edisp.getEdispKernel(geom.axisByName("energy"), this.position);
+    const kernel = dataset.edisp.getEdispKernel(this.position, geom.axisByName("energy"));
     return energyMask(geom, kernel.biasEnergy(this.biasPercent / 100));
   }
 

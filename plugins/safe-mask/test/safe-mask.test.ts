@@ -112,7 +112,7 @@ test("'edisp-bias' (10 % and 5 %) finds gammapy 1.0's bias energy and energy bin
   for (const c of cases) {
     const dataset = new MapDatasetMaker().run(reference, store.obs(c.obsId));
     assert.ok(dataset.edisp instanceof EDispMap);
-    const kernel = dataset.edisp.getEdispKernel(geom.axisByName("energy"));
+    const kernel = dataset.edisp.getEdispKernel(undefined, geom.axisByName("energy"));
     const biasEnergy = kernel.biasEnergy(c.biasPercent / 100);
     assert.ok(
       Math.abs(biasEnergy - c.biasEnergy) <= 1e-6 * c.biasEnergy,
