@@ -4,11 +4,7 @@ import { SmoothBrokenPowerLawSpectralModel } from "./spectral/broken-power-law.j
 import { ExpCutoffPowerLaw3FGLSpectralModel, ExpCutoffPowerLawSpectralModel } from "./spectral/cutoff.js";
 import { GaussianSpectralModel } from "./spectral/gaussian.js";
 import { LogParabolaSpectralModel } from "./spectral/log-parabola.js";
-import {
-  PowerLaw2SpectralModel,
-  PowerLawNormSpectralModel,
-  PowerLawSpectralModel,
-} from "./spectral/power-law.js";
+import { PowerLaw2SpectralModel, PowerLawNormSpectralModel, PowerLawSpectralModel } from "./spectral/power-law.js";
 import {
   CompoundSpectralModel,
   ConstantSpectralModel,
@@ -16,7 +12,6 @@ import {
   type SpectralOperator,
 } from "./spectral/spectral-model.js";
 import { TemplateSpectralModel } from "./spectral/template.js";
-
 
 /** A models-file parameter entry as the constructors take it: value, unit and the rest by name. */
 export function parameterInputs(entries: ModelDict["parameters"] = []): ParameterInputs {
@@ -49,7 +44,10 @@ const SPECTRAL: Array<[readonly string[], SpectralFactory]> = [
   [["PowerLawSpectralModel", "pl"], (d) => new PowerLawSpectralModel(parameterInputs(d.parameters))],
   [["PowerLaw2SpectralModel", "pl-2"], (d) => new PowerLaw2SpectralModel(parameterInputs(d.parameters))],
   [["PowerLawNormSpectralModel", "pl-norm"], (d) => new PowerLawNormSpectralModel(parameterInputs(d.parameters))],
-  [["ExpCutoffPowerLawSpectralModel", "ecpl"], (d) => new ExpCutoffPowerLawSpectralModel(parameterInputs(d.parameters))],
+  [
+    ["ExpCutoffPowerLawSpectralModel", "ecpl"],
+    (d) => new ExpCutoffPowerLawSpectralModel(parameterInputs(d.parameters)),
+  ],
   [
     ["ExpCutoffPowerLaw3FGLSpectralModel", "ecpl-3fgl"],
     (d) => new ExpCutoffPowerLaw3FGLSpectralModel(parameterInputs(d.parameters)),

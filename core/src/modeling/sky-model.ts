@@ -30,6 +30,8 @@ export interface DatasetModel {
   readonly name: string;
   readonly parameters: Parameters;
   readonly datasetsNames?: readonly string[];
+  /** The covariance of `parameters` (setting it sets the parameters' errors). */
+  covariance: Covariance;
 }
 
 /**
@@ -80,8 +82,8 @@ export class SkyModel implements DatasetModel {
     return stacked;
   }
 
-  set covariance(value: Covariance | ArrayLike<number>) {
-    const full = new Covariance(this.parameters, value instanceof Covariance ? value.data : value);
+  set covariance(value: Covariance) {
+    const full = new Covariance(this.parameters, value.data);
     this.covarianceStore = full;
     this.spectralModel.covariance = full.getSubcovariance(this.spectralModel.parameters);
     if (this.spatialModel) this.spatialModel.covariance = full.getSubcovariance(this.spatialModel.parameters);
@@ -130,6 +132,14 @@ export class FoVBackgroundModel implements DatasetModel {
     return this.spectralModel.parameters;
   }
 
+  get covariance(): Covariance {
+    return this.spectralModel.covariance;
+  }
+
+  set covariance(value: Covariance) {
+    this.spectralModel.covariance = value;
+  }
+
   /** The norm at each reconstructed energy (TeV): the background map's factor per energy plane. */
   evaluate(energy: ArrayLike<number>): Float64Array {
     return this.spectralModel.evaluate(energy);
@@ -174,6 +184,16 @@ export class Models implements Iterable<DatasetModel> {
   /** All models' parameters, in model order (a parameter shared between models repeats). */
   get parameters(): Parameters {
     return Parameters.fromStack(this.list.map((m) => m.parameters));
+  }
+
+  /** The block covariance of all models' parameters (gammapy's `Models.covariance`). */
+  get covariance(): Covariance {
+    return Covariance.fromStack(this.list.map((m) => m.covariance));
+  }
+
+  /** Sets each model's block from a covariance over (at least) its parameters. */
+  set covariance(value: Covariance) {
+    for (const m of this.list) m.covariance = value.getSubcovariance(m.parameters);
   }
 
   /** The models that apply to dataset `name` (those without datasets names apply to all). */
