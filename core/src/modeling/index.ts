@@ -3,4 +3,4 @@ export * from "./parameter.js";
 export * from "./covariance.js";
 export * from "./model.js";
 export { SpectralModel } from "./spectral/spectral-model.js";
-export { SpatialModel, type ModelFrame } from "./spatial/spatial-model.js";
+export * from "./spatial/index.js";
