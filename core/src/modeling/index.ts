@@ -21,7 +21,7 @@ export * from "./spectral/broken-power-law.js";
 export * from "./spectral/gaussian.js";
 export * from "./spectral/template.js";
 export { SpectralModel } from "./spectral/spectral-model.js";
-export { SpatialModel, type ModelFrame } from "./spatial/spatial-model.js";
+export * from "./spatial/index.js";
 export {
   SkyModel,
   FoVBackgroundModel,
