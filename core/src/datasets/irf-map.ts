@@ -26,10 +26,24 @@ export function nearestValidPosition(irfMap: WcsNDMap, position: SkyCoord, warn?
   return nearest;
 }
 
-/** The flat index of the image pixel holding `position`; an error outside the map. */
+/**
+ * The flat index of the image pixel nearest to `position`, with gammapy's rule for a point
+ * lookup (`to_region_nd_map` → scipy's nearest interpolation on pixel coordinates): a position
+ * half-way between two pixel centres takes the lower one. An error outside the map.
+ */
 export function imagePixelAt(irfMap: WcsNDMap, position: SkyCoord, what: string): number {
   const geom = irfMap.geom;
-  const [ix, iy] = geom.toImage().coordToIdx(position);
-  if (ix[0] < 0 || iy[0] < 0) throw new Error(`${what}: position ${position.toString()} is outside the map`);
-  return iy[0] * geom.nx + ix[0];
+  const [px, py] = geom.toImage().coordToPix(position);
+  const ix = nearestIndex(px[0], geom.nx);
+  const iy = nearestIndex(py[0], geom.ny);
+  if (ix < 0 || iy < 0) throw new Error(`${what}: position ${position.toString()} is outside the map`);
+  return iy * geom.nx + ix;
+}
+
+/** scipy's nearest grid index of pixel coordinate `p` (ties to the lower index); −1 outside [−0.5, n − 0.5]. */
+function nearestIndex(p: number, n: number): number {
+  if (!(p >= -0.5 && p <= n - 0.5)) return -1;
+  const i = Math.min(Math.max(Math.floor(p), 0), n - 2);
+  if (n === 1) return 0;
+  return p - i <= 0.5 ? i : i + 1;
 }

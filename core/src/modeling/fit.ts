@@ -160,7 +160,13 @@ export class Fit {
     if (factors.length !== m * m || !factors.every(Number.isFinite)) return fail("Hesse failed");
     const covariance = Covariance.fromFactorMatrix(all, factors);
     target.models.covariance = covariance;
-    return { success: true, message: "Hesse terminated successfully.", backend: "minuit", method: "hesse", matrix: covariance.data };
+    return {
+      success: true,
+      message: "Hesse terminated successfully.",
+      backend: "minuit",
+      method: "hesse",
+      matrix: covariance.data,
+    };
   }
 
   /**

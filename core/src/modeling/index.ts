@@ -32,4 +32,5 @@ export {
   type SkyModelOptions,
 } from "./sky-model.js";
 export * from "./minuit/index.js";
-export { spectralModelFromDict, parameterInputs } from "./registry.js";
+export { spectralModelFromDict, spatialModelFromDict, parameterInputs, type ModelFileAccess } from "./registry.js";
+export * from "./models-io.js";

@@ -1,5 +1,5 @@
 import type { ModelDict, ParameterInputs } from "./model.js";
-import type { ParameterDict, ParameterOptions } from "./parameter.js";
+import type { Parameter, ParameterDict, ParameterOptions } from "./parameter.js";
 import { SmoothBrokenPowerLawSpectralModel } from "./spectral/broken-power-law.js";
 import { ExpCutoffPowerLaw3FGLSpectralModel, ExpCutoffPowerLawSpectralModel } from "./spectral/cutoff.js";
 import { GaussianSpectralModel } from "./spectral/gaussian.js";
@@ -12,11 +12,47 @@ import {
   type SpectralOperator,
 } from "./spectral/spectral-model.js";
 import { TemplateSpectralModel } from "./spectral/template.js";
+import {
+  ConstantFluxSpatialModel,
+  ConstantSpatialModel,
+  DiskSpatialModel,
+  GaussianSpatialModel,
+  GeneralizedGaussianSpatialModel,
+  PointSpatialModel,
+  Shell2SpatialModel,
+  ShellSpatialModel,
+  type SpatialModel,
+  TemplateSpatialModel,
+  type ModelFrame,
+} from "./spatial/index.js";
+import type { WcsNDMap } from "../maps/index.js";
+
+/**
+ * Parameters already made for a link label (gammapy's `link`): a later entry with the same label
+ * gets the same object, so linked models share it. Filled while a models file is read.
+ */
+export type LinkRegister = Map<string, Parameter>;
+
+let currentLinks: LinkRegister | undefined;
+
+/** Runs `fn` with `links` as the register that `parameterInputs` consults. */
+export function withLinks<T>(links: LinkRegister, fn: () => T): T {
+  const previous = currentLinks;
+  currentLinks = links;
+  try {
+    return fn();
+  } finally {
+    currentLinks = previous;
+  }
+}
 
 /** A models-file parameter entry as the constructors take it: value, unit and the rest by name. */
 export function parameterInputs(entries: ModelDict["parameters"] = []): ParameterInputs {
   const out: ParameterInputs = {};
-  for (const entry of entries) out[entry.name] = parameterOptions(entry);
+  for (const entry of entries) {
+    const shared = entry.link !== undefined ? currentLinks?.get(entry.link) : undefined;
+    out[entry.name] = shared ?? parameterOptions(entry);
+  }
   return out;
 }
 
@@ -98,4 +134,45 @@ function compoundFromDict(d: ModelDict): SpectralModel {
     return spectralModelFromDict(m);
   };
   return new CompoundSpectralModel(part("model1"), part("model2"), d.operator as SpectralOperator);
+}
+
+/** How a models file's template maps are read (Node: a FITS reader; a browser: fetched bytes). */
+export interface ModelFileAccess {
+  readMap(filename: string): WcsNDMap;
+}
+
+type SpatialFactory = (dict: ModelDict, files?: ModelFileAccess) => SpatialModel;
+
+const withFrame = (d: ModelDict) => ({ ...parameterInputs(d.parameters), frame: (d.frame ?? "icrs") as ModelFrame });
+
+const SPATIAL: Array<[readonly string[], SpatialFactory]> = [
+  [["PointSpatialModel", "point"], (d) => new PointSpatialModel(withFrame(d))],
+  [["GaussianSpatialModel", "gauss"], (d) => new GaussianSpatialModel(withFrame(d))],
+  [["GeneralizedGaussianSpatialModel", "gauss-general"], (d) => new GeneralizedGaussianSpatialModel(withFrame(d))],
+  [["DiskSpatialModel", "disk"], (d) => new DiskSpatialModel(withFrame(d))],
+  [["ShellSpatialModel", "shell"], (d) => new ShellSpatialModel(withFrame(d))],
+  [["Shell2SpatialModel", "shell2"], (d) => new Shell2SpatialModel(withFrame(d))],
+  [["ConstantSpatialModel", "const"], (d) => new ConstantSpatialModel(parameterInputs(d.parameters))],
+  [["ConstantFluxSpatialModel", "const-flux"], () => new ConstantFluxSpatialModel()],
+  [["TemplateSpatialModel", "template"], templateSpatialFromDict],
+];
+
+/** A spatial model from its models-file entry (template maps read through `files`). */
+export function spatialModelFromDict(dict: ModelDict, files?: ModelFileAccess): SpatialModel {
+  const entry = SPATIAL.find(([tags]) => tags.includes(dict.type));
+  if (!entry) {
+    const known = SPATIAL.map(([tags]) => tags[0]).join(", ");
+    throw new Error(`unknown spatial model type '${dict.type}' (known: ${known})`);
+  }
+  return entry[1](dict, files);
+}
+
+function templateSpatialFromDict(d: ModelDict, files?: ModelFileAccess): SpatialModel {
+  const filename = d.filename as string | undefined;
+  if (!filename) throw new Error("TemplateSpatialModel: the entry names no 'filename'");
+  if (!files) throw new Error(`TemplateSpatialModel: no file access to read '${filename}'`);
+  return new TemplateSpatialModel(files.readMap(filename), {
+    filename,
+    normalize: (d.normalize as boolean | undefined) ?? true,
+  });
 }
