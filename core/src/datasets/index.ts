@@ -16,3 +16,4 @@ export { BackgroundModel, type BackgroundModelOptions } from "./background-model
 export { datasetToPortable, datasetFromPortable, type PortableDataset, type PortableMap } from "./portable.js";
 export { MapDatasetOnOff, type OnOffMaps } from "./map-dataset-onoff.js";
 export { MapEvaluator, PSF_CONTAINMENT, type EDispSource, type EvaluationMode } from "./map-evaluator.js";
+export { Datasets, type FitDataset } from "./datasets.js";

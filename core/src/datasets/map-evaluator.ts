@@ -226,11 +226,57 @@ function convolveWithKernel(image: Float64Array, geom: WcsGeom, kernel: PSFKerne
   const out = new Float32Array(planes * n);
   const plane = Float32Array.from(image);
   const data = kernel.data;
+  const nonzero: number[] = [];
+  for (let i = 0; i < n && nonzero.length * 8 <= n; i++) if (plane[i] !== 0) nonzero.push(i);
+  if (nonzero.length * 8 <= n) {
+    // a point source (or a small model) covers a few pixels: adding the kernel around each
+    // costs those pixels × the kernel, where summing over the kernel at every pixel costs the image × it
+    const sums = new Float64Array(n);
+    for (let p = 0; p < planes; p++) {
+      sums.fill(0);
+      scatterKernel(sums, plane, nonzero, geom.nx, geom.ny, data, p * ky * kx, ky, kx);
+      for (let i = 0; i < n; i++) out[p * n + i] = sums[i];
+    }
+    return out;
+  }
   for (let p = 0; p < planes; p++) {
     const k = Float32Array.from(data.subarray(p * ky * kx, (p + 1) * ky * kx));
     convolvePlane(plane, geom.ny, geom.nx, k, ky, kx, { out: out.subarray(p * n, (p + 1) * n) });
   }
   return out;
+}
+
+/**
+ * out += the kernel (float32 weights, as the convolution uses them) centred on each listed
+ * pixel, times its value: "same"-size convolution of a sparse image, zero outside.
+ */
+function scatterKernel(
+  out: Float64Array,
+  image: Float32Array,
+  pixels: readonly number[],
+  nx: number,
+  ny: number,
+  kernel: ArrayLike<number>,
+  at: number,
+  ky: number,
+  kx: number,
+): void {
+  const oy = (ky - 1) >> 1;
+  const ox = (kx - 1) >> 1;
+  for (const pixel of pixels) {
+    const v = image[pixel];
+    const x0 = pixel % nx;
+    const y0 = (pixel - x0) / nx;
+    for (let j = 0; j < ky; j++) {
+      const y = y0 + j - oy;
+      if (y < 0 || y >= ny) continue;
+      for (let i = 0; i < kx; i++) {
+        const x = x0 + i - ox;
+        if (x < 0 || x >= nx) continue;
+        out[y * nx + x] += v * Math.fround(kernel[at + j * kx + i]);
+      }
+    }
+  }
 }
 
 function exposureFactor(unit: string): number {

@@ -34,3 +34,4 @@ export {
 export * from "./minuit/index.js";
 export { spectralModelFromDict, spatialModelFromDict, parameterInputs, type ModelFileAccess } from "./registry.js";
 export * from "./models-io.js";
+export * from "./fit.js";

@@ -1,0 +1,83 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { Datasets, type MapDataset } from "../src/datasets/index.js";
+import { Fit, modelsFromDict, type ModelsDict } from "../src/modeling/index.js";
+import { readDataset } from "../src/nodejs/index.js";
+import { fixturePath } from "./fixtures.js";
+
+// Fits of H.E.S.S. Crab data against gammapy 1.0's Fit().run on the same files and start models
+// (scripts/fixtures/fits.py): best-fit values within 0.1 σ, errors within 5 %, total stat within
+// 0.01. The start models are gammapy's models dicts.
+//
+// The Gaussian + log-parabola fit is degenerate: the Crab is point-like to H.E.S.S., so sigma
+// ends at 0.003 ± 0.004° against its bound at 0, where position and sigma share a flat valley.
+// Both minimisers end in it (the statistic equal within 6e-5) at points up to 0.4 σ apart, with
+// errors there that differ by up to 50 %: for that case the spectral parameters are held to
+// 0.1 σ and 10 %, the spatial ones to 0.5 σ only.
+const DEGENERATE: Record<string, string[]> = { "gauss-lp": ["lon_0", "lat_0", "sigma"] };
+
+interface FitCase {
+  label: string;
+  datasets: string[];
+  start: ModelsDict;
+  parameters: Array<{ model: string; name: string; value: number; error: number; frozen: boolean }>;
+  totalStat: number;
+  nfev: number;
+  success: boolean;
+}
+
+const fx = JSON.parse(readFileSync(fixturePath("fits.json"), "utf8")) as {
+  runFiles: Record<string, string>;
+  fits: FitCase[];
+};
+
+function datasetNamed(name: string): MapDataset {
+  const file = fx.runFiles[name] ?? "npred_dataset.fits.gz";
+  const dataset = readDataset(fixturePath(file));
+  dataset.name = name;
+  return dataset;
+}
+
+for (const c of fx.fits) {
+  test(`fit '${c.label}' equals gammapy 1.0's (values, errors, total stat)`, () => {
+    const datasets = new Datasets(c.datasets.map(datasetNamed));
+    datasets.models = modelsFromDict(c.start);
+    const result = new Fit().run(datasets);
+    assert.equal(result.success, c.success, result.message);
+    assert.ok(Math.abs(result.totalStat - c.totalStat) <= 0.01, `total stat ${result.totalStat} vs ${c.totalStat}`);
+    const models = datasets.models;
+    for (const want of c.parameters) {
+      const p = models.get(want.model).parameters.get(want.name);
+      if (want.frozen) {
+        assert.equal(p.value, want.value, `${want.model}.${want.name} stays frozen at its value`);
+        continue;
+      }
+      const flat = DEGENERATE[c.label]?.includes(want.name) ?? false;
+      const degenerate = DEGENERATE[c.label] !== undefined;
+      const pulls = Math.abs(p.value - want.value) / want.error;
+      const maxPull = flat ? 0.5 : 0.1;
+      assert.ok(pulls <= maxPull, `${want.model}.${want.name}: ${p.value} vs ${want.value} (${pulls.toFixed(3)} σ)`);
+      if (flat) continue;
+      const errorRatio = p.error / want.error;
+      assert.ok(
+        Math.abs(errorRatio - 1) <= (degenerate ? 0.1 : 0.05),
+        `${want.model}.${want.name} error: ${p.error} vs ${want.error} (ratio ${errorRatio.toFixed(4)})`,
+      );
+    }
+    console.log(
+      `# ${c.label}: nfev ours ${result.nfev}, gammapy ${c.nfev}; stat ${result.totalStat} vs ${c.totalStat}`,
+    );
+  });
+}
+
+test("a fit refuses what it cannot do: no free parameters, a NaN start value", () => {
+  const datasets = new Datasets([datasetNamed("crab-stack")]);
+  const start = fx.fits[0].start;
+  datasets.models = modelsFromDict(start);
+  datasets.parameters.freezeAll();
+  assert.throws(() => new Fit().optimize(datasets), /no free parameters/);
+  datasets.models = modelsFromDict(start);
+  datasets.parameters.get("index").value = Number.NaN;
+  assert.throws(() => new Fit().optimize(datasets), /parameter 'index' starts at NaN/);
+});

@@ -1,0 +1,75 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import {
+  covarianceToTable,
+  GaussianSpatialModel,
+  Models,
+  modelsFromYaml,
+  modelsToDict,
+  modelsToYaml,
+  PowerLawSpectralModel,
+  SkyModel,
+} from "../src/modeling/index.js";
+import { fixturePath } from "./fixtures.js";
+
+const fits = JSON.parse(readFileSync(fixturePath("fits.json"), "utf8"));
+const readText = (name: string) => readFileSync(fixturePath(name), "utf8");
+
+test("gammapy's best-fit models file reads with its values, errors and covariance", () => {
+  const models = modelsFromYaml(readText("fit_point_pl_models.yaml"), { readText });
+  const want = fits.fits.find((f: { label: string }) => f.label === "point-pl");
+  assert.deepEqual(models.names, ["crab", "crab-stack-bkg"]);
+  for (const p of want.parameters) {
+    const got = models.get(p.model).parameters.get(p.name);
+    assert.ok(Math.abs(got.value - p.value) <= 1e-12 * Math.abs(p.value), `${p.name} value`);
+    assert.ok(Math.abs(got.error - p.error) <= 1e-9 * p.error + 1e-300, `${p.name} error ${got.error} vs ${p.error}`);
+    assert.equal(got.frozen, p.frozen, `${p.name} frozen`);
+  }
+  const cov = models.covariance;
+  assert.ok(cov.get(0, 1) !== 0, "the correlations are kept");
+  assert.ok(Math.abs(Math.sqrt(cov.get(0, 0)) - want.parameters[0].error) <= 1e-9 * want.parameters[0].error);
+});
+
+test("our models file is gammapy's layout: written and read back to the same models and covariance", () => {
+  const models = modelsFromYaml(readText("fit_point_pl_models.yaml"), { readText });
+  const yaml = modelsToYaml(models, { covarianceFile: "out_covariance.dat" });
+  const table = covarianceToTable(models);
+  const back = modelsFromYaml(yaml, { readText: () => table });
+  assert.deepEqual(modelsToDict(back), modelsToDict(models));
+  assert.deepEqual(Array.from(back.covariance.data), Array.from(models.covariance.data));
+  // the same structure as gammapy's own file, key for key
+  const theirs = parse(readText("fit_point_pl_models.yaml"));
+  const ours = parse(yaml);
+  assert.deepEqual(
+    ours.components.map((c: Record<string, unknown>) => Object.keys(c)),
+    theirs.components.map((c: Record<string, unknown>) => Object.keys(c)),
+  );
+  assert.deepEqual(ours.components[0].spectral, theirs.components[0].spectral);
+});
+
+test("a parameter shared by two models is written with a link label and read back shared", () => {
+  const spectral = new PowerLawSpectralModel({ index: 2.4 });
+  const a = new SkyModel(spectral, { spatialModel: new GaussianSpatialModel({ sigma: 0.2 }), name: "a" });
+  const other = new PowerLawSpectralModel({ index: spectral.parameters.get("index") });
+  const b = new SkyModel(other, { spatialModel: new GaussianSpatialModel({ sigma: 0.3 }), name: "b" });
+  const yaml = modelsToYaml(new Models([a, b]));
+  assert.match(yaml, /link: index@[0-9a-f]{8}/);
+  const back = modelsFromYaml(yaml);
+  const [ia, ib] = ["a", "b"].map((n) => back.get(n).parameters.get("index"));
+  assert.equal(ia, ib, "one Parameter object");
+  assert.equal(back.parameters.unique.length, back.parameters.length - 1);
+});
+
+test("bad models files are refused with the component and the reason", () => {
+  assert.throws(() => modelsFromYaml("components: 3"), /no 'components' list/);
+  assert.throws(
+    () => modelsFromYaml("components:\n- name: x\n  type: SkyModel\n  spectral: {type: NoSuchModel}"),
+    /component 0 \('x'\): unknown spectral model type 'NoSuchModel'/,
+  );
+  assert.throws(
+    () => modelsFromYaml("components:\n- type: FoVBackgroundModel\n  spectral: {type: PowerLawNormSpectralModel}"),
+    /needs its dataset's name/,
+  );
+});
