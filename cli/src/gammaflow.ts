@@ -6,6 +6,7 @@
  *   gammaflow validate GRAPH [--set …] [--json]
  *   gammaflow plugins [--json]
  *   gammaflow info FILE [--json]
+ *   gammaflow fit FILE --models MODELS.yaml [--out DIR] [--name NAME] [--maps] [--json]
  */
 import { parseArgs } from "node:util";
 import { GraphValidationError, MemoryLogger, type OutputKinds, type RunReport } from "@gammaflow/pipeline";
@@ -14,6 +15,7 @@ import { ProgressBar } from "./progress-bar.js";
 import { registryWith } from "./registry.js";
 import { loadGraph, runGraphFile } from "./run-graph.js";
 import { formatReport } from "./report.js";
+import { fitCommand } from "./fit-command.js";
 
 const USAGE = `usage: gammaflow <command> [options]
   run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json,
@@ -21,6 +23,8 @@ const USAGE = `usage: gammaflow <command> [options]
   validate GRAPH   check a graph against the schema and its plugins, reading no data
   plugins          list the plugins with their params
   info FILE        summary of a dataset file (gammapy's MapDataset layout)
+  fit FILE         fit models to a dataset file (--models MODELS.yaml, --out DIR, --name NAME, --maps,
+                   --json): prints the parameter table, writes DIR/models.yaml and DIR/fit-result.json
 overrides: --set safe.offsetMax="2.5 deg"  (node id . param), --set inputs.geom.width="4 deg"`;
 
 async function main(argv: string[]): Promise<number> {
@@ -33,6 +37,9 @@ async function main(argv: string[]): Promise<number> {
       workers: { type: "string" },
       plugin: { type: "string", multiple: true, default: [] },
       json: { type: "boolean", default: false },
+      models: { type: "string" },
+      name: { type: "string" },
+      maps: { type: "boolean", default: false },
       "reference-paths": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -77,6 +84,17 @@ async function main(argv: string[]): Promise<number> {
       const dataset = readDataset(target);
       print(datasetInfo(dataset), dataset.toString());
       return 0;
+    }
+    case "fit": {
+      if (!target) throw new UsageError("fit needs a dataset file");
+      if (!values.models) throw new UsageError("fit needs --models MODELS.yaml");
+      return fitCommand(target, {
+        models: values.models,
+        out: values.out ?? "out",
+        name: values.name,
+        maps: values.maps,
+        json,
+      });
     }
     case "run": {
       if (!target) throw new UsageError("run needs a graph file");

@@ -14,6 +14,7 @@ export const BUILTIN_PACKAGES = [
   "@gammaflow/fov-background",
   "@gammaflow/ring-background",
   "@gammaflow/excess-map",
+  "@gammaflow/fit",
 ];
 
 /**

@@ -1,8 +1,8 @@
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
 import { DataStore, expandVars } from "@gammaflow/core";
-import { readMap, toStorePath, writeDataset } from "@gammaflow/core/node";
+import { readMap, toStorePath, writeDataset, writeMap } from "@gammaflow/core/node";
 import type { DataAccess } from "./services.js";
 
 /**
@@ -25,6 +25,14 @@ export function nodeDataAccess(baseDir: string, defaults: Record<string, string>
       }
     },
     readMap: (file) => readMap(resolve(file)),
+    readText: (file) => readFileSync(resolve(file), "utf8"),
+    writeMap: (map, file) => {
+      const target = resolve(file);
+      ensureDir(target);
+      const temporary = `${target}.partial-${process.pid}${target.endsWith(".gz") ? ".gz" : ""}`;
+      writeMap(map, temporary);
+      renameSync(temporary, target);
+    },
     writeDataset: (dataset, file) => {
       ensureDir(resolve(file));
       writeDataset(dataset, resolve(file));

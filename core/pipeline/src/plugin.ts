@@ -72,9 +72,12 @@ export function definePlugin<T extends TSchema, const S extends ServiceName = ne
  * to `concurrency` run at once (default: the run's concurrency); a throw becomes an error
  * record naming the node and the observation, and the stream goes on.
  */
+/** What per-message work returns: a message, several (emitted in order), or none. */
+export type PerMessageResult = Message | Message[] | undefined;
+
 export function perMessage<M extends Message>(
   context: Pick<PluginContext, "nodeId" | "progress" | "run">,
-  work: (message: M) => Message | undefined | Promise<Message | undefined>,
+  work: (message: M) => PerMessageResult | Promise<PerMessageResult>,
   options: { concurrency?: number } = {},
 ): OperatorFunction<Message, Message> {
   const { nodeId, progress, run } = context;
@@ -88,7 +91,8 @@ export function perMessage<M extends Message>(
     }).pipe(
       mergeMap((out) => {
         progress.emit({ obsId: message.obsId, stage: "done" });
-        return out ? of(out) : EMPTY;
+        if (!out) return EMPTY;
+        return Array.isArray(out) ? from(out) : of(out);
       }),
       catchError((cause: unknown) => {
         const record = errorRecord(nodeId, message, cause);

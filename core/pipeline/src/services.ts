@@ -47,6 +47,10 @@ export interface DataAccess {
   list(dir: string): string[];
   /** A map from a FITS file (the first map HDU, gammapy's layout). */
   readMap(path: string): WcsNDMap;
+  /** A text file (models YAML, covariance tables), UTF-8. */
+  readText(path: string): string;
+  /** A map to a FITS file in gammapy's layout (gzip for .gz), written aside and renamed. */
+  writeMap(map: WcsNDMap, path: string): void;
   /** Write so that a reader never sees half a file (write aside, then rename). */
   writeDataset(dataset: MapDataset, path: string): void;
   writeBytes(path: string, bytes: Uint8Array): void;

@@ -128,16 +128,17 @@ export class MapDatasetOnOff extends MapDataset {
 
   /**
    * The background predicted in the on region by profiling the WStat likelihood (gammapy's
-   * `npred_background`): α·μ_bkg(n_on, n_off, α, μ_sig = 0 without sky models).
+   * `npred_background`): α·μ_bkg(n_on, n_off, α, μ_sig), μ_sig the sky models' npred (0 without).
    */
   override npredBackground(): WcsNDMap | undefined {
     const alpha = this.alpha;
     const off = this.countsOff;
     if (!alpha || !off) return undefined;
     const on = this.counts.data;
+    const signal = this.models ? this.npredSignal().data : undefined;
     return mapFrom(
       this.counts,
-      (i) => nanToNum(alpha.data[i] * wstatMuBkg(on[i], off.data[i], alpha.data[i], 0), "float64"),
+      (i) => nanToNum(alpha.data[i] * wstatMuBkg(on[i], off.data[i], alpha.data[i], signal?.[i] ?? 0), "float64"),
       "float64",
     );
   }
@@ -162,17 +163,18 @@ export class MapDatasetOnOff extends MapDataset {
     ];
   }
 
-  /** WStat summed over the fit bins (no sky models: μ_sig = 0); NaN bins count as 0, as gammapy. */
+  /** WStat summed over the fit bins, μ_sig the sky models' npred (0 without); NaN bins count as 0, as gammapy. */
   override statSum(): number {
     const alpha = this.alpha;
     const off = this.countsOff;
     if (!alpha || !off)
       throw new Error(`MapDatasetOnOff '${this.name}': WStat needs counts_off, acceptance and acceptance_off`);
     const mask = this.mask;
+    const signal = this.models ? this.npredSignal().data : undefined;
     let total = 0;
     for (let i = 0; i < this.counts.data.length; i++) {
       if (mask && !mask[i]) continue;
-      const v = wstat(this.counts.data[i], off.data[i], alpha.data[i], 0);
+      const v = wstat(this.counts.data[i], off.data[i], alpha.data[i], signal?.[i] ?? 0);
       if (Number.isFinite(v)) total += v;
     }
     return total;

@@ -68,9 +68,14 @@ export class MapEvaluator {
     return this.psfWidth + 2 * ((this.model.evaluationRadius ?? 0) + CUTOUT_MARGIN);
   }
 
-  /** Whether the model has moved away from where its IRFs and cutout were taken. */
+  /**
+   * Whether the model has moved away from where its IRFs and cutout were taken. A model that
+   * stopped contributing (moved off the map) is looked at again once its spatial parameters
+   * change, where gammapy would keep it off for good: a fit's trial step off the map then does
+   * not leave the source stuck outside, flat in position.
+   */
   get needsUpdate(): boolean {
-    if (!this.contributes) return false;
+    if (!this.contributes) return this.spatialParametersChanged(false);
     if (!this.exposure) return true;
     if (this.evaluationMode === "global" || this.model.evaluationRadius === undefined) return false;
     if (!this.spatialParametersChanged(false)) return false;
@@ -98,7 +103,8 @@ export class MapEvaluator {
       if (this.contributes) this.exposure = exposure.cutout(position, this.cutoutWidth, "trim", true);
     } else this.exposure = exposure;
     this.spatialFlux = undefined;
-    this.spatialValues = undefined;
+    // off the map: remember where, so that the next spatial change is noticed (`needsUpdate`)
+    this.spatialValues = this.contributes ? undefined : this.model.spatialModel?.parameters.values;
     this.npredCache = undefined;
     this.computed = undefined;
     this.previousValues = undefined;

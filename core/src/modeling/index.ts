@@ -35,3 +35,4 @@ export * from "./minuit/index.js";
 export { spectralModelFromDict, spatialModelFromDict, parameterInputs, type ModelFileAccess } from "./registry.js";
 export * from "./models-io.js";
 export * from "./fit.js";
+export * from "./fit-report.js";

@@ -32,6 +32,8 @@ function memoryData(): DataAccess & { written: Map<string, unknown> } {
     openDataStore: () => assert.fail("no data store in these tests"),
     list: () => [],
     readMap: () => assert.fail("no maps to read"),
+    readText: () => assert.fail("no text to read"),
+    writeMap: (m, p) => void written.set(p, m),
     writeDataset: (d, p) => void written.set(p, d),
     writeBytes: (p, b) => void written.set(p, b),
     resolve: (p) => p,

@@ -1,0 +1,60 @@
+import type { FitResult } from "./fit.js";
+import type { Models } from "./sky-model.js";
+
+/** What `gammaflow fit` writes to fit-result.json (and prints with --json). */
+export interface FitResultJson {
+  success: boolean;
+  message: string;
+  total_stat: number;
+  nfev: number;
+  /** `{ "model.parameter": [value, error, frozen] }`, in the models' order. */
+  parameters: Record<string, [number, number, boolean]>;
+}
+
+export function fitResultJson(result: FitResult, models: Models): FitResultJson {
+  const parameters: FitResultJson["parameters"] = {};
+  for (const m of models)
+    for (const p of m.parameters) parameters[`${m.name}.${p.name}`] = [p.value, p.error, p.frozen];
+  return {
+    success: result.success,
+    message: result.message,
+    total_stat: result.totalStat,
+    nfev: result.nfev,
+    parameters,
+  };
+}
+
+/**
+ * The models' parameters as gammapy prints `models.to_parameters_table()`: model, type, name,
+ * value, unit, error, min, max, frozen (a shared parameter once, where it first appears).
+ */
+export function parametersTable(models: Models): string {
+  const header = ["model", "type", "name", "value", "unit", "error", "min", "max", "frozen"];
+  const seen = new Set<unknown>();
+  const rows: string[][] = [];
+  for (const m of models)
+    for (const p of m.parameters) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      rows.push([
+        m.name,
+        p.type,
+        p.name,
+        pyExp(p.value, 4),
+        p.unit,
+        pyExp(p.error, 3),
+        pyExp(p.min, 3),
+        pyExp(p.max, 3),
+        String(p.frozen),
+      ]);
+    }
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
+  const line = (cells: string[]) => cells.map((c, k) => c.padStart(widths[k])).join(" ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join(" "), ...rows.map(line)].join("\n");
+}
+
+/** Python's "{:.Ne}" format: two-digit exponents (1.0000e+00), nan for NaN. */
+function pyExp(x: number, digits: number): string {
+  if (Number.isNaN(x)) return "nan";
+  return x.toExponential(digits).replace(/e([+-])(\d)$/, "e$10$2");
+}

@@ -1,0 +1,119 @@
+import {
+  encodePng,
+  modelsFromDict,
+  modelsFromYaml,
+  renderMapImage,
+  type Models,
+  type ModelsDict,
+} from "@gammaflow/core";
+import {
+  definePlugin,
+  perMessage,
+  Type,
+  WhichDatasets,
+  type DataAccess,
+  type DatasetMessage,
+  type FitResultMessage,
+  type Message,
+} from "@gammaflow/pipeline";
+import { fitDatasets, fitFiles, fitMaps } from "./fit-dataset.js";
+
+const FitParams = Type.Object(
+  {
+    models: Type.Union([Type.String(), Type.Object({ components: Type.Array(Type.Any()) })], {
+      description:
+        "the models: a models YAML file in gammapy's format (relative to the graph), or the same inline " +
+        "({ components: [...] })",
+    }),
+    which: WhichDatasets("final"),
+    fitBackgroundNorm: Type.Boolean({
+      default: true,
+      description: "fit the background norm of datasets the models give no FoVBackgroundModel",
+    }),
+    maps: Type.Boolean({ default: true, description: "also write npred and residual maps, with PNG previews" }),
+    prefix: Type.String({
+      default: "",
+      description: "prefix of the written files' names in the output folder ({name}: the dataset's)",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** Fit sky models to each (final) dataset: the best-fit models file, the result, npred and residual maps. */
+export const fitPlugin = definePlugin({
+  name: "fit",
+  version: "0.1.0",
+  description: "Fit sky models to a dataset (gammapy's Fit: MIGRAD, HESSE); writes models.yaml and fit-result.json",
+  params: FitParams,
+  input: ["dataset", "image-dataset", "dataset-onoff"],
+  output: ["fit-result", "file"],
+  services: ["data"],
+  create(params, context) {
+    const { data } = context.services;
+    const load = () => loadModels(params.models, data);
+    load(); // a bad models file fails the run before any data is read
+    return perMessage<DatasetMessage>(context, (message): Message[] | undefined => {
+      if (params.which === "final" && !message.final) return undefined;
+      const dataset = message.dataset;
+      const fit = fitDatasets([dataset], load(), { fitBackgroundNorm: params.fitBackgroundNorm });
+      if (!fit.result.success) context.logger.warn(`fit of '${dataset.name}': ${fit.result.message}`);
+      const prefix = params.prefix.replaceAll("{name}", dataset.name);
+      const written: string[] = [];
+      const out = (name: string) => data.join(context.run.outDir, name);
+      for (const [name, text] of Object.entries(fitFiles(fit, prefix))) {
+        data.writeBytes(out(name), new TextEncoder().encode(text));
+        written.push(data.resolve(out(name)));
+      }
+      if (params.maps) {
+        for (const [name, map] of Object.entries(fitMaps(dataset))) {
+          data.writeMap(map, out(`${prefix}${name}.fits.gz`));
+          const image = map.sumOverAxes();
+          const rendered = renderMapImage(image.data, image.geom.nx, image.geom.ny, {
+            label: `${dataset.name} ${name}`,
+          });
+          data.writeBytes(
+            out(`${prefix}${name}.png`),
+            encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate),
+          );
+          written.push(data.resolve(out(`${prefix}${name}.fits.gz`)), data.resolve(out(`${prefix}${name}.png`)));
+        }
+      }
+      const result: FitResultMessage = {
+        kind: "fit-result",
+        seq: message.seq,
+        obsId: message.obsId,
+        obsIds: message.obsIds,
+        result: { ...fit.json, models: fit.models },
+      };
+      return [
+        result,
+        {
+          kind: "file",
+          seq: message.seq,
+          obsId: message.obsId,
+          obsIds: message.obsIds,
+          path: written.join(", "),
+          description: `fit of '${dataset.name}' (${fit.result.success ? "success" : "failed"})`,
+        },
+      ];
+    });
+  },
+});
+
+/** Models from a YAML path (its covariance file beside it) or an inline models dict. */
+export function loadModels(spec: string | { components: unknown[] }, data: DataAccess): Models {
+  if (typeof spec !== "string") return modelsFromDict(spec as ModelsDict, { files: data });
+  const file = data.resolve(spec);
+  const dir = file.slice(0, Math.max(file.lastIndexOf("/"), 0));
+  let text: string;
+  try {
+    text = data.readText(file);
+  } catch (error) {
+    throw new Error(`fit: cannot read the models file ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return modelsFromYaml(text, { files: data, readText: (name) => data.readText(data.join(dir, name)) });
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+}
