@@ -12,7 +12,7 @@ test(
   "the built-in registry holds every plugin of the built-in packages, " + "each with a params schema and kinds",
   async () => {
     const registry = await registryWith();
-    assert.equal(BUILTIN_PACKAGES.length, 8);
+    assert.equal(BUILTIN_PACKAGES.length, 9);
     const names = registry.list().map((p) => p.name);
     for (const name of [
       "datastore-source",
@@ -30,6 +30,7 @@ test(
       "summary",
       "png-preview",
       "dataset-create",
+      "fit",
     ]) {
       assert.ok(names.includes(name), name);
     }

@@ -1,0 +1,59 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { modelsFromDict, modelsFromYaml, type ModelsDict } from "@gammaflow/core";
+import { readDataset } from "@gammaflow/core/node";
+import type { DataAccess } from "@gammaflow/pipeline";
+import { fitDatasets, fitFiles, loadModels } from "../src/index.js";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+const FIXTURES = path.join(REPO, "core", "test", "fixtures");
+const fits = JSON.parse(readFileSync(path.join(FIXTURES, "fits.json"), "utf8"));
+const pointPl = fits.fits.find((f: { label: string }) => f.label === "point-pl");
+
+function stack() {
+  const dataset = readDataset(path.join(FIXTURES, "npred_dataset.fits.gz"));
+  dataset.name = "crab-stack";
+  return dataset;
+}
+
+/** gammapy's start models without their background model: fitDatasets adds it. */
+function sourceOnly(): ModelsDict {
+  const start = pointPl.start as ModelsDict;
+  return { components: start.components.filter((c) => c.type === "SkyModel") };
+}
+
+test("fitDatasets adds the background norm and finds gammapy's fit; the files read back", () => {
+  const fit = fitDatasets([stack()], modelsFromDict(sourceOnly()));
+  assert.deepEqual(fit.models.names, ["crab", "crab-stack-bkg"], "a FoVBackgroundModel was added");
+  assert.equal(fit.json.success, true, fit.json.message);
+  assert.ok(Math.abs(fit.json.total_stat - pointPl.totalStat) <= 0.01, `${fit.json.total_stat}`);
+  const [index, error] = fit.json.parameters["crab.index"];
+  const want = pointPl.parameters.find((p: { name: string }) => p.name === "index");
+  assert.ok(Math.abs(index - want.value) <= 0.1 * want.error && Math.abs(error / want.error - 1) <= 0.05);
+  const files = fitFiles(fit);
+  assert.deepEqual(Object.keys(files), ["models.yaml", "models_covariance.dat", "fit-result.json"]);
+  const back = modelsFromYaml(files["models.yaml"], { readText: () => files["models_covariance.dat"] });
+  assert.ok(Math.abs(back.get("crab").parameters.get("index").error - error) <= 1e-12 * error);
+  assert.deepEqual(JSON.parse(files["fit-result.json"]).parameters["crab.index"], [index, error, false]);
+});
+
+test("without a background norm to fit, the background stays as it is", () => {
+  const fit = fitDatasets([stack()], modelsFromDict(sourceOnly()), { fitBackgroundNorm: false });
+  assert.deepEqual(fit.models.names, ["crab"]);
+  assert.equal(fit.json.success, true);
+});
+
+test("a dataset with no safe bins and a missing models file are refused with the reason", () => {
+  const empty = stack();
+  empty.maskSafe!.data.fill(0);
+  assert.throws(() => fitDatasets([empty], modelsFromDict(sourceOnly())), /'crab-stack': no bins to fit/);
+  const data = {
+    resolve: (p: string) => path.resolve("/nowhere", p),
+    join: (...parts: string[]) => path.join(...parts),
+    readText: (p: string) => readFileSync(p, "utf8"),
+  } as unknown as DataAccess;
+  assert.throws(() => loadModels("models.yaml", data), /cannot read the models file \/nowhere\/models\.yaml/);
+});
