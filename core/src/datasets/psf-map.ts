@@ -76,10 +76,29 @@ export class PSFMap {
     return psfTable.containment(this.psfIrf(), { rad, energy_true: energyTrue, ...where });
   }
 
-  /** Radius (deg) containing `fraction` of the PSF at each true energy (TeV). */
+  /**
+   * Radius (deg) containing `fraction` of the PSF at each true energy (TeV). The map is linear
+   * between pixel centres: its (energy, rad) table at the position, as a table PSF of its own,
+   * gives the containment without interpolating all four axes at each of the search's radii.
+   */
   containmentRadius(fraction: number, energyTrue: number | ArrayLike<number>, position?: SkyCoord): Float64Array {
     const where = this.pixelOf(position ?? this.psfMap.geom.centerSkydir);
-    return psfTable.containmentRadius(this.psfIrf(), fraction, { energy_true: energyTrue, ...where });
+    const table = this.tableAt(where.lon_idx, where.lat_idx);
+    const axes = [this.energyAxis, this.psfMap.geom.axisByName("rad")];
+    const psf = new Irf("PSF map", axes, table, this.psfMap.unit, undefined, { fillValue: 0 });
+    return psfTable.containmentRadius(psf, fraction, { energy_true: energyTrue });
+  }
+
+  /** The map's (energy_true, rad) table at fractional pixel (px, py), row-major. */
+  private tableAt(px: number, py: number): Float64Array {
+    const nRad = this.psfMap.geom.axisByName("rad").nbin;
+    const nodes = nRad * this.energyAxis.nbin;
+    return this.psfMap.interpByPix([
+      new Float64Array(nodes).fill(px),
+      new Float64Array(nodes).fill(py),
+      Float64Array.from({ length: nodes }, (_, i) => i % nRad),
+      Float64Array.from({ length: nodes }, (_, i) => Math.floor(i / nRad)),
+    ]);
   }
 
   /** The containment radius (deg) at one true energy at every pixel of the PSF map's image. */
@@ -134,25 +153,14 @@ export class PSFMap {
     // interpolating all four axes at every pixel of the upsampled grid cost ~80 ms a kernel.
     const nRad = this.psfMap.geom.axisByName("rad").nbin;
     const nEnergy = this.energyAxis.nbin;
-    const nodes = nRad * nEnergy;
-    const tablePix = [
-      new Float64Array(nodes).fill(px),
-      new Float64Array(nodes).fill(py),
-      Float64Array.from({ length: nodes }, (_, i) => i % nRad),
-      Float64Array.from({ length: nodes }, (_, i) => Math.floor(i / nRad)),
-    ];
-    const table = this.psfMap.interpByPix(tablePix);
+    const table = this.tableAt(px, py);
     const grid = [
       Float64Array.from({ length: nEnergy }, (_, i) => i),
       Float64Array.from({ length: nRad }, (_, i) => i),
     ];
     const byRad = new ScaledRegularGridInterpolator(grid, table);
-    const query = [new Float64Array(size), new Float64Array(size)];
-    for (let k = 0; k < energyPix.length; k++) {
-      query[0].fill(energyPix[k], k * n, (k + 1) * n);
-      query[1].set(radPix, k * n);
-    }
-    const values = byRad.evaluate(query, { clip: false });
+    // every energy at every pixel's rad: the outer product (the rad cells found once)
+    const values = byRad.evaluateOuter(energyPix, [radPix], { clip: false });
     for (let i = 0; i < size; i++) if (values[i] < 0) values[i] = 0;
     const kernel = WcsNDMap.fromGeom(upsampled, { data: values, unit: "" });
     return new PSFKernel(kernel.downsample(factor));
