@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { readDataset } from "../src/nodejs/index.js";
 import {
+  astropyUnitString,
   covarianceToTable,
   GaussianSpatialModel,
   Models,
@@ -72,4 +74,14 @@ test("bad models files are refused with the component and the reason", () => {
     () => modelsFromYaml("components:\n- type: FoVBackgroundModel\n  spectral: {type: PowerLawNormSpectralModel}"),
     /needs its dataset's name/,
   );
+});
+
+test("a dataset with models prints as gammapy 1.0 prints it, character for character", () => {
+  const dataset = readDataset(fixturePath("npred_dataset.fits.gz"));
+  dataset.name = "crab-stack";
+  dataset.models = modelsFromYaml(readText("fit_point_pl_models.yaml"), { readText });
+  assert.equal(dataset.toString(), readText("dataset_with_models.txt"));
+  assert.equal(astropyUnitString("cm-2 s-1 TeV-1"), "1 / (cm2 s TeV)");
+  assert.equal(astropyUnitString("TeV-1"), "1 / TeV");
+  assert.equal(astropyUnitString("m2 s"), "m2 s");
 });

@@ -14,6 +14,7 @@ import { RAD_AXIS_DEFAULT } from "../irf/index.js";
 import { cash, cashSum } from "../stats/index.js";
 import type { DatasetModel, Models } from "../modeling/sky-model.js";
 import { DatasetEvaluation } from "./dataset-models.js";
+import { modelsSummaryLines } from "../modeling/models-summary.js";
 import type { MapEvaluator } from "./map-evaluator.js";
 import type { BackgroundModel } from "./background-model.js";
 import { mapEdisp, type EDisp } from "./edisp.js";
@@ -367,15 +368,20 @@ export class MapDataset {
     let background = 0;
     let predicted = 0;
     let predictedBackground = 0;
+    let predictedSignal = 0;
     let bins = 0;
     const npredBackground = this.npredBackground();
     const totalBackground = this.summaryBackground();
+    const withModels = this.models !== undefined && this.models.length > 0;
+    const npred = withModels ? this.npred().data : undefined;
+    const signal = withModels ? this.npredSignal().data : undefined;
     for (let i = 0; i < this.counts.data.length; i++) {
       if (!inMask(i)) continue;
       counts += this.counts.data[i];
       background += totalBackground?.data[i] ?? 0;
       predictedBackground += npredBackground?.data[i] ?? 0;
-      predicted += Math.max(npredBackground?.data[i] ?? 0, 0);
+      predicted += npred ? npred[i] : Math.max(npredBackground?.data[i] ?? 0, 0);
+      predictedSignal += signal?.[i] ?? 0;
       bins++;
     }
     // exposure range over positive pixels inside the safe image mask (all pixels if none)
@@ -414,7 +420,7 @@ export class MapDataset {
       "",
       row("Predicted counts", fmt(predicted)),
       row("Predicted background counts", fmt(predictedBackground)),
-      row("Predicted excess counts", "nan"),
+      row("Predicted excess counts", withModels ? fmt(predictedSignal) : "nan"),
       "",
       row("Exposure min", `${sci(expMin)} m2 s`),
       row("Exposure max", `${sci(expMax)} m2 s`),
@@ -423,7 +429,7 @@ export class MapDataset {
       row("Number of fit bins", bins),
       "",
       row("Fit statistic type", this.statType),
-      row("Fit statistic value (-2 log(L))", fmt(this.summaryStat())),
+      row("Fit statistic value (-2 log(L))", fmt(withModels ? this.statSum() : this.summaryStat())),
       "",
       ...this.modelSummary(),
       ...this.extraSummary(),
@@ -442,7 +448,8 @@ export class MapDataset {
 
   /** The background summed in the printed summary's "Total background counts". */
   protected summaryBackground(): WcsNDMap | undefined {
-    return this.npredBackground();
+    // with models (gammapy 1.0) the background map itself; the legacy norm scales it otherwise
+    return this.models && this.models.length > 0 ? this.background : this.npredBackground();
   }
 
   /** Lines a subclass appends to the printed summary. */
@@ -452,6 +459,17 @@ export class MapDataset {
 
   private modelSummary(): string[] {
     const row = (label: string, value: string) => `  ${label.padEnd(32)}: ${value}`;
+    const models = this.models;
+    if (models && models.length > 0) {
+      const parameters = models.parameters;
+      return [
+        row("Number of models", `${models.length} `),
+        row("Number of parameters", String(parameters.length)),
+        row("Number of free parameters", String(parameters.freeParameters.length)),
+        "",
+        ...modelsSummaryLines(models).map((l) => `  ${l}`),
+      ];
+    }
     const model = this.backgroundModel;
     if (!model)
       return [row("Number of models", "0 "), row("Number of parameters", "0"), row("Number of free parameters", "0")];

@@ -36,3 +36,4 @@ export { spectralModelFromDict, spatialModelFromDict, parameterInputs, type Mode
 export * from "./models-io.js";
 export * from "./fit.js";
 export * from "./fit-report.js";
+export { modelsSummaryLines, astropyUnitString } from "./models-summary.js";
