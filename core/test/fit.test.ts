@@ -81,3 +81,29 @@ test("a fit refuses what it cannot do: no free parameters, a NaN start value", (
   datasets.parameters.get("index").value = Number.NaN;
   assert.throws(() => new Fit().optimize(datasets), /parameter 'index' starts at NaN/);
 });
+
+test("statContour: the 1σ contour of two parameters reaches their MINOS interval; stackReduce stacks", () => {
+  const c = fx.fits.find((f) => f.label === "point-pl")!;
+  const datasets = new Datasets(c.datasets.map(datasetNamed));
+  datasets.models = modelsFromDict(c.start);
+  const fit = new Fit();
+  assert.equal(fit.run(datasets).success, true);
+  // the two spectral parameters alone (the others frozen at the best fit): an exact 2-d problem
+  for (const p of datasets.parameters) if (!["index", "amplitude"].includes(p.name)) p.frozen = true;
+  const index = datasets.parameters.get("index");
+  const best = index.value;
+  const contour = fit.statContour(datasets, "index", "amplitude", { numpoints: 24 });
+  assert.equal(contour.success, true);
+  assert.equal(contour.x.length, 24);
+  assert.equal(index.value, best, "values restored");
+  const minos = fit.confidence(datasets, "index");
+  assert.equal(minos.success, true, minos.message);
+  const reach = Math.max(...contour.x) - best;
+  assert.ok(Math.abs(reach / minos.errp - 1) <= 0.05, `contour reach ${reach} vs MINOS ${minos.errp}`);
+
+  const runs = new Datasets(Object.keys(fx.runFiles).map(datasetNamed));
+  const stacked = runs.stackReduce("both");
+  assert.equal(stacked.name, "both");
+  const total = [...runs].reduce((s, d) => s + d.counts.sum(), 0);
+  assert.equal(stacked.counts.sum(), total);
+});

@@ -194,6 +194,63 @@ export class Fit {
   }
 
   /**
+   * Points of the `sigma` contour of two free parameters (gammapy's `stat_contour`, Δstat = σ²
+   * as iminuit's mncontour at cl = chi2(2).cdf(σ²)): along `numpoints` directions from the best
+   * fit (the current values, scaled by the errors), the crossing where the statistic, with the
+   * other free parameters re-optimised, exceeds its minimum by σ². Values are restored.
+   */
+  statContour(
+    target: FitTarget,
+    x: Parameter | string,
+    y: Parameter | string,
+    options: { numpoints?: number; sigma?: number } = {},
+  ): { success: boolean; x: number[]; y: number[] } {
+    const params = target.parameters;
+    const [px, py] = [x, y].map((p) => (typeof p === "string" ? params.get(p) : p));
+    const numpoints = options.numpoints ?? 10;
+    const delta = (options.sigma ?? 1) ** 2;
+    return params.restoreStatus(() => {
+      const [x0, y0] = [px.value, py.value];
+      const [ex, ey] = [px.error || Math.abs(x0) * 0.1 || 1, py.error || Math.abs(y0) * 0.1 || 1];
+      px.frozen = true;
+      py.frozen = true;
+      const others = params.freeParameters.length > 0;
+      const saved = params.values;
+      const profile = (u: number, v: number) => {
+        params.values = saved;
+        px.value = u;
+        py.value = v;
+        return others ? this.optimize(target).totalStat : target.statSum();
+      };
+      const minimum = profile(x0, y0);
+      const xs: number[] = [];
+      const ys: number[] = [];
+      let success = Number.isFinite(minimum);
+      for (let k = 0; k < numpoints; k++) {
+        const angle = (2 * Math.PI * k) / numpoints;
+        const [c, s] = [Math.cos(angle), Math.sin(angle)];
+        const rise = (t: number) => profile(x0 + t * ex * c, y0 + t * ey * s) - minimum - delta;
+        let lo = 0;
+        let hi = 1;
+        while (rise(hi) < 0 && hi < 64) [lo, hi] = [hi, hi * 2];
+        if (!(rise(hi) >= 0)) {
+          success = false;
+          continue;
+        }
+        for (let i = 0; i < 30 && hi - lo > 1e-4; i++) {
+          const mid = (lo + hi) / 2;
+          if (rise(mid) < 0) lo = mid;
+          else hi = mid;
+        }
+        const t = (lo + hi) / 2;
+        xs.push(x0 + t * ex * c);
+        ys.push(y0 + t * ey * s);
+      }
+      return { success, x: xs, y: ys };
+    });
+  }
+
+  /**
    * The statistic along one parameter's values (default: 11 values over ±2σ, gammapy's
    * scan_n_sigma), the others kept (or re-optimised with `reoptimize`).
    */
