@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { modelsFromDict, modelsToYaml } from "@gammaflow/core";
+import { Datasets, Fit, modelsFromDict, modelsToYaml } from "@gammaflow/core";
+import { readDataset } from "@gammaflow/core/node";
 import { MemoryLogger } from "@gammaflow/pipeline";
 import { runGraphFile } from "@gammaflow/cli";
 import { repoRoot } from "../src/chains.js";
@@ -83,4 +84,26 @@ test("gammaflow fit names what it cannot read", () => {
   const usage = spawnSync(process.execPath, [CLI, "fit", "a.fits"], { encoding: "utf8" });
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /fit needs --models/);
+});
+
+test("an on-off dataset fits with WStat as gammapy fits it (ring graph's stack, scripts/fixtures/onoff_fit.py)", async () => {
+  const ref = JSON.parse(readFileSync(path.join(repoRoot, "test", "fixtures", "onoff_fit.json"), "utf8"));
+  const out = temp("ring-fit");
+  await runGraphFile(path.join(repoRoot, "graphs", "ring-background.json"), {
+    outDir: out,
+    logger: new MemoryLogger(),
+  });
+  const dataset = readDataset(path.join(out, "ring-stacked-on-off.fits.gz"));
+  assert.equal(dataset.constructor.name, "MapDatasetOnOff");
+  dataset.name = "onoff";
+  dataset.models = modelsFromDict(ref.start);
+  const result = new Fit().run(new Datasets([dataset]));
+  assert.equal(result.success, ref.success, result.message);
+  assert.ok(Math.abs(result.totalStat - ref.totalStat) <= 0.01, `${result.totalStat} vs ${ref.totalStat}`);
+  for (const want of ref.parameters) {
+    if (want.frozen) continue;
+    const p = dataset.models!.get("crab").parameters.get(want.name);
+    assert.ok(Math.abs(p.value - want.value) <= 0.1 * want.error, `${want.name}: ${p.value} vs ${want.value}`);
+    assert.ok(Math.abs(p.error / want.error - 1) <= 0.05, `${want.name} error: ${p.error} vs ${want.error}`);
+  }
 });
