@@ -86,7 +86,7 @@ test("gammaflow fit names what it cannot read", () => {
   assert.match(usage.stderr, /fit needs --models/);
 });
 
-test("an on-off dataset fits with WStat as gammapy fits it (ring graph's stack, scripts/fixtures/onoff_fit.py)", async () => {
+test("an on-off dataset fits with WStat as gammapy fits it (the ring graph's stack, onoff_fit.py)", async () => {
   const ref = JSON.parse(readFileSync(path.join(repoRoot, "test", "fixtures", "onoff_fit.json"), "utf8"));
   const out = temp("ring-fit");
   await runGraphFile(path.join(repoRoot, "graphs", "ring-background.json"), {
