@@ -2,7 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type { MapDataset } from "../src/datasets/index.js";
-import { modelsFromDict, type ComponentDict } from "../src/modeling/index.js";
+import {
+  modelsFromDict,
+  spectralModelFromDict,
+  TemplateNPredModel,
+  type ComponentDict,
+} from "../src/modeling/index.js";
 import { readDataset } from "../src/nodejs/index.js";
 import { fixturePath } from "./fixtures.js";
 
@@ -72,3 +77,28 @@ for (const [name, c] of Object.entries(fx.cases)) {
     assert.ok(sumWorst <= 1, `${name}: worst plane sum at ${sumWorst.toFixed(2)} of the allowed difference`);
   });
 }
+
+test("a TemplateNPredModel adds its map × norm to the sky models' npred, as gammapy 1.0", () => {
+  const tx = JSON.parse(readFileSync(fixturePath("template_npred.json"), "utf8"));
+  const dataset = datasetOf("npred_dataset.fits.gz");
+  const point = tx.models.components.find((c: ComponentDict) => c.type === "SkyModel");
+  const norm = tx.models.components.find((c: ComponentDict) => c.type === "TemplateNPredModel").spectral;
+  const template = new TemplateNPredModel(dataset.background!.copy(), {
+    spectralModel: spectralModelFromDict(norm),
+    name: "template",
+  });
+  dataset.models = modelsFromDict({ components: [point] }).add(template);
+  const npred = dataset.npredSignal();
+  const max = Math.max(...tx.sample);
+  const got = sampled(npred.data, npred.geom.dataShape, 7);
+  assert.ok(worst(got, tx.sample, RTOL, NOISE_FLOOR * max) <= 1, "pixels");
+  const n = npred.geom.imageSize;
+  const sums = (map: typeof npred) =>
+    tx.planeSums.map((_: number, p: number) => {
+      let sum = 0;
+      for (let i = p * n; i < (p + 1) * n; i++) sum += map.data[i];
+      return sum;
+    });
+  assert.ok(worst(sums(npred), tx.planeSums, RTOL, 0) <= 1, "plane sums");
+  assert.ok(worst(sums(dataset.npredSignal("template")), tx.templatePlaneSums, RTOL, 0) <= 1, "the template alone");
+});

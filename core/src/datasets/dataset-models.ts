@@ -1,5 +1,5 @@
 import { WcsNDMap, type WcsGeom } from "../maps/index.js";
-import { FoVBackgroundModel, Models, SkyModel, type DatasetModel } from "../modeling/sky-model.js";
+import { FoVBackgroundModel, Models, SkyModel, TemplateNPredModel, type DatasetModel } from "../modeling/sky-model.js";
 import { MapEvaluator, type EDispSource } from "./map-evaluator.js";
 import type { PSFMap } from "./psf-map.js";
 
@@ -23,6 +23,8 @@ export class DatasetEvaluation {
   readonly models: Models;
   readonly evaluators = new Map<string, MapEvaluator>();
   readonly backgroundModel?: FoVBackgroundModel;
+  /** Predicted-counts templates: evaluated on their own maps, no IRFs (gammapy's global mode). */
+  readonly templates: TemplateNPredModel[] = [];
   private backgroundValues?: number[];
   private backgroundCache?: WcsNDMap;
 
@@ -32,13 +34,20 @@ export class DatasetEvaluation {
     for (const model of this.models) {
       if (model instanceof SkyModel) this.evaluators.set(model.name, new MapEvaluator(model));
       else if (model instanceof FoVBackgroundModel && model.name === `${datasetName}-bkg`) this.backgroundModel = model;
+      else if (model instanceof TemplateNPredModel) this.templates.push(model);
     }
   }
 
   /** Predicted counts of the sky models (or of one of them) on the dataset's geometry. */
   npredSignal(dataset: EvaluatedDataset, modelName?: string): WcsNDMap {
     const total = WcsNDMap.fromGeom(dataset.geom, { dtype: "float64" });
+    const template = modelName === undefined ? undefined : this.templates.find((t) => t.name === modelName);
+    if (template) {
+      total.stack(template.evaluate());
+      return total;
+    }
     const evaluators = modelName === undefined ? [...this.evaluators.values()] : [this.evaluator(modelName)];
+    if (modelName === undefined) for (const t of this.templates) total.stack(t.evaluate());
     for (const evaluator of evaluators) {
       if (evaluator.needsUpdate) {
         if (!dataset.exposure)

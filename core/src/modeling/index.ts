@@ -25,6 +25,7 @@ export * from "./spatial/index.js";
 export {
   SkyModel,
   FoVBackgroundModel,
+  TemplateNPredModel,
   Models,
   CUTOUT_MARGIN,
   type ApplyIrf,

@@ -9,7 +9,14 @@ import {
   type LinkRegister,
   type ModelFileAccess,
 } from "./registry.js";
-import { FoVBackgroundModel, Models, SkyModel, type ApplyIrf, type DatasetModel } from "./sky-model.js";
+import {
+  FoVBackgroundModel,
+  Models,
+  SkyModel,
+  TemplateNPredModel,
+  type ApplyIrf,
+  type DatasetModel,
+} from "./sky-model.js";
 
 // Models files in gammapy 1.0's format (`Models.write` / `Models.read`): YAML with a
 // `components` list and, optionally, a covariance table in a file of its own.
@@ -37,6 +44,16 @@ export function modelToDict(model: DatasetModel, fullOutput = false): ComponentD
     if (!irf.exposure || !irf.psf || !irf.edisp) out.apply_irf = { ...irf };
     out.spectral = model.spectralModel.toDict(fullOutput);
     if (model.spatialModel) out.spatial = model.spatialModel.toDict(fullOutput);
+    if (model.datasetsNames) out.datasets_names = [...model.datasetsNames];
+    return out;
+  }
+  if (model instanceof TemplateNPredModel) {
+    const out: ComponentDict = {
+      name: model.name,
+      type: "TemplateNPredModel",
+      spectral: model.spectralModel.toDict(fullOutput),
+    };
+    if (model.filename) out.filename = model.filename;
     if (model.datasetsNames) out.datasets_names = [...model.datasetsNames];
     return out;
   }
@@ -107,6 +124,17 @@ function componentFromDict(c: ComponentDict, index: number, files?: ModelFileAcc
         applyIrf: c.apply_irf as Partial<ApplyIrf> | undefined,
       });
     }
+    if (c.type === "TemplateNPredModel") {
+      const filename = c.filename as string | undefined;
+      if (!filename) throw new Error("a TemplateNPredModel needs its map's filename");
+      if (!files) throw new Error(`no file access to read '${filename}'`);
+      return new TemplateNPredModel(files.readMap(filename), {
+        spectralModel: spectralModelFromDict(c.spectral),
+        name: c.name,
+        datasetsNames: c.datasets_names,
+        filename,
+      });
+    }
     if (c.type === "FoVBackgroundModel") {
       const name = c.datasets_names?.[0];
       if (!name) throw new Error("a FoVBackgroundModel needs its dataset's name (datasets_names)");
@@ -115,7 +143,7 @@ function componentFromDict(c: ComponentDict, index: number, files?: ModelFileAcc
   } catch (error) {
     throw new Error(`${at}: ${(error as Error).message}`);
   }
-  throw new Error(`${at}: unknown component type '${c.type}' (SkyModel, FoVBackgroundModel)`);
+  throw new Error(`${at}: unknown component type '${c.type}' (SkyModel, FoVBackgroundModel, TemplateNPredModel)`);
 }
 
 /** The parameters of `component` that carry a link label: the first of each label is the shared one. */

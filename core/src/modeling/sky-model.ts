@@ -1,5 +1,5 @@
 import type { SkyCoord } from "../coords/index.js";
-import { NoOverlapError, type WcsNDMap } from "../maps/index.js";
+import { NoOverlapError, WcsNDMap } from "../maps/index.js";
 import { Covariance } from "./covariance.js";
 import { Parameters } from "./parameter.js";
 import type { SpatialModel } from "./spatial/spatial-model.js";
@@ -143,6 +143,54 @@ export class FoVBackgroundModel implements DatasetModel {
   /** The norm at each reconstructed energy (TeV): the background map's factor per energy plane. */
   evaluate(energy: ArrayLike<number>): Float64Array {
     return this.spectralModel.evaluate(energy);
+  }
+}
+
+/**
+ * Predicted counts given as a map (gammapy 1.0's `TemplateNPredModel`): the map × a norm
+ * spectral model (default PowerLawNormSpectralModel) at each energy bin's centre, added to the
+ * dataset's npred as it is (no IRFs applied). Its map must be on the dataset's geometry.
+ */
+export class TemplateNPredModel implements DatasetModel {
+  readonly map: WcsNDMap;
+  readonly spectralModel: SpectralModel;
+  readonly name: string;
+  datasetsNames?: string[];
+  /** Where the map came from (written as the models file's `filename`). */
+  filename?: string;
+
+  constructor(
+    map: WcsNDMap,
+    options: { spectralModel?: SpectralModel; name?: string; datasetsNames?: string[]; filename?: string } = {},
+  ) {
+    this.map = map;
+    this.spectralModel = options.spectralModel ?? new PowerLawNormSpectralModel();
+    this.name = options.name ?? makeName();
+    this.datasetsNames = options.datasetsNames;
+    this.filename = options.filename;
+  }
+
+  get parameters(): Parameters {
+    return this.spectralModel.parameters;
+  }
+
+  get covariance(): Covariance {
+    return this.spectralModel.covariance;
+  }
+
+  set covariance(value: Covariance) {
+    this.spectralModel.covariance = value;
+  }
+
+  /** The map × the spectral model at each energy plane's centre (float64). */
+  evaluate(): WcsNDMap {
+    const geom = this.map.geom;
+    const factors = this.spectralModel.evaluate(geom.axisByName("energy").center);
+    const n = geom.imageSize;
+    const out = new Float64Array(this.map.data.length);
+    for (let p = 0; p < factors.length; p++)
+      for (let i = p * n; i < (p + 1) * n; i++) out[i] = this.map.data[i] * factors[p];
+    return WcsNDMap.fromGeom(geom, { data: out, unit: this.map.unit });
   }
 }
 
