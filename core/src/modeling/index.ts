@@ -1,4 +1,3 @@
-export * from "./minimize.js";
 export * from "./parameter.js";
 export * from "./covariance.js";
 export * from "./model.js";

@@ -1,4 +1,4 @@
-import { BackgroundModel, covarianceAt, maskOnGeom, minimize, type MapDataset, type WcsNDMap } from "@gammaflow/core";
+import { BackgroundModel, maskOnGeom, migrad, type MapDataset, type WcsNDMap } from "@gammaflow/core";
 
 export type FoVBackgroundMethod = "scale" | "fit";
 export const FOV_BACKGROUND_METHODS: readonly FoVBackgroundMethod[] = ["scale", "fit"];
@@ -149,12 +149,15 @@ export class FoVBackgroundMaker {
       }
       return total;
     };
-    const x0 = this.fitTilt ? [model.norm, model.tilt] : [model.norm];
-    const result = minimize(statistic, x0, {
-      scales: this.fitTilt ? [Math.max(model.norm, 1e-3), 1] : [Math.max(model.norm, 1e-3)],
-      tolerance: 1e-8,
-    });
-    if (!result.success) {
+    // gammapy's Fit on norm (and tilt): the factors autoscaled (scale10), start step 1 or
+    // error/scale, MIGRAD at tol 0.1, strategy 1, errordef 1; errors from its final covariance
+    const start = this.fitTilt ? [model.norm, model.tilt] : [model.norm];
+    const scales = start.map((v) => (v !== 0 ? 10 ** Math.floor(Math.log10(Math.abs(v))) : 1));
+    const result = migrad(
+      (x) => statistic(Array.from(x, (f, i) => f * scales[i])),
+      start.map((v, i) => v / scales[i]),
+    );
+    if (!result.accurate || !result.x.every(Number.isFinite)) {
       this.warn(
         `FoVBackgroundMaker failed for ${dataset.name}: the fit did not converge (${result.message}). ` +
           "Setting mask to False.",
@@ -162,11 +165,12 @@ export class FoVBackgroundMaker {
       dataset.maskSafe?.data.fill(0);
       return;
     }
-    const { errors } = covarianceAt(statistic, result.x);
-    model.norm = result.x[0];
+    const errors = result.errors.map((e, i) => e * scales[i]);
+    const x = result.x.map((f, i) => f * scales[i]);
+    model.norm = x[0];
     model.normError = errors[0];
     if (this.fitTilt) {
-      model.tilt = result.x[1];
+      model.tilt = x[1];
       model.tiltError = errors[1];
     }
   }

@@ -51,11 +51,16 @@ test(
         1e-6,
         `run ${want.obsId} scale without exclusion`,
       );
-      // iminuit stops within its tolerance (EDM < 2e-4): its norm is 6e-6 from the exact
-      // minimum, which the scale method gives; ours is closer still
+      // MIGRAD stops within its tolerance (EDM < 2e-4), iminuit's as ours (3e-8 apart): a few
+      // 1e-6 from the exact minimum, which the scale method gives
       const fitted = new FoVBackgroundMaker({ method: "fit", exclusionMask: exclusion, warn }).run(base());
-      relClose(fitted.backgroundModel!.norm, want.fit.norm, 2e-5, `run ${want.obsId} fit norm`);
-      relClose(fitted.backgroundModel!.norm, want.scale.norm, 1e-6, `run ${want.obsId} fit norm = exact minimum`);
+      relClose(fitted.backgroundModel!.norm, want.fit.norm, 1e-7, `run ${want.obsId} fit norm`);
+      relClose(
+        fitted.backgroundModel!.norm,
+        want.scale.norm,
+        2e-5,
+        `run ${want.obsId} fit norm near the exact minimum`,
+      );
       relClose(fitted.backgroundModel!.normError, want.fit.normError, 1e-3, `run ${want.obsId} fit norm error`);
       const tilted = new FoVBackgroundMaker({ method: "fit", exclusionMask: exclusion, fitTilt: true, warn }).run(
         base(),
