@@ -54,7 +54,10 @@ test("the Node entry's DataStore defaults to node:fs; its stores are instances o
 
 test("'@gammaflow/core/node' holds the file helpers only; the test helpers are '@gammaflow/core/testing'", async () => {
   const names = ["readFits", "writeFits", "readMap", "writeMap", "writeDataset", "readDataset", "nodeFiles"];
-  assert.deepEqual(Object.keys(nodeHelpers).sort(), [...names, "toStorePath", "gammapyDataDir"].sort());
+  assert.deepEqual(
+    Object.keys(nodeHelpers).sort(),
+    [...names, "toStorePath", "gammapyDataDir", "writeDatasets", "readDatasets"].sort(),
+  );
   const testing = await import("@gammaflow/core/testing");
   assert.deepEqual(Object.keys(testing).sort(), ["assertMapClose", "filledDataset", "planeSums", "sampleMap"]);
   const saved = process.env.GAMMAPY_DATA;

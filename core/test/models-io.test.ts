@@ -2,7 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { readDataset } from "../src/nodejs/index.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Datasets } from "../src/datasets/index.js";
+import { readDataset, readDatasets, writeDatasets } from "../src/nodejs/index.js";
 import {
   astropyUnitString,
   covarianceToTable,
@@ -84,4 +88,22 @@ test("a dataset with models prints as gammapy 1.0 prints it, character for chara
   assert.equal(astropyUnitString("cm-2 s-1 TeV-1"), "1 / (cm2 s TeV)");
   assert.equal(astropyUnitString("TeV-1"), "1 / TeV");
   assert.equal(astropyUnitString("m2 s"), "m2 s");
+});
+
+test("datasets and their models written as gammapy's Datasets.write, read back the same", () => {
+  const dataset = readDataset(fixturePath("npred_dataset.fits.gz"));
+  dataset.name = "crab-stack";
+  dataset.models = modelsFromYaml(readText("fit_point_pl_models.yaml"), { readText });
+  const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-datasets-"));
+  writeDatasets(new Datasets([dataset]), path.join(dir, "my_datasets.yaml"), {
+    modelsFile: path.join(dir, "my_models.yaml"),
+  });
+  assert.match(
+    readFileSync(path.join(dir, "my_datasets.yaml"), "utf8"),
+    /name: crab-stack\n\s+type: MapDataset\n\s+filename: crab-stack\.fits/,
+  );
+  const back = readDatasets(path.join(dir, "my_datasets.yaml"), { modelsFile: path.join(dir, "my_models.yaml") });
+  assert.deepEqual(back.names, ["crab-stack"]);
+  assert.equal(back.statSum(), dataset.statSum());
+  assert.deepEqual(Array.from(back.models.covariance.data), Array.from(dataset.models.covariance.data));
 });

@@ -5,3 +5,4 @@ export * from "./map-io.js";
 export * from "./files.js";
 export * from "./dataset-io.js";
 export * from "./data-dir.js";
+export * from "./datasets-io.js";
