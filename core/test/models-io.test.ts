@@ -107,3 +107,16 @@ test("datasets and their models written as gammapy's Datasets.write, read back t
   assert.equal(back.statSum(), dataset.statSum());
   assert.deepEqual(Array.from(back.models.covariance.data), Array.from(dataset.models.covariance.data));
 });
+
+test("infoDict equals gammapy 1.0's info_dict (dataset_print.py)", () => {
+  const want = JSON.parse(readText("dataset_info.json"));
+  const dataset = readDataset(fixturePath("npred_dataset.fits.gz"));
+  dataset.name = "crab-stack";
+  dataset.models = modelsFromYaml(readText("fit_point_pl_models.yaml"), { readText });
+  const got = dataset.infoDict() as unknown as Record<string, number | string>;
+  assert.deepEqual(Object.keys(got), Object.keys(want));
+  for (const [key, value] of Object.entries(want) as Array<[string, number | string]>) {
+    if (typeof value === "string") assert.equal(got[key], value, key);
+    else assert.ok(Math.abs((got[key] as number) - value) <= 1e-6 * Math.abs(value), `${key}: ${got[key]} vs ${value}`);
+  }
+});

@@ -11,7 +11,7 @@ import {
   type WcsGeom,
 } from "../maps/index.js";
 import { RAD_AXIS_DEFAULT } from "../irf/index.js";
-import { cash, cashSum } from "../stats/index.js";
+import { cash, cashSum, CashCountsStatistic } from "../stats/index.js";
 import type { DatasetModel, Models } from "../modeling/sky-model.js";
 import { DatasetEvaluation } from "./dataset-models.js";
 import { modelsSummaryLines } from "../modeling/models-summary.js";
@@ -22,6 +22,29 @@ import { EDispKernelMap } from "./edisp-kernel-map.js";
 import { EDispMap } from "./edisp-map.js";
 import { PSFMap } from "./psf-map.js";
 import { maskCubeOnGeom, maskOnGeom, stackIrfMap } from "./stack.js";
+
+/** gammapy 1.0's `info_dict`, with its keys (exposure in m² s, times in s). */
+export interface DatasetInfo {
+  name: string;
+  counts: number;
+  excess: number;
+  sqrt_ts: number;
+  background: number;
+  npred: number;
+  npred_background: number;
+  npred_signal: number;
+  exposure_min: number;
+  exposure_max: number;
+  livetime: number;
+  ontime: number;
+  counts_rate: number;
+  background_rate: number;
+  excess_rate: number;
+  n_bins: number;
+  n_fit_bins: number;
+  stat_type: string;
+  stat_sum: number;
+}
 
 export interface MapDatasetCreateOptions {
   /** True-energy axis; default: the reconstructed axis renamed energy_true. */
@@ -277,6 +300,72 @@ export class MapDataset {
     if (background) for (let i = 0; i < data.length; i++) data[i] += background.data[i];
     for (let i = 0; i < data.length; i++) if (data[i] < 0) data[i] = 0;
     return out;
+  }
+
+  /**
+   * gammapy 1.0's `info_dict` (within the safe mask unless `inSafeDataRange` is false): counts,
+   * background, excess and its significance (summed Cash counts statistic), npred and its parts,
+   * exposure range, livetime and ontime (s), rates, bins, the statistic.
+   */
+  infoDict(inSafeDataRange = true): DatasetInfo {
+    const safe = inSafeDataRange ? this.maskSafe?.data : undefined;
+    const use = (i: number) => !safe || safe[i] !== 0;
+    const sum = (data: ArrayLike<number> | undefined) => {
+      if (!data) return Number.NaN;
+      let total = 0;
+      for (let i = 0; i < data.length; i++) if (use(i)) total += data[i];
+      return total;
+    };
+    const counts = sum(this.counts.data);
+    const background = this.background ? sum(this.background.data) : Number.NaN;
+    const summed = this.background ? new CashCountsStatistic(counts, background) : undefined;
+    const withModels = this.models !== undefined;
+    const npred = withModels || this.background ? sum(this.npred().data) : Number.NaN;
+    const npredBackground = this.background ? sum(this.npredBackground()!.data) : Number.NaN;
+    const npredSignal = withModels ? sum(this.npredSignal().data) : Number.NaN;
+    let exposureMin = Number.NaN;
+    let exposureMax = Number.NaN;
+    let livetime = Number.NaN;
+    if (this.exposure) {
+      const image = this.maskSafe?.sumOverAxes().data;
+      const n = this.exposure.geom.imageSize;
+      const data = this.exposure.data;
+      const inside = (i: number) => data[i] > 0 && (!image || image[i % n] !== 0);
+      let any = false;
+      for (let i = 0; i < data.length && !any; i++) any = inside(i);
+      exposureMin = Infinity;
+      exposureMax = -Infinity;
+      for (let i = 0; i < data.length; i++) {
+        if (any && !inside(i)) continue;
+        exposureMin = Math.min(exposureMin, data[i]);
+        exposureMax = Math.max(exposureMax, data[i]);
+      }
+      const meta = this.exposure.meta.livetime;
+      livetime = typeof meta === "number" ? meta : Number.NaN;
+    }
+    const ontime = this.gti.length > 0 ? this.gti.timeSum : Number.NaN;
+    const mask = this.mask;
+    return {
+      name: this.name,
+      counts: Math.trunc(counts),
+      excess: summed ? summed.nSig[0] : Number.NaN,
+      sqrt_ts: summed ? summed.sqrtTs[0] : Number.NaN,
+      background,
+      npred,
+      npred_background: npredBackground,
+      npred_signal: npredSignal,
+      exposure_min: exposureMin,
+      exposure_max: exposureMax,
+      livetime,
+      ontime,
+      counts_rate: Math.trunc(counts) / livetime,
+      background_rate: background / livetime,
+      excess_rate: (summed ? summed.nSig[0] : Number.NaN) / livetime,
+      n_bins: this.counts.data.length,
+      n_fit_bins: mask ? mask.reduce((a, v) => a + (v ? 1 : 0), 0) : 0,
+      stat_type: this.statType,
+      stat_sum: withModels ? this.statSum() : Number.NaN,
+    };
   }
 
   /** The Cash statistic of every bin (gammapy's `stat_array`). */

@@ -1,3 +1,4 @@
+import { parseQuantity } from "../units/index.js";
 import {
   BinTableHdu,
   FitsError,
@@ -36,7 +37,7 @@ export function mapToHdus(map: WcsNDMap, options: MapHduOptions = {}): Array<Ima
     { key: "WCSSHAPE", value: `(${[geom.nx, geom.ny, ...geom.shapeAxes].join(",")})` },
   ];
   if (geom.axes.length > 0) header.push({ key: "BANDSHDU", value: bandsName });
-  header.push({ key: "META", value: JSON.stringify(map.meta) }, { key: "BUNIT", value: map.unit });
+  header.push({ key: "META", value: JSON.stringify(metaForFits(map.meta)) }, { key: "BUNIT", value: map.unit });
   const image: ImageHduSpec = {
     kind: "image",
     name: imageName,
@@ -145,7 +146,7 @@ export function mapFromFits(file: FitsFile, options: MapReadOptions = {}): WcsND
     }
   }
   const unit = header.get("BUNIT");
-  return new WcsNDMap(geom, data, typeof unit === "string" ? unit.trim() : "", dtype, meta);
+  return new WcsNDMap(geom, data, typeof unit === "string" ? unit.trim() : "", dtype, metaFromFits(meta));
 }
 
 function parseWcsShape(value: unknown, imageShape: number[], where: string): number[] {
@@ -207,4 +208,20 @@ function toMapData(raw: ReturnType<ImageHdu["data"]>, dtype?: MapDtype): { data:
   const out = new Float64Array(raw.length);
   for (let i = 0; i < raw.length; i++) out[i] = Number(raw[i]);
   return { data: out, dtype: "float64" };
+}
+
+/** gammapy writes an exposure's livetime as a quantity string ("3163.0 s"); we keep seconds. */
+function metaForFits(meta: Record<string, unknown>): Record<string, unknown> {
+  const livetime = meta.livetime;
+  return typeof livetime === "number" ? { ...meta, livetime: `${livetime} s` } : meta;
+}
+
+function metaFromFits(meta: Record<string, unknown>): Record<string, unknown> {
+  const livetime = meta.livetime;
+  if (typeof livetime !== "string") return meta;
+  try {
+    return { ...meta, livetime: parseQuantity(livetime, "s").value };
+  } catch {
+    return meta;
+  }
 }
