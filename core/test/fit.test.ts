@@ -107,3 +107,18 @@ test("statContour: the 1σ contour of two parameters reaches their MINOS interva
   const total = [...runs].reduce((s, d) => s + d.counts.sum(), 0);
   assert.equal(stacked.counts.sum(), total);
 });
+
+test("a source outside the map: the fit reports failure with the reason, no NaN presented as a result", () => {
+  const c = fx.fits.find((f) => f.label === "point-pl")!;
+  const datasets = new Datasets(c.datasets.map(datasetNamed));
+  const start = structuredClone(c.start);
+  const spatial = start.components[0].spatial!;
+  for (const p of spatial.parameters!) if (p.name === "lon_0") p.value = 120; // 30° off the 2° map
+  datasets.models = modelsFromDict(start);
+  const result = new Fit().run(datasets);
+  assert.equal(result.success, false);
+  assert.match(result.message, /Optimization failed|Hesse failed/);
+  assert.ok(Number.isFinite(result.totalStat), "the statistic stays a number");
+  const crab = datasets.models.get("crab").parameters;
+  for (const p of crab) assert.ok(Number.isFinite(p.value), `${p.name} is ${p.value}`);
+});

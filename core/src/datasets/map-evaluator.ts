@@ -95,6 +95,17 @@ export class MapEvaluator {
     maskImage: WcsNDMap,
   ): void {
     const position = this.model.position;
+    // a model far off the map contributes nothing: its IRFs are not looked up where there are
+    // none (gammapy looks them up first, extrapolating). The margin is at least 1°, wider than
+    // any PSF kernel; the exact check with the kernel's width follows the lookups.
+    if (this.evaluationMode === "local" && position && !this.model.contributes(maskImage, Math.max(this.psfWidth, 1))) {
+      this.contributes = false;
+      this.spatialFlux = undefined;
+      this.npredCache = undefined;
+      this.computed = undefined;
+      this.spatialValues = this.model.spatialModel?.parameters.values;
+      return;
+    }
     if (edisp) this.edisp = edisp.getEdispKernel(position, geom.axisByName("energy"));
     if (psf && this.model.spatialModel)
       this.psf = psf.getPsfKernel(exposure.geom, { position, containment: PSF_CONTAINMENT });
