@@ -42,6 +42,7 @@ export class MapEvaluator {
   /** The last full computation, at `previousValues` (a norm change rescales it). */
   private computed?: WcsNDMap;
   private readonly normIndex: number | undefined;
+  private recoGeomCache?: { image: WcsGeom; axis: MapAxis; geom: WcsGeom };
 
   constructor(model: SkyModel, options: { evaluationMode?: EvaluationMode; useCache?: boolean } = {}) {
     const mode = options.evaluationMode ?? "local";
@@ -194,7 +195,7 @@ export class MapEvaluator {
     const kernel = this.model.applyIrf.edisp ? this.edisp : undefined;
     if (!kernel) {
       const axis = MapAxis.fromEdges(trueAxis.edges, { name: "energy", unit: trueAxis.unit, interp: trueAxis.interp });
-      return WcsNDMap.fromGeom(image.toCube([axis]), { data: npred, unit: "" });
+      return WcsNDMap.fromGeom(this.recoGeom(image, axis), { data: npred, unit: "" });
     }
     const nTrue = kernel.energyAxisTrue.nbin;
     const nReco = kernel.energyAxis.nbin;
@@ -212,9 +213,17 @@ export class MapEvaluator {
         for (let i = 0; i < n; i++) out[dst + i] += npred[src + i] * p;
       }
     }
-    const axis = kernel.energyAxis;
+    return WcsNDMap.fromGeom(this.recoGeom(image, kernel.energyAxis), { data: out, unit: "" });
+  }
+
+  /** The result's geometry, kept while the cutout and kernel stay (one object: its caches last). */
+  private recoGeom(image: WcsGeom, axis: MapAxis): WcsGeom {
+    const cached = this.recoGeomCache;
+    if (cached && cached.image === image && cached.axis === axis) return cached.geom;
     const reco = MapAxis.fromEdges(axis.edges, { name: "energy", unit: axis.unit, interp: axis.interp });
-    return WcsNDMap.fromGeom(image.toCube([reco]), { data: out, unit: "" });
+    const geom = image.toCube([reco]);
+    this.recoGeomCache = { image, axis, geom };
+    return geom;
   }
 
   private spatialParametersChanged(reset: boolean): boolean {

@@ -56,6 +56,9 @@ export class WcsGeom {
    */
   private window?: { parent: WcsGeom; x0: number; y0: number };
   private gridKeyCache?: string;
+  private centerCache?: SkyCoord;
+  /** Geometries are immutable: the image of this one, made once (its own caches then last). */
+  private imageCache?: WcsGeom;
 
   constructor(
     readonly wcs: Wcs2D,
@@ -177,8 +180,11 @@ export class WcsGeom {
   }
 
   get centerSkydir(): SkyCoord {
-    const [lon, lat] = this.wcs.pixToWorld1((this.nx - 1) / 2, (this.ny - 1) / 2);
-    return new SkyCoord(lon, lat, this.frame);
+    if (!this.centerCache) {
+      const [lon, lat] = this.wcs.pixToWorld1((this.nx - 1) / 2, (this.ny - 1) / 2);
+      this.centerCache = new SkyCoord(lon, lat, this.frame);
+    }
+    return this.centerCache;
   }
 
   axisByName(name: string): MapAxis {
@@ -355,8 +361,10 @@ export class WcsGeom {
 
   toImage(): WcsGeom {
     if (this.isImage) return this;
+    if (this.imageCache) return this.imageCache;
     const image = new WcsGeom(this.wcs, this.npix);
     if (this.window) image.window = { ...this.window, parent: this.window.parent.toImage() };
+    this.imageCache = image;
     return image;
   }
 
