@@ -122,3 +122,31 @@ test("a source outside the map: the fit reports failure with the reason, no NaN 
   const crab = datasets.models.get("crab").parameters;
   for (const p of crab) assert.ok(Number.isFinite(p.value), `${p.name} is ${p.value}`);
 });
+
+test("MINOS intervals and a statistic profile as gammapy's Fit.confidence and stat_profile", () => {
+  const c = fx.fits.find((f) => f.label === "point-pl")! as FitCase & {
+    confidence: Record<string, { success: boolean; errp: number; errn: number }>;
+    profile: { values: number[]; statScan: number[] };
+  };
+  const datasets = new Datasets(c.datasets.map(datasetNamed));
+  datasets.models = modelsFromDict(c.start);
+  const fit = new Fit();
+  fit.run(datasets);
+  for (const [name, want] of Object.entries(c.confidence)) {
+    const got = fit.confidence(datasets, name);
+    assert.equal(got.success, want.success, got.message);
+    for (const side of ["errp", "errn"] as const)
+      assert.ok(Math.abs(got[side] / want[side] - 1) <= 0.05, `${name} ${side}: ${got[side]} vs ${want[side]}`);
+  }
+  // the profile's shape within 1 % (the other parameters stay fixed at each side's best fit,
+  // 0.003 σ apart, which moves Δstat 2 σ out by ~0.2 %)
+  const profile = fit.statProfile(datasets, "index", { values: c.profile.values });
+  const mid = Math.floor(profile.statScan.length / 2);
+  profile.statScan.forEach((s, i) => {
+    const [ours, theirs] = [s - profile.statScan[mid], c.profile.statScan[i] - c.profile.statScan[mid]];
+    assert.ok(
+      Math.abs(ours - theirs) <= 0.01 * Math.abs(theirs) + 0.01,
+      `Δstat at ${c.profile.values[i]}: ${ours} vs ${theirs}`,
+    );
+  });
+});
