@@ -1,4 +1,5 @@
 import type { FitResult } from "./fit.js";
+import { pyExp } from "./models-summary.js";
 import type { Models } from "./sky-model.js";
 
 /** What `gammaflow fit` writes to fit-result.json (and prints with --json). */
@@ -51,10 +52,4 @@ export function parametersTable(models: Models): string {
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
   const line = (cells: string[]) => cells.map((c, k) => c.padStart(widths[k])).join(" ");
   return [line(header), widths.map((w) => "-".repeat(w)).join(" "), ...rows.map(line)].join("\n");
-}
-
-/** Python's "{:.Ne}" format: two-digit exponents (1.0000e+00), nan for NaN. */
-function pyExp(x: number, digits: number): string {
-  if (Number.isNaN(x)) return "nan";
-  return x.toExponential(digits).replace(/e([+-])(\d)$/, "e$10$2");
 }

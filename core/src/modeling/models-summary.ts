@@ -14,8 +14,8 @@ function expandTabs(line: string): string {
   return out;
 }
 
-/** Python's "{:W.Pe}": two-digit exponents, right-aligned to W. */
-function pyExp(x: number, digits: number, width: number): string {
+/** Python's "{:W.Pe}": two-digit exponents, right-aligned to W (nan for NaN). */
+export function pyExp(x: number, digits: number, width = 0): string {
   const s = Number.isFinite(x) ? x.toExponential(digits).replace(/e([+-])(\d)$/, "e$10$2") : "nan";
   return s.padStart(width);
 }

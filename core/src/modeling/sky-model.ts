@@ -107,26 +107,9 @@ export class SkyModel implements DatasetModel {
   }
 }
 
-/**
- * The background model of one dataset (gammapy 1.0's `FoVBackgroundModel`): a norm spectral
- * model (default PowerLawNormSpectralModel: norm, tilt, reference) multiplying the dataset's
- * background map; named `<dataset>-bkg`.
- */
-export class FoVBackgroundModel implements DatasetModel {
-  readonly spectralModel: SpectralModel;
-  readonly datasetsNames: string[];
-
-  constructor(datasetName: string, spectralModel: SpectralModel = new PowerLawNormSpectralModel()) {
-    if (!datasetName) throw new Error("FoVBackgroundModel: a dataset name is required");
-    if (!spectralModel.parameters.toArray().some((p) => p.isNorm))
-      throw new Error("FoVBackgroundModel: a norm spectral model is required");
-    this.spectralModel = spectralModel;
-    this.datasetsNames = [datasetName];
-  }
-
-  get name(): string {
-    return `${this.datasetsNames[0]}-bkg`;
-  }
+/** A dataset model that is a norm spectral model on a map: its parameters and covariance are the spectral model's. */
+abstract class NormModel {
+  abstract readonly spectralModel: SpectralModel;
 
   get parameters(): Parameters {
     return this.spectralModel.parameters;
@@ -138,6 +121,29 @@ export class FoVBackgroundModel implements DatasetModel {
 
   set covariance(value: Covariance) {
     this.spectralModel.covariance = value;
+  }
+}
+
+/**
+ * The background model of one dataset (gammapy 1.0's `FoVBackgroundModel`): a norm spectral
+ * model (default PowerLawNormSpectralModel: norm, tilt, reference) multiplying the dataset's
+ * background map; named `<dataset>-bkg`.
+ */
+export class FoVBackgroundModel extends NormModel implements DatasetModel {
+  readonly spectralModel: SpectralModel;
+  readonly datasetsNames: string[];
+
+  constructor(datasetName: string, spectralModel: SpectralModel = new PowerLawNormSpectralModel()) {
+    if (!datasetName) throw new Error("FoVBackgroundModel: a dataset name is required");
+    if (!spectralModel.parameters.toArray().some((p) => p.isNorm))
+      throw new Error("FoVBackgroundModel: a norm spectral model is required");
+    super();
+    this.spectralModel = spectralModel;
+    this.datasetsNames = [datasetName];
+  }
+
+  get name(): string {
+    return `${this.datasetsNames[0]}-bkg`;
   }
 
   /** The norm at each reconstructed energy (TeV): the background map's factor per energy plane. */
@@ -151,7 +157,7 @@ export class FoVBackgroundModel implements DatasetModel {
  * spectral model (default PowerLawNormSpectralModel) at each energy bin's centre, added to the
  * dataset's npred as it is (no IRFs applied). Its map must be on the dataset's geometry.
  */
-export class TemplateNPredModel implements DatasetModel {
+export class TemplateNPredModel extends NormModel implements DatasetModel {
   readonly map: WcsNDMap;
   readonly spectralModel: SpectralModel;
   readonly name: string;
@@ -163,23 +169,12 @@ export class TemplateNPredModel implements DatasetModel {
     map: WcsNDMap,
     options: { spectralModel?: SpectralModel; name?: string; datasetsNames?: string[]; filename?: string } = {},
   ) {
+    super();
     this.map = map;
     this.spectralModel = options.spectralModel ?? new PowerLawNormSpectralModel();
     this.name = options.name ?? makeName();
     this.datasetsNames = options.datasetsNames;
     this.filename = options.filename;
-  }
-
-  get parameters(): Parameters {
-    return this.spectralModel.parameters;
-  }
-
-  get covariance(): Covariance {
-    return this.spectralModel.covariance;
-  }
-
-  set covariance(value: Covariance) {
-    this.spectralModel.covariance = value;
   }
 
   /** The map × the spectral model at each energy plane's centre (float64). */
