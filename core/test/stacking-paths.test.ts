@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SkyCoord } from "../src/coords/index.js";
-import { BackgroundModel, maskOnGeom, MapDataset } from "../src/datasets/index.js";
+import { maskOnGeom, MapDataset } from "../src/datasets/index.js";
+import { FoVBackgroundModel, PowerLawNormSpectralModel } from "../src/modeling/index.js";
 import { stackIrfMap } from "../src/datasets/stack.js";
 import { MapAxis, WcsGeom, WcsNDMap, type MapData } from "../src/maps/index.js";
 import { random, sameBits } from "./fixtures.js";
@@ -310,6 +311,11 @@ test(
   },
 );
 
+/** Gives the dataset a FoVBackgroundModel with this norm and tilt. */
+function withNorm(d: MapDataset, norm: number, tilt = 0): void {
+  d.models = [new FoVBackgroundModel(d.name, new PowerLawNormSpectralModel({ norm, tilt }))];
+}
+
 /** A dataset on `geom` with random counts, background and a safe mask with holes. */
 function dataset(geom: WcsGeom, seed: number): MapDataset {
   const rnd = random(seed);
@@ -343,9 +349,8 @@ test(
     for (const models of ["none", "mine", "theirs", "both"]) {
       const mine = dataset(geom, 1);
       const theirs = dataset(geom, 2);
-      if (models === "mine" || models === "both") mine.backgroundModel = new BackgroundModel({ norm: 1.2, tilt: 0.1 });
-      if (models === "theirs" || models === "both")
-        theirs.backgroundModel = new BackgroundModel({ norm: 0.8, tilt: -0.2 });
+      if (models === "mine" || models === "both") withNorm(mine, 1.2, 0.1);
+      if (models === "theirs" || models === "both") withNorm(theirs, 0.8, -0.2);
       const want = referenceStack(mine, theirs);
       const template = mine.background!;
       const theirsBefore = theirs.background!.data.slice();
@@ -357,7 +362,7 @@ test(
         models === "none" || models === "theirs",
         "the template itself is updated unless a model scales it",
       );
-      assert.equal(mine.backgroundModel, undefined);
+      assert.equal(mine.models, undefined, "the stack's background model is gone: its map holds the scaling");
       sameBits(theirs.background!.data, theirsBefore, "the other dataset is left as it was");
       assert.equal(mine.exposure!.meta.livetime, 200);
     }
@@ -370,7 +375,7 @@ test(
     const a = dataset(geom, 6);
     const b = dataset(geom, 7);
     b.background = a.background;
-    b.backgroundModel = new BackgroundModel({ norm: 0.5 });
+    withNorm(b, 0.5);
     const shared = a.background!.data.slice();
     const wantShared = referenceStack(a, b);
     a.stack(b);

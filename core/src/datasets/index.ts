@@ -12,7 +12,6 @@ export {
 } from "./map-dataset.js";
 export { datasetToHdus, datasetFromFits } from "./io.js";
 export { maskCubeOnGeom, maskOnGeom } from "./stack.js";
-export { BackgroundModel, type BackgroundModelOptions } from "./background-model.js";
 export { datasetToPortable, datasetFromPortable, type PortableDataset, type PortableMap } from "./portable.js";
 export { MapDatasetOnOff, type OnOffMaps } from "./map-dataset-onoff.js";
 export { MapEvaluator, PSF_CONTAINMENT, type EDispSource, type EvaluationMode } from "./map-evaluator.js";

@@ -261,7 +261,6 @@ export class MapDatasetOnOff extends MapDataset {
       acceptanceOff: this.acceptanceOff && f(this.acceptanceOff),
       name: base.name,
     });
-    out.backgroundModel = base.backgroundModel;
     return out;
   }
 }

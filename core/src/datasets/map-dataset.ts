@@ -16,7 +16,6 @@ import type { DatasetModel, Models } from "../modeling/sky-model.js";
 import { DatasetEvaluation } from "./dataset-models.js";
 import { modelsSummaryLines } from "../modeling/models-summary.js";
 import type { MapEvaluator } from "./map-evaluator.js";
-import type { BackgroundModel } from "./background-model.js";
 import { mapEdisp, type EDisp } from "./edisp.js";
 import { EDispKernelMap } from "./edisp-kernel-map.js";
 import { EDispMap } from "./edisp-map.js";
@@ -133,9 +132,6 @@ export interface MapDatasetFields {
 
 /** Binned data and IRF maps of one or more observations (gammapy's `MapDataset`). */
 export class MapDataset {
-  /** Norm and tilt applied to `background` (none: the template as it is). */
-  backgroundModel?: BackgroundModel;
-
   name: string;
   counts: WcsNDMap;
   exposure?: WcsNDMap;
@@ -274,22 +270,11 @@ export class MapDataset {
 
   /**
    * The background template scaled by the background model (gammapy's `npred_background`):
-   * the dataset's FoVBackgroundModel among its models, else `backgroundModel`.
+   * the dataset's FoVBackgroundModel (`<name>-bkg`) among its models; without one the map itself.
    */
   npredBackground(): WcsNDMap | undefined {
     if (this.background && this.evaluation?.backgroundModel) return this.evaluation.npredBackground(this.background);
-    if (!this.background || !this.backgroundModel || this.backgroundModel.isIdentity) return this.background;
-    const factors = this.backgroundModel.factors(this.background.geom.axisByName("energy"));
-    const out = this.background.copy();
-    const n = this.background.geom.imageSize;
-    const energyIndex = this.background.geom.axisIndex("energy");
-    const stride = this.background.geom.axes.slice(0, energyIndex).reduce((p, a) => p * a.nbin, 1);
-    const planes = out.data.length / n;
-    for (let p = 0; p < planes; p++) {
-      const f = factors[Math.floor(p / stride) % factors.length];
-      for (let i = p * n; i < (p + 1) * n; i++) out.data[i] = this.background.data[i] * f;
-    }
-    return out;
+    return this.background;
   }
 
   /** Predicted counts: the sky models' plus the background, negative values set to 0. */
@@ -425,7 +410,7 @@ export class MapDataset {
       if (this.maskSafe) zeroOutsideMask(background.data, this.maskSafe.data);
       background.stack(theirs, otherMask);
       this.background = background;
-      this.backgroundModel = undefined;
+      this.dropBackgroundModel();
     }
     if (this.psf && other.psf) {
       const weights = otherImage && maskOnGeom(otherImage, other.psf.psfMap.geom);
@@ -559,27 +544,15 @@ export class MapDataset {
         ...modelsSummaryLines(models).map((l) => `  ${l}`),
       ];
     }
-    const model = this.backgroundModel;
-    if (!model)
-      return [row("Number of models", "0 "), row("Number of parameters", "0"), row("Number of free parameters", "0")];
-    const parameter = (name: string, value: number, error: number, frozen: boolean) =>
-      `    ${name.padEnd(26)}: ${value.toFixed(3)} ` +
-      `${frozen ? "(frozen)" : `+/- ${Number.isFinite(error) ? error.toFixed(2) : "nan"}`}`;
-    return [
-      row("Number of models", "1 "),
-      row("Number of parameters", "3"),
-      row("Number of free parameters", model.tiltFree ? "2" : "1"),
-      "",
-      `  Component 0: FoVBackgroundModel`,
-      "  ",
-      `    Name                      : ${this.name}-bkg`,
-      `    Datasets names            : ['${this.name}']`,
-      "    Spectral model type       : PowerLawNormSpectralModel",
-      "    Parameters:",
-      parameter("norm", model.norm, model.normError, false),
-      parameter("tilt", model.tilt, model.tiltError, !model.tiltFree),
-      `    ${"reference".padEnd(26)}: ${model.reference.toFixed(3)}   TeV`,
-    ];
+    return [row("Number of models", "0 "), row("Number of parameters", "0"), row("Number of free parameters", "0")];
+  }
+
+  /** After stacking, the background map holds the scaled sum: this dataset's background model goes. */
+  private dropBackgroundModel(): void {
+    const models = this.models;
+    if (!models) return;
+    const kept = models.toArray().filter((m) => m.name !== `${this.name}-bkg`);
+    this.models = kept.length > 0 ? kept : undefined;
   }
 
   /**
@@ -624,7 +597,8 @@ export class MapDataset {
       name,
       counts: f(this.counts),
       exposure: each(this.exposure),
-      background: each(this.background),
+      // a background model's scaling goes into the copy's map (the model stays the original's)
+      background: each(this.npredBackground()),
       psf: this.psf && new PSFMap(f(this.psf.psfMap), each(this.psf.exposureMap)),
       edisp: this.edisp && mapEdisp(this.edisp, f),
       maskSafe: each(this.maskSafe),
@@ -632,7 +606,6 @@ export class MapDataset {
       gti: this.gti,
       meta: structuredClone(this.meta),
     });
-    out.backgroundModel = this.backgroundModel?.copy();
     return out;
   }
 }

@@ -1,6 +1,5 @@
 import { GTI, type TimeRef } from "../data/index.js";
 import { MapAxis, Wcs2D, WcsGeom, WcsNDMap, type MapData, type MapDtype, type WcsParams } from "../maps/index.js";
-import { BackgroundModel, type BackgroundModelOptions } from "./background-model.js";
 import { edispFromMaps } from "./edisp.js";
 import { MapDataset } from "./map-dataset.js";
 import { PSFMap } from "./psf-map.js";
@@ -31,7 +30,6 @@ export interface PortableDataset {
   maps: Record<string, PortableMap | undefined>;
   gti: { start: Float64Array; stop: Float64Array; timeRef: TimeRef };
   meta: Record<string, unknown>;
-  backgroundModel?: BackgroundModelOptions & { normError: number; tiltError: number };
 }
 
 function mapToPortable(map: WcsNDMap | undefined, transfer: ArrayBuffer[]): PortableMap | undefined {
@@ -61,7 +59,6 @@ function mapFromPortable(p: PortableMap | undefined): WcsNDMap | undefined {
 export function datasetToPortable(dataset: MapDataset): { portable: PortableDataset; transfer: ArrayBuffer[] } {
   const transfer: ArrayBuffer[] = [];
   const m = (map?: WcsNDMap) => mapToPortable(map, transfer);
-  const model = dataset.backgroundModel;
   const portable: PortableDataset = {
     name: dataset.name,
     maps: {
@@ -77,14 +74,6 @@ export function datasetToPortable(dataset: MapDataset): { portable: PortableData
     },
     gti: { start: dataset.gti.start, stop: dataset.gti.stop, timeRef: dataset.gti.timeRef },
     meta: dataset.meta,
-    backgroundModel: model && {
-      norm: model.norm,
-      tilt: model.tilt,
-      reference: model.reference,
-      tiltFree: model.tiltFree,
-      normError: model.normError,
-      tiltError: model.tiltError,
-    },
   };
   return { portable, transfer };
 }
@@ -105,11 +94,5 @@ export function datasetFromPortable(p: PortableDataset): MapDataset {
     gti: new GTI(p.gti.start, p.gti.stop, p.gti.timeRef),
     meta: p.meta,
   });
-  if (p.backgroundModel) {
-    const model = new BackgroundModel(p.backgroundModel);
-    model.normError = p.backgroundModel.normError;
-    model.tiltError = p.backgroundModel.tiltError;
-    dataset.backgroundModel = model;
-  }
   return dataset;
 }

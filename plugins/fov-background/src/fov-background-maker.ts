@@ -1,4 +1,13 @@
-import { BackgroundModel, maskOnGeom, migrad, type MapDataset, type WcsNDMap } from "@gammaflow/core";
+import {
+  convert,
+  FoVBackgroundModel,
+  maskOnGeom,
+  migrad,
+  Models,
+  PowerLawNormSpectralModel,
+  type MapDataset,
+  type WcsNDMap,
+} from "@gammaflow/core";
 
 export type FoVBackgroundMethod = "scale" | "fit";
 export const FOV_BACKGROUND_METHODS: readonly FoVBackgroundMethod[] = ["scale", "fit"];
@@ -62,8 +71,8 @@ export class FoVBackgroundMaker {
 
   run(dataset: MapDataset): MapDataset {
     if (!dataset.background) throw new Error(`FoVBackgroundMaker: dataset '${dataset.name}' has no background map`);
-    dataset.backgroundModel ??= new BackgroundModel({ tiltFree: this.fitTilt });
-    if (this.fitTilt) dataset.backgroundModel.tiltFree = true;
+    const model = backgroundModelOf(dataset);
+    if (this.fitTilt) model.parameters.get("tilt").frozen = false;
     const mask = this.makeExclusionMask(dataset);
     const datasetMask = dataset.mask;
     if (datasetMask) for (let i = 0; i < mask.length; i++) mask[i] &= datasetMask[i];
@@ -77,11 +86,11 @@ export class FoVBackgroundMaker {
     if (this.method === "scale") {
       // no sky models yet: everything predicted is background
       // relative to the current norm, so running twice changes nothing (gammapy overwrites it)
-      const model = dataset.backgroundModel;
-      model.normError = (model.norm * Math.sqrt(totals.counts)) / totals.background;
-      model.norm *= totals.counts / totals.background;
+      const norm = model.parameters.get("norm");
+      norm.error = (norm.value * Math.sqrt(totals.counts)) / totals.background;
+      norm.value *= totals.counts / totals.background;
     } else {
-      this.fit(dataset, mask);
+      this.fit(dataset, model, mask);
     }
     return dataset;
   }
@@ -109,8 +118,9 @@ export class FoVBackgroundMaker {
   }
 
   /** Cash fit of norm (and tilt when free) over the masked bins; errors from the Hessian. */
-  private fit(dataset: MapDataset, mask: Uint8Array): void {
-    const model = dataset.backgroundModel!;
+  private fit(dataset: MapDataset, model: FoVBackgroundModel, mask: Uint8Array): void {
+    const norm = model.parameters.get("norm");
+    const tilt = model.parameters.get("tilt");
     const background = dataset.background!;
     const counts = dataset.counts.data;
     const energy = background.geom.axisByName("energy");
@@ -135,11 +145,12 @@ export class FoVBackgroundMaker {
         } else acc.zeroB += counts[i];
       }
     }
-    const probe = new BackgroundModel({ reference: model.reference });
-    const statistic = ([norm, tilt]: number[]): number => {
-      probe.norm = norm;
-      probe.tilt = tilt ?? model.tilt;
-      const factors = probe.factors(energy);
+    // the norm model's factor of each energy plane, norm · (E / reference)^(−tilt), E the centre
+    const reference = model.parameters.get("reference").valueIn("TeV");
+    const toTeV = convert(1, energy.unit || "TeV", "TeV");
+    const centers = Array.from(energy.center, (e) => e * toTeV);
+    const statistic = ([n, t]: number[]): number => {
+      const factors = centers.map((e) => n * (e / reference) ** -(t ?? tilt.value));
       let total = 0;
       for (const [e, acc] of perEnergy.entries()) {
         const f = factors[e];
@@ -151,7 +162,7 @@ export class FoVBackgroundMaker {
     };
     // gammapy's Fit on norm (and tilt): the factors autoscaled (scale10), start step 1 or
     // error/scale, MIGRAD at tol 0.1, strategy 1, errordef 1; errors from its final covariance
-    const start = this.fitTilt ? [model.norm, model.tilt] : [model.norm];
+    const start = this.fitTilt ? [norm.value, tilt.value] : [norm.value];
     const scales = start.map((v) => (v !== 0 ? 10 ** Math.floor(Math.log10(Math.abs(v))) : 1));
     const result = migrad(
       (x) => statistic(Array.from(x, (f, i) => f * scales[i])),
@@ -167,11 +178,23 @@ export class FoVBackgroundMaker {
     }
     const errors = result.errors.map((e, i) => e * scales[i]);
     const x = result.x.map((f, i) => f * scales[i]);
-    model.norm = x[0];
-    model.normError = errors[0];
+    norm.value = x[0];
+    norm.error = errors[0];
     if (this.fitTilt) {
-      model.tilt = x[1];
-      model.tiltError = errors[1];
+      tilt.value = x[1];
+      tilt.error = errors[1];
     }
   }
+}
+
+/**
+ * The dataset's FoVBackgroundModel (`<name>-bkg`) among its models, added (norm 1, tilt 0 and
+ * frozen, as gammapy's default) when it has none; its other models are kept.
+ */
+export function backgroundModelOf(dataset: MapDataset): FoVBackgroundModel {
+  const existing = dataset.models?.toArray().find((m) => m.name === `${dataset.name}-bkg`);
+  if (existing instanceof FoVBackgroundModel) return existing;
+  const model = new FoVBackgroundModel(dataset.name, new PowerLawNormSpectralModel());
+  dataset.models = new Models([...(dataset.models ?? []), model]);
+  return model;
 }

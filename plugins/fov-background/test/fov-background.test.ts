@@ -3,7 +3,16 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DataStore, exclusionMask, MapAxis, MapDataset, SkyCoord, WcsGeom, WcsNDMap } from "@gammaflow/core";
+import {
+  DataStore,
+  exclusionMask,
+  FoVBackgroundModel,
+  MapAxis,
+  MapDataset,
+  SkyCoord,
+  WcsGeom,
+  WcsNDMap,
+} from "@gammaflow/core";
 import { toStorePath } from "@gammaflow/core/node";
 import { assertMapClose } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
@@ -15,6 +24,9 @@ const repo = path.resolve(here, "../../../..");
 const fx = JSON.parse(
   readFileSync(path.join(repo, "plugins/fov-background/test/fixtures/fov_background.json"), "utf8"),
 );
+
+/** The dataset's background norm model's parameter (the FoVBackgroundModel the maker set). */
+const bkg = (d: MapDataset, name: "norm" | "tilt") => d.models!.get(`${d.name}-bkg`).parameters.get(name);
 
 const relClose = (got: number, want: number, rtol: number, what: string) =>
   assert.ok(Math.abs(got - want) <= rtol * Math.abs(want), `${what}: ${got} vs gammapy ${want} (rtol ${rtol})`);
@@ -41,31 +53,21 @@ test(
       const obs = store.obs(want.obsId);
       const base = () => safe.run(maker.run(stacked.cutout(obs.pointingRadec, "6 deg"), obs), obs);
       const scaled = new FoVBackgroundMaker({ method: "scale", exclusionMask: exclusion, warn }).run(base());
-      relClose(scaled.backgroundModel!.norm, want.scale.norm, 1e-6, `run ${want.obsId} scale norm`);
-      relClose(scaled.backgroundModel!.normError, want.scale.normError, 1e-6, `run ${want.obsId} scale norm error`);
+      relClose(bkg(scaled, "norm").value, want.scale.norm, 1e-6, `run ${want.obsId} scale norm`);
+      relClose(bkg(scaled, "norm").error, want.scale.normError, 1e-6, `run ${want.obsId} scale norm error`);
       relClose(scaled.statSum(), want.scale.statSum, 1e-6, `run ${want.obsId} Cash statistic after scaling`);
       const all = new FoVBackgroundMaker({ method: "scale", warn }).run(base());
-      relClose(
-        all.backgroundModel!.norm,
-        want.scaleNoExclusion.norm,
-        1e-6,
-        `run ${want.obsId} scale without exclusion`,
-      );
+      relClose(bkg(all, "norm").value, want.scaleNoExclusion.norm, 1e-6, `run ${want.obsId} scale without exclusion`);
       // MIGRAD stops within its tolerance (EDM < 2e-4), iminuit's as ours (3e-8 apart): a few
       // 1e-6 from the exact minimum, which the scale method gives
       const fitted = new FoVBackgroundMaker({ method: "fit", exclusionMask: exclusion, warn }).run(base());
-      relClose(fitted.backgroundModel!.norm, want.fit.norm, 1e-7, `run ${want.obsId} fit norm`);
-      relClose(
-        fitted.backgroundModel!.norm,
-        want.scale.norm,
-        2e-5,
-        `run ${want.obsId} fit norm near the exact minimum`,
-      );
-      relClose(fitted.backgroundModel!.normError, want.fit.normError, 1e-3, `run ${want.obsId} fit norm error`);
+      relClose(bkg(fitted, "norm").value, want.fit.norm, 1e-7, `run ${want.obsId} fit norm`);
+      relClose(bkg(fitted, "norm").value, want.scale.norm, 2e-5, `run ${want.obsId} fit norm near the exact minimum`);
+      relClose(bkg(fitted, "norm").error, want.fit.normError, 1e-3, `run ${want.obsId} fit norm error`);
       const tilted = new FoVBackgroundMaker({ method: "fit", exclusionMask: exclusion, fitTilt: true, warn }).run(
         base(),
       );
-      const m = tilted.backgroundModel!;
+      const [norm, tilt] = [bkg(tilted, "norm"), bkg(tilted, "tilt")];
       // the fit's objective is the Cash statistic on the safe bins outside the exclusion; ours
       // reaches at least iminuit's minimum (which stops at EDM < 2e-4), so norm and tilt agree
       // to its precision along their correlated valley
@@ -75,7 +77,8 @@ test(
       });
       const { name, counts, background, maskSafe } = tilted;
       const objective = new MapDataset({ name, counts, background, maskSafe, maskFit: fitMask });
-      objective.backgroundModel = m;
+      const tiltedModel = tilted.models!.get(`${name}-bkg`) as FoVBackgroundModel;
+      objective.models = [new FoVBackgroundModel(name, tiltedModel.spectralModel)];
       assert.ok(
         objective.statSum() <= want.fitTilt.objective + 1e-6,
         `run ${want.obsId}: objective ${objective.statSum()} above iminuit's ${want.fitTilt.objective}`,
@@ -84,13 +87,13 @@ test(
         objective.statSum() > want.fitTilt.objective - 2e-3,
         `run ${want.obsId}: objective ${objective.statSum()} far below iminuit's ${want.fitTilt.objective}`,
       );
-      relClose(m.norm, want.fitTilt.norm, 2e-3, `run ${want.obsId} norm with free tilt`);
+      relClose(norm.value, want.fitTilt.norm, 2e-3, `run ${want.obsId} norm with free tilt`);
       assert.ok(
-        Math.abs(m.tilt - want.fitTilt.tilt) < 2e-3,
-        `run ${want.obsId} tilt ${m.tilt} vs ${want.fitTilt.tilt}`,
+        Math.abs(tilt.value - want.fitTilt.tilt) < 2e-3,
+        `run ${want.obsId} tilt ${tilt.value} vs ${want.fitTilt.tilt}`,
       );
-      relClose(m.normError, want.fitTilt.normError, 1e-2, `run ${want.obsId} norm error with free tilt`);
-      relClose(m.tiltError, want.fitTilt.tiltError, 1e-2, `run ${want.obsId} tilt error`);
+      relClose(norm.error, want.fitTilt.normError, 1e-2, `run ${want.obsId} norm error with free tilt`);
+      relClose(tilt.error, want.fitTilt.tiltError, 1e-2, `run ${want.obsId} tilt error`);
       stacked.stack(scaled);
     }
     assert.deepEqual(warnings, []);
@@ -100,7 +103,7 @@ test(
       what: "stacked scaled background",
       sumFloor: true,
     });
-    assert.equal(stacked.backgroundModel, undefined, "the stack holds the scaled background itself");
+    assert.equal(stacked.models, undefined, "the stack holds the scaled background itself");
   },
 );
 
@@ -158,6 +161,6 @@ test(
     );
     assert.equal(out.kind, "dataset");
     const byClass = new FoVBackgroundMaker({ method: "scale", exclusionMask: exclusion }).run(dataset());
-    assert.equal((out as { dataset: MapDataset }).dataset.backgroundModel!.norm, byClass.backgroundModel!.norm);
+    assert.equal(bkg((out as { dataset: MapDataset }).dataset, "norm").value, bkg(byClass, "norm").value);
   },
 );
