@@ -26,6 +26,7 @@ export class DatasetEvaluation {
   /** Predicted-counts templates: evaluated on their own maps, no IRFs (gammapy's global mode). */
   readonly templates: TemplateNPredModel[] = [];
   private backgroundValues?: number[];
+  private signalBuffer?: WcsNDMap;
   private backgroundCache?: WcsNDMap;
 
   constructor(datasetName: string, models: Models | Iterable<DatasetModel>) {
@@ -39,8 +40,8 @@ export class DatasetEvaluation {
   }
 
   /** Predicted counts of the sky models (or of one of them) on the dataset's geometry. */
-  npredSignal(dataset: EvaluatedDataset, modelName?: string): WcsNDMap {
-    const total = WcsNDMap.fromGeom(dataset.geom, { dtype: "float64" });
+  npredSignal(dataset: EvaluatedDataset, modelName?: string, into?: WcsNDMap): WcsNDMap {
+    const total = into ?? WcsNDMap.fromGeom(dataset.geom, { dtype: "float64" });
     const template = modelName === undefined ? undefined : this.templates.find((t) => t.name === modelName);
     if (template) {
       total.stack(template.evaluate());
@@ -57,6 +58,18 @@ export class DatasetEvaluation {
       if (evaluator.contributes) total.stack(evaluator.computeNpred());
     }
     return total;
+  }
+
+  /**
+   * All models' predicted counts in a map this evaluation reuses (zeroed first): for the
+   * statistic, which reads it at once, in a fit's thousands of evaluations.
+   */
+  npredSignalScratch(dataset: EvaluatedDataset): WcsNDMap {
+    const geom = dataset.geom;
+    if (!this.signalBuffer || this.signalBuffer.geom !== geom)
+      this.signalBuffer = WcsNDMap.fromGeom(geom, { dtype: "float64" });
+    else this.signalBuffer.data.fill(0);
+    return this.npredSignal(dataset, undefined, this.signalBuffer);
   }
 
   /** The background map × the background model's norm per energy plane (recomputed when its parameters change). */

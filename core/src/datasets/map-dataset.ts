@@ -362,7 +362,19 @@ export class MapDataset {
 
   /** The Cash statistic summed over the fit bins (`mask`). */
   statSum(): number {
-    return cashSum(this.counts.data, this.npred().data, this.mask);
+    if (!this.evaluation) return cashSum(this.counts.data, this.npred().data, this.mask);
+    // npred() summed as it goes, in a reused signal map: the same numbers, one pass, no new maps
+    const signal = this.evaluation.npredSignalScratch(this).data;
+    const background = this.npredBackground()?.data;
+    const counts = this.counts.data;
+    const mask = this.mask;
+    let total = 0;
+    for (let i = 0; i < counts.length; i++) {
+      if (mask && !mask[i]) continue;
+      const mu = background ? signal[i] + background[i] : signal[i];
+      total += cash(counts[i], mu < 0 ? 0 : mu);
+    }
+    return total;
   }
 
   /** counts − npred ("diff"), divided by npred ("diff/model") or by its square root ("diff/sqrt(model)"). */
