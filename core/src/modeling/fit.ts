@@ -65,7 +65,7 @@ export interface StatProfile {
  * statistic profiles.
  */
 export class Fit {
-  private lastMinuit?: { result: MinuitResult; parameters: Parameter[]; fcn: (x: Float64Array) => number };
+  private lastMinuit?: { result: MinuitResult; parameters: Parameter[] };
 
   constructor(readonly optimizeOptions: OptimizeOptions = {}) {}
 
@@ -87,7 +87,7 @@ export class Fit {
     parameters.autoscale();
     const { free, fcn, start, options } = this.minuitProblem(target, 1);
     const result = migrad(fcn, start, options);
-    this.lastMinuit = { result, parameters: free, fcn };
+    this.lastMinuit = { result, parameters: free };
     result.x.forEach((v, i) => {
       free[i].factor = v;
     });

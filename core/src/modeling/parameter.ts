@@ -150,19 +150,6 @@ export class Parameter {
     return out;
   }
 
-  /** Value, unit, min, max, frozen and error from a models-file entry (name and type stay). */
-  updateFromDict(data: Partial<ParameterDict>): void {
-    if (data.unit !== undefined) this.unit = data.unit;
-    if (data.value !== undefined) this.value = Number(data.value);
-    if (data.min !== undefined) this.min = numberOrNaN(data.min);
-    if (data.max !== undefined) this.max = numberOrNaN(data.max);
-    if (data.frozen !== undefined) this.frozen = Boolean(data.frozen);
-    if (data.error !== undefined) this.error = Number(data.error);
-    if (data.interp !== undefined) this.interp = data.interp;
-    if (data.scale_method !== undefined) this.scaleMethod = data.scale_method;
-    if (data.link !== undefined) this.linkLabel = data.link;
-  }
-
   toString(): string {
     const unit = this.unit ? ` ${this.unit}` : "";
     return `Parameter(${this.name} = ${this.value}${unit}, min ${this.min}, max ${this.max}, frozen ${this.frozen})`;
@@ -182,11 +169,6 @@ export interface ParameterDict {
   scale_method: ScaleMethod;
   is_norm: boolean;
   link?: string;
-}
-
-function numberOrNaN(x: unknown): number {
-  if (x === null || x === undefined || x === ".nan" || x === "nan") return Number.NaN;
-  return Number(x);
 }
 
 /** An ordered list of parameters (gammapy's `Parameters`); the same object may appear in several. */

@@ -75,38 +75,37 @@ function numberOrNaN(x: unknown): number {
 
 type SpectralFactory = (dict: ModelDict) => SpectralModel;
 
+/** The factory of a model class whose constructor takes parameter inputs by name. */
+const byInputs =
+  (Model: new (inputs: ParameterInputs) => SpectralModel): SpectralFactory =>
+  (d) =>
+    new Model(parameterInputs(d.parameters));
+
 /** Constructors taking parameter inputs by name, under every tag gammapy reads. */
 const SPECTRAL: Array<[readonly string[], SpectralFactory]> = [
-  [["PowerLawSpectralModel", "pl"], (d) => new PowerLawSpectralModel(parameterInputs(d.parameters))],
-  [["PowerLaw2SpectralModel", "pl-2"], (d) => new PowerLaw2SpectralModel(parameterInputs(d.parameters))],
-  [["PowerLawNormSpectralModel", "pl-norm"], (d) => new PowerLawNormSpectralModel(parameterInputs(d.parameters))],
-  [
-    ["ExpCutoffPowerLawSpectralModel", "ecpl"],
-    (d) => new ExpCutoffPowerLawSpectralModel(parameterInputs(d.parameters)),
-  ],
-  [
-    ["ExpCutoffPowerLaw3FGLSpectralModel", "ecpl-3fgl"],
-    (d) => new ExpCutoffPowerLaw3FGLSpectralModel(parameterInputs(d.parameters)),
-  ],
-  [["LogParabolaSpectralModel", "lp"], (d) => new LogParabolaSpectralModel(parameterInputs(d.parameters))],
-  [
-    ["SmoothBrokenPowerLawSpectralModel", "sbpl"],
-    (d) => new SmoothBrokenPowerLawSpectralModel(parameterInputs(d.parameters)),
-  ],
-  [["ConstantSpectralModel", "const"], (d) => new ConstantSpectralModel(parameterInputs(d.parameters))],
-  [["GaussianSpectralModel", "gauss"], (d) => new GaussianSpectralModel(parameterInputs(d.parameters))],
+  [["PowerLawSpectralModel", "pl"], byInputs(PowerLawSpectralModel)],
+  [["PowerLaw2SpectralModel", "pl-2"], byInputs(PowerLaw2SpectralModel)],
+  [["PowerLawNormSpectralModel", "pl-norm"], byInputs(PowerLawNormSpectralModel)],
+  [["ExpCutoffPowerLawSpectralModel", "ecpl"], byInputs(ExpCutoffPowerLawSpectralModel)],
+  [["ExpCutoffPowerLaw3FGLSpectralModel", "ecpl-3fgl"], byInputs(ExpCutoffPowerLaw3FGLSpectralModel)],
+  [["LogParabolaSpectralModel", "lp"], byInputs(LogParabolaSpectralModel)],
+  [["SmoothBrokenPowerLawSpectralModel", "sbpl"], byInputs(SmoothBrokenPowerLawSpectralModel)],
+  [["ConstantSpectralModel", "const"], byInputs(ConstantSpectralModel)],
+  [["GaussianSpectralModel", "gauss"], byInputs(GaussianSpectralModel)],
   [["TemplateSpectralModel", "template"], templateFromDict],
   [["CompoundSpectralModel", "compound"], compoundFromDict],
 ];
 
 /** A spectral model from its models-file entry (gammapy 1.0's format). */
 export function spectralModelFromDict(dict: ModelDict): SpectralModel {
-  const entry = SPECTRAL.find(([tags]) => tags.includes(dict.type));
-  if (!entry) {
-    const known = SPECTRAL.map(([tags]) => tags[0]).join(", ");
-    throw new Error(`unknown spectral model type '${dict.type}' (known: ${known})`);
-  }
-  return entry[1](dict);
+  return factoryFor(SPECTRAL, "spectral", dict.type)(dict);
+}
+
+/** The factory registered under `type`; an error listing the known ones. */
+function factoryFor<F>(table: Array<[readonly string[], F]>, kind: string, type: string): F {
+  const entry = table.find(([tags]) => tags.includes(type));
+  if (!entry) throw new Error(`unknown ${kind} model type '${type}' (known: ${table.map(([t]) => t[0]).join(", ")})`);
+  return entry[1];
 }
 
 function templateFromDict(d: ModelDict): SpectralModel {
@@ -159,12 +158,7 @@ const SPATIAL: Array<[readonly string[], SpatialFactory]> = [
 
 /** A spatial model from its models-file entry (template maps read through `files`). */
 export function spatialModelFromDict(dict: ModelDict, files?: ModelFileAccess): SpatialModel {
-  const entry = SPATIAL.find(([tags]) => tags.includes(dict.type));
-  if (!entry) {
-    const known = SPATIAL.map(([tags]) => tags[0]).join(", ");
-    throw new Error(`unknown spatial model type '${dict.type}' (known: ${known})`);
-  }
-  return entry[1](dict, files);
+  return factoryFor(SPATIAL, "spatial", dict.type)(dict, files);
 }
 
 function templateSpatialFromDict(d: ModelDict, files?: ModelFileAccess): SpatialModel {
