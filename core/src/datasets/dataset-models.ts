@@ -1,5 +1,12 @@
 import { WcsNDMap, type WcsGeom } from "../maps/index.js";
-import { FoVBackgroundModel, Models, SkyModel, TemplateNPredModel, type DatasetModel } from "../modeling/sky-model.js";
+import {
+  FoVBackgroundModel,
+  Models,
+  scaledByEnergy,
+  SkyModel,
+  TemplateNPredModel,
+  type DatasetModel,
+} from "../modeling/sky-model.js";
 import { MapEvaluator, type EDispSource } from "./map-evaluator.js";
 import type { PSFMap } from "./psf-map.js";
 
@@ -80,16 +87,7 @@ export class DatasetEvaluation {
     if (this.backgroundCache && this.backgroundValues && values.every((v, i) => v === this.backgroundValues![i]))
       return this.backgroundCache;
     this.backgroundValues = values;
-    const geom = background.geom;
-    const factors = model.evaluate(geom.axisByName("energy").center);
-    const n = geom.imageSize;
-    const out = new Float64Array(background.data.length);
-    const source = background.data;
-    for (let p = 0; p < factors.length; p++) {
-      const f = factors[p];
-      for (let i = p * n; i < (p + 1) * n; i++) out[i] = source[i] * f;
-    }
-    this.backgroundCache = WcsNDMap.fromGeom(geom, { data: out, unit: background.unit });
+    this.backgroundCache = scaledByEnergy(background, model.spectralModel);
     return this.backgroundCache;
   }
 

@@ -14,7 +14,7 @@ import { RAD_AXIS_DEFAULT } from "../irf/index.js";
 import { cash, cashSum, CashCountsStatistic } from "../stats/index.js";
 import type { DatasetModel, Models } from "../modeling/sky-model.js";
 import { DatasetEvaluation } from "./dataset-models.js";
-import { modelsSummaryLines } from "../modeling/models-summary.js";
+import { modelsSummaryLines, pyExp } from "../modeling/models-summary.js";
 import type { MapEvaluator } from "./map-evaluator.js";
 import { mapEdisp, type EDisp } from "./edisp.js";
 import { EDispKernelMap } from "./edisp-kernel-map.js";
@@ -308,26 +308,9 @@ export class MapDataset {
     const npred = withModels || this.background ? sum(this.npred().data) : Number.NaN;
     const npredBackground = this.background ? sum(this.npredBackground()!.data) : Number.NaN;
     const npredSignal = withModels ? sum(this.npredSignal().data) : Number.NaN;
-    let exposureMin = Number.NaN;
-    let exposureMax = Number.NaN;
-    let livetime = Number.NaN;
-    if (this.exposure) {
-      const image = this.maskSafe?.sumOverAxes().data;
-      const n = this.exposure.geom.imageSize;
-      const data = this.exposure.data;
-      const inside = (i: number) => data[i] > 0 && (!image || image[i % n] !== 0);
-      let any = false;
-      for (let i = 0; i < data.length && !any; i++) any = inside(i);
-      exposureMin = Infinity;
-      exposureMax = -Infinity;
-      for (let i = 0; i < data.length; i++) {
-        if (any && !inside(i)) continue;
-        exposureMin = Math.min(exposureMin, data[i]);
-        exposureMax = Math.max(exposureMax, data[i]);
-      }
-      const meta = this.exposure.meta.livetime;
-      livetime = typeof meta === "number" ? meta : Number.NaN;
-    }
+    const [exposureMin, exposureMax] = this.exposureRange();
+    const meta = this.exposure?.meta.livetime;
+    const livetime = typeof meta === "number" ? meta : Number.NaN;
     const ontime = this.gti.length > 0 ? this.gti.timeSum : Number.NaN;
     const mask = this.mask;
     return {
@@ -351,6 +334,28 @@ export class MapDataset {
       stat_type: this.statType,
       stat_sum: withModels ? this.statSum() : Number.NaN,
     };
+  }
+
+  /**
+   * The exposure's range over its positive values inside the safe image mask (over all values
+   * when there are none); NaN without an exposure.
+   */
+  private exposureRange(): [number, number] {
+    if (!this.exposure) return [Number.NaN, Number.NaN];
+    const image = this.maskSafeImage?.data;
+    const n = this.exposure.geom.imageSize;
+    const data = this.exposure.data;
+    const inside = (i: number) => data[i] > 0 && (!image || image[i % n] !== 0);
+    let any = false;
+    for (let i = 0; i < data.length && !any; i++) any = inside(i);
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < data.length; i++) {
+      if (any && !inside(i)) continue;
+      min = Math.min(min, data[i]);
+      max = Math.max(max, data[i]);
+    }
+    return [min, max];
   }
 
   /** The Cash statistic of every bin (gammapy's `stat_array`). */
@@ -459,37 +464,21 @@ export class MapDataset {
     const npredBackground = this.npredBackground();
     const totalBackground = this.summaryBackground();
     const withModels = this.models !== undefined && this.models.length > 0;
-    const npred = withModels ? this.npred().data : undefined;
     const signal = withModels ? this.npredSignal().data : undefined;
     for (let i = 0; i < this.counts.data.length; i++) {
       if (!inMask(i)) continue;
       counts += this.counts.data[i];
       background += totalBackground?.data[i] ?? 0;
       predictedBackground += npredBackground?.data[i] ?? 0;
-      predicted += npred ? npred[i] : Math.max(npredBackground?.data[i] ?? 0, 0);
+      // npred(): signal + background, negative sums 0
+      const mu = signal ? signal[i] + (npredBackground?.data[i] ?? 0) : (npredBackground?.data[i] ?? 0);
+      predicted += mu < 0 ? 0 : mu;
       predictedSignal += signal?.[i] ?? 0;
       bins++;
     }
-    // exposure range over positive pixels inside the safe image mask (all pixels if none)
-    let expMin = NaN;
-    let expMax = NaN;
-    if (this.exposure) {
-      const image = this.maskSafeImage;
-      const n = this.exposure.geom.imageSize;
-      const data = this.exposure.data;
-      const use = (i: number) => data[i] > 0 && image?.data[i % n] !== 0;
-      let any = false;
-      for (let i = 0; i < data.length; i++) any ||= use(i);
-      expMin = Infinity;
-      expMax = -Infinity;
-      for (let i = 0; i < data.length; i++) {
-        if (any && !use(i)) continue;
-        expMin = Math.min(expMin, data[i]);
-        expMax = Math.max(expMax, data[i]);
-      }
-    }
+    const [expMin, expMax] = this.exposureRange();
     const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "nan");
-    const sci = (v: number) => (Number.isFinite(v) ? v.toExponential(2).replace(/e([+-])(\d)$/, "e$10$2") : "nan");
+    const sci = (v: number) => pyExp(v, 2);
     // gammapy leaves a space after names and integers, none after floats
     const row = (label: string, value: string | number) =>
       `  ${label.padEnd(32)}: ${value}${typeof value === "number" ? " " : ""}`;

@@ -1,4 +1,5 @@
 import { DEG2RAD, RAD2DEG, separationRad, type SkyCoord } from "../coords/index.js";
+import { convert } from "../units/index.js";
 import type { EDispKernel } from "../irf/index.js";
 import { MapAxis, WcsNDMap, type WcsGeom } from "../maps/index.js";
 import { convolvePlane } from "../maps/convolve/index.js";
@@ -96,24 +97,20 @@ export class MapEvaluator {
     maskImage: WcsNDMap,
   ): void {
     const position = this.model.position;
+    const local = this.evaluationMode === "local" && position !== undefined;
     // a model far off the map contributes nothing: its IRFs are not looked up where there are
     // none (gammapy looks them up first, extrapolating). The margin is at least 1°, wider than
     // any PSF kernel; the exact check with the kernel's width follows the lookups.
-    if (this.evaluationMode === "local" && position && !this.model.contributes(maskImage, Math.max(this.psfWidth, 1))) {
-      this.contributes = false;
-      this.spatialFlux = undefined;
-      this.npredCache = undefined;
-      this.computed = undefined;
-      this.spatialValues = this.model.spatialModel?.parameters.values;
-      return;
+    if (local && !this.model.contributes(maskImage, Math.max(this.psfWidth, 1))) this.contributes = false;
+    else {
+      if (edisp) this.edisp = edisp.getEdispKernel(position, geom.axisByName("energy"));
+      if (psf && this.model.spatialModel)
+        this.psf = psf.getPsfKernel(exposure.geom, { position, containment: PSF_CONTAINMENT });
+      if (local) {
+        this.contributes = this.model.contributes(maskImage, this.psfWidth);
+        if (this.contributes) this.exposure = exposure.cutout(position, this.cutoutWidth, "trim", true);
+      } else this.exposure = exposure;
     }
-    if (edisp) this.edisp = edisp.getEdispKernel(position, geom.axisByName("energy"));
-    if (psf && this.model.spatialModel)
-      this.psf = psf.getPsfKernel(exposure.geom, { position, containment: PSF_CONTAINMENT });
-    if (this.evaluationMode === "local" && position) {
-      this.contributes = this.model.contributes(maskImage, this.psfWidth);
-      if (this.contributes) this.exposure = exposure.cutout(position, this.cutoutWidth, "trim", true);
-    } else this.exposure = exposure;
     this.spatialFlux = undefined;
     // off the map: remember where, so that the next spatial change is noticed (`needsUpdate`)
     this.spatialValues = this.contributes ? undefined : this.model.spatialModel?.parameters.values;
@@ -167,8 +164,8 @@ export class MapEvaluator {
 
   /** The spatial model integrated over the pixels, then convolved with the PSF (one plane per true energy). */
   computeFluxSpatial(): Float64Array | Float32Array {
-    if (this.spatialFlux && this.useCache && !this.spatialParametersChanged(true)) return this.spatialFlux;
-    this.spatialParametersChanged(true);
+    const changed = this.spatialParametersChanged(true);
+    if (this.spatialFlux && this.useCache && !changed) return this.spatialFlux;
     const spatial = this.model.spatialModel;
     if (!spatial) throw new Error(`MapEvaluator '${this.model.name}': no spatial model`);
     const image = this.geom.toImage();
@@ -181,7 +178,8 @@ export class MapEvaluator {
   applyExposure(flux: Float64Array): Float64Array {
     if (!this.model.applyIrf.exposure) return flux;
     const exposure = this.exposure!;
-    const factor = exposureFactor(exposure.unit);
+    // flux in cm⁻² s⁻¹ × exposure (m² s as a rule) → counts
+    const factor = exposure.unit === "cm2 s" ? 1 : convert(1, exposure.unit, "cm2 s");
     const data = exposure.data;
     for (let i = 0; i < flux.length; i++) flux[i] *= data[i] * factor;
     return flux;
@@ -193,10 +191,7 @@ export class MapEvaluator {
     const image = geom.toImage();
     const trueAxis = geom.axisByName("energy_true");
     const kernel = this.model.applyIrf.edisp ? this.edisp : undefined;
-    if (!kernel) {
-      const axis = MapAxis.fromEdges(trueAxis.edges, { name: "energy", unit: trueAxis.unit, interp: trueAxis.interp });
-      return WcsNDMap.fromGeom(this.recoGeom(image, axis), { data: npred, unit: "" });
-    }
+    if (!kernel) return WcsNDMap.fromGeom(this.recoGeom(image, trueAxis), { data: npred, unit: "" });
     const nTrue = kernel.energyAxisTrue.nbin;
     const nReco = kernel.energyAxis.nbin;
     if (nTrue !== trueAxis.nbin)
@@ -216,7 +211,10 @@ export class MapEvaluator {
     return WcsNDMap.fromGeom(this.recoGeom(image, kernel.energyAxis), { data: out, unit: "" });
   }
 
-  /** The result's geometry, kept while the cutout and kernel stay (one object: its caches last). */
+  /**
+   * The result's geometry: the image with `axis` as its "energy" axis, kept while the cutout and
+   * kernel stay (one object: its caches last).
+   */
   private recoGeom(image: WcsGeom, axis: MapAxis): WcsGeom {
     const cached = this.recoGeomCache;
     if (cached && cached.image === image && cached.axis === axis) return cached.geom;
@@ -303,13 +301,6 @@ function scatterKernel(
       }
     }
   }
-}
-
-function exposureFactor(unit: string): number {
-  // cm⁻² s⁻¹ × exposure → counts: m² s (the usual unit) is 1e4 cm² s
-  if (unit === "m2 s") return 1e4;
-  if (unit === "cm2 s") return 1;
-  throw new Error(`MapEvaluator: exposure unit '${unit}' (expected m2 s or cm2 s)`);
 }
 
 function sameValues(a: readonly number[], b: readonly number[]): boolean {

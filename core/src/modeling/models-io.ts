@@ -13,6 +13,7 @@ import {
   FoVBackgroundModel,
   Models,
   SkyModel,
+  randomName,
   TemplateNPredModel,
   type ApplyIrf,
   type DatasetModel,
@@ -170,13 +171,7 @@ function labelSharedParameters(models: Models): void {
   const seen = new Set<Parameter>();
   const shared = new Set<Parameter>();
   for (const m of models) for (const p of m.parameters) (seen.has(p) ? shared : seen).add(p);
-  for (const p of shared) p.linkLabel ??= `${p.name}@${randomLabel()}`;
-}
-
-function randomLabel(): string {
-  const bytes = new Uint8Array(4);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  for (const p of shared) p.linkLabel ??= `${p.name}@${randomName()}`;
 }
 
 /** Row names of the covariance table: `<model>.<spectral|spatial>.<parameter>`. */

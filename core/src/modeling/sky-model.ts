@@ -1,5 +1,6 @@
 import type { SkyCoord } from "../coords/index.js";
 import { NoOverlapError, WcsNDMap } from "../maps/index.js";
+import { convert } from "../units/index.js";
 import { Covariance } from "./covariance.js";
 import { Parameters } from "./parameter.js";
 import type { SpatialModel } from "./spatial/spatial-model.js";
@@ -51,7 +52,7 @@ export class SkyModel implements DatasetModel {
       throw new Error("SkyModel: the spectral model needs a norm-type parameter (amplitude, norm, …)");
     this.spectralModel = spectralModel;
     this.spatialModel = options.spatialModel;
-    this.name = options.name ?? makeName();
+    this.name = options.name ?? randomName();
     this.applyIrf = { exposure: true, psf: true, edisp: true, ...options.applyIrf };
     this.datasetsNames = options.datasetsNames;
   }
@@ -145,11 +146,6 @@ export class FoVBackgroundModel extends NormModel implements DatasetModel {
   get name(): string {
     return `${this.datasetsNames[0]}-bkg`;
   }
-
-  /** The norm at each reconstructed energy (TeV): the background map's factor per energy plane. */
-  evaluate(energy: ArrayLike<number>): Float64Array {
-    return this.spectralModel.evaluate(energy);
-  }
 }
 
 /**
@@ -172,20 +168,14 @@ export class TemplateNPredModel extends NormModel implements DatasetModel {
     super();
     this.map = map;
     this.spectralModel = options.spectralModel ?? new PowerLawNormSpectralModel();
-    this.name = options.name ?? makeName();
+    this.name = options.name ?? randomName();
     this.datasetsNames = options.datasetsNames;
     this.filename = options.filename;
   }
 
   /** The map × the spectral model at each energy plane's centre (float64). */
   evaluate(): WcsNDMap {
-    const geom = this.map.geom;
-    const factors = this.spectralModel.evaluate(geom.axisByName("energy").center);
-    const n = geom.imageSize;
-    const out = new Float64Array(this.map.data.length);
-    for (let p = 0; p < factors.length; p++)
-      for (let i = p * n; i < (p + 1) * n; i++) out[i] = this.map.data[i] * factors[p];
-    return WcsNDMap.fromGeom(geom, { data: out, unit: this.map.unit });
+    return scaledByEnergy(this.map, this.spectralModel);
   }
 }
 
@@ -255,7 +245,26 @@ export class Models implements Iterable<DatasetModel> {
   }
 }
 
-function makeName(): string {
+/**
+ * `map` × a norm spectral model at each energy plane's centre (in TeV, whatever the axis unit):
+ * a background or template map under its norm model, float64, in the map's unit.
+ */
+export function scaledByEnergy(map: WcsNDMap, spectral: SpectralModel): WcsNDMap {
+  const geom = map.geom;
+  const energy = geom.axisByName("energy");
+  const toTeV = energy.unit && energy.unit !== "TeV" ? convert(1, energy.unit, "TeV") : 1;
+  const factors = spectral.evaluate(toTeV === 1 ? energy.center : energy.center.map((e) => e * toTeV));
+  const n = geom.imageSize;
+  const out = new Float64Array(map.data.length);
+  for (let p = 0; p < factors.length; p++) {
+    const f = factors[p];
+    for (let i = p * n; i < (p + 1) * n; i++) out[i] = map.data[i] * f;
+  }
+  return WcsNDMap.fromGeom(geom, { data: out, unit: map.unit });
+}
+
+/** 8 random hex digits (gammapy's `make_name`): default model names, link labels. */
+export function randomName(): string {
   const bytes = new Uint8Array(4);
   globalThis.crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");

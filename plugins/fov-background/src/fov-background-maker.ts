@@ -162,11 +162,11 @@ export class FoVBackgroundMaker {
     };
     // gammapy's Fit on norm (and tilt): the factors autoscaled (scale10), start step 1 or
     // error/scale, MIGRAD at tol 0.1, strategy 1, errordef 1; errors from its final covariance
-    const start = this.fitTilt ? [norm.value, tilt.value] : [norm.value];
-    const scales = start.map((v) => (v !== 0 ? 10 ** Math.floor(Math.log10(Math.abs(v))) : 1));
+    const free = this.fitTilt ? [norm, tilt] : [norm];
+    for (const p of free) p.autoscale();
     const result = migrad(
-      (x) => statistic(Array.from(x, (f, i) => f * scales[i])),
-      start.map((v, i) => v / scales[i]),
+      (x) => statistic(Array.from(x, (f, i) => f * free[i].scale)),
+      free.map((p) => p.factor),
     );
     if (!result.accurate || !result.x.every(Number.isFinite)) {
       this.warn(
@@ -176,14 +176,10 @@ export class FoVBackgroundMaker {
       dataset.maskSafe?.data.fill(0);
       return;
     }
-    const errors = result.errors.map((e, i) => e * scales[i]);
-    const x = result.x.map((f, i) => f * scales[i]);
-    norm.value = x[0];
-    norm.error = errors[0];
-    if (this.fitTilt) {
-      tilt.value = x[1];
-      tilt.error = errors[1];
-    }
+    free.forEach((p, i) => {
+      p.factor = result.x[i];
+      p.error = result.errors[i] * p.scale;
+    });
   }
 }
 
