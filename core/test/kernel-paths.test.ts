@@ -1,12 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SkyCoord } from "../src/coords/index.js";
-import { maskOnGeom } from "../src/datasets/index.js";
+import { maskOnGeom, PSFMap } from "../src/datasets/index.js";
 import { stackIrfMap } from "../src/datasets/stack.js";
 import { kernelPaths, setKernelPaths, withKernelPaths, type KernelPaths } from "../src/index.js";
 import { MapAxis, WcsGeom, WcsNDMap } from "../src/maps/index.js";
 import { ScaledRegularGridInterpolator, type InterpScale } from "../src/utils/interpolation/index.js";
-import { random, sameBits } from "./fixtures.js";
+import { readDataset } from "../src/nodejs/index.js";
+import { fixturePath, maxAbsDiff, random, sameBits } from "./fixtures.js";
 
 test("setKernelPaths returns the previous setting, refuses others; withKernelPaths restores after a throw", () => {
   assert.equal(kernelPaths(), "tuned");
@@ -89,4 +90,38 @@ test("stackIrfMap (fused) and maskOnGeom (derived pixel mapping) give the refere
   sameBits(tuned.weights, reference.weights, "mask on the cutout");
   sameBits(tuned.irf, reference.irf, "stacked IRF map");
   sameBits(tuned.exposure, reference.exposure, "stacked exposure");
+});
+
+test("PSF kernels: the table projection equals the sub-pixel interpolation (corners, off-node energies)", () => {
+  // the real PSF map of a 2-run Crab stack: kernels whose corners lie beyond the rad table
+  const crab = readDataset(fixturePath("npred_dataset.fits.gz"));
+  const psf = crab.psf!;
+  const geom = crab.exposure!.geom;
+  const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
+    assert.equal(a.length, b.length, what);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++)
+      worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1e-300));
+    assert.ok(worst < 1e-12 || maxAbsDiff(a, b) < 1e-15, `${what}: relative difference ${worst}`);
+  };
+  for (const [lon, lat] of [
+    [83.633, 22.014],
+    [83.4, 22.3],
+  ]) {
+    const position = new SkyCoord(lon, lat);
+    const [tuned, reference] = bothWays(() => psf.getPsfKernel(geom, { position, containment: 0.999 }));
+    assert.deepEqual(tuned.shape, reference.shape);
+    close(tuned.data, reference.data, `Crab stack at (${lon}, ${lat})`);
+  }
+  // a kernel geometry whose true energies fall between the PSF map's nodes, twice as wide as the table
+  const energyTrue = MapAxis.fromEnergyBounds(1.2, 8, 5, { name: "energy_true", unit: "TeV" });
+  const between = WcsGeom.create({ skydir: [83.63, 22.01], npix: [40, 40], binsz: 0.02, axes: [energyTrue] });
+  const [tuned, reference] = bothWays(() => psf.getPsfKernel(between, { maxRadius: 0.8 }));
+  close(tuned.data, reference.data, "energies between nodes");
+  // negative table values: the interpolated values are clipped one by one (the projection declines)
+  const negative = new PSFMap(
+    WcsNDMap.fromGeom(psf.psfMap.geom, { data: psf.psfMap.data.map((v, i) => (i % 7 ? v : -v)) }),
+  );
+  const [a, b] = bothWays(() => negative.getPsfKernel(geom, { maxRadius: 0.3 }));
+  close(a.data, b.data, "negative table");
 });

@@ -2,8 +2,10 @@ import type { SkyCoord } from "../coords/index.js";
 import { Irf, psfTable } from "../irf/index.js";
 import { MapAxis, WcsNDMap, type WcsGeom } from "../maps/index.js";
 import { ScaledRegularGridInterpolator } from "../utils/interpolation/index.js";
+import { tunedPaths } from "../utils/kernel-paths.js";
 import { nearestValidPosition } from "./irf-map.js";
 import { PSFKernel } from "./psf-kernel.js";
+import { PsfKernelProjection } from "./psf-kernel-projection.js";
 
 export interface PsfKernelOptions {
   /** Where to take the PSF (default the PSF map's centre; moved to the nearest defined pixel). */
@@ -24,6 +26,8 @@ export interface PsfKernelOptions {
  * a position.
  */
 export class PSFMap {
+  private readonly projections = new WeakMap<WcsGeom, Map<string, PsfKernelProjection>>();
+
   constructor(
     readonly psfMap: WcsNDMap,
     readonly exposureMap?: WcsNDMap,
@@ -35,6 +39,10 @@ export class PSFMap {
       WcsNDMap.fromGeom(geom, { unit: "sr-1" }),
       WcsNDMap.fromGeom(geom.squash("rad"), { unit: "m2 s" }),
     );
+  }
+
+  private get radAxis(): MapAxis {
+    return this.psfMap.geom.axisByName("rad");
   }
 
   private get energyAxis(): MapAxis {
@@ -83,9 +91,13 @@ export class PSFMap {
    */
   containmentRadius(fraction: number, energyTrue: number | ArrayLike<number>, position?: SkyCoord): Float64Array {
     const where = this.pixelOf(position ?? this.psfMap.geom.centerSkydir);
-    const table = this.tableAt(where.lon_idx, where.lat_idx);
-    const axes = [this.energyAxis, this.psfMap.geom.axisByName("rad")];
-    const psf = new Irf("PSF map", axes, table, this.psfMap.unit, undefined, { fillValue: 0 });
+    return this.tableContainmentRadius(this.tableAt(where.lon_idx, where.lat_idx), fraction, energyTrue);
+  }
+
+  private tableContainmentRadius(table: Float64Array, fraction: number, energyTrue: number | ArrayLike<number>) {
+    const psf = new Irf("PSF map", [this.energyAxis, this.radAxis], table, this.psfMap.unit, undefined, {
+      fillValue: 0,
+    });
     return psfTable.containmentRadius(psf, fraction, { energy_true: energyTrue });
   }
 
@@ -132,28 +144,52 @@ export class PSFMap {
   getPsfKernel(geom: WcsGeom, options: PsfKernelOptions = {}): PSFKernel {
     const factor = options.factor ?? 4;
     const position = this.nearestValidPosition(options.position ?? this.psfMap.geom.centerSkydir, options.warn);
+    // The map is linear in each axis: first its (energy, rad) table at the position (the four
+    // pixels around it combined once), then each kernel pixel from that table, where
+    // interpolating all four axes at every pixel of the upsampled grid cost ~80 ms a kernel.
+    const { lon_idx: px, lat_idx: py } = this.pixelOf(position);
+    const table = this.tableAt(px, py);
     const maxRadius =
       options.maxRadius ??
-      Math.max(...this.containmentRadius(options.containment ?? 0.999, this.energyAxis.center, position));
+      Math.max(...this.tableContainmentRadius(table, options.containment ?? 0.999, this.energyAxis.center));
     if (!geom.axes.some((a) => a.name === "energy_true")) {
       throw new Error(
         "PSFMap.getPsfKernel: the kernel geometry needs an energy_true axis " +
           `(axes: ${geom.axesNames.join(", ") || "none"})`,
       );
     }
-    const kernelGeom = geom.toOddNpix(maxRadius);
+    if (tunedPaths()) {
+      const projection = this.projection(geom, maxRadius, factor);
+      const values = projection.apply(table, this.radAxis.nbin);
+      if (values) return new PSFKernel(WcsNDMap.fromGeom(projection.geom, { data: values, unit: "" }));
+    }
+    return this.kernelByInterpolation(geom.toOddNpix(maxRadius), factor, table);
+  }
+
+  /** The projection of the (energy, rad) table onto the kernel pixels, one per kernel geometry. */
+  private projection(geom: WcsGeom, maxRadius: number, factor: number): PsfKernelProjection {
+    let byShape = this.projections.get(geom);
+    if (!byShape) this.projections.set(geom, (byShape = new Map()));
+    const key = `${geom.oddNpix(maxRadius)}/${factor}`;
+    let projection = byShape.get(key);
+    if (!projection) {
+      projection = new PsfKernelProjection(geom.toOddNpix(maxRadius), factor, this.radAxis, this.energyAxis);
+      byShape.set(key, projection);
+    }
+    return projection;
+  }
+
+  /**
+   * The kernel from the table interpolated at every sub-pixel, clipped at 0 one by one: where
+   * a sub-pixel or energy lies beyond the table (the projection's linear form does not hold).
+   */
+  private kernelByInterpolation(kernelGeom: WcsGeom, factor: number, table: Float64Array): PSFKernel {
     const upsampled = kernelGeom.upsample(factor);
-    const radPix = this.psfMap.geom.axisByName("rad").coordToPix(upsampled.separation(kernelGeom.centerSkydir));
+    const radPix = this.radAxis.coordToPix(upsampled.separation(kernelGeom.centerSkydir));
     const energyPix = this.energyAxis.coordToPix(upsampled.axisByName("energy_true").center);
-    const { lon_idx: px, lat_idx: py } = this.pixelOf(position);
-    const n = upsampled.imageSize;
-    const size = n * energyPix.length;
-    // The map is linear in each axis: first its (energy, rad) table at the position (the four
-    // pixels around it combined once), then each kernel pixel from that table, where
-    // interpolating all four axes at every pixel of the upsampled grid cost ~80 ms a kernel.
-    const nRad = this.psfMap.geom.axisByName("rad").nbin;
+    const size = upsampled.imageSize * energyPix.length;
+    const nRad = this.radAxis.nbin;
     const nEnergy = this.energyAxis.nbin;
-    const table = this.tableAt(px, py);
     const grid = [
       Float64Array.from({ length: nEnergy }, (_, i) => i),
       Float64Array.from({ length: nRad }, (_, i) => i),

@@ -19,6 +19,15 @@ function asArray(v: number | ArrayLike<number>): ArrayLike<number> {
   return typeof v === "number" ? [v] : v;
 }
 
+const searchRadiiCache = new WeakMap<MapAxis, Float64Array>();
+
+/** The radii a containment radius is chosen from: the rad axis upsampled 20× (its centres; kept per axis). */
+function searchRadii(radAxis: MapAxis): Float64Array {
+  let rads = searchRadiiCache.get(radAxis);
+  if (!rads) searchRadiiCache.set(radAxis, (rads = radAxis.upsample(20).center));
+  return rads;
+}
+
 /**
  * Radius (deg) containing `fraction` of the PSF for each of `n` queries: the rad of an axis
  * upsampled 20× whose containment is closest to the fraction (gammapy's `containment_radius`).
@@ -29,7 +38,7 @@ export function containmentRadiusBySearch(
   fraction: number,
   radAxis: MapAxis,
 ): Float64Array {
-  const rads = radAxis.upsample(20).center;
+  const rads = searchRadii(radAxis);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const c = containmentAt(rads, i);
@@ -55,6 +64,15 @@ export const psfTable = {
     const columns = Object.entries(coords).map(([name, v]) => [name, asArray(v)] as const);
     const n = Math.max(1, ...columns.map(([, v]) => v.length));
     const cumsum = psf.cumsum("rad");
+    const [first, second] = psf.axes;
+    if (psf.axes.length === 2 && second.name === "rad" && columns.length === 1 && columns[0][0] === first.name) {
+      // a table over (energy, rad) at many energies: every radius at every energy in one outer
+      // product (the rad cells found once), ~10× faster than a query per energy
+      const rads = searchRadii(second);
+      const values = cumsum.evaluateOuter(columns[0][1], { rad: rads });
+      const m = rads.length;
+      return containmentRadiusBySearch((_, i) => values.subarray(i * m, (i + 1) * m), n, fraction, second);
+    }
     return containmentRadiusBySearch(
       (rads, i) => {
         const query: IrfCoords = { rad: rads };

@@ -401,17 +401,20 @@ export class WcsGeom {
    * the shape of a convolution kernel.
    */
   toOddNpix(maxRadius?: number): WcsGeom {
-    const width = maxRadius === undefined ? Math.max(...this.width) : 2 * maxRadius;
-    const binsz = Math.max(...this.pixelScales);
-    const npix = Math.floor(Math.ceil(width / binsz) / 2) * 2 + 1;
     return WcsGeom.create({
       skydir: this.centerSkydir,
-      binsz,
-      npix,
+      binsz: Math.max(...this.pixelScales),
+      npix: this.oddNpix(maxRadius),
       proj: this.projection,
       frame: this.frame,
       axes: [...this.axes],
     });
+  }
+
+  /** The side (pixels) of `toOddNpix(maxRadius)`. */
+  oddNpix(maxRadius?: number): number {
+    const width = maxRadius === undefined ? Math.max(...this.width) : 2 * maxRadius;
+    return Math.floor(Math.ceil(width / Math.max(...this.pixelScales)) / 2) * 2 + 1;
   }
 
   /** Same centre and nominal width with another pixel size (gammapy `to_binsz`). */
@@ -505,10 +508,7 @@ export class WcsGeom {
     const dy = this.wcs.crpix[1] - other.wcs.crpix[1];
     const integral = (d: number) => Math.abs(d - Math.round(d)) <= tolerance;
     if (!integral(dx) || !integral(dy)) return false;
-    return this.wcs.equals(
-      other.wcs.withCrpix(other.wcs.crpix[0] + Math.round(dx), other.wcs.crpix[1] + Math.round(dy)),
-      tolerance,
-    );
+    return this.wcs.equalsBesidesCrpix(other.wcs, tolerance);
   }
 
   private axesEqual(other: WcsGeom): boolean {

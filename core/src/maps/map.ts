@@ -409,7 +409,9 @@ export class WcsNDMap<D extends MapData = MapData> {
           ? addRowFloat32From64
           : target instanceof Uint8Array && source instanceof Uint8Array
             ? addRowUint8
-            : addRowAny
+            : target instanceof Float64Array && source instanceof Float64Array && !w
+              ? addRowFloat64
+              : addRowAny
     ) as typeof addRowAny;
     for (const [selfStart, otherStart, length, p] of this.overlapRuns(other, overlap)) {
       // a run never crosses an image plane: its weights are one stretch of the weight plane
@@ -729,6 +731,18 @@ function addRowUint8(
       target[t + i] += Number.isFinite(v) ? v : 0;
     }
   }
+}
+
+/** Unweighted doubles into doubles: a fit's predicted counts added up at every evaluation. */
+function addRowFloat64(
+  target: Float64Array,
+  t: number,
+  source: Float64Array,
+  s: number,
+  n: number,
+  factor: number,
+): void {
+  for (let i = 0; i < n; i++) target[t + i] += finiteOr0(source[s + i] * factor);
 }
 
 function addRowAny(

@@ -4,7 +4,8 @@ export const CASH_TRUNCATION_VALUE = 1e-25;
 /** The Cash statistic of one bin, 2 (μ − n ln μ), with μ truncated from below as gammapy does. */
 export function cash(n: number, mu: number): number {
   const m = mu <= CASH_TRUNCATION_VALUE ? CASH_TRUNCATION_VALUE : mu;
-  return 2 * (m - n * Math.log(m));
+  // most bins of a cube are empty: n ln μ is then exactly 0, and the logarithm is the cost
+  return n === 0 ? 2 * m : 2 * (m - n * Math.log(m));
 }
 
 /** Σ cash over the bins where `mask` is set (all bins without a mask). */

@@ -194,11 +194,19 @@ export class Wcs2D {
   /** Equal projection, frame and parameters within an absolute tolerance. */
   equals(other: Wcs2D, tolerance = 1e-6): boolean {
     const close = (a: readonly number[], b: readonly number[]) => a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
+    return close(this.crpix, other.crpix) && this.equalsBesidesCrpix(other, tolerance);
+  }
+
+  /**
+   * `equals` but for the reference pixel: the same grid shifted (LONPOLE and LATPOLE, which
+   * wcslib resolves from CRVAL and the projection, do not depend on it).
+   */
+  equalsBesidesCrpix(other: Wcs2D, tolerance = 1e-6): boolean {
+    const close = (a: readonly number[], b: readonly number[]) => a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
     return (
       this.params.ctype[0] === other.params.ctype[0] &&
       this.params.ctype[1] === other.params.ctype[1] &&
       close(this.crval, other.crval) &&
-      close(this.crpix, other.crpix) &&
       close(this.cdelt, other.cdelt) &&
       close(this.pc.flat(), other.pc.flat()) &&
       close([this.lonpole, this.latpole], [other.lonpole, other.latpole])

@@ -1,0 +1,133 @@
+import type { MapAxis, WcsGeom } from "../maps/index.js";
+
+/**
+ * How a PSF kernel's pixels follow from the PSF map's (energy, rad) table at a position, for
+ * one kernel geometry: each kernel pixel sums `factor`² sub-pixels, each interpolated linearly
+ * in rad at its distance from the centre, so the pixel is a fixed weighted sum of the table's
+ * rad nodes. A fit asks for kernels at many positions on the same geometry; the sub-pixels'
+ * distances and cells are found once here, where each kernel cost ~10 ms computing them again.
+ */
+export class PsfKernelProjection {
+  /** Per kernel pixel, its first rad node and (from `offsets[k]` to `offsets[k + 1]`) the nodes' weights. */
+  private readonly firstNode: Int32Array;
+  private readonly offsets: Int32Array;
+  private readonly weights: Float64Array;
+  /**
+   * Sub-pixels beyond the rad nodes (the centre before the first, the corners after the last):
+   * their extrapolated values may be negative and are clipped at 0 one by one, as gammapy does.
+   * Per sub-pixel: its kernel pixel, its cell's lower node and the position in the cell.
+   */
+  private readonly outerPixel: Int32Array;
+  private readonly outerCell: Int32Array;
+  private readonly outerT: Float64Array;
+  /** Energy rows: the lower table row and the weight of the upper one, per kernel plane. */
+  private readonly energyRow: Int32Array;
+  private readonly energyWeight: Float64Array;
+  /** Whether the energies lie within the table and the distances are finite (else `apply` declines). */
+  readonly linear: boolean;
+  /** The kernel's geometry (what downsampling the sub-pixel grid gives). */
+  readonly geom: WcsGeom;
+
+  constructor(kernelGeom: WcsGeom, factor: number, radAxis: MapAxis, energyAxis: MapAxis) {
+    const upsampled = kernelGeom.upsample(factor);
+    this.geom = upsampled.downsample(factor);
+    const radPix = radAxis.coordToPix(upsampled.separation(kernelGeom.centerSkydir));
+    const energyPix = energyAxis.coordToPix(upsampled.axisByName("energy_true").center);
+    const nRad = radAxis.nbin;
+    const nEnergy = energyAxis.nbin;
+    let linear = nRad > 1 && nEnergy > 0;
+    for (const p of radPix) if (!Number.isFinite(p)) linear = false;
+    // bin centres of one axis looked up on an equal one land on the nodes within rounding
+    for (const p of energyPix) if (!(p >= -ROUNDING && p <= nEnergy - 1 + ROUNDING)) linear = false;
+    this.linear = linear;
+    this.energyRow = new Int32Array(energyPix.length);
+    this.energyWeight = new Float64Array(energyPix.length);
+    energyPix.forEach((p, e) => {
+      const row = nEnergy > 1 ? Math.min(Math.max(Math.floor(p), 0), nEnergy - 2) : 0;
+      this.energyRow[e] = row;
+      this.energyWeight[e] = nEnergy > 1 ? p - row : 0;
+    });
+    const { nx: ux } = upsampled;
+    const { nx, ny } = this.geom;
+    const n = linear ? nx * ny : 0;
+    this.firstNode = new Int32Array(n);
+    this.offsets = new Int32Array(n + 1);
+    const spans: Float64Array[] = [];
+    const outer: number[][] = [[], [], []];
+    const subPixels = (k: number) => {
+      const bx = k % nx;
+      const by = (k - bx) / nx;
+      const rows = Array.from({ length: factor }, (_, j) => (by * factor + j) * ux + bx * factor);
+      return rows.flatMap((start) => Array.from({ length: factor }, (_, i) => radPix[start + i]));
+    };
+    for (let k = 0; k < n; k++) {
+      const inner = subPixels(k).filter((p) => {
+        if (p >= 0 && p <= nRad - 1) return true;
+        const cell = cellOf(p, nRad);
+        outer[0].push(k);
+        outer[1].push(cell);
+        outer[2].push(p - cell);
+        return false;
+      });
+      const cells = inner.map((p) => cellOf(p, nRad));
+      const lo = cells.length ? Math.min(...cells) : 0;
+      const span = new Float64Array(cells.length ? Math.max(...cells) + 2 - lo : 0);
+      inner.forEach((p, i) => {
+        span[cells[i] - lo] += 1 - (p - cells[i]);
+        span[cells[i] + 1 - lo] += p - cells[i];
+      });
+      this.firstNode[k] = lo;
+      this.offsets[k + 1] = this.offsets[k] + span.length;
+      spans.push(span);
+    }
+    this.weights = new Float64Array(this.offsets[n]);
+    spans.forEach((span, k) => this.weights.set(span, this.offsets[k]));
+    this.outerPixel = Int32Array.from(outer[0]);
+    this.outerCell = Int32Array.from(outer[1]);
+    this.outerT = Float64Array.from(outer[2]);
+  }
+
+  /**
+   * The kernel's values (planes × pixels, not normalised) from the (energy, rad) table, or
+   * undefined where the linear form does not hold: an energy beyond the table, or a negative
+   * table value (the interpolated values would then need clipping at 0 one by one).
+   */
+  apply(table: Float64Array, nRad: number): Float64Array | undefined {
+    if (!this.linear) return undefined;
+    for (let i = 0; i < table.length; i++) if (!(table[i] >= 0)) return undefined;
+    const n = this.firstNode.length;
+    const planes = this.energyRow.length;
+    const out = new Float64Array(planes * n);
+    const row = new Float64Array(nRad);
+    const { outerPixel, outerCell, outerT } = this;
+    for (let e = 0; e < planes; e++) {
+      const lower = this.energyRow[e] * nRad;
+      const u = this.energyWeight[e];
+      if (u === 0) row.set(table.subarray(lower, lower + nRad));
+      else
+        for (let r = 0; r < nRad; r++) row[r] = Math.max(0, (1 - u) * table[lower + r] + u * table[lower + nRad + r]);
+      const plane = out.subarray(e * n, (e + 1) * n);
+      for (let k = 0; k < n; k++) {
+        const first = this.firstNode[k];
+        let sum = 0;
+        for (let w = this.offsets[k], r = first; w < this.offsets[k + 1]; w++, r++) sum += this.weights[w] * row[r];
+        plane[k] = sum;
+      }
+      for (let j = 0; j < outerPixel.length; j++) {
+        const cell = outerCell[j];
+        const t = outerT[j];
+        const value = (1 - t) * row[cell] + t * row[cell + 1];
+        if (value > 0) plane[outerPixel[j]] += value;
+      }
+    }
+    return out;
+  }
+}
+
+/** How far (in pixels) an energy may lie beyond the table's end nodes and count as on them. */
+const ROUNDING = 1e-9;
+
+/** The interpolation cell (lower node) of pixel coordinate `p` on nodes 0 … n − 1. */
+function cellOf(p: number, n: number): number {
+  return Math.min(Math.max(Math.floor(p), 0), n - 2);
+}
