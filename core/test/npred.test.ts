@@ -6,9 +6,12 @@ import {
   modelsFromDict,
   spectralModelFromDict,
   TemplateNPredModel,
+  TemplateSpatialModel,
   type ComponentDict,
+  type SkyModel,
 } from "../src/modeling/index.js";
-import { readDataset } from "../src/nodejs/index.js";
+import { MapAxis, WcsNDMap } from "../src/maps/index.js";
+import { readDataset, readMap } from "../src/nodejs/index.js";
 import { fixturePath } from "./fixtures.js";
 
 // npred of every model type on a H.E.S.S. dataset written by gammapy, against gammapy 1.0's
@@ -101,4 +104,32 @@ test("a TemplateNPredModel adds its map × norm to the sky models' npred, as gam
     });
   assert.ok(worst(sums(npred), tx.planeSums, RTOL, 0) <= 1, "plane sums");
   assert.ok(worst(sums(dataset.npredSignal("template")), tx.templatePlaneSums, RTOL, 0) <= 1, "the template alone");
+});
+
+test("npred of an energy-dependent (3-D) TemplateSpatialModel equals gammapy 1.0's (fixtures: template_3d.py)", () => {
+  const tx = JSON.parse(readFileSync(fixturePath("template_3d.json"), "utf8"));
+  const dataset = datasetOf("npred_dataset.fits.gz");
+  dataset.models = modelsFromDict(tx.models, { files: { readMap: (name) => readMap(fixturePath(name)) } });
+  const spatial = (dataset.models.get("template-3d") as SkyModel).spatialModel as TemplateSpatialModel;
+  assert.ok(spatial.isEnergyDependent);
+  const evaluated = spatial.evaluate([83.72, 83.72, 83.72, 83.72], [22, 22, 22, 22], [0.5, 1, 3, 20]);
+  assert.ok(worst([...evaluated], tx.evaluated, RTOL, 1e-300) <= 1, `evaluate: ${evaluated} vs ${tx.evaluated}`);
+  const npred = dataset.npredSignal();
+  assert.deepEqual(npred.geom.dataShape, tx.shape);
+  const got = sampled(npred.data, tx.shape, tx.step);
+  assert.ok(worst(got, tx.sample, RTOL, NOISE_FLOOR * tx.max) <= 1, "pixels");
+  const n = npred.geom.imageSize;
+  const sums = tx.planeSums.map((_: number, p: number) => {
+    let sum = 0;
+    for (let i = p * n; i < (p + 1) * n; i++) sum += npred.data[i];
+    return sum;
+  });
+  assert.ok(worst(sums, tx.planeSums, RTOL, 0) <= 1, `plane sums ${sums} vs ${tx.planeSums}`);
+  // without true energies an energy-dependent template cannot be evaluated; a 2-axis map is refused
+  assert.throws(() => spatial.evaluate([83.7], [22]), /energy-dependent template needs energies/);
+  const geom = spatial.map.geom;
+  const twoAxes = WcsNDMap.fromGeom(
+    geom.toImage().toCube([geom.axisByName("energy_true"), MapAxis.fromNodes([1, 2], { name: "x" })]),
+  );
+  assert.throws(() => new TemplateSpatialModel(twoAxes), /a template has no axis or one named energy_true/);
 });

@@ -289,6 +289,6 @@ test("TemplateSpatialModel from a FITS file: normalised as gammapy, values cache
   assert.ok(Math.abs(own.reduce((a, b) => a + b, 0) - 1) < 1e-12);
   assert.throws(
     () => new TemplateSpatialModel(readMap(fixturePath("maps", "counts-cube.fits"))),
-    /only 2-D templates are supported/,
+    /the map has axes energy; a template has no axis or one named energy_true/,
   );
 });

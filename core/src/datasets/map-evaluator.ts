@@ -169,7 +169,8 @@ export class MapEvaluator {
     const spatial = this.model.spatialModel;
     if (!spatial) throw new Error(`MapEvaluator '${this.model.name}': no spatial model`);
     const image = this.geom.toImage();
-    const fraction = spatial.integrateGeom(image);
+    // an energy-dependent model: one image per true energy, each convolved with its kernel plane
+    const fraction = spatial.integrateGeom(spatial.isEnergyDependent ? this.geom : image);
     this.spatialFlux = this.psf && this.model.applyIrf.psf ? convolveWithKernel(fraction, image, this.psf) : fraction;
     return this.spatialFlux;
   }
@@ -243,29 +244,37 @@ export class MapEvaluator {
   }
 }
 
-/** The image convolved with each plane of the kernel (float32, as gammapy 1.0's `convolve`). */
-function convolveWithKernel(image: Float64Array, geom: WcsGeom, kernel: PSFKernel): Float32Array {
+/**
+ * The image convolved with each plane of the kernel (float32, as gammapy 1.0's `convolve`); a
+ * cube (one image per kernel plane, an energy-dependent model) plane by plane.
+ */
+function convolveWithKernel(images: Float64Array, geom: WcsGeom, kernel: PSFKernel): Float32Array {
   const [planes, ky, kx] = kernel.shape;
   const n = geom.imageSize;
+  const cube = images.length !== n;
+  if (cube && images.length !== planes * n)
+    throw new Error(`MapEvaluator: ${images.length / n} model planes for a PSF kernel of ${planes}`);
   const out = new Float32Array(planes * n);
-  const plane = Float32Array.from(image);
+  const all = Float32Array.from(images);
   const data = kernel.data;
-  const nonzero: number[] = [];
-  for (let i = 0; i < n && nonzero.length * 8 <= n; i++) if (plane[i] !== 0) nonzero.push(i);
-  if (nonzero.length * 8 <= n) {
-    // a point source (or a small model) covers a few pixels: adding the kernel around each
-    // costs those pixels × the kernel, where summing over the kernel at every pixel costs the image × it
-    const sums = new Float64Array(n);
-    for (let p = 0; p < planes; p++) {
-      sums.fill(0);
+  let plane = all;
+  let nonzero: number[] = [];
+  for (let p = 0; p < planes; p++) {
+    if (p === 0 || cube) {
+      plane = cube ? all.subarray(p * n, (p + 1) * n) : all;
+      nonzero = [];
+      for (let i = 0; i < n && nonzero.length * 8 <= n; i++) if (plane[i] !== 0) nonzero.push(i);
+    }
+    if (nonzero.length * 8 <= n) {
+      // a point source (or a small model) covers a few pixels: adding the kernel around each
+      // costs those pixels × the kernel, where summing over the kernel at every pixel costs the image × it
+      const sums = new Float64Array(n);
       scatterKernel(sums, plane, nonzero, geom.nx, geom.ny, data, p * ky * kx, ky, kx);
       for (let i = 0; i < n; i++) out[p * n + i] = sums[i];
+    } else {
+      const k = Float32Array.from(data.subarray(p * ky * kx, (p + 1) * ky * kx));
+      convolvePlane(plane, geom.ny, geom.nx, k, ky, kx, { out: out.subarray(p * n, (p + 1) * n) });
     }
-    return out;
-  }
-  for (let p = 0; p < planes; p++) {
-    const k = Float32Array.from(data.subarray(p * ky * kx, (p + 1) * ky * kx));
-    convolvePlane(plane, geom.ny, geom.nx, k, ky, kx, { out: out.subarray(p * n, (p + 1) * n) });
   }
   return out;
 }

@@ -43,11 +43,28 @@ export function integrateSpatialModel(model: SpatialModel, geom: WcsGeom, oversa
   const factor = oversamplingFactor ?? oversamplingFactorFor(model, image);
   if (!Number.isInteger(factor) || factor < 1)
     throw new Error(`integrateGeom: the oversampling factor must be a positive integer, got ${factor}`);
+  if (model.isEnergyDependent) return integrateEnergyDependent(model, geom, factor);
   const out = new Float64Array(image.imageSize);
   if (factor === 1) model.evaluateGeomInto(image, out);
   else if (!accumulateOversampled(model, image, factor, out)) return out;
   const solidAngle = image.solidAngle();
   for (let i = 0; i < out.length; i++) out[i] *= solidAngle[i];
+  return out;
+}
+
+/**
+ * An energy-dependent model (a 3-D template) at the pixel centres of each true-energy plane ×
+ * the solid angles. gammapy would oversample those too; no such model resolves finer than its map.
+ */
+function integrateEnergyDependent(model: SpatialModel, geom: WcsGeom, factor: number): Float64Array {
+  if (factor !== 1)
+    throw new Error(`integrateGeom: ${model.constructor.name} is energy dependent; it cannot be oversampled`);
+  const planes = geom.axisByName("energy_true").nbin;
+  const grid = geom.toImage().toCube([geom.axisByName("energy_true")]);
+  const out = new Float64Array(planes * grid.imageSize);
+  model.evaluateGeomInto(grid, out);
+  const solidAngle = grid.solidAngle();
+  for (let i = 0; i < out.length; i++) out[i] *= solidAngle[i % solidAngle.length];
   return out;
 }
 

@@ -54,6 +54,15 @@ export abstract class SpatialModel extends Model {
   abstract get evaluationRadius(): number | undefined;
 
   /**
+   * Whether the model's shape changes with true energy (gammapy's `is_energy_dependent`): then
+   * `evaluateGeomInto` and `integrateGeom` work on a geometry with an energy_true axis and give
+   * one plane per true energy.
+   */
+  get isEnergyDependent(): boolean {
+    return false;
+  }
+
+  /**
    * The largest pixel size (deg) that resolves the model (gammapy's `evaluation_bin_size_min`):
    * `integrateGeom` oversamples coarser pixels. Undefined: any size (no oversampling).
    */
@@ -73,21 +82,30 @@ export abstract class SpatialModel extends Model {
     return [p.lon * DEG2RAD, p.lat * DEG2RAD];
   }
 
-  /** sr⁻¹ at the pixel centres of an image geometry ((ny, nx) row-major; non-spatial axes ignored). */
+  /**
+   * sr⁻¹ at the pixel centres of an image geometry ((ny, nx) row-major; non-spatial axes
+   * ignored), or for an energy-dependent model at each true energy (planes × pixels).
+   */
   evaluateGeom(geom: WcsGeom): Float64Array {
-    const image = geom.toImage();
-    const out = new Float64Array(image.imageSize);
-    this.evaluateGeomInto(image, out);
+    const grid = this.isEnergyDependent ? geom : geom.toImage();
+    const out = new Float64Array(
+      this.isEnergyDependent ? geom.axisByName("energy_true").nbin * grid.imageSize : grid.imageSize,
+    );
+    this.evaluateGeomInto(grid, out);
     return out;
   }
 
-  /** `evaluateGeom` into a caller's array of at least `geom.imageSize` entries (an image geometry). */
+  /**
+   * `evaluateGeom` into a caller's array of at least `geom.imageSize` entries (an image
+   * geometry; for an energy-dependent model a geometry with an energy_true axis, planes × pixels).
+   */
   abstract evaluateGeomInto(geom: WcsGeom, out: Float64Array): void;
 
   /**
    * The fraction of the model's flux in each pixel of an image geometry (sum ≈ 1 when the
    * model lies inside): gammapy 1.0's `integrate_geom`, pixel-centre values × solid angle on an
-   * oversampled grid where the model is small against the pixel.
+   * oversampled grid where the model is small against the pixel. An energy-dependent model
+   * gives one image per bin of the geometry's energy_true axis.
    * @param oversamplingFactor default from `evaluationBinSizeMin` (see `oversamplingFactor`)
    */
   integrateGeom(geom: WcsGeom, oversamplingFactor?: number): Float64Array {

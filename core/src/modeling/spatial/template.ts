@@ -1,7 +1,7 @@
 import { transformFrame, type SkyCoord } from "../../coords/index.js";
 import type { FitsFile } from "../../fits/index.js";
 import { mapFromFits, WcsNDMap, type WcsGeom } from "../../maps/index.js";
-import { parseUnit } from "../../units/index.js";
+import { convert, parseUnit } from "../../units/index.js";
 import type { GridInterpMethod } from "../../utils/interpolation/index.js";
 import type { ModelDict } from "../model.js";
 import { SpatialModel, type SpatialRegion } from "./spatial-model.js";
@@ -22,10 +22,12 @@ export interface TemplateSpatialModelOptions {
 const GRID_CACHE_ENTRIES = 8;
 
 /**
- * gammapy 1.0's TemplateSpatialModel for a 2-D map: values interpolated (bilinear in pixel
- * coordinates, 0 outside the map, negative values clipped to 0) from the map, which by default
- * is normalised as gammapy does: divided by its sum and by each pixel's solid angle (sr⁻¹).
- * The frame is the map's. Energy-dependent (3-D) templates are not supported.
+ * gammapy 1.0's TemplateSpatialModel: values interpolated (linear in pixel coordinates, 0
+ * outside the map, negative values clipped to 0) from the map, which by default is normalised
+ * as gammapy does: divided by its sum and by each pixel's solid angle (sr⁻¹). A map with an
+ * `energy_true` axis is energy dependent: normalised per energy plane, interpolated in energy
+ * too (in the axis' pixel coordinates: log for log axes), 0 beyond its first and last nodes.
+ * The frame is the map's.
  */
 export class TemplateSpatialModel extends SpatialModel {
   /** The template as evaluated (normalised when `normalize`); its unit is sr⁻¹ or compatible. */
@@ -40,9 +42,10 @@ export class TemplateSpatialModel extends SpatialModel {
 
   constructor(map: WcsNDMap, options: TemplateSpatialModelOptions = {}) {
     super([], {}, map.geom.frame);
-    if (!map.geom.isImage)
+    const axes = map.geom.axesNames;
+    if (!(axes.length === 0 || (axes.length === 1 && axes[0] === "energy_true")))
       throw new Error(
-        `TemplateSpatialModel: the map has axes ${map.geom.axesNames.join(", ")}; only 2-D templates are supported`,
+        `TemplateSpatialModel: the map has axes ${axes.join(", ")}; a template has no axis or one named energy_true`,
       );
     this.normalize = options.normalize ?? true;
     this.filename = options.filename;
@@ -65,6 +68,11 @@ export class TemplateSpatialModel extends SpatialModel {
     return ["TemplateSpatialModel", "template"];
   }
 
+  /** Whether the map has an energy_true axis (gammapy's `is_energy_dependent`). */
+  override get isEnergyDependent(): boolean {
+    return !this.map.geom.isImage;
+  }
+
   /** The map's centre. */
   get position(): SkyCoord {
     return this.map.geom.centerSkydir;
@@ -85,28 +93,48 @@ export class TemplateSpatialModel extends SpatialModel {
     return this.toSr;
   }
 
-  evaluate(lon: ArrayLike<number>, lat: ArrayLike<number>): Float64Array {
+  /** sr⁻¹ at each (lon, lat) (deg, the map's frame) and, for an energy-dependent map, true energy (TeV). */
+  evaluate(lon: ArrayLike<number>, lat: ArrayLike<number>, energy?: ArrayLike<number>): Float64Array {
     const { x, y } = this.map.geom.wcs.worldToPix(lon, lat);
-    return this.interpolate(x, y);
+    if (!this.isEnergyDependent) return this.interpolate([x, y]);
+    if (!energy) throw new Error("TemplateSpatialModel: an energy-dependent template needs energies to evaluate");
+    const axis = this.map.geom.axisByName("energy_true");
+    const energyTeV = axis.unit === "TeV" ? energy : Float64Array.from(energy, (e) => convert(e, "TeV", axis.unit));
+    return this.interpolate([x, y, axis.coordToPix(energyTeV)]);
   }
 
-  /** Values at a grid's pixel centres (kept per grid: the template has no parameters). */
+  /**
+   * Values at a grid's pixel centres (kept per grid: the template has no parameters); for an
+   * energy-dependent map at each true energy of the grid's energy_true axis (planes × pixels).
+   */
   evaluateGeomInto(geom: WcsGeom, out: Float64Array): void {
-    const key = geom.gridKey;
+    const energies = this.isEnergyDependent ? energyCentres(geom) : undefined;
+    const key = energies ? `${geom.gridKey}|${energies.join()}` : geom.gridKey;
     let values = this.gridValues.get(key);
     if (!values) {
       const centres = geom.imageCoord("center");
       const { lon, lat } =
         geom.frame === this.frame ? centres : transformFrame(centres.lon, centres.lat, geom.frame, this.frame);
-      values = this.evaluate(lon, lat);
+      if (!energies) values = this.evaluate(lon, lat);
+      else {
+        // every pixel at every energy: the image's positions repeated per plane
+        const n = lon.length;
+        const repeat = (a: ArrayLike<number>) => {
+          const r = new Float64Array(n * energies.length);
+          for (let e = 0; e < energies.length; e++) r.set(a, e * n);
+          return r;
+        };
+        const energy = Float64Array.from({ length: n * energies.length }, (_, i) => energies[Math.floor(i / n)]);
+        values = this.evaluate(repeat(lon), repeat(lat), energy);
+      }
       if (this.gridValues.size >= GRID_CACHE_ENTRIES) this.gridValues.delete(this.gridValues.keys().next().value!);
       this.gridValues.set(key, values);
     }
     out.set(values);
   }
 
-  private interpolate(x: Float64Array, y: Float64Array): Float64Array {
-    const values = this.map.interpByPix([x, y], { method: this.method, fillValue: this.fillValue });
+  private interpolate(pix: Float64Array[]): Float64Array {
+    const values = this.map.interpByPix(pix, { method: this.method, fillValue: this.fillValue });
     // gammapy clips negative values to 0 (NaN stays NaN, as with np.clip)
     for (let i = 0; i < values.length; i++) values[i] = Math.max(values[i], 0) * this.toSr;
     return values;
@@ -130,19 +158,32 @@ export class TemplateSpatialModel extends SpatialModel {
  * maps stay float32 (numpy divides them in place), others become float64.
  */
 function normalized(map: WcsNDMap): WcsNDMap {
-  let sum = 0;
-  for (let i = 0; i < map.data.length; i++) sum += map.data[i];
-  const solidAngle = map.geom.solidAngle();
+  // an energy-dependent map: each energy plane on its own (gammapy's sum over axes (1, 2))
+  const pixels = map.geom.imageSize;
   const n = map.data.length;
+  const sums = new Float64Array(n / pixels);
+  for (let i = 0; i < n; i++) sums[Math.floor(i / pixels)] += map.data[i];
+  const solidAngle = map.geom.solidAngle();
   if (map.data instanceof Float32Array) {
-    const s = Math.fround(sum);
     const data = new Float32Array(n);
-    for (let i = 0; i < n; i++) data[i] = Math.fround(map.data[i] / s) / solidAngle[i];
+    for (let i = 0; i < n; i++)
+      data[i] = Math.fround(map.data[i] / Math.fround(sums[Math.floor(i / pixels)])) / solidAngle[i % pixels];
     return new WcsNDMap(map.geom, data, "sr-1", "float32", structuredClone(map.meta));
   }
   const data = new Float64Array(n);
-  for (let i = 0; i < n; i++) data[i] = map.data[i] / sum / solidAngle[i];
+  for (let i = 0; i < n; i++) data[i] = map.data[i] / sums[Math.floor(i / pixels)] / solidAngle[i % pixels];
   return new WcsNDMap(map.geom, data, "sr-1", "float64", structuredClone(map.meta));
+}
+
+/** The true energies (TeV) of a geometry's energy_true bins, for an energy-dependent model. */
+function energyCentres(geom: WcsGeom): Float64Array {
+  const axis = geom.axes.find((a) => a.name === "energy_true");
+  if (!axis) {
+    const axes = geom.axesNames.join(", ") || "none";
+    throw new Error(`TemplateSpatialModel: an energy-dependent template needs an energy_true axis (axes: ${axes})`);
+  }
+  const centres = axis.center;
+  return axis.unit === "TeV" ? centres : Float64Array.from(centres, (e) => convert(e, axis.unit, "TeV"));
 }
 
 /** The unit as astropy prints it (gammapy's `str(map.unit)`) for the units templates carry. */
