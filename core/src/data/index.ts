@@ -6,3 +6,4 @@ export { HduIndex, type HduLocation, type HduType } from "./hdu-index.js";
 export { ObsTable } from "./obs-table.js";
 export { Observation } from "./observation.js";
 export { DataStore, Observations, type DataStoreOptions } from "./data-store.js";
+export { MemoryObservation, type ObservationCreateOptions, type ObservationIrfs } from "./memory-observation.js";

@@ -20,7 +20,7 @@ export class Observation {
 
   constructor(
     readonly obsId: number,
-    private readonly obsTable: ObsTable,
+    private readonly obsTable: Pick<ObsTable, "value" | "timeRef">,
     private readonly locations: Map<string, HduLocation>,
     private readonly open: HduOpener,
   ) {}

@@ -12,3 +12,4 @@ export {
   type PsfCoords,
 } from "./psf.js";
 export { EDispKernel, edispKernelAtOffset, edispKernelFromDensities, integrateMigration } from "./edisp-kernel.js";
+export { loadIrfDict, type IrfDict } from "./irf-dict.js";
