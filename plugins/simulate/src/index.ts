@@ -1,0 +1,1 @@
+export { simulateDataset, type SimulateDatasetOptions } from "./simulate-dataset.js";
