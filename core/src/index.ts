@@ -23,3 +23,4 @@ export { kernelPaths, setKernelPaths, withKernelPaths, type KernelPaths } from "
 export * from "./stats/index.js";
 export * from "./modeling/index.js";
 export * from "./images/index.js";
+export * from "./random/index.js";

@@ -1,0 +1,111 @@
+/**
+ * gammapy 1.0 `InverseCDFSampler` (gammapy/utils/random/inverse_cdf.py), with numpy 1.24's
+ * arithmetic: whole-array sampling of map pixels, and row-wise sampling of one value per row
+ * (PSF and energy-dispersion sampling). Float32 pdfs are computed in float32, as numpy keeps
+ * their dtype; searching and interpolating are in float64, as numpy casts there.
+ */
+import { argsort } from "./argsort.js";
+import { cumsumInPlace, interpOne, numpySum, roundingOf, searchSorted } from "./numpy-kernels.js";
+import { getRandomState, type RandomState, type RandomStateInit } from "./random-state.js";
+
+export interface InverseCDFSamplerOptions {
+  /** Omitted or null: sample the whole array; 1: sample along the rows of a 2-D pdf. */
+  axis?: 1 | null;
+  /** gammapy's `random_state` (default 0), through `getRandomState`. */
+  randomState?: RandomStateInit;
+}
+
+export class InverseCDFSampler {
+  readonly randomState: RandomState;
+  readonly axis: 1 | null;
+  /** The pdf's shape (C order). */
+  readonly shape: readonly number[];
+  /**
+   * Whole array: the cumulative sum of the normalized pdf in `sortIndex` order (gammapy
+   * `cdf`). Rows: each row's cumulative sum over its total, row after row.
+   */
+  readonly cdf: Float64Array | Float32Array;
+  /** Whole array: the flat indices ordering the normalized pdf ascending (numpy's argsort). */
+  readonly sortIndex: Int32Array;
+
+  /** `pdf` holds the values in C order of `shape`; they must be ≥ 0 with a positive sum. */
+  constructor(pdf: ArrayLike<number>, shape: readonly number[], options: InverseCDFSamplerOptions = {}) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size !== pdf.length) throw new RangeError(`InverseCDFSampler: shape [${shape}] for ${pdf.length} values`);
+    this.randomState = getRandomState(options.randomState ?? 0);
+    this.axis = options.axis ?? null;
+    this.shape = [...shape];
+    const round = roundingOf(pdf);
+    const cdf = pdf instanceof Float32Array ? new Float32Array(size) : new Float64Array(size);
+    if (this.axis === null) {
+      const total = numpySum(pdf);
+      const p = pdf instanceof Float32Array ? new Float32Array(size) : new Float64Array(size);
+      for (let i = 0; i < size; i++) p[i] = round(pdf[i] / total);
+      this.sortIndex = argsort(p);
+      for (let i = 0; i < size; i++) cdf[i] = p[this.sortIndex[i]];
+      cumsumInPlace(cdf, 0, size, round);
+    } else {
+      if (this.axis !== 1 || shape.length !== 2) {
+        throw new RangeError("InverseCDFSampler: row sampling needs axis 1 of a 2-D pdf");
+      }
+      const [rows, columns] = shape;
+      cdf.set(pdf);
+      for (let r = 0; r < rows; r++) {
+        const start = r * columns;
+        cumsumInPlace(cdf, start, columns, round);
+        const last = cdf[start + columns - 1];
+        for (let j = 0; j < columns; j++) cdf[start + j] = round(cdf[start + j] / last);
+      }
+      this.sortIndex = new Int32Array(0);
+    }
+    this.cdf = cdf;
+  }
+
+  /**
+   * gammapy `sample(size)`: `size` uniform draws searched in the cdf, mapped back to pixel
+   * indices, then one uniform jitter in [−0.5, 0.5) per index (all of dimension 0 first).
+   * Returns continuous pixel coordinates, one Float64Array of `size` per dimension of the pdf.
+   */
+  sample(size: number): Float64Array[] {
+    if (this.axis !== null) throw new Error("InverseCDFSampler.sample: whole-array mode only (axis null)");
+    const found = new Float64Array(size);
+    searchSorted(this.cdf, this.randomState.uniform(0, 1, size), "left", found);
+    const n = this.cdf.length;
+    const coords = this.shape.map(() => new Float64Array(size));
+    for (let i = 0; i < size; i++) {
+      if (found[i] >= n) throw new RangeError("InverseCDFSampler.sample: draw above the last cdf value");
+      let flat = this.sortIndex[found[i]];
+      for (let d = this.shape.length - 1; d >= 0; d--) {
+        const extent = this.shape[d];
+        const index = flat % extent;
+        coords[d][i] = index;
+        flat = (flat - index) / extent;
+      }
+    }
+    const jitter = this.randomState.uniform(-0.5, 0.5, size * this.shape.length);
+    coords.forEach((c, d) => {
+      for (let i = 0; i < size; i++) c[i] += jitter[d * size + i];
+    });
+    return coords;
+  }
+
+  /**
+   * gammapy 1.0 `sample_axis()`: one uniform draw per row, interpolated (np.interp) from the
+   * row's cdf with a 0 prepended onto the bin edges −0.5, 0.5, …, M − 0.5. Returns the
+   * continuous column coordinate of each row.
+   */
+  sampleAxis(): Float64Array {
+    if (this.axis === null) throw new Error("InverseCDFSampler.sampleAxis: row mode only (axis 1)");
+    const [rows, columns] = this.shape;
+    const choices = this.randomState.uniform(0, 1, rows);
+    const edges = new Float64Array(columns + 1);
+    for (let j = 0; j <= columns; j++) edges[j] = j - 0.5;
+    const row = new Float64Array(columns + 1); // [0, cdf[r, 0], …, cdf[r, M−1]]
+    const out = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < columns; j++) row[j + 1] = this.cdf[r * columns + j];
+      out[r] = interpOne(choices[r], row, 0, edges, 0, columns + 1);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,82 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { InverseCDFSampler, RandomState, argsort } from "../src/random/index.js";
+import { heapsortIndices } from "../src/random/argsort.js";
+import { numpySum } from "../src/random/numpy-kernels.js";
+import { readFixture, sameBits } from "./fixtures.js";
+
+/** numpy 1.24 argsort/sum and gammapy 1.0 InverseCDFSampler outputs (scripts/fixtures/numpy_random.py). */
+const fx = readFixture("numpy_random.json");
+const inv = fx.inverseCdf;
+
+/** JSON null (numpy's NaN) back to NaN. */
+const values = (a: (number | null)[]) => Float64Array.from(a, (v) => (v === null ? Number.NaN : v));
+
+test("argsort orders ties as numpy 1.24's introsort (rounded, 4 values, NaN, ≤ 16, adversarial)", () => {
+  for (const [name, c] of Object.entries<{ values: (number | null)[]; order: number[] }>(fx.argsort)) {
+    if (name === "heapsort") continue;
+    assert.deepEqual([...argsort(values(c.values))], c.order, name);
+  }
+});
+
+test("the heapsort of the introsort's fallback is numpy's aheapsort (argsort kind='heapsort')", () => {
+  const { values: v, order } = fx.argsort.heapsort;
+  const got = Int32Array.from(v, (_: number, i: number) => i);
+  heapsortIndices(v, got, 0, got.length);
+  assert.deepEqual([...got], order);
+});
+
+test("sums add 8192-element buffers of pairwise sums, as numpy's a.sum() (float64 and float32)", () => {
+  const rs = new RandomState(31);
+  for (const c of fx.sums) {
+    const a = rs.randomSample(c.n);
+    const b = rs.randomSample(c.n);
+    const v = a.map((x, i) => x * b[i] * 1000);
+    assert.equal(numpySum(v), c.sum64, `float64, n = ${c.n}`);
+    assert.equal(numpySum(Float32Array.from(v)), c.sum32, `float32, n = ${c.n}`);
+  }
+});
+
+test("whole-array sampling of a symmetric Gaussian cube (ties everywhere) equals gammapy's", () => {
+  const cube = Float64Array.from(inv.cube);
+  const sampler = new InverseCDFSampler(cube, [3, 20, 20]);
+  assert.deepEqual([...sampler.sortIndex], inv.whole64.sortIndex, "sort order of equal pixels");
+  const sample = sampler.sample(60);
+  assert.equal(sample.length, 3);
+  sameBits(Float64Array.from(sample.flatMap((d) => [...d])), inv.whole64.sample, "pixel coordinates (E, y, x)");
+  assert.equal(sampler.randomState.randomSample(), inv.whole64.next, "state after");
+});
+
+test("a float32 pdf is normalized and summed in float32, as numpy keeps the dtype", () => {
+  const sampler = new InverseCDFSampler(Float32Array.from(inv.cube), [3, 20, 20], { randomState: 3 });
+  assert.ok(sampler.cdf instanceof Float32Array);
+  assert.deepEqual([...sampler.sortIndex], inv.whole32.sortIndex);
+  sameBits(sampler.cdf, inv.whole32.cdf, "float32 cdf");
+  sameBits(Float64Array.from(sampler.sample(60).flatMap((d) => [...d])), inv.whole32.sample, "sample");
+});
+
+test("samplers given one generator continue its stream (a constant map: all pixels tie)", () => {
+  const shared = new RandomState(8);
+  const flat = new Float64Array(200).fill(1);
+  const first = new InverseCDFSampler(flat, [2, 10, 10], { randomState: shared }).sample(10);
+  const second = new InverseCDFSampler(flat, [2, 10, 10], { randomState: shared }).sample(10);
+  sameBits(Float64Array.from(first.flatMap((d) => [...d])), inv.constant.first, "first sampler");
+  sameBits(Float64Array.from(second.flatMap((d) => [...d])), inv.constant.second, "second sampler");
+  assert.equal(shared.randomSample(), inv.constant.next);
+});
+
+test("row sampling interpolates each row's cdf as gammapy 1.0's sample_axis (float64, float32)", () => {
+  const rows = Float64Array.from(inv.rows);
+  const sampler = new InverseCDFSampler(rows, [30, 25], { axis: 1 });
+  sameBits(sampler.sampleAxis(), inv.rows64.sample, "float64 rows");
+  assert.equal(sampler.randomState.randomSample(), inv.rows64.next, "one draw per row");
+  const sampler32 = new InverseCDFSampler(Float32Array.from(rows), [30, 25], { axis: 1, randomState: 5 });
+  sameBits(sampler32.sampleAxis(), inv.rows32.sample, "float32 rows");
+});
+
+test("the sampler checks its shape and mode", () => {
+  assert.throws(() => new InverseCDFSampler([1, 2, 3], [2, 2]), /shape \[2,2\] for 3 values/);
+  assert.throws(() => new InverseCDFSampler([1, 2, 3, 4], [4], { axis: 1 }), /2-D pdf/);
+  assert.throws(() => new InverseCDFSampler([1, 2, 3, 4], [2, 2], { axis: 1 }).sample(1), /whole-array mode/);
+  assert.throws(() => new InverseCDFSampler([1, 2, 3, 4], [2, 2]).sampleAxis(), /row mode/);
+});
