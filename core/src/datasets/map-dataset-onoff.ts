@@ -1,7 +1,8 @@
 import type { SkyCoord } from "../coords/index.js";
 import { WcsNDMap, type AngleInput, type CutoutMode, type PairInput, type WcsGeom } from "../maps/index.js";
 import { wstat, wstatMuBkg } from "../stats/wstat.js";
-import { MapDataset, sumOverEnergy, type MapDatasetCreateOptions } from "./map-dataset.js";
+import { getRandomState, type RandomStateInit } from "../random/index.js";
+import { MapDataset, poissonMap, sumOverEnergy, type MapDatasetCreateOptions } from "./map-dataset.js";
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -112,6 +113,33 @@ export class MapDatasetOnOff extends MapDataset {
       (i) => nanToNum(dtype === "float32" ? Math.fround(on.data[i] / off.data[i]) : on.data[i] / off.data[i], dtype),
       dtype,
     );
+  }
+
+  /**
+   * Fake on and off counts (gammapy 1.0's `MapDatasetOnOff.fake`): on = Poisson(npred signal) +
+   * Poisson(`npredBackground`), off = Poisson(`npredBackground` / α), drawn in that order from one
+   * generator.
+   */
+  override fake(randomState: RandomStateInit = "random-seed", npredBackground?: WcsNDMap): void {
+    if (!npredBackground) throw new Error(`MapDatasetOnOff '${this.name}'.fake: needs the background in the on region`);
+    const alpha = this.alpha;
+    if (!alpha) throw new Error(`MapDatasetOnOff '${this.name}'.fake: no acceptance and acceptance_off (no α)`);
+    const random = getRandomState(randomState);
+    const signal = poissonMap(this.npredSignal(), random);
+    const background = poissonMap(npredBackground, random);
+    for (let i = 0; i < signal.data.length; i++) signal.data[i] += background.data[i];
+    this.counts = signal;
+    // numpy divides float32 maps in float32
+    const single = npredBackground.dtype === "float32" && alpha.dtype === "float32";
+    const off = mapFrom(
+      npredBackground,
+      (i) => {
+        const v = npredBackground.data[i] / alpha.data[i];
+        return single ? Math.fround(v) : v;
+      },
+      single ? "float32" : "float64",
+    );
+    this.countsOff = poissonMap(off, random);
   }
 
   /** α · counts_off: the background the off counts imply (gammapy's `background` property). */

@@ -14,6 +14,7 @@ import { RAD_AXIS_DEFAULT } from "../irf/index.js";
 import { cash, cashSum, CashCountsStatistic } from "../stats/index.js";
 import type { DatasetModel, Models } from "../modeling/sky-model.js";
 import { DatasetEvaluation } from "./dataset-models.js";
+import { getRandomState, type RandomState, type RandomStateInit } from "../random/index.js";
 import { modelsSummaryLines, pyExp } from "../modeling/models-summary.js";
 import type { MapEvaluator } from "./map-evaluator.js";
 import { mapEdisp, type EDisp } from "./edisp.js";
@@ -285,6 +286,15 @@ export class MapDataset {
     if (background) for (let i = 0; i < data.length; i++) data[i] += background.data[i];
     for (let i = 0; i < data.length; i++) if (data[i] < 0) data[i] = 0;
     return out;
+  }
+
+  /**
+   * Replace the counts by a Poisson draw of npred in every bin (gammapy 1.0's `fake`): one
+   * generator, bins in C order, non-finite npred drawn as 0; with the same seed the counts
+   * equal gammapy's.
+   */
+  fake(randomState: RandomStateInit = "random-seed"): void {
+    this.counts = poissonMap(this.npred(), getRandomState(randomState));
   }
 
   /**
@@ -647,4 +657,17 @@ export function sumOverEnergy(map: WcsNDMap, weights: WcsNDMap | undefined, logi
     out.data[i] = acc;
   }
   return out;
+}
+
+/**
+ * Counts drawn from `expected` (numpy's nan_to_num first: NaN and ±∞ as 0), float32 like the
+ * counts maps gammapy writes unless a count needs more than 24 bits.
+ */
+export function poissonMap(expected: WcsNDMap, random: RandomState): WcsNDMap {
+  const lams = Float64Array.from(expected.data, (v) => (Number.isFinite(v) ? v : 0));
+  const drawn = random.poissonArray(lams);
+  let max = 0;
+  for (let i = 0; i < drawn.length; i++) if (drawn[i] > max) max = drawn[i];
+  const data = max < 2 ** 24 ? Float32Array.from(drawn) : drawn;
+  return WcsNDMap.fromGeom(expected.geom, { data, unit: "" });
 }
