@@ -40,12 +40,21 @@ for _ in range(3):
 print(best * 1000)
 `;
 
-for (const c of fx.fits) {
-  const ours = await bestOf(2, () => {
+/** Best of `repeat` fits after one warm-up, the files read outside the timing (as gammapy's are). */
+function bestFitMs(c, repeat) {
+  let best = Infinity;
+  for (let i = 0; i <= repeat; i++) {
     const ds = datasetsOf(c);
     ds.models = modelsFromDict(c.start);
+    const t0 = performance.now();
     new Fit().run(ds);
-  });
+    if (i > 0) best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+for (const c of fx.fits) {
+  const ours = bestFitMs(c, 3);
   report(`fit ${c.label} (${c.nfev} evaluations in gammapy)`, ours, pythonBestMs(python(c)), "gammapy");
 }
 

@@ -296,18 +296,21 @@ function scatterKernel(
 ): void {
   const oy = (ky - 1) >> 1;
   const ox = (kx - 1) >> 1;
+  const weights = new Float32Array(ky * kx);
+  for (let k = 0; k < weights.length; k++) weights[k] = kernel[at + k];
   for (const pixel of pixels) {
     const v = image[pixel];
     const x0 = pixel % nx;
     const y0 = (pixel - x0) / nx;
-    for (let j = 0; j < ky; j++) {
-      const y = y0 + j - oy;
-      if (y < 0 || y >= ny) continue;
-      for (let i = 0; i < kx; i++) {
-        const x = x0 + i - ox;
-        if (x < 0 || x >= nx) continue;
-        out[y * nx + x] += v * Math.fround(kernel[at + j * kx + i]);
-      }
+    // the kernel rows and columns that land inside the image
+    const j0 = Math.max(0, oy - y0);
+    const j1 = Math.min(ky, ny - y0 + oy);
+    const i0 = Math.max(0, ox - x0);
+    const i1 = Math.min(kx, nx - x0 + ox);
+    for (let j = j0; j < j1; j++) {
+      const row = (y0 + j - oy) * nx + x0 - ox;
+      const k = j * kx;
+      for (let i = i0; i < i1; i++) out[row + i] += v * weights[k + i];
     }
   }
 }
