@@ -7,6 +7,7 @@
  *   gammaflow plugins [--json]
  *   gammaflow info FILE [--json]
  *   gammaflow fit FILE --models MODELS.yaml [--out DIR] [--name NAME] [--maps] [--json]
+ *   gammaflow fake FILE --models MODELS.yaml --seed N --out FILE [--name NAME] [--json]
  */
 import { parseArgs } from "node:util";
 import { GraphValidationError, MemoryLogger, type OutputKinds, type RunReport } from "@gammaflow/pipeline";
@@ -16,6 +17,7 @@ import { registryWith } from "./registry.js";
 import { loadGraph, runGraphFile } from "./run-graph.js";
 import { formatReport } from "./report.js";
 import { fitCommand } from "./fit-command.js";
+import { fakeCommand, parseSeed } from "./simulate-command.js";
 
 const USAGE = `usage: gammaflow <command> [options]
   run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json,
@@ -25,6 +27,8 @@ const USAGE = `usage: gammaflow <command> [options]
   info FILE        summary of a dataset file (gammapy's MapDataset layout)
   fit FILE         fit models to a dataset file (--models MODELS.yaml, --out DIR, --name NAME, --maps,
                    --json): prints the parameter table, writes DIR/models.yaml and DIR/fit-result.json
+  fake FILE        the dataset with Poisson counts drawn from the models' npred (--models MODELS.yaml,
+                   --seed N: gammapy's random_state, the same counts; --out FILE, --name NAME, --json)
 overrides: --set safe.offsetMax="2.5 deg"  (node id . param), --set inputs.geom.width="4 deg"`;
 
 async function main(argv: string[]): Promise<number> {
@@ -40,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
       models: { type: "string" },
       name: { type: "string" },
       maps: { type: "boolean", default: false },
+      seed: { type: "string" },
       "reference-paths": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -93,6 +98,18 @@ async function main(argv: string[]): Promise<number> {
         out: values.out ?? "out",
         name: values.name,
         maps: values.maps,
+        json,
+      });
+    }
+    case "fake": {
+      if (!target) throw new UsageError("fake needs a dataset file");
+      if (!values.models) throw new UsageError("fake needs --models MODELS.yaml");
+      if (!values.out) throw new UsageError("fake needs --out FILE");
+      return fakeCommand(target, {
+        models: values.models,
+        seed: seedOption(values.seed),
+        out: values.out,
+        name: values.name,
         json,
       });
     }
@@ -209,6 +226,14 @@ function maxOf(values: ArrayLike<number>): number {
 }
 
 class UsageError extends Error {}
+
+function seedOption(text: string | undefined): number {
+  try {
+    return parseSeed(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
