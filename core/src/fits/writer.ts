@@ -201,10 +201,12 @@ function writeColumn(
   }
 }
 
+/** Keywords the writer makes itself; the same ones among user cards are dropped. */
+const RESERVED =
+  /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|TFIELDS|(TTYPE|TFORM|TUNIT|TDIM|TNULL)\d+|EXTNAME|END)$/i;
+
 function userCards(cards: Card[] = []): Card[] {
-  const reserved =
-    /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|TFIELDS|TTYPE\d+|TFORM\d+|TUNIT\d+|TDIM\d+|TNULL\d+|EXTNAME|END)$/i;
-  return cards.filter((c) => !reserved.test(c.key));
+  return cards.filter((c) => !RESERVED.test(c.key));
 }
 
 function headerBytes(cards: Card[]): Uint8Array {
