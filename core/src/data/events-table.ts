@@ -83,7 +83,8 @@ export function eventsTableHdu(
 ): BinTableHduSpec {
   const names = Object.keys(columns);
   const missing = REQUIRED_COLUMNS.filter((name) => !names.includes(name));
-  if (missing.length) throw new Error(`EVENTS: no column ${missing.join(", ")} (GADF requires ${REQUIRED_COLUMNS})`);
+  if (missing.length)
+    throw new Error(`EVENTS: no column ${missing.join(", ")} (GADF requires ${REQUIRED_COLUMNS.join(", ")})`);
   const rows = columns.EVENT_ID.length;
   const specs: TableColumnSpec[] = names.map((name) => {
     const data = columns[name];

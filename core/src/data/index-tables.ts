@@ -172,7 +172,7 @@ function columnSpec(
     throw new Error(`${where}: column '${name}' (${format}) cannot hold ${JSON.stringify(values[wrongType])}`);
   if (format === "A") {
     const text = values.map((v) => (v as string | undefined) ?? "");
-    const width = Math.max(1, ...text.map((s) => s.length), existing?.columnFormat(name)?.repeat ?? 0);
+    const width = text.reduce((w, s) => Math.max(w, s.length), existing?.columnFormat(name)?.repeat ?? 1);
     return { name, format: `${width}A`, unit, data: text };
   }
   const numbers = values as Array<number | undefined>;

@@ -13,7 +13,7 @@ import {
   type Observation,
   type RunHdu,
 } from "../data/index.js";
-import { FitsFile, writeFitsBytes, type BinTableHdu, type HduSpec } from "../fits/index.js";
+import { FitsFile, writeFitsBytes, type BinTableHdu, type BinTableHduSpec, type HduSpec } from "../fits/index.js";
 import { readFits, writeFitsFileBytes } from "./fits-io.js";
 
 /** One DL3 run: its events and their metadata, and the observation whose IRFs it carries. */
@@ -33,7 +33,10 @@ export interface WriteDl3RunOptions {
   name?: string;
   /** Folder of the run file, relative to the data store's folder (FILE_DIR; default "."). */
   fileDir?: string;
-  /** When the indexes already list the OBS_ID: replace its entries (true) or refuse (false, the default). */
+  /**
+   * When the indexes already list the OBS_ID: replace its entries (true; a run file of another
+   * name stays in the folder, unlisted) or refuse before anything is written (false, the default).
+   */
   replace?: boolean;
 }
 
@@ -152,6 +155,6 @@ function readIndex(file: string): BinTableHdu | undefined {
   return fits.table(table.index);
 }
 
-function indexBytes(table: ReturnType<typeof updatedIndexTable>): Uint8Array {
+function indexBytes(table: BinTableHduSpec): Uint8Array {
   return writeFitsBytes([{ kind: "image", data: new Uint8Array(0), shape: [] }, table]);
 }
