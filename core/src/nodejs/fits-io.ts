@@ -43,7 +43,7 @@ export function writeFitsFileBytes(path: string, bytes: Uint8Array, options: { g
  * Write a file under a temporary name in its folder, then rename it (atomic within a file
  * system): a reader sees the old file or the new one, never part of one.
  */
-export function writeFileAtomically(path: string, bytes: Uint8Array): void {
+function writeFileAtomically(path: string, bytes: Uint8Array): void {
   const temporary = `${path}.partial-${process.pid}`;
   try {
     writeFileSync(temporary, bytes);
