@@ -1,7 +1,7 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type EventColumnData, type Observation, runMetaFromObservation } from "../src/data/index.js";
@@ -15,7 +15,14 @@ const hasGammapy = spawnSync(PYTHON, ["-c", "import gammapy"]).status === 0;
 const IRF_TYPES = ["aeff", "edisp", "psf", "bkg"];
 
 const sourceStore = () => DataStore.fromDir(toStorePath(BUNDLED_HESS));
-const tempDir = (label: string) => mkdtempSync(path.join(tmpdir(), `gammaflow-dl3-${label}-`));
+const made: string[] = [];
+const tempDir = (label: string) => {
+  made.push(mkdtempSync(path.join(tmpdir(), `gammaflow-dl3-${label}-`)));
+  return made[made.length - 1];
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 const openStore = (dir: string) => DataStore.fromDir(toStorePath(dir));
 
 function pickRows<T extends EventColumnData>(data: T, rows: Int32Array): T {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DataStore, type EventColumnData, MapAxis, MapDataset, runMetaFromObservation, WcsGeom } from "@gammaflow/core";
@@ -8,7 +8,7 @@ import { toStorePath, writeDl3Run } from "@gammaflow/core/node";
 import { MapDatasetMaker } from "../src/index.js";
 import { BUNDLED_HESS } from "./stores.js";
 
-test("a run written with writeDl3Run from run 23523's events reduces to the original run's maps", () => {
+test("a run written with writeDl3Run from run 23523's events reduces to the original run's maps", (t) => {
   const source = DataStore.fromDir(toStorePath(BUNDLED_HESS)).obs(23523);
   const table = source.events.table;
   const events: Record<string, EventColumnData> = {};
@@ -16,6 +16,7 @@ test("a run written with writeDl3Run from run 23523's events reduces to the orig
   const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-dl3-reduce-"));
   writeDl3Run(dir, { events, meta: runMetaFromObservation(source), irfsFrom: source });
   const written = DataStore.fromDir(toStorePath(dir)).obs(23523);
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
 
   const energy = MapAxis.fromBounds(1, 10, 11, { name: "energy", unit: "TeV", interp: "log" });
   const geom = WcsGeom.create({ skydir: [83.63, 22.01], axes: [energy], width: 5, binsz: 0.02 });
