@@ -56,7 +56,15 @@ test("'@gammaflow/core/node' holds the file helpers only; the test helpers are '
   const names = ["readFits", "writeFits", "readMap", "writeMap", "writeDataset", "readDataset", "nodeFiles"];
   assert.deepEqual(
     Object.keys(nodeHelpers).sort(),
-    [...names, "toStorePath", "gammapyDataDir", "writeDatasets", "readDatasets"].sort(),
+    [
+      ...names,
+      "toStorePath",
+      "gammapyDataDir",
+      "writeDatasets",
+      "readDatasets",
+      "writeDl3Run",
+      "writeFitsFileBytes",
+    ].sort(),
   );
   const testing = await import("@gammaflow/core/testing");
   assert.deepEqual(Object.keys(testing).sort(), ["assertMapClose", "filledDataset", "planeSums", "sampleMap"]);

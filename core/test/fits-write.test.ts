@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import {
   FitsFile,
   type ImageHdu,
@@ -9,7 +11,10 @@ import {
   parseCard,
   type HduSpec,
 } from "../src/fits/index.js";
+import { readFits } from "../src/nodejs/index.js";
+import { pyFloat } from "../src/utils/py-float.js";
 import { sampleHdus } from "./fits-samples.js";
+import { BUNDLED_HESS } from "./fixtures.js";
 
 test("written FITS reads back identically (images of each type, every table format, header cards)", () => {
   const file = FitsFile.parse(writeFitsBytes(sampleHdus()));
@@ -63,4 +68,49 @@ test("cards format to 80 characters and parse back", () => {
     assert.equal(back.value, card.value);
   }
   assert.equal(parseCard("EXPO    =              1.5D+02 / with a D exponent".padEnd(80), {}).value, 150);
+});
+
+test("an HDU of a read file is copied byte for byte; its stored size is what it takes in the file", () => {
+  const path = `${BUNDLED_HESS}/data/hess_dl3_dr1_obs_id_023523.fits.gz`;
+  const source = readFits(path);
+  const aeff = source.hdu("AEFF");
+  const copied = FitsFile.parse(writeFitsBytes([sampleHdus()[0], { kind: "copy", hdu: aeff }]));
+  const back = copied.hdu("AEFF");
+  for (const part of ["header", "data"] as const)
+    assert.ok(Buffer.from(back.storedBytes()[part]).equals(aeff.storedBytes()[part]), `the ${part} bytes`);
+  assert.equal(back.storedSize, 11520, "the SIZE H.E.S.S. DR1's HDU index gives for AEFF");
+  const fileBytes = gunzipSync(readFileSync(path)).length;
+  assert.equal(
+    source.hdus.reduce((n, h) => n + h.storedSize, 0),
+    fileBytes,
+    "the HDUs' sizes add up to the file",
+  );
+  assert.throws(() => writeFitsBytes([sampleHdus()[0], { kind: "copy", hdu: source.hdus[0] }]), /primary HDU cannot/);
+});
+
+test("an integer column's null value is written as TNULL; other columns refuse one", () => {
+  const primary = sampleHdus()[0];
+  const column = { name: "N_TELS", format: "K", data: BigInt64Array.of(4n, -1n), nullValue: -1 };
+  const table = FitsFile.parse(writeFitsBytes([primary, { kind: "bintable", name: "T", columns: [column] }])).table(1);
+  assert.equal(table.columnInfo("N_TELS").tnull, -1);
+  const float = { name: "X", format: "D", data: [1], nullValue: -1 };
+  assert.throws(
+    () => writeFitsBytes([primary, { kind: "bintable", name: "T", columns: [float] }]),
+    /table T: column 'X' has a null value but is not an integer column/,
+  );
+});
+
+test("floats are written as Python's repr writes them", () => {
+  const cases: Array<[number, string]> = [
+    [1, "1.0"],
+    [9.999999999999998, "9.999999999999998"],
+    [0.0001, "0.0001"],
+    [1e-5, "1e-05"],
+    [1.5e-12, "1.5e-12"],
+    [1e16, "1e+16"],
+    [123456789012345.6, "123456789012345.6"],
+    [-0, "-0.0"],
+    [Number.NaN, "nan"],
+  ];
+  for (const [x, repr] of cases) assert.equal(pyFloat(x), repr, String(x));
 });

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DataStore, MapAxis, MapDataset, WcsGeom } from "@gammaflow/core";
+import { DataStore, type EventColumnData, MapAxis, MapDataset, runMetaFromObservation, WcsGeom } from "@gammaflow/core";
 import { MemoryLogger } from "@gammaflow/pipeline";
-import { toStorePath } from "@gammaflow/core/node";
+import { toStorePath, writeDl3Run } from "@gammaflow/core/node";
 import { planeSums } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
 import { registryWith, runGraphFile } from "@gammaflow/cli";
@@ -81,6 +81,31 @@ test("the watching source: runs copied into the folder during the run all end up
   assert.deepEqual(report.skipped, []);
   assertSameMaps(stack.dataset, classApiStack(dir, stack.obsIds));
   assert.ok(logger.lines.some((l) => /incoming: 1 new run \(23523\)/.test(l.message)));
+});
+
+test("the watching source takes runs as writeDl3Run writes them into the folder, each once", async () => {
+  const dir = temp("watch-written");
+  const arrivals = [23592, 23523];
+  const logger = new MemoryLogger();
+  const running = runGraphFile(path.join(repoRoot, "graphs", "watch-folder.json"), {
+    outDir: temp("watch-written-out"),
+    logger,
+    sets: [`incoming.folder=${dir}`, "incoming.idleTimeout=5 s", "incoming.pollInterval=0.05 s"],
+  });
+  const source = DataStore.fromDir(toStorePath(BUNDLED_STORE));
+  for (const id of arrivals) {
+    await new Promise((r) => setTimeout(r, 250));
+    const obs = source.obs(id);
+    const events = Object.fromEntries(
+      ["EVENT_ID", "TIME", "RA", "DEC", "ENERGY"].map((c) => [c, obs.events.table.column(c) as EventColumnData]),
+    );
+    writeDl3Run(dir, { events, meta: runMetaFromObservation(obs), irfsFrom: obs });
+  }
+  const report = await running;
+  const stack = finalStack(report);
+  assert.deepEqual([...stack.obsIds].sort(), [...arrivals].sort(), "every run once");
+  assert.deepEqual(report.skipped, []);
+  assertSameMaps(stack.dataset, classApiStack(BUNDLED_STORE, stack.obsIds));
 });
 
 function cli(args: string[]) {

@@ -1,4 +1,5 @@
-import type { BinTableHdu, Header } from "../fits/index.js";
+import type { BinTableHdu, BinTableHduSpec, Header } from "../fits/index.js";
+import { gadfClassCards, timeReferenceCards } from "./gadf-cards.js";
 
 const SECONDS_PER_DAY = 86400;
 
@@ -68,6 +69,26 @@ export class GTI {
 
   get length(): number {
     return this.start.length;
+  }
+
+  /** The GTI table HDU (GADF): START/STOP in seconds, TSTART/TSTOP and the time reference. */
+  toTableHdu(): BinTableHduSpec {
+    const span =
+      this.length === 0
+        ? []
+        : [
+            { key: "TSTART", value: this.start.reduce((a, b) => Math.min(a, b)), real: true },
+            { key: "TSTOP", value: this.stop.reduce((a, b) => Math.max(a, b)), real: true },
+          ];
+    return {
+      kind: "bintable",
+      name: "GTI",
+      columns: [
+        { name: "START", format: "D", unit: "s", data: this.start },
+        { name: "STOP", format: "D", unit: "s", data: this.stop },
+      ],
+      header: [...gadfClassCards("GTI"), ...span, ...timeReferenceCards(this.timeRef)],
+    };
   }
 
   get timeDelta(): Float64Array {

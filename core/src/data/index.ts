@@ -7,3 +7,20 @@ export { ObsTable } from "./obs-table.js";
 export { Observation } from "./observation.js";
 export { DataStore, Observations, type DataStoreOptions } from "./data-store.js";
 export { MemoryObservation, type ObservationCreateOptions, type ObservationIrfs } from "./memory-observation.js";
+export {
+  eventsTableHdu,
+  eventListCards,
+  type EventColumns,
+  type EventColumnData,
+  type EventListMeta,
+} from "./events-table.js";
+export { runMetaFromObservation } from "./run-meta.js";
+export {
+  obsIndexRow,
+  hduIndexRows,
+  obsIndexTimeRef,
+  updatedIndexTable,
+  type IndexRow,
+  type IndexValue,
+  type RunHdu,
+} from "./index-tables.js";

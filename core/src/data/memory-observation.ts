@@ -47,7 +47,7 @@ export class MemoryObservation extends Observation {
       throw new Error(`Observation.create: the dead-time fraction must be in [0, 1), got ${deadtime}`);
     const reference = options.referenceTime ?? DEFAULT_TIME_REF;
     // no obs index: `info` answers from the options
-    super(obsId, { value: () => undefined, timeRef: reference }, new Map(), () => {
+    super(obsId, { value: () => undefined, text: () => undefined, timeRef: reference }, new Map(), () => {
       throw new Error(`observation ${obsId}: made in memory, it has no files`);
     });
     const tstart = options.tstart ?? 0;

@@ -40,11 +40,16 @@ export class ObsTable {
     return this.table.hasColumn(name);
   }
 
-  /** A numeric value of an observation's row (stored precision kept, e.g. float32 RA_PNT). */
+  /**
+   * A numeric value of an observation's row (stored precision kept, e.g. float32 RA_PNT);
+   * undefined for an integer column's null (TNULL).
+   */
   value(obsId: number, column: string): number | undefined {
     const row = this.rowOf.get(obsId);
     if (row === undefined || !this.table.hasColumn(column)) return undefined;
-    return this.table.columnAsFloat64(column)[row];
+    const value = this.table.columnAsFloat64(column)[row];
+    const tnull = this.table.columnInfo(column).tnull;
+    return tnull !== undefined && value === Number(tnull) ? undefined : value;
   }
 
   text(obsId: number, column: string): string | undefined {

@@ -1,5 +1,5 @@
 import { SkyCoord } from "../coords/index.js";
-import type { FitsFile } from "../fits/index.js";
+import type { FitsFile, FitsHdu } from "../fits/index.js";
 import { loadIrf, loadParametricPsf, type Irf, type Psf } from "../irf/index.js";
 import { EventList } from "./event-list.js";
 import { GTI } from "./gti.js";
@@ -20,7 +20,7 @@ export class Observation {
 
   constructor(
     readonly obsId: number,
-    private readonly obsTable: Pick<ObsTable, "value" | "timeRef">,
+    private readonly obsTable: Pick<ObsTable, "value" | "text" | "timeRef">,
     private readonly locations: Map<string, HduLocation>,
     private readonly open: HduOpener,
   ) {}
@@ -38,6 +38,15 @@ export class Observation {
       if (typeof value === "bigint") return Number(value);
     }
     return this.obsTable.value(this.obsId, key);
+  }
+
+  /** A text value of the metadata (events header, else obs index), trimmed; undefined when absent. */
+  infoText(key: string): string | undefined {
+    if (this.locations.has("events")) {
+      const value = this.events.header.get(key);
+      if (typeof value === "string") return value.trim();
+    }
+    return this.obsTable.text(this.obsId, key);
   }
 
   /** Pointing position (ICRS). */
@@ -88,6 +97,11 @@ export class Observation {
 
   location(hduType: string): HduLocation | undefined {
     return this.locations.get(hduType);
+  }
+
+  /** The HDU of an HDU type as stored (e.g. to copy an IRF into another file). */
+  hdu(hduType: string): FitsHdu {
+    return this.openHdu(hduType).file.hdu(this.location(hduType)!.hduName);
   }
 
   get events(): EventList {

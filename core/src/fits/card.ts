@@ -6,6 +6,8 @@ export interface Card {
   key: string;
   value?: HeaderValue;
   comment?: string;
+  /** Write a number as a floating-point value even when it is integral (1687.0, not 1687). */
+  real?: boolean;
 }
 
 export const CARD_LENGTH = 80;
@@ -88,17 +90,17 @@ export function formatCard(card: Card): string[] {
   const hierarch = upper.length > 8 || /\s/.test(upper);
   const prefix = hierarch ? `HIERARCH ${upper} = ` : `${upper.padEnd(8)}= `;
   if (typeof value === "string") return formatString(prefix, value, comment);
-  const text = formatScalar(value, key);
+  const text = formatScalar(value, key, card.real);
   const body = hierarch ? prefix + text : prefix + text.padStart(20);
   return [withComment(body, comment)];
 }
 
-function formatScalar(value: Exclude<HeaderValue, string>, key: string): string {
+function formatScalar(value: Exclude<HeaderValue, string>, key: string, real = false): string {
   if (value === null) return "";
   if (typeof value === "boolean") return value ? "T" : "F";
   if (typeof value === "bigint") return value.toString();
   if (!Number.isFinite(value)) throw new FitsError(`header value of ${key} is not finite (${value})`);
-  if (Number.isInteger(value) && Math.abs(value) < 1e16 && !Object.is(value, -0)) {
+  if (!real && Number.isInteger(value) && Math.abs(value) < 1e16 && !Object.is(value, -0)) {
     return String(value);
   }
   let s = String(value).toUpperCase();

@@ -1,6 +1,6 @@
 import { applyScaling, decodeContiguous, kindOfBitpix, type NumericKind, type TypedArray } from "./codec.js";
 import { hduLabel, type FitsContext } from "./errors.js";
-import type { Header } from "./header.js";
+import { BLOCK, type Header } from "./header.js";
 
 /** What every HDU exposes: position, name, header and the raw data bytes. */
 export abstract class FitsHdu {
@@ -10,6 +10,8 @@ export abstract class FitsHdu {
     readonly index: number,
     readonly header: Header,
     protected readonly bytes: Uint8Array,
+    /** Where the header starts in `bytes`. */
+    protected readonly headerOffset: number,
     protected readonly dataOffset: number,
     protected readonly dataBytes: number,
     protected readonly fileName?: string,
@@ -24,6 +26,19 @@ export abstract class FitsHdu {
   /** "file[EXTNAME]" for messages. */
   get location(): string {
     return `${this.fileName ?? "FITS data"}[${this.name || this.index}]`;
+  }
+
+  /** The header and data bytes as stored (data without its padding), for copying the HDU verbatim. */
+  storedBytes(): { header: Uint8Array; data: Uint8Array } {
+    return {
+      header: this.bytes.subarray(this.headerOffset, this.dataOffset),
+      data: this.bytes.subarray(this.dataOffset, this.dataOffset + this.dataBytes),
+    };
+  }
+
+  /** Bytes the HDU takes in a file, header and padded data (the SIZE of a GADF HDU index). */
+  get storedSize(): number {
+    return this.dataOffset - this.headerOffset + Math.ceil(this.dataBytes / BLOCK) * BLOCK;
   }
 
   get extver(): number {

@@ -11,4 +11,5 @@ export {
   type ImageHduSpec,
   type BinTableHduSpec,
   type TableColumnSpec,
+  type CopiedHduSpec,
 } from "./writer.js";

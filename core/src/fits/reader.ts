@@ -46,7 +46,7 @@ export class FitsFile {
           namedCtx,
         );
       }
-      hdus.push(makeHdu(hdus.length, header, bytes, dataOffset, dataBytes, fileName, namedCtx));
+      hdus.push(makeHdu(hdus.length, header, bytes, offset, dataOffset, dataBytes, fileName, namedCtx));
       offset = dataOffset + Math.ceil(dataBytes / BLOCK) * BLOCK;
     }
     return new FitsFile(hdus, fileName);
@@ -129,20 +129,22 @@ function makeHdu(
   index: number,
   header: Header,
   bytes: Uint8Array,
+  headerOffset: number,
   dataOffset: number,
   dataBytes: number,
   fileName: string | undefined,
   ctx: FitsContext,
 ): FitsHdu {
-  if (index === 0) return new ImageHdu(index, header, bytes, dataOffset, dataBytes, fileName);
+  const layout = [bytes, headerOffset, dataOffset, dataBytes, fileName] as const;
+  if (index === 0) return new ImageHdu(index, header, ...layout);
   const xtension = (header.str("XTENSION") ?? "").trim().toUpperCase();
-  if (xtension === "IMAGE") return new ImageHdu(index, header, bytes, dataOffset, dataBytes, fileName);
+  if (xtension === "IMAGE") return new ImageHdu(index, header, ...layout);
   if (xtension === "BINTABLE") {
-    const table = new BinTableHdu(index, header, bytes, dataOffset, dataBytes, fileName);
+    const table = new BinTableHdu(index, header, ...layout);
     void table.columns; // validate the column layout (TFORMs against NAXIS1) on open
     if (table.header.int("NAXIS", ctx) !== 2)
       throw new FitsError("a binary table needs NAXIS = 2", { ...ctx, where: "card NAXIS" });
     return table;
   }
-  return new OtherHdu(index, header, bytes, dataOffset, dataBytes, fileName);
+  return new OtherHdu(index, header, ...layout);
 }

@@ -1,6 +1,7 @@
 import { formatCard, type Card } from "./card.js";
 import { encodeBigEndian, type TypedArray } from "./codec.js";
 import { FitsError } from "./errors.js";
+import type { FitsHdu } from "./hdu.js";
 import { BLOCK } from "./header.js";
 import { parseTform } from "./tform.js";
 
@@ -21,6 +22,8 @@ export interface TableColumnSpec {
   /** TDIM in C order (as numpy shapes are written). */
   dim?: number[];
   data: ArrayLike<number> | BigInt64Array | string[];
+  /** TNULL of an integer column: the value that marks a missing entry. */
+  nullValue?: number | bigint;
 }
 
 export interface BinTableHduSpec {
@@ -30,7 +33,13 @@ export interface BinTableHduSpec {
   header?: Card[];
 }
 
-export type HduSpec = ImageHduSpec | BinTableHduSpec;
+/** An HDU of a file that was read, written byte for byte as stored (header cards and data). */
+export interface CopiedHduSpec {
+  kind: "copy";
+  hdu: FitsHdu;
+}
+
+export type HduSpec = ImageHduSpec | BinTableHduSpec | CopiedHduSpec;
 
 const BITPIX: Array<[new (...a: never[]) => TypedArray, number]> = [
   [Uint8Array, 8],
@@ -45,7 +54,9 @@ const BITPIX: Array<[new (...a: never[]) => TypedArray, number]> = [
 export function writeFitsBytes(hdus: HduSpec[]): Uint8Array {
   if (hdus.length === 0 || hdus[0].kind !== "image")
     throw new FitsError("the first HDU must be an image (the primary HDU)");
-  const parts = hdus.map((hdu, i) => (hdu.kind === "image" ? imageBytes(hdu, i === 0) : tableBytes(hdu)));
+  const parts = hdus.map((hdu, i) =>
+    hdu.kind === "image" ? imageBytes(hdu, i === 0) : hdu.kind === "copy" ? copiedBytes(hdu.hdu) : tableBytes(hdu),
+  );
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {
@@ -82,6 +93,13 @@ function imageBytes(hdu: ImageHduSpec, primary: boolean): Uint8Array {
   return concat(headerBytes(cards), padded(encodeBigEndian(hdu.data as TypedArray)));
 }
 
+/** An extension copied as stored; a primary HDU cannot become an extension. */
+function copiedBytes(hdu: FitsHdu): Uint8Array {
+  if (hdu.index === 0) throw new FitsError(`${hdu.location}: a primary HDU cannot be copied as an extension`);
+  const { header, data } = hdu.storedBytes();
+  return concat(header, padded(data));
+}
+
 function tableBytes(hdu: BinTableHduSpec): Uint8Array {
   const nrows = hdu.columns.length ? hdu.columns[0].data.length / repeatOf(hdu.columns[0]) : 0;
   const layouts = hdu.columns.map((c) => {
@@ -112,6 +130,11 @@ function tableBytes(hdu: BinTableHduSpec): Uint8Array {
     cards.push({ key: `TTYPE${i + 1}`, value: c.name }, { key: `TFORM${i + 1}`, value: c.format });
     if (c.unit) cards.push({ key: `TUNIT${i + 1}`, value: c.unit });
     if (c.dim) cards.push({ key: `TDIM${i + 1}`, value: `(${[...c.dim].reverse().join(",")})` });
+    if (c.nullValue !== undefined) {
+      if (!/^\d*[BIJK]$/i.test(c.format))
+        throw new FitsError(`table ${hdu.name}: column '${c.name}' has a null value but is not an integer column`);
+      cards.push({ key: `TNULL${i + 1}`, value: c.nullValue });
+    }
   });
   cards.push({ key: "EXTNAME", value: hdu.name, comment: "extension name" }, ...userCards(hdu.header));
   return concat(headerBytes(cards), padded(data));
@@ -178,10 +201,12 @@ function writeColumn(
   }
 }
 
+/** Keywords the writer makes itself; the same ones among user cards are dropped. */
+const RESERVED =
+  /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|TFIELDS|(TTYPE|TFORM|TUNIT|TDIM|TNULL)\d+|EXTNAME|END)$/i;
+
 function userCards(cards: Card[] = []): Card[] {
-  const reserved =
-    /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|TFIELDS|TTYPE\d+|TFORM\d+|TUNIT\d+|TDIM\d+|EXTNAME|END)$/i;
-  return cards.filter((c) => !reserved.test(c.key));
+  return cards.filter((c) => !RESERVED.test(c.key));
 }
 
 function headerBytes(cards: Card[]): Uint8Array {

@@ -1,4 +1,5 @@
 import { parse, stringify } from "yaml";
+import { pyFloat } from "../utils/py-float.js";
 import { Covariance } from "./covariance.js";
 import type { ModelDict } from "./model.js";
 import type { Parameter } from "./parameter.js";
@@ -206,13 +207,4 @@ export function covarianceFromTable(text: string, models: Models): Covariance {
   if (rows.length !== n || rows.some((r) => r.length !== n))
     throw new Error(`covariance table: ${rows.length} rows for ${n} parameters`);
   return new Covariance(models.parameters, rows.flat());
-}
-
-/** A float as Python's repr writes it (1.0, 0.01, 1e-12, nan). */
-function pyFloat(x: number): string {
-  if (Number.isNaN(x)) return "nan";
-  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
-  const s = String(x);
-  return s.replace(/e([+-])(\d)$/, "e$10$2");
 }

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { FitsError, FitsFile, writeFitsBytes, type HduSpec } from "../fits/index.js";
 
@@ -30,9 +30,26 @@ export function readFits(pathOrBytes: string | Uint8Array, options: { fileName?:
  * complete or not at all (written to a temporary name, then renamed).
  */
 export function writeFits(path: string, hdus: HduSpec[], options: { gzip?: boolean } = {}): void {
-  const bytes = writeFitsBytes(hdus);
+  writeFitsFileBytes(path, writeFitsBytes(hdus), options);
+}
+
+/** Write FITS bytes as `writeFits` does: gzip for .gz, complete or not at all. */
+export function writeFitsFileBytes(path: string, bytes: Uint8Array, options: { gzip?: boolean } = {}): void {
   const gzip = options.gzip ?? path.endsWith(".gz");
+  writeFileAtomically(path, gzip ? gzipSync(bytes) : bytes);
+}
+
+/**
+ * Write a file under a temporary name in its folder, then rename it (atomic within a file
+ * system): a reader sees the old file or the new one, never part of one.
+ */
+function writeFileAtomically(path: string, bytes: Uint8Array): void {
   const temporary = `${path}.partial-${process.pid}`;
-  writeFileSync(temporary, gzip ? gzipSync(bytes) : bytes);
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }

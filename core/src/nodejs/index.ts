@@ -6,3 +6,4 @@ export * from "./files.js";
 export * from "./dataset-io.js";
 export * from "./data-dir.js";
 export * from "./datasets-io.js";
+export * from "./dl3-writer.js";
