@@ -8,6 +8,7 @@
  *   gammaflow info FILE [--json]
  *   gammaflow fit FILE --models MODELS.yaml [--out DIR] [--name NAME] [--maps] [--json]
  *   gammaflow fake FILE --models MODELS.yaml --seed N --out FILE [--name NAME] [--json]
+ *   gammaflow sample-events FILE --models MODELS.yaml --obs-id ID --data-store DIR --seed N --out DIR
  */
 import { parseArgs } from "node:util";
 import { GraphValidationError, MemoryLogger, type OutputKinds, type RunReport } from "@gammaflow/pipeline";
@@ -17,7 +18,7 @@ import { registryWith } from "./registry.js";
 import { loadGraph, runGraphFile } from "./run-graph.js";
 import { formatReport } from "./report.js";
 import { fitCommand } from "./fit-command.js";
-import { fakeCommand, parseSeed } from "./simulate-command.js";
+import { fakeCommand, parseSeed, sampleEventsCommand } from "./simulate-command.js";
 
 const USAGE = `usage: gammaflow <command> [options]
   run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json,
@@ -29,6 +30,9 @@ const USAGE = `usage: gammaflow <command> [options]
                    --json): prints the parameter table, writes DIR/models.yaml and DIR/fit-result.json
   fake FILE        the dataset with Poisson counts drawn from the models' npred (--models MODELS.yaml,
                    --seed N: gammapy's random_state, the same counts; --out FILE, --name NAME, --json)
+  sample-events FILE  events drawn from a dataset with models, written as a DL3 run with the IRFs of
+                   run --obs-id ID of --data-store DIR into the data-store folder --out DIR (--models,
+                   --seed N: gammapy's random_state, the same events; --name, --json)
 overrides: --set safe.offsetMax="2.5 deg"  (node id . param), --set inputs.geom.width="4 deg"`;
 
 async function main(argv: string[]): Promise<number> {
@@ -45,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       name: { type: "string" },
       maps: { type: "boolean", default: false },
       seed: { type: "string" },
+      "obs-id": { type: "string" },
+      "data-store": { type: "string" },
       "reference-paths": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -109,6 +115,22 @@ async function main(argv: string[]): Promise<number> {
         models: values.models,
         seed: seedOption(values.seed),
         out: values.out,
+        name: values.name,
+        json,
+      });
+    }
+    case "sample-events": {
+      if (!target) throw new UsageError("sample-events needs a dataset file");
+      for (const needed of ["models", "obs-id", "data-store", "out"] as const)
+        if (!values[needed]) throw new UsageError(`sample-events needs --${needed}`);
+      const obsId = Number(values["obs-id"]);
+      if (!Number.isInteger(obsId)) throw new UsageError(`--obs-id must be a run number, got '${values["obs-id"]}'`);
+      return sampleEventsCommand(target, {
+        models: values.models!,
+        obsId,
+        dataStore: values["data-store"]!,
+        seed: seedOption(values.seed),
+        out: values.out!,
         name: values.name,
         json,
       });

@@ -1,8 +1,10 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { gammapyDataDir, readDataset, writeDataset } from "@gammaflow/core/node";
+import { DataStore } from "@gammaflow/core";
+import { gammapyDataDir, readDataset, toStorePath, writeDataset } from "@gammaflow/core/node";
 import { loadModels } from "@gammaflow/fit";
 import { nodeDataAccess } from "@gammaflow/pipeline/node";
+import { sampleRun } from "@gammaflow/simulate";
 import { REPO_ROOT } from "./run-graph.js";
 
 export interface FakeCommandOptions {
@@ -43,6 +45,54 @@ export function fakeCommand(datasetFile: string, options: FakeCommandOptions): n
     options.json
       ? JSON.stringify(summary, null, 2)
       : `faked '${dataset.name}' (seed ${options.seed}): ${total} counts; wrote ${options.out}`,
+  );
+  return 0;
+}
+
+export interface SampleEventsOptions {
+  models: string;
+  obsId: number;
+  dataStore: string;
+  seed: number;
+  out: string;
+  name?: string;
+  json?: boolean;
+}
+
+/**
+ * `gammaflow sample-events DATASET --models MODELS --obs-id ID --data-store DIR --seed N --out DIR`:
+ * events drawn from the dataset with the models (gammapy 1.0's MapDatasetEventSampler, the same
+ * events for the same seed) for observation ID of the data store, written as a DL3 run with its
+ * IRFs into the data-store folder DIR (created or added to: hdu-index and obs-index).
+ */
+export function sampleEventsCommand(datasetFile: string, options: SampleEventsOptions): number {
+  const dataset = readDataset(datasetFile);
+  if (options.name) dataset.name = options.name;
+  else if (!dataset.name) dataset.name = path.basename(datasetFile).replace(/\.fits(\.gz)?$/, "");
+  const data = nodeDataAccess(process.cwd(), { GAMMAPY_DATA: gammapyDataDir(REPO_ROOT) });
+  dataset.models = loadModels(options.models, data);
+  const observation = DataStore.fromDir(toStorePath(path.resolve(options.dataStore))).obs(options.obsId);
+  mkdirSync(options.out, { recursive: true });
+  const { events, written } = sampleRun(options.out, dataset, observation, {
+    randomState: options.seed,
+    replace: true,
+  });
+  const perModel = events.models.map((m) => ({
+    ...m,
+    events: events.columns.MC_ID.reduce((n, id) => n + (id === m.id ? 1 : 0), 0),
+  }));
+  const summary = {
+    obsId: options.obsId,
+    seed: options.seed,
+    events: events.columns.TIME.length,
+    perModel,
+    ...written,
+  };
+  console.log(
+    options.json
+      ? JSON.stringify(summary, null, 2)
+      : `sampled ${summary.events} events for run ${options.obsId} (seed ${options.seed}): ` +
+          `${perModel.map((m) => `${m.name} ${m.events}`).join(", ")}; wrote ${written.file}`,
   );
   return 0;
 }

@@ -3,8 +3,9 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { modelsFromDict, modelsToYaml } from "@gammaflow/core";
-import { readDataset } from "@gammaflow/core/node";
+import { DataStore, MapDataset, modelsFromDict, modelsToYaml } from "@gammaflow/core";
+import { readDataset, toStorePath } from "@gammaflow/core/node";
+import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
 import { repoRoot } from "../src/chains.js";
 import { temp } from "../src/stores.js";
 
@@ -38,4 +39,50 @@ test("gammaflow fake writes the dataset with gammapy's counts for the same seed"
   });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--seed must be an integer/);
+});
+
+const PYTHON = "/usr/bin/python3";
+const hasGammapy = spawnSync(PYTHON, ["-c", "import gammapy"]).status === 0;
+
+test("gammaflow sample-events writes a DL3 run that our DataStore and gammapy read, and that reduces", {
+  skip: hasGammapy ? false : `${PYTHON} cannot import gammapy`,
+}, () => {
+  const dir = temp("cli-sample-events");
+  const sampler = JSON.parse(
+    readFileSync(path.join(repoRoot, "plugins/simulate/test/fixtures/event_sampler.json"), "utf8"),
+  );
+  const models = path.join(dir, "models.yaml");
+  writeFileSync(models, modelsToYaml(modelsFromDict(sampler.models)));
+  const input = path.join(repoRoot, "core/test/fixtures/npred_dataset.fits.gz");
+  const store = path.join(dir, "store");
+  const args = ["--models", models, "--obs-id", "23523", "--data-store", path.join(repoRoot, "data/hess-dl3-dr1")];
+  const run = spawnSync(
+    process.execPath,
+    [CLI, "sample-events", input, ...args, "--name", "crab", "--seed", "5", "--out", store, "--json"],
+    { encoding: "utf8" },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  const summary = JSON.parse(run.stdout);
+  assert.ok(summary.events > 500, `${summary.events} events`);
+  assert.deepEqual(
+    summary.perModel.map((m: { name: string }) => m.name),
+    ["crab-bkg", "point"],
+  );
+  // ours
+  const obs = DataStore.fromDir(toStorePath(store)).obs(23523);
+  assert.equal(obs.events.length, summary.events);
+  assert.deepEqual(Array.from(obs.events.column("MC_ID")).filter((id) => id === 1).length, summary.perModel[1].events);
+  // gammapy's
+  const read = spawnSync(PYTHON, [path.join(repoRoot, "scripts/read_dl3_run.py"), store, "23523"], {
+    encoding: "utf8",
+  });
+  assert.equal(read.status, 0, read.stderr);
+  const gammapy = JSON.parse(read.stdout).runs["23523"];
+  assert.equal(gammapy.nEvents, summary.events);
+  assert.equal(gammapy.eventListReadLength, summary.events);
+  assert.deepEqual(gammapy.pointing, [obs.pointingRadec.lon, obs.pointingRadec.lat]);
+  // the reduction chain runs on it: every sampled event inside the geometry is counted
+  const dataset = readDataset(input);
+  const reduced = new MapDatasetMaker({ selection: ["counts"] }).run(MapDataset.create(dataset.counts.geom), obs);
+  assert.equal(reduced.counts.sum(), summary.events);
 });
