@@ -15,6 +15,7 @@ export const BUILTIN_PACKAGES = [
   "@gammaflow/ring-background",
   "@gammaflow/excess-map",
   "@gammaflow/fit",
+  "@gammaflow/simulate",
 ];
 
 /**

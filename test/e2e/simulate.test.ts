@@ -6,7 +6,10 @@ import path from "node:path";
 import { DataStore, MapDataset, modelsFromDict, modelsToYaml } from "@gammaflow/core";
 import { readDataset, toStorePath } from "@gammaflow/core/node";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
+import { type FileMessage, MemoryLogger } from "@gammaflow/pipeline";
+import { runGraphFile } from "@gammaflow/cli";
 import { repoRoot } from "../src/chains.js";
+import { finalStack } from "../src/graph-checks.js";
 import { temp } from "../src/stores.js";
 
 const CLI = path.join(repoRoot, "cli", "dist", "src", "gammaflow.js");
@@ -85,4 +88,36 @@ test("gammaflow sample-events writes a DL3 run that our DataStore and gammapy re
   const dataset = readDataset(input);
   const reduced = new MapDatasetMaker({ selection: ["counts"] }).run(MapDataset.create(dataset.counts.geom), obs);
   assert.equal(reduced.counts.sum(), summary.events);
+});
+
+test("the streaming loop: one graph samples runs into a folder while the watch-folder graph reduces them", async () => {
+  const simulated = temp("loop-simulate");
+  const logger = new MemoryLogger();
+  // the watching graph first: it sees the runs arrive one by one
+  const watching = runGraphFile(path.join(repoRoot, "graphs", "watch-folder.json"), {
+    outDir: temp("loop-watch"),
+    logger,
+    sets: [
+      `incoming.folder=${path.join(simulated, "incoming")}`,
+      "incoming.idleTimeout=8 s",
+      "incoming.pollInterval=0.05 s",
+    ],
+  });
+  const simulating = await runGraphFile(path.join(repoRoot, "graphs", "simulate-runs.json"), {
+    outDir: simulated,
+    logger: new MemoryLogger(),
+  });
+  assert.deepEqual(simulating.skipped, []);
+  const sampledEvents = simulating.results
+    .filter((m): m is FileMessage => m.kind === "file")
+    .map((m) => Number(/(\d+) events sampled/.exec(m.description)?.[1]));
+  assert.equal(sampledEvents.length, 4);
+  const report = await watching;
+  const stack = finalStack(report);
+  assert.deepEqual([...stack.obsIds].sort(), [23523, 23526, 23559, 23592], "every simulated run once");
+  assert.deepEqual(report.skipped, []);
+  // the sampled events are in the stack's geometry; the safe masks keep a part of them
+  const counts = stack.dataset.counts.sum();
+  const total = sampledEvents.reduce((a, b) => a + b, 0);
+  assert.ok(counts > 0.5 * total && counts <= total, `${counts} of ${total} sampled events stacked`);
 });
