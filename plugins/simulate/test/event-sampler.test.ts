@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { GTI, MapDatasetEventSampler, modelsFromDict, SkyCoord } from "@gammaflow/core";
+import { GTI, MapDatasetEventSampler, modelsFromDict, SkyCoord, withKernelPaths } from "@gammaflow/core";
 import { readDataset } from "@gammaflow/core/node";
 import { REPO } from "./cases.js";
 
@@ -40,4 +40,18 @@ test("MapDatasetEventSampler(3).run: gammapy 1.0's events per MC_ID, and its eve
     { id: 0, name: "crab-bkg" },
     { id: 1, name: "point" },
   ]);
+});
+
+test("the sampler's direct PSF/EDisp rows give the reference path's events (interpByCoord at every node)", () => {
+  const sample = (paths: "tuned" | "reference") =>
+    withKernelPaths(paths, () =>
+      new MapDatasetEventSampler({ randomState: 11 }).run(crabDataset(), new SkyCoord(fx.pointing[0], fx.pointing[1])),
+    );
+  const [tuned, reference] = [sample("tuned"), sample("reference")];
+  for (const name of ["RA", "DEC", "ENERGY"]) {
+    assert.equal(tuned.columns[name].length, reference.columns[name].length);
+    tuned.columns[name].forEach((v, i) =>
+      assert.ok(Math.abs(v - reference.columns[name][i]) <= 1e-9 * Math.abs(v), `${name}[${i}]`),
+    );
+  }
 });
