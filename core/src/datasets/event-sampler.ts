@@ -228,7 +228,7 @@ export class MapDatasetEventSampler {
 }
 
 /** The evaluator's flux × exposure in true energy on its (cutout) geometry, before PSF and EDisp (gammapy). */
-function trueEnergyNpred(evaluator: MapEvaluator): WcsNDMap {
+export function trueEnergyNpred(evaluator: MapEvaluator): WcsNDMap {
   const geom = evaluator.geom;
   const model = evaluator.model;
   const energy = geom.axisByName("energy_true").edges;

@@ -16,4 +16,4 @@ export { datasetToPortable, datasetFromPortable, type PortableDataset, type Port
 export { MapDatasetOnOff, type OnOffMaps } from "./map-dataset-onoff.js";
 export { MapEvaluator, PSF_CONTAINMENT, type EDispSource, type EvaluationMode } from "./map-evaluator.js";
 export { Datasets, type FitDataset } from "./datasets.js";
-export { MapDatasetEventSampler, type SampledColumns, type SampledEvents } from "./event-sampler.js";
+export { MapDatasetEventSampler, trueEnergyNpred, type SampledColumns, type SampledEvents } from "./event-sampler.js";
