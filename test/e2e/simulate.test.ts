@@ -3,10 +3,20 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DataStore, MapDataset, modelsFromDict, modelsToYaml } from "@gammaflow/core";
-import { readDataset, toStorePath } from "@gammaflow/core/node";
+import {
+  DataStore,
+  loadIrfDict,
+  MapAxis,
+  MapDataset,
+  modelsFromDict,
+  modelsToYaml,
+  SkyCoord,
+  WcsGeom,
+} from "@gammaflow/core";
+import { readDataset, readFits, toStorePath } from "@gammaflow/core/node";
+import { simulateDataset } from "@gammaflow/simulate";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
-import { type FileMessage, MemoryLogger } from "@gammaflow/pipeline";
+import { type DatasetMessage, type FileMessage, MemoryLogger } from "@gammaflow/pipeline";
 import { runGraphFile } from "@gammaflow/cli";
 import { repoRoot } from "../src/chains.js";
 import { finalStack } from "../src/graph-checks.js";
@@ -120,4 +130,57 @@ test("the streaming loop: one graph samples runs into a folder while the watch-f
   const counts = stack.dataset.counts.sum();
   const total = sampledEvents.reduce((a, b) => a + b, 0);
   assert.ok(counts > 0.5 * total && counts <= total, `${counts} of ${total} sampled events stacked`);
+});
+
+test("the simulate-dataset node emits datasets faked as simulateDataset + fake with the same seeds", async () => {
+  const dir = temp("sim-node");
+  const irfs = path.join(repoRoot, "data/hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz");
+  const point = JSON.parse(
+    readFileSync(path.join(repoRoot, "plugins/simulate/test/fixtures/event_sampler.json"), "utf8"),
+  ).models.components[0];
+  const graph = {
+    name: "simulate-datasets",
+    inputs: {
+      geom: {
+        skydir: [83.63, 22.01],
+        width: "2 deg",
+        binsz: "0.05 deg",
+        axes: [{ name: "energy", lo: "1 TeV", hi: "10 TeV", nbin: 4, interp: "log" }],
+      },
+    },
+    nodes: [
+      {
+        id: "sim",
+        plugin: "simulate-dataset",
+        params: {
+          models: { components: [point] },
+          irfs,
+          pointing: [83.63, 22.51],
+          livetime: "30 min",
+          count: 2,
+          seed: 7,
+        },
+      },
+    ],
+  };
+  const file = path.join(dir, "graph.json");
+  writeFileSync(file, JSON.stringify(graph));
+  const report = await runGraphFile(file, { outDir: dir, logger: new MemoryLogger() });
+  const datasets = report.results.filter((m): m is DatasetMessage => m.kind === "dataset").map((m) => m.dataset);
+  assert.deepEqual(
+    datasets.map((d) => d.name),
+    ["sim-1", "sim-2"],
+  );
+  const energy = MapAxis.fromEnergyBounds(1, 10, 4, { name: "energy", unit: "TeV" });
+  const geom = WcsGeom.create({ skydir: [83.63, 22.01], width: 2, binsz: 0.05, axes: [energy] });
+  const direct = simulateDataset(
+    modelsFromDict({ components: [point] }),
+    geom,
+    new SkyCoord(83.63, 22.51),
+    loadIrfDict(readFits(irfs)),
+    { livetime: 1800, offset: 1 },
+  );
+  direct.fake(8);
+  assert.ok(direct.counts.sum() > 100);
+  assert.deepEqual(datasets[1].counts.data, direct.counts.data);
 });

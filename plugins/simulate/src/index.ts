@@ -1,8 +1,8 @@
 export { simulateDataset, type SimulateDatasetOptions } from "./simulate-dataset.js";
 export { eventColumns, sampleRun } from "./sampled-run.js";
-export { eventSamplerPlugin, fakePlugin } from "./plugin.js";
+export { eventSamplerPlugin, fakePlugin, simulateDatasetPlugin } from "./plugin.js";
 
 import type { AnyPlugin } from "@gammaflow/pipeline";
-import { eventSamplerPlugin, fakePlugin } from "./plugin.js";
+import { eventSamplerPlugin, fakePlugin, simulateDatasetPlugin } from "./plugin.js";
 /** The graph nodes this package provides. */
-export const plugins: AnyPlugin[] = [fakePlugin, eventSamplerPlugin];
+export const plugins: AnyPlugin[] = [simulateDatasetPlugin, fakePlugin, eventSamplerPlugin];

@@ -1,14 +1,18 @@
-import type { MapDataset } from "@gammaflow/core";
+import { loadIrfDict, type MapDataset, SkyCoord } from "@gammaflow/core";
+import { readFits } from "@gammaflow/core/node";
+import { from } from "rxjs";
 import { loadModels } from "@gammaflow/fit";
 import {
   definePlugin,
   perMessage,
+  Quantity,
   type RandomSource,
   Type,
   type DatasetMessage,
   type Message,
 } from "@gammaflow/pipeline";
 import { sampleRun } from "./sampled-run.js";
+import { simulateDataset } from "./simulate-dataset.js";
 
 const ModelsParam = Type.Union([Type.String(), Type.Object({ components: Type.Array(Type.Any()) })], {
   description: "the models: a models YAML file in gammapy's format (relative to the graph), or the same inline",
@@ -96,5 +100,57 @@ export const eventSamplerPlugin = definePlugin({
         },
       ];
     });
+  },
+});
+
+/**
+ * Simulated datasets on the graph's target geometry (gammapy v0.15's `simulate_dataset`):
+ * exposure and background from IRFs at a pointing, PSF and EDisp of one offset, the models'
+ * counts faked; `count` of them, seeds `seed`, `seed` + 1, … (or drawn from the run's seed).
+ */
+export const simulateDatasetPlugin = definePlugin({
+  name: "simulate-dataset",
+  version: "0.1.0",
+  description: "Simulated datasets: IRFs at a pointing, counts faked from the models (v0.15's simulate_dataset)",
+  params: Type.Object(
+    {
+      models: ModelsParam,
+      irfs: Type.String({ description: "a FITS file with the IRFs: a CTA caldb irf_file.fits or a H.E.S.S. run file" }),
+      pointing: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: "pointing [lon, lat] in deg" }),
+      frame: Type.Union([Type.Literal("icrs"), Type.Literal("galactic")], { default: "icrs" }),
+      livetime: Quantity("s", { exclusiveMinimum: 0, default: "1 h", description: "observation time" }),
+      offset: Quantity("deg", { minimum: 0, default: "1 deg", description: "offset of the PSF and EDisp" }),
+      count: Type.Integer({ minimum: 1, default: 1, description: "how many datasets" }),
+      seed: SeedParam,
+    },
+    { additionalProperties: false },
+  ),
+  input: [],
+  output: ["dataset"],
+  services: ["data", "random"],
+  create(params, context) {
+    const { data, random } = context.services;
+    loadModels(params.models, data);
+    const irfs = loadIrfDict(readFits(data.resolve(params.irfs)));
+    const pointing = new SkyCoord(params.pointing[0], params.pointing[1], params.frame);
+    if (!context.run.geom) throw new Error("simulate-dataset needs a target geometry: set inputs.geom");
+    const geom = context.run.geom;
+    return () =>
+      from(
+        (function* () {
+          for (let i = 0; i < params.count; i++) {
+            const dataset = simulateDataset(loadModels(params.models, data), geom, pointing, irfs, {
+              livetime: params.livetime,
+              offset: params.offset,
+              name: `sim-${i + 1}`,
+            });
+            const seed = seedFor(params.seed, i, random);
+            dataset.fake(seed);
+            context.logger.info(`simulated '${dataset.name}' with seed ${seed}`);
+            const message: DatasetMessage = { kind: "dataset", seq: i, dataset, obsIds: [], final: true };
+            yield message;
+          }
+        })(),
+      );
   },
 });
