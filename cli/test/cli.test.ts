@@ -12,7 +12,7 @@ test(
   "the built-in registry holds every plugin of the built-in packages, " + "each with a params schema and kinds",
   async () => {
     const registry = await registryWith();
-    assert.equal(BUILTIN_PACKAGES.length, 9);
+    assert.equal(BUILTIN_PACKAGES.length, 10);
     const names = registry.list().map((p) => p.name);
     for (const name of [
       "datastore-source",
@@ -31,6 +31,9 @@ test(
       "png-preview",
       "dataset-create",
       "fit",
+      "simulate-dataset",
+      "fake",
+      "event-sampler",
     ]) {
       assert.ok(names.includes(name), name);
     }
