@@ -1,6 +1,17 @@
 import type { SkyCoord } from "../coords/index.js";
 import { EDispKernel } from "../irf/index.js";
-import { WcsGeom, WcsNDMap, type AngleInput, type CutoutMode, type MapAxis, type PairInput } from "../maps/index.js";
+import {
+  MapCoord,
+  type MapCoordInput,
+  WcsGeom,
+  WcsNDMap,
+  type AngleInput,
+  type CutoutMode,
+  type MapAxis,
+  type PairInput,
+} from "../maps/index.js";
+import { getRandomState, type RandomStateInit } from "../random/index.js";
+import { sampleAlongAxis } from "./irf-sample.js";
 import { imagePixelAt, nearestValidPosition } from "./irf-map.js";
 import { stackIrfMap } from "./stack.js";
 
@@ -18,6 +29,17 @@ export class EDispKernelMap {
     const names = edispMap.geom.axesNames;
     if (names.length !== 2 || names[0] !== "energy" || names[1] !== "energy_true")
       throw new Error(`EDispKernelMap: the map's axes must be [energy, energy_true], got [${names.join(", ")}]`);
+  }
+
+  /**
+   * Reconstructed energies for the coordinates, drawn from the kernel's reconstructed-energy bins
+   * at each position and true energy (the EDispMap's `sample_coord` for a kernel map, which
+   * gammapy's sampler cannot use): `energy` in the energy axis's unit, lon/lat kept.
+   */
+  sampleCoord(coord: MapCoordInput | MapCoord, randomState: RandomStateInit = 0): MapCoord {
+    const input = MapCoord.create(coord);
+    const energy = sampleAlongAxis(this.edispMap, input, "energy", getRandomState(randomState));
+    return new MapCoord(input.lon, input.lat, new Map([["energy", energy]]), input.frame);
   }
 
   get energyAxis(): MapAxis {

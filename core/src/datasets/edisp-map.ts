@@ -1,6 +1,8 @@
 import type { SkyCoord } from "../coords/index.js";
 import { edispKernelFromDensities, integrateMigration, type EDispKernel } from "../irf/index.js";
-import { WcsNDMap, type MapAxis, type WcsGeom } from "../maps/index.js";
+import { MapCoord, type MapCoordInput, WcsNDMap, type MapAxis, type WcsGeom } from "../maps/index.js";
+import { getRandomState, type RandomStateInit } from "../random/index.js";
+import { sampleAlongAxis } from "./irf-sample.js";
 import { EDispKernelMap } from "./edisp-kernel-map.js";
 import { imagePixelAt } from "./irf-map.js";
 
@@ -10,6 +12,19 @@ export class EDispMap {
     readonly edispMap: WcsNDMap,
     readonly exposureMap?: WcsNDMap,
   ) {}
+
+  /**
+   * Reconstructed energies for the coordinates (gammapy 1.0's `sample_coord`): a migration drawn
+   * at each position and true energy (`energy_true`, in the map's unit), × the true energy; the
+   * result's `energy` is in the true-energy unit, lon/lat kept.
+   */
+  sampleCoord(coord: MapCoordInput | MapCoord, randomState: RandomStateInit = 0): MapCoord {
+    const input = MapCoord.create(coord);
+    const migra = sampleAlongAxis(this.edispMap, input, "migra", getRandomState(randomState));
+    const energyTrue = input.axis("energy_true")!;
+    const energy = Float64Array.from(migra, (m, i) => energyTrue[i] * m);
+    return new MapCoord(input.lon, input.lat, new Map([["energy", energy]]), input.frame);
+  }
 
   /**
    * The reconstructed-energy kernel at the map pixel nearest to `position` (default the map

@@ -1,6 +1,10 @@
+import { directionalOffset } from "../coords/sphere.js";
 import type { SkyCoord } from "../coords/index.js";
+import { getRandomState, type RandomStateInit } from "../random/index.js";
+import { convert } from "../units/index.js";
+import { sampleAlongAxis } from "./irf-sample.js";
 import { Irf, psfTable } from "../irf/index.js";
-import { MapAxis, WcsNDMap, type WcsGeom } from "../maps/index.js";
+import { MapAxis, MapCoord, type MapCoordInput, WcsNDMap, type WcsGeom } from "../maps/index.js";
 import { ScaledRegularGridInterpolator } from "../utils/interpolation/index.js";
 import { tunedPaths } from "../utils/kernel-paths.js";
 import { nearestValidPosition } from "./irf-map.js";
@@ -39,6 +43,29 @@ export class PSFMap {
       WcsNDMap.fromGeom(geom, { unit: "sr-1" }),
       WcsNDMap.fromGeom(geom.squash("rad"), { unit: "m2 s" }),
     );
+  }
+
+  /**
+   * The coordinates moved by a PSF draw each (gammapy 1.0's `sample_coord`): a separation from
+   * the PSF at the coordinate's position and true energy (its `energy_true`, in the map's unit),
+   * a position angle uniform in degrees; lon/lat in the input's frame, `energy_true` kept.
+   */
+  sampleCoord(coord: MapCoordInput | MapCoord, randomState: RandomStateInit = 0): MapCoord {
+    const random = getRandomState(randomState);
+    const input = MapCoord.create(coord);
+    const rad = this.radAxis;
+    const weights = Float64Array.from(rad.center, (r, j) => r * rad.binWidth[j]);
+    const separation = sampleAlongAxis(this.psfMap, input, "rad", random, weights);
+    const toDeg = rad.unit === "deg" ? 1 : convert(1, rad.unit, "deg");
+    const n = input.size;
+    const angle = random.uniform(360, undefined, n);
+    const lon = new Float64Array(n);
+    const lat = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      [lon[i], lat[i]] = directionalOffset(input.lon[i], input.lat[i], angle[i], separation[i] * toDeg);
+    }
+    const energyTrue = input.axis("energy_true")!;
+    return new MapCoord(lon, lat, new Map([["energy_true", energyTrue]]), input.frame ?? this.psfMap.geom.frame);
   }
 
   private get radAxis(): MapAxis {

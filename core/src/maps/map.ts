@@ -6,6 +6,7 @@ import type { MapCoord, MapCoordInput } from "./coord.js";
 import type { WcsGeom, AngleInput, IdxCoord, PairInput } from "./geom.js";
 import { interpolateOnPixelGrid, type GridInterpMethod } from "./map-interp.js";
 import { convolveCube, type ConvolveMethod, type Kernel } from "./map-convolve.js";
+import { getRandomState, InverseCDFSampler, type RandomStateInit } from "../random/index.js";
 
 export type MapDtype = "float32" | "float64" | "int32" | "int16" | "uint8" | "bool";
 export type MapData = Float32Array | Float64Array | Int32Array | Int16Array | Uint8Array;
@@ -210,6 +211,16 @@ export class WcsNDMap<D extends MapData = MapData> {
     options: { method?: GridInterpMethod; fillValue?: number } = {},
   ): Float64Array {
     return this.interpByPix(this.geom.coordToPix(coord), options);
+  }
+
+  /**
+   * `n` coordinates drawn with the map's values as their density (gammapy 1.0's `sample_coord`):
+   * a pixel by the inverse-CDF sampler, then a uniform position within it; lon/lat in the map's
+   * frame, axis coordinates in the axis units.
+   */
+  sampleCoord(n: number, randomState: RandomStateInit = 0): MapCoord {
+    const sampler = new InverseCDFSampler(this.data, this.geom.dataShape, { randomState: getRandomState(randomState) });
+    return this.geom.pixToCoord(sampler.sample(n).reverse());
   }
 
   // ---- reductions and slicing ------------------------------------------------------
