@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { InverseCDFSampler, RandomState, argsort } from "../src/random/index.js";
 import { heapsortIndices } from "../src/random/argsort.js";
-import { numpySum } from "../src/random/numpy-kernels.js";
+import { numpySum, searchSorted } from "../src/random/numpy-kernels.js";
 import { readFixture, sameBits } from "./fixtures.js";
 
 /** numpy 1.24 argsort/sum and gammapy 1.0 InverseCDFSampler outputs (scripts/fixtures/numpy_random.py). */
@@ -79,4 +79,24 @@ test("the sampler checks its shape and mode", () => {
   assert.throws(() => new InverseCDFSampler([1, 2, 3, 4], [4], { axis: 1 }), /2-D pdf/);
   assert.throws(() => new InverseCDFSampler([1, 2, 3, 4], [2, 2], { axis: 1 }).sample(1), /whole-array mode/);
   assert.throws(() => new InverseCDFSampler([1, 2, 3, 4], [2, 2]).sampleAxis(), /row mode/);
+});
+
+test("the guide-table search finds np.searchsorted's bins on cdfs with flat runs, float32 and float64", () => {
+  for (const make of [(n: number) => new Float64Array(n), (n: number) => new Float32Array(n)]) {
+    const pdf = make(997);
+    const rs = new RandomState(11);
+    for (let i = 0; i < pdf.length; i++) pdf[i] = i % 7 === 0 ? 0 : (rs.randomSample() as number) ** 4;
+    pdf.fill(0, 300, 420); // a long flat run of the cdf
+    const sampler = new InverseCDFSampler(pdf, [pdf.length], { randomState: 5 });
+    const draws = new RandomState(5).uniform(0, 1, 20000);
+    const expected = new Float64Array(draws.length);
+    searchSorted(sampler.cdf, draws, "left", expected);
+    const [pix] = new InverseCDFSampler(pdf, [pdf.length], { randomState: 5 }).sample(draws.length);
+    const jitter = new RandomState(5);
+    jitter.uniform(0, 1, draws.length);
+    const offsets = jitter.uniform(-0.5, 0.5, draws.length);
+    for (let i = 0; i < draws.length; i++) {
+      assert.equal(Math.round(pix[i] - offsets[i]), sampler.sortIndex[expected[i]], `draw ${i}`);
+    }
+  }
 });

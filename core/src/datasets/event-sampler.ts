@@ -111,7 +111,9 @@ export class MapDatasetEventSampler {
     const frame = transformFrame(all.RA, all.DEC, "icrs", geom.frame);
     const inside = geom.contains({ lon: frame.lon, lat: frame.lat, frame: geom.frame, energy: all.ENERGY });
     // numbered before the selection, as gammapy does (the kept ids have gaps)
-    all.EVENT_ID = Float64Array.from(all.TIME, (_, i) => i);
+    const eventId = new Float64Array(all.TIME.length);
+    for (let i = 0; i < eventId.length; i++) eventId[i] = i;
+    all.EVENT_ID = eventId;
     const kept = select(all, inside);
     return { columns: kept, models: [...(background?.models ?? []), ...sources.models] };
   }
@@ -191,12 +193,14 @@ function concat(parts: SampledColumns[], names: string[]): SampledColumns {
 }
 
 function select(columns: SampledColumns, keep: Uint8Array): SampledColumns {
-  const count = keep.reduce((s, k) => s + k, 0);
+  let count = 0;
+  for (let i = 0; i < keep.length; i++) count += keep[i];
+  const index = new Int32Array(count);
+  for (let i = 0, at = 0; i < keep.length; i++) if (keep[i]) index[at++] = i;
   const out: SampledColumns = {};
   for (const [name, values] of Object.entries(columns)) {
     const column = new Float64Array(count);
-    let at = 0;
-    for (let i = 0; i < values.length; i++) if (keep[i]) column[at++] = values[i];
+    for (let k = 0; k < count; k++) column[k] = values[index[k]];
     out[name] = column;
   }
   return out;

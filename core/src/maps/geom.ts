@@ -249,9 +249,9 @@ export class WcsGeom {
 
   /** True where all indices of a coordinate are inside the map. */
   contains(input: MapCoordInput | MapCoord | SkyCoord): Uint8Array {
-    const idx = this.coordToIdx(input);
-    const out = new Uint8Array(idx[0].length);
-    for (let i = 0; i < out.length; i++) out[i] = idx.every((d) => d[i] !== -1) ? 1 : 0;
+    const flat = this.coordToFlatIdx(input);
+    const out = new Uint8Array(flat.length);
+    for (let i = 0; i < out.length; i++) out[i] = flat[i] !== -1 ? 1 : 0;
     return out;
   }
 

@@ -69,24 +69,55 @@ export class InverseCDFSampler {
   sample(size: number): Float64Array[] {
     if (this.axis !== null) throw new Error("InverseCDFSampler.sample: whole-array mode only (axis null)");
     const found = new Float64Array(size);
-    searchSorted(this.cdf, this.randomState.uniform(0, 1, size), "left", found);
+    const draws = this.randomState.uniform(0, 1, size);
+    const guide = this.guideTable();
+    if (guide) searchWithGuide(this.cdf, guide, draws, found);
+    else searchSorted(this.cdf, draws, "left", found);
     const n = this.cdf.length;
+    const dims = this.shape.length;
     const coords = this.shape.map(() => new Float64Array(size));
     for (let i = 0; i < size; i++) {
       if (found[i] >= n) throw new RangeError("InverseCDFSampler.sample: draw above the last cdf value");
       let flat = this.sortIndex[found[i]];
-      for (let d = this.shape.length - 1; d >= 0; d--) {
+      for (let d = dims - 1; d > 0; d--) {
         const extent = this.shape[d];
-        const index = flat % extent;
-        coords[d][i] = index;
-        flat = (flat - index) / extent;
+        const rest = (flat / extent) | 0;
+        coords[d][i] = flat - rest * extent;
+        flat = rest;
       }
+      coords[0][i] = flat;
     }
-    const jitter = this.randomState.uniform(-0.5, 0.5, size * this.shape.length);
+    const jitter = this.randomState.uniform(-0.5, 0.5, size * dims);
     coords.forEach((c, d) => {
       for (let i = 0; i < size; i++) c[i] += jitter[d * size + i];
     });
     return coords;
+  }
+
+  private guide?: Int32Array | null;
+
+  /**
+   * For a sorted, finite cdf: guide[b] = the first index whose value is ≥ b/K (K = its length),
+   * so that a draw in [b/K, (b+1)/K) is searched between guide[b] and guide[b+1] only. The
+   * result is the one np.searchsorted gives; null (the plain search) for any other cdf.
+   */
+  private guideTable(): Int32Array | null {
+    if (this.guide !== undefined) return this.guide;
+    const cdf = this.cdf;
+    const n = cdf.length;
+    let sorted = n > 0 && Number.isFinite(cdf[0]);
+    for (let i = 1; i < n && sorted; i++) sorted = cdf[i] >= cdf[i - 1] && Number.isFinite(cdf[i]);
+    if (!sorted) return (this.guide = null);
+    const guide = new Int32Array(n + 2);
+    let at = 0;
+    for (let b = 0; b <= n; b++) {
+      const bound = b / n;
+      while (at < n && cdf[at] < bound) at++;
+      guide[b] = at;
+    }
+    guide[n + 1] = n;
+    this.guide = guide;
+    return guide;
   }
 
   /**
@@ -107,5 +138,29 @@ export class InverseCDFSampler {
       out[r] = interpOne(choices[r], row, 0, edges, 0, columns + 1);
     }
     return out;
+  }
+}
+
+/** np.searchsorted(cdf, keys, "left") for uniform draws in [0, 1), through the guide table. */
+function searchWithGuide(cdf: ArrayLike<number>, guide: Int32Array, keys: Float64Array, out: Float64Array): void {
+  const n = cdf.length;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    let lo = 0;
+    let hi = n;
+    if (key >= 0 && key < 1) {
+      let b = Math.floor(key * n);
+      // the bucket by the table's own bounds b/n, whatever the rounding of key·n
+      while (b > 0 && key < b / n) b--;
+      while (b < n - 1 && key >= (b + 1) / n) b++;
+      lo = guide[b];
+      hi = guide[b + 1];
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    out[k] = lo;
   }
 }

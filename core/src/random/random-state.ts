@@ -92,7 +92,7 @@ export class RandomState {
   randomSample(size?: number): number | Float64Array {
     if (size === undefined) return this.bits.nextDouble();
     const out = new Float64Array(checkSize(size));
-    for (let i = 0; i < out.length; i++) out[i] = this.bits.nextDouble();
+    this.bits.fillDoubles(out);
     return out;
   }
 
@@ -114,7 +114,7 @@ export class RandomState {
     if (!Number.isFinite(range)) throw new RangeError("uniform: Range exceeds valid bounds");
     if (size === undefined) return low + range * this.bits.nextDouble();
     const out = new Float64Array(checkSize(size));
-    for (let i = 0; i < out.length; i++) out[i] = low + range * this.bits.nextDouble();
+    this.bits.fillDoubles(out, low, range);
     return out;
   }
 

@@ -32,7 +32,8 @@ export function interp1dScipy(
       else hi = mid;
     }
     const k = Math.min(Math.max(lo, 1), n - 1);
-    const [iLo, iHi] = descending ? [n - k, n - 1 - k] : [k - 1, k];
+    const iLo = descending ? n - k : k - 1;
+    const iHi = descending ? n - 1 - k : k;
     const slope = (y[iHi] - y[iLo]) / (x[iHi] - x[iLo]);
     out[i] = slope * (q - x[iLo]) + y[iLo];
   }
