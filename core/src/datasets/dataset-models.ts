@@ -57,14 +57,22 @@ export class DatasetEvaluation {
     const evaluators = modelName === undefined ? [...this.evaluators.values()] : [this.evaluator(modelName)];
     if (modelName === undefined) for (const t of this.templates) total.stack(t.evaluate());
     for (const evaluator of evaluators) {
-      if (evaluator.needsUpdate) {
-        if (!dataset.exposure)
-          throw new Error(`dataset '${dataset.name}': model '${evaluator.model.name}' needs an exposure map`);
-        evaluator.update(dataset.exposure, dataset.psf, dataset.edisp, dataset.geom, dataset.maskImage);
-      }
+      this.updateEvaluator(dataset, evaluator);
       if (evaluator.contributes) total.stack(evaluator.computeNpred());
     }
     return total;
+  }
+
+  /** Brings the evaluators' IRFs and cutouts up to date without computing npred (the event sampler's need). */
+  updateEvaluators(dataset: EvaluatedDataset): void {
+    for (const evaluator of this.evaluators.values()) this.updateEvaluator(dataset, evaluator);
+  }
+
+  private updateEvaluator(dataset: EvaluatedDataset, evaluator: MapEvaluator): void {
+    if (!evaluator.needsUpdate) return;
+    if (!dataset.exposure)
+      throw new Error(`dataset '${dataset.name}': model '${evaluator.model.name}' needs an exposure map`);
+    evaluator.update(dataset.exposure, dataset.psf, dataset.edisp, dataset.geom, dataset.maskImage);
   }
 
   /**

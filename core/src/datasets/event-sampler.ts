@@ -41,7 +41,7 @@ export class MapDatasetEventSampler {
 
   /** Source events, model after model (MC_ID 1, 2, …): ENERGY_TRUE, RA_TRUE, DEC_TRUE, TIME, MC_ID. */
   sampleSources(dataset: MapDataset): SampledEvents {
-    dataset.npredSignal(); // brings the evaluators up to date
+    dataset.updateEvaluators();
     const parts: SampledColumns[] = [];
     const models: SampledEvents["models"] = [];
     [...dataset.evaluators.values()].forEach((evaluator, idx) => {
@@ -101,21 +101,17 @@ export class MapDatasetEventSampler {
       else src.ENERGY = src.ENERGY_TRUE;
     } else [src.RA, src.DEC, src.ENERGY] = [src.RA_TRUE, src.DEC_TRUE, src.ENERGY_TRUE];
     const background = dataset.background ? this.sampleBackground(dataset) : undefined;
-    const names = ["ENERGY_TRUE", "RA_TRUE", "DEC_TRUE", "TIME", "MC_ID", "RA", "DEC", "ENERGY"];
-    const all = concat(background ? [background.columns, src] : [src], names);
+    const parts = background ? [background.columns, src] : [src];
     const p = pointing.transformTo("icrs");
-    const fov = skyOffset(all.RA, all.DEC, p.lon, p.lat);
-    all.DETX = fov.lon;
-    all.DETY = fov.lat;
     const geom = dataset.counts.geom;
-    const frame = transformFrame(all.RA, all.DEC, "icrs", geom.frame);
-    const inside = geom.contains({ lon: frame.lon, lat: frame.lat, frame: geom.frame, energy: all.ENERGY });
-    // numbered before the selection, as gammapy does (the kept ids have gaps)
-    const eventId = new Float64Array(all.TIME.length);
-    for (let i = 0; i < eventId.length; i++) eventId[i] = i;
-    all.EVENT_ID = eventId;
-    const kept = select(all, inside);
-    return { columns: kept, models: [...(background?.models ?? []), ...sources.models] };
+    const inside = parts.map((part) => {
+      const fov = skyOffset(part.RA, part.DEC, p.lon, p.lat);
+      part.DETX = fov.lon;
+      part.DETY = fov.lat;
+      const frame = transformFrame(part.RA, part.DEC, "icrs", geom.frame);
+      return geom.contains({ lon: frame.lon, lat: frame.lat, frame: geom.frame, energy: part.ENERGY });
+    });
+    return { columns: selectFromParts(parts, inside), models: [...(background?.models ?? []), ...sources.models] };
   }
 
   /** gammapy's `_sample_coord_time`: a Poisson number of events, positions and energies from the map, GTI times. */
@@ -192,15 +188,37 @@ function concat(parts: SampledColumns[], names: string[]): SampledColumns {
   return out;
 }
 
-function select(columns: SampledColumns, keep: Uint8Array): SampledColumns {
-  let count = 0;
-  for (let i = 0; i < keep.length; i++) count += keep[i];
-  const index = new Int32Array(count);
-  for (let i = 0, at = 0; i < keep.length; i++) if (keep[i]) index[at++] = i;
+const COLUMNS = ["ENERGY_TRUE", "RA_TRUE", "DEC_TRUE", "TIME", "MC_ID", "RA", "DEC", "ENERGY", "DETX", "DETY"];
+
+/**
+ * The parts' events inside the geometry, part after part, gathered straight into the output columns
+ * (no concatenated copy of all events); EVENT_ID numbers all events before the selection, as gammapy
+ * does (the kept ids have gaps).
+ */
+function selectFromParts(parts: SampledColumns[], inside: Uint8Array[]): SampledColumns {
+  const kept = inside.map((keep) => {
+    let count = 0;
+    for (let i = 0; i < keep.length; i++) count += keep[i];
+    const index = new Int32Array(count);
+    for (let i = 0, at = 0; i < keep.length; i++) if (keep[i]) index[at++] = i;
+    return index;
+  });
+  const total = kept.reduce((sum, index) => sum + index.length, 0);
   const out: SampledColumns = {};
-  for (const [name, values] of Object.entries(columns)) {
-    const column = new Float64Array(count);
-    for (let k = 0; k < count; k++) column[k] = values[index[k]];
+  for (const name of [...COLUMNS, "EVENT_ID"]) {
+    const column = new Float64Array(total);
+    let at = 0;
+    let first = 0;
+    parts.forEach((part, k) => {
+      const index = kept[k];
+      if (name === "EVENT_ID") for (let i = 0; i < index.length; i++) column[at + i] = first + index[i];
+      else {
+        const values = part[name];
+        for (let i = 0; i < index.length; i++) column[at + i] = values[index[i]];
+      }
+      at += index.length;
+      first += inside[k].length;
+    });
     out[name] = column;
   }
   return out;

@@ -260,6 +260,11 @@ export class MapDataset {
     return out;
   }
 
+  /** Brings the sky models' evaluators up to date (IRFs at their positions, cutouts) without computing npred. */
+  updateEvaluators(): void {
+    this.evaluation?.updateEvaluators(this);
+  }
+
   /** Predicted counts of the sky models (all, or the one named), without background. */
   npredSignal(modelName?: string): WcsNDMap {
     if (!this.evaluation) {
