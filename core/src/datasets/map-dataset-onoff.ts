@@ -118,9 +118,16 @@ export class MapDatasetOnOff extends MapDataset {
   /**
    * Fake on and off counts (gammapy 1.0's `MapDatasetOnOff.fake`): on = Poisson(npred signal) +
    * Poisson(`npredBackground`), off = Poisson(`npredBackground` / α), drawn in that order from one
-   * generator.
+   * generator. Takes gammapy's order, `fake(npredBackground, randomState)`, or the seed first as
+   * `MapDataset.fake` does: the argument that is a map is the background.
    */
-  override fake(randomState: RandomStateInit = "random-seed", npredBackground?: WcsNDMap): void {
+  override fake(first: RandomStateInit | WcsNDMap = "random-seed", second?: RandomStateInit | WcsNDMap): void {
+    const [npredBackground, randomState] =
+      first instanceof WcsNDMap ? [first, second ?? "random-seed"] : [second, first];
+    if (npredBackground !== undefined && !(npredBackground instanceof WcsNDMap))
+      throw new Error(`MapDatasetOnOff '${this.name}'.fake: one argument must be the background map`);
+    if (randomState instanceof WcsNDMap)
+      throw new Error(`MapDatasetOnOff '${this.name}'.fake: two maps given, one random state expected`);
     if (!npredBackground) throw new Error(`MapDatasetOnOff '${this.name}'.fake: needs the background in the on region`);
     const alpha = this.alpha;
     if (!alpha) throw new Error(`MapDatasetOnOff '${this.name}'.fake: no acceptance and acceptance_off (no α)`);

@@ -40,8 +40,13 @@ test("MapDatasetOnOff.fake(7) gives gammapy 1.0's on and off counts exactly", ()
   assert.ok(dataset instanceof MapDatasetOnOff);
   dataset.psf = undefined; // as the fixture (gammapy's FFT noise would give negative npred)
   dataset.models = modelsFromDict(fx.onoff.models);
-  dataset.fake(fx.onoff.seed, dataset.backgroundFromOff());
+  const background = dataset.backgroundFromOff();
+  dataset.fake(fx.onoff.seed, background);
   assert.equal(countsDiffer(dataset.counts.data, fx.onoff.counts), undefined, "on counts");
   assert.equal(countsDiffer(dataset.countsOff!.data, fx.onoff.countsOff), undefined, "off counts");
   assert.throws(() => dataset.fake(1), /needs the background in the on region/);
+  // gammapy's argument order gives the same draws
+  const counts = Float64Array.from(dataset.counts.data);
+  dataset.fake(background, fx.onoff.seed);
+  assert.deepEqual(Float64Array.from(dataset.counts.data), counts);
 });
