@@ -1,9 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { EDispMap } from "../src/datasets/index.js";
-import { MapCoord } from "../src/maps/index.js";
-import { ConstantTemporalModel } from "../src/modeling/index.js";
+import { transformFrame } from "../src/coords/index.js";
+import { EDispMap, MapEvaluator, trueEnergyNpred } from "../src/datasets/index.js";
+import { MapAxis, MapCoord, WcsGeom, WcsNDMap } from "../src/maps/index.js";
+import {
+  ConstantTemporalModel,
+  GaussianSpatialModel,
+  PowerLawSpectralModel,
+  SkyModel,
+} from "../src/modeling/index.js";
 import { readDataset } from "../src/nodejs/index.js";
 import { fixturePath } from "./fixtures.js";
 
@@ -74,4 +80,25 @@ test("ConstantTemporalModel.sampleTime gives gammapy's arrival times (seed 10)",
   assert.ok(mjd.every((t) => t >= fx.time.tMin && t <= fx.time.tMax));
   assert.deepEqual([...model.integral([0, 1], [1, 4])], [0.25, 0.75]);
   assert.throws(() => model.sampleTime(1, 5, 5), /tMin < tMax/);
+});
+
+test("Map.sampleCoord on gammapy 1.0's test_map_sampling npred gives its two events", () => {
+  // gammapy/maps/wcs/tests/test_ndmap.py: get_npred_map() and sample_coord(n_events=2, random_state=0)
+  const energy = MapAxis.fromBounds(1, 100, 30, { unit: "TeV", name: "energy_true", interp: "log" });
+  const geom = WcsGeom.create({ skydir: [0, 0], binsz: 0.02, width: 2, frame: "galactic", axes: [energy] });
+  const exposure = WcsNDMap.fromGeom(geom, { unit: "cm2 s" });
+  exposure.data.fill(1e14);
+  const spatialModel = new GaussianSpatialModel({ lon_0: 0.015, lat_0: -0.037, sigma: 0.2, frame: "galactic" });
+  const model = new SkyModel(new PowerLawSpectralModel({ amplitude: 1e-11 }), { spatialModel, name: "gauss" });
+  const evaluator = new MapEvaluator(model, { evaluationMode: "global" });
+  const maskImage = WcsNDMap.fromGeom(geom.toImage(), { dtype: "bool" });
+  maskImage.data.fill(1);
+  evaluator.update(exposure, undefined, undefined, geom, maskImage);
+  const coords = trueEnergyNpred(evaluator).sampleCoord(2, 0);
+  const icrs = transformFrame(coords.lon, coords.lat, "galactic", "icrs");
+  const close = (a: ArrayLike<number>, b: number[]) =>
+    b.forEach((v, i) => assert.ok(Math.abs(a[i] - v) <= 1e-5 * Math.abs(v), `${a[i]} vs ${v}`));
+  close(icrs.lon, [266.204197, 266.451241]);
+  close(icrs.lat, [-28.862369, -29.075469]);
+  close(coords.axis("energy_true")!, [2.363293, 2.342388]);
 });

@@ -116,10 +116,11 @@ export function modelsFromYaml(
 
 function componentFromDict(c: ComponentDict, index: number, files?: ModelFileAccess): DatasetModel {
   const at = `models file: component ${index}${c.name ? ` ('${c.name}')` : ""}`;
-  if (!c.spectral) throw new Error(`${at}: no spectral model`);
+  // gammapy gives a FoVBackgroundModel without one its default norm (a PowerLawNormSpectralModel)
+  if (!c.spectral && c.type !== "FoVBackgroundModel") throw new Error(`${at}: no spectral model`);
   try {
     if (c.type === "SkyModel") {
-      return new SkyModel(spectralModelFromDict(c.spectral), {
+      return new SkyModel(spectralModelFromDict(c.spectral!), {
         spatialModel: c.spatial ? spatialModelFromDict(c.spatial, files) : undefined,
         name: c.name,
         datasetsNames: c.datasets_names,
@@ -131,7 +132,7 @@ function componentFromDict(c: ComponentDict, index: number, files?: ModelFileAcc
       if (!filename) throw new Error("a TemplateNPredModel needs its map's filename");
       if (!files) throw new Error(`no file access to read '${filename}'`);
       return new TemplateNPredModel(files.readMap(filename), {
-        spectralModel: spectralModelFromDict(c.spectral),
+        spectralModel: spectralModelFromDict(c.spectral!),
         name: c.name,
         datasetsNames: c.datasets_names,
         filename,
@@ -140,7 +141,7 @@ function componentFromDict(c: ComponentDict, index: number, files?: ModelFileAcc
     if (c.type === "FoVBackgroundModel") {
       const name = c.datasets_names?.[0];
       if (!name) throw new Error("a FoVBackgroundModel needs its dataset's name (datasets_names)");
-      return new FoVBackgroundModel(name, spectralModelFromDict(c.spectral));
+      return new FoVBackgroundModel(name, c.spectral ? spectralModelFromDict(c.spectral) : undefined);
     }
   } catch (error) {
     throw new Error(`${at}: ${(error as Error).message}`);

@@ -1,10 +1,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { GTI, MapDatasetEventSampler, modelsFromDict, SkyCoord, withKernelPaths } from "@gammaflow/core";
-import { readDataset } from "@gammaflow/core/node";
-import { REPO } from "./cases.js";
+import {
+  GTI,
+  loadIrfDict,
+  MapAxis,
+  MapDataset,
+  MapDatasetEventSampler,
+  modelsFromDict,
+  MemoryObservation,
+  SkyCoord,
+  WcsGeom,
+  withKernelPaths,
+} from "@gammaflow/core";
+import { readDataset, readFits } from "@gammaflow/core/node";
+import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
+import { CALDB, REPO } from "./cases.js";
 
 const fx = JSON.parse(readFileSync(path.join(REPO, "plugins/simulate/test/fixtures/event_sampler.json"), "utf8"));
 
@@ -54,4 +66,48 @@ test("the sampler's direct PSF/EDisp rows give the reference path's events (inte
       assert.ok(Math.abs(v - reference.columns[name][i]) <= 1e-9 * Math.abs(v), `${name}[${i}]`),
     );
   }
+});
+
+test("gammapy 1.0's own test_MC_ID (CTA 1DC, three Gaussians): 215 events, 40 of the background", (t) => {
+  if (!existsSync(CALDB)) return t.skip(`no CTA 1DC caldb under GAMMAPY_DATA (${CALDB})`);
+  // gammapy/datasets/tests/test_simulate.py::test_MC_ID with its model_alternative fixture
+  const pointing = new SkyCoord(0, 0, "galactic");
+  const obs = new MemoryObservation({ obsId: 1001, pointing, livetime: 360, irfs: loadIrfDict(readFits(CALDB)) });
+  const energy = MapAxis.fromEnergyBounds(1, 10, 10, { perDecade: true });
+  const energyAxisTrue = MapAxis.fromEnergyBounds(0.5, 20, 20, { perDecade: true, name: "energy_true" });
+  const migraAxis = MapAxis.fromBounds(0.5, 2, 150, { nodeType: "edges", name: "migra" });
+  const icrs = pointing.transformTo("icrs");
+  const geom = WcsGeom.create({ skydir: [icrs.lon, icrs.lat], width: 2, binsz: 0.06, frame: "icrs", axes: [energy] });
+  const empty = MapDataset.create(geom, { energyAxisTrue, migraAxis, name: "test" });
+  const maker = new MapDatasetMaker({ selection: ["exposure", "background", "psf", "edisp"] });
+  const dataset = maker.run(empty, obs);
+  const gauss = (name: string, lon: number, lat: number) => ({
+    name,
+    type: "SkyModel",
+    spectral: {
+      type: "PowerLawSpectralModel",
+      parameters: [{ name: "amplitude", value: 1e-11, unit: "cm-2 s-1 TeV-1" }],
+    },
+    spatial: {
+      type: "GaussianSpatialModel",
+      frame: "galactic",
+      parameters: [
+        { name: "lon_0", value: lon, unit: "deg" },
+        { name: "lat_0", value: lat, unit: "deg" },
+        { name: "sigma", value: 0.2, unit: "deg" },
+      ],
+    },
+  });
+  dataset.models = modelsFromDict({
+    components: [
+      gauss("test-source", 0, 0),
+      gauss("test-source2", 0.5, 0.5),
+      { name: "test-bkg", type: "FoVBackgroundModel", datasets_names: ["test"] },
+      gauss("test-source3", 0.5, 0),
+    ],
+  });
+  const events = new MapDatasetEventSampler({ randomState: 0 }).run(dataset, pointing);
+  const mcId = events.columns.MC_ID;
+  assert.equal(mcId.length, 215);
+  assert.equal(mcId.filter((id) => id === 0).length, 40);
 });
