@@ -4,12 +4,7 @@ import { readFileSync } from "node:fs";
 import { transformFrame } from "../src/coords/index.js";
 import { EDispMap, MapEvaluator, trueEnergyNpred } from "../src/datasets/index.js";
 import { MapAxis, MapCoord, WcsGeom, WcsNDMap } from "../src/maps/index.js";
-import {
-  ConstantTemporalModel,
-  GaussianSpatialModel,
-  PowerLawSpectralModel,
-  SkyModel,
-} from "../src/modeling/index.js";
+import { ConstantTemporalModel, GaussianSpatialModel, PowerLawSpectralModel, SkyModel } from "../src/modeling/index.js";
 import { readDataset } from "../src/nodejs/index.js";
 import { fixturePath } from "./fixtures.js";
 
