@@ -1,7 +1,7 @@
 import { type SkyCoord, skyOffset, transformFrame } from "../coords/index.js";
 import type { GTI } from "../data/index.js";
 import { timeRefMjd } from "../data/gti.js";
-import { MapCoord, type WcsNDMap } from "../maps/index.js";
+import { MapCoord, type WcsGeom, type WcsNDMap } from "../maps/index.js";
 import { ConstantTemporalModel } from "../modeling/temporal.js";
 import { getRandomState, type RandomState, type RandomStateInit } from "../random/index.js";
 import { convert } from "../units/index.js";
@@ -47,7 +47,7 @@ export class MapDatasetEventSampler {
     [...dataset.evaluators.values()].forEach((evaluator, idx) => {
       models.push({ id: idx + 1, name: evaluator.model.name });
       if (!evaluator.contributes) return;
-      const table = this.sampleCoordTime(trueEnergyNpred(evaluator), dataset.gti);
+      const table = this.sampleCoordTime(trueEnergyNpred(evaluator), dataset.gti).columns;
       table.MC_ID = new Float64Array(table.TIME.length).fill(idx + 1);
       parts.push(table);
     });
@@ -56,14 +56,20 @@ export class MapDatasetEventSampler {
 
   /** Background events (MC_ID 0) from the dataset's predicted background, reconstructed = true values. */
   sampleBackground(dataset: MapDataset): SampledEvents {
+    return this.sampleBackgroundPix(dataset).events;
+  }
+
+  /** `sampleBackground`, with the sampled pixel coordinates on the background map's geometry. */
+  private sampleBackgroundPix(dataset: MapDataset): { events: SampledEvents; pix: Float64Array[]; geom: WcsGeom } {
     const background = dataset.npredBackground();
     if (!background) throw new Error(`dataset '${dataset.name}': no background to sample`);
-    const table = this.sampleCoordTime(background, dataset.gti);
+    const { columns: table, pix } = this.sampleCoordTime(background, dataset.gti);
     table.MC_ID = new Float64Array(table.TIME.length);
     table.ENERGY = table.ENERGY_TRUE;
     table.RA = table.RA_TRUE;
     table.DEC = table.DEC_TRUE;
-    return { columns: table, models: [{ id: 0, name: `${dataset.name}-bkg` }] };
+    const events = { columns: table, models: [{ id: 0, name: `${dataset.name}-bkg` }] };
+    return { events, pix, geom: background.geom };
   }
 
   /** RA, DEC: the true positions moved by a PSF draw (gammapy's `PSFMap.sample_coord`). */
@@ -100,22 +106,23 @@ export class MapDatasetEventSampler {
       if (edisp instanceof EDispMap || edisp instanceof EDispKernelMap) this.sampleEdisp(edisp, src);
       else src.ENERGY = src.ENERGY_TRUE;
     } else [src.RA, src.DEC, src.ENERGY] = [src.RA_TRUE, src.DEC_TRUE, src.ENERGY_TRUE];
-    const background = dataset.background ? this.sampleBackground(dataset) : undefined;
+    const sampled = dataset.background ? this.sampleBackgroundPix(dataset) : undefined;
+    const background = sampled?.events;
     const parts = background ? [background.columns, src] : [src];
     const p = pointing.transformTo("icrs");
     const geom = dataset.counts.geom;
-    const inside = parts.map((part) => {
+    const inside = parts.map((part, k) => {
       const fov = skyOffset(part.RA, part.DEC, p.lon, p.lat);
       part.DETX = fov.lon;
       part.DETY = fov.lat;
-      const frame = transformFrame(part.RA, part.DEC, "icrs", geom.frame);
-      return geom.contains({ lon: frame.lon, lat: frame.lat, frame: geom.frame, energy: part.ENERGY });
+      const pix = k === 0 && sampled?.geom.equals(geom) ? sampled.pix : undefined;
+      return containedEvents(geom, part, pix);
     });
     return { columns: selectFromParts(parts, inside), models: [...(background?.models ?? []), ...sources.models] };
   }
 
   /** gammapy's `_sample_coord_time`: a Poisson number of events, positions and energies from the map, GTI times. */
-  private sampleCoordTime(npred: WcsNDMap, gti: GTI): SampledColumns {
+  private sampleCoordTime(npred: WcsNDMap, gti: GTI): { columns: SampledColumns; pix: Float64Array[] } {
     let total = 0;
     for (const v of npred.data) if (Number.isFinite(v)) total += v;
     const n = this.randomState.poisson(total) as number;
@@ -124,14 +131,16 @@ export class MapDatasetEventSampler {
     let energy: Float64Array = new Float64Array(0);
     let lon: Float64Array = new Float64Array(0);
     let lat: Float64Array = new Float64Array(0);
+    let pix: Float64Array[] = [];
     if (n > 0) {
-      const coord = npred.sampleCoord(n, this.randomState);
+      pix = npred.samplePix(n, this.randomState);
+      const coord = geom.pixToCoord(pix);
       const axis = geom.axisByName(energyName);
       energy = coord.axis(energyName)!;
       if (axis.unit !== "TeV") energy = Float64Array.from(energy, (e) => convert(e, axis.unit, "TeV"));
       ({ lon, lat } = geom.frame === "icrs" ? coord : transformFrame(coord.lon, coord.lat, geom.frame, "icrs"));
     }
-    return { ENERGY_TRUE: energy, RA_TRUE: lon, DEC_TRUE: lat, TIME: this.sampleTime(n, gti) };
+    return { columns: { ENERGY_TRUE: energy, RA_TRUE: lon, DEC_TRUE: lat, TIME: this.sampleTime(n, gti) }, pix };
   }
 
   /**
@@ -188,6 +197,51 @@ function concat(parts: SampledColumns[], names: string[]): SampledColumns {
   return out;
 }
 
+/** Pixel coordinates this close to a map edge are checked through the world round trip (its error: ~1e-10). */
+const EDGE_MARGIN = 1e-6;
+
+/**
+ * Which events lie inside the geometry (ICRS RA, DEC and ENERGY in TeV), as gammapy's selection
+ * finds them. With `pix`, the events' sampled pixel coordinates on this geometry, the events
+ * farther than EDGE_MARGIN from the edges of every dimension are inside without a look; only
+ * the others (exactly on an edge, in practice) are converted and checked.
+ */
+function containedEvents(geom: WcsGeom, part: SampledColumns, pix?: Float64Array[]): Uint8Array {
+  const n = part.RA.length;
+  let check: Int32Array | undefined;
+  let inside: Uint8Array | undefined;
+  if (pix) {
+    const extents = [geom.nx, geom.ny, ...geom.axes.map((a) => a.nbin)];
+    inside = new Uint8Array(n);
+    const edge = new Int32Array(n);
+    let edges = 0;
+    for (let i = 0; i < n; i++) {
+      let interior = true;
+      for (let d = 0; d < extents.length && interior; d++) {
+        const p = pix[d][i];
+        interior = p > EDGE_MARGIN - 0.5 && p < extents[d] - 0.5 - EDGE_MARGIN;
+      }
+      if (interior) inside[i] = 1;
+      else edge[edges++] = i;
+    }
+    check = edge.subarray(0, edges);
+  }
+  const pick = (values: Float64Array): Float64Array => {
+    if (!check) return values;
+    const out = new Float64Array(check.length);
+    for (let k = 0; k < check.length; k++) out[k] = values[check[k]];
+    return out;
+  };
+  const frame = transformFrame(pick(part.RA), pick(part.DEC), "icrs", geom.frame);
+  const energy = pick(part.ENERGY);
+  const axisUnit = geom.axisByName("energy").unit;
+  const energyInUnit = axisUnit === "TeV" ? energy : energy.map((e) => convert(e, "TeV", axisUnit));
+  const found = geom.contains({ lon: frame.lon, lat: frame.lat, frame: geom.frame, energy: energyInUnit });
+  if (!check || !inside) return found;
+  for (let k = 0; k < check.length; k++) inside[check[k]] = found[k];
+  return inside;
+}
+
 const COLUMNS = ["ENERGY_TRUE", "RA_TRUE", "DEC_TRUE", "TIME", "MC_ID", "RA", "DEC", "ENERGY", "DETX", "DETY"];
 
 /**
@@ -212,6 +266,8 @@ function selectFromParts(parts: SampledColumns[], inside: Uint8Array[]): Sampled
     parts.forEach((part, k) => {
       const index = kept[k];
       if (name === "EVENT_ID") for (let i = 0; i < index.length; i++) column[at + i] = first + index[i];
+      else if (index.length === part[name].length)
+        column.set(part[name], at); // all inside
       else {
         const values = part[name];
         for (let i = 0; i < index.length; i++) column[at + i] = values[index[i]];

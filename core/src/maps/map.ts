@@ -219,8 +219,13 @@ export class WcsNDMap<D extends MapData = MapData> {
    * frame, axis coordinates in the axis units.
    */
   sampleCoord(n: number, randomState: RandomStateInit = 0): MapCoord {
+    return this.geom.pixToCoord(this.samplePix(n, randomState));
+  }
+
+  /** The pixel coordinates (x, y, then the axes) behind `sampleCoord`: each uniform within its pixel. */
+  samplePix(n: number, randomState: RandomStateInit = 0): Float64Array[] {
     const sampler = new InverseCDFSampler(this.data, this.geom.dataShape, { randomState: getRandomState(randomState) });
-    return this.geom.pixToCoord(sampler.sample(n).reverse());
+    return sampler.sample(n).reverse();
   }
 
   // ---- reductions and slicing ------------------------------------------------------
