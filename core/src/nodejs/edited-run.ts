@@ -32,11 +32,11 @@ export function copyStoreWithEditedRun(
   copyFileSync(path.join(storeDir, "hdu-index.fits.gz"), path.join(dir, "hdu-index.fits.gz"));
   const obsIndex = path.join(storeDir, "obs-index.fits.gz");
   if (obsIndexEdit)
-    rewriteFits(obsIndex, path.join(dir, "obs-index.fits.gz"), { [firstTableName(obsIndex)]: obsIndexEdit });
+    copyFitsWithEdits(obsIndex, path.join(dir, "obs-index.fits.gz"), { [firstTableName(obsIndex)]: obsIndexEdit });
   else copyFileSync(obsIndex, path.join(dir, "obs-index.fits.gz"));
   const target = path.join(dir, runFile);
   mkdirSync(path.dirname(target), { recursive: true });
-  rewriteFits(path.join(storeDir, runFile), target, edits);
+  copyFitsWithEdits(path.join(storeDir, runFile), target, edits);
   return dir;
 }
 
@@ -44,8 +44,12 @@ function firstTableName(file: string): string {
   return readFits(file).hdus.find((h) => h.kind === "bintable")?.name ?? "";
 }
 
-/** `source` written to `target` with the named tables edited, the other HDUs copied as stored. */
-function rewriteFits(source: string, target: string, edits: Readonly<Record<string, (table: EditableTable) => void>>) {
+/** `source` written to `target` with the named tables edited (by EXTNAME), the other HDUs copied as stored. */
+export function copyFitsWithEdits(
+  source: string,
+  target: string,
+  edits: Readonly<Record<string, (table: EditableTable) => void>>,
+) {
   const file = readFits(source);
   const missing = Object.keys(edits).filter((name) => !file.hdus.some((h) => h.name === name));
   if (missing.length) throw new Error(`${source}: no HDU ${missing.join(", ")} to edit`);

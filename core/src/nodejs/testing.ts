@@ -76,4 +76,4 @@ export function filledDataset(geom: WcsGeom, counts: number, name: string): MapD
   return d;
 }
 
-export { copyStoreWithEditedRun, type EditableTable } from "./edited-run.js";
+export { copyFitsWithEdits, copyStoreWithEditedRun, type EditableTable } from "./edited-run.js";
