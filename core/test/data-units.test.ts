@@ -1,5 +1,6 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { SkyCoord } from "../src/coords/index.js";
 import type { Observation } from "../src/data/index.js";
@@ -14,8 +15,15 @@ const OBS_ID = 23523;
 const RUN_FILE = "data/hess_dl3_dr1_obs_id_023523.fits.gz";
 const original = () => DataStore.fromDir(toStorePath(BUNDLED_HESS)).obs(OBS_ID);
 
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function edited(edits: Record<string, (t: EditableTable) => void>, obsIndexEdit?: (t: EditableTable) => void) {
-  return DataStore.fromDir(toStorePath(copyStoreWithEditedRun(BUNDLED_HESS, RUN_FILE, edits, obsIndexEdit)));
+  const dir = copyStoreWithEditedRun(BUNDLED_HESS, RUN_FILE, edits, obsIndexEdit);
+  dirs.push(dir);
+  return DataStore.fromDir(toStorePath(dir));
 }
 
 /** Column `name` multiplied by `factor`, as doubles, now in `unit`. */

@@ -1,5 +1,6 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { DataStore } from "../src/index.node.js";
 import { toStorePath } from "../src/nodejs/index.js";
@@ -11,8 +12,14 @@ import { BUNDLED_HESS } from "./fixtures.js";
 const OBS_ID = 23523;
 const RUN_FILE = "data/hess_dl3_dr1_obs_id_023523.fits.gz";
 
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function spoilt(hdu: string, edit: (t: EditableTable) => void) {
   const dir = copyStoreWithEditedRun(BUNDLED_HESS, RUN_FILE, { [hdu]: edit });
+  dirs.push(dir);
   return { obs: DataStore.fromDir(toStorePath(dir)).obs(OBS_ID), file: path.join(dir, RUN_FILE) };
 }
 
