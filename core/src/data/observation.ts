@@ -203,7 +203,8 @@ export class Observation {
     } catch (error) {
       const message = (error as Error).message;
       if (message.startsWith(`observation ${this.obsId}`)) throw error;
-      const where = !location || (path && message.includes(path)) ? "" : ` (${path ?? "?"}, HDU ${location.hduName})`;
+      const file = path ? `${path}, ` : "";
+      const where = !location || (path && message.includes(path)) ? "" : ` (${file}HDU ${location.hduName})`;
       throw new Error(`observation ${this.obsId} ${hduType}${where}: ${message}`, { cause: error });
     }
   }
