@@ -67,7 +67,14 @@ test("'@gammaflow/core/node' holds the file helpers only; the test helpers are '
     ].sort(),
   );
   const testing = await import("@gammaflow/core/testing");
-  assert.deepEqual(Object.keys(testing).sort(), ["assertMapClose", "filledDataset", "planeSums", "sampleMap"]);
+  assert.deepEqual(Object.keys(testing).sort(), [
+    "assertMapClose",
+    "copyFitsWithEdits",
+    "copyStoreWithEditedRun",
+    "filledDataset",
+    "planeSums",
+    "sampleMap",
+  ]);
   const saved = process.env.GAMMAPY_DATA;
   try {
     delete process.env.GAMMAPY_DATA;

@@ -6,7 +6,7 @@ import path from "node:path";
 import { DataStore, type EventColumnData, MapAxis, MapDataset, runMetaFromObservation, WcsGeom } from "@gammaflow/core";
 import { MemoryLogger } from "@gammaflow/pipeline";
 import { toStorePath, writeDl3Run } from "@gammaflow/core/node";
-import { planeSums } from "@gammaflow/core/testing";
+import { copyFitsWithEdits, type EditableTable, planeSums } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
 import { registryWith, runGraphFile } from "@gammaflow/cli";
 import { assertSameMaps, classApiStack, finalStack } from "../src/graph-checks.js";
@@ -56,6 +56,40 @@ test(
     assert.match(report.skipped[0].reason, /hess_dl3_dr1_obs_id_023592\.fits\.gz/);
     assert.deepEqual(report.used, [23523, 23526]);
     assertSameMaps(finalStack(report).dataset, classApiStack(dir, [23523, 23526]));
+  },
+);
+
+test(
+  "a run whose effective area is all NaN is skipped with its obs id, file and column; " +
+    "a NaN cell in another is stacked with a warning naming it",
+  async () => {
+    const dir = temp("spoilt-irf");
+    writeIndexFor(dir, [23523, 23592]);
+    const spoil = (id: number, cell: (i: number) => boolean) => {
+      const file = copyRun(dir, id);
+      const edit = (t: EditableTable) => {
+        const column = t.column("EFFAREA");
+        column.data = Float64Array.from(column.data as ArrayLike<number>, (v, i) => (cell(i) ? Number.NaN : v));
+        column.format = "576D";
+      };
+      copyFitsWithEdits(file, file, { AEFF: edit });
+      return file;
+    };
+    const allNan = spoil(23592, () => true);
+    const oneNan = spoil(23523, (i) => i === 96 + 60);
+    const logger = new MemoryLogger();
+    const report = await runGraphFile(COMBINED, {
+      outDir: temp("spoilt-irf-out"),
+      logger,
+      sets: [`inputs.dataStore=${dir}`, "runs.obsIds=[23523,23592]"],
+    });
+    assert.deepEqual(report.used, [23523]);
+    assert.equal(report.skipped.length, 1);
+    assert.equal(report.skipped[0].obsId, 23592);
+    assert.equal(report.skipped[0].node, "maker");
+    assert.ok(report.skipped[0].reason.startsWith(`observation 23592 aeff: ${allNan}[AEFF] column EFFAREA: all 576`));
+    const warning = logger.lines.find((l) => l.level === "warn" && l.message.includes("NaN or infinite"));
+    assert.ok(warning?.message.includes(`observation 23523 aeff: ${oneNan}[AEFF] column EFFAREA`), warning?.message);
   },
 );
 

@@ -134,15 +134,21 @@ export class DataStore {
       if (!locations.has(type)) locations.set(type, this.hduIndex.location(obsId, type)!);
     }
     const opened = new Map<string, FitsFile>(); // one observation's HDUs usually share a file
-    return new Observation(obsId, this.obsTable, locations, (location) => {
-      const path = this.resolve(location);
-      let file = opened.get(path);
-      if (!file) {
-        file = this.files.readFits(path);
-        opened.set(path, file);
-      }
-      return { file, path };
-    });
+    return new Observation(
+      obsId,
+      this.obsTable,
+      locations,
+      (location) => {
+        const path = this.resolve(location);
+        let file = opened.get(path);
+        if (!file) {
+          file = this.files.readFits(path);
+          opened.set(path, file);
+        }
+        return { file, path };
+      },
+      (location) => this.resolve(location),
+    );
   }
 
   /**

@@ -1,6 +1,8 @@
 import { separationDeg, type SkyCoord } from "../coords/index.js";
 import type { BinTableHdu, Header } from "../fits/index.js";
-import { timeRefFromHeader, type TimeRef } from "./gti.js";
+import { columnInUnit, columnUnitFactor } from "../units/index.js";
+import { EVENT_UNITS } from "./events-table.js";
+import { timeRefFromHeader, timeUnitOf, type TimeRef } from "./gti.js";
 
 /**
  * Events of one observation (gammapy's EventList): columns decoded lazily from the EVENTS
@@ -31,21 +33,33 @@ export class EventList {
     return this.table.hasColumn(name);
   }
 
-  /** A numeric column as doubles (selected rows only); names are case-insensitive. */
+  /**
+   * A numeric column as doubles (selected rows only); names are case-insensitive. The GADF
+   * columns (`EVENT_UNITS`: ENERGY in TeV, RA/DEC/ALT/AZ… in deg, TIME in s) come in their
+   * GADF unit, converted from the file's TUNIT (TIME: else TIMEUNIT); a unit that does not
+   * convert is an error naming the file, HDU, column and unit.
+   */
   column(name: string): Float64Array {
     const key = name.toUpperCase();
     let values = this.cache.get(key);
     if (!values) {
-      const all = this.table.columnAsFloat64(name);
+      const unit = EVENT_UNITS[key];
+      const stored = key === "TIME" ? timeUnitOf(this.header) : unit;
+      const all = unit === undefined ? this.table.columnAsFloat64(name) : columnInUnit(this.table, name, unit, stored);
       values = this.rows ? Float64Array.from(this.rows, (r) => all[r]) : all;
       this.cache.set(key, values);
     }
     return values;
   }
 
-  /** Whether RA and Dec are stored as float32 (FITS format E), as H.E.S.S. and CTA event lists do. */
+  /**
+   * Whether RA and Dec are float32 values in deg (FITS format E, as H.E.S.S. and CTA event
+   * lists store them); converted from another unit they are doubles.
+   */
   get radecFloat32(): boolean {
-    return this.table.columnFormat("RA")?.code === "E" && this.table.columnFormat("DEC")?.code === "E";
+    return ["RA", "DEC"].every(
+      (c) => this.table.columnFormat(c)?.code === "E" && columnUnitFactor(this.table, c, "deg") === 1,
+    );
   }
 
   get ra(): Float64Array {
@@ -56,7 +70,7 @@ export class EventList {
     return this.column("DEC");
   }
 
-  /** Reconstructed energy in TeV (the GADF unit). */
+  /** Reconstructed energy in TeV. */
   get energy(): Float64Array {
     return this.column("ENERGY");
   }

@@ -45,8 +45,11 @@ export interface EventListMeta {
 
 const REQUIRED_COLUMNS = ["EVENT_ID", "TIME", "RA", "DEC", "ENERGY"];
 
-/** GADF units of the event columns we know; others are written without a unit unless given. */
-const EVENT_UNITS: Record<string, string> = {
+/**
+ * GADF units of the event columns we know: written so, and read in them whatever unit a file
+ * stores them in (`EventList.column`); others are written without a unit unless given.
+ */
+export const EVENT_UNITS: Record<string, string> = {
   TIME: "s",
   RA: "deg",
   DEC: "deg",

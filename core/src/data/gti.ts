@@ -1,4 +1,5 @@
 import type { BinTableHdu, BinTableHduSpec, Header } from "../fits/index.js";
+import { columnInUnit } from "../units/index.js";
 import { gadfClassCards, timeReferenceCards } from "./gadf-cards.js";
 
 const SECONDS_PER_DAY = 86400;
@@ -33,6 +34,31 @@ export function timeRefFromHeader(header: Header): TimeRef {
   return { mjdInt: Number(header.get("MJDREFI") ?? 0), mjdFrac: Number(header.get("MJDREFF") ?? 0), scale };
 }
 
+/** The unit of a table's time columns that have no TUNIT: its TIMEUNIT keyword, else seconds (FITS). */
+export function timeUnitOf(header: Header): string {
+  const unit = header.get("TIMEUNIT");
+  return typeof unit === "string" && unit.trim() !== "" ? unit.trim() : "s";
+}
+
+/** Start and stop times (s) in a table's columns, converted from its units; each must be finite, stop ≥ start. */
+export function readIntervals(table: BinTableHdu, startColumn: string, stopColumn: string) {
+  const unit = timeUnitOf(table.header);
+  const start = columnInUnit(table, startColumn, "s", unit).slice();
+  const stop = columnInUnit(table, stopColumn, "s", unit).slice();
+  checkIntervals(start, stop, (i) => `${table.location} row ${i}: ${startColumn}/${stopColumn}`);
+  return { start, stop };
+}
+
+/** Throws, naming the interval (`where(i)`) and its values, unless every interval is finite with stop ≥ start. */
+export function checkIntervals(start: ArrayLike<number>, stop: ArrayLike<number>, where: (i: number) => string): void {
+  for (let i = 0; i < start.length; i++) {
+    const [a, b] = [start[i], stop[i]];
+    if (!Number.isFinite(a) || !Number.isFinite(b))
+      throw new Error(`${where(i)}: the interval ${a} to ${b} s is not finite`);
+    if (b < a) throw new Error(`${where(i)}: the interval ends (${b} s) before it starts (${a} s)`);
+  }
+}
+
 /** gammapy's default reference: 2000-01-01 00:00 UTC, expressed in TT (+64.184 s). */
 export const DEFAULT_TIME_REF: TimeRef = { mjdInt: 51544, mjdFrac: 64.184 / 86400, scale: "tt" };
 
@@ -46,12 +72,10 @@ export class GTI {
     if (start.length !== stop.length) throw new Error(`GTI: ${start.length} starts but ${stop.length} stops`);
   }
 
+  /** From a GTI table: START/STOP in their TUNIT (else TIMEUNIT, else s), checked (`readIntervals`). */
   static fromTable(table: BinTableHdu): GTI {
-    return new GTI(
-      table.columnAsFloat64("START").slice(),
-      table.columnAsFloat64("STOP").slice(),
-      timeRefFromHeader(table.header),
-    );
+    const { start, stop } = readIntervals(table, "START", "STOP");
+    return new GTI(start, stop, timeRefFromHeader(table.header));
   }
 
   /** Intervals in seconds after a reference (default 2000-01-01 UTC in TT); an empty GTI is allowed. */

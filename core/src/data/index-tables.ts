@@ -34,6 +34,11 @@ const OBS_INDEX_COLUMNS: IndexColumn[] = [
   { name: "EVENT_COUNT", format: "K" },
 ];
 
+/** Units of the obs-index columns we know: written so, and read in them (`ObsTable.value`). */
+export const OBS_INDEX_UNITS: Readonly<Record<string, string>> = Object.fromEntries(
+  OBS_INDEX_COLUMNS.flatMap((c) => (c.unit ? [[c.name, c.unit]] : [])),
+);
+
 const HDU_INDEX_COLUMNS: IndexColumn[] = [
   { name: "OBS_ID", format: "K" },
   ...["HDU_TYPE", "HDU_CLASS", "FILE_DIR", "FILE_NAME", "HDU_NAME"].map((name) => ({ name, format: "A" })),

@@ -1,6 +1,8 @@
 import { separationDeg, type SkyCoord } from "../coords/index.js";
 import type { BinTableHdu, Header } from "../fits/index.js";
-import { timeRefFromHeader, type TimeRef } from "./gti.js";
+import { columnInUnit, columnUnitFactor } from "../units/index.js";
+import { timeRefFromHeader, timeUnitOf, type TimeRef } from "./gti.js";
+import { OBS_INDEX_UNITS } from "./index-tables.js";
 
 /** The observation index table: one row per observation; selections keep a row subset. */
 export class ObsTable {
@@ -42,14 +44,23 @@ export class ObsTable {
 
   /**
    * A numeric value of an observation's row (stored precision kept, e.g. float32 RA_PNT);
-   * undefined for an integer column's null (TNULL).
+   * undefined for an integer column's null (TNULL). Columns of `OBS_INDEX_UNITS` (RA_PNT,
+   * LIVETIME, TSTART…) come in their unit (deg, s), converted from the column's TUNIT (times:
+   * else the TIMEUNIT keyword); a unit that does not convert is an error naming the column.
    */
   value(obsId: number, column: string): number | undefined {
     const row = this.rowOf.get(obsId);
     if (row === undefined || !this.table.hasColumn(column)) return undefined;
     const value = this.table.columnAsFloat64(column)[row];
     const tnull = this.table.columnInfo(column).tnull;
-    return tnull !== undefined && value === Number(tnull) ? undefined : value;
+    if (tnull !== undefined && value === Number(tnull)) return undefined;
+    const unit = OBS_INDEX_UNITS[column.toUpperCase()];
+    return unit === undefined ? value : value * columnUnitFactor(this.table, column, unit, this.storedUnit(unit));
+  }
+
+  /** The unit of a column without TUNIT: TIMEUNIT for times, else the GADF one. */
+  private storedUnit(unit: string): string {
+    return unit === "s" ? timeUnitOf(this.header) : unit;
   }
 
   text(obsId: number, column: string): string | undefined {
@@ -73,8 +84,8 @@ export class ObsTable {
   /** Observations pointed within `radius` (deg) of `position`. */
   selectSkyCircle(position: SkyCoord, radius: number): ObsTable {
     const c = position.transformTo("icrs");
-    const ra = this.table.columnAsFloat64("RA_PNT");
-    const dec = this.table.columnAsFloat64("DEC_PNT");
+    const ra = columnInUnit(this.table, "RA_PNT", "deg");
+    const dec = columnInUnit(this.table, "DEC_PNT", "deg");
     const sep = separationDeg(
       c.lon,
       c.lat,

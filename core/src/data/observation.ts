@@ -1,8 +1,8 @@
 import { SkyCoord } from "../coords/index.js";
-import type { FitsFile, FitsHdu } from "../fits/index.js";
-import { loadIrf, loadParametricPsf, type Irf, type Psf } from "../irf/index.js";
+import type { BinTableHdu, FitsFile, FitsHdu } from "../fits/index.js";
+import { loadIrf, loadParametricPsf, type Irf, type IrfLoadOptions, type Psf } from "../irf/index.js";
 import { EventList } from "./event-list.js";
-import { GTI } from "./gti.js";
+import { checkIntervals, GTI } from "./gti.js";
 import type { HduLocation } from "./hdu-index.js";
 import type { ObsTable } from "./obs-table.js";
 
@@ -11,19 +11,32 @@ export type HduOpener = (location: HduLocation) => { file: FitsFile; path: strin
 
 /**
  * One observation of a data store (gammapy's DataStoreObservation): metadata from the obs
- * index, events and GTI read lazily from their HDUs.
+ * index, events and GTI read lazily from their HDUs. An HDU that cannot be read is an error
+ * naming the observation, its file and HDU; what is read but doubtful (e.g. NaN cells of an
+ * IRF) is kept in `loadWarnings`, for the makers to report.
  */
 export class Observation {
   private eventsCache?: EventList;
-  private irfCache = new Map<string, Irf>();
+  private irfCache = new Map<string, Psf>();
   private gtiCache?: GTI;
+  /** Warnings from reading this observation's HDUs so far, each naming the observation and file. */
+  readonly loadWarnings: string[] = [];
 
   constructor(
     readonly obsId: number,
     private readonly obsTable: Pick<ObsTable, "value" | "text" | "timeRef">,
     private readonly locations: Map<string, HduLocation>,
     private readonly open: HduOpener,
+    /** The file path of a location without opening it (for messages); default: none known. */
+    private readonly pathOf?: (location: HduLocation) => string,
   ) {}
+
+  /** "observation 23523 (…/run.fits.gz)": the observation and its events file (else first file), for messages. */
+  get label(): string {
+    const location = this.locations.get("events") ?? this.locations.values().next().value;
+    const path = location && this.pathFor(location);
+    return path ? `observation ${this.obsId} (${path})` : `observation ${this.obsId}`;
+  }
 
   /**
    * Observation metadata as gammapy 1.0 builds it: the obs-index row, overridden by the
@@ -54,7 +67,11 @@ export class Observation {
     const ra = this.info("RA_PNT");
     const dec = this.info("DEC_PNT");
     if (ra === undefined || dec === undefined)
-      throw new Error(`observation ${this.obsId}: no RA_PNT/DEC_PNT in the events header or obs index`);
+      throw new Error(`${this.label}: no RA_PNT/DEC_PNT in the events header or obs index`);
+    if (!Number.isFinite(ra) || !(Math.abs(dec) <= 90))
+      throw new Error(
+        `${this.label}: invalid pointing RA_PNT = ${ra}, DEC_PNT = ${dec} deg (${this.infoSource("RA_PNT")})`,
+      );
     return new SkyCoord(ra, dec, "icrs");
   }
 
@@ -71,9 +88,12 @@ export class Observation {
     return ra === undefined || dec === undefined ? undefined : new SkyCoord(ra, dec, "icrs");
   }
 
-  /** DEADC (1 when absent). */
+  /** DEADC (1 when absent); outside (0, 1] it is an error, as the live time would be. */
   get deadc(): number {
-    return this.info("DEADC") ?? 1;
+    const deadc = this.info("DEADC") ?? 1;
+    if (!(deadc > 0 && deadc <= 1))
+      throw new Error(`${this.label}: DEADC = ${deadc} is not in (0, 1] (${this.infoSource("DEADC")})`);
+    return deadc;
   }
 
   get observationDeadTimeFraction(): number {
@@ -105,7 +125,7 @@ export class Observation {
   }
 
   get events(): EventList {
-    this.eventsCache ??= new EventList(this.openHdu("events").file.table(this.location("events")!.hduName));
+    this.eventsCache ??= this.load("events", (table) => new EventList(table));
     return this.eventsCache;
   }
 
@@ -113,12 +133,13 @@ export class Observation {
   get gti(): GTI {
     if (!this.gtiCache) {
       if (this.locations.has("gti")) {
-        this.gtiCache = GTI.fromTable(this.openHdu("gti").file.table(this.location("gti")!.hduName));
+        this.gtiCache = this.load("gti", (table) => GTI.fromTable(table));
       } else {
         const start = this.obsTable.value(this.obsId, "TSTART");
         const stop = this.obsTable.value(this.obsId, "TSTOP");
         if (start === undefined || stop === undefined)
-          throw new Error(`observation ${this.obsId}: no GTI HDU and no TSTART/TSTOP in the obs index`);
+          throw new Error(`${this.label}: no GTI HDU and no TSTART/TSTOP in the obs index`);
+        checkIntervals([start], [stop], () => `${this.label}: obs index TSTART/TSTOP`);
         this.gtiCache = new GTI(Float64Array.of(start), Float64Array.of(stop), this.obsTable.timeRef);
       }
     }
@@ -137,12 +158,16 @@ export class Observation {
 
   /** Point spread function: a table (psf_table) or parametric (psf_3gauss, psf_king). */
   get psf(): Psf {
-    const location = this.location("psf");
-    if (location && location.hduClass !== "psf_table") {
-      const psf = loadParametricPsf(this.openHdu("psf").file.table(location.hduName), location.hduClass);
-      if (psf) return psf;
+    let psf = this.irfCache.get("psf");
+    if (!psf) {
+      const hduClass = this.location("psf")?.hduClass ?? "psf_table";
+      psf = this.load("psf", (table) => {
+        const options = this.irfLoadOptions("psf");
+        return loadParametricPsf(table, hduClass, options) ?? loadIrf(table, hduClass, options);
+      });
+      this.irfCache.set("psf", psf);
     }
-    return this.irf("psf");
+    return psf;
   }
 
   /** Background model (bkg_3d or bkg_2d). */
@@ -150,19 +175,56 @@ export class Observation {
     return this.irf("bkg");
   }
 
-  private irf(hduType: string): Irf {
-    let irf = this.irfCache.get(hduType);
+  private irf(hduType: "aeff" | "edisp" | "bkg"): Irf {
+    let irf = this.irfCache.get(hduType) as Irf | undefined;
     if (!irf) {
-      const { file } = this.openHdu(hduType);
-      const location = this.location(hduType)!;
-      try {
-        irf = loadIrf(file.table(location.hduName), location.hduClass);
-      } catch (error) {
-        throw new Error(`observation ${this.obsId} ${hduType}: ${(error as Error).message}`);
-      }
+      const hduClass = this.location(hduType)?.hduClass ?? "";
+      irf = this.load(hduType, (table) => loadIrf(table, hduClass, this.irfLoadOptions(hduType)));
       this.irfCache.set(hduType, irf);
     }
     return irf;
+  }
+
+  private irfLoadOptions(hduType: string): IrfLoadOptions {
+    return { warn: (message) => this.loadWarnings.push(`observation ${this.obsId} ${hduType}: ${message}`) };
+  }
+
+  /**
+   * Read an HDU of this observation: any error names the observation, HDU type, file and HDU
+   * (messages that already name the file keep theirs), with the original as its cause.
+   */
+  private load<T>(hduType: string, read: (table: BinTableHdu) => T): T {
+    const location = this.locations.get(hduType);
+    let path = location && this.pathFor(location);
+    try {
+      const opened = this.openHdu(hduType);
+      path = opened.path;
+      return read(opened.file.table(location!.hduName));
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message.startsWith(`observation ${this.obsId}`)) throw error;
+      const file = path ? `${path}, ` : "";
+      const where = !location || (path && message.includes(path)) ? "" : ` (${file}HDU ${location.hduName})`;
+      throw new Error(`observation ${this.obsId} ${hduType}${where}: ${message}`, { cause: error });
+    }
+  }
+
+  /** Where a metadata value comes from: the events header or the obs index (see `info`). */
+  private infoSource(key: string): string {
+    const location = this.locations.get("events");
+    if (location && this.events.header.has(key)) {
+      return `events header, ${this.pathFor(location) ?? "events file"}[${location.hduName}]`;
+    }
+    return `obs index column ${key}`;
+  }
+
+  /** The file of a location for messages; undefined when unknown or refused (opening it then says why). */
+  private pathFor(location: HduLocation): string | undefined {
+    try {
+      return this.pathOf?.(location);
+    } catch {
+      return undefined;
+    }
   }
 
   private openHdu(hduType: string): { file: FitsFile; path: string } {

@@ -1,6 +1,6 @@
 import type { BinTableHdu } from "../fits/index.js";
 import { MapAxis } from "../maps/axis/index.js";
-import { parseUnit } from "../units/index.js";
+import { columnUnitFactor } from "../units/index.js";
 
 /** GADF IRF axis columns (<PREFIX>_LO/_HI) and the gammapy axis each becomes, in gammapy's order. */
 const AXES: Array<{ prefix: string; name: string; interp: "lin" | "log"; unit: string }> = [
@@ -31,29 +31,36 @@ export function readIrfAxes(table: BinTableHdu): MapAxis[] {
     const name = (hduclas2 === "BKG" || hduclas2 === "RAD_MAX") && spec.prefix === "ENERG" ? "energy" : spec.name;
     const lo = cellOfFirstRow(table, `${spec.prefix}_LO`);
     const hi = cellOfFirstRow(table, `${spec.prefix}_HI`);
-    const factor = unitFactor(table, `${spec.prefix}_LO`, spec.unit);
+    const factor = columnUnitFactor(table, `${spec.prefix}_LO`, spec.unit);
     const scaledLo = lo.map((v) => v * factor);
     const scaledHi = hi.map((v) => v * factor);
     const equal = scaledLo.every((v, i) => Math.abs(v - scaledHi[i]) <= 1e-8 + 1e-5 * Math.abs(scaledHi[i]));
     const options = { name, interp: spec.interp, unit: spec.unit };
-    axes.push(
-      equal
-        ? MapAxis.fromNodes(scaledHi, options)
-        : MapAxis.fromEdges([...scaledLo, scaledHi[scaledHi.length - 1]], options),
-    );
+    try {
+      axes.push(
+        equal
+          ? MapAxis.fromNodes(scaledHi, options)
+          : MapAxis.fromEdges([...scaledLo, scaledHi[scaledHi.length - 1]], options),
+      );
+    } catch (error) {
+      // e.g. NaN or unsorted bins: name the columns, and the values as stored
+      throw new Error(
+        `${where(table, `columns ${spec.prefix}_LO/${spec.prefix}_HI`)}: ${(error as Error).message} ` +
+          `(${axisValues(spec.prefix, lo, hi)})`,
+      );
+    }
   }
   return axes;
 }
 
-/** Factor from a column's TUNIT to `unit` (no TUNIT: already in it). */
-export function unitFactor(table: BinTableHdu, column: string, unit: string): number {
-  const tunit = table.columnInfo(column).unit;
-  if (!tunit) return 1;
-  try {
-    return parseUnit(tunit).factorTo(parseUnit(unit));
-  } catch (error) {
-    throw new Error(`${where(table, `column ${column}`)}: ${(error as Error).message}`);
+/** The first non-finite bin bound of an axis, else its lower bounds (at most 8), for messages. */
+function axisValues(prefix: string, lo: Float64Array, hi: Float64Array): string {
+  for (const [suffix, values] of [["LO", lo] as const, ["HI", hi] as const]) {
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) return `${prefix}_${suffix}[${bad}] = ${values[bad]}`;
   }
+  const shown = Array.from(lo.subarray(0, 8)).join(", ");
+  return `${prefix}_LO = [${shown}${lo.length > 8 ? `, … ${lo.length} values` : ""}]`;
 }
 
 /** The first row's cell of a (vector) column, as doubles, and its numpy shape. */

@@ -13,3 +13,4 @@ export {
 } from "./psf.js";
 export { EDispKernel, edispKernelAtOffset, edispKernelFromDensities, integrateMigration } from "./edisp-kernel.js";
 export { loadIrfDict, type IrfDict } from "./irf-dict.js";
+export { checkIrfValues, type IrfLoadOptions, type IrfValueRules } from "./validate.js";

@@ -2,6 +2,7 @@ import type { FitsFile } from "../fits/index.js";
 import type { Irf } from "./irf.js";
 import { loadParametricPsf, type Psf } from "./psf.js";
 import { loadIrf } from "./tables.js";
+import type { IrfLoadOptions } from "./validate.js";
 
 /** The IRF components of one file by type (gammapy's `irfs` dict). */
 export interface IrfDict {
@@ -21,7 +22,7 @@ const IRF_TYPES = ["aeff", "edisp", "psf", "bkg"] as const;
  * only the dimension in HDUCLAS4 and the kind in HDUCLAS2 (CTA 1DC's caldb: EFF_AREA + 2D, RPSF
  * + 3GAUSS; what gammapy's `load_cta_irfs` reads by HDU name) are read too.
  */
-export function loadIrfDict(file: FitsFile): IrfDict {
+export function loadIrfDict(file: FitsFile, options: IrfLoadOptions = {}): IrfDict {
   const irfs: IrfDict = {};
   for (const hdu of file.hdus) {
     const header = hdu.header;
@@ -35,8 +36,8 @@ export function loadIrfDict(file: FitsFile): IrfDict {
     if (irfs[type]) continue;
     try {
       const table = file.table(hdu.name);
-      if (type === "psf") irfs.psf = loadParametricPsf(table, hduClass) ?? loadIrf(table, hduClass);
-      else irfs[type] = loadIrf(table, hduClass);
+      if (type === "psf") irfs.psf = loadParametricPsf(table, hduClass, options) ?? loadIrf(table, hduClass, options);
+      else irfs[type] = loadIrf(table, hduClass, options);
     } catch (error) {
       throw new Error(`${where} (${hduClass}): ${(error as Error).message}`);
     }

@@ -1,8 +1,10 @@
 import type { BinTableHdu, Header } from "../fits/index.js";
 import { MapAxis } from "../maps/axis/index.js";
 import { ScaledRegularGridInterpolator } from "../utils/interpolation/index.js";
-import { readIrfAxes, readIrfData, unitFactor } from "./gadf.js";
+import { columnUnitFactor } from "../units/index.js";
+import { readIrfAxes, readIrfData } from "./gadf.js";
 import type { Irf, IrfCoords } from "./irf.js";
+import { checkIrfValues, type IrfLoadOptions } from "./validate.js";
 
 const SR_PER_DEG2 = (Math.PI / 180) ** 2;
 
@@ -155,6 +157,7 @@ export abstract class ParametricPsf {
     table: BinTableHdu,
     columns: Record<string, string>,
     tag: string,
+    options: IrfLoadOptions,
   ): { axes: MapAxis[]; parameters: Params } {
     const axes = ["energy_true", "offset"].map((name) => {
       const axis = readIrfAxes(table).find((a) => a.name === name);
@@ -165,10 +168,11 @@ export abstract class ParametricPsf {
     for (const [name, column] of Object.entries(columns)) {
       if (!table.hasColumn(column)) throw new Error(`${table.location}: ${tag} needs a column ${column}`);
       const { data } = readIrfData(table, column);
+      checkIrfValues(table, column, data, { axes, needsPositive: false }, options);
       // gammapy stores the parameters as float32, sigmas of 0 replaced by 1
       const values = Float64Array.from(data, (v) => Math.fround(v));
       if (name.startsWith("sigma")) {
-        const factor = unitFactor(table, column, "deg");
+        const factor = columnUnitFactor(table, column, "deg");
         for (let i = 0; i < values.length; i++) values[i] = values[i] === 0 ? 1 : Math.fround(values[i] * factor);
       }
       parameters[name] = values;
@@ -197,7 +201,7 @@ function gaussComponents(p: Record<string, number>): Array<[number, number]> {
 
 /** Triple-Gaussian PSF (psf_3gauss, CTA 1DC). */
 export class EnergyDependentMultiGaussPSF extends ParametricPsf {
-  static fromTable(table: BinTableHdu): EnergyDependentMultiGaussPSF {
+  static fromTable(table: BinTableHdu, options: IrfLoadOptions = {}): EnergyDependentMultiGaussPSF {
     const { axes, parameters } = ParametricPsf.readParameters(
       table,
       {
@@ -209,6 +213,7 @@ export class EnergyDependentMultiGaussPSF extends ParametricPsf {
         ampl_3: "AMPL_3",
       },
       "psf_3gauss",
+      options,
     );
     return new EnergyDependentMultiGaussPSF("psf_3gauss", axes, parameters, table.header);
   }
@@ -229,8 +234,13 @@ export class EnergyDependentMultiGaussPSF extends ParametricPsf {
 
 /** King-profile PSF (psf_king). */
 export class PSFKing extends ParametricPsf {
-  static fromTable(table: BinTableHdu): PSFKing {
-    const { axes, parameters } = ParametricPsf.readParameters(table, { gamma: "GAMMA", sigma: "SIGMA" }, "psf_king");
+  static fromTable(table: BinTableHdu, options: IrfLoadOptions = {}): PSFKing {
+    const { axes, parameters } = ParametricPsf.readParameters(
+      table,
+      { gamma: "GAMMA", sigma: "SIGMA" },
+      "psf_king",
+      options,
+    );
     return new PSFKing("psf_king", axes, parameters, table.header);
   }
 
@@ -248,8 +258,12 @@ export class PSFKing extends ParametricPsf {
 /** Any PSF an observation can have: a table (psf_table) or a parametric one. */
 export type Psf = Irf | ParametricPsf;
 
-export function loadParametricPsf(table: BinTableHdu, hduClass: string): ParametricPsf | undefined {
-  if (hduClass === "psf_3gauss") return EnergyDependentMultiGaussPSF.fromTable(table);
-  if (hduClass === "psf_king") return PSFKing.fromTable(table);
+export function loadParametricPsf(
+  table: BinTableHdu,
+  hduClass: string,
+  options: IrfLoadOptions = {},
+): ParametricPsf | undefined {
+  if (hduClass === "psf_3gauss") return EnergyDependentMultiGaussPSF.fromTable(table, options);
+  if (hduClass === "psf_king") return PSFKing.fromTable(table, options);
   return undefined;
 }

@@ -75,3 +75,5 @@ export function filledDataset(geom: WcsGeom, counts: number, name: string): MapD
   d.maskSafe!.data.fill(1);
   return d;
 }
+
+export { copyFitsWithEdits, copyStoreWithEditedRun, type EditableTable } from "./edited-run.js";

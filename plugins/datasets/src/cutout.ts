@@ -34,9 +34,21 @@ export const cutoutPlugin = definePlugin({
       target ??= referenceDataset(context.run);
       const pointing = message.observation.pointingRadec;
       const { width, mode } = params;
+      let reference: typeof target;
+      try {
+        reference = target.cutout(pointing, width, mode, `obs-${message.obsId}`);
+      } catch (error) {
+        // e.g. "Arrays do not overlap.": say which run, pointing and width
+        throw new Error(
+          `${message.observation.label}: a ${JSON.stringify(width)} deg cutout around its pointing ` +
+            `(RA ${pointing.lon}, Dec ${pointing.lat} deg) cannot be cut from the target geometry: ` +
+            (error as Error).message,
+          { cause: error },
+        );
+      }
       return {
         ...message,
-        reference: target.cutout(pointing, width, mode, `obs-${message.obsId}`),
+        reference,
         cutout: { lon: pointing.lon, lat: pointing.lat, frame: pointing.frame, width, mode },
       };
     });

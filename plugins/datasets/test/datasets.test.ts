@@ -108,3 +108,16 @@ test("cutout: the target geometry cut around each pointing, described so a worke
     "the width arrives in deg",
   );
 });
+
+test("cutout: a cutout missing the target geometry is an error record naming the run and file", async () => {
+  const store = nodeDataAccess(REPO).openDataStore("data/hess-dl3-dr1");
+  const message: ObservationMessage = { kind: "observation", seq: 0, obsId: 23592, observation: store.obs(23592) };
+  const far = WcsGeom.create({ skydir: [10, -40], width: 1, binsz: 0.1, axes: [energy] });
+  const [out] = await run(instantiateNode(cutoutPlugin, { width: "2 deg" }, services(memoryData(), far), "cutout"), [
+    message,
+  ]);
+  assert.equal(out.kind, "error");
+  const text = (out as { message: string }).message;
+  assert.match(text, /^observation 23592 \(.*data\/hess_dl3_dr1_obs_id_023592\.fits\.gz\): a 2 deg cutout around/);
+  assert.match(text, /Arrays do not overlap\.$/);
+});

@@ -45,6 +45,8 @@ export class MapDatasetMaker {
   readonly backgroundPadOffset: boolean;
   private readonly warn: (message: string) => void;
   private readonly ownCache?: ComputeCache;
+  /** How many of each observation's load warnings were passed on already. */
+  private readonly warnedLoads = new WeakMap<Observation, number>();
 
   constructor(options: MapDatasetMakerOptions = {}) {
     this.ownCache = options.cache;
@@ -132,6 +134,7 @@ export class MapDatasetMaker {
     const background = has("background") ? this.makeBackground(geom, observation) : undefined;
     const psf = has("psf") ? this.makePsf(need(dataset.psf, "PSF").psfMap.geom, observation) : undefined;
     const edisp = has("edisp") ? this.makeEdispLike(need(dataset.edisp, "EDisp"), observation) : undefined;
+    this.reportLoadWarnings(observation);
     return new MapDataset({
       name: dataset.name,
       counts,
@@ -143,6 +146,17 @@ export class MapDatasetMaker {
       gti: observation.gti,
       meta: { obsId: observation.obsId },
     });
+  }
+
+  /**
+   * Pass on what reading the observation's files warned about (e.g. NaN cells of an IRF,
+   * naming the run and file), each warning once per maker.
+   */
+  private reportLoadWarnings(observation: Observation): void {
+    const warnings = observation.loadWarnings;
+    const done = this.warnedLoads.get(observation) ?? 0;
+    for (const warning of warnings.slice(done)) this.warn(warning);
+    this.warnedLoads.set(observation, warnings.length);
   }
 
   /** The reference dataset's kind of energy dispersion (kernel map or migra map) for `observation`. */

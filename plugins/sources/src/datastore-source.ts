@@ -64,11 +64,15 @@ export function paced<T>(items: readonly T[], clock: Clock, finish?: AbortSignal
   });
 }
 
+/**
+ * The ids to emit: `obsIds` (default all) of the target when one is given. An asked-for id
+ * missing from the obs index stays, so that it becomes an error record, not a silent drop.
+ */
 function selectIds(store: DataStore, params: DataStoreSourceParams): number[] {
   let ids = params.obsIds ?? store.obsIds;
   if (params.target !== undefined) {
     const ofTarget = new Set(store.obsTable.selectTargetName(params.target).obsIds);
-    ids = ids.filter((id) => ofTarget.has(id));
+    ids = ids.filter((id) => ofTarget.has(id) || !store.obsTable.has(id));
   }
   return ids;
 }

@@ -44,6 +44,23 @@ test("datastore-source: observations in the asked order, unknown ids as error re
     (await lastValueFrom(crab(undefined as never).pipe(toArray()))).map((m) => m.obsId),
     [23523, 23526, 23559, 23592],
   );
+  // with a target, an asked-for id the obs index lacks is a record too; one of another target is not asked for
+  const some = instantiateNode(
+    dataStoreSourcePlugin,
+    { target: "Crab Nebula", obsIds: [23526, 99999, 23592] },
+    s,
+    "runs",
+  );
+  const records = await lastValueFrom(some(undefined as never).pipe(toArray()));
+  assert.deepEqual(
+    records.map((m) => [m.kind, m.obsId]),
+    [
+      ["observation", 23526],
+      ["error", 99999],
+      ["observation", 23592],
+    ],
+  );
+  assert.match((records[1] as { message: string }).message, /observation 99999 is not in the observation index/);
   const none = instantiateNode(dataStoreSourcePlugin, {}, services(nodeDataAccess(REPO)), "runs");
   await assert.rejects(lastValueFrom(none(undefined as never)), /no data store/);
 });
