@@ -1,4 +1,5 @@
 import { BinTableHdu } from "./bintable.js";
+import { verifyHduChecksums } from "./checksum.js";
 import { FitsError, hduLabel } from "./errors.js";
 import { type FitsHdu, ImageHdu, OtherHdu } from "./hdu.js";
 import { DEFAULT_MAX_FITS_BYTES, type HduLayout, scanHdus } from "./layout.js";
@@ -12,6 +13,8 @@ export interface FitsParseOptions {
   gunzip?: (bytes: Uint8Array, maxBytes: number) => Uint8Array;
   /** Largest (inflated) FITS data accepted; default DEFAULT_MAX_FITS_BYTES. */
   maxBytes?: number;
+  /** Verify CHECKSUM and DATASUM cards where present (default true). */
+  verifyChecksums?: boolean;
 }
 
 /** A FITS file: its HDUs, with headers parsed on open and data decoded on first access. */
@@ -22,7 +25,7 @@ export class FitsFile {
   ) {}
 
   static parse(input: Uint8Array, options: FitsParseOptions = {}): FitsFile {
-    const { fileName } = options;
+    const { fileName, verifyChecksums = true } = options;
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_FITS_BYTES;
     let bytes = input;
     if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
@@ -31,6 +34,7 @@ export class FitsFile {
       bytes = options.gunzip(bytes, maxBytes);
     }
     const layouts = scanHdus(bytes, { fileName, maxBytes });
+    if (verifyChecksums) for (const layout of layouts) verifyHduChecksums(bytes, layout);
     const hdus = layouts.map((layout, index) => makeHdu(index, layout, bytes, fileName));
     return new FitsFile(hdus, fileName);
   }

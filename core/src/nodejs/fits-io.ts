@@ -2,8 +2,14 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { FitsError, FitsFile, writeFitsBytes, type HduSpec } from "../fits/index.js";
 
+export interface ReadFitsOptions {
+  fileName?: string;
+  /** Verify CHECKSUM and DATASUM where present (default true); false reads a file that fails them. */
+  verifyChecksums?: boolean;
+}
+
 /** Read a FITS file (.fits or .fits.gz) from a path or from bytes. */
-export function readFits(pathOrBytes: string | Uint8Array, options: { fileName?: string } = {}): FitsFile {
+export function readFits(pathOrBytes: string | Uint8Array, options: ReadFitsOptions = {}): FitsFile {
   const fileName = options.fileName ?? (typeof pathOrBytes === "string" ? pathOrBytes : undefined);
   let bytes: Uint8Array;
   if (typeof pathOrBytes === "string") {
@@ -22,7 +28,7 @@ export function readFits(pathOrBytes: string | Uint8Array, options: { fileName?:
       throw new FitsError(`gzip data are truncated or corrupt (${(error as Error).message})`, { fileName });
     }
   };
-  return FitsFile.parse(bytes, { fileName, gunzip });
+  return FitsFile.parse(bytes, { fileName, gunzip, verifyChecksums: options.verifyChecksums });
 }
 
 /**
