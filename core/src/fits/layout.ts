@@ -9,7 +9,7 @@ import { BLOCK, readHeader, type Header } from "./header.js";
  */
 export const DEFAULT_MAX_FITS_BYTES = 512 * 1024 * 1024;
 
-export const RAISE_LIMIT_HINT = "raise the limit with the maxBytes option or $GAMMAFLOW_MAX_FITS_BYTES";
+export const RAISE_LIMIT_HINT = "raise the limit with the maxBytes option (in Node also $GAMMAFLOW_MAX_FITS_BYTES)";
 
 /** Where one HDU lies in the file bytes. */
 export interface HduLayout {
