@@ -40,17 +40,14 @@ export function scanHdus(bytes: Uint8Array, options: LayoutOptions = {}): HduLay
   const { fileName, prefix = false } = options;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FITS_BYTES;
   if (bytes.length > maxBytes) {
-    throw new FitsError(
-      `FITS data of ${bytes.length} bytes exceed the limit of ${maxBytes} bytes; ${RAISE_LIMIT_HINT}`,
-      {
-        fileName,
-      },
-    );
+    const message = `FITS data of ${bytes.length} bytes exceed the limit of ${maxBytes} bytes; ${RAISE_LIMIT_HINT}`;
+    throw new FitsError(message, { fileName });
   }
   if (bytes.length < BLOCK && !prefix) {
     throw new FitsError(`not a FITS file: ${bytes.length} bytes, less than one 2880-byte block`, { fileName });
   }
-  if (new TextDecoder("latin1").decode(bytes.subarray(0, 9)) !== "SIMPLE  =".slice(0, Math.min(9, bytes.length))) {
+  const magic = "SIMPLE  =".slice(0, bytes.length); // a prefix may be shorter than the magic
+  if (new TextDecoder("latin1").decode(bytes.subarray(0, magic.length)) !== magic) {
     throw new FitsError("not a FITS file: the first card is not SIMPLE", { fileName });
   }
   const hdus: HduLayout[] = [];
