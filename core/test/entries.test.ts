@@ -64,6 +64,7 @@ test("'@gammaflow/core/node' holds the file helpers only; the test helpers are '
       "readDatasets",
       "writeDl3Run",
       "writeFitsFileBytes",
+      "maxFitsBytes",
     ].sort(),
   );
   const testing = await import("@gammaflow/core/testing");

@@ -54,7 +54,7 @@ export class BinTableHdu extends FitsHdu {
         format,
         offset,
         unit: h.str(`TUNIT${i}`)?.trim() || undefined,
-        dim: tdim ? parseTdim(tdim, ctx) : undefined,
+        dim: tdim ? parseTdim(tdim, format, { ...ctx, where: `${ctx.where}, card TDIM${i}` }) : undefined,
         tnull: typeof tnull === "number" || typeof tnull === "bigint" ? tnull : undefined,
         tscal: h.num(`TSCAL${i}`, 1, ctx),
         tzero: h.num(`TZERO${i}`, 0, ctx),
@@ -67,6 +67,8 @@ export class BinTableHdu extends FitsHdu {
         this.context("card NAXIS1"),
       );
     }
+    const rowsEnd = this.rowBytes * this.nrows;
+    this.header.int("THEAP", this.context(), rowsEnd, this.dataBytes, rowsEnd); // the heap lies in the data
     this.columnsCache = columns;
     return columns;
   }

@@ -119,7 +119,8 @@ function formatString(prefix: string, value: string, comment?: string): string[]
   const escaped = value.replace(/'/g, "''");
   const room = CARD_LENGTH - prefix.length - 2;
   if (escaped.length <= room) {
-    return [withComment(`${prefix}'${escaped.padEnd(8)}'`, comment)];
+    // a value field of 20 columns, as astropy formats it (its checksum check re-formats CHECKSUM)
+    return [withComment(`${prefix}${`'${escaped.padEnd(8)}'`.padEnd(20)}`, comment)];
   }
   // Long-string convention: '&' at the end of each piece, then CONTINUE cards.
   const records: string[] = [];

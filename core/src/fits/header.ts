@@ -85,26 +85,32 @@ export class Header {
 
 /**
  * Read header cards from `bytes` at `offset` up to END. Returns the header and the offset
- * of the data (after the header's 2880-byte blocks).
+ * of the data (after the header's 2880-byte blocks); in a prefix of the file, undefined when
+ * the header goes on past the bytes there are.
  */
 export function readHeader(
   bytes: Uint8Array,
   offset: number,
   context: FitsContext,
-): { header: Header; dataOffset: number } {
+  first: "SIMPLE" | "XTENSION",
+  prefix = false,
+): { header: Header; dataOffset: number } | undefined {
   const cards: Card[] = [];
   let pos = offset;
   const decoder = new TextDecoder("latin1");
   for (;;) {
     if (pos + CARD_LENGTH > bytes.length) {
+      if (prefix) return undefined;
       throw new FitsError(
         `header has no END card before the end of the file (truncated at byte ${bytes.length})`,
         context,
       );
     }
-    const text = decoder.decode(bytes.subarray(pos, pos + CARD_LENGTH));
+    const record = bytes.subarray(pos, pos + CARD_LENGTH);
+    const text = decoder.decode(record);
+    checkCardBytes(record, text, pos, pos === offset ? first : undefined, context);
     pos += CARD_LENGTH;
-    if (text.startsWith("END") && text.slice(3).trim() === "") break;
+    if (text === END_CARD) break;
     const card = parseCard(text, context);
     const last = cards[cards.length - 1];
     if (card.key === "CONTINUE" && last && typeof last.value === "string" && last.value.endsWith("&")) {
@@ -118,6 +124,50 @@ export function readHeader(
   const used = pos - offset;
   const dataOffset = offset + Math.ceil(used / BLOCK) * BLOCK;
   return { header: new Header(cards), dataOffset };
+}
+
+const END_CARD = "END".padEnd(CARD_LENGTH);
+
+/**
+ * A header card is printable ASCII (32–126); the first is SIMPLE or XTENSION and neither
+ * appears later. Data bytes read as a header (wrong NAXISn before, a blanked END) stop here.
+ */
+function checkCardBytes(
+  record: Uint8Array,
+  text: string,
+  pos: number,
+  first: "SIMPLE" | "XTENSION" | undefined,
+  context: FitsContext,
+): void {
+  const key = text.slice(0, 8).trimEnd();
+  if (first && key !== first) {
+    throw new FitsError(
+      `expected the ${first} card at byte ${pos}, found ${describe(record)}: the bytes there are ` +
+        "neither an HDU header nor zero padding (wrong NAXISn or PCOUNT in the HDU before?)",
+      context,
+    );
+  }
+  const bad = record.findIndex((b) => b < 32 || b > 126);
+  if (bad >= 0) {
+    throw new FitsError(
+      `header card at byte ${pos} has byte 0x${record[bad].toString(16).padStart(2, "0")} at column ${bad + 1}, ` +
+        "not printable ASCII (data read as a header: a missing or blanked END card?)",
+      context,
+    );
+  }
+  if (!first && (key === "SIMPLE" || key === "XTENSION")) {
+    throw new FitsError(`${key} card at byte ${pos} inside a header (the END card before it is missing?)`, context);
+  }
+  if (key === "END" && text !== END_CARD) {
+    throw new FitsError(`END card at byte ${pos} is not blank after END: '${text.trimEnd()}'`, context);
+  }
+}
+
+/** The start of a record for messages: its text when printable, else its bytes in hex. */
+function describe(record: Uint8Array): string {
+  const head = record.subarray(0, 16);
+  if (head.every((b) => b >= 32 && b <= 126)) return `'${new TextDecoder("latin1").decode(record).trimEnd()}'`;
+  return `bytes ${[...head].map((b) => b.toString(16).padStart(2, "0")).join(" ")} …`;
 }
 
 function parseContinue(text: string, context: FitsContext): { value: string; comment?: string } {

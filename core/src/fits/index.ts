@@ -5,6 +5,7 @@ export type { TypedArray } from "./codec.js";
 export { FitsHdu, ImageHdu, OtherHdu, type ImageData } from "./hdu.js";
 export { BinTableHdu, type Column, type ColumnInfo } from "./bintable.js";
 export { FitsFile, type FitsParseOptions } from "./reader.js";
+export { DEFAULT_MAX_FITS_BYTES } from "./layout.js";
 export {
   writeFitsBytes,
   type HduSpec,

@@ -1,13 +1,20 @@
 import { BinTableHdu } from "./bintable.js";
-import { kindOfBitpix, KIND_BYTES } from "./codec.js";
-import { FitsError, hduLabel, type FitsContext } from "./errors.js";
+import { verifyHduChecksums } from "./checksum.js";
+import { FitsError, hduLabel } from "./errors.js";
 import { type FitsHdu, ImageHdu, OtherHdu } from "./hdu.js";
-import { BLOCK, readHeader, type Header } from "./header.js";
+import { DEFAULT_MAX_FITS_BYTES, type HduLayout, scanHdus } from "./layout.js";
 
 export interface FitsParseOptions {
   fileName?: string;
-  /** Decompress gzip data (1f 8b); supplied by the platform adapter (node:zlib in Node). */
-  gunzip?: (bytes: Uint8Array) => Uint8Array;
+  /**
+   * Decompress gzip data (1f 8b) to at most `maxBytes` bytes, else throw; supplied by the
+   * platform adapter (node:zlib in Node).
+   */
+  gunzip?: (bytes: Uint8Array, maxBytes: number) => Uint8Array;
+  /** Largest (inflated) FITS data accepted; default DEFAULT_MAX_FITS_BYTES. */
+  maxBytes?: number;
+  /** Verify CHECKSUM and DATASUM cards where present (default true). */
+  verifyChecksums?: boolean;
 }
 
 /** A FITS file: its HDUs, with headers parsed on open and data decoded on first access. */
@@ -18,37 +25,17 @@ export class FitsFile {
   ) {}
 
   static parse(input: Uint8Array, options: FitsParseOptions = {}): FitsFile {
-    const fileName = options.fileName;
+    const { fileName, verifyChecksums = true } = options;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_FITS_BYTES;
     let bytes = input;
     if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
       if (!options.gunzip)
         throw new FitsError("gzip-compressed data but no gunzip function was supplied", { fileName });
-      bytes = options.gunzip(bytes);
+      bytes = options.gunzip(bytes, maxBytes);
     }
-    if (bytes.length < BLOCK) {
-      throw new FitsError(`not a FITS file: ${bytes.length} bytes, less than one 2880-byte block`, { fileName });
-    }
-    if (new TextDecoder("latin1").decode(bytes.subarray(0, 9)) !== "SIMPLE  =") {
-      throw new FitsError("not a FITS file: the first card is not SIMPLE", { fileName });
-    }
-    const hdus: FitsHdu[] = [];
-    let offset = 0;
-    while (offset < bytes.length) {
-      if (hdus.length > 0 && isPadding(bytes, offset)) break; // trailing zero blocks
-      const ctx: FitsContext = { fileName, hdu: hduLabel(hdus.length) };
-      const { header, dataOffset } = readHeader(bytes, offset, ctx);
-      const namedCtx: FitsContext = { fileName, hdu: hduLabel(hdus.length, header.str("EXTNAME")?.trim()) };
-      const dataBytes = dataSize(header, hdus.length === 0, namedCtx);
-      if (dataOffset + dataBytes > bytes.length) {
-        throw new FitsError(
-          `data of ${dataBytes} bytes (from NAXISn/PCOUNT) extend beyond the end of the file: ` +
-            `${bytes.length - Math.min(dataOffset, bytes.length)} bytes left (truncated?)`,
-          namedCtx,
-        );
-      }
-      hdus.push(makeHdu(hdus.length, header, bytes, offset, dataOffset, dataBytes, fileName, namedCtx));
-      offset = dataOffset + Math.ceil(dataBytes / BLOCK) * BLOCK;
-    }
+    const layouts = scanHdus(bytes, { fileName, maxBytes });
+    if (verifyChecksums) for (const layout of layouts) verifyHduChecksums(bytes, layout);
+    const hdus = layouts.map((layout, index) => makeHdu(index, layout, bytes, fileName));
     return new FitsFile(hdus, fileName);
   }
 
@@ -99,52 +86,15 @@ export class FitsFile {
   }
 }
 
-function isPadding(bytes: Uint8Array, offset: number): boolean {
-  for (let i = offset; i < bytes.length; i++) if (bytes[i] !== 0) return false;
-  return true;
-}
-
-/** Bytes of data (without padding), checked before anything is allocated from it. */
-function dataSize(header: Header, primary: boolean, ctx: FitsContext): number {
-  const first = primary ? "SIMPLE" : "XTENSION";
-  if (!header.has(first)) throw new FitsError(`missing ${first} keyword at the start of the HDU`, ctx);
-  const bitpix = header.int("BITPIX", ctx);
-  const kind = kindOfBitpix(bitpix);
-  if (!kind) throw new FitsError(`invalid BITPIX ${bitpix}`, { ...ctx, where: "card BITPIX" });
-  const naxis = header.int("NAXIS", ctx, 0, 999);
-  let count = naxis === 0 ? 0 : 1;
-  for (let i = 1; i <= naxis; i++) {
-    count *= header.int(`NAXIS${i}`, ctx, 0);
-    if (!Number.isSafeInteger(count))
-      throw new FitsError(`data size overflows (NAXIS${i})`, { ...ctx, where: `card NAXIS${i}` });
-  }
-  const pcount = header.int("PCOUNT", ctx, 0, Number.MAX_SAFE_INTEGER, 0);
-  const gcount = header.int("GCOUNT", ctx, 1, Number.MAX_SAFE_INTEGER, 1);
-  const size = KIND_BYTES[kind] * gcount * (pcount + count);
-  if (!Number.isSafeInteger(size)) throw new FitsError("data size overflows (NAXISn × PCOUNT × GCOUNT)", ctx);
-  return size;
-}
-
-function makeHdu(
-  index: number,
-  header: Header,
-  bytes: Uint8Array,
-  headerOffset: number,
-  dataOffset: number,
-  dataBytes: number,
-  fileName: string | undefined,
-  ctx: FitsContext,
-): FitsHdu {
-  const layout = [bytes, headerOffset, dataOffset, dataBytes, fileName] as const;
-  if (index === 0) return new ImageHdu(index, header, ...layout);
-  const xtension = (header.str("XTENSION") ?? "").trim().toUpperCase();
-  if (xtension === "IMAGE") return new ImageHdu(index, header, ...layout);
+function makeHdu(index: number, layout: HduLayout, bytes: Uint8Array, fileName: string | undefined): FitsHdu {
+  const { header, headerOffset, dataOffset, dataBytes } = layout;
+  const args = [index, header, bytes, headerOffset, dataOffset, dataBytes, fileName] as const;
+  const xtension = index === 0 ? "IMAGE" : (header.str("XTENSION") ?? "").trim().toUpperCase();
+  if (xtension === "IMAGE") return new ImageHdu(...args);
   if (xtension === "BINTABLE") {
-    const table = new BinTableHdu(index, header, ...layout);
-    void table.columns; // validate the column layout (TFORMs against NAXIS1) on open
-    if (table.header.int("NAXIS", ctx) !== 2)
-      throw new FitsError("a binary table needs NAXIS = 2", { ...ctx, where: "card NAXIS" });
+    const table = new BinTableHdu(...args);
+    void table.columns; // validate the column layout (TFORMs, TDIMs against NAXIS1) on open
     return table;
   }
-  return new OtherHdu(index, header, ...layout);
+  return new OtherHdu(...args);
 }

@@ -26,6 +26,7 @@ export function parseTform(tform: string, ctx: FitsContext): ColumnFormat {
   const m = /^\s*(\d*)([LXBIJKEDACMPQ])(.*)$/.exec(tform.toUpperCase());
   if (!m) throw new FitsError(`unknown TFORM '${tform}'`, ctx);
   const repeat = m[1] === "" ? 1 : Number(m[1]);
+  if (!Number.isSafeInteger(repeat)) throw new FitsError(`TFORM '${tform}': repeat count too large`, ctx);
   const code = m[2] as ColumnFormat["code"];
   if (code === "P" || code === "Q") {
     const vla = /^([LXBIJKEDACM])(\(\d+\))?\s*$/.exec(m[3]);
@@ -42,9 +43,21 @@ export function elementBytes(code: string): number {
   return kind ? KIND_BYTES[kind] : (SIZES[code] ?? 1);
 }
 
-/** TDIM "(a,b,c)" → [a, b, c] in FITS order (first index fastest). */
-export function parseTdim(tdim: string, ctx: FitsContext): number[] {
+/**
+ * TDIM "(a,b,c)" → [a, b, c] in FITS order (first index fastest): positive integers whose
+ * product is the column's repeat count (code A included: the first is the string length).
+ */
+export function parseTdim(tdim: string, format: ColumnFormat, ctx: FitsContext): number[] {
   const m = /^\s*\(([\d\s,]+)\)\s*$/.exec(tdim);
-  if (!m) throw new FitsError(`cannot parse TDIM '${tdim}'`, ctx);
-  return m[1].split(",").map((s) => Number(s.trim()));
+  const dims = m ? m[1].split(",").map((s) => Number(s.trim())) : [];
+  if (!m || dims.some((n) => !Number.isSafeInteger(n) || n < 1)) {
+    throw new FitsError(`cannot parse TDIM '${tdim}' (positive integers, e.g. '(3,2)')`, ctx);
+  }
+  // variable-length arrays: TDIM describes the heap array, whose length varies per row
+  if (format.code === "P" || format.code === "Q") return dims;
+  const product = dims.reduce((a, b) => a * BigInt(b), 1n); // exact however large
+  if (product !== BigInt(format.repeat)) {
+    throw new FitsError(`TDIM '${tdim}' holds ${product} values but the TFORM repeat count is ${format.repeat}`, ctx);
+  }
+  return dims;
 }

@@ -1,4 +1,5 @@
 import { formatCard, type Card } from "./card.js";
+import { encodeChecksum, onesComplementSum } from "./checksum.js";
 import { encodeBigEndian, type TypedArray } from "./codec.js";
 import { FitsError } from "./errors.js";
 import type { FitsHdu } from "./hdu.js";
@@ -90,7 +91,7 @@ function imageBytes(hdu: ImageHduSpec, primary: boolean): Uint8Array {
     );
   if (hdu.name) cards.push({ key: "EXTNAME", value: hdu.name, comment: "extension name" });
   cards.push(...userCards(hdu.header));
-  return concat(headerBytes(cards), padded(encodeBigEndian(hdu.data as TypedArray)));
+  return sealedHdu(cards, encodeBigEndian(hdu.data as TypedArray));
 }
 
 /** An extension copied as stored; a primary HDU cannot become an extension. */
@@ -137,7 +138,7 @@ function tableBytes(hdu: BinTableHduSpec): Uint8Array {
     }
   });
   cards.push({ key: "EXTNAME", value: hdu.name, comment: "extension name" }, ...userCards(hdu.header));
-  return concat(headerBytes(cards), padded(data));
+  return sealedHdu(cards, data);
 }
 
 function repeatOf(c: TableColumnSpec): number {
@@ -201,12 +202,32 @@ function writeColumn(
   }
 }
 
-/** Keywords the writer makes itself; the same ones among user cards are dropped. */
+/** Keywords the writer makes itself; the same ones among user cards (e.g. copied from a file read) are dropped. */
 const RESERVED =
   /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|TFIELDS|(TTYPE|TFORM|TUNIT|TDIM|TNULL)\d+|EXTNAME|END)$/i;
+const CHECKSUM_KEYS = /^(CHECKSUM|DATASUM)$/i;
 
 function userCards(cards: Card[] = []): Card[] {
-  return cards.filter((c) => !RESERVED.test(c.key));
+  return cards.filter((c) => !RESERVED.test(c.key) && !CHECKSUM_KEYS.test(c.key));
+}
+
+/**
+ * Header and padded data with DATASUM and CHECKSUM last (as astropy places them): CHECKSUM is
+ * written as zeros, then set to the encoded complement of the HDU's sum, which makes it −0.
+ */
+function sealedHdu(cards: Card[], data: Uint8Array): Uint8Array {
+  const body = padded(data);
+  const dataSum = onesComplementSum(body, 0, body.length);
+  const header = headerBytes([
+    ...cards,
+    { key: "CHECKSUM", value: "0".repeat(16), comment: "HDU checksum (FITS 4.0 appendix J)" },
+    { key: "DATASUM", value: String(dataSum), comment: "data unit checksum" },
+  ]);
+  const checksum = encodeChecksum(~onesComplementSum(header, 0, header.length, dataSum) >>> 0);
+  // the last: the card is ours, after every user card
+  const at = new TextDecoder("latin1").decode(header).lastIndexOf("CHECKSUM= '") + "CHECKSUM= '".length;
+  for (let i = 0; i < 16; i++) header[at + i] = checksum.charCodeAt(i);
+  return concat(header, body);
 }
 
 function headerBytes(cards: Card[]): Uint8Array {

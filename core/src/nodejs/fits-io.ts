@@ -1,28 +1,76 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { constants, gunzipSync, gzipSync } from "node:zlib";
 import { FitsError, FitsFile, writeFitsBytes, type HduSpec } from "../fits/index.js";
+import { DEFAULT_MAX_FITS_BYTES, RAISE_LIMIT_HINT, scanHdus } from "../fits/layout.js";
+
+export interface ReadFitsOptions {
+  fileName?: string;
+  /** Verify CHECKSUM and DATASUM where present (default true); false reads a file that fails them. */
+  verifyChecksums?: boolean;
+  /** Largest file, inflated, in bytes; default $GAMMAFLOW_MAX_FITS_BYTES, else DEFAULT_MAX_FITS_BYTES. */
+  maxBytes?: number;
+}
 
 /** Read a FITS file (.fits or .fits.gz) from a path or from bytes. */
-export function readFits(pathOrBytes: string | Uint8Array, options: { fileName?: string } = {}): FitsFile {
+export function readFits(pathOrBytes: string | Uint8Array, options: ReadFitsOptions = {}): FitsFile {
   const fileName = options.fileName ?? (typeof pathOrBytes === "string" ? pathOrBytes : undefined);
+  const maxBytes = options.maxBytes ?? maxFitsBytes();
   let bytes: Uint8Array;
   if (typeof pathOrBytes === "string") {
     try {
+      const size = statSync(pathOrBytes).size;
+      if (size > maxBytes) {
+        throw new FitsError(`file of ${size} bytes exceeds the limit of ${maxBytes} bytes; ${RAISE_LIMIT_HINT}`, {
+          fileName,
+        });
+      }
       bytes = readFileSync(pathOrBytes);
     } catch (error) {
+      if (error instanceof FitsError) throw error;
       throw new FitsError(`cannot read file: ${(error as Error).message}`, { fileName });
     }
   } else {
     bytes = pathOrBytes;
   }
-  const gunzip = (data: Uint8Array): Uint8Array => {
-    try {
-      return gunzipSync(data);
-    } catch (error) {
-      throw new FitsError(`gzip data are truncated or corrupt (${(error as Error).message})`, { fileName });
-    }
-  };
-  return FitsFile.parse(bytes, { fileName, gunzip });
+  const gunzip = (data: Uint8Array, limit: number) => gunzipCapped(data, limit, fileName);
+  return FitsFile.parse(bytes, { fileName, gunzip, maxBytes, verifyChecksums: options.verifyChecksums });
+}
+
+/** The limit from $GAMMAFLOW_MAX_FITS_BYTES (a whole number of bytes), else the default. */
+export function maxFitsBytes(value = process.env.GAMMAFLOW_MAX_FITS_BYTES): number {
+  if (value === undefined || value.trim() === "") return DEFAULT_MAX_FITS_BYTES;
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new FitsError(`$GAMMAFLOW_MAX_FITS_BYTES = '${value}' is not a positive whole number of bytes`);
+  return n;
+}
+
+/** Compressed bytes inflated first: at most ~16 MiB come out (deflate inflates less than 1032:1). */
+const HEAD_INPUT = 16 * 1024;
+
+/**
+ * Inflate at most `maxBytes`. The start is inflated and checked first, so that data that are not
+ * FITS, or headers declaring more than the limit, stop before the rest is inflated.
+ */
+function gunzipCapped(data: Uint8Array, maxBytes: number, fileName?: string): Uint8Array {
+  if (data.length > HEAD_INPUT)
+    scanHdus(inflate(data.subarray(0, HEAD_INPUT), maxBytes, fileName, true), {
+      fileName,
+      maxBytes,
+      prefix: true,
+    });
+  return inflate(data, maxBytes, fileName, false);
+}
+
+function inflate(data: Uint8Array, maxBytes: number, fileName: string | undefined, prefix: boolean): Uint8Array {
+  try {
+    // zlib stops as soon as the output passes maxOutputLength
+    return gunzipSync(data, { maxOutputLength: maxBytes, finishFlush: prefix ? constants.Z_SYNC_FLUSH : undefined });
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
+      throw new FitsError(`inflates beyond ${maxBytes} bytes; ${RAISE_LIMIT_HINT}`, { fileName });
+    throw new FitsError(`gzip data are truncated or corrupt (${(error as Error).message})`, { fileName });
+  }
 }
 
 /**
