@@ -1,5 +1,5 @@
 import { defer, Observable } from "rxjs";
-import type { DataStore } from "@gammaflow/core";
+import type { DataStore, Observation } from "@gammaflow/core";
 import {
   definePlugin,
   Type,
@@ -84,16 +84,19 @@ export function observationMessages(
   return ids.map((obsId, i) => {
     const seq = firstSeq + i;
     try {
-      return {
-        kind: "observation",
-        seq,
-        obsId,
-        observation: store.obs(obsId),
-        storeDir: store.baseDir,
-        storeRoot: root,
-      };
+      return observationMessage(store, store.obs(obsId), seq, root);
     } catch (e) {
       return { kind: "error", seq, obsId, node, message: (e as Error).message };
     }
   });
+}
+
+/** The message of an observation of `store` (its folder and root, so a worker can open it again). */
+export function observationMessage(
+  store: DataStore,
+  observation: Observation,
+  seq: number,
+  root?: string,
+): ObservationMessage {
+  return { kind: "observation", seq, obsId: observation.obsId, observation, storeDir: store.baseDir, storeRoot: root };
 }
