@@ -32,14 +32,16 @@ export const dataStoreSourcePlugin = definePlugin({
   input: [],
   output: ["observation"],
   services: ["data", "clock"],
-  create(params, { run, services, nodeId }) {
+  create(params, { run, services, nodeId, logger }) {
     return (): Observable<Message> =>
       defer(() => {
         const dir = params.dataStore ?? run.dataStore;
         if (!dir) throw new Error("no data store: set the node's dataStore param or the graph's inputs.dataStore");
         const root = params.root === undefined ? undefined : services.data.resolve(params.root);
         const store = services.data.openDataStore(dir, { root });
-        return paced(observationMessages(store, selectIds(store, params), nodeId, root), services.clock, run.finish);
+        const ids = selectIds(store, params);
+        if (!ids.length) logger.warn(`no observation selected: ${emptySelection(store, params)}`);
+        return paced(observationMessages(store, ids, nodeId, root), services.clock, run.finish);
       });
   },
 });
@@ -71,6 +73,14 @@ function selectIds(store: DataStore, params: DataStoreSourceParams): number[] {
     ids = ids.filter((id) => ofTarget.has(id));
   }
   return ids;
+}
+
+/** Why a selection is empty, echoing it: a target no OBJECT has (with the objects there are), or the ids. */
+function emptySelection(store: DataStore, params: DataStoreSourceParams): string {
+  if (params.target === undefined) return `obsIds ${JSON.stringify(params.obsIds ?? [])} of ${store.baseDir}`;
+  const objects = [...new Set(store.obsIds.map((id) => store.obsTable.text(id, "OBJECT")).filter(Boolean))];
+  const shown = objects.slice(0, 10).join(", ") + (objects.length > 10 ? ", …" : "");
+  return `target '${params.target}' matches no OBJECT of the obs index of ${store.baseDir} (it has: ${shown})`;
 }
 
 /** One message per id in order: the observation, or an error record saying why it cannot be read. */

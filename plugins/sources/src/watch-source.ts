@@ -67,11 +67,11 @@ export const watchSourcePlugin = definePlugin({
         const step = () => {
           if (run.signal?.aborted) return subscriber.complete();
           if (run.finish?.aborted) {
-            // no new runs: the queued ones are not taken, those still incomplete are reported
-            const untaken = queue.splice(0).filter((m) => m.kind === "observation");
-            if (untaken.length) logger.info(`finishing: not taken ${untaken.map((m) => m.obsId).join(", ")}`);
+            // no new runs: the queued ones are not taken; given-up and still incomplete ones are reported
+            const untaken = queue.filter((m) => m.kind === "observation").map((m) => m.obsId);
+            if (untaken.length) logger.info(`finishing: not taken ${untaken.join(", ")}`);
             take(undefined, arrivals.abandon("still incomplete when the run was asked to finish"));
-            for (const m of queue.splice(0)) subscriber.next(m);
+            for (const m of queue.splice(0)) if (m.kind === "error") subscriber.next(m);
             return subscriber.complete();
           }
           if (queue.length) {
@@ -89,7 +89,16 @@ export const watchSourcePlugin = definePlugin({
           action = clock.scheduler.schedule(step, queue.length ? 0 : pollMs);
         };
         let action = clock.scheduler.schedule(step, 0);
-        return () => action.unsubscribe();
+        // asked to finish: stop now, not at the next poll
+        const onFinish = () => {
+          action.unsubscribe();
+          action = clock.scheduler.schedule(step, 0);
+        };
+        run.finish?.addEventListener("abort", onFinish, { once: true });
+        return () => {
+          action.unsubscribe();
+          run.finish?.removeEventListener("abort", onFinish);
+        };
       });
   },
 });

@@ -65,9 +65,8 @@ test("watch-source: runs listed before their files are complete are retried unti
   );
 });
 
-test("watch-source: a run whose file never completes is reported after completeTimeout, naming file and cause", {
-  timeout: 30_000,
-}, async () => {
+/** A copy of the bundled store whose run 23559 stopped half-way. */
+function storeWithTruncatedRun(): string {
   const folder = temp("watch-truncated");
   mkdirSync(path.join(folder, "data"));
   for (const name of ["hdu-index.fits.gz", "obs-index.fits.gz"])
@@ -76,8 +75,14 @@ test("watch-source: a run whose file never completes is reported after completeT
     const name = `hess_dl3_dr1_obs_id_${String(id).padStart(6, "0")}.fits.gz`;
     copyFileSync(path.join(STORE, "data", name), path.join(folder, "data", name));
   }
-  const cut = path.join(folder, "data", "hess_dl3_dr1_obs_id_023559.fits.gz");
-  truncateSync(cut, 200_000); // a copy that stopped half-way
+  truncateSync(path.join(folder, "data", "hess_dl3_dr1_obs_id_023559.fits.gz"), 200_000);
+  return folder;
+}
+
+test("watch-source: a run whose file never completes is reported after completeTimeout, naming file and cause", {
+  timeout: 30_000,
+}, async () => {
+  const folder = storeWithTruncatedRun();
   const started = Date.now();
   const out = await lastValueFrom(
     watch(folder, { idleTimeout: "0.2 s", pollInterval: "0.05 s", completeTimeout: "0.6 s" }).pipe(toArray()),
@@ -98,4 +103,31 @@ test("watch-source: a run whose file never completes is reported after completeT
   assert.match(record.message, /hess_dl3_dr1_obs_id_023559\.fits\.gz/);
   assert.match(record.message, /truncated|corrupt/);
   assert.ok(elapsed >= 600 && elapsed < 5000, `${elapsed} ms`);
+});
+
+test("watch-source asked to finish takes no queued run and reports the incomplete one", {
+  timeout: 30_000,
+}, async () => {
+  const finish = new AbortController();
+  const logger = new MemoryLogger();
+  const container = createRunContainer(createContainer({ data: nodeDataAccess(REPO), logger }), {
+    finish: finish.signal,
+  });
+  const params = { folder: storeWithTruncatedRun(), pollInterval: "0.05 s", completeTimeout: "60 s" };
+  const stream = instantiateNode(watchSourcePlugin, params, container, "incoming")(undefined as never);
+  const out = await lastValueFrom(
+    stream.pipe(
+      tap(() => finish.abort()),
+      toArray(),
+    ),
+  );
+  assert.deepEqual(
+    out.map((m) => [m.kind, m.obsId]),
+    [
+      ["observation", 23523],
+      ["error", 23559],
+    ],
+  );
+  assert.match((out[1] as ErrorRecord).message, /still incomplete when the run was asked to finish: .*023559/);
+  assert.ok(logger.lines.some((l) => /finishing: not taken 23526, 23592/.test(l.message)));
 });
