@@ -76,6 +76,7 @@ test("the report names what was used, skipped and written", () => {
     results: [],
     finals: [],
     cancelled: false,
+    partial: false,
     durationMs: 1234,
   });
   assert.match(text, /g: done in 1\.2 s/);
