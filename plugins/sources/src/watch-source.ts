@@ -74,19 +74,21 @@ export const watchSourcePlugin = definePlugin({
             for (const m of queue.splice(0)) if (m.kind === "error") subscriber.next(m);
             return subscriber.complete();
           }
+          if (!queue.length) {
+            const now = clock.now();
+            const store = openStore(() => data.openDataStore(params.folder, { root }));
+            const arrived = store ? arrivals.check(store, now) : [];
+            if (arrived.length) lastArrival = now;
+            take(store, arrived);
+            if (!queue.length && !arrivals.waiting && now - lastArrival >= idleMs) return subscriber.complete();
+          }
           if (queue.length) {
             // one run per tick: the event loop (a signal, progress) runs between runs
             subscriber.next(queue.shift()!);
             action = clock.scheduler.schedule(step, 0);
-            return;
+          } else {
+            action = clock.scheduler.schedule(step, pollMs);
           }
-          const now = clock.now();
-          const store = openStore(() => data.openDataStore(params.folder, { root }));
-          const arrived = store ? arrivals.check(store, now) : [];
-          if (arrived.length) lastArrival = now;
-          take(store, arrived);
-          if (!queue.length && !arrivals.waiting && now - lastArrival >= idleMs) return subscriber.complete();
-          action = clock.scheduler.schedule(step, queue.length ? 0 : pollMs);
         };
         let action = clock.scheduler.schedule(step, 0);
         // asked to finish: stop now, not at the next poll
