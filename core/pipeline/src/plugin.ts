@@ -1,13 +1,32 @@
 import type { Static, TSchema } from "@sinclair/typebox";
 import { MapDataset } from "@gammaflow/core";
-import { catchError, defer, EMPTY, from, mergeMap, of, type Observable, type OperatorFunction } from "rxjs";
+import { catchError, defer, EMPTY, from, mergeMap, Observable, of, type OperatorFunction } from "rxjs";
 import { errorRecord, type Message, type MessageBase, type MessageKind } from "./messages.js";
-import type { DataAccess, Logger, NamedServices, NodeProgress, RunContext, ServiceName } from "./services.js";
+import type { Clock, DataAccess, Logger, NamedServices, NodeProgress, RunContext, ServiceName } from "./services.js";
 
 /** An empty dataset on the run's target geometry (graph inputs.geom and inputs.dataset). */
 export function referenceDataset(run: RunContext, name?: string): MapDataset {
   if (!run.geom) throw new Error("this graph needs a target geometry: set inputs.geom");
   return MapDataset.create(run.geom, { ...run.dataset, name: name ?? run.dataset?.name });
+}
+
+/**
+ * A source's items as a stream, one per scheduler tick, so the event loop (a signal, progress)
+ * runs between them; an iterable is read as it goes (a generator's item is made in its tick).
+ * Stops taking items once the run is asked to finish.
+ */
+export function paced<T>(items: Iterable<T>, clock: Clock, finish?: AbortSignal): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const iterator = items[Symbol.iterator]();
+    const step = () => {
+      const next = finish?.aborted ? undefined : iterator.next();
+      if (!next || next.done) return subscriber.complete();
+      subscriber.next(next.value);
+      action = clock.scheduler.schedule(step);
+    };
+    let action = clock.scheduler.schedule(step);
+    return () => action.unsubscribe();
+  });
 }
 
 /** How a node names the files it writes for one message (see `outputFiles`). */

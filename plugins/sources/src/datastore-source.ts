@@ -1,9 +1,9 @@
-import { defer, Observable } from "rxjs";
+import { defer, type Observable } from "rxjs";
 import type { DataStore, Observation } from "@gammaflow/core";
 import {
   definePlugin,
+  paced,
   Type,
-  type Clock,
   type ErrorRecord,
   type Message,
   type ObservationMessage,
@@ -45,26 +45,6 @@ export const dataStoreSourcePlugin = definePlugin({
       });
   },
 });
-
-/**
- * Emit one message per scheduler tick, so the event loop (Ctrl-C, progress) runs between
- * observations; stop early when the run is asked to finish.
- */
-export function paced<T>(items: readonly T[], clock: Clock, finish?: AbortSignal): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    let i = 0;
-    const step = () => {
-      if (i >= items.length || finish?.aborted) {
-        subscriber.complete();
-        return;
-      }
-      subscriber.next(items[i++]);
-      action = clock.scheduler.schedule(step);
-    };
-    let action = clock.scheduler.schedule(step);
-    return () => action.unsubscribe();
-  });
-}
 
 function selectIds(store: DataStore, params: DataStoreSourceParams): number[] {
   let ids = params.obsIds ?? store.obsIds;

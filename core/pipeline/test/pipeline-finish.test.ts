@@ -1,12 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { of } from "rxjs";
+import { lastValueFrom, of, tap, toArray } from "rxjs";
 import {
   createContainer,
   createRunContainer,
   definePlugin,
   outputFiles,
+  paced,
   partialName,
   PluginRegistry,
   runGraph,
@@ -15,6 +16,7 @@ import {
   type DataAccess,
   type Message,
   type RunContext,
+  SystemClock,
 } from "@gammaflow/pipeline";
 
 const data = { join: (...parts: string[]) => path.join(...parts) } as DataAccess;
@@ -62,4 +64,26 @@ test("a run asked to finish reports cancelled and partial; one that ran out repo
   finish.abort();
   const finished = await run(finish.signal);
   assert.deepEqual([finished.cancelled, finished.partial], [true, true]);
+});
+
+test("paced: a generator's items are made one per tick, with the event loop between; none once finishing", async () => {
+  const events: string[] = [];
+  function* items() {
+    for (let i = 0; i < 3; i++) {
+      events.push(`make ${i}`);
+      yield i;
+    }
+  }
+  const finish = new AbortController();
+  const taken = await lastValueFrom(
+    paced(items(), new SystemClock(), finish.signal).pipe(
+      tap((i) => {
+        setImmediate(() => events.push(`loop after ${i}`));
+        if (i === 1) finish.abort();
+      }),
+      toArray(),
+    ),
+  );
+  assert.deepEqual(taken, [0, 1]);
+  assert.deepEqual(events, ["make 0", "loop after 0", "make 1", "loop after 1"]);
 });
