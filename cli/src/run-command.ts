@@ -36,10 +36,10 @@ export async function runCommand(graph: string, options: RunCommandOptions, inte
       signal: signals.cancel,
       finish: signals.finish,
     });
-    bar?.clear();
     // a signal during the final write counts: it is handled before the exit code is decided
     await interrupts.settle();
   } finally {
+    bar?.clear();
     signals.end();
   }
   const outcome = runOutcome(report, loaded.validated, {
