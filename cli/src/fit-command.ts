@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { parametersTable } from "@gammaflow/core";
-import { gammapyDataDir, readDataset, writeMap } from "@gammaflow/core/node";
+import { gammapyDataDir, readDataset, writeFileAtomic, writeMap } from "@gammaflow/core/node";
 import { fitDatasets, fitFiles, fitMaps, loadModels } from "@gammaflow/fit";
 import { nodeDataAccess } from "@gammaflow/pipeline/node";
 import { REPO_ROOT } from "./run-graph.js";
@@ -31,7 +31,7 @@ export function fitCommand(datasetFile: string, options: FitCommandOptions): num
   mkdirSync(options.out, { recursive: true });
   const written: string[] = [];
   for (const [name, text] of Object.entries(fitFiles(fit))) {
-    writeFileSync(path.join(options.out, name), text);
+    writeFileAtomic(path.join(options.out, name), text);
     written.push(path.join(options.out, name));
   }
   if (options.maps) {

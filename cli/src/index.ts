@@ -1,6 +1,7 @@
 export {
   loadGraph,
   runGraphFile,
+  runLoadedGraph,
   REPO_ROOT,
   GAMMAPY_DATA_DEFAULT,
   type RunOptions,
@@ -8,3 +9,5 @@ export {
 } from "./run-graph.js";
 export { registryWith, importerFrom, BUILTIN_PACKAGES } from "./registry.js";
 export { formatReport } from "./report.js";
+export { runOutcome, EXIT_CODES, type RunOutcome } from "./outcome.js";
+export { SIGNAL_EXIT_CODES, type StopSignal } from "./interrupts.js";

@@ -2,14 +2,24 @@
  * The main job: the gammapy.cube documentation's combined reduction chain as a graph
  * (graphs/combined-chain.json) on the bundled H.E.S.S. Crab runs — cutouts of 6°,
  * MapDatasetMaker, SafeMaskMaker(aeff-default, offset-max 3°), stacking — printing the stacked
- * dataset and writing out/stacked.fits.gz. The same as `gammaflow run graphs/combined-chain.json`.
+ * dataset and writing out/stacked.fits.gz. The same as `gammaflow run graphs/combined-chain.json
+ * --out out`, with the same signal handling and exit codes.
  */
 import path from "node:path";
-import { formatReport } from "./report.js";
-import { REPO_ROOT, runGraphFile } from "./run-graph.js";
+import { Interrupts } from "./interrupts.js";
 
-const report = await runGraphFile(path.join(REPO_ROOT, "graphs", "combined-chain.json"), {
-  outDir: path.join(REPO_ROOT, "out"),
-});
-console.log(formatReport(report));
-if (report.skipped.length || report.cancelled) process.exitCode = 1;
+const interrupts = new Interrupts().install();
+const { REPO_ROOT } = await import("./run-graph.js");
+const { runCommand } = await import("./run-command.js");
+let code: number;
+try {
+  code = await runCommand(
+    path.join(REPO_ROOT, "graphs", "combined-chain.json"),
+    { outDir: path.join(REPO_ROOT, "out") },
+    interrupts,
+  );
+} catch (e) {
+  console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+  code = 1;
+}
+process.exit(code);

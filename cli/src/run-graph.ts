@@ -6,6 +6,7 @@ import {
   createContainer,
   runContainer,
   runGraph,
+  TYPES,
   validateGraph,
   type Graph,
   type Logger,
@@ -15,7 +16,7 @@ import {
 } from "@gammaflow/pipeline";
 import { nodeDataAccess, PiscinaPool } from "@gammaflow/pipeline/node";
 import { kernelPaths, setKernelPaths } from "@gammaflow/core";
-import { gammapyDataDir } from "@gammaflow/core/node";
+import { gammapyDataDir, removeStaleTemporaries } from "@gammaflow/core/node";
 import { registryWith } from "./registry.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -55,14 +56,25 @@ export interface RunOptions {
   workers?: number;
   logger?: Logger;
   progress?: Progress;
+  /** Cancels the run at once (nothing more is written). */
   signal?: AbortSignal;
+  /** Asks the run to finish early: no new runs, outputs written and named partial. */
   finish?: AbortSignal;
   /** Run the reference paths instead of the tuned kernels (see `setKernelPaths`). */
   referencePaths?: boolean;
 }
 
 export async function runGraphFile(file: string, options: RunOptions = {}): Promise<RunReport> {
-  const { baseDir, validated } = await loadGraph(file, options);
+  return runLoadedGraph(await loadGraph(file, options), options);
+}
+
+/**
+ * Run a loaded graph. Temporaries of killed writes (`*.partial-<pid>`, their process gone) in
+ * the output folder are removed first.
+ */
+export async function runLoadedGraph(loaded: LoadedGraph, options: RunOptions = {}): Promise<RunReport> {
+  const { baseDir, validated } = loaded;
+  const outDir = path.resolve(options.outDir ?? "out");
   const workers = options.workers ? new PiscinaPool(options.workers) : undefined;
   const paths = setKernelPaths(options.referencePaths ? "reference" : kernelPaths());
   try {
@@ -72,8 +84,13 @@ export async function runGraphFile(file: string, options: RunOptions = {}): Prom
       progress: options.progress,
       workers,
     });
+    const stale = removeStaleTemporaries(outDir);
+    if (stale.length)
+      services
+        .get<Logger>(TYPES.Logger)
+        .info(`removed ${stale.length} temporaries of killed writes: ${stale.join(", ")}`);
     const run = runContainer(validated, services, {
-      outDir: path.resolve(options.outDir ?? "out"),
+      outDir,
       signal: options.signal,
       finish: options.finish,
       concurrency: Math.max(1, 2 * (options.workers ?? 0)),

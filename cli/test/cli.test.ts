@@ -76,12 +76,30 @@ test("the report names what was used, skipped and written", () => {
     results: [],
     finals: [],
     cancelled: false,
+    partial: false,
     durationMs: 1234,
   });
   assert.match(text, /g: done in 1\.2 s/);
   assert.match(text, /used 2 observations: 1, 2/);
   assert.match(text, /3 at maker: broken file/);
   assert.match(text, /wrote \/out\/x\.fits\.gz/);
+  const partial = formatReport(
+    {
+      graph: "g",
+      used: [1],
+      skipped: [],
+      outputs: [{ path: "/out/x.partial.fits.gz", description: "dataset 'x'", partial: true }],
+      results: [],
+      finals: [],
+      cancelled: true,
+      partial: true,
+      durationMs: 100,
+    },
+    { exitCode: 130, problems: ["interrupted by SIGINT: …"], interrupted: "SIGINT" },
+  );
+  assert.match(partial, /g: finished early in 0\.1 s/);
+  assert.match(partial, /wrote \/out\/x\.partial\.fits\.gz \(dataset 'x', partial\)/);
+  assert.match(partial, /exit code 130:\n {4}interrupted by SIGINT/);
 });
 
 test("usage errors exit with 2 and print the usage", () => {

@@ -75,6 +75,8 @@ export interface FileMessage extends MessageBase {
   description: string;
   /** The observations the file holds. */
   obsIds?: number[];
+  /** Written after the run was asked to finish early: it holds only part of the run's input. */
+  partial?: boolean;
 }
 
 /** A DL3 event list written or found on disk (an event sampler's output, a run to reduce). */

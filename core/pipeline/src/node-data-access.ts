@@ -1,15 +1,15 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
 import { DataStore, expandVars } from "@gammaflow/core";
-import { readMap, toStorePath, writeDataset, writeMap } from "@gammaflow/core/node";
+import { readMap, toStorePath, writeDataset, writeFileAtomic, writeMap } from "@gammaflow/core/node";
 import type { DataAccess } from "./services.js";
 
 /**
  * Data access through node:fs for graph runs: paths relative to `baseDir` (the graph file's
  * folder); `$VAR` / `${VAR}` expand from the environment, $GAMMAPY_DATA defaulting to
- * `defaults.GAMMAPY_DATA`. Files are written aside and renamed, so an interrupted run never
- * leaves half a file.
+ * `defaults.GAMMAPY_DATA`. Files are written aside and renamed (`writeFileAtomic`), so an
+ * interrupted run never leaves half a file.
  */
 export function nodeDataAccess(baseDir: string, defaults: Record<string, string> = {}): DataAccess {
   const env = (name: string) => process.env[name] ?? defaults[name];
@@ -27,22 +27,16 @@ export function nodeDataAccess(baseDir: string, defaults: Record<string, string>
     readMap: (file) => readMap(resolve(file)),
     readText: (file) => readFileSync(resolve(file), "utf8"),
     writeMap: (map, file) => {
-      const target = resolve(file);
-      ensureDir(target);
-      const temporary = `${target}.partial-${process.pid}${target.endsWith(".gz") ? ".gz" : ""}`;
-      writeMap(map, temporary);
-      renameSync(temporary, target);
+      ensureDir(resolve(file));
+      writeMap(map, resolve(file));
     },
     writeDataset: (dataset, file) => {
       ensureDir(resolve(file));
       writeDataset(dataset, resolve(file));
     },
     writeBytes: (file, bytes) => {
-      const target = resolve(file);
-      ensureDir(target);
-      const temporary = `${target}.partial-${process.pid}`;
-      writeFileSync(temporary, bytes);
-      renameSync(temporary, target);
+      ensureDir(resolve(file));
+      writeFileAtomic(resolve(file), bytes);
     },
     deflate: (bytes) => deflateSync(bytes),
     resolve,

@@ -1,13 +1,58 @@
 import type { Static, TSchema } from "@sinclair/typebox";
 import { MapDataset } from "@gammaflow/core";
-import { catchError, defer, EMPTY, from, mergeMap, of, type Observable, type OperatorFunction } from "rxjs";
-import { errorRecord, type Message, type MessageKind } from "./messages.js";
-import type { Logger, NamedServices, NodeProgress, RunContext, ServiceName } from "./services.js";
+import { catchError, defer, EMPTY, from, mergeMap, Observable, of, type OperatorFunction } from "rxjs";
+import { errorRecord, type Message, type MessageBase, type MessageKind } from "./messages.js";
+import type { Clock, DataAccess, Logger, NamedServices, NodeProgress, RunContext, ServiceName } from "./services.js";
 
 /** An empty dataset on the run's target geometry (graph inputs.geom and inputs.dataset). */
 export function referenceDataset(run: RunContext, name?: string): MapDataset {
   if (!run.geom) throw new Error("this graph needs a target geometry: set inputs.geom");
   return MapDataset.create(run.geom, { ...run.dataset, name: name ?? run.dataset?.name });
+}
+
+/**
+ * A source's items as a stream, one per scheduler tick, so the event loop (a signal, progress)
+ * runs between them; an iterable is read as it goes (a generator's item is made in its tick).
+ * Stops taking items once the run is asked to finish.
+ */
+export function paced<T>(items: Iterable<T>, clock: Clock, finish?: AbortSignal): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const iterator = items[Symbol.iterator]();
+    const step = () => {
+      const next = finish?.aborted ? undefined : iterator.next();
+      if (!next || next.done) return subscriber.complete();
+      subscriber.next(next.value);
+      action = clock.scheduler.schedule(step);
+    };
+    let action = clock.scheduler.schedule(step);
+    return () => action.unsubscribe();
+  });
+}
+
+/** How a node names the files it writes for one message (see `outputFiles`). */
+export interface OutputFiles {
+  /** The files hold only part of the run's input (written after it was asked to finish early). */
+  partial: boolean;
+  /** A file's name as written: `stacked.fits.gz`, or `stacked.partial.fits.gz` when partial. */
+  name(name: string): string;
+  /** The path of file `name` in the run's output folder (`name` as written). */
+  path(name: string): string;
+}
+
+/**
+ * The output files of a node for `message`. A whole-run result (a stack, maps or a fit of it:
+ * no obsId) written after the run was asked to finish early holds only part of the runs, and
+ * its names say so; per-run results are complete and keep their names.
+ */
+export function outputFiles(run: RunContext, data: Pick<DataAccess, "join">, message: MessageBase): OutputFiles {
+  const partial = Boolean(run.finish?.aborted) && message.obsId === undefined;
+  const name = (file: string) => (partial ? partialName(file) : file);
+  return { partial, name, path: (file) => data.join(run.outDir, name(file)) };
+}
+
+/** `name` with `.partial` before its extension (`.fits.gz` counts as one): stacked.partial.fits.gz. */
+export function partialName(name: string): string {
+  return name.replace(/(\.fits\.gz|\.fits|\.[^./\\]+)?$/, ".partial$1");
 }
 
 /**

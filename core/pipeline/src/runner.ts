@@ -157,12 +157,19 @@ export interface RunReport {
   used: number[];
   /** Observations dropped along the way, with the node and the cause. */
   skipped: Array<{ obsId?: number; node: string; reason: string }>;
-  outputs: Array<{ path: string; description: string }>;
+  /** Files written; `partial` for those written after the run was asked to finish early. */
+  outputs: Array<{ path: string; description: string; partial?: boolean }>;
   /** The messages the sinks emitted (datasets, files, error records). */
   results: Message[];
   /** Final datasets emitted by any node (a stacker's complete stack), whether or not a sink emitted them. */
   finals: DatasetMessage[];
+  /** The run was interrupted: asked to finish early (`finish`) or cancelled (`signal`). */
   cancelled: boolean;
+  /**
+   * It was asked to finish early: sources stopped taking runs, so its results hold only part of
+   * its input (files written after the request are named `*.partial.*`, see `outputPath`).
+   */
+  partial: boolean;
   durationMs: number;
 }
 
@@ -175,10 +182,15 @@ export function runGraph(validated: ValidatedGraph, container: Container): Promi
   const started = clock.now();
   const results: Message[] = [];
   const finals: DatasetMessage[] = [];
-  const signal = container.get<RunContext>(TYPES.RunContext).signal;
+  const { signal, finish: finishing } = container.get<RunContext>(TYPES.RunContext);
   return new Promise<RunReport>((resolve, reject) => {
     const finish = (cancelled: boolean) =>
-      resolve(makeReport(validated, results, finals, cancelled, clock.now() - started));
+      resolve(
+        makeReport(validated, results, finals, clock.now() - started, {
+          cancelled: cancelled || Boolean(finishing?.aborted),
+          partial: Boolean(finishing?.aborted),
+        }),
+      );
     if (signal?.aborted) return finish(true);
     const keepFinal = (_node: string, m: Message) => {
       if (isDatasetMessage(m) && m.final && !finals.includes(m)) finals.push(m);
@@ -206,8 +218,8 @@ function makeReport(
   validated: ValidatedGraph,
   results: Message[],
   finals: DatasetMessage[],
-  cancelled: boolean,
   durationMs: number,
+  interrupted: Pick<RunReport, "cancelled" | "partial">,
 ): RunReport {
   // One record reaches every sink downstream of a fan-out: count it once.
   const errors = [...new Set(results.filter(isErrorRecord) as ErrorRecord[])];
@@ -220,10 +232,10 @@ function makeReport(
     graph: validated.graph.name ?? "graph",
     used: [...used].sort((a, b) => a - b),
     skipped: errors.map((e) => ({ obsId: e.obsId, node: e.node, reason: e.message })),
-    outputs: files.map((f) => ({ path: f.path, description: f.description })),
+    outputs: files.map((f) => ({ path: f.path, description: f.description, ...(f.partial && { partial: true }) })),
     results,
     finals,
-    cancelled,
+    ...interrupted,
     durationMs,
   };
 }

@@ -106,7 +106,10 @@ export interface RunContext {
   concurrency: number;
   /** Cancels the run at once: nothing more is written. */
   signal?: AbortSignal;
-  /** Asks the run to finish: sources stop taking new runs, work in flight completes, outputs are written. */
+  /**
+   * Asks the run to finish early: sources stop taking new runs, work in flight completes, outputs
+   * are written, named as partial (`outputFiles`); the report says `partial: true`.
+   */
   finish?: AbortSignal;
 }
 

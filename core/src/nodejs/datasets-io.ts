@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse, stringify } from "yaml";
 import { Datasets, type MapDataset } from "../datasets/index.js";
 import { covarianceToTable, modelsFromYaml, modelsToYaml } from "../modeling/index.js";
+import { writeFileAtomic } from "./atomic-files.js";
 import { readDataset, writeDataset } from "./dataset-io.js";
 import { readMap } from "./map-io.js";
 
@@ -21,12 +22,12 @@ export function writeDatasets(
     writeDataset(d, path.join(dir, filename));
     return { name: d.name, type: d.constructor.name, filename };
   });
-  writeFileSync(file, stringify({ datasets: entries }));
+  writeFileAtomic(file, stringify({ datasets: entries }));
   if (options.modelsFile) {
     const covarianceFile = `${path.basename(options.modelsFile).replace(/\.ya?ml$/, "")}_covariance.dat`;
     const models = datasets.models;
-    writeFileSync(options.modelsFile, modelsToYaml(models, { covarianceFile }));
-    writeFileSync(path.join(path.dirname(options.modelsFile), covarianceFile), covarianceToTable(models));
+    writeFileAtomic(options.modelsFile, modelsToYaml(models, { covarianceFile }));
+    writeFileAtomic(path.join(path.dirname(options.modelsFile), covarianceFile), covarianceToTable(models));
   }
 }
 

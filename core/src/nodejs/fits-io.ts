@@ -1,6 +1,7 @@
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { constants, gunzipSync, gzipSync } from "node:zlib";
 import { FitsError, FitsFile, writeFitsBytes, type HduSpec } from "../fits/index.js";
+import { writeFileAtomic } from "./atomic-files.js";
 import { DEFAULT_MAX_FITS_BYTES, RAISE_LIMIT_HINT, scanHdus } from "../fits/layout.js";
 
 export interface ReadFitsOptions {
@@ -84,20 +85,5 @@ export function writeFits(path: string, hdus: HduSpec[], options: { gzip?: boole
 /** Write FITS bytes as `writeFits` does: gzip for .gz, complete or not at all. */
 export function writeFitsFileBytes(path: string, bytes: Uint8Array, options: { gzip?: boolean } = {}): void {
   const gzip = options.gzip ?? path.endsWith(".gz");
-  writeFileAtomically(path, gzip ? gzipSync(bytes) : bytes);
-}
-
-/**
- * Write a file under a temporary name in its folder, then rename it (atomic within a file
- * system): a reader sees the old file or the new one, never part of one.
- */
-function writeFileAtomically(path: string, bytes: Uint8Array): void {
-  const temporary = `${path}.partial-${process.pid}`;
-  try {
-    writeFileSync(temporary, bytes);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomic(path, gzip ? gzipSync(bytes) : bytes);
 }

@@ -3,6 +3,7 @@
 export * from "./fits-io.js";
 export * from "./map-io.js";
 export * from "./files.js";
+export * from "./atomic-files.js";
 export * from "./dataset-io.js";
 export * from "./data-dir.js";
 export * from "./datasets-io.js";

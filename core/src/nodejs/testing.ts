@@ -1,6 +1,7 @@
 // `@gammaflow/core/testing`: helpers for parity tests against reference numbers (sampled maps, plane sums,
 // filled datasets). Built on node:assert, so kept out of the runtime entries.
 import assert from "node:assert/strict";
+import { appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { MapDataset } from "../datasets/index.js";
 import type { WcsGeom, WcsNDMap } from "../maps/index.js";
@@ -77,3 +78,38 @@ export function filledDataset(geom: WcsGeom, counts: number, name: string): MapD
 }
 
 export { copyFitsWithEdits, copyStoreWithEditedRun, type EditableTable } from "./edited-run.js";
+
+/**
+ * Copy a data store into `folder` as a slow copy of several runs in progress: the index files
+ * first, whole, then every other file growing in `chunkBytes` pieces, one piece of each file in
+ * turn, `pauseMs` between turns (a watched folder sees index entries for half-written files).
+ */
+export async function copyStoreInChunks(
+  store: string,
+  folder: string,
+  options: { chunkBytes?: number; pauseMs?: number } = {},
+): Promise<void> {
+  const { chunkBytes = 64 * 1024, pauseMs = 20 } = options;
+  const files = filesUnder(store);
+  const isIndex = (f: string) => /^(hdu|obs)-index\.fits(\.gz)?$/.test(path.basename(f));
+  for (const file of files.filter(isIndex)) copyFileSync(path.join(store, file), path.join(folder, file));
+  const growing = files
+    .filter((f) => !isIndex(f))
+    .map((f) => ({ target: path.join(folder, f), bytes: readFileSync(path.join(store, f)) }));
+  for (const { target } of growing) {
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, new Uint8Array(0));
+  }
+  for (let offset = 0; growing.some((g) => offset < g.bytes.length); offset += chunkBytes) {
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    for (const g of growing)
+      if (offset < g.bytes.length) appendFileSync(g.target, g.bytes.subarray(offset, offset + chunkBytes));
+  }
+}
+
+/** Paths of the files under `dir`, relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+}

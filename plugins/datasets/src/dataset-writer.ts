@@ -1,6 +1,7 @@
 import {
   DATASET_KINDS,
   definePlugin,
+  outputFiles,
   perMessage,
   Type,
   WhichDatasets,
@@ -8,7 +9,10 @@ import {
   type FileMessage,
 } from "@gammaflow/pipeline";
 
-/** Write datasets in gammapy's FITS layout (gzip for .gz), atomically: a file is complete or absent. */
+/**
+ * Write datasets in gammapy's FITS layout (gzip for .gz), atomically: a file is complete or absent.
+ * A stack written after the run was asked to finish early is named `*.partial.*` (`outputFiles`).
+ */
 export const datasetWriterPlugin = definePlugin({
   name: "dataset-writer",
   version: "0.1.0",
@@ -33,7 +37,8 @@ export const datasetWriterPlugin = definePlugin({
       const name = params.path
         .replaceAll("{obsId}", String(message.obsId ?? "stack"))
         .replaceAll("{name}", message.dataset.name);
-      const target = data.join(context.run.outDir, name);
+      const files = outputFiles(context.run, data, message);
+      const target = files.path(name);
       data.writeDataset(message.dataset, target);
       return {
         kind: "file",
@@ -42,6 +47,7 @@ export const datasetWriterPlugin = definePlugin({
         path: data.resolve(target),
         description: `dataset '${message.dataset.name}'`,
         obsIds: message.obsIds,
+        ...(files.partial && { partial: true }),
       };
     });
   },

@@ -3,6 +3,7 @@ import {
   DATASET_KINDS,
   definePlugin,
   Enum,
+  outputFiles,
   perMessage,
   Type,
   WhichDatasets,
@@ -57,6 +58,7 @@ export const pngPreviewPlugin = definePlugin({
       if (params.which === "final" && !message.final) return undefined;
       const source = message.kind === "maps" ? message.name : message.dataset.name;
       const lookup = message.kind === "maps" ? (name: string) => message.maps[name] : datasetImages(message);
+      const files = outputFiles(context.run, data, message);
       const written: string[] = [];
       for (const name of params.maps) {
         const map = lookup(name);
@@ -70,10 +72,7 @@ export const pngPreviewPlugin = definePlugin({
           stretch: params.stretch,
           label: `${source} ${name}`,
         });
-        const target = data.join(
-          context.run.outDir,
-          params.path.replaceAll("{name}", source).replaceAll("{map}", name),
-        );
+        const target = files.path(params.path.replaceAll("{name}", source).replaceAll("{map}", name));
         data.writeBytes(target, encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate));
         written.push(data.resolve(target));
       }
@@ -84,6 +83,7 @@ export const pngPreviewPlugin = definePlugin({
         path: written.join(", "),
         description: `PNG previews (${params.maps.join(", ")})`,
         obsIds: message.obsIds,
+        ...(files.partial && { partial: true }),
       };
       return written.length ? file : undefined;
     });

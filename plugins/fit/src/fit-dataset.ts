@@ -52,12 +52,12 @@ export function fitDatasets(datasets: MapDataset[], models: Models, options: Fit
 }
 
 /** The files a fit writes: best-fit models (gammapy's YAML, with the covariance table) and the result. */
-export function fitFiles(fit: DatasetFit, prefix = ""): Record<string, string> {
-  const covarianceFile = `${prefix}models_covariance.dat`;
+export function fitFiles(fit: DatasetFit, prefix = "", rename = (name: string) => name): Record<string, string> {
+  const covarianceFile = rename(`${prefix}models_covariance.dat`);
   return {
-    [`${prefix}models.yaml`]: modelsToYaml(fit.models, { covarianceFile }),
+    [rename(`${prefix}models.yaml`)]: modelsToYaml(fit.models, { covarianceFile }),
     [covarianceFile]: covarianceToTable(fit.models),
-    [`${prefix}fit-result.json`]: `${JSON.stringify(fit.json, null, 2)}\n`,
+    [rename(`${prefix}fit-result.json`)]: `${JSON.stringify(fit.json, null, 2)}\n`,
   };
 }
 

@@ -8,6 +8,7 @@ import {
 } from "@gammaflow/core";
 import {
   definePlugin,
+  outputFiles,
   perMessage,
   Type,
   WhichDatasets,
@@ -59,11 +60,14 @@ export const fitPlugin = definePlugin({
       if (!fit.result.success) context.logger.warn(`fit of '${dataset.name}': ${fit.result.message}`);
       const prefix = params.prefix.replaceAll("{name}", dataset.name);
       const written: string[] = [];
-      const out = (name: string) => data.join(context.run.outDir, name);
-      for (const [name, text] of Object.entries(fitFiles(fit, prefix))) {
-        data.writeBytes(out(name), new TextEncoder().encode(text));
-        written.push(data.resolve(out(name)));
+      const files = outputFiles(context.run, data, message);
+      // the models file names its covariance table: both renamed alike when partial
+      for (const [name, text] of Object.entries(fitFiles(fit, prefix, files.name))) {
+        const out = data.join(context.run.outDir, name);
+        data.writeBytes(out, new TextEncoder().encode(text));
+        written.push(data.resolve(out));
       }
+      const out = files.path;
       if (params.maps) {
         for (const [name, map] of Object.entries(fitMaps(dataset))) {
           data.writeMap(map, out(`${prefix}${name}.fits.gz`));
@@ -94,6 +98,7 @@ export const fitPlugin = definePlugin({
           obsIds: message.obsIds,
           path: written.join(", "),
           description: `fit of '${dataset.name}' (${fit.result.success ? "success" : "failed"})`,
+          ...(files.partial && { partial: true }),
         },
       ];
     });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { modelsFromDict, modelsFromYaml, type ModelsDict } from "@gammaflow/core";
 import { readDataset } from "@gammaflow/core/node";
-import type { DataAccess } from "@gammaflow/pipeline";
+import { partialName, type DataAccess } from "@gammaflow/pipeline";
 import { fitDatasets, fitFiles, loadModels } from "../src/index.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -38,6 +38,21 @@ test("fitDatasets adds the background norm and finds gammapy's fit; the files re
   const back = modelsFromYaml(files["models.yaml"], { readText: () => files["models_covariance.dat"] });
   assert.ok(Math.abs(back.get("crab").parameters.get("index").error - error) <= 1e-12 * error);
   assert.deepEqual(JSON.parse(files["fit-result.json"]).parameters["crab.index"], [index, error, false]);
+  // a fit of a partial stack: every name marked, and the models file names its renamed covariance table
+  const partial = fitFiles(fit, "", partialName);
+  assert.deepEqual(Object.keys(partial), [
+    "models.partial.yaml",
+    "models_covariance.partial.dat",
+    "fit-result.partial.json",
+  ]);
+  const read: string[] = [];
+  modelsFromYaml(partial["models.partial.yaml"], {
+    readText: (name) => {
+      read.push(name);
+      return partial[name];
+    },
+  });
+  assert.deepEqual(read, ["models_covariance.partial.dat"]);
 });
 
 test("without a background norm to fit, the background stays as it is", () => {

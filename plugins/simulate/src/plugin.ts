@@ -1,9 +1,9 @@
 import { loadIrfDict, type MapDataset, SkyCoord } from "@gammaflow/core";
 import { readFits } from "@gammaflow/core/node";
-import { from } from "rxjs";
 import { loadModels } from "@gammaflow/fit";
 import {
   definePlugin,
+  paced,
   perMessage,
   Quantity,
   type RandomSource,
@@ -127,16 +127,17 @@ export const simulateDatasetPlugin = definePlugin({
   ),
   input: [],
   output: ["dataset"],
-  services: ["data", "random"],
+  services: ["data", "random", "clock"],
   create(params, context) {
-    const { data, random } = context.services;
+    const { data, random, clock } = context.services;
     loadModels(params.models, data);
     const irfs = loadIrfDict(readFits(data.resolve(params.irfs)));
     const pointing = new SkyCoord(params.pointing[0], params.pointing[1], params.frame);
     if (!context.run.geom) throw new Error("simulate-dataset needs a target geometry: set inputs.geom");
     const geom = context.run.geom;
+    // one dataset per tick, made in it: a signal is seen between datasets
     return () =>
-      from(
+      paced(
         (function* () {
           for (let i = 0; i < params.count; i++) {
             const dataset = simulateDataset(loadModels(params.models, data), geom, pointing, irfs, {
@@ -151,6 +152,8 @@ export const simulateDatasetPlugin = definePlugin({
             yield message;
           }
         })(),
+        clock,
+        context.run.finish,
       );
   },
 });

@@ -1,9 +1,9 @@
-import { defer, Observable } from "rxjs";
-import type { DataStore } from "@gammaflow/core";
+import { defer, type Observable } from "rxjs";
+import type { DataStore, Observation } from "@gammaflow/core";
 import {
   definePlugin,
+  paced,
   Type,
-  type Clock,
   type ErrorRecord,
   type Message,
   type ObservationMessage,
@@ -32,37 +32,19 @@ export const dataStoreSourcePlugin = definePlugin({
   input: [],
   output: ["observation"],
   services: ["data", "clock"],
-  create(params, { run, services, nodeId }) {
+  create(params, { run, services, nodeId, logger }) {
     return (): Observable<Message> =>
       defer(() => {
         const dir = params.dataStore ?? run.dataStore;
         if (!dir) throw new Error("no data store: set the node's dataStore param or the graph's inputs.dataStore");
         const root = params.root === undefined ? undefined : services.data.resolve(params.root);
         const store = services.data.openDataStore(dir, { root });
-        return paced(observationMessages(store, selectIds(store, params), nodeId, root), services.clock, run.finish);
+        const ids = selectIds(store, params);
+        if (!ids.length) logger.warn(`no observation selected: ${emptySelection(store, params)}`);
+        return paced(observationMessages(store, ids, nodeId, root), services.clock, run.finish);
       });
   },
 });
-
-/**
- * Emit one message per scheduler tick, so the event loop (Ctrl-C, progress) runs between
- * observations; stop early when the run is asked to finish.
- */
-export function paced<T>(items: readonly T[], clock: Clock, finish?: AbortSignal): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    let i = 0;
-    const step = () => {
-      if (i >= items.length || finish?.aborted) {
-        subscriber.complete();
-        return;
-      }
-      subscriber.next(items[i++]);
-      action = clock.scheduler.schedule(step);
-    };
-    let action = clock.scheduler.schedule(step);
-    return () => action.unsubscribe();
-  });
-}
 
 /**
  * The ids to emit: `obsIds` (default all) of the target when one is given. An asked-for id
@@ -77,6 +59,14 @@ function selectIds(store: DataStore, params: DataStoreSourceParams): number[] {
   return ids;
 }
 
+/** Why a selection is empty, echoing it: a target no OBJECT has (with the objects there are), or the ids. */
+function emptySelection(store: DataStore, params: DataStoreSourceParams): string {
+  if (params.target === undefined) return `obsIds ${JSON.stringify(params.obsIds ?? [])} of ${store.baseDir}`;
+  const objects = [...new Set(store.obsIds.map((id) => store.obsTable.text(id, "OBJECT")).filter(Boolean))];
+  const shown = objects.slice(0, 10).join(", ") + (objects.length > 10 ? ", …" : "");
+  return `target '${params.target}' matches no OBJECT of the obs index of ${store.baseDir} (it has: ${shown})`;
+}
+
 /** One message per id in order: the observation, or an error record saying why it cannot be read. */
 export function observationMessages(
   store: DataStore,
@@ -88,16 +78,19 @@ export function observationMessages(
   return ids.map((obsId, i) => {
     const seq = firstSeq + i;
     try {
-      return {
-        kind: "observation",
-        seq,
-        obsId,
-        observation: store.obs(obsId),
-        storeDir: store.baseDir,
-        storeRoot: root,
-      };
+      return observationMessage(store, store.obs(obsId), seq, root);
     } catch (e) {
       return { kind: "error", seq, obsId, node, message: (e as Error).message };
     }
   });
+}
+
+/** The message of an observation of `store` (its folder and root, so a worker can open it again). */
+export function observationMessage(
+  store: DataStore,
+  observation: Observation,
+  seq: number,
+  root?: string,
+): ObservationMessage {
+  return { kind: "observation", seq, obsId: observation.obsId, observation, storeDir: store.baseDir, storeRoot: root };
 }

@@ -1,0 +1,63 @@
+import { MemoryLogger, type RunReport } from "@gammaflow/pipeline";
+import type { Interrupts } from "./interrupts.js";
+import { runOutcome } from "./outcome.js";
+import { ProgressBar } from "./progress-bar.js";
+import { formatReport } from "./report.js";
+import { loadGraph, runLoadedGraph } from "./run-graph.js";
+
+export interface RunCommandOptions {
+  sets?: string[];
+  plugins?: string[];
+  outDir?: string;
+  workers?: number;
+  json?: boolean;
+  referencePaths?: boolean;
+  /** Exit 0 even when runs were skipped (failed outputs and empty selections still count). */
+  allowSkipped?: boolean;
+}
+
+/**
+ * Run a graph file under the process's signal handling (`gammaflow run` and `npm start`): print
+ * the report (JSON with `--json`) and return the exit code, which says whether the result is
+ * complete (see `runOutcome`).
+ */
+export async function runCommand(graph: string, options: RunCommandOptions, interrupts: Interrupts): Promise<number> {
+  const { json = false } = options;
+  const bar = !json && process.stderr.isTTY ? new ProgressBar() : undefined;
+  const logger = json ? new MemoryLogger() : undefined;
+  const loaded = await loadGraph(graph, options);
+  const signals = interrupts.startRun();
+  let report: RunReport;
+  try {
+    report = await runLoadedGraph(loaded, {
+      ...options,
+      progress: bar,
+      logger,
+      signal: signals.cancel,
+      finish: signals.finish,
+    });
+    // a signal during the final write counts: it is handled before the exit code is decided
+    await interrupts.settle();
+  } finally {
+    bar?.clear();
+    signals.end();
+  }
+  const outcome = runOutcome(report, loaded.validated, {
+    allowSkipped: options.allowSkipped,
+    interrupted: interrupts.received,
+  });
+  if (json) {
+    const { results: _results, finals, ...rest } = report;
+    const summary = {
+      ...rest,
+      cancelled: report.cancelled || Boolean(outcome.interrupted),
+      finals: finals.map((f) => ({ name: f.dataset.name, obsIds: f.obsIds })),
+      ...outcome,
+      log: logger!.lines,
+    };
+    console.log(JSON.stringify(summary, null, 2));
+  } else {
+    console.log(formatReport(report, outcome));
+  }
+  return outcome.exitCode;
+}

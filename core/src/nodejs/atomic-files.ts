@@ -1,0 +1,60 @@
+import { type Dirent, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/** The temporary name `writeFileAtomic` writes `file` under: the writer's pid tells a killed write's leftover. */
+const TEMPORARY = /\.partial-(\d+)$/;
+
+/**
+ * Write a file under a temporary name in its folder, then rename it (atomic within a file
+ * system): a reader sees the old file or the new one, never part of one. Every output file is
+ * written this way; a write killed half-way leaves `<file>.partial-<pid>`, which
+ * `removeStaleTemporaries` removes.
+ */
+export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
+  const temporary = `${file}.partial-${process.pid}`;
+  try {
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Remove the temporaries of killed writes (`<file>.partial-<pid>` whose process is gone) in `dir`
+ * and its subfolders (down to `depth` levels). Returns the removed paths; a folder that cannot
+ * be read is left alone.
+ */
+export function removeStaleTemporaries(dir: string, depth = 4): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (depth > 0) removed.push(...removeStaleTemporaries(full, depth - 1));
+      continue;
+    }
+    const pid = TEMPORARY.exec(entry.name)?.[1];
+    if (pid === undefined || processAlive(Number(pid))) continue;
+    rmSync(full, { force: true });
+    removed.push(full);
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by someone else
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,51 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { removeStaleTemporaries, writeFileAtomic } from "../src/nodejs/index.js";
+
+const RUN = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../data/hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz",
+);
+
+/** The pid of a process that has ended (a child that exited at once). */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });
+  return Number(child.stdout.trim());
+}
+
+test("writeFileAtomic leaves the complete file and no temporary; a failed write leaves nothing", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-atomic-"));
+  const bytes = readFileSync(RUN);
+  writeFileAtomic(path.join(dir, "run.fits.gz"), bytes);
+  assert.deepEqual(readdirSync(dir), ["run.fits.gz"]);
+  assert.deepEqual(readFileSync(path.join(dir, "run.fits.gz")), bytes);
+  // a rename onto a folder fails: the temporary goes too
+  mkdirSync(path.join(dir, "taken"));
+  assert.throws(() => writeFileAtomic(path.join(dir, "taken"), bytes), /EISDIR|ENOTEMPTY|EEXIST/);
+  assert.deepEqual(readdirSync(dir).sort(), ["run.fits.gz", "taken"]);
+});
+
+test("removeStaleTemporaries removes the leftovers of killed writers, in subfolders too, and keeps live ones", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-stale-"));
+  mkdirSync(path.join(dir, "fit"));
+  const dead = deadPid();
+  const stale = [
+    path.join(dir, `stacked.fits.gz.partial-${dead}`),
+    path.join(dir, "fit", `models.yaml.partial-${dead}`),
+  ];
+  const live = [path.join(dir, `stacked.fits.gz.partial-${process.pid}`), path.join(dir, "other.fits.gz.partial-1")];
+  for (const file of [...stale, ...live]) {
+    copyFileSync(RUN, file);
+    truncateSync(file, 100_000); // as a write killed half-way leaves it
+  }
+  copyFileSync(RUN, path.join(dir, "stacked.fits.gz"));
+  assert.deepEqual(removeStaleTemporaries(dir).sort(), [...stale].sort());
+  for (const file of stale) assert.equal(existsSync(file), false, file);
+  for (const file of [...live, path.join(dir, "stacked.fits.gz")]) assert.ok(existsSync(file), file);
+  assert.deepEqual(removeStaleTemporaries(path.join(dir, "missing")), []);
+});
