@@ -1,10 +1,11 @@
 import Ajv2020Module from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { parseQuantity } from "@gammaflow/core";
+import { parseQuantity, treeIssues } from "@gammaflow/core";
 import { resolveParams, type JsonSchema } from "./params.js";
 import type { AnyPlugin } from "./plugin.js";
 import type { PluginRegistry } from "./registry.js";
 import { checkKinds } from "./kinds.js";
+import { topologicalOrder } from "./topology.js";
 import {
   datasetOptionsFromSpec,
   datasetSpecProperties,
@@ -209,6 +210,8 @@ export function checkParams(
   input: unknown,
   at = "",
 ): { params: Record<string, unknown>; issues: GraphIssue[] } {
+  const refused = treeIssues(input, at);
+  if (refused.length) return { params: {}, issues: refused };
   const params = structuredClone(input ?? {}) as Record<string, unknown>;
   let validate = paramValidators.get(definition);
   if (!validate) {
@@ -227,6 +230,9 @@ export function checkParams(
  * Throws a GraphValidationError listing every problem with its JSON path.
  */
 export function validateGraph(input: unknown, registry: PluginRegistry, source = "graph"): ValidatedGraph {
+  // Before anything recursive (the clone, ajv): a deep tree must be refused, not overflow the stack.
+  const refused = treeIssues(input);
+  if (refused.length) throw new GraphValidationError(refused, source);
   const graph = structuredClone(input) as Graph;
   if (!validateGraphShape(graph)) throw new GraphValidationError(issuesOf(validateGraphShape.errors, ""), source);
   const issues: GraphIssue[] = [];
@@ -286,71 +292,4 @@ export function validateGraph(input: unknown, registry: PluginRegistry, source =
   issues.push(...kinds.issues);
   if (issues.length) throw new GraphValidationError(issues, source);
   return { graph, nodes: ordered.map((n) => ({ ...n, emits: kinds.emits.get(n.id)! })), edges };
-}
-
-/** Nodes in an order where every edge points forward; the nodes on a cycle are left out and named. */
-function topologicalOrder<T extends { id: string }>(
-  nodes: T[],
-  edges: GraphEdge[],
-): { ordered: T[]; cyclic: string[] } {
-  const indegree = new Map(nodes.map((n) => [n.id, 0]));
-  for (const e of edges) indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
-  const ready = nodes.filter((n) => indegree.get(n.id) === 0);
-  const out: T[] = [];
-  while (ready.length) {
-    const n = ready.shift()!;
-    out.push(n);
-    for (const e of edges.filter((x) => x.from === n.id)) {
-      indegree.set(e.to, indegree.get(e.to)! - 1);
-      const next = nodes.find((x) => x.id === e.to);
-      if (indegree.get(e.to) === 0 && next) ready.push(next);
-    }
-  }
-  return { ordered: out, cyclic: nodes.filter((n) => !out.includes(n)).map((n) => n.id) };
-}
-
-/**
- * Apply command-line overrides "path=value" to a graph (a copy): `nodes.<id>.params.<key>`
- * or the short `<id>.<key>` for a node's param, `inputs.geom.width`, …. Values are read as
- * JSON when they parse (numbers, arrays, true), else as strings ("2.5 deg").
- */
-export function applyOverrides(input: Graph, overrides: readonly string[]): Graph {
-  const graph = structuredClone(input);
-  for (const override of overrides) {
-    const eq = override.indexOf("=");
-    if (eq <= 0) throw new Error(`--set '${override}': expected path=value`);
-    const path = override.slice(0, eq).split(".");
-    const text = override.slice(eq + 1);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = text;
-    }
-    let target: Record<string, unknown>;
-    let keys: string[];
-    if (path[0] === "nodes" || !["inputs", "name", "description", "plugins"].includes(path[0])) {
-      const [id, ...rest] = path[0] === "nodes" ? path.slice(1) : path;
-      const node = graph.nodes.find((n) => n.id === id);
-      if (!node)
-        throw new Error(
-          `--set '${override}': no node with id '${id}' (nodes: ${graph.nodes.map((n) => n.id).join(", ")})`,
-        );
-      keys = path[0] === "nodes" ? rest : ["params", ...rest];
-      if (keys.length < 2 || keys[0] !== "params")
-        throw new Error(
-          `--set '${override}': a node override names a param (nodes.${id}.params.<name> or ${id}.<name>)`,
-        );
-      target = node as unknown as Record<string, unknown>;
-    } else {
-      target = graph as unknown as Record<string, unknown>;
-      keys = path;
-    }
-    for (const key of keys.slice(0, -1)) {
-      if (typeof target[key] !== "object" || target[key] === null) target[key] = {};
-      target = target[key] as Record<string, unknown>;
-    }
-    target[keys[keys.length - 1]] = value;
-  }
-  return graph;
 }
