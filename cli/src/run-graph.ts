@@ -16,7 +16,7 @@ import {
 import { nodeDataAccess, PiscinaPool } from "@gammaflow/pipeline/node";
 import { kernelPaths, setKernelPaths } from "@gammaflow/core";
 import { gammapyDataDir } from "@gammaflow/core/node";
-import { registryWith } from "./registry.js";
+import { packageId, registryWith } from "./registry.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 /** $GAMMAPY_DATA when unset: the public data beside the repository (../shared/gammapy-data). */
@@ -28,7 +28,11 @@ export interface LoadedGraph {
   validated: ValidatedGraph;
 }
 
-/** Read a graph file, apply --set overrides, load its plugin packages and validate it. */
+/**
+ * Read a graph file, apply --set overrides and validate it against the built-in plugins and
+ * the packages of `plugins` (the user's --plugin, relative to the working directory). The
+ * graph's own `plugins` list is only checked against those: a graph never loads code.
+ */
 export async function loadGraph(
   file: string,
   options: { sets?: string[]; plugins?: string[] } = {},
@@ -42,8 +46,9 @@ export async function loadGraph(
   }
   const graph = applyOverrides(raw, options.sets ?? []);
   const baseDir = path.dirname(absolute);
-  const registry = await registryWith([...(graph.plugins ?? []), ...(options.plugins ?? [])], baseDir);
-  return { file: absolute, baseDir, validated: validateGraph(graph, registry, file) };
+  const registry = await registryWith(options.plugins ?? []);
+  const packageOf = (entry: string) => packageId(entry, baseDir);
+  return { file: absolute, baseDir, validated: validateGraph(graph, registry, file, { packageOf }) };
 }
 
 export interface RunOptions {

@@ -29,7 +29,8 @@ export interface GraphEdge {
 /**
  * A graph file: nodes (plugin + params), edges (default: the nodes in order, a chain),
  * shared inputs (data store folder, target geometry) and the plugin packages it needs beyond
- * the built-ins. A graph is data: nothing in it is executed.
+ * the built-ins. A graph is data: nothing in it is executed or imported; the packages it lists
+ * must already be loaded (the user's --plugin).
  */
 export interface Graph {
   $schema?: string;
@@ -55,7 +56,9 @@ export const graphSchema: JsonSchema = {
     plugins: {
       type: "array",
       items: { type: "string" },
-      description: "packages whose exported `plugins` this graph uses",
+      description:
+        "packages whose exported `plugins` this graph uses; a graph never loads them: each must be " +
+        "a built-in or given on the command line (--plugin)",
     },
     inputs: {
       type: "object",
@@ -229,13 +232,26 @@ export function checkParams(
  * schema (filling defaults), the message kinds along every edge, and that it has no cycle.
  * Throws a GraphValidationError listing every problem with its JSON path.
  */
-export function validateGraph(input: unknown, registry: PluginRegistry, source = "graph"): ValidatedGraph {
+export interface ValidateOptions {
+  /**
+   * The registry's name of a package a graph lists (default: the entry as is); the CLI makes
+   * a path relative to the graph file absolute, as it records --plugin paths.
+   */
+  packageOf?: (entry: string) => string;
+}
+
+export function validateGraph(
+  input: unknown,
+  registry: PluginRegistry,
+  source = "graph",
+  options: ValidateOptions = {},
+): ValidatedGraph {
   // Before anything recursive (the clone, ajv): a deep tree must be refused, not overflow the stack.
   const refused = treeIssues(input);
   if (refused.length) throw new GraphValidationError(refused, source);
   const graph = structuredClone(input) as Graph;
   if (!validateGraphShape(graph)) throw new GraphValidationError(issuesOf(validateGraphShape.errors, ""), source);
-  const issues: GraphIssue[] = [];
+  const issues: GraphIssue[] = packageIssues(graph.plugins ?? [], registry, options.packageOf ?? ((e) => e));
   const ids = new Map<string, number>();
   graph.nodes.forEach((n, i) => {
     if (ids.has(n.id))
@@ -251,7 +267,7 @@ export function validateGraph(input: unknown, registry: PluginRegistry, source =
         message: `unknown plugin '${n.plugin}' (known: ${registry
           .list()
           .map((p) => p.name)
-          .join(", ")}; others come from packages listed in "plugins")`,
+          .join(", ")}; others come from packages given with --plugin)`,
       });
       return;
     }
@@ -292,4 +308,24 @@ export function validateGraph(input: unknown, registry: PluginRegistry, source =
   issues.push(...kinds.issues);
   if (issues.length) throw new GraphValidationError(issues, source);
   return { graph, nodes: ordered.map((n) => ({ ...n, emits: kinds.emits.get(n.id)! })), edges };
+}
+
+/** A graph's `plugins` entries that name no loaded package: a graph may name them, never load them. */
+function packageIssues(
+  entries: readonly string[],
+  registry: PluginRegistry,
+  packageOf: (entry: string) => string,
+): GraphIssue[] {
+  return entries.flatMap((entry, i) => {
+    const name = packageOf(entry);
+    if (registry.hasPackage(name)) return [];
+    return [
+      {
+        path: `/plugins/${i}`,
+        message:
+          `plugin package '${entry}' is not loaded: a graph never loads code; ` +
+          `if you trust it, allow it on the command line with --plugin ${name}`,
+      },
+    ];
+  });
 }
