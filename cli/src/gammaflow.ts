@@ -3,7 +3,7 @@
  * The gammaflow command: run, validate and inspect graphs of plugin nodes.
  *   gammaflow run GRAPH [--set path=value …] [--out DIR] [--workers N] [--plugin PKG …] [--json]
  *                       [--reference-paths]
- *   gammaflow validate GRAPH [--set …] [--json]
+ *   gammaflow validate GRAPH [--set …] [--plugin PKG …] [--json]
  *   gammaflow plugins [--json]
  *   gammaflow info FILE [--json]
  *   gammaflow fit FILE --models MODELS.yaml [--out DIR] [--name NAME] [--maps] [--json]
@@ -24,6 +24,7 @@ const USAGE = `usage: gammaflow <command> [options]
   run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json,
                    --reference-paths: the plain computations the tuned kernels replace, to compare)
   validate GRAPH   check a graph against the schema and its plugins, reading no data
+                   (--plugin PKG: load a package's plugins; a graph's own list never loads code)
   plugins          list the plugins with their params
   info FILE        summary of a dataset file (gammapy's MapDataset layout)
   fit FILE         fit models to a dataset file (--models MODELS.yaml, --out DIR, --name NAME, --maps,

@@ -1,10 +1,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { MemoryLogger } from "@gammaflow/pipeline";
+import { loadGraph, runGraphFile } from "../src/index.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const CLI = path.join(REPO, "cli", "dist", "src", "gammaflow.js");
@@ -86,4 +97,66 @@ test("a package the user names with --plugin is loaded; the graph may then list 
     graph.plugins = ["@gammaflow/stacker"];
   });
   assert.equal(gammaflow(["validate", builtIn.file], builtIn.dir).status, 0, "built-in packages may be listed");
+});
+
+/** A small empty dataset (dataset-create) written by a dataset-writer: a graph that writes in a second. */
+function writerGraph(writerPath: string, datasetName = "small"): { dir: string; file: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-outputs-"));
+  const graph = JSON.parse(readFileSync(path.join(REPO, "graphs", "empty-dataset.json"), "utf8"));
+  graph.inputs.geom = { ...graph.inputs.geom, skydir: [83.63, 22.01], width: "1 deg", binsz: "0.1 deg" };
+  graph.nodes = [
+    { id: "create", plugin: "dataset-create", params: { name: datasetName } },
+    { id: "write", plugin: "dataset-writer", params: { path: writerPath } },
+  ];
+  const file = path.join(dir, "graph.json");
+  writeFileSync(file, JSON.stringify(graph));
+  return { dir, file };
+}
+
+test("validate refuses writer paths, preview paths and stacker names that leave --out", async () => {
+  const { file } = writerGraph("../escaped.fits.gz");
+  await assert.rejects(
+    loadGraph(file),
+    /\/nodes\/1\/params\/path: must stay inside the output folder \(no '\.\.' segment\), got '\.\.\/escaped/,
+  );
+  await assert.rejects(
+    loadGraph(file, { sets: ["write.path=/tmp/escaped.fits.gz"] }),
+    /\/nodes\/1\/params\/path: must be a relative path inside the output folder, got '\/tmp\/escaped/,
+  );
+  const combined = path.join(REPO, "graphs", "ring-background.json");
+  const graph = JSON.parse(readFileSync(combined, "utf8")) as { nodes: Array<{ id: string; plugin: string }> };
+  const stack = graph.nodes.find((n) => n.plugin === "stacker")!.id;
+  const preview = graph.nodes.find((n) => n.plugin === "png-preview")!.id;
+  await assert.rejects(
+    loadGraph(combined, { sets: [`${stack}.name=../../evil`, `${preview}.path=x/../../{map}.png`] }),
+    (e: Error) =>
+      /params\/name: must be a name without '\/'.*got '\.\.\/\.\.\/evil'/.test(e.message) &&
+      /params\/path: must stay inside the output folder.*got 'x\/\.\.\/\.\.\/\{map\}\.png'/.test(e.message),
+  );
+});
+
+test("a run refuses outputs leaving --out through {name} or a symlinked folder, naming node, param, path", async () => {
+  const out = mkdtempSync(path.join(tmpdir(), "gammaflow-out-"));
+  const outside = mkdtempSync(path.join(tmpdir(), "gammaflow-outside-"));
+  const byName = writerGraph("{name}.fits.gz", "../../escaped-by-name");
+  const report = await runGraphFile(byName.file, { outDir: out, logger: new MemoryLogger() });
+  assert.equal(report.outputs.length, 0);
+  assert.equal(report.skipped.length, 1);
+  assert.equal(report.skipped[0].node, "write");
+  assert.match(
+    report.skipped[0].reason,
+    /node 'write' param 'path': '\.\.\/\.\.\/escaped-by-name\.fits\.gz' leads outside the output folder/,
+  );
+  assert.equal(existsSync(path.join(out, "..", "..", "escaped-by-name.fits.gz")), false);
+  symlinkSync(outside, path.join(out, "link"));
+  const throughLink = writerGraph("link/stacked.fits.gz");
+  const linked = await runGraphFile(throughLink.file, { outDir: out, logger: new MemoryLogger() });
+  assert.equal(linked.outputs.length, 0);
+  assert.match(linked.skipped[0].reason, /'link\/stacked\.fits\.gz' leads outside .*through a symbolic link, to /);
+  assert.deepEqual(readdirSync(outside), [], "nothing was written through the link");
+  const inside = await runGraphFile(writerGraph("sub/small.fits.gz").file, { outDir: out, logger: new MemoryLogger() });
+  assert.deepEqual(
+    inside.outputs.map((o) => o.path),
+    [path.join(out, "sub", "small.fits.gz")],
+  );
 });

@@ -1,7 +1,7 @@
 import Ajv2020Module from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { parseQuantity, treeIssues } from "@gammaflow/core";
-import { resolveParams, type JsonSchema } from "./params.js";
+import { outputPathProblem, resolveParams, type JsonSchema, type OutputPathKind } from "./params.js";
 import type { AnyPlugin } from "./plugin.js";
 import type { PluginRegistry } from "./registry.js";
 import { checkKinds } from "./kinds.js";
@@ -169,6 +169,20 @@ function newAjv(): AjvInstance {
     },
     errors: true,
   });
+  ajv.addKeyword({
+    keyword: "x-output-path",
+    type: "string",
+    schemaType: "string",
+    validate: function outputPathCheck(kind: OutputPathKind, value: string) {
+      const message = outputPathProblem(kind, value);
+      if (message)
+        (outputPathCheck as unknown as { errors: unknown[] }).errors = [
+          { keyword: "x-output-path", message, params: { kind } },
+        ];
+      return message === undefined;
+    },
+    errors: true,
+  });
   return ajv;
 }
 
@@ -199,7 +213,7 @@ function issuesOf(errors: ErrorObject[] | null | undefined, prefix: string): Gra
           ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
           : "";
     const message = `${e.message ?? "is not valid"}${extra}`;
-    if (!byPath.has(path) || e.keyword === "x-unit") byPath.set(path, message);
+    if (!byPath.has(path) || e.keyword.startsWith("x-")) byPath.set(path, message);
   }
   return [...byPath].map(([path, message]) => ({ path, message }));
 }

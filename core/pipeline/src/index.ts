@@ -11,3 +11,4 @@ export * from "./graph.js";
 export * from "./overrides.js";
 export * from "./order.js";
 export * from "./runner.js";
+export * from "./outputs.js";

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import path from "node:path";
 import { deflateSync } from "node:zlib";
 import { DataStore, expandVars } from "@gammaflow/core";
-import { readMap, toStorePath, writeDataset, writeMap } from "@gammaflow/core/node";
+import { readMap, realPath, toStorePath, writeDataset, writeMap } from "@gammaflow/core/node";
 import type { DataAccess } from "./services.js";
 
 /**
@@ -46,6 +46,7 @@ export function nodeDataAccess(baseDir: string, defaults: Record<string, string>
     },
     deflate: (bytes) => deflateSync(bytes),
     resolve,
+    realPath: (p) => realPath(resolve(p)),
     join: (...parts) => path.join(...parts),
   };
 }

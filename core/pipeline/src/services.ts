@@ -58,6 +58,11 @@ export interface DataAccess {
   deflate?: (bytes: Uint8Array) => Uint8Array;
   /** `path` relative to the graph's folder (absolute paths unchanged). */
   resolve(path: string): string;
+  /**
+   * `path` resolved, with the symbolic links of its existing part followed (node:fs): where a
+   * file really goes. Absent where there are no links (memory, fetch).
+   */
+  realPath?(path: string): string;
   join(...parts: string[]): string;
 }
 

@@ -1,6 +1,8 @@
 import {
   DATASET_KINDS,
   definePlugin,
+  OutputPath,
+  outputFile,
   perMessage,
   Type,
   WhichDatasets,
@@ -15,7 +17,7 @@ export const datasetWriterPlugin = definePlugin({
   description: "Write datasets to FITS files in gammapy's MapDataset layout (readable by MapDataset.read)",
   params: Type.Object(
     {
-      path: Type.String({
+      path: OutputPath("path", {
         description:
           "file name in the output folder, e.g. stacked.fits.gz or run-{obsId}.fits.gz ({obsId}, {name} replaced)",
       }),
@@ -33,13 +35,13 @@ export const datasetWriterPlugin = definePlugin({
       const name = params.path
         .replaceAll("{obsId}", String(message.obsId ?? "stack"))
         .replaceAll("{name}", message.dataset.name);
-      const target = data.join(context.run.outDir, name);
+      const target = outputFile(context, data, "path", name);
       data.writeDataset(message.dataset, target);
       return {
         kind: "file",
         seq: message.seq,
         obsId: message.obsId,
-        path: data.resolve(target),
+        path: target,
         description: `dataset '${message.dataset.name}'`,
         obsIds: message.obsIds,
       };

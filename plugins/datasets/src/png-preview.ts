@@ -3,6 +3,8 @@ import {
   DATASET_KINDS,
   definePlugin,
   Enum,
+  OutputPath,
+  outputFile,
   perMessage,
   Type,
   WhichDatasets,
@@ -24,7 +26,7 @@ const PngPreviewParams = Type.Object(
       default: ["counts", "background"],
       description: `for datasets: ${DATASET_MAPS.join(", ")}; for estimated maps: their names`,
     }),
-    path: Type.String({
+    path: OutputPath("path", {
       default: "{name}-{map}.png",
       description: "file name in the output folder; {name} (dataset) and {map} are replaced",
     }),
@@ -70,12 +72,10 @@ export const pngPreviewPlugin = definePlugin({
           stretch: params.stretch,
           label: `${source} ${name}`,
         });
-        const target = data.join(
-          context.run.outDir,
-          params.path.replaceAll("{name}", source).replaceAll("{map}", name),
-        );
+        const file = params.path.replaceAll("{name}", source).replaceAll("{map}", name);
+        const target = outputFile(context, data, "path", file);
         data.writeBytes(target, encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate));
-        written.push(data.resolve(target));
+        written.push(target);
       }
       const file: FileMessage = {
         kind: "file",

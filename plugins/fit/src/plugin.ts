@@ -8,6 +8,8 @@ import {
 } from "@gammaflow/core";
 import {
   definePlugin,
+  OutputPath,
+  outputFile,
   perMessage,
   Type,
   WhichDatasets,
@@ -31,7 +33,7 @@ const FitParams = Type.Object(
       description: "fit the background norm of datasets the models give no FoVBackgroundModel",
     }),
     maps: Type.Boolean({ default: true, description: "also write npred and residual maps, with PNG previews" }),
-    prefix: Type.String({
+    prefix: OutputPath("path", {
       default: "",
       description: "prefix of the written files' names in the output folder ({name}: the dataset's)",
     }),
@@ -59,10 +61,10 @@ export const fitPlugin = definePlugin({
       if (!fit.result.success) context.logger.warn(`fit of '${dataset.name}': ${fit.result.message}`);
       const prefix = params.prefix.replaceAll("{name}", dataset.name);
       const written: string[] = [];
-      const out = (name: string) => data.join(context.run.outDir, name);
+      const out = (name: string) => outputFile(context, data, "prefix", name);
       for (const [name, text] of Object.entries(fitFiles(fit, prefix))) {
         data.writeBytes(out(name), new TextEncoder().encode(text));
-        written.push(data.resolve(out(name)));
+        written.push(out(name));
       }
       if (params.maps) {
         for (const [name, map] of Object.entries(fitMaps(dataset))) {
@@ -75,7 +77,7 @@ export const fitPlugin = definePlugin({
             out(`${prefix}${name}.png`),
             encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate),
           );
-          written.push(data.resolve(out(`${prefix}${name}.fits.gz`)), data.resolve(out(`${prefix}${name}.png`)));
+          written.push(out(`${prefix}${name}.fits.gz`), out(`${prefix}${name}.png`));
         }
       }
       const result: FitResultMessage = {

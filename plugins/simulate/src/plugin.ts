@@ -4,6 +4,8 @@ import { from } from "rxjs";
 import { loadModels } from "@gammaflow/fit";
 import {
   definePlugin,
+  OutputPath,
+  outputFile,
   perMessage,
   Quantity,
   type RandomSource,
@@ -68,7 +70,9 @@ export const eventSamplerPlugin = definePlugin({
   params: Type.Object(
     {
       models: ModelsParam,
-      folder: Type.String({ description: "the data-store folder the runs are written to, inside the output folder" }),
+      folder: OutputPath("path", {
+        description: "the data-store folder the runs are written to, inside the output folder",
+      }),
       seed: SeedParam,
     },
     { additionalProperties: false },
@@ -79,7 +83,7 @@ export const eventSamplerPlugin = definePlugin({
   create(params, context) {
     const { data, random } = context.services;
     loadModels(params.models, data);
-    const folder = data.resolve(data.join(context.run.outDir, params.folder));
+    const folder = outputFile(context, data, "folder", params.folder);
     let count = 0;
     return perMessage<DatasetMessage>(context, (message): Message[] => {
       const observation = message.observation;
