@@ -2,7 +2,7 @@
 /**
  * The gammaflow command: run, validate and inspect graphs of plugin nodes.
  *   gammaflow run GRAPH [--set path=value …] [--out DIR] [--workers N] [--plugin PKG …] [--json]
- *                       [--reference-paths]
+ *                       [--reference-paths] [--allow-root DIR …]
  *   gammaflow validate GRAPH [--set …] [--plugin PKG …] [--json]
  *   gammaflow plugins [--json]
  *   gammaflow info FILE [--json]
@@ -22,7 +22,8 @@ import { fakeCommand, parseSeed, sampleEventsCommand } from "./simulate-command.
 
 const USAGE = `usage: gammaflow <command> [options]
   run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json,
-                   --reference-paths: the plain computations the tuned kernels replace, to compare)
+                   --reference-paths: the plain computations the tuned kernels replace, to compare;
+                   --allow-root DIR: index paths may lead anywhere inside DIR, e.g. CTA 1DC's top folder)
   validate GRAPH   check a graph against the schema and its plugins, reading no data
                    (--plugin PKG: load a package's plugins; a graph's own list never loads code)
   plugins          list the plugins with their params
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: "string" },
       workers: { type: "string" },
       plugin: { type: "string", multiple: true, default: [] },
+      "allow-root": { type: "string", multiple: true, default: [] },
       json: { type: "boolean", default: false },
       models: { type: "string" },
       name: { type: "string" },
@@ -147,7 +149,14 @@ async function main(argv: string[]): Promise<number> {
 
 async function runCommand(
   graph: string,
-  values: { set: string[]; out?: string; workers?: string; plugin: string[]; "reference-paths": boolean },
+  values: {
+    set: string[];
+    out?: string;
+    workers?: string;
+    plugin: string[];
+    "reference-paths": boolean;
+    "allow-root": string[];
+  },
   json: boolean,
 ): Promise<number> {
   const cancel = new AbortController();
@@ -174,6 +183,7 @@ async function runCommand(
     const report = await runGraphFile(graph, {
       sets: values.set,
       plugins: values.plugin,
+      allowRoots: values["allow-root"],
       outDir: values.out,
       workers,
       progress: bar,

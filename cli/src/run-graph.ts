@@ -15,7 +15,7 @@ import {
 } from "@gammaflow/pipeline";
 import { nodeDataAccess, PiscinaPool } from "@gammaflow/pipeline/node";
 import { kernelPaths, setKernelPaths } from "@gammaflow/core";
-import { gammapyDataDir } from "@gammaflow/core/node";
+import { gammapyDataDir, realPath } from "@gammaflow/core/node";
 import { packageId, registryWith } from "./registry.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -54,6 +54,11 @@ export async function loadGraph(
 export interface RunOptions {
   sets?: string[];
   plugins?: string[];
+  /**
+   * Folders index paths may lead into beyond a store's own (--allow-root; relative to the working
+   * directory): a graph's `root` param may only name one inside these.
+   */
+  allowRoots?: string[];
   /** Output folder (default ./out). */
   outDir?: string;
   /** Worker threads for the map makers (0: in this thread). */
@@ -79,6 +84,7 @@ export async function runGraphFile(file: string, options: RunOptions = {}): Prom
     });
     const run = runContainer(validated, services, {
       outDir: path.resolve(options.outDir ?? "out"),
+      allowedRoots: (options.allowRoots ?? []).map((dir) => realPath(dir)),
       signal: options.signal,
       finish: options.finish,
       concurrency: Math.max(1, 2 * (options.workers ?? 0)),

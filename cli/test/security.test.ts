@@ -160,3 +160,41 @@ test("a run refuses outputs leaving --out through {name} or a symlinked folder, 
     [path.join(out, "sub", "small.fits.gz")],
   );
 });
+
+/** The bundled store's index files in a fresh folder whose `data` folder links to the bundled runs. */
+function linkedStore(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-linked-"));
+  const bundled = path.join(REPO, "data", "hess-dl3-dr1");
+  for (const name of ["hdu-index.fits.gz", "obs-index.fits.gz"])
+    copyFileSync(path.join(bundled, name), path.join(dir, name));
+  symlinkSync(path.join(bundled, "data"), path.join(dir, "data"));
+  return dir;
+}
+
+test("index paths: a link in the store is refused, a graph's root: '/' too; --allow-root is the user's", async () => {
+  const store = linkedStore();
+  const { file } = graphCopy("root", (graph) => {
+    const inputs = graph.inputs as { dataStore: string; geom: Record<string, unknown> };
+    inputs.dataStore = store;
+    inputs.geom.width = "1 deg";
+    inputs.geom.binsz = "0.1 deg";
+  });
+  const run = (options: { sets?: string[]; allowRoots?: string[] }) =>
+    runGraphFile(file, { ...options, outDir: path.join(store, "..", "out"), logger: new MemoryLogger() });
+  const linked = await run({});
+  assert.deepEqual(linked.used, []);
+  assert.match(linked.skipped[0].reason, /leads outside .* through a symbolic link/);
+  await assert.rejects(
+    run({ sets: ["runs.root=/"] }),
+    /node 'runs' param 'root': '\/' \(\/\) lies outside the data store .*on the command line with --allow-root \//,
+  );
+  await assert.rejects(run({ sets: ["runs.root=/"], allowRoots: [store] }), /param 'root': '\/'/);
+  const allowed = await run({ sets: ["runs.root=/"], allowRoots: ["/"] });
+  assert.deepEqual(allowed.used, [23592], "the user's --allow-root widens it");
+  const cli = gammaflow(
+    ["run", file, "--out", path.join(store, "..", "cli-out"), "--allow-root", "/", "--json"],
+    store,
+  );
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.deepEqual(JSON.parse(cli.stdout).used, [23592], "--allow-root alone lets the store's links lead there");
+});

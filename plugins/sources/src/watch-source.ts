@@ -1,7 +1,7 @@
 import { Observable } from "rxjs";
 import type { DataStore } from "@gammaflow/core";
 import { definePlugin, Quantity, Type, type Message } from "@gammaflow/pipeline";
-import { observationMessages } from "./datastore-source.js";
+import { observationMessages, storeRoot } from "./datastore-source.js";
 
 /**
  * A folder that receives runs while the graph runs (a live telescope): each run flows on once,
@@ -37,7 +37,7 @@ export const watchSourcePlugin = definePlugin({
         const seen = new Set<number>();
         let seq = 0;
         let lastArrival = clock.now();
-        const root = params.root === undefined ? undefined : data.resolve(params.root);
+        const root = storeRoot(params.root, params.folder, run, data, nodeId);
         const poll = () => {
           let store: DataStore | undefined;
           try {
