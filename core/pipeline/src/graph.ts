@@ -6,14 +6,7 @@ import type { AnyPlugin } from "./plugin.js";
 import type { PluginRegistry } from "./registry.js";
 import { checkKinds } from "./kinds.js";
 import { topologicalOrder } from "./topology.js";
-import {
-  datasetOptionsFromSpec,
-  datasetSpecProperties,
-  geomFromSpec,
-  geomSpecSchema,
-  type DatasetSpec,
-  type GeomSpec,
-} from "./specs.js";
+import { datasetSpecProperties, geomSpecSchema, inputIssues, type DatasetSpec, type GeomSpec } from "./specs.js";
 
 export interface GraphNode {
   id: string;
@@ -289,18 +282,7 @@ export function validateGraph(
     issues.push(...checked.issues);
     nodes.push({ ...n, params: checked.params, definition });
   });
-  for (const [key, check] of [
-    ["geom", geomFromSpec],
-    ["dataset", datasetOptionsFromSpec],
-  ] as const) {
-    const spec = graph.inputs?.[key];
-    if (!spec) continue;
-    try {
-      (check as (s: unknown) => unknown)(spec);
-    } catch (e) {
-      issues.push({ path: `/inputs/${key}`, message: (e as Error).message });
-    }
-  }
+  issues.push(...inputIssues(graph.inputs));
   const edges = graph.edges ?? graph.nodes.slice(1).map((n, i) => ({ from: graph.nodes[i].id, to: n.id }));
   edges.forEach((e, i) => {
     const where = graph.edges ? `/edges/${i}` : `/nodes/${i + 1}`;

@@ -106,3 +106,41 @@ test("validation is linear in the nodes: a 64k-node chain validates in seconds",
   // Quadratic validation took over 120 s here; linear takes about 1 s.
   assert.ok(seconds < 15, `validation took ${seconds.toFixed(1)} s`);
 });
+
+const energy = { name: "energy", lo: "1 TeV", hi: "10 TeV", nbin: 3 };
+const smallGeom = { skydir: [83.63, 22.01] as [number, number], width: "2 deg", binsz: "0.1 deg", axes: [energy] };
+
+function inputProblems(inputs: Graph["inputs"]): Record<string, string> {
+  const started = performance.now();
+  const found = issuesOf(() => validateGraph({ ...good, inputs }, registry));
+  assert.ok(performance.now() - started < 2000, "refused at once, nothing allocated");
+  return Object.fromEntries(found.map((i) => [i.path, i.message]));
+}
+
+test("sizes are bounded before anything is allocated: nbin, pixels, IRF pixel size, rad and migra edges", () => {
+  const nbin = inputProblems({ geom: { ...smallGeom, axes: [{ ...energy, nbin: 3e8 }] } });
+  assert.equal(nbin["/inputs/geom/axes/0/nbin"], "must be <= 10000");
+  const pixels = inputProblems({ geom: { ...smallGeom, width: "360 deg", binsz: "1e-6 deg" } });
+  assert.match(
+    pixels["/inputs/geom"],
+    /width of 360 × 360 deg at 0.000001 × 0.000001 deg pixels gives 360000000 × 360000000 pixels, too large/,
+  );
+  const cases: Array<[NonNullable<Graph["inputs"]>["dataset"], RegExp]> = [
+    [{ binszIrf: "1e-4 deg" }, /IRF maps at binszIrf 0.0001 deg: .*too large/],
+    [{ binszIrf: "0 deg" }, /binszIrf 0 deg: .*binsz must be a positive angle/],
+    [{ binszIrf: "1000 deg" }, /binszIrf 1000 deg: .*gives 0 × 0 pixels, none/],
+    [{ radAxis: { name: "rad", lo: 0, hi: "500 deg", nbin: 66 } }, /axis 'rad': edges must be ≥ 0 and ≤ 180 deg/],
+    [{ radAxis: { name: "rad", lo: 1, hi: 0, nbin: 10 } }, /axis 'rad': lo must be below hi, got 1 to 0/],
+    [{ migraAxis: { name: "migra", lo: 0, hi: 5, nbin: 10, interp: "log" } }, /log spacing needs positive edges/],
+  ];
+  for (const [dataset, message] of cases)
+    assert.match(inputProblems({ geom: smallGeom, dataset })["/inputs/dataset"], message);
+  const wide = { ...smallGeom, width: "20 deg", binsz: "0.02 deg" };
+  const heavy = { energyAxisTrue: { ...energy, name: "energy_true", nbin: 2000 } };
+  assert.match(
+    inputProblems({ geom: wide, dataset: heavy })["/inputs/dataset"],
+    /exposure 2000×1000×1000 float32.* need [\d.]+ GiB, more than the 8.00 GiB allowed/,
+  );
+  const fine = { radAxis: { name: "rad", lo: 0, hi: 30, nbin: 10, unit: "arcmin" } };
+  assert.doesNotThrow(() => validateGraph({ ...good, inputs: { geom: smallGeom, dataset: fine } }, registry));
+});

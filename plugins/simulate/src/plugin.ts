@@ -124,7 +124,7 @@ export const simulateDatasetPlugin = definePlugin({
       frame: Type.Union([Type.Literal("icrs"), Type.Literal("galactic")], { default: "icrs" }),
       livetime: Quantity("s", { exclusiveMinimum: 0, default: "1 h", description: "observation time" }),
       offset: Quantity("deg", { minimum: 0, default: "1 deg", description: "offset of the PSF and EDisp" }),
-      count: Type.Integer({ minimum: 1, default: 1, description: "how many datasets" }),
+      count: Type.Integer({ minimum: 1, maximum: 100_000, default: 1, description: "how many datasets" }),
       seed: SeedParam,
     },
     { additionalProperties: false },
