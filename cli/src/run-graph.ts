@@ -44,7 +44,12 @@ export async function loadGraph(
   } catch (e) {
     throw new Error(`${file}: cannot read the graph: ${(e as Error).message}`);
   }
-  const graph = applyOverrides(raw, options.sets ?? []);
+  let graph: Graph;
+  try {
+    graph = applyOverrides(raw, options.sets ?? []);
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
   const baseDir = path.dirname(absolute);
   const registry = await registryWith(options.plugins ?? []);
   const packageOf = (entry: string) => packageId(entry, baseDir);

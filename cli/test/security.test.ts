@@ -113,6 +113,19 @@ function writerGraph(writerPath: string, datasetName = "small"): { dir: string; 
   return { dir, file };
 }
 
+test("--set with a prototype key and a deep graph file are refused naming the file", async () => {
+  const { dir, file } = writerGraph("small.fits.gz");
+  const r = gammaflow(["validate", file, "--set", "write.__proto__.allowAnyPath=true"], dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /graph\.json: --set 'write\.__proto__\.allowAnyPath=true': the key '__proto__' is refused/);
+  const deep = path.join(dir, "deep.json");
+  writeFileSync(deep, `{"nodes": [${"[".repeat(100_000)}${"]".repeat(100_000)}]}`);
+  const d = gammaflow(["validate", deep], dir);
+  assert.equal(d.status, 1);
+  assert.match(d.stderr, /deep\.json: the graph: \/nodes\/0(\/0)+: nested deeper than 64 levels/);
+  assert.doesNotMatch(d.stderr, /call stack/);
+});
+
 test("validate refuses writer paths, preview paths and stacker names that leave --out", async () => {
   const { file } = writerGraph("../escaped.fits.gz");
   await assert.rejects(
