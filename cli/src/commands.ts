@@ -1,8 +1,8 @@
 /**
  * The gammaflow command: run, validate and inspect graphs of plugin nodes.
  *   gammaflow run GRAPH [--set path=value …] [--out DIR] [--workers N] [--plugin PKG …] [--json]
- *                       [--reference-paths] [--allow-skipped]
- *   gammaflow validate GRAPH [--set …] [--json]
+ *                       [--reference-paths] [--allow-skipped] [--allow-root DIR …]
+ *   gammaflow validate GRAPH [--set …] [--plugin PKG …] [--json]
  *   gammaflow plugins [--json]
  *   gammaflow info FILE [--json]
  *   gammaflow fit FILE --models MODELS.yaml [--out DIR] [--name NAME] [--maps] [--json]
@@ -23,10 +23,13 @@ import { fakeCommand, parseSeed, sampleEventsCommand } from "./simulate-command.
 const USAGE = `usage: gammaflow <command> [options]
   run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json,
                    --reference-paths: the plain computations the tuned kernels replace, to compare;
-                   --allow-skipped: exit 0 although runs were skipped). Exit codes: 0 complete,
-                   1 failed, 2 usage, 3 incomplete (runs skipped, an output failed, nothing selected),
+                   --allow-skipped: exit 0 although runs were skipped;
+                   --allow-root DIR: index paths may lead anywhere inside DIR, e.g. CTA 1DC's top folder).
+                   Exit codes: 0 complete, 1 failed, 2 usage, 3 incomplete (runs skipped, an output
+                   failed, nothing selected),
                    130/143 interrupted by SIGINT/SIGTERM (outputs written then are named *.partial.*)
   validate GRAPH   check a graph against the schema and its plugins, reading no data
+                   (--plugin PKG: load a package's plugins; a graph's own list never loads code)
   plugins          list the plugins with their params
   info FILE        summary of a dataset file (gammapy's MapDataset layout)
   fit FILE         fit models to a dataset file (--models MODELS.yaml, --out DIR, --name NAME, --maps,
@@ -59,6 +62,7 @@ async function dispatch(argv: string[], interrupts: Interrupts): Promise<number>
       out: { type: "string" },
       workers: { type: "string" },
       plugin: { type: "string", multiple: true, default: [] },
+      "allow-root": { type: "string", multiple: true, default: [] },
       json: { type: "boolean", default: false },
       models: { type: "string" },
       name: { type: "string" },
@@ -161,6 +165,7 @@ async function dispatch(argv: string[], interrupts: Interrupts): Promise<number>
         {
           sets: values.set,
           plugins: values.plugin,
+          allowRoots: values["allow-root"],
           outDir: values.out,
           workers,
           json,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,7 +19,18 @@ export const BUILTIN_PACKAGES = [
 ];
 
 /**
- * Import a user-listed plugin package: a path ("./my-plugin", relative to `baseDir`) or a
+ * The name a package is registered under: a path ("./my-plugin", relative to `baseDir`)
+ * becomes its absolute real path, so a graph's "." and a --plugin path to the same folder agree;
+ * anything else (a package name) is kept as written.
+ */
+export function packageId(specifier: string, baseDir: string): string {
+  if (!specifier.startsWith(".") && !path.isAbsolute(specifier)) return specifier;
+  const absolute = path.resolve(baseDir, specifier);
+  return existsSync(absolute) ? realpathSync(absolute) : absolute;
+}
+
+/**
+ * Import a plugin package the user named: a path ("./my-plugin", relative to `baseDir`) or a
  * package name resolved from `baseDir`'s node_modules (then from gammaflow's own).
  */
 export function importerFrom(baseDir: string): (specifier: string) => Promise<unknown> {
@@ -57,12 +68,16 @@ function packageEntry(target: string): string {
   return path.join(target, entry);
 }
 
+/**
+ * The built-in plugins and those of the packages the user named (--plugin, relative to
+ * `baseDir`, the working directory): the only code a run or a validation ever loads.
+ */
 export async function registryWith(
   extraPackages: readonly string[] = [],
   baseDir = process.cwd(),
 ): Promise<PluginRegistry> {
   const registry = new PluginRegistry();
   await registry.loadPackages(BUILTIN_PACKAGES);
-  await registry.loadPackages(extraPackages, importerFrom(baseDir));
+  await registry.loadPackages(extraPackages, importerFrom(baseDir), (p) => packageId(p, baseDir));
   return registry;
 }

@@ -8,6 +8,8 @@ import { loadGraph, runLoadedGraph } from "./run-graph.js";
 export interface RunCommandOptions {
   sets?: string[];
   plugins?: string[];
+  /** Folders index paths may lead into beyond their store's (--allow-root). */
+  allowRoots?: string[];
   outDir?: string;
   workers?: number;
   json?: boolean;

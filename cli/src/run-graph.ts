@@ -16,8 +16,8 @@ import {
 } from "@gammaflow/pipeline";
 import { nodeDataAccess, PiscinaPool } from "@gammaflow/pipeline/node";
 import { kernelPaths, setKernelPaths } from "@gammaflow/core";
-import { gammapyDataDir, removeStaleTemporaries } from "@gammaflow/core/node";
-import { registryWith } from "./registry.js";
+import { gammapyDataDir, realPath, removeStaleTemporaries } from "@gammaflow/core/node";
+import { packageId, registryWith } from "./registry.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 /** $GAMMAPY_DATA when unset: the public data beside the repository (../shared/gammapy-data). */
@@ -29,7 +29,11 @@ export interface LoadedGraph {
   validated: ValidatedGraph;
 }
 
-/** Read a graph file, apply --set overrides, load its plugin packages and validate it. */
+/**
+ * Read a graph file, apply --set overrides and validate it against the built-in plugins and
+ * the packages of `plugins` (the user's --plugin, relative to the working directory). The
+ * graph's own `plugins` list is only checked against those: a graph never loads code.
+ */
 export async function loadGraph(
   file: string,
   options: { sets?: string[]; plugins?: string[] } = {},
@@ -41,15 +45,26 @@ export async function loadGraph(
   } catch (e) {
     throw new Error(`${file}: cannot read the graph: ${(e as Error).message}`);
   }
-  const graph = applyOverrides(raw, options.sets ?? []);
+  let graph: Graph;
+  try {
+    graph = applyOverrides(raw, options.sets ?? []);
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
   const baseDir = path.dirname(absolute);
-  const registry = await registryWith([...(graph.plugins ?? []), ...(options.plugins ?? [])], baseDir);
-  return { file: absolute, baseDir, validated: validateGraph(graph, registry, file) };
+  const registry = await registryWith(options.plugins ?? []);
+  const packageOf = (entry: string) => packageId(entry, baseDir);
+  return { file: absolute, baseDir, validated: validateGraph(graph, registry, file, { packageOf }) };
 }
 
 export interface RunOptions {
   sets?: string[];
   plugins?: string[];
+  /**
+   * Folders index paths may lead into beyond a store's own (--allow-root; relative to the working
+   * directory): a graph's `root` param may only name one inside these.
+   */
+  allowRoots?: string[];
   /** Output folder (default ./out). */
   outDir?: string;
   /** Worker threads for the map makers (0: in this thread). */
@@ -91,6 +106,7 @@ export async function runLoadedGraph(loaded: LoadedGraph, options: RunOptions = 
         .info(`removed ${stale.length} temporaries of killed writes: ${stale.join(", ")}`);
     const run = runContainer(validated, services, {
       outDir,
+      allowedRoots: (options.allowRoots ?? []).map((dir) => realPath(dir)),
       signal: options.signal,
       finish: options.finish,
       concurrency: Math.max(1, 2 * (options.workers ?? 0)),

@@ -59,6 +59,7 @@ test("'@gammaflow/core/node' holds the file helpers only; the test helpers are '
     [
       ...names,
       "toStorePath",
+      "realPath",
       "gammapyDataDir",
       "writeDatasets",
       "readDatasets",

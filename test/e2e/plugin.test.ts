@@ -11,13 +11,20 @@ import { BUNDLED_STORE, temp } from "../src/stores.js";
 
 const EXAMPLE = path.join(repoRoot, "examples", "plugin-min-livetime");
 
-test("an out-of-tree plugin package is built, listed by a graph and used; what it skips is reported", {
+test("an out-of-tree plugin package is loaded with --plugin, listed by a graph and used; what it skips is reported", {
   timeout: 120_000,
 }, async () => {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   const build = spawnSync(process.execPath, [tsc, "-p", EXAMPLE], { encoding: "utf8" });
   assert.equal(build.status, 0, build.stdout + build.stderr);
-  const report = await runGraphFile(path.join(EXAMPLE, "graph.json"), {
+  const graph = path.join(EXAMPLE, "graph.json");
+  await assert.rejects(
+    runGraphFile(graph, { outDir: temp("plugin-refused"), logger: new MemoryLogger() }),
+    /\/plugins\/0: plugin package '\.' is not loaded: a graph never loads code/,
+    "the graph's own list loads nothing",
+  );
+  const report = await runGraphFile(graph, {
+    plugins: [EXAMPLE],
     outDir: temp("plugin"),
     logger: new MemoryLogger(),
   });

@@ -1,18 +1,12 @@
 import Ajv2020Module from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { parseQuantity } from "@gammaflow/core";
-import { resolveParams, type JsonSchema } from "./params.js";
+import { parseQuantity, treeIssues } from "@gammaflow/core";
+import { outputPathProblem, resolveParams, type JsonSchema, type OutputPathKind } from "./params.js";
 import type { AnyPlugin } from "./plugin.js";
 import type { PluginRegistry } from "./registry.js";
 import { checkKinds } from "./kinds.js";
-import {
-  datasetOptionsFromSpec,
-  datasetSpecProperties,
-  geomFromSpec,
-  geomSpecSchema,
-  type DatasetSpec,
-  type GeomSpec,
-} from "./specs.js";
+import { topologicalOrder } from "./topology.js";
+import { datasetSpecProperties, geomSpecSchema, inputIssues, type DatasetSpec, type GeomSpec } from "./specs.js";
 
 export interface GraphNode {
   id: string;
@@ -28,7 +22,8 @@ export interface GraphEdge {
 /**
  * A graph file: nodes (plugin + params), edges (default: the nodes in order, a chain),
  * shared inputs (data store folder, target geometry) and the plugin packages it needs beyond
- * the built-ins. A graph is data: nothing in it is executed.
+ * the built-ins. A graph is data: nothing in it is executed or imported; the packages it lists
+ * must already be loaded (the user's --plugin).
  */
 export interface Graph {
   $schema?: string;
@@ -54,7 +49,9 @@ export const graphSchema: JsonSchema = {
     plugins: {
       type: "array",
       items: { type: "string" },
-      description: "packages whose exported `plugins` this graph uses",
+      description:
+        "packages whose exported `plugins` this graph uses; a graph never loads them: each must be " +
+        "a built-in or given on the command line (--plugin)",
     },
     inputs: {
       type: "object",
@@ -165,6 +162,20 @@ function newAjv(): AjvInstance {
     },
     errors: true,
   });
+  ajv.addKeyword({
+    keyword: "x-output-path",
+    type: "string",
+    schemaType: "string",
+    validate: function outputPathCheck(kind: OutputPathKind, value: string) {
+      const message = outputPathProblem(kind, value);
+      if (message)
+        (outputPathCheck as unknown as { errors: unknown[] }).errors = [
+          { keyword: "x-output-path", message, params: { kind } },
+        ];
+      return message === undefined;
+    },
+    errors: true,
+  });
   return ajv;
 }
 
@@ -195,7 +206,7 @@ function issuesOf(errors: ErrorObject[] | null | undefined, prefix: string): Gra
           ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
           : "";
     const message = `${e.message ?? "is not valid"}${extra}`;
-    if (!byPath.has(path) || e.keyword === "x-unit") byPath.set(path, message);
+    if (!byPath.has(path) || e.keyword.startsWith("x-")) byPath.set(path, message);
   }
   return [...byPath].map(([path, message]) => ({ path, message }));
 }
@@ -209,6 +220,8 @@ export function checkParams(
   input: unknown,
   at = "",
 ): { params: Record<string, unknown>; issues: GraphIssue[] } {
+  const refused = treeIssues(input, at);
+  if (refused.length) return { params: {}, issues: refused };
   const params = structuredClone(input ?? {}) as Record<string, unknown>;
   let validate = paramValidators.get(definition);
   if (!validate) {
@@ -226,10 +239,26 @@ export function checkParams(
  * schema (filling defaults), the message kinds along every edge, and that it has no cycle.
  * Throws a GraphValidationError listing every problem with its JSON path.
  */
-export function validateGraph(input: unknown, registry: PluginRegistry, source = "graph"): ValidatedGraph {
+export interface ValidateOptions {
+  /**
+   * The registry's name of a package a graph lists (default: the entry as is); the CLI makes
+   * a path relative to the graph file absolute, as it records --plugin paths.
+   */
+  packageOf?: (entry: string) => string;
+}
+
+export function validateGraph(
+  input: unknown,
+  registry: PluginRegistry,
+  source = "graph",
+  options: ValidateOptions = {},
+): ValidatedGraph {
+  // Before anything recursive (the clone, ajv): a deep tree must be refused, not overflow the stack.
+  const refused = treeIssues(input);
+  if (refused.length) throw new GraphValidationError(refused, source);
   const graph = structuredClone(input) as Graph;
   if (!validateGraphShape(graph)) throw new GraphValidationError(issuesOf(validateGraphShape.errors, ""), source);
-  const issues: GraphIssue[] = [];
+  const issues: GraphIssue[] = packageIssues(graph.plugins ?? [], registry, options.packageOf ?? ((e) => e));
   const ids = new Map<string, number>();
   graph.nodes.forEach((n, i) => {
     if (ids.has(n.id))
@@ -245,7 +274,7 @@ export function validateGraph(input: unknown, registry: PluginRegistry, source =
         message: `unknown plugin '${n.plugin}' (known: ${registry
           .list()
           .map((p) => p.name)
-          .join(", ")}; others come from packages listed in "plugins")`,
+          .join(", ")}; others come from packages given with --plugin)`,
       });
       return;
     }
@@ -253,18 +282,7 @@ export function validateGraph(input: unknown, registry: PluginRegistry, source =
     issues.push(...checked.issues);
     nodes.push({ ...n, params: checked.params, definition });
   });
-  for (const [key, check] of [
-    ["geom", geomFromSpec],
-    ["dataset", datasetOptionsFromSpec],
-  ] as const) {
-    const spec = graph.inputs?.[key];
-    if (!spec) continue;
-    try {
-      (check as (s: unknown) => unknown)(spec);
-    } catch (e) {
-      issues.push({ path: `/inputs/${key}`, message: (e as Error).message });
-    }
-  }
+  issues.push(...inputIssues(graph.inputs));
   const edges = graph.edges ?? graph.nodes.slice(1).map((n, i) => ({ from: graph.nodes[i].id, to: n.id }));
   edges.forEach((e, i) => {
     const where = graph.edges ? `/edges/${i}` : `/nodes/${i + 1}`;
@@ -288,69 +306,22 @@ export function validateGraph(input: unknown, registry: PluginRegistry, source =
   return { graph, nodes: ordered.map((n) => ({ ...n, emits: kinds.emits.get(n.id)! })), edges };
 }
 
-/** Nodes in an order where every edge points forward; the nodes on a cycle are left out and named. */
-function topologicalOrder<T extends { id: string }>(
-  nodes: T[],
-  edges: GraphEdge[],
-): { ordered: T[]; cyclic: string[] } {
-  const indegree = new Map(nodes.map((n) => [n.id, 0]));
-  for (const e of edges) indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
-  const ready = nodes.filter((n) => indegree.get(n.id) === 0);
-  const out: T[] = [];
-  while (ready.length) {
-    const n = ready.shift()!;
-    out.push(n);
-    for (const e of edges.filter((x) => x.from === n.id)) {
-      indegree.set(e.to, indegree.get(e.to)! - 1);
-      const next = nodes.find((x) => x.id === e.to);
-      if (indegree.get(e.to) === 0 && next) ready.push(next);
-    }
-  }
-  return { ordered: out, cyclic: nodes.filter((n) => !out.includes(n)).map((n) => n.id) };
-}
-
-/**
- * Apply command-line overrides "path=value" to a graph (a copy): `nodes.<id>.params.<key>`
- * or the short `<id>.<key>` for a node's param, `inputs.geom.width`, …. Values are read as
- * JSON when they parse (numbers, arrays, true), else as strings ("2.5 deg").
- */
-export function applyOverrides(input: Graph, overrides: readonly string[]): Graph {
-  const graph = structuredClone(input);
-  for (const override of overrides) {
-    const eq = override.indexOf("=");
-    if (eq <= 0) throw new Error(`--set '${override}': expected path=value`);
-    const path = override.slice(0, eq).split(".");
-    const text = override.slice(eq + 1);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = text;
-    }
-    let target: Record<string, unknown>;
-    let keys: string[];
-    if (path[0] === "nodes" || !["inputs", "name", "description", "plugins"].includes(path[0])) {
-      const [id, ...rest] = path[0] === "nodes" ? path.slice(1) : path;
-      const node = graph.nodes.find((n) => n.id === id);
-      if (!node)
-        throw new Error(
-          `--set '${override}': no node with id '${id}' (nodes: ${graph.nodes.map((n) => n.id).join(", ")})`,
-        );
-      keys = path[0] === "nodes" ? rest : ["params", ...rest];
-      if (keys.length < 2 || keys[0] !== "params")
-        throw new Error(
-          `--set '${override}': a node override names a param (nodes.${id}.params.<name> or ${id}.<name>)`,
-        );
-      target = node as unknown as Record<string, unknown>;
-    } else {
-      target = graph as unknown as Record<string, unknown>;
-      keys = path;
-    }
-    for (const key of keys.slice(0, -1)) {
-      if (typeof target[key] !== "object" || target[key] === null) target[key] = {};
-      target = target[key] as Record<string, unknown>;
-    }
-    target[keys[keys.length - 1]] = value;
-  }
-  return graph;
+/** A graph's `plugins` entries that name no loaded package: a graph may name them, never load them. */
+function packageIssues(
+  entries: readonly string[],
+  registry: PluginRegistry,
+  packageOf: (entry: string) => string,
+): GraphIssue[] {
+  return entries.flatMap((entry, i) => {
+    const name = packageOf(entry);
+    if (registry.hasPackage(name)) return [];
+    return [
+      {
+        path: `/plugins/${i}`,
+        message:
+          `plugin package '${entry}' is not loaded: a graph never loads code; ` +
+          `if you trust it, allow it on the command line with --plugin ${name}`,
+      },
+    ];
+  });
 }

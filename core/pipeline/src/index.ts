@@ -8,5 +8,7 @@ export * from "./registry.js";
 export * from "./services.js";
 export * from "./specs.js";
 export * from "./graph.js";
+export * from "./overrides.js";
 export * from "./order.js";
 export * from "./runner.js";
+export * from "./outputs.js";

@@ -1,4 +1,5 @@
 import type { AnyPlugin } from "./plugin.js";
+import { adjacency } from "./topology.js";
 
 /** The node fields kind checking needs, in topological order. */
 interface KindNode {
@@ -32,12 +33,14 @@ export function checkKinds(
 ): { emits: Map<string, string[]>; issues: KindIssue[] } {
   const emits = new Map<string, string[]>();
   const issues: KindIssue[] = [];
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const edgesTo = adjacency(edges).incoming;
   for (const node of nodes) {
     const { input, output } = node.definition;
-    const incoming = edges.map((e, i) => ({ edge: e, index: i })).filter(({ edge }) => edge.to === node.id);
+    const incoming = edgesTo.get(node.id) ?? [];
     const received = new Set<string>();
     for (const { edge, index } of incoming) {
-      const from = nodes.find((n) => n.id === edge.from);
+      const from = byId.get(edge.from);
       if (!from) continue; // an unknown plugin or a cycle, reported on its own
       if (input.length === 0) {
         issues.push({

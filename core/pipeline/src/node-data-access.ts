@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
 import { DataStore, expandVars } from "@gammaflow/core";
-import { readMap, toStorePath, writeDataset, writeFileAtomic, writeMap } from "@gammaflow/core/node";
+import { readMap, realPath, toStorePath, writeDataset, writeFileAtomic, writeMap } from "@gammaflow/core/node";
 import type { DataAccess } from "./services.js";
 
 /**
@@ -40,6 +40,7 @@ export function nodeDataAccess(baseDir: string, defaults: Record<string, string>
     },
     deflate: (bytes) => deflateSync(bytes),
     resolve,
+    realPath: (p) => realPath(resolve(p)),
     join: (...parts) => path.join(...parts),
   };
 }

@@ -33,6 +33,32 @@ export function AngleOrPair(options: SchemaOptions = {}): TUnsafe<number | [numb
   });
 }
 
+/**
+ * Where a string param puts files: "path", a file or folder inside the run's output folder
+ * (placeholders such as {name} allowed); "name", one path segment (a dataset name that writers
+ * use through {name}). `validate` refuses `..`, absolute paths and, for a name, any "/"; the
+ * writer checks the filled-in path again on real paths (outputFile).
+ */
+export type OutputPathKind = "path" | "name";
+
+export function OutputPath(
+  kind: OutputPathKind = "path",
+  options: SchemaOptions & { default?: string } = {},
+): TUnsafe<string> {
+  return Type.Unsafe<string>({ ...options, type: "string", "x-output-path": kind });
+}
+
+/** Why `value` cannot be an output path of that kind, or undefined when it can. */
+export function outputPathProblem(kind: OutputPathKind, value: string): string | undefined {
+  const segments = value.split(/[\\/]/);
+  if (kind === "name" && (segments.length > 1 || value === "." || value === ".."))
+    return `must be a name without '/' or '\\' (files are named after it), got '${value}'`;
+  if (value.startsWith("/") || value.startsWith("\\") || /^[A-Za-z]:[\\/]/.test(value))
+    return `must be a relative path inside the output folder, got '${value}'`;
+  if (segments.includes("..")) return `must stay inside the output folder (no '..' segment), got '${value}'`;
+  return undefined;
+}
+
 /** One problem in a param value, located by a JSON pointer relative to the params. */
 export interface ParamIssue {
   path: string;

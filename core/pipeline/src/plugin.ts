@@ -2,6 +2,7 @@ import type { Static, TSchema } from "@sinclair/typebox";
 import { MapDataset } from "@gammaflow/core";
 import { catchError, defer, EMPTY, from, mergeMap, Observable, of, type OperatorFunction } from "rxjs";
 import { errorRecord, type Message, type MessageBase, type MessageKind } from "./messages.js";
+import { outputFile } from "./outputs.js";
 import type { Clock, DataAccess, Logger, NamedServices, NodeProgress, RunContext, ServiceName } from "./services.js";
 
 /** An empty dataset on the run's target geometry (graph inputs.geom and inputs.dataset). */
@@ -35,7 +36,7 @@ export interface OutputFiles {
   partial: boolean;
   /** A file's name as written: `stacked.fits.gz`, or `stacked.partial.fits.gz` when partial. */
   name(name: string): string;
-  /** The path of file `name` in the run's output folder (`name` as written). */
+  /** The path of file `name` in the run's output folder (`name` as written; refused outside it, see `outputFile`). */
   path(name: string): string;
 }
 
@@ -44,10 +45,15 @@ export interface OutputFiles {
  * no obsId) written after the run was asked to finish early holds only part of the runs, and
  * its names say so; per-run results are complete and keep their names.
  */
-export function outputFiles(run: RunContext, data: Pick<DataAccess, "join">, message: MessageBase): OutputFiles {
-  const partial = Boolean(run.finish?.aborted) && message.obsId === undefined;
+export function outputFiles(
+  context: Pick<PluginContext, "nodeId" | "run">,
+  data: DataAccess,
+  message: MessageBase,
+  param = "path",
+): OutputFiles {
+  const partial = Boolean(context.run.finish?.aborted) && message.obsId === undefined;
   const name = (file: string) => (partial ? partialName(file) : file);
-  return { partial, name, path: (file) => data.join(run.outDir, name(file)) };
+  return { partial, name, path: (file) => outputFile(context, data, param, name(file)) };
 }
 
 /** `name` with `.partial` before its extension (`.fits.gz` counts as one): stacked.partial.fits.gz. */

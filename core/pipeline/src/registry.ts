@@ -3,6 +3,7 @@ import type { AnyPlugin } from "./plugin.js";
 /** Plugins by name. Built-ins are registered exactly as a third party's would be. */
 export class PluginRegistry {
   private readonly plugins = new Map<string, AnyPlugin>();
+  private readonly packages = new Set<string>();
 
   register(...definitions: AnyPlugin[]): this {
     for (const d of definitions) {
@@ -34,14 +35,20 @@ export class PluginRegistry {
     return [...this.plugins.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Whether the package `id` (its loadPackages id) was loaded. */
+  hasPackage(id: string): boolean {
+    return this.packages.has(id);
+  }
+
   /**
-   * Register the plugins of packages the user listed (a graph's "plugins", the CLI's
-   * --plugin): each package exports `plugins` (an array of definitions). Nothing else is
-   * ever imported.
+   * Register the plugins of packages the user chose (the built-ins, the CLI's --plugin; never
+   * a graph's list): each package exports `plugins` (an array of definitions). Nothing else is
+   * ever imported. Each is recorded by `idOf(specifier)` (e.g. a path made absolute), for hasPackage.
    */
   async loadPackages(
     specifiers: readonly string[],
     importer: (specifier: string) => Promise<unknown> = (s) => import(s),
+    idOf: (specifier: string) => string = (s) => s,
   ): Promise<void> {
     for (const specifier of specifiers) {
       let module: { plugins?: unknown };
@@ -53,6 +60,7 @@ export class PluginRegistry {
       if (!Array.isArray(module.plugins))
         throw new Error(`plugin package '${specifier}' does not export 'plugins' (an array of plugin definitions)`);
       this.register(...(module.plugins as AnyPlugin[]));
+      this.packages.add(idOf(specifier));
     }
   }
 }

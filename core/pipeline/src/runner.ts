@@ -24,6 +24,7 @@ import {
   type Message,
 } from "./messages.js";
 import { restoreOrder } from "./order.js";
+import { adjacency } from "./topology.js";
 import type { AnyPlugin, PluginContext } from "./plugin.js";
 import { createRunContainer, resolveServices, TYPES, type Logger, type Progress, type RunContext } from "./services.js";
 import { checkParams, GraphValidationError, type ValidatedGraph, type ValidatedNode } from "./graph.js";
@@ -107,8 +108,9 @@ export function graphStream(
   observe?: (nodeId: string, message: Message) => void,
 ): Observable<Message> {
   const outputs = new Map<string, Connectable<Message>>();
+  const { incoming, outgoing } = adjacency(validated.edges);
   for (const node of validated.nodes) {
-    const upstream = validated.edges.filter((e) => e.to === node.id).map((e) => outputs.get(e.from)!);
+    const upstream = (incoming.get(node.id) ?? []).map(({ edge }) => outputs.get(edge.from)!);
     const input = upstream.length ? merge(...upstream) : EMPTY;
     const operator = node.definition.create(node.params, nodeContext(node, container));
     const declared = new Set(node.emits);
@@ -141,7 +143,7 @@ export function graphStream(
     // Fan-out: every consumer must be subscribed before a source starts emitting.
     outputs.set(node.id, connectable(output, { connector: () => new Subject<Message>(), resetOnDisconnect: false }));
   }
-  const sinks = validated.nodes.filter((n) => !validated.edges.some((e) => e.from === n.id));
+  const sinks = validated.nodes.filter((n) => !outgoing.has(n.id));
   const result = merge(...sinks.map((n) => outputs.get(n.id)!));
   return new Observable<Message>((subscriber) => {
     const subscription = result.subscribe(subscriber);

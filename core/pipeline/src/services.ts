@@ -58,6 +58,11 @@ export interface DataAccess {
   deflate?: (bytes: Uint8Array) => Uint8Array;
   /** `path` relative to the graph's folder (absolute paths unchanged). */
   resolve(path: string): string;
+  /**
+   * `path` resolved, with the symbolic links of its existing part followed (node:fs): where a
+   * file really goes. Absent where there are no links (memory, fetch).
+   */
+  realPath?(path: string): string;
   join(...parts: string[]): string;
 }
 
@@ -99,6 +104,11 @@ export interface RunContext {
   /** The same inputs as the graph spells them (what a worker rebuilds them from). */
   inputs?: { geom?: GeomSpec; dataset?: DatasetSpec };
   dataStore?: string;
+  /**
+   * Folders the user allowed index paths to lead into beyond a store's own folder (the CLI's
+   * --allow-root), as real paths; a graph's `root` param may only name a folder inside these.
+   */
+  allowedRoots?: readonly string[];
   outDir: string;
   /** Seed of the run's random source (recorded with the run, so it can be reproduced). */
   seed?: number;

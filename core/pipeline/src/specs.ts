@@ -1,6 +1,7 @@
 import { Type, type SchemaOptions, type Static } from "@sinclair/typebox";
 import {
   MapAxis,
+  MapDataset,
   parseQuantity,
   SkyCoord,
   WcsGeom,
@@ -24,6 +25,12 @@ export interface AxisSpec {
   unit?: string;
 }
 
+/**
+ * The most bins an axis of a graph may have: far above real binnings (gammapy's default migra axis
+ * has 48, fine energy axes a few hundred), far below what exhausts memory (3e8 bins: 9 GB).
+ */
+export const MAX_AXIS_BINS = 10_000;
+
 export const axisSpecSchema: JsonSchema = {
   type: "object",
   required: ["name", "lo", "hi", "nbin"],
@@ -32,7 +39,7 @@ export const axisSpecSchema: JsonSchema = {
     name: { type: "string", description: "energy, energy_true, migra, rad (v0.15's theta is accepted)" },
     lo: { anyOf: [{ type: "number" }, { type: "string" }], description: 'lower edge, e.g. "1 TeV"' },
     hi: { anyOf: [{ type: "number" }, { type: "string" }], description: "upper edge" },
-    nbin: { type: "integer", minimum: 1 },
+    nbin: { type: "integer", minimum: 1, maximum: MAX_AXIS_BINS },
     interp: {
       enum: ["lin", "log", "sqrt"],
       description: "spacing of the edges (default log for energies, lin otherwise)",
@@ -74,11 +81,37 @@ export const geomSpecSchema: JsonSchema = {
 
 const DEFAULT_UNIT: Record<string, string> = { energy: "TeV", energy_true: "TeV", rad: "deg", theta: "deg", migra: "" };
 
+/** The range the edges of an axis must lie in, by name, in its default unit (an offset is at most 180°). */
+const AXIS_RANGE: Record<string, { min: number; minInclusive: boolean; max: number }> = {
+  energy: { min: 0, minInclusive: false, max: Number.POSITIVE_INFINITY },
+  energy_true: { min: 0, minInclusive: false, max: Number.POSITIVE_INFINITY },
+  rad: { min: 0, minInclusive: true, max: 180 },
+  theta: { min: 0, minInclusive: true, max: 180 },
+  migra: { min: 0, minInclusive: true, max: Number.POSITIVE_INFINITY },
+};
+
 export function axisFromSpec(spec: AxisSpec): MapAxis {
-  const unit = spec.unit ?? DEFAULT_UNIT[spec.name] ?? "";
+  const unit = spec.unit ?? (Object.hasOwn(DEFAULT_UNIT, spec.name) ? DEFAULT_UNIT[spec.name] : "");
   const value = (v: number | string) => (typeof v === "number" ? v : parseQuantity(v, unit).to(unit).value);
   const interp = spec.interp ?? (spec.name.startsWith("energy") ? "log" : "lin");
-  return MapAxis.fromBounds(value(spec.lo), value(spec.hi), spec.nbin, { name: spec.name, unit, interp });
+  if (!Number.isInteger(spec.nbin) || spec.nbin < 1 || spec.nbin > MAX_AXIS_BINS)
+    throw new Error(`axis '${spec.name}': nbin must be a whole number from 1 to ${MAX_AXIS_BINS}, got ${spec.nbin}`);
+  const [lo, hi] = [value(spec.lo), value(spec.hi)];
+  const shown = `${spec.lo} to ${spec.hi}`;
+  if (!(lo < hi)) throw new Error(`axis '${spec.name}': lo must be below hi, got ${shown}`);
+  if (interp !== "lin" && !(interp === "sqrt" ? lo >= 0 : lo > 0))
+    throw new Error(`axis '${spec.name}': ${interp} spacing needs positive edges, got ${shown}`);
+  const range = Object.hasOwn(AXIS_RANGE, spec.name) ? AXIS_RANGE[spec.name] : undefined;
+  if (range) {
+    const base = DEFAULT_UNIT[spec.name];
+    const [min, max] = [lo, hi].map((v) => parseQuantity(v, unit).to(base).value);
+    if (min < range.min || (!range.minInclusive && min === range.min) || max > range.max) {
+      const low = `${range.minInclusive ? "≥" : ">"} ${range.min}`;
+      const high = Number.isFinite(range.max) ? ` and ≤ ${range.max}` : "";
+      throw new Error(`axis '${spec.name}': edges must be ${low}${high} ${base || "(no unit)"}, got ${shown}`);
+    }
+  }
+  return MapAxis.fromBounds(lo, hi, spec.nbin, { name: spec.name, unit, interp });
 }
 
 export function geomFromSpec(spec: GeomSpec): WcsGeom {
@@ -122,6 +155,31 @@ export function datasetOptionsFromSpec(spec: DatasetSpec): MapDatasetCreateOptio
     binszIrf: spec.binszIrf === undefined ? undefined : parseQuantity(spec.binszIrf, "deg").to("deg").value,
     name: spec.name,
   };
+}
+
+/**
+ * Problems of a graph's inputs found by building them as a run would, allocating nothing: the
+ * target geometry, the dataset options, and the size of the datasets made on them (counts,
+ * exposure, PSF and EDisp maps, the IRF pixel size included) against the allocation limit.
+ */
+export function inputIssues(inputs: { geom?: GeomSpec; dataset?: DatasetSpec } = {}): Array<{
+  path: string;
+  message: string;
+}> {
+  const issues: Array<{ path: string; message: string }> = [];
+  const build = <T>(key: "geom" | "dataset", make: () => T): T | undefined => {
+    try {
+      return make();
+    } catch (e) {
+      issues.push({ path: `/inputs/${key}`, message: (e as Error).message });
+      return undefined;
+    }
+  };
+  const geom = inputs.geom && build("geom", () => geomFromSpec(inputs.geom!));
+  const dataset = inputs.dataset && build("dataset", () => datasetOptionsFromSpec(inputs.dataset!));
+  if (geom && (dataset || !inputs.dataset) && geom.axesNames.includes("energy"))
+    build("dataset", () => MapDataset.checkCreate(geom, dataset ?? {}, dataset?.name));
+  return issues;
 }
 
 /** A sky position param: lon, lat in deg and a frame. */

@@ -19,7 +19,10 @@ import {
   SystemClock,
 } from "@gammaflow/pipeline";
 
-const data = { join: (...parts: string[]) => path.join(...parts) } as DataAccess;
+const data = {
+  join: (...parts: string[]) => path.join(...parts),
+  resolve: (p: string) => path.resolve(p),
+} as DataAccess;
 
 test("partialName puts .partial before the extension, .fits.gz counting as one", () => {
   assert.equal(partialName("stacked.fits.gz"), "stacked.partial.fits.gz");
@@ -32,13 +35,15 @@ test("partialName puts .partial before the extension, .fits.gz counting as one",
 test("outputFiles: whole-run results written after a finish request are partial, per-run ones are not", () => {
   const finish = new AbortController();
   const run = { outDir: "/out", concurrency: 1, finish: finish.signal } as RunContext;
+  const context = { nodeId: "write", run };
   const stack = { kind: "dataset" };
-  assert.deepEqual(outputFiles(run, data, stack).path("stacked.fits.gz"), "/out/stacked.fits.gz");
+  assert.deepEqual(outputFiles(context, data, stack).path("stacked.fits.gz"), "/out/stacked.fits.gz");
   finish.abort();
-  const files = outputFiles(run, data, stack);
+  const files = outputFiles(context, data, stack);
   assert.equal(files.partial, true);
   assert.equal(files.path("stacked.fits.gz"), "/out/stacked.partial.fits.gz");
-  const perRun = outputFiles(run, data, { kind: "dataset", obsId: 23523 });
+  const perRun = outputFiles(context, data, { kind: "dataset", obsId: 23523 });
+  assert.throws(() => outputFiles(context, data, stack).path("../stacked.fits.gz"), /leads outside the output folder/);
   assert.equal(perRun.partial, false);
   assert.equal(perRun.path("run-23523.fits.gz"), "/out/run-23523.fits.gz");
 });

@@ -198,6 +198,14 @@ export class DataStore {
             "(pass root or allowAnyPath to allow it)",
         );
       }
+      // A symbolic link inside the store may lead anywhere: compare where the file really is.
+      const real = this.files.realPath?.(path);
+      if (real !== undefined && !isInside(real, this.files.realPath!(this.root))) {
+        throw new Error(
+          `${context}: path '${joinPath(dir, name)}' leads outside ${this.root} through a symbolic link ` +
+            `(to ${real}; pass root or allowAnyPath to allow it)`,
+        );
+      }
     }
     return path;
   }

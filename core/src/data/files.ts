@@ -15,6 +15,11 @@ export interface FileAccess {
    * files are readable at once); a missing file is not an error here, `exists` tells.
    */
   load?(paths: readonly string[]): Promise<void>;
+  /**
+   * The path with the symbolic links of its existing part resolved (node:fs), so containment is
+   * checked where a file really is; absent where there are no links (HTTP, memory).
+   */
+  realPath?(path: string): string;
 }
 
 /** Join and normalise "/"-separated paths ("." and ".." resolved, no trailing slash). */

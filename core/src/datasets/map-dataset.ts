@@ -165,26 +165,8 @@ export class MapDataset {
    * `migraAxis` a diagonal EDispMap on [migra, energy_true].
    */
   static create(geom: WcsGeom, options: MapDatasetCreateOptions = {}): MapDataset {
-    const energy = geom.axisByName("energy");
-    const energyTrue = axisNamed(options.energyAxisTrue, "energy_true", ["energy"]) ?? energy.rename("energy_true");
-    const rad = axisNamed(options.radAxis, "rad", ["theta"]) ?? RAD_AXIS_DEFAULT;
-    const migra = axisNamed(options.migraAxis, "migra", []);
-    const image = geom.toImage();
-    const irfImage = image.toBinsz(options.binszIrf ?? BINSZ_IRF_DEFAULT);
     const name = options.name ?? `dataset-${++datasetCounter}`;
-    const psfGeom = irfImage.toCube([rad, energyTrue]);
-    const edispGeom = irfImage.toCube([migra ?? energy, energyTrue]);
-    checkAllocation(
-      [
-        { name: "counts", geom, dtype: "float32" },
-        { name: "background", geom, dtype: "float32" },
-        { name: "mask_safe", geom, dtype: "bool" },
-        { name: "exposure", geom: image.toCube([energyTrue]), dtype: "float32" },
-        { name: "psf", geom: psfGeom, dtype: "float32" },
-        { name: "edisp", geom: edispGeom, dtype: migra ? "float64" : "float32" },
-      ],
-      `MapDataset.create '${name}'`,
-    );
+    const { image, energyTrue, migra, psfGeom, edispGeom } = MapDataset.checkCreate(geom, options, name);
     // gammapy 1.0 starts with an all-false safe mask: stacking ORs the datasets' masks in
     const mask = WcsNDMap.fromGeom(geom, { dtype: "bool" });
     return new MapDataset({
@@ -196,6 +178,40 @@ export class MapDataset {
       edisp: migra ? EDispMap.fromGeom(edispGeom) : EDispKernelMap.fromGeom(edispGeom),
       maskSafe: mask,
     });
+  }
+
+  /**
+   * The geometries `create` allocates maps on, checked against the allocation limit (so a graph's
+   * validation refuses a dataset too large before anything is allocated); throws naming the maps.
+   */
+  static checkCreate(geom: WcsGeom, options: MapDatasetCreateOptions = {}, name = options.name ?? "dataset") {
+    const energy = geom.axisByName("energy");
+    const energyTrue = axisNamed(options.energyAxisTrue, "energy_true", ["energy"]) ?? energy.rename("energy_true");
+    const rad = axisNamed(options.radAxis, "rad", ["theta"]) ?? RAD_AXIS_DEFAULT;
+    const migra = axisNamed(options.migraAxis, "migra", []);
+    const image = geom.toImage();
+    const binszIrf = options.binszIrf ?? BINSZ_IRF_DEFAULT;
+    let psfGeom: WcsGeom;
+    let edispGeom: WcsGeom;
+    try {
+      const irfImage = image.toBinsz(binszIrf);
+      psfGeom = irfImage.toCube([rad, energyTrue]);
+      edispGeom = irfImage.toCube([migra ?? energy, energyTrue]);
+    } catch (e) {
+      throw new Error(`MapDataset.create '${name}': IRF maps at binszIrf ${binszIrf} deg: ${(e as Error).message}`);
+    }
+    checkAllocation(
+      [
+        { name: "counts", geom, dtype: "float32" },
+        { name: "background", geom, dtype: "float32" },
+        { name: "mask_safe", geom, dtype: "bool" },
+        { name: "exposure", geom: image.toCube([energyTrue]), dtype: "float32" },
+        { name: "psf", geom: psfGeom, dtype: "float32" },
+        { name: "edisp", geom: edispGeom, dtype: migra ? "float64" : "float32" },
+      ],
+      `MapDataset.create '${name}'`,
+    );
+    return { image, energyTrue, migra, psfGeom, edispGeom };
   }
 
   /**

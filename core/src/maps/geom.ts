@@ -98,12 +98,21 @@ export class WcsGeom {
     const frame = resolveFrame(options);
     const proj = options.proj ?? "CAR";
     const [binszLon, binszLat] = pairOf(options.binsz ?? 0.5).map((v) => angleDeg(v, "binsz"));
+    if (!(binszLon > 0 && binszLat > 0 && Number.isFinite(binszLon) && Number.isFinite(binszLat)))
+      throw new Error(`WcsGeom.create: binsz must be a positive angle, got ${binszLon}, ${binszLat} deg`);
     let npix: [number, number];
     if (options.npix !== undefined) {
       npix = pairOf(options.npix);
     } else {
       const [wLon, wLat] = pairOf(options.width ?? [360, 180]).map((v) => angleDeg(v, "width"));
       npix = [rintHalfEven(wLon / binszLon), rintHalfEven(wLat / binszLat)];
+      // Checked before any pixel array exists: a tiny binsz must not become a huge allocation.
+      const size = npix[0] * npix[1];
+      if (!(npix[0] >= 1 && npix[1] >= 1) || size > MAX_PIXELS)
+        throw new Error(
+          `WcsGeom.create: a width of ${wLon} × ${wLat} deg at ${binszLon} × ${binszLat} deg pixels gives ` +
+            `${npix[0]} × ${npix[1]} pixels, ${size > MAX_PIXELS ? `too large (limit ${MAX_PIXELS})` : "none"}`,
+        );
     }
     const skydir = resolveSkydir(options.skydir, frame);
     const refpix = options.refpix ?? [(npix[0] + 1) / 2, (npix[1] + 1) / 2];

@@ -1,4 +1,5 @@
 import { parse, stringify } from "yaml";
+import { treeIssues } from "../utils/json-tree.js";
 import { pyFloat } from "../utils/py-float.js";
 import { Covariance } from "./covariance.js";
 import type { ModelDict } from "./model.js";
@@ -91,6 +92,8 @@ export function modelsFromDict(
   options: { files?: ModelFileAccess; readText?: (name: string) => string } = {},
 ): Models {
   if (!data || !Array.isArray(data.components)) throw new Error("models file: no 'components' list");
+  const refused = treeIssues(data);
+  if (refused.length) throw new Error(`models file: ${refused.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
   const links: LinkRegister = new Map();
   const models = data.components.map((component, i) =>
     withLinks(links, () => {

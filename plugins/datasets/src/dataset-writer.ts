@@ -1,6 +1,7 @@
 import {
   DATASET_KINDS,
   definePlugin,
+  OutputPath,
   outputFiles,
   perMessage,
   Type,
@@ -19,7 +20,7 @@ export const datasetWriterPlugin = definePlugin({
   description: "Write datasets to FITS files in gammapy's MapDataset layout (readable by MapDataset.read)",
   params: Type.Object(
     {
-      path: Type.String({
+      path: OutputPath("path", {
         description:
           "file name in the output folder, e.g. stacked.fits.gz or run-{obsId}.fits.gz ({obsId}, {name} replaced)",
       }),
@@ -37,14 +38,14 @@ export const datasetWriterPlugin = definePlugin({
       const name = params.path
         .replaceAll("{obsId}", String(message.obsId ?? "stack"))
         .replaceAll("{name}", message.dataset.name);
-      const files = outputFiles(context.run, data, message);
+      const files = outputFiles(context, data, message);
       const target = files.path(name);
       data.writeDataset(message.dataset, target);
       return {
         kind: "file",
         seq: message.seq,
         obsId: message.obsId,
-        path: data.resolve(target),
+        path: target,
         description: `dataset '${message.dataset.name}'`,
         obsIds: message.obsIds,
         ...(files.partial && { partial: true }),

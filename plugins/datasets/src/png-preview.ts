@@ -3,6 +3,7 @@ import {
   DATASET_KINDS,
   definePlugin,
   Enum,
+  OutputPath,
   outputFiles,
   perMessage,
   Type,
@@ -25,7 +26,7 @@ const PngPreviewParams = Type.Object(
       default: ["counts", "background"],
       description: `for datasets: ${DATASET_MAPS.join(", ")}; for estimated maps: their names`,
     }),
-    path: Type.String({
+    path: OutputPath("path", {
       default: "{name}-{map}.png",
       description: "file name in the output folder; {name} (dataset) and {map} are replaced",
     }),
@@ -58,7 +59,7 @@ export const pngPreviewPlugin = definePlugin({
       if (params.which === "final" && !message.final) return undefined;
       const source = message.kind === "maps" ? message.name : message.dataset.name;
       const lookup = message.kind === "maps" ? (name: string) => message.maps[name] : datasetImages(message);
-      const files = outputFiles(context.run, data, message);
+      const files = outputFiles(context, data, message);
       const written: string[] = [];
       for (const name of params.maps) {
         const map = lookup(name);
@@ -74,7 +75,7 @@ export const pngPreviewPlugin = definePlugin({
         });
         const target = files.path(params.path.replaceAll("{name}", source).replaceAll("{map}", name));
         data.writeBytes(target, encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate));
-        written.push(data.resolve(target));
+        written.push(target);
       }
       const file: FileMessage = {
         kind: "file",

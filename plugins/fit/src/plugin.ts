@@ -8,6 +8,8 @@ import {
 } from "@gammaflow/core";
 import {
   definePlugin,
+  OutputPath,
+  outputFile,
   outputFiles,
   perMessage,
   Type,
@@ -32,7 +34,7 @@ const FitParams = Type.Object(
       description: "fit the background norm of datasets the models give no FoVBackgroundModel",
     }),
     maps: Type.Boolean({ default: true, description: "also write npred and residual maps, with PNG previews" }),
-    prefix: Type.String({
+    prefix: OutputPath("path", {
       default: "",
       description: "prefix of the written files' names in the output folder ({name}: the dataset's)",
     }),
@@ -60,12 +62,12 @@ export const fitPlugin = definePlugin({
       if (!fit.result.success) context.logger.warn(`fit of '${dataset.name}': ${fit.result.message}`);
       const prefix = params.prefix.replaceAll("{name}", dataset.name);
       const written: string[] = [];
-      const files = outputFiles(context.run, data, message);
+      const files = outputFiles(context, data, message, "prefix");
       // the models file names its covariance table: both renamed alike when partial
       for (const [name, text] of Object.entries(fitFiles(fit, prefix, files.name))) {
-        const out = data.join(context.run.outDir, name);
+        const out = outputFile(context, data, "prefix", name);
         data.writeBytes(out, new TextEncoder().encode(text));
-        written.push(data.resolve(out));
+        written.push(out);
       }
       const out = files.path;
       if (params.maps) {
@@ -79,7 +81,7 @@ export const fitPlugin = definePlugin({
             out(`${prefix}${name}.png`),
             encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate),
           );
-          written.push(data.resolve(out(`${prefix}${name}.fits.gz`)), data.resolve(out(`${prefix}${name}.png`)));
+          written.push(out(`${prefix}${name}.fits.gz`), out(`${prefix}${name}.png`));
         }
       }
       const result: FitResultMessage = {

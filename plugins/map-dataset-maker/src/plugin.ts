@@ -20,7 +20,7 @@ const MapDatasetMakerParams = Type.Object(
       description: "maps to make",
     }),
     backgroundOversampling: Type.Optional(
-      Type.Integer({ minimum: 1, description: "energy oversampling of the background evaluation" }),
+      Type.Integer({ minimum: 1, maximum: 100, description: "energy oversampling of the background evaluation" }),
     ),
     offsetMax: Type.Optional(
       Quantity("deg", { description: "pixels farther than this from the pointing leave the safe mask" }),

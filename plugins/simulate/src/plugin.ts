@@ -3,6 +3,8 @@ import { readFits } from "@gammaflow/core/node";
 import { loadModels } from "@gammaflow/fit";
 import {
   definePlugin,
+  OutputPath,
+  outputFile,
   paced,
   perMessage,
   Quantity,
@@ -68,7 +70,9 @@ export const eventSamplerPlugin = definePlugin({
   params: Type.Object(
     {
       models: ModelsParam,
-      folder: Type.String({ description: "the data-store folder the runs are written to, inside the output folder" }),
+      folder: OutputPath("path", {
+        description: "the data-store folder the runs are written to, inside the output folder",
+      }),
       seed: SeedParam,
     },
     { additionalProperties: false },
@@ -79,7 +83,7 @@ export const eventSamplerPlugin = definePlugin({
   create(params, context) {
     const { data, random } = context.services;
     loadModels(params.models, data);
-    const folder = data.resolve(data.join(context.run.outDir, params.folder));
+    const folder = outputFile(context, data, "folder", params.folder);
     let count = 0;
     return perMessage<DatasetMessage>(context, (message): Message[] => {
       const observation = message.observation;
@@ -120,7 +124,7 @@ export const simulateDatasetPlugin = definePlugin({
       frame: Type.Union([Type.Literal("icrs"), Type.Literal("galactic")], { default: "icrs" }),
       livetime: Quantity("s", { exclusiveMinimum: 0, default: "1 h", description: "observation time" }),
       offset: Quantity("deg", { minimum: 0, default: "1 deg", description: "offset of the PSF and EDisp" }),
-      count: Type.Integer({ minimum: 1, default: 1, description: "how many datasets" }),
+      count: Type.Integer({ minimum: 1, maximum: 100_000, default: 1, description: "how many datasets" }),
       seed: SeedParam,
     },
     { additionalProperties: false },

@@ -1,12 +1,14 @@
 import { defer, type Observable } from "rxjs";
-import type { DataStore, Observation } from "@gammaflow/core";
+import { isInside, joinPath, type DataStore, type Observation } from "@gammaflow/core";
 import {
   definePlugin,
   paced,
   Type,
+  type DataAccess,
   type ErrorRecord,
   type Message,
   type ObservationMessage,
+  type RunContext,
   type Static,
 } from "@gammaflow/pipeline";
 
@@ -17,7 +19,13 @@ const DataStoreSourceParams = Type.Object(
       Type.Array(Type.Integer(), { description: "ids in emission order (default: all, or those of target)" }),
     ),
     target: Type.Optional(Type.String({ description: "OBJECT name to select" })),
-    root: Type.Optional(Type.String({ description: "folder index paths may lead into (e.g. ../.. for CTA 1DC)" })),
+    root: Type.Optional(
+      Type.String({
+        description:
+          "folder index paths may lead into (e.g. ../.. for CTA 1DC): inside the store's folder, or " +
+          "inside a folder the command line allows (--allow-root)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -37,7 +45,7 @@ export const dataStoreSourcePlugin = definePlugin({
       defer(() => {
         const dir = params.dataStore ?? run.dataStore;
         if (!dir) throw new Error("no data store: set the node's dataStore param or the graph's inputs.dataStore");
-        const root = params.root === undefined ? undefined : services.data.resolve(params.root);
+        const root = storeRoot(params.root, dir, run, services.data, nodeId);
         const store = services.data.openDataStore(dir, { root });
         const ids = selectIds(store, params);
         if (!ids.length) logger.warn(`no observation selected: ${emptySelection(store, params)}`);
@@ -45,6 +53,38 @@ export const dataStoreSourcePlugin = definePlugin({
       });
   },
 });
+
+/**
+ * The folder a store's index paths may lead into: the node's `root` (relative to the graph),
+ * else the allowed root holding the store, else (undefined) the store's own folder. Compared on
+ * real paths. A root beyond the store's folder widens what a graph may read, so only the user
+ * may grant it (RunContext.allowedRoots, the CLI's --allow-root): a graph's `root: "/"` is refused.
+ */
+export function storeRoot(
+  root: string | undefined,
+  storeDir: string,
+  run: Pick<RunContext, "allowedRoots">,
+  data: Pick<DataAccess, "resolve" | "realPath">,
+  nodeId: string,
+): string | undefined {
+  const real = (p: string) => data.realPath?.(p) ?? data.resolve(p);
+  const store = real(storeDir);
+  const allowed = run.allowedRoots ?? [];
+  if (root === undefined) {
+    const folder = allowed.find((f) => isInside(store, f));
+    if (folder === undefined) return undefined;
+    // As many levels up from the store as it is really below the folder, so a store reached
+    // through a link keeps the lexical paths the data store compares as well as the real ones.
+    const levels = store.slice(folder.length).split("/").filter(Boolean).length;
+    return joinPath(data.resolve(storeDir), ...Array<string>(levels).fill(".."));
+  }
+  const wanted = real(root);
+  if (isInside(wanted, store) || allowed.some((folder) => isInside(wanted, folder))) return data.resolve(root);
+  throw new Error(
+    `node '${nodeId}' param 'root': '${root}' (${wanted}) lies outside the data store ${store}; a graph ` +
+      `cannot widen where index paths lead: allow it on the command line with --allow-root ${wanted}`,
+  );
+}
 
 /**
  * The ids to emit: `obsIds` (default all) of the target when one is given. An asked-for id

@@ -2,7 +2,7 @@ import { Observable } from "rxjs";
 import type { DataStore } from "@gammaflow/core";
 import { definePlugin, Quantity, Type, type Message } from "@gammaflow/pipeline";
 import { Arrivals, type Arrival } from "./arrivals.js";
-import { observationMessage } from "./datastore-source.js";
+import { observationMessage, storeRoot } from "./datastore-source.js";
 
 /**
  * A folder that receives runs while the graph runs (a live telescope): each run flows on once,
@@ -44,9 +44,9 @@ export const watchSourcePlugin = definePlugin({
     const idleMs = params.idleTimeout * 1000;
     const pollMs = params.pollInterval * 1000;
     const { clock, data } = services;
-    const root = params.root === undefined ? undefined : data.resolve(params.root);
     return () =>
       new Observable<Message>((subscriber) => {
+        const root = storeRoot(params.root, params.folder, run, data, nodeId);
         const arrivals = new Arrivals({
           firstRetryMs: pollMs,
           maxRetryMs: 8 * pollMs,

@@ -4,6 +4,7 @@ import {
   DATASET_KINDS,
   definePlugin,
   Enum,
+  OutputPath,
   referenceDataset,
   Type,
   type DatasetKind,
@@ -15,7 +16,10 @@ import {
 
 const StackerParams = Type.Object(
   {
-    name: Type.String({ default: "stacked", description: "name of the stacked dataset" }),
+    name: OutputPath("name", {
+      default: "stacked",
+      description: "name of the stacked dataset (writers name files after it through {name})",
+    }),
     emit: Enum(["final", "each"], {
       default: "final",
       description: "also emit a snapshot of the running stack after each run (each), or only the final stack",
