@@ -14,8 +14,9 @@ const RUN = path.resolve(
 
 /** The pid of a process that has ended (a child that exited at once). */
 function deadPid(): number {
-  const child = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });
-  return Number(child.stdout.trim());
+  const child = spawnSync(process.execPath, ["-e", "0"]);
+  assert.ok(child.pid > 0, `no child process: ${child.error}`);
+  return child.pid;
 }
 
 test("writeFileAtomic leaves the complete file and no temporary; a failed write leaves nothing", () => {

@@ -66,12 +66,15 @@ test("'@gammaflow/core/node' holds the file helpers only; the test helpers are '
       "writeDl3Run",
       "writeFitsFileBytes",
       "maxFitsBytes",
+      "writeFileAtomic",
+      "removeStaleTemporaries",
     ].sort(),
   );
   const testing = await import("@gammaflow/core/testing");
   assert.deepEqual(Object.keys(testing).sort(), [
     "assertMapClose",
     "copyFitsWithEdits",
+    "copyStoreInChunks",
     "copyStoreWithEditedRun",
     "filledDataset",
     "planeSums",
