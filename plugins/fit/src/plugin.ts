@@ -1,11 +1,5 @@
-import {
-  encodePng,
-  modelsFromDict,
-  modelsFromYaml,
-  renderMapImage,
-  type Models,
-  type ModelsDict,
-} from "@gammaflow/core";
+import { modelsFromDict, modelsFromYaml, skyImageSvg, type Models, type ModelsDict } from "@gammaflow/core";
+import { svgToPng } from "@gammaflow/core/node";
 import {
   definePlugin,
   perMessage,
@@ -68,13 +62,12 @@ export const fitPlugin = definePlugin({
         for (const [name, map] of Object.entries(fitMaps(dataset))) {
           data.writeMap(map, out(`${prefix}${name}.fits.gz`));
           const image = map.sumOverAxes();
-          const rendered = renderMapImage(image.data, image.geom.nx, image.geom.ny, {
-            label: `${dataset.name} ${name}`,
+          const figure = skyImageSvg(image, {
+            title: `${dataset.name} ${name}`,
+            colormap: name.includes("resid") ? "RdBu_r" : "viridis",
+            deflate: data.deflate,
           });
-          data.writeBytes(
-            out(`${prefix}${name}.png`),
-            encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate),
-          );
+          data.writeBytes(out(`${prefix}${name}.png`), svgToPng(figure.svg));
           written.push(data.resolve(out(`${prefix}${name}.fits.gz`)), data.resolve(out(`${prefix}${name}.png`)));
         }
       }
