@@ -3,5 +3,14 @@ export { COLOR_MAP_NAMES, colorAt, getColorMap, type ColorMap, type Rgb } from "
 export { formatUnit } from "./labels.js";
 export { skyAxes, type FrameTick, type GraticuleLine, type SkyAxes } from "./sky-axes.js";
 export { skyImageSvg, type SkyImage, type SkyImageLayout, type SkyImageOptions } from "./sky-image.js";
+export { logTicks, formatPowerOfTen, type LogTick } from "./log-axis.js";
+export {
+  spectrumSvg,
+  type FluxPoint,
+  type SedType,
+  type SpectrumPlot,
+  type SpectrumPlotLayout,
+  type SpectrumPlotOptions,
+} from "./spectrum-plot.js";
 export type { Box } from "./svg.js";
 export type { Stretch } from "./ticks.js";

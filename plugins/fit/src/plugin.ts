@@ -1,4 +1,13 @@
-import { modelsFromDict, modelsFromYaml, skyImageSvg, type Models, type ModelsDict } from "@gammaflow/core";
+import {
+  modelsFromDict,
+  modelsFromYaml,
+  SkyModel,
+  skyImageSvg,
+  spectrumSvg,
+  type MapDataset,
+  type Models,
+  type ModelsDict,
+} from "@gammaflow/core";
 import { svgToPng } from "@gammaflow/core/node";
 import {
   definePlugin,
@@ -70,6 +79,10 @@ export const fitPlugin = definePlugin({
           data.writeBytes(out(`${prefix}${name}.png`), svgToPng(figure.svg));
           written.push(data.resolve(out(`${prefix}${name}.fits.gz`)), data.resolve(out(`${prefix}${name}.png`)));
         }
+        for (const [name, svg] of Object.entries(spectrumFigures(fit.models, dataset))) {
+          data.writeBytes(out(`${prefix}${name}.png`), svgToPng(svg));
+          written.push(data.resolve(out(`${prefix}${name}.png`)));
+        }
       }
       const result: FitResultMessage = {
         kind: "fit-result",
@@ -92,6 +105,20 @@ export const fitPlugin = definePlugin({
     });
   },
 });
+
+/** The fitted spectrum of each sky model with its 1σ band, over the dataset's energy range, by file name. */
+function spectrumFigures(models: Models, dataset: MapDataset): Record<string, string> {
+  const edges = dataset.counts.geom.axisByName("energy").edges;
+  const energyBounds = [edges[0], edges[edges.length - 1]] as const;
+  const figures: Record<string, string> = {};
+  for (const model of models.toArray()) {
+    if (!(model instanceof SkyModel)) continue;
+    const type = model.spectralModel.tag[0];
+    const title = `${model.name}: ${type} fitted to '${dataset.name}'`;
+    figures[`spectrum-${model.name}`] = spectrumSvg(model.spectralModel, { energyBounds, title, label: type }).svg;
+  }
+  return figures;
+}
 
 /** Models from a YAML path (its covariance file beside it) or an inline models dict. */
 export function loadModels(spec: string | { components: unknown[] }, data: DataAccess): Models {
