@@ -5,11 +5,13 @@ import { build, type Metafile } from "esbuild";
 import { REPO_ROOT } from "./fixtures.js";
 
 const ENTRY = `
-import { DataStore, MapAxis, MapDataset, WcsGeom } from "@gammaflow/core";
+import { DataStore, MapAxis, MapDataset, WcsGeom, WcsNDMap, skyImageSvg, spectrumSvg } from "@gammaflow/core";
 const energy = MapAxis.fromBounds(1, 10, 4, { name: "energy", unit: "TeV", interp: "log" });
 const geom = WcsGeom.create({ skydir: [83.63, 22.01], width: 2, binsz: 0.1, axes: [energy] });
 export const dataset = MapDataset.create(geom);
 export const open = (url) => DataStore.fromUrl(url);
+export const skyImage = () => skyImageSvg(WcsNDMap.fromGeom(geom.toImage())).svg;
+export const spectrum = (model) => spectrumSvg(model, { energyBounds: [1, 10] }).svg;
 `;
 
 async function bundle(): Promise<{ bytes: number; metafile: Metafile }> {
@@ -30,7 +32,7 @@ async function bundle(): Promise<{ bytes: number; metafile: Metafile }> {
 const built = bundle();
 built.catch(() => {}); // reported by the tests that await it, not as an unhandled rejection
 
-test("a browser bundle of MapDataset, WcsGeom, MapAxis and DataStore builds from the browser entry", async (t) => {
+test("the browser entry bundles MapDataset, WcsGeom, MapAxis, DataStore and the SVG figures", async (t) => {
   const { bytes, metafile } = await built;
   t.diagnostic(`bundle size: ${(bytes / 1024).toFixed(1)} KiB minified, ${Object.keys(metafile.inputs).length} inputs`);
   const inputs = Object.keys(metafile.inputs);
@@ -45,10 +47,10 @@ test("a browser bundle of MapDataset, WcsGeom, MapAxis and DataStore builds from
   assert.ok(bytes > 0);
 });
 
-test("the browser bundle has none of the pipeline's dependencies (rxjs, ajv, inversify, piscina)", async () => {
+test("no pipeline dependency (rxjs, ajv, inversify, piscina) nor resvg in the browser bundle", async () => {
   const { metafile } = await built;
   const inputs = Object.keys(metafile.inputs);
-  for (const dep of ["rxjs", "ajv", "inversify", "piscina"]) {
+  for (const dep of ["rxjs", "ajv", "inversify", "piscina", "@resvg"]) {
     assert.deepEqual(
       inputs.filter((p) => p.includes(`node_modules/${dep}/`)),
       [],

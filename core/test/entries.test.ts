@@ -52,7 +52,7 @@ test("the Node entry's DataStore defaults to node:fs; its stores are instances o
   assert.equal(entry.MapAxis, (await import("../src/index.js")).MapAxis, "one module graph under both entries");
 });
 
-test("'@gammaflow/core/node' holds the file helpers only; the test helpers are '@gammaflow/core/testing'", async () => {
+test("'@gammaflow/core/node' holds the file helpers and svgToPng; test helpers are in '…/testing'", async () => {
   const names = ["readFits", "writeFits", "readMap", "writeMap", "writeDataset", "readDataset", "nodeFiles"];
   assert.deepEqual(
     Object.keys(nodeHelpers).sort(),
@@ -68,6 +68,8 @@ test("'@gammaflow/core/node' holds the file helpers only; the test helpers are '
       "maxFitsBytes",
       "writeFileAtomic",
       "removeStaleTemporaries",
+      "rasterizeSvg",
+      "svgToPng",
     ].sort(),
   );
   const testing = await import("@gammaflow/core/testing");

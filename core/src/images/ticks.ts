@@ -85,7 +85,7 @@ export function colorBarTicks(scale: ValueScale, barHeight: number, minSpacing: 
   if (!(vmax > vmin)) return ticks;
   ticks.push({ label: formatTickLabel(vmax), t: 1 });
 
-  const step = niceStep((vmax - vmin) / 3);
+  const step = niceStep((vmax - vmin) / 5);
   const pixelsApart = (a: number, b: number) => Math.abs(a - b) * (barHeight - 1);
   for (let k = Math.ceil(vmin / step); k * step < vmax; k++) {
     const label = formatTickLabel(k * step);

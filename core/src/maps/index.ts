@@ -39,4 +39,5 @@ export {
   type ComputeCacheStats,
   type ComputeCacheCounts,
 } from "../utils/compute-cache.js";
+export { smoothMap } from "./smooth.js";
 export { regionMask, exclusionMask, type SkyRegion } from "./regions.js";

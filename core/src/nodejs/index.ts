@@ -8,3 +8,4 @@ export * from "./dataset-io.js";
 export * from "./data-dir.js";
 export * from "./datasets-io.js";
 export * from "./dl3-writer.js";
+export * from "./svg-png.js";

@@ -1,4 +1,5 @@
-import { encodePng, renderMapImage, type WcsNDMap } from "@gammaflow/core";
+import { COLOR_MAP_NAMES, formatUnit, skyImageSvg, smoothMap, type WcsNDMap } from "@gammaflow/core";
+import { svgToPng } from "@gammaflow/core/node";
 import {
   DATASET_KINDS,
   definePlugin,
@@ -6,6 +7,7 @@ import {
   OutputPath,
   outputFiles,
   perMessage,
+  Quantity,
   Type,
   WhichDatasets,
   type DatasetMessage,
@@ -19,6 +21,9 @@ import {
 const DATASET_MAPS = ["counts", "background", "exposure", "excess"] as const;
 type DatasetMap = (typeof DATASET_MAPS)[number];
 
+/** Observation ids listed in a subtitle before the rest are counted. */
+const LISTED_OBS_IDS = 6;
+
 const PngPreviewParams = Type.Object(
   {
     maps: Type.Array(Type.String(), {
@@ -27,11 +32,26 @@ const PngPreviewParams = Type.Object(
       description: `for datasets: ${DATASET_MAPS.join(", ")}; for estimated maps: their names`,
     }),
     path: OutputPath("path", {
-      default: "{name}-{map}.png",
-      description: "file name in the output folder; {name} (dataset) and {map} are replaced",
+      default: "{name}-{map}.{format}",
+      description: "file name in the output folder; {name} (dataset), {map} and {format} are replaced",
     }),
-    colormap: Enum(["viridis", "inferno", "gray"], { default: "viridis" }),
+    format: Enum(["png", "svg"], { default: "png", description: "PNG image, or SVG with text as text" }),
+    colormap: Enum(COLOR_MAP_NAMES, {
+      default: "viridis",
+      description: "matplotlib's name; RdBu_r (blue < 0 < red, centred on 0) for residuals and significance",
+    }),
     stretch: Enum(["linear", "sqrt", "asinh"], { default: "linear" }),
+    vmin: Type.Optional(Type.Number({ description: "value of the lowest colour (default: the data's)" })),
+    vmax: Type.Optional(Type.Number({ description: "value of the highest colour (default: the data's)" })),
+    smooth: Quantity("deg", {
+      default: 0,
+      minimum: 0,
+      description: 'σ of a Gaussian smoothing (gammapy\'s map.smooth), e.g. "0.05 deg"; 0: none',
+    }),
+    title: Type.String({
+      default: "{name} {map}",
+      description: "title above the image; {name} and {map} are replaced; an energy range and the obs ids follow",
+    }),
     which: WhichDatasets("final"),
   },
   { additionalProperties: false },
@@ -39,16 +59,17 @@ const PngPreviewParams = Type.Object(
 export type PngPreviewParams = Static<typeof PngPreviewParams>;
 
 /**
- * PNG previews, north up with a colour bar, of a dataset's images (summed over energy inside
- * the safe mask): counts, background, exposure, excess = counts − background; or of the named
- * maps of a "maps" message (e.g. sqrt_ts, npred_excess from excess-map).
+ * Sky image previews (gammapy's `map.plot()`): north up, RA/Dec or l/b axes with a graticule, a
+ * colour bar with the unit, a title with the energy range and obs ids; of a dataset's images
+ * (summed over energy inside the safe mask): counts, background, exposure, excess = counts −
+ * background; or of the named maps of a "maps" message (e.g. sqrt_ts, npred_excess).
  */
 export const pngPreviewPlugin = definePlugin({
   name: "png-preview",
-  version: "0.1.0",
+  version: "0.2.0",
   description:
-    "PNG previews with a colour bar of a dataset's counts, background, exposure or excess images, " +
-    "or of estimated maps (e.g. sqrt_ts)",
+    "Sky images (PNG or SVG) with celestial axes and a colour bar of a dataset's counts, background, " +
+    "exposure or excess, or of estimated maps (e.g. sqrt_ts)",
   params: PngPreviewParams,
   input: [...DATASET_KINDS, "maps"],
   output: ["file"],
@@ -60,21 +81,33 @@ export const pngPreviewPlugin = definePlugin({
       const source = message.kind === "maps" ? message.name : message.dataset.name;
       const lookup = message.kind === "maps" ? (name: string) => message.maps[name] : datasetImages(message);
       const files = outputFiles(context, data, message);
+      const energy = message.kind === "maps" ? undefined : energyRange(message.dataset.counts);
       const written: string[] = [];
       for (const name of params.maps) {
-        const map = lookup(name);
-        if (!map) {
+        const found = lookup(name);
+        if (!found) {
           context.logger.warn(`'${source}' has no ${name} map`);
           continue;
         }
-        const { nx, ny } = map.geom;
-        const rendered = renderMapImage(map.data, nx, ny, {
+        const image = found.data.length === found.geom.nx * found.geom.ny ? found : found.sumOverAxes();
+        const map = params.smooth > 0 ? smoothMap(image, `${params.smooth} deg`) : image;
+        const figure = skyImageSvg(map, {
           colormap: params.colormap,
           stretch: params.stretch,
-          label: `${source} ${name}`,
+          vmin: params.vmin,
+          vmax: params.vmax,
+          title: params.title.replaceAll("{name}", source).replaceAll("{map}", name),
+          subtitle: subtitle(energy ?? energyRange(found), message.obsIds, params.smooth),
+          colorBarLabel: map.unit ? `${name} [${formatUnit(map.unit)}]` : name,
+          deflate: data.deflate,
         });
-        const target = files.path(params.path.replaceAll("{name}", source).replaceAll("{map}", name));
-        data.writeBytes(target, encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate));
+        const file = params.path
+          .replaceAll("{name}", source)
+          .replaceAll("{map}", name)
+          .replaceAll("{format}", params.format);
+        const target = files.path(file);
+        const bytes = params.format === "svg" ? new TextEncoder().encode(figure.svg) : svgToPng(figure.svg);
+        data.writeBytes(target, bytes);
         written.push(target);
       }
       const file: FileMessage = {
@@ -82,7 +115,7 @@ export const pngPreviewPlugin = definePlugin({
         seq: message.seq,
         obsId: message.obsId,
         path: written.join(", "),
-        description: `PNG previews (${params.maps.join(", ")})`,
+        description: `${params.format.toUpperCase()} sky images (${params.maps.join(", ")})`,
         obsIds: message.obsIds,
         ...(files.partial && { partial: true }),
       };
@@ -105,4 +138,22 @@ function datasetImages(message: DatasetMessage): (name: string) => WcsNDMap | un
     for (let i = 0; i < excess.data.length; i++) excess.data[i] = image.counts.data[i] - background.data[i];
     return excess;
   };
+}
+
+/** The span of a map's reconstructed-energy axis ("1–10 TeV"), if it has one. */
+function energyRange(map: WcsNDMap | undefined): string | undefined {
+  const axis = map?.geom.axes.find((a) => a.name === "energy");
+  if (!axis) return undefined;
+  const edges = axis.edges;
+  const round = (v: number) => String(Number(v.toPrecision(3)));
+  return `${round(edges[0])}–${round(edges[edges.length - 1])} ${axis.unit || "TeV"}`;
+}
+
+/** "1–10 TeV · obs 23523, 23526 · smoothed σ = 0.05°". */
+function subtitle(energy: string | undefined, obsIds: readonly number[] | undefined, smooth: number): string {
+  const ids = [...new Set(obsIds ?? [])].sort((a, b) => a - b);
+  const listed = ids.slice(0, LISTED_OBS_IDS).join(", ");
+  const obs = ids.length > LISTED_OBS_IDS ? `${ids.length} obs: ${listed}, …` : ids.length ? `obs ${listed}` : "";
+  const smoothing = smooth > 0 ? `Gaussian σ = ${Number(smooth.toPrecision(3))}°` : "";
+  return [energy, obs, smoothing].filter(Boolean).join(" · ");
 }

@@ -17,6 +17,7 @@ import {
 } from "@gammaflow/pipeline";
 import type { Container } from "inversify";
 import { nodeDataAccess } from "@gammaflow/pipeline/node";
+import { readFits } from "@gammaflow/core/node";
 import { filledDataset } from "@gammaflow/core/testing";
 import { cutoutPlugin, datasetWriterPlugin, pngPreviewPlugin, summaryPlugin, toImagePlugin } from "../src/index.js";
 
@@ -86,6 +87,32 @@ test("to-image, summary, dataset-writer and png-preview", async () => {
     { kind: "maps", name: "stacked", maps: { sqrt_ts: sqrtTs }, obsIds: [], final: true },
   ]);
   assert.ok(data.written.has("out/sqrt_ts.png"));
+});
+
+test("png-preview: an SVG sky image of real counts with the chosen colour map, smoothing and title", async () => {
+  const events = readFits(path.join(REPO, "data/hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz")).table("EVENTS");
+  const counts = WcsNDMap.fromGeom(WcsGeom.create({ skydir: [83.63, 22.01], width: 3, binsz: 0.02 }));
+  counts.fillEvents({ lon: events.columnAsFloat64("RA"), lat: events.columnAsFloat64("DEC"), columns: {} });
+  const data = memoryData();
+  const params = {
+    maps: ["counts"],
+    format: "svg",
+    colormap: "RdBu_r",
+    smooth: "3 arcmin",
+    title: "Crab {map} ({name})",
+  };
+  const [file] = (await run(instantiateNode(pngPreviewPlugin, params, services(data), "preview"), [
+    { kind: "maps", name: "run-23523", maps: { counts }, obsIds: [23523], final: true },
+  ])) as FileMessage[];
+  assert.equal(file.path, "out/run-23523-counts.svg", "{format} in the default path");
+  const svg = new TextDecoder().decode(data.written.get(file.path) as Uint8Array);
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  for (const text of ["Crab counts (run-23523)", "obs 23523 · Gaussian σ = 0.05°", "Right Ascension", "Declination"]) {
+    assert.ok(svg.includes(`>${text}</text>`), text);
+  }
+  assert.ok(svg.includes('data-colormap="RdBu_r"'));
+  const bad = () => instantiateNode(pngPreviewPlugin, { colormap: "jet" }, services(), "preview");
+  assert.throws(bad, /colormap/);
 });
 
 test("cutout: the target geometry cut around each pointing, described so a worker can cut it again", async () => {

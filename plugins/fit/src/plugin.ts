@@ -1,11 +1,14 @@
 import {
-  encodePng,
   modelsFromDict,
   modelsFromYaml,
-  renderMapImage,
+  SkyModel,
+  skyImageSvg,
+  spectrumSvg,
+  type MapDataset,
   type Models,
   type ModelsDict,
 } from "@gammaflow/core";
+import { svgToPng } from "@gammaflow/core/node";
 import {
   definePlugin,
   OutputPath,
@@ -74,14 +77,17 @@ export const fitPlugin = definePlugin({
         for (const [name, map] of Object.entries(fitMaps(dataset))) {
           data.writeMap(map, out(`${prefix}${name}.fits.gz`));
           const image = map.sumOverAxes();
-          const rendered = renderMapImage(image.data, image.geom.nx, image.geom.ny, {
-            label: `${dataset.name} ${name}`,
+          const figure = skyImageSvg(image, {
+            title: `${dataset.name} ${name}`,
+            colormap: name.includes("resid") ? "RdBu_r" : "viridis",
+            deflate: data.deflate,
           });
-          data.writeBytes(
-            out(`${prefix}${name}.png`),
-            encodePng(rendered.rgba, rendered.width, rendered.height, data.deflate),
-          );
+          data.writeBytes(out(`${prefix}${name}.png`), svgToPng(figure.svg));
           written.push(out(`${prefix}${name}.fits.gz`), out(`${prefix}${name}.png`));
+        }
+        for (const [name, svg] of Object.entries(spectrumFigures(fit.models, dataset))) {
+          data.writeBytes(out(`${prefix}${name}.png`), svgToPng(svg));
+          written.push(out(`${prefix}${name}.png`));
         }
       }
       const result: FitResultMessage = {
@@ -106,6 +112,20 @@ export const fitPlugin = definePlugin({
     });
   },
 });
+
+/** The fitted spectrum of each sky model with its 1σ band, over the dataset's energy range, by file name. */
+function spectrumFigures(models: Models, dataset: MapDataset): Record<string, string> {
+  const edges = dataset.counts.geom.axisByName("energy").edges;
+  const energyBounds = [edges[0], edges[edges.length - 1]] as const;
+  const figures: Record<string, string> = {};
+  for (const model of models.toArray()) {
+    if (!(model instanceof SkyModel)) continue;
+    const type = model.spectralModel.tag[0];
+    const title = `${model.name}: ${type} fitted to '${dataset.name}'`;
+    figures[`spectrum-${model.name}`] = spectrumSvg(model.spectralModel, { energyBounds, title, label: type }).svg;
+  }
+  return figures;
+}
 
 /** Models from a YAML path (its covariance file beside it) or an inline models dict. */
 export function loadModels(spec: string | { components: unknown[] }, data: DataAccess): Models {

@@ -1,0 +1,80 @@
+/**
+ * A small SVG writer: elements as strings, numbers rounded for compact output, text escaped.
+ */
+
+/** A rectangle in SVG user units (pixels of the rasterised image), y downwards. */
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Attribute values; undefined and false attributes are left out. */
+export type Attributes = Readonly<Record<string, string | number | undefined | false>>;
+
+/** The font stack of all plot text: DejaVu Sans first (it has ⁻, ², σ, °, ′ and ″). */
+export const FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif";
+
+/** Round to 2 decimals, as short as possible ("12", "3.5", "-0.25"). */
+export function num(value: number): string {
+  const rounded = Math.round(value * 100) / 100;
+  return String(Object.is(rounded, -0) ? 0 : rounded);
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** `<name attrs>children</name>`, or self-closed without children. */
+export function element(name: string, attributes: Attributes = {}, ...children: string[]): string {
+  const attrs = Object.entries(attributes)
+    .filter(([, value]) => value !== undefined && value !== false)
+    .map(([key, value]) => ` ${key}="${typeof value === "number" ? num(value) : escapeXml(String(value))}"`)
+    .join("");
+  return children.length ? `<${name}${attrs}>${children.join("")}</${name}>` : `<${name}${attrs}/>`;
+}
+
+/** A `<text>` element; its content is escaped. */
+export function text(content: string, attributes: Attributes): string {
+  return element("text", attributes, escapeXml(content));
+}
+
+/** A polyline path through points, `M x y L x y …`; NaN points break it into separate runs. */
+export function pathData(xs: ArrayLike<number>, ys: ArrayLike<number>): string {
+  let d = "";
+  let pen = false;
+  for (let i = 0; i < xs.length; i++) {
+    if (!Number.isFinite(xs[i]) || !Number.isFinite(ys[i])) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? "L" : "M"}${num(xs[i])} ${num(ys[i])}`;
+    pen = true;
+  }
+  return d;
+}
+
+/** The whole document: a white background under `content`. */
+export function svgDocument(width: number, height: number, content: string[]): string {
+  return element(
+    "svg",
+    {
+      xmlns: "http://www.w3.org/2000/svg",
+      width,
+      height,
+      viewBox: `0 0 ${num(width)} ${num(height)}`,
+      "font-family": FONT_FAMILY,
+    },
+    element("rect", { width, height, fill: "#ffffff" }),
+    ...content,
+  );
+}
+
+/** A data: URL of bytes (e.g. a PNG for an `<image>`), base64 without node: built-ins. */
+export function dataUrl(mime: string, bytes: Uint8Array): string {
+  let binary = "";
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  return `data:${mime};base64,${btoa(binary)}`;
+}

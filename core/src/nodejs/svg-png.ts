@@ -1,0 +1,54 @@
+// SVG figures to PNG through resvg (a maintained Rust renderer with prebuilt Node binaries):
+// Node only, so the browser entry of core stays free of it; a browser draws the SVG itself.
+import { createRequire } from "node:module";
+import type * as ResvgModule from "@resvg/resvg-js";
+
+let resvg: typeof ResvgModule | undefined;
+
+/** resvg's native module, loaded on first use: importing core/node never needs its binary. */
+function loadResvg(): typeof ResvgModule {
+  if (resvg) return resvg;
+  try {
+    resvg = createRequire(import.meta.url)("@resvg/resvg-js") as typeof ResvgModule;
+    return resvg;
+  } catch (error) {
+    throw new Error(
+      `rasterizeSvg: cannot load @resvg/resvg-js for ${process.platform}-${process.arch} ` +
+        `(${(error as Error).message}); write the figure as SVG instead (png-preview format "svg")`,
+    );
+  }
+}
+
+/** A rasterised figure: the PNG file and its RGBA pixels (rows top to bottom). */
+export interface RasterImage {
+  readonly png: Uint8Array;
+  readonly rgba: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Rasterise an SVG document at its own size (`scale` 2: twice the pixels, for print). Text uses
+ * the system's fonts: DejaVu Sans (Debian's fonts-dejavu-core) or another sans-serif.
+ */
+export function rasterizeSvg(svg: string, options: { scale?: number } = {}): RasterImage {
+  const scale = options.scale ?? 1;
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`rasterizeSvg: scale must be > 0, got ${scale}`);
+  const renderer = new (loadResvg().Resvg)(svg, {
+    fitTo: { mode: "zoom", value: scale },
+    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+    imageRendering: 0, // optimizeQuality, except where an element asks for optimizeSpeed (the map pixels)
+  });
+  const rendered = renderer.render();
+  return {
+    png: new Uint8Array(rendered.asPng()),
+    rgba: new Uint8Array(rendered.pixels),
+    width: rendered.width,
+    height: rendered.height,
+  };
+}
+
+/** The PNG file of an SVG document (see {@link rasterizeSvg}). */
+export function svgToPng(svg: string, options: { scale?: number } = {}): Uint8Array {
+  return rasterizeSvg(svg, options).png;
+}
