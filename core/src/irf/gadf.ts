@@ -13,6 +13,14 @@ const AXES: Array<{ prefix: string; name: string; interp: "lin" | "log"; unit: s
   { prefix: "MIGRA", name: "migra", interp: "lin", unit: "" },
 ];
 
+/** The column pairs an axis is read from, e.g. "THETA_LO/THETA_HI" for offset (for error messages). */
+export function axisColumns(name: string): string {
+  const prefixes = AXES.filter((a) => a.name === name || (name === "energy" && a.prefix === "ENERG")).map(
+    (a) => `${a.prefix}_LO/${a.prefix}_HI`,
+  );
+  return prefixes.join(" or ") || name;
+}
+
 function where(table: BinTableHdu, what: string): string {
   return `${table.location} ${what}`;
 }

@@ -2,7 +2,7 @@ import type { BinTableHdu, Header } from "../fits/index.js";
 import { MapAxis } from "../maps/axis/index.js";
 import { ScaledRegularGridInterpolator } from "../utils/interpolation/index.js";
 import { columnUnitFactor } from "../units/index.js";
-import { readIrfAxes, readIrfData } from "./gadf.js";
+import { readIrfAxes, readIrfData, axisColumns } from "./gadf.js";
 import type { Irf, IrfCoords } from "./irf.js";
 import { checkIrfValues, type IrfLoadOptions } from "./validate.js";
 
@@ -161,7 +161,7 @@ export abstract class ParametricPsf {
   ): { axes: MapAxis[]; parameters: Params } {
     const axes = ["energy_true", "offset"].map((name) => {
       const axis = readIrfAxes(table).find((a) => a.name === name);
-      if (!axis) throw new Error(`${table.location}: ${tag} needs an axis '${name}'`);
+      if (!axis) throw new Error(`${table.location}: ${tag} needs an axis '${name}' (columns ${axisColumns(name)})`);
       return axis;
     });
     const parameters: Params = {};

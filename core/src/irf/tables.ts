@@ -1,7 +1,7 @@
 import type { BinTableHdu } from "../fits/index.js";
 import type { MapAxis } from "../maps/axis/index.js";
 import { columnUnitFactor } from "../units/index.js";
-import { readIrfAxes, readIrfData, transposeReverse } from "./gadf.js";
+import { axisColumns, readIrfAxes, readIrfData, transposeReverse } from "./gadf.js";
 import { Irf } from "./irf.js";
 import { checkIrfValues, type IrfLoadOptions } from "./validate.js";
 
@@ -12,7 +12,8 @@ function requiredAxes(table: BinTableHdu, names: string[], tag: string): MapAxis
     const axis = axes.find((a) => a.name === name);
     if (!axis)
       throw new Error(
-        `${table.location}: ${tag} needs an axis '${name}' (found: ${axes.map((a) => a.name).join(", ") || "none"})`,
+        `${table.location}: ${tag} needs an axis '${name}' (columns ${axisColumns(name)}; found axes: ` +
+          `${axes.map((a) => a.name).join(", ") || "none"})`,
       );
     return axis;
   });
