@@ -16,7 +16,8 @@ test("observationFromRunFile finds the HDUs by class and reads the metadata from
   assert.equal(lone.obsId, 23523);
   assert.equal(lone.events.length, indexed.events.length);
   assert.equal(lone.observationLiveTimeDuration, indexed.observationLiveTimeDuration);
-  assert.deepEqual([lone.pointingRadec.lon, lone.pointingRadec.lat], [indexed.pointingRadec.lon, indexed.pointingRadec.lat]);
+  const { lon, lat } = indexed.pointingRadec;
+  assert.deepEqual([lone.pointingRadec.lon, lone.pointingRadec.lat], [lon, lat]);
   const energy = { energy_true: 1, offset: 0.5 };
   assert.deepEqual(lone.aeff.evaluate(energy), indexed.aeff.evaluate(energy));
   assert.deepEqual(
