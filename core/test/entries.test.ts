@@ -68,6 +68,7 @@ test("'@gammaflow/core/node' holds the file helpers only; the test helpers are '
   );
   const testing = await import("@gammaflow/core/testing");
   assert.deepEqual(Object.keys(testing).sort(), [
+    "TestData",
     "assertMapClose",
     "copyFitsWithEdits",
     "copyStoreWithEditedRun",

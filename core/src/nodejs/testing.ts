@@ -77,3 +77,4 @@ export function filledDataset(geom: WcsGeom, counts: number, name: string): MapD
 }
 
 export { copyFitsWithEdits, copyStoreWithEditedRun, type EditableTable } from "./edited-run.js";
+export { TestData } from "./test-data.js";
