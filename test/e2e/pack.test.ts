@@ -116,6 +116,8 @@ function checkTarball(p: PackResult, info: PackageInfo): void {
     assert.notEqual(info[field], undefined, `${p.name}: ${field}`);
   }
   assert.ok(p.size < 400_000, `${p.name}: ${p.size} bytes packed`);
+  // the main job runs the clone's graphs on its bundled data: it stays in the repository
+  assert.ok(!files.some((f) => f.includes("main-job")), `${p.name}: main-job`);
 }
 
 /** A devDependencies entry pinning the version installed in the repository (so the npm cache has it). */
