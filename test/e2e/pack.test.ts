@@ -3,7 +3,7 @@
 // and run, and the installed `gammaflow` command answering --help.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { repoRoot } from "../src/chains.js";
@@ -103,6 +103,7 @@ test("every public package packs, installs from its tarball and runs its README'
 
   const help = run(path.join(app, "node_modules", ".bin", "gammaflow"), ["--help"], { cwd: app, env });
   assert.match(help, /^usage: gammaflow <command>/);
+  rmSync(work, { recursive: true, force: true }); // kept when a step fails, to look into
 });
 
 function checkTarball(p: PackResult, info: PackageInfo): void {
