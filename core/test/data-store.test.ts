@@ -7,20 +7,26 @@ import { SkyCoord } from "../src/coords/index.js";
 import { GTI, timeRefMjd } from "../src/data/index.js";
 import { DataStore } from "../src/index.node.js";
 import { toStorePath, writeFits } from "../src/nodejs/index.js";
-import { BUNDLED_HESS, GAMMAPY_DATA, readFixture } from "./fixtures.js";
+import { BUNDLED_HESS, DATA, readFixture } from "./fixtures.js";
 
 const fx = readFixture("data_store.json");
 const stores: Record<string, () => DataStore> = {
   bundled: () => DataStore.fromDir(toStorePath(BUNDLED_HESS)),
-  "hess-dl3-dr1": () => DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "hess-dl3-dr1"))),
-  "cta-1dc": () =>
-    DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "cta-1dc", "index", "gps")), { root: "../.." }),
+  "hess-dl3-dr1": () => DataStore.fromDir(toStorePath(DATA.path("hess-dl3-dr1"))),
+  "cta-1dc": () => DataStore.fromDir(toStorePath(DATA.path("cta-1dc/index/gps")), { root: "../.." }),
+};
+/** node:test options of a test reading a store: the full ones skip without gammapy's data. */
+const needs: Record<string, { skip: string | false }> = {
+  bundled: { skip: false },
+  "hess-dl3-dr1": DATA.needs("hess-dl3-dr1"),
+  "cta-1dc": DATA.needs("cta-1dc"),
 };
 
 const close = (a: number, b: number, tol: number) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 
 for (const run of fx.runs) {
-  test(`${run.store} observation ${run.obsId}: events, GTI, times and pointing equal gammapy 1.0`, () => {
+  const name = `${run.store} observation ${run.obsId}: events, GTI, times and pointing equal gammapy 1.0`;
+  test(name, needs[run.store], () => {
     const obs = stores[run.store]().obs(run.obsId);
     const events = obs.events;
     assert.equal(events.length, run.nEvents);
@@ -52,7 +58,8 @@ for (const run of fx.runs) {
   });
 }
 
-test("every H.E.S.S. DR1 run loads (events with as many rows as EVENT_COUNT, GTI, all four IRFs)", () => {
+const allRuns = "every H.E.S.S. DR1 run loads (events with as many rows as EVENT_COUNT, GTI, all four IRFs)";
+test(allRuns, needs["hess-dl3-dr1"], () => {
   const store = stores["hess-dl3-dr1"]();
   assert.equal(store.obsIds.length, 105);
   for (const obs of store.getObservations()) {
@@ -65,7 +72,7 @@ test("every H.E.S.S. DR1 run loads (events with as many rows as EVENT_COUNT, GTI
   }
 });
 
-test("observation table selections equal gammapy's", () => {
+test("observation table selections equal gammapy's", needs["hess-dl3-dr1"], () => {
   const table = stores["hess-dl3-dr1"]().obsTable;
   assert.deepEqual(table.obsIds, fx.selections.allIds);
   assert.deepEqual(table.selectTargetName("PKS 2155-304").obsIds, fx.selections.pks2155);
@@ -88,8 +95,8 @@ test("a missing observation is an error, or skipped and reported", () => {
   assert.equal(obs.byId(23592)?.obsId, 23592);
 });
 
-test("index paths leading outside the store are refused unless allowed", () => {
-  const dir = toStorePath(path.join(GAMMAPY_DATA, "cta-1dc", "index", "gps"));
+test("index paths leading outside the store are refused unless allowed", needs["cta-1dc"], () => {
+  const dir = toStorePath(DATA.path("cta-1dc/index/gps"));
   const confined = DataStore.fromDir(dir);
   assert.throws(() => confined.obs(110380).events, /leads outside/);
   assert.equal(DataStore.fromDir(dir, { allowAnyPath: true }).obs(110380).events.length, 106217);

@@ -74,6 +74,7 @@ test("'@gammaflow/core/node' holds the file helpers and svgToPng; test helpers a
   );
   const testing = await import("@gammaflow/core/testing");
   assert.deepEqual(Object.keys(testing).sort(), [
+    "TestData",
     "assertMapClose",
     "copyFitsWithEdits",
     "copyStoreInChunks",

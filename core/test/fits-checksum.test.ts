@@ -10,7 +10,7 @@ import { encodeChecksum, onesComplementSum } from "../src/fits/checksum.js";
 import { FitsFile } from "../src/fits/index.js";
 import { readFits, writeFits } from "../src/nodejs/index.js";
 import { sampleHdus } from "./fits-samples.js";
-import { GAMMAPY_DATA } from "./fixtures.js";
+import { DATA } from "./fixtures.js";
 import { expectFitsError, RUN_23523, tempFile } from "./fits-mutate.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -99,10 +99,10 @@ test("a run written by astropy with checksum=True reads; one flipped bit names t
   assert.equal(optOut.hdus.length, 7);
 });
 
-const FERMI_PSF = path.join(GAMMAPY_DATA, "fermi_3fhl", "fermi_3fhl_psf_gc.fits.gz");
+const FERMI_PSF = DATA.path("fermi_3fhl/fermi_3fhl_psf_gc.fits.gz");
 
 test("a real file with CHECKSUM (Fermi 3FHL PSF) verifies; a flipped data bit is caught", {
-  skip: existsSync(FERMI_PSF) ? false : `${FERMI_PSF} not found`,
+  ...DATA.needs("fermi_3fhl/fermi_3fhl_psf_gc.fits.gz"),
 }, () => {
   const file = readFits(FERMI_PSF);
   assert.ok(file.hdus.every((h) => h.header.has("CHECKSUM")));

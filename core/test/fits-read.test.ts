@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { BinTableHdu, ImageHdu } from "../src/fits/index.js";
 import { readFits } from "../src/nodejs/index.js";
-import { GAMMAPY_DATA, fixturePath, readFixture } from "./fixtures.js";
+import { DATA, fixturePath, readFixture } from "./fixtures.js";
 
 const fx = readFixture("fits/expected.json");
 
@@ -80,8 +80,9 @@ test("binary-table columns of every TFORM read as astropy reads them", () => {
 });
 
 for (const real of fx.real) {
-  test(`real DL3 file ${path.basename(real.file)}: every HDU and column matches astropy`, () => {
-    const file = readFits(path.join(GAMMAPY_DATA, real.file));
+  const name = `real DL3 file ${path.basename(real.file)}: every HDU and column matches astropy`;
+  test(name, DATA.needs(real.file), () => {
+    const file = readFits(DATA.path(real.file));
     assert.deepEqual(
       file.hdus.map((h) => h.name),
       real.hdus.map((h: any) => h.name),

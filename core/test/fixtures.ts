@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { gammapyDataDir } from "../src/nodejs/data-dir.js";
+import { TestData } from "../src/nodejs/test-data.js";
 
 /** The repository root, from core/dist/test/<file>.js. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** The full gammapy-data folder: $GAMMAPY_DATA, default ../shared/gammapy-data beside the repo. */
-export const GAMMAPY_DATA = gammapyDataDir(REPO_ROOT);
+/** The public data: the bundled runs, else $GAMMAPY_DATA (default ../shared/gammapy-data beside the repo). */
+export const DATA = new TestData(REPO_ROOT);
 
 /** The bundled H.E.S.S. DR1 subset (4 Crab runs). */
 export const BUNDLED_HESS = path.join(REPO_ROOT, "data", "hess-dl3-dr1");

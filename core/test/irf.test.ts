@@ -1,18 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
 import { edispKernelAtOffset, EnergyDependentMultiGaussPSF, loadIrf, PSFKing, psfTable } from "../src/irf/index.js";
 import { MapAxis } from "../src/maps/index.js";
 import { readFits } from "../src/nodejs/index.js";
-import { GAMMAPY_DATA, fixturePath, readFixture } from "./fixtures.js";
+import { DATA, fixturePath, readFixture } from "./fixtures.js";
 
 const cases = readFixture("irf_parity.json");
 const CLASS: Record<string, string> = { aeff: "aeff_2d", edisp: "edisp_2d", psf: "psf_table", bkg: "bkg_3d" };
 
 for (const c of cases) {
   for (const [type, want] of Object.entries<any>(c.irfs)) {
-    test(`${c.label} ${type}: axes and values on a grid (in and out of range) equal gammapy 1.0 within 1e-6`, () => {
-      const irf = loadIrf(readFits(path.join(GAMMAPY_DATA, c.file)).table(want.hdu), CLASS[type]);
+    const name = `${c.label} ${type}: axes and values on a grid (in and out of range) equal gammapy 1.0 within 1e-6`;
+    test(name, DATA.needs(c.file), () => {
+      const irf = loadIrf(readFits(DATA.path(c.file)).table(want.hdu), CLASS[type]);
       assert.deepEqual(
         irf.axes.map((a) => a.name),
         want.axes.map((a: any) => a.name),
@@ -41,14 +41,16 @@ for (const c of cases) {
   }
 }
 
-test("IRF evaluation names bad coordinates and point-like IRFs are refused for 3D use", () => {
-  const file = readFits(path.join(GAMMAPY_DATA, "hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz"));
+const MAGIC_RUN = "magic/rad_max/data/20131004_05029747_DL3_CrabNebula-W0.40+035.fits";
+
+test("IRF evaluation names bad coordinates and point-like IRFs are refused for 3D use", DATA.needs(MAGIC_RUN), () => {
+  const file = readFits(DATA.path("hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz"));
   const aeff = loadIrf(file.table("AEFF"), "aeff_2d");
   assert.throws(() => aeff.evaluate({ energy_true: 1 }), /missing coordinate 'offset'/);
   assert.throws(() => aeff.evaluate({ energy_true: 1, offset: 0, rad: 1 }), /not a valid coordinate axis: rad/);
   assert.throws(() => loadIrf(file.table("AEFF"), "psf_king"), /IRF class 'psf_king' is not supported yet/);
   assert.doesNotThrow(() => aeff.requireFullEnclosure("run 23523"));
-  const magic = readFits(path.join(GAMMAPY_DATA, "magic/rad_max/data/20131004_05029747_DL3_CrabNebula-W0.40+035.fits"));
+  const magic = readFits(DATA.path(MAGIC_RUN));
   const pointlike = loadIrf(magic.table("EFFECTIVE AREA"), "aeff_2d");
   assert.ok(pointlike.isPointlike);
   assert.throws(
@@ -57,27 +59,29 @@ test("IRF evaluation names bad coordinates and point-like IRFs are refused for 3
   );
 });
 
-test("observations load their IRFs through the data store; point-like samples load and are flagged", async () => {
+const POINT_LIKE = [
+  ["veritas/crab-point-like-ED", 64080],
+  ["magic/rad_max/data", 5029747],
+] as const;
+const STORES = DATA.needs("hess-dl3-dr1", "cta-1dc", ...POINT_LIKE.map(([dir]) => dir));
+
+const LOADS = "observations load their IRFs through the data store; point-like samples load and are flagged";
+test(LOADS, STORES, async () => {
   const { DataStore } = await import("../src/index.node.js");
   const { toStorePath } = await import("../src/nodejs/index.js");
-  const hess = DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "hess-dl3-dr1"))).obs(23523);
+  const hess = DataStore.fromDir(toStorePath(DATA.path("hess-dl3-dr1"))).obs(23523);
   assert.deepEqual(
     [hess.aeff.tag, hess.edisp.tag, hess.psf.tag, hess.bkg.tag],
     ["aeff_2d", "edisp_2d", "psf_table", "bkg_3d"],
   );
   assert.equal(hess.bkg.fovAlignment, "RADEC");
-  const cta = DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, "cta-1dc/index/gps")), { root: "../.." }).obs(
-    110380,
-  );
+  const cta = DataStore.fromDir(toStorePath(DATA.path("cta-1dc/index/gps")), { root: "../.." }).obs(110380);
   assert.deepEqual(
     [cta.aeff.tag, cta.edisp.tag, cta.psf.tag, cta.bkg.tag],
     ["aeff_2d", "edisp_2d", "psf_3gauss", "bkg_3d"],
   );
-  for (const [dir, id] of [
-    ["veritas/crab-point-like-ED", 64080],
-    ["magic/rad_max/data", 5029747],
-  ] as const) {
-    const obs = DataStore.fromDir(toStorePath(path.join(GAMMAPY_DATA, dir))).obs(id);
+  for (const [dir, id] of POINT_LIKE) {
+    const obs = DataStore.fromDir(toStorePath(DATA.path(dir))).obs(id);
     assert.ok(obs.events.length > 0);
     assert.ok(obs.aeff.isPointlike && obs.edisp.isPointlike, `${dir} IRFs are point-like`);
     assert.throws(() => obs.aeff.requireFullEnclosure(`run ${id}`), /point-like/);
@@ -109,8 +113,8 @@ for (const c of cases) {
   if (c.psf3gauss) checks.push(["psf_3gauss", c.psf3gauss, (t) => EnergyDependentMultiGaussPSF.fromTable(t)]);
   if (c.psfKing) checks.push(["psf_king", c.psfKing, (t) => PSFKing.fromTable(t)]);
   for (const [kind, want, load] of checks) {
-    test(`${c.label} ${kind}: values, containment and 68%/95% radii equal gammapy 1.0`, () => {
-      const psf = load(readFits(path.join(GAMMAPY_DATA, c.file)).table(want.hdu));
+    test(`${c.label} ${kind}: values, containment and 68%/95% radii equal gammapy 1.0`, DATA.needs(c.file), () => {
+      const psf = load(readFits(DATA.path(c.file)).table(want.hdu));
       const coords = want.containmentCoords;
       const isTable = kind === "psf_table";
       const values = isTable ? psf.evaluate(coords) : psf.evaluate(coords);
@@ -153,8 +157,9 @@ test("a bkg_2d IRF (written by gammapy from run 23523's background) evaluates as
 });
 
 for (const k of readFixture("edisp_kernel.json")) {
-  test(`${k.label}: reconstructed-energy kernel at ${k.offset}° equals gammapy 1.0's to_edisp_kernel`, () => {
-    const edisp = loadIrf(readFits(path.join(GAMMAPY_DATA, k.file)).table(k.hdu), "edisp_2d");
+  const name = `${k.label}: reconstructed-energy kernel at ${k.offset}° equals gammapy 1.0's to_edisp_kernel`;
+  test(name, DATA.needs(k.file), () => {
+    const edisp = loadIrf(readFits(DATA.path(k.file)).table(k.hdu), "edisp_2d");
     const trueAxis =
       k.energyTrue && MapAxis.fromEdges(k.energyTrue, { name: "energy_true", unit: "TeV", interp: "log" });
     const recoAxis = k.energy && MapAxis.fromEdges(k.energy, { name: "energy", unit: "TeV", interp: "log" });
@@ -167,7 +172,7 @@ for (const k of readFixture("edisp_kernel.json")) {
 
 test("normalising a table PSF over rad gives unit containment (deg⁻²), as the PSF maps gammapy makes", () => {
   const psf = loadIrf(
-    readFits(path.join(GAMMAPY_DATA, "hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz")).table("PSF"),
+    readFits(DATA.path("hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz")).table("PSF"),
     "psf_table",
   );
   const normed = psf.normalize("rad");

@@ -8,10 +8,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, MapAxis, MapDataset, WcsGeom, type Frame, type Projection } from "@gammaflow/core";
 import { toStorePath } from "@gammaflow/core/node";
+import { TestData } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
 import { SafeMaskMaker, type SafeMaskMethod } from "@gammaflow/safe-mask";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The public data: the bundled runs, else $GAMMAPY_DATA (default ../shared/gammapy-data beside the repo). */
+const DATA = new TestData(repoRoot);
 
 interface AxisConfig {
   min: number;
@@ -33,6 +36,23 @@ export interface ChainConfig {
   safeMask: { methods: SafeMaskMethod[]; offsetMax: number; aeffPercent?: number };
 }
 
+/** A store folder "$GAMMAPY_DATA/…" is inside gammapy's data (as scripts/fixtures/chains.py reads it). */
+const IN_GAMMAPY_DATA = "$GAMMAPY_DATA/";
+const inGammapyData = (dir: string) =>
+  dir.startsWith(IN_GAMMAPY_DATA) ? dir.slice(IN_GAMMAPY_DATA.length) : undefined;
+
+/** node:test options for a chain: skipped when its store is in gammapy's data and that is missing. */
+export function chainNeeds(config: ChainConfig): { skip: string | false } {
+  const relative = inGammapyData(config.store.dir);
+  return relative ? DATA.needs(relative) : { skip: false };
+}
+
+/** A chain's store folder: inside gammapy's data, or relative to the repository. */
+function storeDir(config: ChainConfig): string {
+  const relative = inGammapyData(config.store.dir);
+  return relative ? DATA.path(relative) : path.resolve(repoRoot, config.store.dir);
+}
+
 export function loadChains(): Record<string, ChainConfig> {
   return JSON.parse(readFileSync(path.join(repoRoot, "test", "chains", "chains.json"), "utf8"));
 }
@@ -41,10 +61,7 @@ const logAxis = (c: AxisConfig, name: string) =>
   MapAxis.fromBounds(c.min, c.max, c.nbin, { name, unit: "TeV", interp: "log" });
 
 export function runChain(config: ChainConfig, onRun?: (obsId: number, dataset: MapDataset) => void): MapDataset {
-  const store = DataStore.fromDir(
-    toStorePath(path.resolve(repoRoot, config.store.dir)),
-    config.store.root ? { root: config.store.root } : {},
-  );
+  const store = DataStore.fromDir(toStorePath(storeDir(config)), config.store.root ? { root: config.store.root } : {});
   const g = config.geom;
   const geom = WcsGeom.create({
     skydir: g.skydir,

@@ -113,3 +113,5 @@ function filesUnder(dir: string): string[] {
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
 }
+
+export { TestData } from "./test-data.js";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { MapAxis, WcsGeom, type WcsNDMap } from "@gammaflow/core";
 import { assertMapClose, type SampledMap } from "@gammaflow/core/testing";
-import { REPO, store } from "./stores.js";
+import { REPO, store, storeNeeds } from "./stores.js";
 import { makeMapBackgroundIrf, makeMapExposureTrueEnergy } from "../src/index.js";
 
 const cases = JSON.parse(
@@ -14,7 +14,7 @@ const close = (map: WcsNDMap, want: SampledMap, what: string) =>
   assertMapClose(map, want, { step: 9, rtol: 1e-6, what });
 
 for (const c of cases) {
-  test(`${c.label}: exposure and background maps equal gammapy 1.0 within 1e-6 per pixel`, () => {
+  test(`${c.label}: exposure and background maps equal gammapy 1.0 within 1e-6 per pixel`, storeNeeds(c.label), () => {
     const obs = store(c.label).obs(c.obsId);
     assert.ok(Math.abs(obs.observationLiveTimeDuration - c.livetime) <= 1e-9 * c.livetime);
     const g = c.geom;

@@ -4,13 +4,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, MapAxis, MapDataset, MIGRA_AXIS_V015, WcsGeom } from "@gammaflow/core";
-import { gammapyDataDir, toStorePath } from "@gammaflow/core/node";
+import { toStorePath } from "@gammaflow/core/node";
 import { planeSums, sampleMap } from "@gammaflow/core/testing";
 import { MapDatasetMaker } from "../src/index.js";
+import { DATA } from "./stores.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../../../..");
-const gammapyData = gammapyDataDir(repo);
 const fx = JSON.parse(
   readFileSync(path.join(repo, "plugins/map-dataset-maker/test/fixtures/map_dataset_maker.json"), "utf8"),
 );
@@ -66,13 +66,17 @@ test("MapDatasetMaker on run 23592 (the documentation's example) equals gammapy 
   assert.equal(dataset.maskSafe!.sum(), fx.maskSafe);
 });
 
-test("MapDatasetMaker: selection, and point-like IRFs are refused by name", () => {
+test("MapDatasetMaker: selection", () => {
   assert.throws(() => new MapDatasetMaker({ selection: ["counts", "flux" as never] }), /unknown selection flux/);
   const hess = DataStore.fromDir(toStorePath(path.join(repo, "data/hess-dl3-dr1"))).obs(23592);
   const countsOnly = new MapDatasetMaker({ selection: ["counts"] }).run(MapDataset.create(geom), hess);
   assert.equal(countsOnly.counts.sum(), 2016);
   assert.equal(countsOnly.exposure, undefined);
-  const veritas = DataStore.fromDir(toStorePath(path.join(gammapyData, "veritas/crab-point-like-ED"))).obs(64080);
+});
+
+const VERITAS = "veritas/crab-point-like-ED";
+test("MapDatasetMaker: point-like IRFs are refused by name", DATA.needs(VERITAS), () => {
+  const veritas = DataStore.fromDir(toStorePath(DATA.path(VERITAS))).obs(64080);
   assert.throws(
     () => new MapDatasetMaker().run(MapDataset.create(geom), veritas),
     /observation 64080: the aeff_2d IRF is point-like/,

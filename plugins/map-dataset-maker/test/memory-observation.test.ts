@@ -1,11 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadIrfDict, MapAxis, MapDataset, MemoryObservation, SkyCoord, WcsGeom } from "@gammaflow/core";
 import { readFits } from "@gammaflow/core/node";
 import { MapDatasetMaker } from "../src/index.js";
-import { BUNDLED_HESS, GAMMAPY_DATA, store } from "./stores.js";
+import { BUNDLED_HESS, DATA, store } from "./stores.js";
 
 const energy = MapAxis.fromEnergyBounds(1, 10, 4, { name: "energy", unit: "TeV" });
 const energyTrue = MapAxis.fromEnergyBounds(0.5, 20, 6, { name: "energy_true", unit: "TeV" });
@@ -37,9 +36,10 @@ test("an observation made in memory from a run file's IRFs reduces to the run's 
   assert.throws(() => new MemoryObservation({ pointing: run.pointingRadec, irfs, livetime: -1 }), /livetime/);
 });
 
-test("loadIrfDict reads the CTA 1DC caldb file (HDUCLAS2 + HDUCLAS4 dimension, as load_cta_irfs)", (t) => {
-  const caldb = path.join(GAMMAPY_DATA, "cta-1dc/caldb/data/cta/1dc/bcf/South_z20_50h/irf_file.fits");
-  if (!existsSync(caldb)) return t.skip(`no CTA 1DC caldb under GAMMAPY_DATA (${GAMMAPY_DATA})`);
+const CALDB = "cta-1dc/caldb/data/cta/1dc/bcf/South_z20_50h/irf_file.fits";
+const CALDB_READ = "loadIrfDict reads the CTA 1DC caldb file (HDUCLAS2 + HDUCLAS4 dimension, as load_cta_irfs)";
+test(CALDB_READ, DATA.needs(CALDB), () => {
+  const caldb = DATA.path(CALDB);
   const irfs = loadIrfDict(readFits(caldb));
   assert.deepEqual(Object.keys(irfs).sort(), ["aeff", "bkg", "edisp", "psf"]);
   assert.deepEqual(

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { MapAxis, WcsGeom, type WcsNDMap } from "@gammaflow/core";
 import { assertMapClose, type SampledMap } from "@gammaflow/core/testing";
-import { REPO, store } from "./stores.js";
+import { REPO, store, storeNeeds } from "./stores.js";
 import { makeEdispMap, makePsfMap } from "../src/index.js";
 
 const cases = JSON.parse(
@@ -18,7 +18,7 @@ const migra = MapAxis.fromBounds(0.2, 5, 48, { name: "migra", unit: "" });
 const etrue = MapAxis.fromEnergyBounds("0.5 TeV", "50 TeV", 6, { name: "energy_true" });
 
 for (const c of cases) {
-  test(`${c.label}: PSF and EDisp maps equal gammapy 1.0 within 1e-6 per bin`, () => {
+  test(`${c.label}: PSF and EDisp maps equal gammapy 1.0 within 1e-6 per bin`, storeNeeds(c.label), () => {
     const obs = store(c.label).obs(c.obsId);
     const base = {
       skydir: c.geom.skydir as [number, number],

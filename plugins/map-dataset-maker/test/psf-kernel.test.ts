@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { MapAxis, PSFKernel, PSFMap, SkyCoord, WcsGeom, WcsNDMap, type Frame } from "@gammaflow/core";
 import { assertMapClose, type SampledMap } from "@gammaflow/core/testing";
-import { REPO, store } from "./stores.js";
+import { REPO, store, storeNeeds } from "./stores.js";
 import { makePsfMap } from "../src/index.js";
 
 // Reference: scripts/fixtures/psf_kernel.py (gammapy 1.0) on the PSF maps of psf_edisp_maps.py.
@@ -34,7 +34,7 @@ for (const c of fixture.maps) {
   const geom = WcsGeom.create({ ...base, binsz: 0.02, axes: [etrue] });
   const position = new SkyCoord(c.position[0], c.position[1], frame);
 
-  test(`${c.label}: containment and containment radii equal gammapy 1.0`, () => {
+  test(`${c.label}: containment and containment radii equal gammapy 1.0`, storeNeeds(c.label), () => {
     const psf = psfMap();
     allClose(psf.containment([0.05, 0.1, 0.2], c.energies), c.containment, 1e-6, "containment");
     // Radii are upsampled rad-axis nodes: equal, not merely close.
@@ -52,7 +52,8 @@ for (const c of fixture.maps) {
     allClose(radiusMap.data, c.containmentRadiusMap.sample, 1e-12, "containment radius map");
   });
 
-  test(`${c.label}: PSF kernels (99.9 % size at the centre; 0.3° at an offset) equal gammapy 1.0 within 1e-6`, () => {
+  const kernels = `${c.label}: PSF kernels (99.9 % size at the centre; 0.3° at an offset) equal gammapy 1.0 to 1e-6`;
+  test(kernels, storeNeeds(c.label), () => {
     const psf = psfMap();
     const kernel = psf.getPsfKernel(geom);
     close(kernel.psfKernelMap, c.kernel, "kernel");

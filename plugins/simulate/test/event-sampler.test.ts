@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
   GTI,
@@ -16,7 +16,7 @@ import {
 } from "@gammaflow/core";
 import { readDataset, readFits } from "@gammaflow/core/node";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
-import { CALDB, REPO } from "./cases.js";
+import { CALDB, NEEDS_CALDB, REPO } from "./cases.js";
 
 const fx = JSON.parse(readFileSync(path.join(REPO, "plugins/simulate/test/fixtures/event_sampler.json"), "utf8"));
 
@@ -68,8 +68,8 @@ test("the sampler's direct PSF/EDisp rows give the reference path's events (inte
   }
 });
 
-test("gammapy 1.0's own test_MC_ID (CTA 1DC, three Gaussians): 215 events, 40 of the background", (t) => {
-  if (!existsSync(CALDB)) return t.skip(`no CTA 1DC caldb under GAMMAPY_DATA (${CALDB})`);
+const MC_ID = "gammapy 1.0's own test_MC_ID (CTA 1DC, three Gaussians): 215 events, 40 of the background";
+test(MC_ID, NEEDS_CALDB, () => {
   // gammapy/datasets/tests/test_simulate.py::test_MC_ID with its model_alternative fixture
   const pointing = new SkyCoord(0, 0, "galactic");
   const obs = new MemoryObservation({ obsId: 1001, pointing, livetime: 360, irfs: loadIrfDict(readFits(CALDB)) });

@@ -1,10 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { MapDatasetOnOff, modelsFromDict, RandomState } from "@gammaflow/core";
 import { readDataset } from "@gammaflow/core/node";
-import { CALDB, fx, REPO, simulatedCase } from "./cases.js";
+import { fx, NEEDS_CALDB, REPO, simulatedCase } from "./cases.js";
 
 function countsDiffer(got: ArrayLike<number>, want: number[]): string | undefined {
   if (got.length !== want.length) return `${got.length} bins, gammapy ${want.length}`;
@@ -26,8 +25,7 @@ test("MapDataset.fake(0) on the Crab stack with a point source gives gammapy 1.0
   assert.notDeepEqual(Float32Array.from(dataset.counts.data), first);
 });
 
-test("fake(42) on v0.15's simulate_dataset case (CTA 1DC) gives gammapy 1.0's counts exactly", (t) => {
-  if (!existsSync(CALDB)) return t.skip(`no CTA 1DC caldb under GAMMAPY_DATA (${CALDB})`);
+test("fake(42) on v0.15's simulate_dataset case (CTA 1DC) gives gammapy 1.0's counts exactly", NEEDS_CALDB, () => {
   const dataset = simulatedCase();
   dataset.fake(fx.simulated.seed);
   assert.equal(countsDiffer(dataset.counts.data, fx.simulated.counts), undefined);
