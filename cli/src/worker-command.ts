@@ -1,0 +1,34 @@
+import { startQueueWorker } from "@gammaflow/pipeline/node";
+import type { Interrupts } from "./interrupts.js";
+import { EXIT_CODES } from "./outcome.js";
+
+/**
+ * `gammaflow worker --redis URL [--concurrency N]`: run the queued jobs of distributed runs
+ * (`gammaflow run --executor bullmq`) until SIGINT/SIGTERM (the jobs in hand finish first) or
+ * until Redis is lost (a clear error, exit code 1).
+ */
+export async function workerCommand(
+  options: { redis: string; concurrency: number },
+  interrupts: Interrupts,
+): Promise<number> {
+  const signals = interrupts.startRun();
+  const worker = await startQueueWorker({
+    redis: options.redis,
+    concurrency: options.concurrency,
+    log: (line) => console.log(line),
+  });
+  const stop = () => {
+    console.log(`worker ${worker.name}: stopping after the jobs in hand`);
+    void worker.close();
+  };
+  signals.finish.addEventListener("abort", stop, { once: true });
+  try {
+    await worker.stopped;
+    return interrupts.exitCode ?? 0;
+  } catch (error) {
+    console.error(`error: worker ${worker.name}: ${(error as Error).message}`);
+    return EXIT_CODES.failed;
+  } finally {
+    signals.end();
+  }
+}
