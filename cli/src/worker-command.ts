@@ -11,17 +11,13 @@ export async function workerCommand(
   options: { redis: string; concurrency: number },
   interrupts: Interrupts,
 ): Promise<number> {
-  const signals = interrupts.startRun();
+  const signals = interrupts.startRun("no new jobs are taken, the jobs in hand complete");
   const worker = await startQueueWorker({
     redis: options.redis,
     concurrency: options.concurrency,
     log: (line) => console.log(line),
   });
-  const stop = () => {
-    console.log(`worker ${worker.name}: stopping after the jobs in hand`);
-    void worker.close();
-  };
-  signals.finish.addEventListener("abort", stop, { once: true });
+  signals.finish.addEventListener("abort", () => void worker.close(), { once: true });
   try {
     await worker.stopped;
     return interrupts.exitCode ?? 0;

@@ -61,10 +61,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
           "run the same gammaflow build on the coordinator and every worker",
       );
     const started = Date.now();
+    log(`${what} started (attempt ${job.attemptsMade + 1})`);
     const result = await pool.run({ module: resolveModuleRef(task.module), payload: task.payload });
     const bytes = encodeResult(result);
     await control.client.set(resultKey(job.id!), bytes, "PX", options.resultTtlMs ?? 86_400_000);
-    log(`${what} done in ${((Date.now() - started) / 1000).toFixed(1)} s (attempt ${job.attemptsMade + 1})`);
+    log(`${what} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return { bytes: bytes.length, worker: name };
   };
   const worker = new Worker<QueuedTask>(QUEUE_NAME, processJob, {
@@ -77,20 +78,25 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   });
   worker.on("error", () => {}); // the watch reports a lost Redis, once and clearly
   worker.on("failed", (job, error) => log(`job ${job?.id} failed on attempt ${job?.attemptsMade}: ${error.message}`));
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      control.stop();
-      await withTimeout(worker.close(), 60_000, () => new Error("closing")).catch(() => worker.disconnect());
-      if (!options.pool) await pool.close();
-      control.client.disconnect();
-    })());
-  const stopped = Promise.race([lost, new Promise<void>((resolve) => worker.on("closed", () => resolve()))]);
-  stopped.catch(async () => {
-    await withTimeout(worker.close(true), 1000, () => new Error("closing")).catch(() => worker.disconnect());
+  // Let go of Redis and the threads; with Redis gone, BullMQ's own closing could wait for ever.
+  // The watch goes on while the jobs in hand finish: Redis lost then still ends the worker.
+  const release = async (force: boolean) => {
+    const closing = withTimeout(worker.close(force), force ? 1000 : 60_000, () => new Error("closing"));
+    await closing.catch(() => void worker.disconnect().catch(() => {}));
+    control.stop();
     if (!options.pool) await pool.close();
     control.client.disconnect();
+  };
+  let closing: Promise<void> | undefined;
+  let onClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    onClosed = resolve;
   });
+  const close = () => (closing ??= release(false).then(onClosed));
+  lost.catch(() => {
+    closing ??= release(true);
+  });
+  const stopped = Promise.race([lost, closed]);
   await worker.waitUntilReady();
   log(
     `worker ${name}: taking jobs from ${redisLabel(options.redis)} (queue ${QUEUE_PREFIX}:${QUEUE_NAME}, ` +

@@ -47,7 +47,7 @@ export function redisLabel(url: string): string {
 
 /**
  * A client that watches Redis: it pings every second and calls `onLost` once, with a clear
- * error, when Redis does not answer within `lostAfterMs` or the client gives up reconnecting.
+ * error, when Redis has not answered for `lostAfterMs` or the client gives up reconnecting.
  * `ready` rejects the same way when Redis cannot be reached at the start.
  */
 export function watchedRedis(
@@ -56,36 +56,46 @@ export function watchedRedis(
   lostAfterMs = REDIS_LOST_AFTER_MS,
 ): { client: Redis; ready: Promise<void>; stop(): void } {
   const label = redisLabel(url);
-  const client = new Redis({ ...redisOptions(url, lostAfterMs), lazyConnect: true, enableOfflineQueue: false });
+  const client = new Redis({ ...redisOptions(url, lostAfterMs), lazyConnect: true });
   let lastError: Error | undefined;
-  let lost = false;
-  let stopped = false;
+  let lastAnswer = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  let done = false;
   const lose = (what: string) => {
-    if (lost || stopped) return;
-    lost = true;
+    if (done) return;
+    done = true;
     clearInterval(timer);
     onLost(new ExecutorLost(`Redis at ${label} ${what}${lastError ? `: ${lastError.message}` : ""}`));
   };
   client.on("error", (error: Error) => {
     lastError = error;
   });
-  client.on("end", () => lose("was lost (no answer for 3 s)"));
-  const ping = () =>
-    withTimeout(client.ping(), lostAfterMs, () => new Error(`no answer within ${lostAfterMs} ms`)).catch(
+  client.on("end", () => lose(`was lost (no answer for ${lostAfterMs / 1000} s)`));
+  const noAnswer = () => new Error(`no answer within ${lostAfterMs} ms`);
+  const ping = () => {
+    const sent = Date.now();
+    withTimeout(client.ping(), lostAfterMs, noAnswer).then(
+      () => {
+        lastAnswer = Date.now();
+      },
       (error: Error) => {
+        // a timer that fired late means a busy event loop (a long synchronous write), not a lost Redis
+        if (Date.now() - sent > 1.5 * lostAfterMs) return;
         lastError ??= error;
-        lose("was lost");
+        if (Date.now() - lastAnswer >= lostAfterMs) lose("was lost");
       },
     );
-  const timer = setInterval(ping, 1000);
-  timer.unref();
-  const ready = withTimeout(client.connect(), lostAfterMs, () => new Error(`no answer within ${lostAfterMs} ms`))
+  };
+  const ready = withTimeout(client.connect(), lostAfterMs, noAnswer)
     .then(() => client.ping())
     .then(
-      () => undefined,
+      () => {
+        lastAnswer = Date.now();
+        timer = setInterval(ping, 1000);
+        timer.unref();
+      },
       (error: Error) => {
-        clearInterval(timer);
-        lost = true;
+        done = true;
         client.disconnect();
         throw new ExecutorLost(`cannot reach Redis at ${label}: ${lastError?.message ?? error.message}`, {
           cause: error,
@@ -96,7 +106,7 @@ export function watchedRedis(
     client,
     ready,
     stop() {
-      stopped = true;
+      done = true;
       clearInterval(timer);
     },
   };
