@@ -40,3 +40,4 @@ export { BullMqExecutor, QUEUE_NAME, QUEUE_PREFIX, resultKey, type BullMqExecuto
 export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from "./bullmq-worker.js";
 export { codeVersion, taskId, type QueuedTask } from "./queued-task.js";
 export { REDIS_LOST_AFTER_MS } from "./redis-connection.js";
+export { NOOP_TASK } from "./noop-task.js";
