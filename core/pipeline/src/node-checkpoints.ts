@@ -33,7 +33,8 @@ export function fileCheckpoints(outDir: string, key: string): Checkpoints {
       try {
         bytes = readFileSync(file(node));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENOTDIR") return undefined; // none yet (or no --out folder to keep one)
         throw error;
       }
       try {
@@ -47,8 +48,8 @@ export function fileCheckpoints(outDir: string, key: string): Checkpoints {
       writeFileAtomic(file(node), serialize(value));
     },
     clear() {
-      rmSync(dir, { recursive: true, force: true });
       try {
+        rmSync(dir, { recursive: true, force: true });
         rmdirSync(path.dirname(dir)); // when no other run keeps checkpoints there
       } catch {}
     },

@@ -60,7 +60,8 @@ export const stackerPlugin = definePlugin({
   create(params, { run, progress, logger, nodeId }) {
     return (input) =>
       defer(() => {
-        const resumed = run.checkpoints?.load(nodeId) as StackCheckpoint | undefined;
+        let checkpoints = run.checkpoints;
+        const resumed = checkpoints?.load(nodeId) as StackCheckpoint | undefined;
         let stacked = resumed && datasetFromPortable(resumed.dataset);
         let kind: DatasetKind = resumed?.kind ?? "dataset";
         const obsIds: number[] = resumed ? [...resumed.obsIds] : [];
@@ -85,9 +86,15 @@ export const stackerPlugin = definePlugin({
               stacked.stack(m.dataset);
               obsIds.push(...m.obsIds);
               for (const id of m.obsIds) inStack.add(id);
-              if (run.checkpoints) {
+              if (checkpoints) {
                 const checkpoint: StackCheckpoint = { kind, obsIds, dataset: datasetToPortable(stacked).portable };
-                run.checkpoints.save(nodeId, checkpoint);
+                try {
+                  checkpoints.save(nodeId, checkpoint);
+                } catch (error) {
+                  // a checkpoint only helps a resume: the run goes on without (its outputs report their own failures)
+                  logger.warn(`no checkpoint (a crash would start over): ${(error as Error).message}`);
+                  checkpoints = undefined;
+                }
               }
               progress.emit({ obsId: m.obsId, stage: "emit", message: `${obsIds.length} stacked` });
               if (params.emit === "each")
