@@ -54,6 +54,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const processJob = async (job: Job<QueuedTask>) => {
     const task = job.data;
     const what = `job ${job.id}${task.obsId === undefined ? "" : ` (obs ${task.obsId})`}`;
+    const module = resolveModuleRef(task.module); // a package of ours, installed here, or a clear refusal
     const mine = codeVersion(task.module);
     if (task.codeVersion !== mine)
       throw new UnrecoverableError(
@@ -62,7 +63,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       );
     const started = Date.now();
     log(`${what} started (attempt ${job.attemptsMade + 1})`);
-    const result = await pool.run({ module: resolveModuleRef(task.module), payload: task.payload });
+    const result = await pool.run({ module, payload: task.payload });
     const bytes = encodeResult(result);
     await control.client.set(resultKey(job.id!), bytes, "PX", options.resultTtlMs ?? 86_400_000);
     log(`${what} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

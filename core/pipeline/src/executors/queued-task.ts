@@ -36,8 +36,20 @@ export function moduleRef(moduleUrl: string): ModuleRef {
   return { package: name, file: path.relative(root, file).split(path.sep).join("/") };
 }
 
+const resolved = new Map<string, string>();
+
 /** The module's URL in this install; an unknown package or a path leaving it is refused. */
 export function resolveModuleRef(ref: ModuleRef): string {
+  const key = `${ref.package}\n${ref.file}`;
+  let url = resolved.get(key);
+  if (!url) {
+    url = resolveModule(ref);
+    resolved.set(key, url);
+  }
+  return url;
+}
+
+function resolveModule(ref: ModuleRef): string {
   if (!ref.package.startsWith(SCOPE) || ref.file.split("/").includes("..") || path.isAbsolute(ref.file))
     throw new Error(
       `a queued task names module '${ref.package}/${ref.file}': only files inside ${SCOPE}* packages run`,
