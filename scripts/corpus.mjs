@@ -1,7 +1,7 @@
 // The mutation corpus of issue 15, all of it: every mutation class on the 4 bundled Crab runs plus
 // the size bombs, each reduced by the CLI in its own process and judged (test/src/corpus).
 // Usage: node scripts/corpus.mjs [--only SUBSTRING] [--jobs N]   (npm test runs a fast subset)
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { bombs, mutations } from "../test/dist/src/corpus/mutations.js";
 import { baselines, OBS_IDS, REPO, runMutation } from "../test/dist/src/corpus/run.js";
@@ -45,6 +45,9 @@ const lines = [
   "| --- | --- | --- | --- |",
   ...[...kinds].map(([kind, k]) => `| ${kind} | ${k.n} | ${k.ok} | ${[...k.why].join("; ")} |`),
 ];
-if (!only) writeFileSync(path.join(REPO, "bench/results/corpus.md"), `${lines.join("\n")}\n`);
+if (!only) {
+  mkdirSync(path.join(REPO, "bench/results"), { recursive: true });
+  writeFileSync(path.join(REPO, "bench/results/corpus.md"), `${lines.join("\n")}\n`);
+}
 console.log(`\n${lines.slice(2, 4).join(" ")}`);
 process.exitCode = failed.length ? 1 : 0;

@@ -10,6 +10,7 @@
  *   gammaflow fit FILE --models MODELS.yaml [--out DIR] [--name NAME] [--maps] [--json]
  *   gammaflow fake FILE --models MODELS.yaml --seed N --out FILE [--name NAME] [--json]
  *   gammaflow sample-events FILE --models MODELS.yaml --obs-id ID --data-store DIR --seed N --out DIR
+ *   gammaflow serve [--host HOST] [--port N]
  */
 import { parseArgs } from "node:util";
 import { GraphValidationError, type OutputKinds } from "@gammaflow/pipeline";
@@ -21,6 +22,7 @@ import { loadGraph } from "./run-graph.js";
 import { runCommand } from "./run-command.js";
 import { fitCommand } from "./fit-command.js";
 import { fakeCommand, parseSeed, sampleEventsCommand } from "./simulate-command.js";
+import { serveCommand } from "./serve-command.js";
 import { workerCommand } from "./worker-command.js";
 
 const USAGE = `usage: gammaflow <command> [options]
@@ -47,6 +49,8 @@ const USAGE = `usage: gammaflow <command> [options]
   sample-events FILE  events drawn from a dataset with models, written as a DL3 run with the IRFs of
                    run --obs-id ID of --data-store DIR into the data-store folder --out DIR (--models,
                    --seed N: gammapy's random_state, the same events; --name, --json)
+  serve            the quick-look page (npm run build makes it) on http://127.0.0.1:8080/ (--host, --port);
+                   runs dropped on it are reduced in the browser
 overrides: --set safe.offsetMax="2.5 deg"  (node id . param), --set inputs.geom.width="4 deg"`;
 
 /** Run the command line `argv`; returns the exit code (errors are printed, not thrown). */
@@ -83,6 +87,8 @@ async function dispatch(argv: string[], interrupts: Interrupts): Promise<number>
       "data-store": { type: "string" },
       "reference-paths": { type: "boolean", default: false },
       "allow-skipped": { type: "boolean", default: false },
+      host: { type: "string" },
+      port: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -194,6 +200,10 @@ async function dispatch(argv: string[], interrupts: Interrupts): Promise<number>
       if (!Number.isInteger(concurrency) || concurrency < 1)
         throw new UsageError(`--concurrency must be a positive whole number, got '${values.concurrency}'`);
       return workerCommand({ redis: values.redis, concurrency }, interrupts);
+    }
+    case "serve": {
+      await serveCommand({ host: values.host, port: values.port });
+      return new Promise<number>(() => {}); // serves until a signal ends the process
     }
     default:
       throw new UsageError(`unknown command '${command}'`);

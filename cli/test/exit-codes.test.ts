@@ -22,9 +22,11 @@ function runChain(args: string[]): { code: number | null; report: Report; stderr
   return { code: r.status, report: JSON.parse(r.stdout) as Report, stderr: r.stderr };
 }
 
-/** The pid of a process that has ended. */
+/** The pid of a process that has ended (from spawnSync: under the test runner a child's stdout is not plain). */
 function deadPid(): number {
-  return Number(spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" }).stdout);
+  const child = spawnSync(process.execPath, ["-e", "0"]);
+  assert.ok(child.pid > 0, `no child process: ${child.error}`);
+  return child.pid;
 }
 
 test("a complete run exits 0; temporaries of an earlier killed write are removed first", { timeout: 120_000 }, () => {

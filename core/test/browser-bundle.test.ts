@@ -12,9 +12,10 @@ export const dataset = MapDataset.create(geom);
 export const open = (url) => DataStore.fromUrl(url);
 export const skyImage = () => skyImageSvg(WcsNDMap.fromGeom(geom.toImage())).svg;
 export const spectrum = (model) => spectrumSvg(model, { energyBounds: [1, 10] }).svg;
+export const title = () => dataset.toString().split("\\n")[0];
 `;
 
-async function bundle(): Promise<{ bytes: number; metafile: Metafile }> {
+async function bundle(): Promise<{ bytes: number; metafile: Metafile; code: string }> {
   const result = await build({
     stdin: { contents: ENTRY, resolveDir: REPO_ROOT, loader: "js", sourcefile: "browser-entry.js" },
     absWorkingDir: REPO_ROOT, // metafile paths relative to the repository, whatever the cwd
@@ -26,7 +27,8 @@ async function bundle(): Promise<{ bytes: number; metafile: Metafile }> {
     metafile: true,
     logLevel: "silent",
   });
-  return { bytes: result.outputFiles[0].contents.length, metafile: result.metafile };
+  const output = result.outputFiles[0];
+  return { bytes: output.contents.length, metafile: result.metafile, code: output.text };
 }
 
 const built = bundle();
@@ -57,4 +59,12 @@ test("no pipeline dependency (rxjs, ajv, inversify, piscina) nor resvg in the br
       dep,
     );
   }
+});
+
+test("the minified bundle prints gammapy's class names, not the minifier's", async () => {
+  const { code } = await built;
+  const module = (await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`)) as {
+    title(): string;
+  };
+  assert.equal(module.title(), "MapDataset");
 });

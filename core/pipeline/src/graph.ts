@@ -179,8 +179,12 @@ function newAjv(): AjvInstance {
   return ajv;
 }
 
-const ajv = newAjv();
-const validateGraphShape = ajv.compile(graphSchema);
+// Made on first use, not on import: ajv compiles with `new Function`, which a page's strict
+// Content-Security-Policy refuses, and pages that import the plugins' science classes never validate.
+let ajvInstance: AjvInstance | undefined;
+const ajv = (): AjvInstance => (ajvInstance ??= newAjv());
+let graphShapeValidator: ValidateFunction | undefined;
+const validateGraphShape = (): ValidateFunction => (graphShapeValidator ??= ajv().compile(graphSchema));
 const paramValidators = new WeakMap<AnyPlugin, ValidateFunction>();
 const branchValidators = new WeakMap<object, ValidateFunction>();
 
@@ -188,7 +192,7 @@ const branchValidators = new WeakMap<object, ValidateFunction>();
 function matches(schema: object, value: unknown): boolean {
   let validate = branchValidators.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema as JsonSchema);
+    validate = ajv().compile(schema as JsonSchema);
     branchValidators.set(schema, validate);
   }
   return validate(structuredClone(value)) as boolean;
@@ -225,7 +229,7 @@ export function checkParams(
   const params = structuredClone(input ?? {}) as Record<string, unknown>;
   let validate = paramValidators.get(definition);
   if (!validate) {
-    validate = ajv.compile({ type: "object", ...(definition.params as JsonSchema) });
+    validate = ajv().compile({ type: "object", ...(definition.params as JsonSchema) });
     paramValidators.set(definition, validate);
   }
   if (!validate(params)) return { params, issues: issuesOf(validate.errors, at) };
@@ -257,7 +261,8 @@ export function validateGraph(
   const refused = treeIssues(input);
   if (refused.length) throw new GraphValidationError(refused, source);
   const graph = structuredClone(input) as Graph;
-  if (!validateGraphShape(graph)) throw new GraphValidationError(issuesOf(validateGraphShape.errors, ""), source);
+  const validateShape = validateGraphShape();
+  if (!validateShape(graph)) throw new GraphValidationError(issuesOf(validateShape.errors, ""), source);
   const issues: GraphIssue[] = packageIssues(graph.plugins ?? [], registry, options.packageOf ?? ((e) => e));
   const ids = new Map<string, number>();
   graph.nodes.forEach((n, i) => {

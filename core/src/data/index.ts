@@ -5,6 +5,7 @@ export { EventList } from "./event-list.js";
 export { HduIndex, type HduLocation, type HduType } from "./hdu-index.js";
 export { ObsTable } from "./obs-table.js";
 export { Observation } from "./observation.js";
+export { observationFromRunFile } from "./run-file.js";
 export { DataStore, Observations, type DataStoreOptions } from "./data-store.js";
 export { MemoryObservation, type ObservationCreateOptions, type ObservationIrfs } from "./memory-observation.js";
 export {

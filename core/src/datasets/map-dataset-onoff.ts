@@ -39,6 +39,10 @@ export class MapDatasetOnOff extends MapDataset {
   acceptance?: WcsNDMap;
   acceptanceOff?: WcsNDMap;
 
+  override get tag(): string {
+    return "MapDatasetOnOff";
+  }
+
   /**
    * From a map dataset and off maps (gammapy's `from_map_dataset`): scalar acceptances become
    * maps; without off counts they are inferred from the dataset's background, background / α.

@@ -482,6 +482,11 @@ export class MapDataset {
     if (other.gti.length > 0) this.gti = this.gti.stack(other.gti).union();
   }
 
+  /** gammapy's class name, as printed and as dataset lists name it (a minifier renames classes). */
+  get tag(): string {
+    return "MapDataset";
+  }
+
   /** gammapy's printed summary (`print(dataset)`); model-dependent lines are nan without models. */
   toString(): string {
     const mask = this.maskSafe ?? this.maskFit;
@@ -513,7 +518,7 @@ export class MapDataset {
     // gammapy leaves a space after names and integers, none after floats
     const row = (label: string, value: string | number) =>
       `  ${label.padEnd(32)}: ${value}${typeof value === "number" ? " " : ""}`;
-    const title = this.constructor.name;
+    const title = this.tag;
     return [
       title,
       "-".repeat(title.length),

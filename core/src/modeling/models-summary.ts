@@ -71,8 +71,8 @@ export function modelsSummaryLines(models: Models): string[] {
         "",
         row("Name", model.name),
         row("Datasets names", pyList(model.datasetsNames)),
-        row("Spectral model type", model.spectralModel.constructor.name),
-        row("Spatial  model type", model.spatialModel?.constructor.name ?? ""),
+        row("Spectral model type", model.spectralModel.tag[0]),
+        row("Spatial  model type", model.spatialModel?.tag[0] ?? ""),
         row("Temporal model type", ""),
       );
     } else if (model instanceof FoVBackgroundModel) {
@@ -81,7 +81,7 @@ export function modelsSummaryLines(models: Models): string[] {
         "",
         row("Name", model.name),
         row("Datasets names", pyList(model.datasetsNames)),
-        row("Spectral model type", model.spectralModel.constructor.name),
+        row("Spectral model type", model.spectralModel.tag[0]),
       );
     } else lines.push(`Component ${i}: ${model.constructor.name}`, "", row("Name", model.name));
     lines.push("\tParameters:", ...parameterLines(model.parameters).map((l) => `\t${l}`), "");

@@ -41,8 +41,8 @@ export function readDatasets(file: string, options: { modelsFile?: string } = {}
   const list = data.datasets.map((entry, i) => {
     if (!entry.filename) throw new Error(`${file}: dataset ${i} names no filename`);
     const dataset = readDataset(path.resolve(dir, entry.filename));
-    if (entry.type && dataset.constructor.name !== entry.type)
-      throw new Error(`${file}: dataset '${entry.name}' is a ${dataset.constructor.name}, the list says ${entry.type}`);
+    if (entry.type && dataset.tag !== entry.type)
+      throw new Error(`${file}: dataset '${entry.name}' is a ${dataset.tag}, the list says ${entry.type}`);
     dataset.name = entry.name;
     return dataset;
   });

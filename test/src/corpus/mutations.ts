@@ -4,8 +4,8 @@
  * what a correct reader must do with each: give the run's right numbers, or refuse it with an error
  * that names the file (and the HDU and column where there is one), never something in between.
  */
-import { writeFileSync } from "node:fs";
-import { gzipSync } from "node:zlib";
+import { readFileSync, writeFileSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { copyFitsWithEdits, type EditableTable } from "@gammaflow/core/testing";
 import { columnIndex, hduNamed, rawHdus, withCard, withFlippedBit, withText } from "./fits-bytes.js";
 
@@ -222,6 +222,16 @@ function runMutations(obsId: number): Mutation[] {
   add("gti-start-nan", "error", ["GTI", "START"], edit({ GTI: (t) => setValues(t, "START", () => true, NaN) }));
   add("gti-stop-inf", "error", ["GTI", "STOP"], edit({ GTI: (t) => setValues(t, "STOP", () => true, Infinity) }));
   add("gti-stop-before-start", "error", ["GTI"], edit({ GTI: (t) => scale(t, "STOP", 0.5, "s") }));
+
+  // silent bit flips become detectable where the file carries CHECKSUM/DATASUM (our writer's)
+  for (const hdu of ["EVENTS", "AEFF"])
+    add(`checksummed-bitflip-${hdu.toLowerCase()}`, "error", [hdu, "DATASUM"], (s, target) => {
+      const identity = () => {};
+      copyFitsWithEdits(s.path, target, { EVENTS: identity, GTI: identity, AEFF: identity, BKG: identity });
+      const raw = gunzipSync(readFileSync(target));
+      const at = hduNamed(raw, hdu);
+      writeFileSync(target, gz(withFlippedBit(raw, at.dataStart + Math.floor(at.dataSize / 3), 2)));
+    });
 
   // units changed with the values converted: the same numbers
   add("unit-energy-gev", "same", [], edit({ EVENTS: (t) => scale(t, "ENERGY", 1000, "GeV") }));

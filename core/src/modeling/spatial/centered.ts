@@ -79,7 +79,7 @@ export abstract class ExtendedSpatialModel extends CenteredSpatialModel {
   protected abstract kernel(o: Offsets, out: Float64Array): void;
 
   evaluate(lon: ArrayLike<number>, lat: ArrayLike<number>): Float64Array {
-    if (lon.length !== lat.length) throw new Error(`${this.constructor.name}.evaluate: lon and lat lengths differ`);
+    if (lon.length !== lat.length) throw new Error(`${this.tag[0]}.evaluate: lon and lat lengths differ`);
     const o = (this.work = allocateOffsets(lon.length, this.work));
     pointOffsets(lon, lat, this.deg("lon_0"), this.deg("lat_0"), this.offsetNeeds(), o);
     const out = new Float64Array(lon.length);

@@ -1,0 +1,6 @@
+// The quick-look page's parts for Node: its server (gammaflow serve), and the session the
+// worker runs, usable (and tested) without a browser.
+export { serveSite, SITE_DIR, CONTENT_SECURITY_POLICY, type ServeOptions } from "./serve.js";
+export { Session, defaultSettings, type Update } from "./session.js";
+export { DroppedFiles, type DroppedFile, type FoundRun } from "./dropped-files.js";
+export { QuickLook, type QuickLookSettings, type QuickLookTotals, type RunRow } from "./quick-look.js";
