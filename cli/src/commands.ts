@@ -2,6 +2,8 @@
  * The gammaflow command: run, validate and inspect graphs of plugin nodes.
  *   gammaflow run GRAPH [--set path=value …] [--out DIR] [--workers N] [--plugin PKG …] [--json]
  *                       [--reference-paths] [--allow-skipped] [--allow-root DIR …]
+ *                       [--executor in-process|pool|bullmq] [--redis redis://HOST:PORT]
+ *   gammaflow worker --redis redis://HOST:PORT [--concurrency N]
  *   gammaflow validate GRAPH [--set …] [--plugin PKG …] [--json]
  *   gammaflow plugins [--json]
  *   gammaflow info FILE [--json]
@@ -21,17 +23,23 @@ import { runCommand } from "./run-command.js";
 import { fitCommand } from "./fit-command.js";
 import { fakeCommand, parseSeed, sampleEventsCommand } from "./simulate-command.js";
 import { serveCommand } from "./serve-command.js";
+import { workerCommand } from "./worker-command.js";
 
 const USAGE = `usage: gammaflow <command> [options]
   run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json,
                    --reference-paths: the plain computations the tuned kernels replace, to compare;
                    --allow-skipped: exit 0 although runs were skipped;
-                   --allow-root DIR: index paths may lead anywhere inside DIR, e.g. CTA 1DC's top folder).
+                   --allow-root DIR: index paths may lead anywhere inside DIR, e.g. CTA 1DC's top folder;
+                   --executor in-process|pool|bullmq: where runs are reduced, bullmq with
+                   --redis redis://HOST:PORT: one job per run, for \`gammaflow worker\`s anywhere).
+                   The same command after a crash resumes from the checkpoint in --out.
                    Exit codes: 0 complete, 1 failed, 2 usage, 3 incomplete (runs skipped, an output
                    failed, nothing selected),
                    130/143 interrupted by SIGINT/SIGTERM (outputs written then are named *.partial.*)
   validate GRAPH   check a graph against the schema and its plugins, reading no data
                    (--plugin PKG: load a package's plugins; a graph's own list never loads code)
+  worker           run the jobs of \`run --executor bullmq\` (--redis redis://HOST:PORT, --concurrency N
+                   jobs at once, default 1) until SIGINT/SIGTERM; on any machine that sees the data
   plugins          list the plugins with their params
   info FILE        summary of a dataset file (gammapy's MapDataset layout)
   fit FILE         fit models to a dataset file (--models MODELS.yaml, --out DIR, --name NAME, --maps,
@@ -65,6 +73,9 @@ async function dispatch(argv: string[], interrupts: Interrupts): Promise<number>
       set: { type: "string", multiple: true, default: [] },
       out: { type: "string" },
       workers: { type: "string" },
+      executor: { type: "string" },
+      redis: { type: "string" },
+      concurrency: { type: "string" },
       plugin: { type: "string", multiple: true, default: [] },
       "allow-root": { type: "string", multiple: true, default: [] },
       json: { type: "boolean", default: false },
@@ -174,12 +185,21 @@ async function dispatch(argv: string[], interrupts: Interrupts): Promise<number>
           allowRoots: values["allow-root"],
           outDir: values.out,
           workers,
+          executor: values.executor,
+          redis: values.redis,
           json,
           referencePaths: values["reference-paths"],
           allowSkipped: values["allow-skipped"],
         },
         interrupts,
       );
+    }
+    case "worker": {
+      if (!values.redis) throw new UsageError("worker needs --redis redis://HOST:PORT");
+      const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new UsageError(`--concurrency must be a positive whole number, got '${values.concurrency}'`);
+      return workerCommand({ redis: values.redis, concurrency }, interrupts);
     }
     case "serve": {
       await serveCommand({ host: values.host, port: values.port });

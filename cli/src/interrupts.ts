@@ -6,6 +6,8 @@ export type StopSignal = "SIGINT" | "SIGTERM";
 /** 128 + the signal's number, as shells report a process ended by it. */
 export const SIGNAL_EXIT_CODES: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
 
+const FINISHING_A_RUN = "no new runs are taken, work in flight completes and outputs are written, named *.partial.*";
+
 /** What a graph run gets from `Interrupts.startRun`. */
 export interface RunSignals {
   /** Aborted by the first signal: take no new runs, finish and write (partial) outputs. */
@@ -27,7 +29,7 @@ export class Interrupts {
   /** The first signal received. */
   received?: StopSignal;
   private count = 0;
-  private run?: { finish: AbortController; cancel: AbortController };
+  private run?: { finish: AbortController; cancel: AbortController; finishing: string };
   /** A run has started (its report is printed when it ends). */
   private started = false;
 
@@ -44,8 +46,9 @@ export class Interrupts {
     return this.received && SIGNAL_EXIT_CODES[this.received];
   }
 
-  startRun(): RunSignals {
-    const run = { finish: new AbortController(), cancel: new AbortController() };
+  /** `finishing`: what the first signal does, for its message (a graph run's by default). */
+  startRun(finishing = FINISHING_A_RUN): RunSignals {
+    const run = { finish: new AbortController(), cancel: new AbortController(), finishing };
     this.run = run;
     this.started = true;
     this.count = 0;
@@ -82,10 +85,7 @@ export class Interrupts {
     }
     if (this.count === 1) {
       run.finish.abort();
-      process.stderr.write(
-        `\n${name}: finishing: no new runs are taken, work in flight completes and outputs are written, ` +
-          "named *.partial.* (again cancels)\n",
-      );
+      process.stderr.write(`\n${name}: finishing: ${run.finishing} (again cancels)\n`);
     } else {
       run.cancel.abort();
       process.stderr.write(`\n${name}: cancelled: nothing more is written (again exits at once)\n`);

@@ -12,6 +12,8 @@ export interface RunCommandOptions {
   allowRoots?: string[];
   outDir?: string;
   workers?: number;
+  executor?: string;
+  redis?: string;
   json?: boolean;
   referencePaths?: boolean;
   /** Exit 0 even when runs were skipped (failed outputs and empty selections still count). */

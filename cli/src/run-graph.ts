@@ -14,7 +14,7 @@ import {
   type RunReport,
   type ValidatedGraph,
 } from "@gammaflow/pipeline";
-import { nodeDataAccess, PiscinaPool } from "@gammaflow/pipeline/node";
+import { createExecutor, fileCheckpoints, nodeDataAccess, runKey } from "@gammaflow/pipeline/node";
 import { kernelPaths, setKernelPaths } from "@gammaflow/core";
 import { gammapyDataDir, realPath, removeStaleTemporaries } from "@gammaflow/core/node";
 import { packageId, registryWith } from "./registry.js";
@@ -67,8 +67,12 @@ export interface RunOptions {
   allowRoots?: string[];
   /** Output folder (default ./out). */
   outDir?: string;
+  /** Where the per-observation tasks run: in-process, pool (of `workers` threads), bullmq (on `redis`). */
+  executor?: string;
   /** Worker threads for the map makers (0: in this thread). */
   workers?: number;
+  /** The BullMQ executor's Redis, redis://HOST:PORT. */
+  redis?: string;
   logger?: Logger;
   progress?: Progress;
   /** Cancels the run at once (nothing more is written). */
@@ -85,12 +89,13 @@ export async function runGraphFile(file: string, options: RunOptions = {}): Prom
 
 /**
  * Run a loaded graph. Temporaries of killed writes (`*.partial-<pid>`, their process gone) in
- * the output folder are removed first.
+ * the output folder are removed first. The run keeps checkpoints in the output folder: the same
+ * command after a crash resumes (see the stacker).
  */
 export async function runLoadedGraph(loaded: LoadedGraph, options: RunOptions = {}): Promise<RunReport> {
   const { baseDir, validated } = loaded;
   const outDir = path.resolve(options.outDir ?? "out");
-  const workers = options.workers ? new PiscinaPool(options.workers) : undefined;
+  const workers = createExecutor(options);
   const paths = setKernelPaths(options.referencePaths ? "reference" : kernelPaths());
   try {
     const services = createContainer({
@@ -109,11 +114,12 @@ export async function runLoadedGraph(loaded: LoadedGraph, options: RunOptions = 
       allowedRoots: (options.allowRoots ?? []).map((dir) => realPath(dir)),
       signal: options.signal,
       finish: options.finish,
-      concurrency: Math.max(1, 2 * (options.workers ?? 0)),
+      checkpoints: fileCheckpoints(outDir, runKey(validated, kernelPaths())),
+      concurrency: Math.max(1, 2 * workers.size),
     });
     return await runGraph(validated, run);
   } finally {
-    await workers?.close();
+    await workers.close();
     setKernelPaths(paths);
   }
 }

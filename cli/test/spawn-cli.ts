@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readDataset } from "@gammaflow/core/node";
+import { CHECKPOINT_DIR } from "@gammaflow/pipeline/node";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const CLI = path.join(REPO, "cli", "dist", "src", "gammaflow.js");
@@ -88,12 +89,16 @@ export async function signalEarly(
   throw new Error(`every process died of ${signal} (after ${killed.join(", ")} ms): no handler was installed`);
 }
 
-/** Every file under `dir` (relative paths, sorted); [] when it does not exist. */
-export function filesIn(dir: string): string[] {
+/**
+ * Every file under `dir` (relative paths, sorted); [] when it does not exist. A run's checkpoints
+ * (kept for a resume, in `CHECKPOINT_DIR`) are not outputs: listed only with `checkpoints`.
+ */
+export function filesIn(dir: string, options: { checkpoints?: boolean } = {}): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .filter((f) => options.checkpoints || !f.startsWith(`${CHECKPOINT_DIR}${path.sep}`))
     .sort();
 }
 
@@ -102,6 +107,8 @@ export function filesIn(dir: string): string[] {
  * as complete when it was written after the finish request, every dataset readable.
  */
 export function assertNothingHalfWritten(out: string, options: { partialOnly: boolean }): void {
+  for (const file of filesIn(out, { checkpoints: true }))
+    assert.doesNotMatch(file, /\.partial-\d+$/, `temporary ${file} left`);
   for (const file of filesIn(out)) {
     assert.doesNotMatch(file, /\.partial-\d+$/, `temporary ${file} left`);
     if (options.partialOnly) assert.match(file, /\.partial\.(fits\.gz|png)$/, `${file} is named as complete`);

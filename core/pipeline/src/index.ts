@@ -12,3 +12,5 @@ export * from "./overrides.js";
 export * from "./order.js";
 export * from "./runner.js";
 export * from "./outputs.js";
+export * from "./checkpoints.js";
+export * from "./executors/executor-lost.js";

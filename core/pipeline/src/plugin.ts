@@ -1,6 +1,7 @@
 import type { Static, TSchema } from "@sinclair/typebox";
 import { MapDataset } from "@gammaflow/core";
 import { catchError, defer, EMPTY, from, mergeMap, Observable, of, type OperatorFunction } from "rxjs";
+import { ExecutorLost } from "./executors/executor-lost.js";
 import { errorRecord, type Message, type MessageBase, type MessageKind } from "./messages.js";
 import { outputFile } from "./outputs.js";
 import type { Clock, DataAccess, Logger, NamedServices, NodeProgress, RunContext, ServiceName } from "./services.js";
@@ -121,7 +122,8 @@ export function definePlugin<T extends TSchema, const S extends ServiceName = ne
  * The usual shape of a per-observation node: `work` maps one message to one (or no) message,
  * synchronously (then it emits synchronously, which marble tests rely on) or as a promise; up
  * to `concurrency` run at once (default: the run's concurrency); a throw becomes an error
- * record naming the node and the observation, and the stream goes on.
+ * record naming the node and the observation, and the stream goes on (except `ExecutorLost`:
+ * the executor is gone, and the node fails).
  */
 /** What per-message work returns: a message, several (emitted in order), or none. */
 export type PerMessageResult = Message | Message[] | undefined;
@@ -146,6 +148,7 @@ export function perMessage<M extends Message>(
         return Array.isArray(out) ? from(out) : of(out);
       }),
       catchError((cause: unknown) => {
+        if (cause instanceof ExecutorLost) throw cause;
         const record = errorRecord(nodeId, message, cause);
         progress.emit({ obsId: message.obsId, stage: "error", message: record.message });
         return of<Message>(record);

@@ -184,7 +184,7 @@ export function runGraph(validated: ValidatedGraph, container: Container): Promi
   const started = clock.now();
   const results: Message[] = [];
   const finals: DatasetMessage[] = [];
-  const { signal, finish: finishing } = container.get<RunContext>(TYPES.RunContext);
+  const { signal, finish: finishing, checkpoints } = container.get<RunContext>(TYPES.RunContext);
   return new Promise<RunReport>((resolve, reject) => {
     const finish = (cancelled: boolean) =>
       resolve(
@@ -205,6 +205,8 @@ export function runGraph(validated: ValidatedGraph, container: Container): Promi
       },
       complete: () => {
         signal?.removeEventListener("abort", onAbort);
+        // complete, not cut short: the next run of the same command starts afresh
+        if (!finishing?.aborted) checkpoints?.clear();
         finish(false);
       },
     });

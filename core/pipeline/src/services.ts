@@ -11,6 +11,7 @@ import {
   type WcsGeom,
   type WcsNDMap,
 } from "@gammaflow/core";
+import type { Checkpoints } from "./checkpoints.js";
 import type { DatasetSpec, GeomSpec } from "./specs.js";
 
 /** Messages for people: the CLI prints them, tests collect them. */
@@ -121,6 +122,8 @@ export interface RunContext {
    * are written, named as partial (`outputFiles`); the report says `partial: true`.
    */
   finish?: AbortSignal;
+  /** Where nodes keep state across a crash (the stacker's running stack); cleared when the run completes. */
+  checkpoints?: Checkpoints;
 }
 
 export const TYPES = {

@@ -2,6 +2,7 @@ import { GTI, type TimeRef } from "../data/index.js";
 import { MapAxis, Wcs2D, WcsGeom, WcsNDMap, type MapData, type MapDtype, type WcsParams } from "../maps/index.js";
 import { edispFromMaps } from "./edisp.js";
 import { MapDataset } from "./map-dataset.js";
+import { MapDatasetOnOff } from "./map-dataset-onoff.js";
 import { PSFMap } from "./psf-map.js";
 
 /**
@@ -30,6 +31,8 @@ export interface PortableDataset {
   maps: Record<string, PortableMap | undefined>;
   gti: { start: Float64Array; stop: Float64Array; timeRef: TimeRef };
   meta: Record<string, unknown>;
+  /** An on-off dataset's off counts and acceptances (a stack of ring-background datasets). */
+  onOff?: Record<"countsOff" | "acceptance" | "acceptanceOff", PortableMap | undefined>;
 }
 
 function mapToPortable(map: WcsNDMap | undefined, transfer: ArrayBuffer[]): PortableMap | undefined {
@@ -75,6 +78,12 @@ export function datasetToPortable(dataset: MapDataset): { portable: PortableData
     gti: { start: dataset.gti.start, stop: dataset.gti.stop, timeRef: dataset.gti.timeRef },
     meta: dataset.meta,
   };
+  if (dataset instanceof MapDatasetOnOff)
+    portable.onOff = {
+      countsOff: m(dataset.countsOff),
+      acceptance: m(dataset.acceptance),
+      acceptanceOff: m(dataset.acceptanceOff),
+    };
   return { portable, transfer };
 }
 
@@ -94,5 +103,10 @@ export function datasetFromPortable(p: PortableDataset): MapDataset {
     gti: new GTI(p.gti.start, p.gti.stop, p.gti.timeRef),
     meta: p.meta,
   });
-  return dataset;
+  if (!p.onOff) return dataset;
+  return MapDatasetOnOff.fromMapDataset(dataset, {
+    countsOff: mapFromPortable(p.onOff.countsOff),
+    acceptance: mapFromPortable(p.onOff.acceptance),
+    acceptanceOff: mapFromPortable(p.onOff.acceptanceOff),
+  });
 }

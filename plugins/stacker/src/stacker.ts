@@ -1,5 +1,11 @@
 import { concat, defer, Observable } from "rxjs";
-import { MapDataset, MapDatasetOnOff } from "@gammaflow/core";
+import {
+  datasetFromPortable,
+  datasetToPortable,
+  MapDataset,
+  MapDatasetOnOff,
+  type PortableDataset,
+} from "@gammaflow/core";
 import {
   DATASET_KINDS,
   definePlugin,
@@ -35,6 +41,11 @@ export type StackerParams = Static<typeof StackerParams>;
  * API's), and the complete stack is emitted when the input ends. The empty dataset takes the
  * kind of the first dataset (on-off datasets stack into a MapDatasetOnOff) and its energy
  * binning (images, after to-image, stack onto the target geometry summed over energy).
+ *
+ * The stack is keyed by obs id: a dataset of a run already in it (delivered twice) is not stacked
+ * again. With the run's checkpoints, the running stack and its obs ids are saved after each run
+ * and loaded at the start: the same command after a crash goes on from there, and since the
+ * order is the source's, the final stack is the one an uninterrupted run makes, bit for bit.
  */
 export const stackerPlugin = definePlugin({
   name: "stacker",
@@ -46,22 +57,45 @@ export const stackerPlugin = definePlugin({
   input: DATASET_KINDS,
   output: "input",
   ordered: true,
-  create(params, { run, progress }) {
+  create(params, { run, progress, logger, nodeId }) {
     return (input) =>
       defer(() => {
-        let stacked: MapDataset | undefined;
-        let kind: DatasetKind = "dataset";
-        const obsIds: number[] = [];
+        let checkpoints = run.checkpoints;
+        const resumed = checkpoints?.load(nodeId) as StackCheckpoint | undefined;
+        let stacked = resumed && datasetFromPortable(resumed.dataset);
+        let kind: DatasetKind = resumed?.kind ?? "dataset";
+        const obsIds: number[] = resumed ? [...resumed.obsIds] : [];
+        const inStack = new Set(obsIds);
+        const checkpointed = new Set(obsIds);
+        if (resumed) logger.info(`resuming from its checkpoint: ${obsIds.length} runs stacked (${obsIds.join(", ")})`);
         const running = new Observable<Message>((subscriber) =>
           input.subscribe({
             next(message) {
               const m = message as DatasetMessage;
+              const repeated = m.obsIds.filter((id) => inStack.has(id));
+              if (repeated.length) {
+                // a resumed run's, or a second delivery: counted once
+                if (!repeated.every((id) => checkpointed.has(id)))
+                  logger.warn(`obs ${repeated.join(", ")} already in the stack: '${m.dataset.name}' not stacked again`);
+                return;
+              }
               if (!stacked) {
                 stacked = emptyLike(m.dataset, run, params.name);
                 kind = m.kind;
               }
               stacked.stack(m.dataset);
               obsIds.push(...m.obsIds);
+              for (const id of m.obsIds) inStack.add(id);
+              if (checkpoints) {
+                const checkpoint: StackCheckpoint = { kind, obsIds, dataset: datasetToPortable(stacked).portable };
+                try {
+                  checkpoints.save(nodeId, checkpoint);
+                } catch (error) {
+                  // a checkpoint only helps a resume: the run goes on without (its outputs report their own failures)
+                  logger.warn(`no checkpoint (a crash would start over): ${(error as Error).message}`);
+                  checkpoints = undefined;
+                }
+              }
               progress.emit({ obsId: m.obsId, stage: "emit", message: `${obsIds.length} stacked` });
               if (params.emit === "each")
                 subscriber.next({ kind, seq: m.seq, dataset: stacked.copy(), obsIds: [...obsIds] });
@@ -77,6 +111,13 @@ export const stackerPlugin = definePlugin({
       });
   },
 });
+
+/** What the stacker saves after each run: the running stack and the obs ids in it, in order. */
+interface StackCheckpoint {
+  kind: DatasetKind;
+  obsIds: number[];
+  dataset: PortableDataset;
+}
 
 /** An empty dataset on the target geometry shaped like `first`: same class, energy squashed for images. */
 function emptyLike(first: MapDataset, run: RunContext, name: string): MapDataset {

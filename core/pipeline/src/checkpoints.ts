@@ -1,0 +1,28 @@
+/**
+ * Where nodes keep state that must survive a crash of the process (the stacker's running stack
+ * and the obs ids in it), so that the same command run again resumes instead of starting over.
+ * Values are structured-clone-able (typed arrays, plain objects). A run's checkpoints belong to
+ * one graph with its overrides (see `runKey`); they are cleared when the run completes.
+ */
+export interface Checkpoints {
+  /** The value `node` saved last, or undefined. */
+  load(node: string): unknown;
+  /** Replace `node`'s value; a crash at any moment leaves the old value or the new one. */
+  save(node: string, value: unknown): void;
+  /** Forget every node's value (the run completed). */
+  clear(): void;
+}
+
+/** Checkpoints kept in memory (tests; a browser has no crash to survive). */
+export class MemoryCheckpoints implements Checkpoints {
+  private readonly values = new Map<string, unknown>();
+  load(node: string): unknown {
+    return this.values.has(node) ? structuredClone(this.values.get(node)) : undefined;
+  }
+  save(node: string, value: unknown): void {
+    this.values.set(node, structuredClone(value));
+  }
+  clear(): void {
+    this.values.clear();
+  }
+}

@@ -1,0 +1,151 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { of, type Observable } from "rxjs";
+import { readFits } from "@gammaflow/core/node";
+import {
+  createContainer,
+  createRunContainer,
+  definePlugin,
+  ExecutorLost,
+  MemoryCheckpoints,
+  perMessage,
+  PluginRegistry,
+  runGraph,
+  Type,
+  validateGraph,
+  type DataAccess,
+  type Message,
+} from "@gammaflow/pipeline";
+import { CHECKPOINT_DIR, createExecutor, fileCheckpoints, runKey, taskId } from "@gammaflow/pipeline/node";
+import { decodeResult, encodeResult, moduleRef, queuedTask, resolveModuleRef } from "../src/executors/queued-task.js";
+import { redisOptions } from "../src/executors/redis-connection.js";
+
+const REPO = path.resolve(import.meta.dirname, "../../../..");
+const RUN = path.join(REPO, "data", "hess-dl3-dr1", "data", "hess_dl3_dr1_obs_id_023523.fits.gz");
+const inRepo = (file: string) => pathToFileURL(path.join(REPO, file)).href;
+const WORKER_TASK = inRepo("plugins/map-dataset-maker/dist/src/worker-task.js");
+
+test("a queued task names its module by package and path, never by this machine's folders", () => {
+  const ref = moduleRef(WORKER_TASK);
+  assert.deepEqual(ref, { package: "@gammaflow/map-dataset-maker", file: "dist/src/worker-task.js" });
+  assert.equal(resolveModuleRef(ref), WORKER_TASK);
+  assert.throws(
+    () => resolveModuleRef({ package: "@gammaflow/map-dataset-maker", file: "../../../etc/evil.js" }),
+    /a queued task names module '@gammaflow\/map-dataset-maker\/..\/..\/..\/etc\/evil.js': only files inside/,
+  );
+  assert.throws(() => resolveModuleRef({ package: "left-pad", file: "index.js" }), /only files inside @gammaflow\/\*/);
+  assert.throws(
+    () => moduleRef(inRepo("node_modules/rxjs/dist/esm/index.js")),
+    /must be in a @gammaflow\/\* package: .* is in 'rxjs'/,
+  );
+});
+
+test("a job's id is a hash of code, module and payload: the same task the same id, another task another", () => {
+  const payload = { storeDir: "/data/hess-dl3-dr1", obsId: 23523, geom: { width: "5 deg" }, params: {} };
+  const task = queuedTask({ module: WORKER_TASK, payload });
+  assert.equal(task.obsId, 23523);
+  assert.match(task.codeVersion, /^[0-9a-f]{12}$/);
+  assert.equal(taskId(task), taskId(queuedTask({ module: WORKER_TASK, payload: structuredClone(payload) })));
+  assert.match(taskId(task), /^23523-[0-9a-f]{24}$/);
+  assert.notEqual(taskId(task), taskId(queuedTask({ module: WORKER_TASK, payload: { ...payload, obsId: 23592 } })));
+  assert.notEqual(taskId(task), taskId({ ...task, codeVersion: "another" }));
+});
+
+test("a result crosses Redis exactly: typed arrays keep their type and bits, the transfer list is dropped", () => {
+  const counts = readFits(RUN).table("EVENTS").column("ENERGY") as Float32Array;
+  assert.equal(counts.constructor, Float32Array);
+  const back = decodeResult<{ counts: typeof counts; transfer?: unknown }>(
+    encodeResult({ counts, transfer: [counts.buffer] }),
+  );
+  assert.equal(back.counts.constructor, counts.constructor);
+  assert.deepEqual(back.counts, counts);
+  assert.equal(back.transfer, undefined);
+});
+
+test("fileCheckpoints: saved whole, per run key, cleared without a trace", () => {
+  const out = mkdtempSync(path.join(tmpdir(), "gammaflow-checkpoints-"));
+  const a = fileCheckpoints(out, "key-a");
+  const b = fileCheckpoints(out, "key-b");
+  assert.equal(a.load("stack"), undefined);
+  const value = { obsIds: [23523, 23592], data: new Float32Array([1.5, Number.NaN, -0]) };
+  a.save("stack", value);
+  a.save("stack", { ...value, obsIds: [23523] });
+  assert.deepEqual(a.load("stack"), { ...value, obsIds: [23523] });
+  assert.equal(b.load("stack"), undefined, "another graph's checkpoints are its own");
+  assert.deepEqual(readdirSync(path.join(out, CHECKPOINT_DIR, "key-a")), ["stack.v8"], "no temporary left");
+  b.save("stack", value);
+  a.clear();
+  assert.deepEqual(readdirSync(path.join(out, CHECKPOINT_DIR)), ["key-b"]);
+  b.clear();
+  assert.deepEqual(readdirSync(out), [], "the checkpoint folder goes with the last run's");
+});
+
+test("a complete run clears its checkpoints; one asked to finish early keeps them for the resume", async () => {
+  const registry = new PluginRegistry();
+  registry.register(
+    definePlugin({
+      name: "keeper",
+      version: "1",
+      description: "saves a checkpoint",
+      params: Type.Object({}),
+      input: [],
+      output: ["observation"],
+      create:
+        (_params, { run, nodeId }) =>
+        () => {
+          run.checkpoints!.save(nodeId, { saved: true });
+          return of() as Observable<Message>;
+        },
+    }),
+  );
+  const graph = validateGraph({ nodes: [{ id: "keep", plugin: "keeper" }] }, registry);
+  const data = {} as DataAccess;
+  const checkpoints = new MemoryCheckpoints();
+  const finish = new AbortController();
+  finish.abort();
+  await runGraph(graph, createRunContainer(createContainer({ data }), { checkpoints, finish: finish.signal }));
+  assert.deepEqual(checkpoints.load("keep"), { saved: true });
+  await runGraph(graph, createRunContainer(createContainer({ data }), { checkpoints }));
+  assert.equal(checkpoints.load("keep"), undefined);
+  assert.notEqual(runKey(graph), runKey(graph, "reference"), "the kernel paths are part of a run's key");
+});
+
+test("ExecutorLost fails the node; any other error of one observation becomes its error record", async () => {
+  const context = { nodeId: "maker", progress: { emit() {} }, run: { outDir: "out", concurrency: 1 } };
+  const message = { kind: "observation", seq: 0, obsId: 23523 } as unknown as Message;
+  const records: Message[] = [];
+  await new Promise<void>((resolve) =>
+    of(message)
+      .pipe(perMessage(context, () => Promise.reject(new Error("corrupt file"))))
+      .subscribe({ next: (m) => records.push(m), complete: resolve }),
+  );
+  assert.equal(records[0].kind, "error");
+  const failed = new Promise<void>((resolve, reject) =>
+    of(message)
+      .pipe(perMessage(context, () => Promise.reject(new ExecutorLost("Redis at redis://h:1 was lost"))))
+      .subscribe({ error: reject, complete: resolve }),
+  );
+  await assert.rejects(failed, /Redis at redis:\/\/h:1 was lost/);
+});
+
+test("executors are chosen by option; a wrong combination is refused, naming the option", async () => {
+  assert.equal(createExecutor({}).size, 0);
+  const pool = createExecutor({ workers: 2 });
+  assert.equal(pool.size, 2);
+  await pool.close();
+  assert.throws(() => createExecutor({ executor: "bullmq" }), /--executor bullmq needs --redis redis:\/\/HOST:PORT/);
+  assert.throws(() => createExecutor({ executor: "spark" }), /--executor must be one of .*, got 'spark'/);
+  assert.throws(() => createExecutor({ redis: "redis://h:1" }), /--redis is for --executor bullmq, not 'in-process'/);
+  assert.throws(
+    () => redisOptions("http://h:1"),
+    /--redis must be a redis:\/\/ or rediss:\/\/ URL, got 'http:\/\/h:1'/,
+  );
+  assert.deepEqual(
+    [redisOptions("redis://:s3cret@10.0.0.5:6380/2")].map((o) => [o.host, o.port, o.password, o.db]),
+    [["10.0.0.5", 6380, "s3cret", 2]],
+  );
+});
