@@ -11,6 +11,7 @@ import { topologicalOrder } from "./topology.js";
 import { datasetSpecProperties, geomSpecSchema, inputIssues, type DatasetSpec, type GeomSpec } from "./specs.js";
 
 export interface GraphNode {
+  $comment?: string;
   id: string;
   plugin: string;
   params?: Record<string, unknown>;
@@ -29,13 +30,17 @@ export interface GraphEdge {
  */
 export interface Graph {
   $schema?: string;
+  $comment?: string;
   name?: string;
   description?: string;
   plugins?: string[];
-  inputs?: { dataStore?: string; geom?: GeomSpec; dataset?: DatasetSpec };
+  inputs?: { $comment?: string; dataStore?: string; geom?: GeomSpec; dataset?: DatasetSpec };
   nodes: GraphNode[];
   edges?: GraphEdge[];
 }
+
+/** A note for people (JSON has no comments), allowed on the graph, its inputs and each node; ignored. */
+const COMMENT = { type: "string", description: "a note for people; ignored" };
 
 export const graphSchema: JsonSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -46,6 +51,7 @@ export const graphSchema: JsonSchema = {
   additionalProperties: false,
   properties: {
     $schema: { type: "string" },
+    $comment: COMMENT,
     name: { type: "string" },
     description: { type: "string" },
     plugins: {
@@ -59,6 +65,7 @@ export const graphSchema: JsonSchema = {
       type: "object",
       additionalProperties: false,
       properties: {
+        $comment: COMMENT,
         dataStore: {
           type: "string",
           description: "DL3 data store folder, relative to the graph file; $GAMMAPY_DATA expands",
@@ -80,6 +87,7 @@ export const graphSchema: JsonSchema = {
         required: ["id", "plugin"],
         additionalProperties: false,
         properties: {
+          $comment: COMMENT,
           id: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_-]*$" },
           plugin: { type: "string" },
           params: { type: "object" },

@@ -52,6 +52,7 @@ export const mapDatasetMakerPlugin = definePlugin({
   params: MapDatasetMakerParams,
   input: ["observation"],
   output: ["dataset"],
+  needs: ["geom"],
   services: ["workers", "cache"],
   create(params, context) {
     const { logger, run, services } = context;

@@ -40,6 +40,7 @@ export const dataStoreSourcePlugin = definePlugin({
   input: [],
   output: ["observation"],
   services: ["data", "clock"],
+  needs: ["dataStore"],
   create(params, { run, services, nodeId, logger }) {
     return (): Observable<Message> =>
       defer(() => {

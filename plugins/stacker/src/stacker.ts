@@ -46,6 +46,7 @@ export const stackerPlugin = definePlugin({
   input: DATASET_KINDS,
   output: "input",
   ordered: true,
+  needs: ["geom"],
   create(params, { run, progress }) {
     return (input) =>
       defer(() => {
