@@ -41,7 +41,7 @@ export const dataStoreSourcePlugin = definePlugin({
   output: ["observation"],
   services: ["data", "clock"],
   needs: ["dataStore"],
-  create(params, { run, services, nodeId, logger }) {
+  create(params, { run, services, nodeId, logger, progress }) {
     return (): Observable<Message> =>
       defer(() => {
         const dir = params.dataStore ?? run.dataStore;
@@ -50,6 +50,7 @@ export const dataStoreSourcePlugin = definePlugin({
         const store = services.data.openDataStore(dir, { root });
         const ids = selectIds(store, params);
         if (!ids.length) logger.warn(`no observation selected: ${emptySelection(store, params)}`);
+        progress.emit({ stage: "planned", total: ids.length });
         return paced(observationMessages(store, ids, nodeId, root), services.clock, run.finish);
       });
   },
