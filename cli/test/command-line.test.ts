@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { CLI, REPO, STORE, temp } from "./spawn-cli.js";
 
@@ -165,4 +165,33 @@ test("info reads a DL3 event file (events, GTI, pointing, energies, HDUs) and a 
   const missing = gammaflow(["info", "nothing.fits.gz", "--json"]);
   assert.equal(missing.code, 1);
   assert.match(JSON.parse(missing.out).error, /nothing\.fits\.gz/);
+});
+
+test("--plugin is a path from the working directory for every command, with or without ./", () => {
+  const dir = temp("plugin-path");
+  mkdirSync(path.join(dir, "lib"));
+  mkdirSync(path.join(dir, "graphs"));
+  writeFileSync(
+    path.join(dir, "lib", "noop.mjs"),
+    "export const plugins = [{ name: 'noop', version: '1', description: 'passes datasets on', " +
+      "params: { type: 'object', properties: {} }, input: ['dataset'], output: 'input', create: () => (i) => i }];\n",
+  );
+  const graph = JSON.parse(readFileSync(path.join(REPO, "graphs", "empty-dataset.json"), "utf8"));
+  graph.nodes.push({ id: "pass", plugin: "noop" });
+  // the graph lives in another folder: --plugin is not relative to it
+  writeFileSync(path.join(dir, "graphs", "g.json"), JSON.stringify(graph));
+  for (const plugin of ["lib/noop.mjs", "./lib/noop.mjs", path.join(dir, "lib", "noop.mjs")]) {
+    const listed = JSON.parse(gammaflow(["plugins", "--plugin", plugin, "--json"], dir).out) as Array<{ name: string }>;
+    assert.ok(
+      listed.some((p) => p.name === "noop"),
+      `plugins --plugin ${plugin}`,
+    );
+    const valid = gammaflow(["validate", "graphs/g.json", "--plugin", plugin], dir);
+    assert.equal(valid.code, 0, `validate --plugin ${plugin}: ${valid.err}`);
+    const run = gammaflow(["run", "graphs/g.json", "--plugin", plugin, "--out", "out", "--json"], dir);
+    assert.equal(run.code, 0, `run --plugin ${plugin}: ${run.err}`);
+  }
+  const missing = gammaflow(["validate", "graphs/g.json", "--plugin", "./lib/none.mjs"], dir);
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /plugin package '\.\/lib\/none\.mjs' could not be loaded/);
 });
