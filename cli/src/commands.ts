@@ -22,7 +22,7 @@ export const VERSION = (
 ).version;
 
 const EXAMPLES = `
-Start here (in the repository folder, on the bundled H.E.S.S. Crab runs):
+Start here (in the repository folder, where it is 'npx gammaflow'; on the bundled H.E.S.S. Crab runs):
   gammaflow init my-analysis.json           write a starter graph, explained in its $comment fields
   gammaflow validate my-analysis.json       check it without reading data
   gammaflow run my-analysis.json --out out  run it: prints the stack, writes out/stacked.fits.gz

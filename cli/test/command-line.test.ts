@@ -195,3 +195,22 @@ test("--plugin is a path from the working directory for every command, with or w
   assert.equal(missing.code, 1);
   assert.match(missing.err, /plugin package '\.\/lib\/none\.mjs' could not be loaded/);
 });
+
+test("every command and option the README's CLI section shows is one the command line knows", () => {
+  const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## The `gammaflow` command"), readme.indexOf("`graphs/` holds"));
+  const typed = [...section.matchAll(/^(?:npx )?gammaflow (\S+)(.*)$/gm)];
+  assert.ok(typed.length >= 15, `${typed.length} command lines`);
+  const helps = new Map<string, string>();
+  for (const [, command, rest] of typed) {
+    if (command.startsWith("-") || command === "help") {
+      assert.equal(gammaflow([command]).code, 0, command);
+      continue;
+    }
+    if (!helps.has(command)) helps.set(command, gammaflow([command, "--help"]).out);
+    const help = helps.get(command)!;
+    assert.match(help, new RegExp(`Usage: gammaflow ${command}`), command);
+    for (const [option] of rest.split("#")[0].matchAll(/--[a-z-]+/g))
+      assert.ok(help.includes(option), `gammaflow ${command} ${option}`);
+  }
+});
