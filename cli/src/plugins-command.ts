@@ -37,7 +37,10 @@ function describePlugin(p: AnyPlugin): string {
     return `    ${k}${bits.length ? ` — ${bits.join("; ")}` : ""}`;
   });
   const output = p.output === "input" ? "the kinds it receives" : p.output.join("|");
-  const needs = p.needs?.length ? `  needs: ${p.needs.map((n) => (n === "geom" ? "inputs.geom" : n)).join(", ")}` : "";
+  const needed = (p.needs ?? []).map((n) =>
+    n === "geom" ? "the target geometry (inputs.geom)" : "a data store (its dataStore param or inputs.dataStore)",
+  );
+  const needs = needed.length ? `  needs ${needed.join(" and ")}` : "";
   return [
     `${p.name} ${p.version}  (${p.input.join("|") || "source"} → ${output})`,
     `  ${p.description}`,
