@@ -1,267 +1,268 @@
 /**
- * The gammaflow command: run, validate and inspect graphs of plugin nodes.
- *   gammaflow run GRAPH [--set path=value …] [--out DIR] [--workers N] [--plugin PKG …] [--json]
- *                       [--reference-paths] [--allow-skipped] [--allow-root DIR …]
- *                       [--executor in-process|pool|bullmq] [--redis redis://HOST:PORT]
- *   gammaflow worker --redis redis://HOST:PORT [--concurrency N]
- *   gammaflow validate GRAPH [--set …] [--plugin PKG …] [--json]
- *   gammaflow plugins [--json]
- *   gammaflow info FILE [--json]
- *   gammaflow fit FILE --models MODELS.yaml [--out DIR] [--name NAME] [--maps] [--json]
- *   gammaflow fake FILE --models MODELS.yaml --seed N --out FILE [--name NAME] [--json]
- *   gammaflow sample-events FILE --models MODELS.yaml --obs-id ID --data-store DIR --seed N --out DIR
- *   gammaflow serve [--host HOST] [--port N]
+ * The gammaflow command line (commander): one subcommand per task, each with its own --help
+ * (`gammaflow help run` is the same); a mistyped command or option gets the nearest one.
+ * Usage errors exit with 2, failures with 1; `--json` turns errors into one JSON object too.
  */
-import { parseArgs } from "node:util";
-import { GraphValidationError, type OutputKinds } from "@gammaflow/pipeline";
-import { readDataset } from "@gammaflow/core/node";
-import type { Interrupts } from "./interrupts.js";
-import { EXIT_CODES } from "./outcome.js";
-import { registryWith } from "./registry.js";
-import { loadGraph } from "./run-graph.js";
-import { runCommand } from "./run-command.js";
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { reportError, UsageError } from "./errors.js";
 import { fitCommand } from "./fit-command.js";
-import { fakeCommand, parseSeed, sampleEventsCommand } from "./simulate-command.js";
+import { infoCommand } from "./info-command.js";
+import { EXIT_CODES } from "./outcome.js";
+import { initCommand } from "./init-command.js";
+import type { Interrupts } from "./interrupts.js";
+import { pluginsCommand } from "./plugins-command.js";
+import { runCommand } from "./run-command.js";
+import { loadGraph } from "./run-graph.js";
 import { serveCommand } from "./serve-command.js";
+import { fakeCommand, parseSeed, sampleEventsCommand } from "./simulate-command.js";
 import { workerCommand } from "./worker-command.js";
 
-const USAGE = `usage: gammaflow <command> [options]
-  run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json,
-                   --reference-paths: the plain computations the tuned kernels replace, to compare;
-                   --allow-skipped: exit 0 although runs were skipped;
-                   --allow-root DIR: index paths may lead anywhere inside DIR, e.g. CTA 1DC's top folder;
-                   --executor in-process|pool|bullmq: where runs are reduced, bullmq with
-                   --redis redis://HOST:PORT: one job per run, for \`gammaflow worker\`s anywhere).
-                   The same command after a crash resumes from the checkpoint in --out.
-                   Exit codes: 0 complete, 1 failed, 2 usage, 3 incomplete (runs skipped, an output
-                   failed, nothing selected),
-                   130/143 interrupted by SIGINT/SIGTERM (outputs written then are named *.partial.*)
-  validate GRAPH   check a graph against the schema and its plugins, reading no data
-                   (--plugin PKG: load a package's plugins; a graph's own list never loads code)
-  worker           run the jobs of \`run --executor bullmq\` (--redis redis://HOST:PORT, --concurrency N
-                   jobs at once, default 1) until SIGINT/SIGTERM; on any machine that sees the data
-  plugins          list the plugins with their params
-  info FILE        summary of a dataset file (gammapy's MapDataset layout)
-  fit FILE         fit models to a dataset file (--models MODELS.yaml, --out DIR, --name NAME, --maps,
-                   --json): prints the parameter table, writes DIR/models.yaml and DIR/fit-result.json
-  fake FILE        the dataset with Poisson counts drawn from the models' npred (--models MODELS.yaml,
-                   --seed N: gammapy's random_state, the same counts; --out FILE, --name NAME, --json)
-  sample-events FILE  events drawn from a dataset with models, written as a DL3 run with the IRFs of
-                   run --obs-id ID of --data-store DIR into the data-store folder --out DIR (--models,
-                   --seed N: gammapy's random_state, the same events; --name, --json)
-  serve            the quick-look page (npm run build makes it) on http://127.0.0.1:8080/ (--host, --port);
-                   runs dropped on it are reduced in the browser
-overrides: --set safe.offsetMax="2.5 deg"  (node id . param), --set inputs.geom.width="4 deg"`;
+/** The package's version (cli/package.json, beside dist/). */
+export const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
+const EXAMPLES = `
+Start here (in the repository folder, where it is 'npx gammaflow'; on the bundled H.E.S.S. Crab runs):
+  gammaflow init my-analysis.json           write a starter graph, explained in its $comment fields
+  gammaflow validate my-analysis.json       check it without reading data
+  gammaflow run my-analysis.json --out out  run it: prints the stack, writes out/stacked.fits.gz
+  gammaflow info out/stacked.fits.gz        what a dataset, event file or data store folder holds
+  gammaflow run graphs/combined-chain.json --set safe.offsetMax="2.5 deg"   change a param (node id.param)
+  gammaflow help run                        a command's options (or: gammaflow run --help)`;
+
+const RUN_EXIT_CODES = `
+Exit codes: 0 complete; 1 failed (invalid graph, a node failed); 2 usage; 3 incomplete (runs skipped,
+an output failed, nothing selected); 130/143 interrupted by SIGINT/SIGTERM (outputs written after it
+are named *.partial.*).`;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const setOption = () =>
+  new Option(
+    "--set <path=value>",
+    'override a param: node.param=value, e.g. safe.offsetMax="2.5 deg" (repeatable)',
+  ).argParser(collect);
+const pluginOption = () =>
+  new Option(
+    "--plugin <package>",
+    "also load this package's plugins: a name or a path from here (repeatable)",
+  ).argParser(collect);
+const jsonOption = () => new Option("--json", "print JSON (also for errors: error, exitCode, node, param, value)");
+
+/** Options as commander gives them: a repeatable option never given is undefined. */
+interface Common {
+  json?: boolean;
+  plugin?: string[];
+  set?: string[];
+}
 
 /** Run the command line `argv`; returns the exit code (errors are printed, not thrown). */
 export async function main(argv: string[], interrupts: Interrupts): Promise<number> {
-  try {
-    return await dispatch(argv, interrupts);
-  } catch (e) {
-    if (e instanceof GraphValidationError) console.error(e.message);
-    else if (e instanceof UsageError) console.error(`${e.message}\n${USAGE}`);
-    else console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
-    return e instanceof UsageError ? EXIT_CODES.usage : EXIT_CODES.failed;
-  }
-}
-
-async function dispatch(argv: string[], interrupts: Interrupts): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      set: { type: "string", multiple: true, default: [] },
-      out: { type: "string" },
-      workers: { type: "string" },
-      executor: { type: "string" },
-      redis: { type: "string" },
-      concurrency: { type: "string" },
-      plugin: { type: "string", multiple: true, default: [] },
-      "allow-root": { type: "string", multiple: true, default: [] },
-      json: { type: "boolean", default: false },
-      models: { type: "string" },
-      name: { type: "string" },
-      maps: { type: "boolean", default: false },
-      seed: { type: "string" },
-      "obs-id": { type: "string" },
-      "data-store": { type: "string" },
-      "reference-paths": { type: "boolean", default: false },
-      "allow-skipped": { type: "boolean", default: false },
-      host: { type: "string" },
-      port: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  const [command, target] = positionals;
-  if (values.help || !command) {
-    console.log(USAGE);
-    return command || values.help ? 0 : 2;
-  }
-  const json = values.json;
-  const print = (value: unknown, text: string) => console.log(json ? JSON.stringify(value, null, 2) : text);
-  switch (command) {
-    case "plugins": {
-      const registry = await registryWith(values.plugin);
-      const list = registry.list();
-      print(
-        list.map((p) => ({
-          name: p.name,
-          version: p.version,
-          description: p.description,
-          input: p.input,
-          output: p.output,
-          params: p.params,
-        })),
-        list.map(describePlugin).join("\n\n"),
-      );
-      return 0;
-    }
-    case "validate": {
-      if (!target) throw new UsageError("validate needs a graph file");
-      const { validated } = await loadGraph(target, { sets: values.set, plugins: values.plugin });
-      const nodes = validated.nodes.map((n) => ({ id: n.id, plugin: n.plugin, params: n.params }));
-      print(
-        { valid: true, nodes, edges: validated.edges },
-        `${target}: valid — ${nodes.length} nodes (${nodes.map((n) => n.id).join(" → ")}), ` +
-          `${validated.edges.length} edges`,
-      );
-      return 0;
-    }
-    case "info": {
-      if (!target) throw new UsageError("info needs a dataset file");
-      const dataset = readDataset(target);
-      print(datasetInfo(dataset), dataset.toString());
-      return 0;
-    }
-    case "fit": {
-      if (!target) throw new UsageError("fit needs a dataset file");
-      if (!values.models) throw new UsageError("fit needs --models MODELS.yaml");
-      return fitCommand(target, {
-        models: values.models,
-        out: values.out ?? "out",
-        name: values.name,
-        maps: values.maps,
-        json,
-      });
-    }
-    case "fake": {
-      if (!target) throw new UsageError("fake needs a dataset file");
-      if (!values.models) throw new UsageError("fake needs --models MODELS.yaml");
-      if (!values.out) throw new UsageError("fake needs --out FILE");
-      return fakeCommand(target, {
-        models: values.models,
-        seed: seedOption(values.seed),
-        out: values.out,
-        name: values.name,
-        json,
-      });
-    }
-    case "sample-events": {
-      if (!target) throw new UsageError("sample-events needs a dataset file");
-      for (const needed of ["models", "obs-id", "data-store", "out"] as const)
-        if (!values[needed]) throw new UsageError(`sample-events needs --${needed}`);
-      const obsId = Number(values["obs-id"]);
-      if (!Number.isInteger(obsId)) throw new UsageError(`--obs-id must be a run number, got '${values["obs-id"]}'`);
-      return sampleEventsCommand(target, {
-        models: values.models!,
-        obsId,
-        dataStore: values["data-store"]!,
-        seed: seedOption(values.seed),
-        out: values.out!,
-        name: values.name,
-        json,
-      });
-    }
-    case "run": {
-      if (!target) throw new UsageError("run needs a graph file");
-      const workers = values.workers === undefined ? 0 : Number(values.workers);
-      if (!Number.isInteger(workers) || workers < 0)
-        throw new UsageError(`--workers must be a whole number, got '${values.workers}'`);
-      return runCommand(
-        target,
-        {
-          sets: values.set,
-          plugins: values.plugin,
-          allowRoots: values["allow-root"],
-          outDir: values.out,
-          workers,
-          executor: values.executor,
-          redis: values.redis,
-          json,
-          referencePaths: values["reference-paths"],
-          allowSkipped: values["allow-skipped"],
-        },
-        interrupts,
-      );
-    }
-    case "worker": {
-      if (!values.redis) throw new UsageError("worker needs --redis redis://HOST:PORT");
-      const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1)
-        throw new UsageError(`--concurrency must be a positive whole number, got '${values.concurrency}'`);
-      return workerCommand({ redis: values.redis, concurrency }, interrupts);
-    }
-    case "serve": {
-      await serveCommand({ host: values.host, port: values.port });
-      return new Promise<number>(() => {}); // serves until a signal ends the process
-    }
-    default:
-      throw new UsageError(`unknown command '${command}'`);
-  }
-}
-
-interface PluginSummary {
-  name: string;
-  version: string;
-  description: string;
-  input: readonly string[];
-  output: OutputKinds;
-  params: object;
-}
-
-function describePlugin(p: PluginSummary): string {
-  const schema = p.params as { properties?: object; required?: string[] };
-  const props = (schema.properties ?? {}) as Record<
-    string,
-    { description?: string; default?: unknown; enum?: unknown[]; "x-unit"?: string }
-  >;
-  const required = new Set(schema.required ?? []);
-  const params = Object.entries(props).map(([k, s]) => {
-    const unit = s["x-unit"] ? `a quantity in ${s["x-unit"]}` : undefined;
-    const bits = [
-      s.description,
-      unit,
-      s.enum ? `one of ${s.enum.map((v) => JSON.stringify(v)).join(", ")}` : undefined,
-      "default" in s ? `default ${JSON.stringify(s.default)}` : required.has(k) ? "required" : undefined,
-    ].filter(Boolean);
-    return `    ${k}${bits.length ? ` — ${bits.join("; ")}` : ""}`;
-  });
-  const output = p.output === "input" ? "the kinds it receives" : p.output.join("|");
-  return [
-    `${p.name} ${p.version}  (${p.input.join("|") || "source"} → ${output})`,
-    `  ${p.description}`,
-    ...params,
-  ].join("\n");
-}
-
-function datasetInfo(dataset: ReturnType<typeof readDataset>) {
-  return {
-    name: dataset.name,
-    counts: dataset.counts.sum(),
-    background: dataset.background?.sum(),
-    exposureMax: dataset.exposure ? maxOf(dataset.exposure.data) : undefined,
-    maskSafe: dataset.maskSafe?.sum(),
-    shape: dataset.counts.geom.dataShape,
+  let code = 0;
+  const done = (result: number) => {
+    code = result;
   };
+  const program = buildProgram(interrupts, done);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (e) {
+    // help asked for (exit code 0), or shown on stderr for a missing command (1: a usage error)
+    if (
+      e instanceof CommanderError &&
+      ["commander.help", "commander.helpDisplayed", "commander.version"].includes(e.code)
+    )
+      return e.exitCode === 0 ? 0 : EXIT_CODES.usage;
+    return reportError(e, argv.includes("--json"));
+  }
 }
 
-function maxOf(values: ArrayLike<number>): number {
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
-  return max;
+function buildProgram(interrupts: Interrupts, done: (code: number) => void): Command {
+  const program = new Command("gammaflow")
+    .description("gammapy's map-cube analysis as graphs of plugin nodes: reduce IACT DL3 runs to maps, stack, fit")
+    .version(VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "print this help")
+    .helpCommand("help [command]", "a command's help")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .addHelpText("after", EXAMPLES);
+  const command = (name: string, summary: string) =>
+    program.command(name).description(summary).helpOption("-h, --help", "print this help");
+
+  command("init", "write a starter graph that runs on the bundled data (gammapy analysis config)")
+    .argument("[FILE]", "the graph file to write", "analysis.json")
+    .option("--force", "overwrite FILE if it exists")
+    .addOption(jsonOption())
+    .action((file: string, o: { force?: boolean; json?: boolean }) =>
+      done(initCommand(file, { force: Boolean(o.force), json: Boolean(o.json) })),
+    );
+
+  command("run", "run a graph: reduce, stack, write; prints a report")
+    .argument("<GRAPH>", "graph file (JSON)")
+    .addOption(setOption())
+    .option("--out <dir>", "output folder", "out")
+    .option("--workers <n>", "worker threads for the map makers (0: none)", "0")
+    .addOption(pluginOption())
+    .addOption(jsonOption())
+    .option("--reference-paths", "the plain computations the tuned kernels replace (slower; to compare)")
+    .option("--allow-skipped", "exit 0 although runs were skipped (still reported)")
+    .option(
+      "--allow-root <dir>",
+      "index paths may lead anywhere inside DIR, e.g. CTA 1DC's top folder (repeatable)",
+      collect,
+    )
+    .option("--executor <kind>", "where runs are reduced: in-process, pool (--workers) or bullmq (--redis)")
+    .option("--redis <url>", "redis://HOST:PORT for --executor bullmq: one job per run, for `gammaflow worker`s")
+    .addHelpText("after", RUN_EXIT_CODES)
+    .action(
+      async (
+        graph: string,
+        o: Common & {
+          out: string;
+          workers: string;
+          referencePaths?: boolean;
+          allowSkipped?: boolean;
+          allowRoot?: string[];
+          executor?: string;
+          redis?: string;
+        },
+      ) => {
+        const workers = Number(o.workers);
+        if (!/^\d+$/.test(o.workers) || !Number.isInteger(workers))
+          throw new UsageError(`--workers must be a whole number, got '${o.workers}'`);
+        const options = {
+          sets: o.set ?? [],
+          plugins: o.plugin ?? [],
+          allowRoots: o.allowRoot ?? [],
+          outDir: o.out,
+          workers,
+          executor: o.executor,
+          redis: o.redis,
+          json: Boolean(o.json),
+          referencePaths: Boolean(o.referencePaths),
+          allowSkipped: Boolean(o.allowSkipped),
+        };
+        done(await runCommand(graph, options, interrupts));
+      },
+    );
+
+  command("worker", "run the jobs of `run --executor bullmq` until SIGINT/SIGTERM, on any machine that sees the data")
+    .option("--redis <url>", "redis://HOST:PORT of the coordinator's queue (required)")
+    .option("--concurrency <n>", "jobs at once", "1")
+    .action(async (o: { redis?: string; concurrency: string }) => {
+      if (!o.redis) throw new UsageError("worker needs --redis redis://HOST:PORT");
+      const concurrency = Number(o.concurrency);
+      if (!/^\d+$/.test(o.concurrency) || concurrency < 1)
+        throw new UsageError(`--concurrency must be a positive whole number, got '${o.concurrency}'`);
+      done(await workerCommand({ redis: o.redis, concurrency }, interrupts));
+    });
+
+  command("serve", "the quick-look page (npm run build makes it): runs dropped on it are reduced in the browser")
+    .option("--host <host>", "address to listen on (loopback by default)")
+    .option("--port <n>", "port (default 8080)")
+    .action(async (o: { host?: string; port?: string }) => {
+      await serveCommand({ host: o.host, port: o.port });
+      await new Promise<never>(() => {}); // serves until a signal ends the process
+    });
+
+  command("validate", "check a graph — schema, params, message kinds, geometry, data store — reading no data")
+    .argument("<GRAPH>", "graph file (JSON)")
+    .addOption(setOption())
+    .addOption(pluginOption())
+    .addOption(jsonOption())
+    .action(async (graph: string, o: Common) => done(await validateCommand(graph, o)));
+
+  command("plugins", "list the plugins with their params, units and defaults")
+    .addOption(pluginOption())
+    .addOption(jsonOption())
+    .action(async (o: Common) => done(await pluginsCommand({ plugin: o.plugin ?? [], json: Boolean(o.json) })));
+
+  command("info", "what a dataset file, a DL3 event file or a data store folder holds")
+    .argument("<PATH>", "a dataset (.fits.gz), an event file or a data store folder")
+    .addOption(jsonOption())
+    .action((target: string, o: { json?: boolean }) => done(infoCommand(target, { json: Boolean(o.json) })));
+
+  command("fit", "fit models to a dataset file (gammapy's Fit): parameter table, models.yaml, fit-result.json")
+    .argument("<DATASET>", "dataset file")
+    .option("--models <file>", "models YAML (gammapy's format) (required)")
+    .option("--out <dir>", "output folder", "out")
+    .option("--name <name>", "the dataset's name the models refer to (default the file's)")
+    .option("--maps", "also write npred and residual maps")
+    .addOption(jsonOption())
+    .addHelpText("after", "\nExit codes: 0 the fit converged; 1 failed; 2 usage; 3 the fit ran but did not converge.")
+    .action((dataset: string, o: { models?: string; out: string; name?: string; maps?: boolean; json?: boolean }) => {
+      if (!o.models) throw new UsageError("fit needs --models MODELS.yaml");
+      done(fitCommand(dataset, { models: o.models, out: o.out, name: o.name, maps: o.maps, json: o.json }));
+    });
+
+  command("fake", "the dataset with Poisson counts drawn from the models' npred (gammapy's MapDataset.fake)")
+    .argument("<DATASET>", "dataset file")
+    .option("--models <file>", "models YAML (required)")
+    .option("--seed <n>", "gammapy's random_state: the same counts for the same seed (required)")
+    .option("--out <file>", "the dataset file to write (required)")
+    .option("--name <name>", "the dataset's name the models refer to")
+    .addOption(jsonOption())
+    .action((dataset: string, o: { models?: string; seed?: string; out?: string; name?: string; json?: boolean }) => {
+      if (!o.models) throw new UsageError("fake needs --models MODELS.yaml");
+      if (!o.out) throw new UsageError("fake needs --out FILE");
+      const seed = seedOption(o.seed);
+      done(fakeCommand(dataset, { models: o.models, seed, out: o.out, name: o.name, json: o.json }));
+    });
+
+  command("sample-events", "events drawn from a dataset with models, written as a DL3 run (MapDatasetEventSampler)")
+    .argument("<DATASET>", "dataset file")
+    .option("--models <file>", "models YAML (required)")
+    .option("--obs-id <id>", "the run whose IRFs the events get (required)")
+    .option("--data-store <dir>", "the data store holding that run (required)")
+    .option("--seed <n>", "gammapy's random_state: the same events for the same seed (required)")
+    .option("--out <dir>", "data store folder to write into: created, or added to (required)")
+    .option("--name <name>", "the dataset's name the models refer to")
+    .addOption(jsonOption())
+    .action((dataset: string, o: SampleOptions) => done(sampleEvents(dataset, o)));
+
+  return program;
 }
 
-class UsageError extends Error {}
+async function validateCommand(graph: string, o: Common): Promise<number> {
+  const { validated } = await loadGraph(graph, { sets: o.set, plugins: o.plugin });
+  const nodes = validated.nodes.map((n) => ({ id: n.id, plugin: n.plugin, params: n.params }));
+  console.log(
+    o.json
+      ? JSON.stringify({ valid: true, nodes, edges: validated.edges }, null, 2)
+      : `${graph}: valid — ${nodes.length} nodes (${nodes.map((n) => n.id).join(" → ")}), ` +
+          `${validated.edges.length} edges`,
+  );
+  return 0;
+}
+
+interface SampleOptions {
+  models?: string;
+  obsId?: string;
+  dataStore?: string;
+  seed?: string;
+  out?: string;
+  name?: string;
+  json?: boolean;
+}
+
+function sampleEvents(dataset: string, o: SampleOptions): number {
+  const needed = { models: o.models, "obs-id": o.obsId, "data-store": o.dataStore, out: o.out };
+  for (const [option, value] of Object.entries(needed))
+    if (!value) throw new UsageError(`sample-events needs --${option}`);
+  const obsId = Number(o.obsId);
+  if (!Number.isInteger(obsId)) throw new UsageError(`--obs-id must be a run number, got '${o.obsId}'`);
+  return sampleEventsCommand(dataset, {
+    models: o.models!,
+    obsId,
+    dataStore: o.dataStore!,
+    seed: seedOption(o.seed),
+    out: o.out!,
+    name: o.name,
+    json: o.json,
+  });
+}
 
 function seedOption(text: string | undefined): number {
   try {

@@ -19,12 +19,22 @@ export const BUILTIN_PACKAGES = [
 ];
 
 /**
+ * Whether a plugin specifier is a path (relative to `baseDir`): it starts with "." or "/", or
+ * names a file or folder there ("plugins/mine"); else it is a package name ("@scope/pkg").
+ * Every command resolves --plugin this way, from the working directory.
+ */
+export function isPathSpecifier(specifier: string, baseDir: string): boolean {
+  if (specifier.startsWith(".") || path.isAbsolute(specifier)) return true;
+  return !specifier.startsWith("@") && existsSync(path.resolve(baseDir, specifier));
+}
+
+/**
  * The name a package is registered under: a path ("./my-plugin", relative to `baseDir`)
  * becomes its absolute real path, so a graph's "." and a --plugin path to the same folder agree;
  * anything else (a package name) is kept as written.
  */
 export function packageId(specifier: string, baseDir: string): string {
-  if (!specifier.startsWith(".") && !path.isAbsolute(specifier)) return specifier;
+  if (!isPathSpecifier(specifier, baseDir)) return specifier;
   const absolute = path.resolve(baseDir, specifier);
   return existsSync(absolute) ? realpathSync(absolute) : absolute;
 }
@@ -35,7 +45,7 @@ export function packageId(specifier: string, baseDir: string): string {
  */
 export function importerFrom(baseDir: string): (specifier: string) => Promise<unknown> {
   return async (specifier) => {
-    if (specifier.startsWith(".") || path.isAbsolute(specifier)) {
+    if (isPathSpecifier(specifier, baseDir)) {
       return import(pathToFileURL(packageEntry(path.resolve(baseDir, specifier))).href);
     }
     try {

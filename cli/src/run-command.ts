@@ -1,4 +1,4 @@
-import { MemoryLogger, type RunReport } from "@gammaflow/pipeline";
+import { ConsoleLogger, MemoryLogger, type RunReport } from "@gammaflow/pipeline";
 import type { Interrupts } from "./interrupts.js";
 import { runOutcome } from "./outcome.js";
 import { ProgressBar } from "./progress-bar.js";
@@ -27,9 +27,11 @@ export interface RunCommandOptions {
  */
 export async function runCommand(graph: string, options: RunCommandOptions, interrupts: Interrupts): Promise<number> {
   const { json = false } = options;
-  const bar = !json && process.stderr.isTTY ? new ProgressBar() : undefined;
-  const logger = json ? new MemoryLogger() : undefined;
   const loaded = await loadGraph(graph, options);
+  // a bar on a terminal, a plain line every 10 s elsewhere; --json prints nothing but its report
+  const bar = json ? undefined : new ProgressBar(process.stderr, { nodes: loaded.validated.nodes.map((n) => n.id) });
+  const memory = json ? new MemoryLogger() : undefined;
+  const logger = memory ?? bar!.logger(new ConsoleLogger());
   const signals = interrupts.startRun();
   let report: RunReport;
   try {
@@ -57,7 +59,7 @@ export async function runCommand(graph: string, options: RunCommandOptions, inte
       cancelled: report.cancelled || Boolean(outcome.interrupted),
       finals: finals.map((f) => ({ name: f.dataset.name, obsIds: f.obsIds })),
       ...outcome,
-      log: logger!.lines,
+      log: memory!.lines,
     };
     console.log(JSON.stringify(summary, null, 2));
   } else {

@@ -2,8 +2,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  applyOverrides,
+  applyTracedOverrides,
   createContainer,
+  GraphValidationError,
+  locateIssues,
   runContainer,
   runGraph,
   TYPES,
@@ -17,6 +19,8 @@ import {
 import { createExecutor, fileCheckpoints, nodeDataAccess, runKey } from "@gammaflow/pipeline/node";
 import { kernelPaths, setKernelPaths } from "@gammaflow/core";
 import { gammapyDataDir, realPath, removeStaleTemporaries } from "@gammaflow/core/node";
+import { parseJson } from "./json-syntax.js";
+import { prerequisiteIssues } from "./prerequisites.js";
 import { packageId, registryWith } from "./registry.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -31,30 +35,40 @@ export interface LoadedGraph {
 
 /**
  * Read a graph file, apply --set overrides and validate it against the built-in plugins and
- * the packages of `plugins` (the user's --plugin, relative to the working directory). The
- * graph's own `plugins` list is only checked against those: a graph never loads code.
+ * the packages of `plugins` (the user's --plugin, relative to the working directory), then
+ * check what its nodes need without reading data (`prerequisiteIssues`). The graph's own
+ * `plugins` list is only checked against those: a graph never loads code. A problem names the
+ * node and param, and the --set override when one put the value there.
  */
 export async function loadGraph(
   file: string,
   options: { sets?: string[]; plugins?: string[] } = {},
 ): Promise<LoadedGraph> {
   const absolute = path.resolve(file);
-  let raw: Graph;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(absolute, "utf8")) as Graph;
+    text = readFileSync(absolute, "utf8");
   } catch (e) {
     throw new Error(`${file}: cannot read the graph: ${(e as Error).message}`);
   }
-  let graph: Graph;
+  const raw = parseJson(text, file) as Graph;
+  let traced: ReturnType<typeof applyTracedOverrides>;
   try {
-    graph = applyOverrides(raw, options.sets ?? []);
+    traced = applyTracedOverrides(raw, options.sets ?? []);
   } catch (e) {
     throw new Error(`${file}: ${(e as Error).message}`);
   }
+  const { graph, sources: overrides } = traced;
   const baseDir = path.dirname(absolute);
   const registry = await registryWith(options.plugins ?? []);
   const packageOf = (entry: string) => packageId(entry, baseDir);
-  return { file: absolute, baseDir, validated: validateGraph(graph, registry, file, { packageOf }) };
+  const validated = validateGraph(graph, registry, file, { packageOf, overrides });
+  const missing = prerequisiteIssues(
+    validated,
+    nodeDataAccess(baseDir, { GAMMAPY_DATA: GAMMAPY_DATA_DEFAULT }).resolve,
+  );
+  if (missing.length) throw new GraphValidationError(locateIssues(graph, missing, overrides), file);
+  return { file: absolute, baseDir, validated };
 }
 
 export interface RunOptions {

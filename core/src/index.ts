@@ -19,6 +19,7 @@ export {
   type Scale,
 } from "./utils/interpolation/index.js";
 export { firstRoot } from "./utils/roots.js";
+export { closestNames, didYouMean, editDistance } from "./utils/did-you-mean.js";
 export { FORBIDDEN_KEYS, forbiddenKeyMessage, MAX_TREE_DEPTH, treeIssues, type TreeIssue } from "./utils/json-tree.js";
 export { kernelPaths, setKernelPaths, withKernelPaths, type KernelPaths } from "./utils/kernel-paths.js";
 export * from "./stats/index.js";

@@ -53,6 +53,10 @@ test("crab-fit graph: the combined chain then the point + power-law fit, as gamm
   assert.match(yaml, /covariance: models_covariance\.dat/);
   for (const f of ["npred.fits.gz", "residuals.fits.gz", "npred.png", "residuals.png", "models_covariance.dat"])
     assert.ok(readFileSync(path.join(out, f)).length > 0, f);
+  // one report entry per file written, each a path that opens
+  const fitFiles = report.outputs.filter((o) => o.description.startsWith("fit of"));
+  assert.ok(fitFiles.length >= 7, `${fitFiles.length} fit outputs`);
+  for (const o of fitFiles) assert.ok(readFileSync(o.path).length > 0, o.path);
 
   // the command line on the written stack: the same fit, gammapy's parameter table printed
   const stackDir = temp("crab-stack");

@@ -22,11 +22,12 @@ test("the combined-chain graph gives exactly the class API's stack, in process a
     const report = await runGraphFile(COMBINED, { outDir: temp("combined"), workers, logger: new MemoryLogger() });
     assert.deepEqual(report.used, [23523, 23526, 23559, 23592]);
     assert.deepEqual(report.skipped, []);
-    assert.deepEqual(report.outputs.map((o) => path.basename(o.path.split(", ")[0])).sort(), [
+    assert.deepEqual(report.outputs.map((o) => path.basename(o.path)).sort(), [
+      "stacked-background.png",
       "stacked-counts.png",
       "stacked.fits.gz",
     ]);
-    const png = readFileSync(report.outputs.find((o) => o.path.includes(".png"))!.path.split(", ")[1]);
+    const png = readFileSync(report.outputs.find((o) => o.path.endsWith("background.png"))!.path);
     assert.deepEqual(
       [...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(""),
       "PNG",
@@ -179,7 +180,7 @@ test("every documentation graph runs with the CLI; --json reports what was used"
   assert.equal(JSON.parse(info.out).counts, classApiStack(BUNDLED_STORE, [23523, 23592, 23526, 23559]).counts.sum());
 });
 
-test("the CLI refuses a bad graph before reading data, naming the JSON path, and lists the plugins", async () => {
+test("the CLI refuses a bad graph before reading data, naming node and param, and lists the plugins", async () => {
   const bad = cli([
     "validate",
     "graphs/combined-chain.json",
@@ -189,8 +190,8 @@ test("the CLI refuses a bad graph before reading data, naming the JSON path, and
     'safe.methods=["aeff-maximum"]',
   ]);
   assert.equal(bad.code, 1);
-  assert.match(bad.err, /\/nodes\/3\/params\/offsetMax: must be a quantity in deg/);
-  assert.match(bad.err, /\/nodes\/3\/params\/methods\/0: must be equal to one of the allowed values/);
+  assert.match(bad.err, /safe\.offsetMax \(from --set safe\.offsetMax=3 TeV\): "3 TeV" is not an angle/);
+  assert.match(bad.err, /safe\.methods\[0\] \(from --set .*\): must be equal to one of the allowed values/);
   const plugins = JSON.parse(cli(["plugins", "--json"]).out) as Array<{ name: string }>;
   const builtIn = (await registryWith([])).list().map((p) => p.name);
   assert.deepEqual(plugins.map((p) => p.name).sort(), [...builtIn].sort(), "the command lists every built-in plugin");

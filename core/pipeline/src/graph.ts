@@ -1,7 +1,9 @@
 import Ajv2020Module from "ajv/dist/2020.js";
-import type { ErrorObject, ValidateFunction } from "ajv";
-import { parseQuantity, treeIssues } from "@gammaflow/core";
-import { outputPathProblem, resolveParams, type JsonSchema, type OutputPathKind } from "./params.js";
+import type { ValidateFunction } from "ajv";
+import { didYouMean, treeIssues } from "@gammaflow/core";
+import { type GraphIssue, GraphValidationError, issuesOf, locateIssues } from "./issues.js";
+import type { OverrideSource } from "./overrides.js";
+import { outputPathProblem, quantityProblem, resolveParams, type JsonSchema, type OutputPathKind } from "./params.js";
 import type { AnyPlugin } from "./plugin.js";
 import type { PluginRegistry } from "./registry.js";
 import { checkKinds } from "./kinds.js";
@@ -9,6 +11,7 @@ import { topologicalOrder } from "./topology.js";
 import { datasetSpecProperties, geomSpecSchema, inputIssues, type DatasetSpec, type GeomSpec } from "./specs.js";
 
 export interface GraphNode {
+  $comment?: string;
   id: string;
   plugin: string;
   params?: Record<string, unknown>;
@@ -27,13 +30,17 @@ export interface GraphEdge {
  */
 export interface Graph {
   $schema?: string;
+  $comment?: string;
   name?: string;
   description?: string;
   plugins?: string[];
-  inputs?: { dataStore?: string; geom?: GeomSpec; dataset?: DatasetSpec };
+  inputs?: { $comment?: string; dataStore?: string; geom?: GeomSpec; dataset?: DatasetSpec };
   nodes: GraphNode[];
   edges?: GraphEdge[];
 }
+
+/** A note for people (JSON has no comments), allowed on the graph, its inputs and each node; ignored. */
+const COMMENT = { type: "string", description: "a note for people; ignored" };
 
 export const graphSchema: JsonSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -44,6 +51,7 @@ export const graphSchema: JsonSchema = {
   additionalProperties: false,
   properties: {
     $schema: { type: "string" },
+    $comment: COMMENT,
     name: { type: "string" },
     description: { type: "string" },
     plugins: {
@@ -57,6 +65,7 @@ export const graphSchema: JsonSchema = {
       type: "object",
       additionalProperties: false,
       properties: {
+        $comment: COMMENT,
         dataStore: {
           type: "string",
           description: "DL3 data store folder, relative to the graph file; $GAMMAPY_DATA expands",
@@ -78,6 +87,7 @@ export const graphSchema: JsonSchema = {
         required: ["id", "plugin"],
         additionalProperties: false,
         properties: {
+          $comment: COMMENT,
           id: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_-]*$" },
           plugin: { type: "string" },
           params: { type: "object" },
@@ -95,22 +105,6 @@ export const graphSchema: JsonSchema = {
     },
   },
 };
-
-/** One problem, located by a JSON pointer into the graph (e.g. /nodes/2/params/offsetMax). */
-export interface GraphIssue {
-  path: string;
-  message: string;
-}
-
-export class GraphValidationError extends Error {
-  constructor(
-    readonly issues: GraphIssue[],
-    source = "graph",
-  ) {
-    super(`${source} is not valid:\n${issues.map((i) => `  ${i.path || "/"}: ${i.message}`).join("\n")}`);
-    this.name = "GraphValidationError";
-  }
-}
 
 /**
  * A validated graph: params completed with their defaults and resolved (quantities as numbers
@@ -140,25 +134,17 @@ const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? 
 
 /** "x-unit": a string quantity convertible to that unit ("3 deg" for "deg"). */
 function newAjv(): AjvInstance {
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
+  // verbose: errors carry the value found and their schema (to echo one, to suggest names from the other)
+  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false, verbose: true });
   ajv.addKeyword({
     keyword: "x-unit",
     type: "string",
     schemaType: "string",
     validate: function unitCheck(unit: string, value: string) {
-      try {
-        parseQuantity(value, unit).to(unit);
-        return true;
-      } catch {
-        (unitCheck as unknown as { errors: unknown[] }).errors = [
-          {
-            keyword: "x-unit",
-            message: `must be a quantity in ${unit || "a dimensionless unit"} (e.g. "1 ${unit}")`,
-            params: { unit },
-          },
-        ];
-        return false;
-      }
+      const message = quantityProblem(value, unit);
+      if (message)
+        (unitCheck as unknown as { errors: unknown[] }).errors = [{ keyword: "x-unit", message, params: { unit } }];
+      return message === undefined;
     },
     errors: true,
   });
@@ -198,23 +184,6 @@ function matches(schema: object, value: unknown): boolean {
   return validate(structuredClone(value)) as boolean;
 }
 
-function issuesOf(errors: ErrorObject[] | null | undefined, prefix: string): GraphIssue[] {
-  // anyOf branches each report; keep the most specific message per path.
-  const byPath = new Map<string, string>();
-  for (const e of errors ?? []) {
-    const path = prefix + e.instancePath;
-    const extra =
-      e.keyword === "additionalProperties"
-        ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'`
-        : e.keyword === "enum"
-          ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
-          : "";
-    const message = `${e.message ?? "is not valid"}${extra}`;
-    if (!byPath.has(path) || e.keyword.startsWith("x-")) byPath.set(path, message);
-  }
-  return [...byPath].map(([path, message]) => ({ path, message }));
-}
-
 /**
  * A node's params as `create` receives them: checked against the plugin's schema, completed
  * with its defaults, quantities converted to canonical units. Issues are located under `at`.
@@ -232,7 +201,7 @@ export function checkParams(
     validate = ajv().compile({ type: "object", ...(definition.params as JsonSchema) });
     paramValidators.set(definition, validate);
   }
-  if (!validate(params)) return { params, issues: issuesOf(validate.errors, at) };
+  if (!validate(params)) return { params, issues: issuesOf(validate.errors, at, "param") };
   const resolved = resolveParams(definition.params as JsonSchema, params, matches);
   const issues = resolved.issues.map((issue) => ({ path: `${at}${issue.path}`, message: issue.message }));
   return { params: resolved.value as Record<string, unknown>, issues };
@@ -241,7 +210,7 @@ export function checkParams(
 /**
  * Check a graph before any data is read: its shape, every node's params against its plugin's
  * schema (filling defaults), the message kinds along every edge, and that it has no cycle.
- * Throws a GraphValidationError listing every problem with its JSON path.
+ * Throws a GraphValidationError listing every problem, located (see `locateIssues`).
  */
 export interface ValidateOptions {
   /**
@@ -249,6 +218,8 @@ export interface ValidateOptions {
    * a path relative to the graph file absolute, as it records --plugin paths.
    */
   packageOf?: (entry: string) => string;
+  /** Where --set overrides put their values: a problem there blames the override. */
+  overrides?: readonly OverrideSource[];
 }
 
 export function validateGraph(
@@ -261,8 +232,10 @@ export function validateGraph(
   const refused = treeIssues(input);
   if (refused.length) throw new GraphValidationError(refused, source);
   const graph = structuredClone(input) as Graph;
+  const fail = (issues: GraphIssue[]) =>
+    new GraphValidationError(locateIssues(input, issues, options.overrides), source);
   const validateShape = validateGraphShape();
-  if (!validateShape(graph)) throw new GraphValidationError(issuesOf(validateShape.errors, ""), source);
+  if (!validateShape(graph)) throw fail(issuesOf(validateShape.errors, ""));
   const issues: GraphIssue[] = packageIssues(graph.plugins ?? [], registry, options.packageOf ?? ((e) => e));
   const ids = new Map<string, number>();
   graph.nodes.forEach((n, i) => {
@@ -274,12 +247,12 @@ export function validateGraph(
   graph.nodes.forEach((n, i) => {
     const definition = registry.get(n.plugin);
     if (!definition) {
+      const names = registry.list().map((p) => p.name);
       issues.push({
         path: `/nodes/${i}/plugin`,
-        message: `unknown plugin '${n.plugin}' (known: ${registry
-          .list()
-          .map((p) => p.name)
-          .join(", ")}; others come from packages given with --plugin)`,
+        message:
+          `unknown plugin '${n.plugin}'${didYouMean(n.plugin, names)} (known: ${names.join(", ")}; ` +
+          "others come from packages given with --plugin)",
       });
       return;
     }
@@ -307,7 +280,7 @@ export function validateGraph(
     (id) => `/nodes/${ids.get(id)}`,
   );
   issues.push(...kinds.issues);
-  if (issues.length) throw new GraphValidationError(issues, source);
+  if (issues.length) throw fail(issues);
   return { graph, nodes: ordered.map((n) => ({ ...n, emits: kinds.emits.get(n.id)! })), edges };
 }
 

@@ -8,6 +8,7 @@ export * from "./registry.js";
 export * from "./services.js";
 export * from "./specs.js";
 export * from "./graph.js";
+export * from "./issues.js";
 export * from "./overrides.js";
 export * from "./order.js";
 export * from "./runner.js";

@@ -59,6 +59,32 @@ export function outputPathProblem(kind: OutputPathKind, value: string): string |
   return undefined;
 }
 
+/** What a quantity in each canonical unit is, for people. */
+const DIMENSIONS: Record<string, string> = {
+  deg: "an angle",
+  TeV: "an energy",
+  s: "a time",
+  m2: "an area",
+  sr: "a solid angle",
+  "": "a dimensionless number",
+};
+
+/**
+ * Why the string `value` is not a quantity in `unit`, or undefined when it is:
+ * `"3 degs" is not an angle (e.g. "3 deg"): unknown unit 'degs' … — did you mean 'deg'?`.
+ */
+export function quantityProblem(value: string, unit: string): string | undefined {
+  try {
+    parseQuantity(value, unit).to(unit);
+    return undefined;
+  } catch (e) {
+    const number = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)/.exec(value)?.[1] ?? "1";
+    const example = `${number} ${unit}`.trim();
+    const what = DIMENSIONS[unit] ?? `a quantity in ${unit}`;
+    return `${JSON.stringify(value)} is not ${what} (e.g. "${example}"): ${(e as Error).message}`;
+  }
+}
+
 /** One problem in a param value, located by a JSON pointer relative to the params. */
 export interface ParamIssue {
   path: string;
@@ -123,14 +149,14 @@ function resolveQuantity(
   path: string,
   issues: ParamIssue[],
 ): number {
-  let number: number;
-  try {
-    number = typeof value === "number" ? value : parseQuantity(value, unit).to(unit).value;
-  } catch {
-    issues.push({ path, message: `must be a quantity in ${unit || "a dimensionless unit"} (e.g. "1 ${unit}")` });
+  const problem = typeof value === "string" ? quantityProblem(value, unit) : undefined;
+  if (problem) {
+    issues.push({ path, message: problem });
     return Number.NaN;
   }
-  const shown = typeof value === "string" ? `${value} (${number} ${unit})` : `${number} ${unit}`;
+  const number = typeof value === "number" ? value : parseQuantity(value, unit).to(unit).value;
+  const converted = `${number} ${unit}`.trim();
+  const shown = typeof value === "string" && value.trim() !== converted ? `${value} (${converted})` : converted;
   const bound = (key: string, fails: (limit: number) => boolean, words: string) => {
     const limit = schema[key];
     if (typeof limit === "number" && fails(limit))

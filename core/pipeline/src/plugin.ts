@@ -77,6 +77,12 @@ export interface PluginContext<S extends ServiceName = never> {
   services: Pick<NamedServices, S>;
 }
 
+/**
+ * What a node needs of the graph beyond its params: "geom", the target geometry
+ * (`inputs.geom`); "dataStore", a DL3 data store (its `dataStore` param, else `inputs.dataStore`).
+ */
+export type GraphNeed = "geom" | "dataStore";
+
 /** Output kinds: fixed, or "input" for a node that emits the kinds it receives (a stacker, a printer). */
 export type OutputKinds = readonly MessageKind[] | "input";
 
@@ -96,6 +102,8 @@ export interface PluginDefinition<T extends TSchema = TSchema, S extends Service
   input: readonly MessageKind[];
   output: OutputKinds;
   services?: readonly S[];
+  /** Checked by `gammaflow validate` (and before a run) without reading data: see `GraphNeed`. */
+  needs?: readonly GraphNeed[];
   /**
    * The node needs its input in the source's order (e.g. a stacker, whose float sums depend
    * on the order): the runner restores it after out-of-order per-observation work.

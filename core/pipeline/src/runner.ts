@@ -27,7 +27,8 @@ import { restoreOrder } from "./order.js";
 import { adjacency } from "./topology.js";
 import type { AnyPlugin, PluginContext } from "./plugin.js";
 import { createRunContainer, resolveServices, TYPES, type Logger, type Progress, type RunContext } from "./services.js";
-import { checkParams, GraphValidationError, type ValidatedGraph, type ValidatedNode } from "./graph.js";
+import { checkParams, type ValidatedGraph, type ValidatedNode } from "./graph.js";
+import { GraphValidationError } from "./issues.js";
 import { datasetOptionsFromSpec, geomFromSpec } from "./specs.js";
 
 /**

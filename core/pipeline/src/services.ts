@@ -24,8 +24,10 @@ export interface Logger {
 export interface ProgressEvent {
   node: string;
   obsId?: number;
-  stage: "start" | "done" | "error" | "emit";
+  /** "planned": a source tells how many observations it will emit (`total`), before the first. */
+  stage: "start" | "done" | "error" | "emit" | "planned";
   message?: string;
+  total?: number;
 }
 
 /** Where long work reports what it is doing (the CLI draws a progress bar from it). */

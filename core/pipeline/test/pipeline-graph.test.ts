@@ -4,6 +4,7 @@ import { of } from "rxjs";
 import { ComputeCache, defaultComputeCache } from "@gammaflow/core";
 import {
   applyOverrides,
+  applyTracedOverrides,
   createContainer,
   createRunContainer,
   definePlugin,
@@ -130,11 +131,11 @@ test("validation names every problem by its JSON path before anything runs", () 
   };
   const found = issues(bad);
   const byPath = Object.fromEntries(found.map((i) => [i.path, i.message]));
-  assert.match(byPath["/nodes/0/params/obsIds/0"], /integer/);
-  assert.match(byPath["/nodes/0/params"], /additional properties 'extra'/);
-  assert.match(byPath["/nodes/1/params/offsetMax"], /quantity in deg/);
-  assert.match(byPath["/nodes/1/params/methods/0"], /"a", "b"/);
-  assert.match(byPath["/nodes/2/params"], /required property 'path'/);
+  assert.match(byPath["/nodes/0/params/obsIds/0"], /must be integer, got "x"/);
+  assert.match(byPath["/nodes/0/params/extra"], /unknown param 'extra'/);
+  assert.match(byPath["/nodes/1/params/offsetMax"], /"3 TeV" is not an angle \(e\.g\. "3 deg"\): cannot convert 'TeV'/);
+  assert.match(byPath["/nodes/1/params/methods/0"], /"a", "b"; got "c"/);
+  assert.match(byPath["/nodes/2/params/path"], /param 'path' is required/);
   assert.match(byPath["/nodes/3/plugin"], /unknown plugin 'no-such-plugin'/);
   assert.match(byPath["/edges/2"], /'runs' \(obs-source\) emits observation, but 'write' \(writer\) takes dataset/);
   assert.match(byPath["/edges/3/to"], /no node with id 'ghost'/);
@@ -180,8 +181,51 @@ test("command-line overrides set node params and inputs by path", () => {
   assert.deepEqual(changed.nodes[0].params!.obsIds, [3]);
   assert.deepEqual(changed.inputs, { geom: { width: "4 deg" } });
   assert.throws(() => applyOverrides(good, ["nope.x=1"]), /no node with id 'nope'/);
+  assert.throws(() => applyOverrides(good, ["mkae.x=1"]), /no node with id 'mkae' — did you mean 'make'\?/);
   assert.throws(() => applyOverrides(good, ["make"]), /expected path=value/);
 });
+
+test(
+  "a problem is located by node id and param, echoes the value, suggests near names " +
+    "and blames the --set override that put it there",
+  () => {
+    const { graph, sources } = applyTracedOverrides(good, ["make.offsetMax=3 degs", "make.method=[1]"]);
+    let error: unknown;
+    try {
+      validateGraph({ ...graph, nodes: [...graph.nodes, { id: "more", plugin: "obs-sorce" }] }, registry, "g.json", {
+        overrides: sources,
+      });
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof GraphValidationError);
+    const byWhere = Object.fromEntries(error.issues.map((i) => [i.where, i]));
+    const quantity = byWhere["make.offsetMax"];
+    assert.equal(quantity.node, "make");
+    assert.equal(quantity.param, "offsetMax");
+    assert.equal(quantity.value, "3 degs");
+    assert.equal(quantity.override, "make.offsetMax=3 degs");
+    assert.match(
+      quantity.message,
+      /^"3 degs" is not an angle \(e\.g\. "3 deg"\): unknown unit 'degs'.* did you mean 'deg'\?/,
+    );
+    assert.match(byWhere["make.method"].message, /unknown param 'method' — did you mean 'methods'\?/);
+    assert.equal(byWhere["make.method"].override, "make.method=[1]");
+    assert.match(byWhere["node 'more'"].message, /unknown plugin 'obs-sorce' — did you mean 'obs-source'\?/);
+    assert.equal(byWhere["node 'more'"].override, undefined, "the graph's own mistake blames no override");
+    assert.match(error.message, /^g\.json with its --set overrides is not valid:\n/);
+    assert.match(
+      error.message,
+      /\n {2}make\.offsetMax \(from --set make\.offsetMax=3 degs\): "3 degs" is not an angle/,
+    );
+    assert.doesNotMatch(error.message, /\/nodes\//, "people read ids, not JSON pointers");
+    const bare = issues({
+      ...good,
+      nodes: [good.nodes[0], { id: "make", plugin: "maker", params: { offsetMax: -2 } }],
+    });
+    assert.match(bare[0].message, /must be > 0 deg, got -2 \(a bare number is taken in deg\)/);
+  },
+);
 
 const geomInputs = {
   geom: {

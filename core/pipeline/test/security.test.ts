@@ -119,7 +119,7 @@ function inputProblems(inputs: Graph["inputs"]): Record<string, string> {
 
 test("sizes are bounded before anything is allocated: nbin, pixels, IRF pixel size, rad and migra edges", () => {
   const nbin = inputProblems({ geom: { ...smallGeom, axes: [{ ...energy, nbin: 3e8 }] } });
-  assert.equal(nbin["/inputs/geom/axes/0/nbin"], "must be <= 10000");
+  assert.equal(nbin["/inputs/geom/axes/0/nbin"], "must be <= 10000, got 300000000");
   const pixels = inputProblems({ geom: { ...smallGeom, width: "360 deg", binsz: "1e-6 deg" } });
   assert.match(
     pixels["/inputs/geom"],

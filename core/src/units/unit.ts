@@ -1,3 +1,5 @@
+import { didYouMean } from "../utils/did-you-mean.js";
+
 /**
  * Physical units: a scale factor to SI-like base units and integer exponents of the base
  * dimensions. Angles are a dimension of their own (rad), so sr = rad² and deg² ↔ sr converts.
@@ -78,6 +80,30 @@ const BASE_UNITS: Record<string, { scale: number; exps: Exponents; prefixable?: 
   "%": unitDef(0.01, 0, 0, 0, 0),
 };
 
+/** Long names astropy also accepts (it is case-sensitive, and so are we: "Deg", "tev" are refused). */
+const ALIASES: Record<string, string> = {
+  degree: "deg",
+  arcminute: "arcmin",
+  arcsecond: "arcsec",
+  radian: "rad",
+  steradian: "sr",
+  second: "s",
+  minute: "min",
+  hour: "h",
+  hr: "h",
+  day: "d",
+  year: "yr",
+  meter: "m",
+  electronvolt: "eV",
+};
+
+/** What an unknown unit is compared with for a suggestion: every symbol, alias and the usual prefixed ones. */
+const SUGGESTED = [
+  ...Object.keys(BASE_UNITS),
+  ...Object.keys(ALIASES),
+  ...["TeV", "GeV", "MeV", "keV", "cm", "km", "ms", "mrad"],
+];
+
 const PREFIXES: Record<string, number> = {
   E: 1e18,
   P: 1e15,
@@ -98,14 +124,14 @@ const PREFIXES: Record<string, number> = {
 };
 
 function lookupSymbol(symbol: string, context: string): Unit {
-  const direct = BASE_UNITS[symbol];
+  const direct = BASE_UNITS[ALIASES[symbol] ?? symbol];
   if (direct) return new Unit(direct.scale, direct.exps, symbol);
   for (const [prefix, factor] of Object.entries(PREFIXES)) {
     if (!symbol.startsWith(prefix)) continue;
     const base = BASE_UNITS[symbol.slice(prefix.length)];
     if (base?.prefixable) return new Unit(base.scale * factor, base.exps, symbol);
   }
-  throw new UnitError(`unknown unit '${symbol}' in '${context}'`);
+  throw new UnitError(`unknown unit '${symbol}' in '${context}'${didYouMean(symbol, SUGGESTED)}`);
 }
 
 /**

@@ -28,6 +28,7 @@ export const cutoutPlugin = definePlugin({
   ),
   input: ["observation"],
   output: ["observation"],
+  needs: ["geom"],
   create(params, context) {
     let target: ReturnType<typeof referenceDataset> | undefined;
     return perMessage<ObservationMessage>(context, (message) => {

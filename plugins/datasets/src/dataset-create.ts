@@ -15,6 +15,7 @@ export const datasetCreatePlugin = definePlugin({
   ),
   input: [],
   output: ["dataset"],
+  needs: ["geom"],
   create(params, { run }) {
     return () =>
       defer(() =>

@@ -76,13 +76,14 @@ export const pngPreviewPlugin = definePlugin({
   services: ["data"],
   create(params, context) {
     const { data } = context.services;
-    return perMessage<DatasetMessage | MapsMessage>(context, (message): Message | undefined => {
-      if (params.which === "final" && !message.final) return undefined;
+    return perMessage<DatasetMessage | MapsMessage>(context, (message): Message[] => {
+      if (params.which === "final" && !message.final) return [];
       const source = message.kind === "maps" ? message.name : message.dataset.name;
       const lookup = message.kind === "maps" ? (name: string) => message.maps[name] : datasetImages(message);
       const files = outputFiles(context, data, message);
       const energy = message.kind === "maps" ? undefined : energyRange(message.dataset.counts);
-      const written: string[] = [];
+      // one file message per image: a report lists each path it can open
+      const written: FileMessage[] = [];
       for (const name of params.maps) {
         const found = lookup(name);
         if (!found) {
@@ -108,18 +109,17 @@ export const pngPreviewPlugin = definePlugin({
         const target = files.path(file);
         const bytes = params.format === "svg" ? new TextEncoder().encode(figure.svg) : svgToPng(figure.svg);
         data.writeBytes(target, bytes);
-        written.push(target);
+        written.push({
+          kind: "file",
+          seq: message.seq,
+          obsId: message.obsId,
+          path: target,
+          description: `${params.format.toUpperCase()} sky image of ${source}'s ${name}`,
+          obsIds: message.obsIds,
+          ...(files.partial && { partial: true }),
+        });
       }
-      const file: FileMessage = {
-        kind: "file",
-        seq: message.seq,
-        obsId: message.obsId,
-        path: written.join(", "),
-        description: `${params.format.toUpperCase()} sky images (${params.maps.join(", ")})`,
-        obsIds: message.obsIds,
-        ...(files.partial && { partial: true }),
-      };
-      return written.length ? file : undefined;
+      return written;
     });
   },
 });

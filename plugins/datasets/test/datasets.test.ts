@@ -78,7 +78,14 @@ test("to-image, summary, dataset-writer and png-preview", async () => {
   const previews = (await run(instantiateNode(pngPreviewPlugin, { maps: ["counts", "excess", "nope"] }, s, "preview"), [
     final,
   ])) as FileMessage[];
-  assert.equal(previews.length, 1);
+  // one file message per image, one path each (a report lists each path it can open)
+  assert.deepEqual(
+    previews.map((f) => [f.kind, f.path]),
+    [
+      ["file", "out/obs-0-counts.png"],
+      ["file", "out/obs-0-excess.png"],
+    ],
+  );
   const png = data.written.get("out/obs-0-excess.png") as Uint8Array;
   assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
   assert.ok(s.log.lines.some((l) => l.level === "warn" && /has no nope map/.test(l.message)));

@@ -19,6 +19,7 @@ import {
   WhichDatasets,
   type DataAccess,
   type DatasetMessage,
+  type FileMessage,
   type FitResultMessage,
   type Message,
 } from "@gammaflow/pipeline";
@@ -64,13 +65,17 @@ export const fitPlugin = definePlugin({
       const fit = fitDatasets([dataset], load(), { fitBackgroundNorm: params.fitBackgroundNorm });
       if (!fit.result.success) context.logger.warn(`fit of '${dataset.name}': ${fit.result.message}`);
       const prefix = params.prefix.replaceAll("{name}", dataset.name);
-      const written: string[] = [];
+      // one file message per file: a report lists each path it can open
+      const written: Array<{ path: string; what: string }> = [];
       const files = outputFiles(context, data, message, "prefix");
       // the models file names its covariance table: both renamed alike when partial
       for (const [name, text] of Object.entries(fitFiles(fit, prefix, files.name))) {
         const out = outputFile(context, data, "prefix", name);
         data.writeBytes(out, new TextEncoder().encode(text));
-        written.push(out);
+        written.push({
+          path: out,
+          what: name.endsWith(".json") ? "fit result" : name.includes("covariance") ? "covariance" : "models",
+        });
       }
       const out = files.path;
       if (params.maps) {
@@ -83,11 +88,12 @@ export const fitPlugin = definePlugin({
             deflate: data.deflate,
           });
           data.writeBytes(out(`${prefix}${name}.png`), svgToPng(figure.svg));
-          written.push(out(`${prefix}${name}.fits.gz`), out(`${prefix}${name}.png`));
+          written.push({ path: out(`${prefix}${name}.fits.gz`), what: `${name} map` });
+          written.push({ path: out(`${prefix}${name}.png`), what: `${name} image` });
         }
         for (const [name, svg] of Object.entries(spectrumFigures(fit.models, dataset))) {
           data.writeBytes(out(`${prefix}${name}.png`), svgToPng(svg));
-          written.push(out(`${prefix}${name}.png`));
+          written.push({ path: out(`${prefix}${name}.png`), what: `${name} plot` });
         }
       }
       const result: FitResultMessage = {
@@ -97,18 +103,19 @@ export const fitPlugin = definePlugin({
         obsIds: message.obsIds,
         result: { ...fit.json, models: fit.models },
       };
-      return [
-        result,
-        {
+      const outcome = fit.result.success ? "success" : "failed";
+      const fileMessages = written.map(
+        ({ path, what }): FileMessage => ({
           kind: "file",
           seq: message.seq,
           obsId: message.obsId,
           obsIds: message.obsIds,
-          path: written.join(", "),
-          description: `fit of '${dataset.name}' (${fit.result.success ? "success" : "failed"})`,
+          path,
+          description: `fit of '${dataset.name}' (${outcome}): ${what}`,
           ...(files.partial && { partial: true }),
-        },
-      ];
+        }),
+      );
+      return [result, ...fileMessages];
     });
   },
 });

@@ -23,7 +23,10 @@ const MapDatasetMakerParams = Type.Object(
       Type.Integer({ minimum: 1, maximum: 100, description: "energy oversampling of the background evaluation" }),
     ),
     offsetMax: Type.Optional(
-      Quantity("deg", { description: "pixels farther than this from the pointing leave the safe mask" }),
+      Quantity("deg", {
+        exclusiveMinimum: 0,
+        description: "pixels farther than this from the pointing leave the safe mask",
+      }),
     ),
     backgroundInterpMissingData: Type.Boolean({
       default: true,
@@ -49,6 +52,7 @@ export const mapDatasetMakerPlugin = definePlugin({
   params: MapDatasetMakerParams,
   input: ["observation"],
   output: ["dataset"],
+  needs: ["geom"],
   services: ["workers", "cache"],
   create(params, context) {
     const { logger, run, services } = context;

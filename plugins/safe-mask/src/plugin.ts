@@ -19,7 +19,11 @@ export const safeMaskPlugin = definePlugin({
   params: Type.Object(
     {
       methods: Type.Array(Enum(SAFE_MASK_METHODS), { uniqueItems: true, default: ["aeff-default"] }),
-      offsetMax: Quantity("deg", { default: "3 deg", description: "maximum offset from the pointing (offset-max)" }),
+      offsetMax: Quantity("deg", {
+        default: "3 deg",
+        exclusiveMinimum: 0,
+        description: "maximum offset from the pointing (offset-max)",
+      }),
       aeffPercent: Type.Number({
         exclusiveMinimum: 0,
         maximum: 100,

@@ -131,6 +131,7 @@ export const simulateDatasetPlugin = definePlugin({
   ),
   input: [],
   output: ["dataset"],
+  needs: ["geom"],
   services: ["data", "random", "clock"],
   create(params, context) {
     const { data, random, clock } = context.services;

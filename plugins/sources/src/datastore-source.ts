@@ -40,7 +40,8 @@ export const dataStoreSourcePlugin = definePlugin({
   input: [],
   output: ["observation"],
   services: ["data", "clock"],
-  create(params, { run, services, nodeId, logger }) {
+  needs: ["dataStore"],
+  create(params, { run, services, nodeId, logger, progress }) {
     return (): Observable<Message> =>
       defer(() => {
         const dir = params.dataStore ?? run.dataStore;
@@ -49,6 +50,7 @@ export const dataStoreSourcePlugin = definePlugin({
         const store = services.data.openDataStore(dir, { root });
         const ids = selectIds(store, params);
         if (!ids.length) logger.warn(`no observation selected: ${emptySelection(store, params)}`);
+        progress.emit({ stage: "planned", total: ids.length });
         return paced(observationMessages(store, ids, nodeId, root), services.clock, run.finish);
       });
   },

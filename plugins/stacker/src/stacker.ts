@@ -57,6 +57,7 @@ export const stackerPlugin = definePlugin({
   input: DATASET_KINDS,
   output: "input",
   ordered: true,
+  needs: ["geom"],
   create(params, { run, progress, logger, nodeId }) {
     return (input) =>
       defer(() => {
