@@ -34,7 +34,9 @@ def axis(spec, name=None):
 
 
 g = inputs["geom"]
-geom = WcsGeom.create(skydir=tuple(g["skydir"]), frame=g.get("frame", "icrs"), width=u.Quantity(g["width"]),
+width = g["width"]
+width = tuple(u.Quantity(w).to_value("deg") for w in width) if isinstance(width, list) else u.Quantity(width)
+geom = WcsGeom.create(skydir=tuple(g["skydir"]), frame=g.get("frame", "icrs"), width=width,
                       binsz=u.Quantity(g["binsz"]).to_value("deg"), proj=g.get("proj", "CAR"),
                       axes=[axis(a, "energy") for a in g["axes"]])
 d = inputs.get("dataset", {})
