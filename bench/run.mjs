@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const skip = new Set(["run.mjs", "common.mjs"]);
+const skip = new Set(["run.mjs", "common.mjs", "matrix-cases.mjs"]);
 for (const file of readdirSync(here)
   .filter((f) => f.endsWith(".mjs") && !skip.has(f))
   .sort()) {

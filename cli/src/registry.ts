@@ -4,19 +4,24 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { PluginRegistry } from "@gammaflow/pipeline";
 
-/** The packages whose plugins every graph may use, registered like any third party's. */
-export const BUILTIN_PACKAGES = [
-  "@gammaflow/sources",
-  "@gammaflow/datasets",
-  "@gammaflow/stacker",
-  "@gammaflow/map-dataset-maker",
-  "@gammaflow/safe-mask",
-  "@gammaflow/fov-background",
-  "@gammaflow/ring-background",
-  "@gammaflow/excess-map",
-  "@gammaflow/fit",
-  "@gammaflow/simulate",
-];
+/**
+ * The packages whose plugins every graph may use, registered like any third party's. Each is
+ * imported by a literal specifier, so that a bundler (scripts/bundle-cli.mjs) takes them in;
+ * unbundled, each still loads only when a registry is built.
+ */
+const BUILTIN_IMPORTS: Record<string, () => Promise<unknown>> = {
+  "@gammaflow/sources": () => import("@gammaflow/sources"),
+  "@gammaflow/datasets": () => import("@gammaflow/datasets"),
+  "@gammaflow/stacker": () => import("@gammaflow/stacker"),
+  "@gammaflow/map-dataset-maker": () => import("@gammaflow/map-dataset-maker"),
+  "@gammaflow/safe-mask": () => import("@gammaflow/safe-mask"),
+  "@gammaflow/fov-background": () => import("@gammaflow/fov-background"),
+  "@gammaflow/ring-background": () => import("@gammaflow/ring-background"),
+  "@gammaflow/excess-map": () => import("@gammaflow/excess-map"),
+  "@gammaflow/fit": () => import("@gammaflow/fit"),
+  "@gammaflow/simulate": () => import("@gammaflow/simulate"),
+};
+export const BUILTIN_PACKAGES = Object.keys(BUILTIN_IMPORTS);
 
 /**
  * Whether a plugin specifier is a path (relative to `baseDir`): it starts with "." or "/", or
@@ -87,7 +92,7 @@ export async function registryWith(
   baseDir = process.cwd(),
 ): Promise<PluginRegistry> {
   const registry = new PluginRegistry();
-  await registry.loadPackages(BUILTIN_PACKAGES);
+  await registry.loadPackages(BUILTIN_PACKAGES, (name) => BUILTIN_IMPORTS[name]!());
   await registry.loadPackages(extraPackages, importerFrom(baseDir), (p) => packageId(p, baseDir));
   return registry;
 }

@@ -6,8 +6,9 @@ declare module "fft.js" {
     toComplexArray(input: ArrayLike<number>, storage?: number[]): number[];
     fromComplexArray(complex: ArrayLike<number>, storage?: number[]): number[];
     completeSpectrum(spectrum: number[]): void;
-    transform(out: number[], data: ArrayLike<number>): void;
-    realTransform(out: number[], data: ArrayLike<number>): void;
-    inverseTransform(out: number[], data: ArrayLike<number>): void;
+    // the output is only indexed: a Float64Array serves as well as an array
+    transform(out: number[] | Float64Array, data: ArrayLike<number>): void;
+    realTransform(out: number[] | Float64Array, data: ArrayLike<number>): void;
+    inverseTransform(out: number[] | Float64Array, data: ArrayLike<number>): void;
   }
 }

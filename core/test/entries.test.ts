@@ -65,6 +65,8 @@ test("'@gammaflow/core/node' holds the file helpers and svgToPng; test helpers a
       "readDatasets",
       "writeDl3Run",
       "writeFitsFileBytes",
+      "writeFitsAsync",
+      "writeDatasetAsync",
       "maxFitsBytes",
       "writeFileAtomic",
       "removeStaleTemporaries",

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
 import { DataStore, expandVars } from "@gammaflow/core";
-import { readMap, realPath, toStorePath, writeDataset, writeFileAtomic, writeMap } from "@gammaflow/core/node";
+import { readMap, realPath, toStorePath, writeDatasetAsync, writeFileAtomic, writeMap } from "@gammaflow/core/node";
 import type { DataAccess } from "./services.js";
 
 /**
@@ -30,9 +30,9 @@ export function nodeDataAccess(baseDir: string, defaults: Record<string, string>
       ensureDir(resolve(file));
       writeMap(map, resolve(file));
     },
-    writeDataset: (dataset, file) => {
+    writeDataset: async (dataset, file, options) => {
       ensureDir(resolve(file));
-      writeDataset(dataset, resolve(file));
+      await writeDatasetAsync(dataset, resolve(file), options);
     },
     writeBytes: (file, bytes) => {
       ensureDir(resolve(file));

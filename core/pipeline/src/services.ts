@@ -54,8 +54,11 @@ export interface DataAccess {
   readText(path: string): string;
   /** A map to a FITS file in gammapy's layout (gzip for .gz), written aside and renamed. */
   writeMap(map: WcsNDMap, path: string): void;
-  /** Write so that a reader never sees half a file (write aside, then rename). */
-  writeDataset(dataset: MapDataset, path: string): void;
+  /**
+   * Write so that a reader never sees half a file (write aside, then rename). May compress off
+   * the main thread; when `signal` aborts meanwhile, nothing is written.
+   */
+  writeDataset(dataset: MapDataset, path: string, options?: { signal?: AbortSignal }): void | Promise<void>;
   writeBytes(path: string, bytes: Uint8Array): void;
   /** A zlib compressor (PNG previews); without one, PNGs are written uncompressed. */
   deflate?: (bytes: Uint8Array) => Uint8Array;

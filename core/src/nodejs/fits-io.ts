@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
-import { constants, gunzipSync, gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { constants, gunzipSync, gzip, gzipSync, type ZlibOptions } from "node:zlib";
 import { FitsError, FitsFile, writeFitsBytes, type HduSpec } from "../fits/index.js";
 import { writeFileAtomic } from "./atomic-files.js";
 import { DEFAULT_MAX_FITS_BYTES, RAISE_LIMIT_HINT, scanHdus } from "../fits/layout.js";
@@ -75,6 +76,13 @@ function inflate(data: Uint8Array, maxBytes: number, fileName: string | undefine
 }
 
 /**
+ * The gzip level of written files. FITS floats barely compress beyond level 1 (the main job's
+ * 16 MB stack: 6.71 MB at 1, 6.66 MB at zlib's default 6) and level 1 takes half the time.
+ */
+const GZIP: ZlibOptions = { level: 1 };
+const gzipAsync = promisify(gzip);
+
+/**
  * Write HDUs to a FITS file, gzip-compressed when the path ends in .gz. The file appears
  * complete or not at all (written to a temporary name, then renamed).
  */
@@ -85,5 +93,23 @@ export function writeFits(path: string, hdus: HduSpec[], options: { gzip?: boole
 /** Write FITS bytes as `writeFits` does: gzip for .gz, complete or not at all. */
 export function writeFitsFileBytes(path: string, bytes: Uint8Array, options: { gzip?: boolean } = {}): void {
   const gzip = options.gzip ?? path.endsWith(".gz");
-  writeFileAtomic(path, gzip ? gzipSync(bytes) : bytes);
+  writeFileAtomic(path, gzip ? gzipSync(bytes, GZIP) : bytes);
+}
+
+export interface WriteFitsAsyncOptions {
+  gzip?: boolean;
+  /** Aborted while compressing: nothing is written, the promise rejects. */
+  signal?: AbortSignal;
+}
+
+/**
+ * `writeFits` with the compression on libuv's thread pool, so that the main thread goes on
+ * meanwhile (a run's other outputs, its next observation).
+ */
+export async function writeFitsAsync(path: string, hdus: HduSpec[], options: WriteFitsAsyncOptions = {}) {
+  const bytes = writeFitsBytes(hdus);
+  const gzip = options.gzip ?? path.endsWith(".gz");
+  const written = gzip ? await gzipAsync(bytes, GZIP) : bytes;
+  if (options.signal?.aborted) throw new Error(`${path}: not written, cancelled while compressing`);
+  writeFileAtomic(path, written);
 }

@@ -33,14 +33,15 @@ export const datasetWriterPlugin = definePlugin({
   services: ["data"],
   create(params, context) {
     const { data } = context.services;
-    return perMessage<DatasetMessage>(context, (message): FileMessage | undefined => {
+    return perMessage<DatasetMessage>(context, async (message): Promise<FileMessage | undefined> => {
       if (params.which === "final" && !message.final) return undefined;
       const name = params.path
         .replaceAll("{obsId}", String(message.obsId ?? "stack"))
         .replaceAll("{name}", message.dataset.name);
       const files = outputFiles(context, data, message);
       const target = files.path(name);
-      data.writeDataset(message.dataset, target);
+      // compressed on the thread pool: the run's other outputs are made meanwhile
+      await data.writeDataset(message.dataset, target, { signal: context.run.signal });
       return {
         kind: "file",
         seq: message.seq,

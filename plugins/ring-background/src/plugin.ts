@@ -1,4 +1,4 @@
-import { exclusionMask, type MapDataset, type WcsNDMap } from "@gammaflow/core";
+import { exclusionMask, type MapDataset, type WcsGeom, type WcsNDMap } from "@gammaflow/core";
 import {
   definePlugin,
   Enum,
@@ -32,19 +32,27 @@ interface ExclusionSource {
   exclusionFile?: string;
 }
 
-/** The exclusion mask of a dataset: from the file (read once) or the regions on the dataset's image grid. */
+/**
+ * The exclusion mask of a dataset: from the file (read once) or the regions on the dataset's
+ * image grid — made once while the runs come on the same grid (the target geometry, without
+ * cutouts), since the regions rasterised on a grid depend on nothing else.
+ */
 function exclusionFor(
   params: ExclusionSource,
   readMap: (path: string) => WcsNDMap,
 ): (dataset: MapDataset) => WcsNDMap | undefined {
   const regions = params.exclusion.map(regionFromSpec);
   let fromFile: WcsNDMap | undefined;
+  let last: { grid: WcsGeom; mask: WcsNDMap } | undefined;
   return (dataset) => {
     if (params.exclusionFile) {
       fromFile ??= readMap(params.exclusionFile);
       return fromFile;
     }
-    return regions.length ? exclusionMask(dataset.counts.geom.toImage(), regions) : undefined;
+    if (!regions.length) return undefined;
+    const grid = dataset.counts.geom.toImage();
+    if (!last?.grid.equals(grid)) last = { grid, mask: exclusionMask(grid, regions) };
+    return last.mask;
   };
 }
 

@@ -17,33 +17,48 @@ export function nextPow2(n: number): number {
   return p;
 }
 
+// The transforms read and write Float64Arrays only (fft.js indexes any array): rows are
+// transformed straight from the grid, and the strided columns are gathered a few at a time, so
+// that each cache line read serves every column of the block.
+
 function transformRows(data: Float64Array, w: number, rowStart: number, rowStop: number, inverse: boolean): void {
   const plan = planFor(w);
-  const input = plan.createComplexArray();
-  const output = plan.createComplexArray();
+  const output = new Float64Array(2 * w);
   for (let r = rowStart; r < rowStop; r++) {
-    const base = r * 2 * w;
-    for (let k = 0; k < 2 * w; k++) input[k] = data[base + k];
-    if (inverse) plan.inverseTransform(output, input);
-    else plan.transform(output, input);
-    for (let k = 0; k < 2 * w; k++) data[base + k] = output[k];
+    const row = data.subarray(2 * w * r, 2 * w * (r + 1));
+    if (inverse) plan.inverseTransform(output, row);
+    else plan.transform(output, row);
+    row.set(output);
   }
 }
 
+/** Columns transformed together (a block of 4 complex values is one 64-byte cache line). */
+const COLUMN_BLOCK = 4;
+
 function transformColumns(data: Float64Array, h: number, w: number, inverse: boolean): void {
   const plan = planFor(h);
-  const input = plan.createComplexArray();
-  const output = plan.createComplexArray();
-  for (let c = 0; c < w; c++) {
+  const block = Array.from({ length: COLUMN_BLOCK }, () => new Float64Array(2 * h));
+  const output = new Float64Array(2 * h);
+  for (let c0 = 0; c0 < w; c0 += COLUMN_BLOCK) {
+    const n = Math.min(COLUMN_BLOCK, w - c0);
     for (let r = 0; r < h; r++) {
-      input[2 * r] = data[r * 2 * w + 2 * c];
-      input[2 * r + 1] = data[r * 2 * w + 2 * c + 1];
+      const at = 2 * (r * w + c0);
+      for (let b = 0; b < n; b++) {
+        block[b][2 * r] = data[at + 2 * b];
+        block[b][2 * r + 1] = data[at + 2 * b + 1];
+      }
     }
-    if (inverse) plan.inverseTransform(output, input);
-    else plan.transform(output, input);
+    for (let b = 0; b < n; b++) {
+      if (inverse) plan.inverseTransform(output, block[b]);
+      else plan.transform(output, block[b]);
+      block[b].set(output);
+    }
     for (let r = 0; r < h; r++) {
-      data[r * 2 * w + 2 * c] = output[2 * r];
-      data[r * 2 * w + 2 * c + 1] = output[2 * r + 1];
+      const at = 2 * (r * w + c0);
+      for (let b = 0; b < n; b++) {
+        data[at + 2 * b] = block[b][2 * r];
+        data[at + 2 * b + 1] = block[b][2 * r + 1];
+      }
     }
   }
 }
@@ -60,10 +75,53 @@ function inverse2d(data: Float64Array, h: number, w: number, rowStart: number, r
   transformRows(data, w, rowStart, rowStop, true);
 }
 
+/** The compute-cache namespace of kernel transforms by grid size and kernel values. */
+const KERNEL_SPECTRA = "fft kernel spectra";
+
+interface KernelSpectrum {
+  kernel: Float64Array;
+  spectrum: Float64Array;
+}
+
+/** FNV-1a over the values' bits: a key that a hit then confirms value by value. */
+function contentHash(values: Float64Array): string {
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) hash = Math.imul(hash ^ words[i], 0x01000193);
+  return (hash >>> 0).toString(16);
+}
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  const x = new Uint32Array(a.buffer, a.byteOffset, 2 * a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, 2 * b.length);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/**
+ * The forward transform of a ky×kx kernel zero-padded to h×w. Cached: a chain's ring kernel is
+ * the same for every run, and transforming it was a third of each run's FFT work.
+ */
+function kernelSpectrum(kernel: ArrayLike<number>, ky: number, kx: number, h: number, w: number): Float64Array {
+  const values = new Float64Array(ky * kx);
+  for (let i = 0; i < values.length; i++) values[i] = kernel[i];
+  const key = `${h}x${w} ${ky}x${kx} ${contentHash(values)}`;
+  const cache = defaultComputeCache();
+  const hit = cache.get<KernelSpectrum>(KERNEL_SPECTRA, key);
+  if (hit && sameBits(hit.kernel, values)) return hit.spectrum;
+  const spectrum = new Float64Array(2 * h * w);
+  for (let i = 0; i < ky; i++) for (let j = 0; j < kx; j++) spectrum[2 * (i * w + j)] = values[i * kx + j];
+  forward2d(spectrum, h, w, ky);
+  if (!hit) cache.set(KERNEL_SPECTRA, key, { kernel: values, spectrum }, 8 * (values.length + spectrum.length));
+  return spectrum;
+}
+
 /**
  * Convolutions of one image pair with many kernels through FFTs: the two real images travel as
  * one complex image (real and imaginary parts), whose spectrum is computed once; each kernel
- * then costs one forward and one inverse transform. Results are the "same"-size windows (see
+ * then costs one inverse transform (and a forward one, the first time on a grid: see `kernelSpectrum`).
+ * Results are the "same"-size windows (see
  * direct.ts), float32 like gammapy's. The padding fits kernels up to `maxKy`×`maxKx`.
  */
 export class SpectralConvolver {
@@ -112,14 +170,12 @@ export class SpectralConvolver {
     const { h, w, ny, nx, work, spectrum } = this;
     if (ny + ky - 1 > h || nx + kx - 1 > w)
       throw new Error(`SpectralConvolver: kernel ${ky}×${kx} larger than the padding allows`);
-    work.fill(0);
-    for (let i = 0; i < ky; i++) for (let j = 0; j < kx; j++) work[2 * (i * w + j)] = kernel[i * kx + j];
-    forward2d(work, h, w, ky);
+    const kernelSpectrumOnGrid = kernelSpectrum(kernel, ky, kx, h, w);
     for (let k = 0; k < h * w; k++) {
       const ar = spectrum[2 * k];
       const ai = spectrum[2 * k + 1];
-      const br = work[2 * k];
-      const bi = work[2 * k + 1];
+      const br = kernelSpectrumOnGrid[2 * k];
+      const bi = kernelSpectrumOnGrid[2 * k + 1];
       work[2 * k] = ar * br - ai * bi;
       work[2 * k + 1] = ar * bi + ai * br;
     }
