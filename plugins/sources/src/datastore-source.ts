@@ -49,7 +49,7 @@ export const dataStoreSourcePlugin = definePlugin({
         const store = services.data.openDataStore(dir, { root });
         const ids = selectIds(store, params);
         if (!ids.length) logger.warn(`no observation selected: ${emptySelection(store, params)}`);
-        return paced(observationMessages(store, ids, nodeId, root), services.clock, run.finish);
+        return paced(observationMessages(store, ids, nodeId, root), services.clock, run.finish, run.ready);
       });
   },
 });
