@@ -21,10 +21,12 @@ import { fitCommand } from "./fit-command.js";
 import { fakeCommand, parseSeed, sampleEventsCommand } from "./simulate-command.js";
 
 const USAGE = `usage: gammaflow <command> [options]
-  run GRAPH        run a graph (--set path=value, --out DIR, --workers N, --plugin PKG, --json,
+  run GRAPH        run a graph (--set path=value, --out DIR, --workers N|auto, --plugin PKG, --json,
                    --reference-paths: the plain computations the tuned kernels replace, to compare;
                    --allow-skipped: exit 0 although runs were skipped;
-                   --allow-root DIR: index paths may lead anywhere inside DIR, e.g. CTA 1DC's top folder).
+                   --allow-root DIR: index paths may lead anywhere inside DIR, e.g. CTA 1DC's top folder;
+                   --workers: map makers in N worker threads, same numbers; auto (default) chooses
+                   from the work and the machine, in this thread on 2 cores, where a pool does not pay).
                    Exit codes: 0 complete, 1 failed, 2 usage, 3 incomplete (runs skipped, an output
                    failed, nothing selected),
                    130/143 interrupted by SIGINT/SIGTERM (outputs written then are named *.partial.*)
@@ -157,9 +159,9 @@ async function dispatch(argv: string[], interrupts: Interrupts): Promise<number>
     }
     case "run": {
       if (!target) throw new UsageError("run needs a graph file");
-      const workers = values.workers === undefined ? 0 : Number(values.workers);
-      if (!Number.isInteger(workers) || workers < 0)
-        throw new UsageError(`--workers must be a whole number, got '${values.workers}'`);
+      const workers = values.workers === undefined || values.workers === "auto" ? "auto" : Number(values.workers);
+      if (workers !== "auto" && (!Number.isInteger(workers) || workers < 0))
+        throw new UsageError(`--workers must be a whole number or auto, got '${values.workers}'`);
       return runCommand(
         target,
         {

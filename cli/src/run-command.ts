@@ -11,7 +11,7 @@ export interface RunCommandOptions {
   /** Folders index paths may lead into beyond their store's (--allow-root). */
   allowRoots?: string[];
   outDir?: string;
-  workers?: number;
+  workers?: number | "auto";
   json?: boolean;
   referencePaths?: boolean;
   /** Exit 0 even when runs were skipped (failed outputs and empty selections still count). */
