@@ -68,15 +68,19 @@ const base = of("in process", "wall");
 const ceiling = base / of("2 processes", "wall");
 console.log(`PKS 2155-304, ${ids.length} runs; medians of ${REPEAT} interleaved repeats, each a fresh process`);
 console.log("(CPU: all threads of the process, or of the pair; on a busy machine the CPU column is the steadier)");
-console.log(
-  `${"case".padEnd(12)} ${"wall s".padStart(7)}  ${"each run's wall s".padEnd(28)} speed-up  of ceiling  CPU s  peak MiB`,
-);
+const header = ["case".padEnd(12), "wall s".padStart(7), " each run's wall s".padEnd(29), "speed-up", "of ceiling"];
+console.log(`${header.join(" ")}  CPU s  peak MiB`);
 for (const name of Object.keys(times)) {
   const speedUp = base / of(name, "wall");
   const all = times[name].map((t) => (t.wall / 1000).toFixed(1)).join(" ");
-  console.log(
-    `${name.padEnd(12)} ${(of(name, "wall") / 1000).toFixed(2).padStart(7)}  ${all.padEnd(28)} ${speedUp.toFixed(2)}×` +
-      `     ${`${((100 * speedUp) / ceiling).toFixed(0)} %`.padStart(5)}   ${(of(name, "cpu") / 1000).toFixed(2).padStart(6)}` +
-      `  ${of(name, "rssMiB").toFixed(0).padStart(8)}`,
-  );
+  const cells = [
+    name.padEnd(12),
+    (of(name, "wall") / 1000).toFixed(2).padStart(7),
+    ` ${all}`.padEnd(29),
+    `${speedUp.toFixed(2)}×`.padStart(8),
+    `${((100 * speedUp) / ceiling).toFixed(0)} %`.padStart(10),
+    (of(name, "cpu") / 1000).toFixed(2).padStart(6),
+    of(name, "rssMiB").toFixed(0).padStart(9),
+  ];
+  console.log(cells.join(" "));
 }
