@@ -103,7 +103,11 @@ function buildProgram(interrupts: Interrupts, done: (code: number) => void): Com
     .argument("<GRAPH>", "graph file (JSON)")
     .addOption(setOption())
     .option("--out <dir>", "output folder", "out")
-    .option("--workers <n>", "worker threads for the map makers (0: none)", "0")
+    .option(
+      "--workers <n>",
+      "map makers in N worker threads, same numbers (0: none; auto: from the work and the machine)",
+      "auto",
+    )
     .addOption(pluginOption())
     .addOption(jsonOption())
     .option("--reference-paths", "the plain computations the tuned kernels replace (slower; to compare)")
@@ -129,9 +133,9 @@ function buildProgram(interrupts: Interrupts, done: (code: number) => void): Com
           redis?: string;
         },
       ) => {
-        const workers = Number(o.workers);
-        if (!/^\d+$/.test(o.workers) || !Number.isInteger(workers))
-          throw new UsageError(`--workers must be a whole number, got '${o.workers}'`);
+        const workers: number | "auto" = o.workers === "auto" ? "auto" : Number(o.workers);
+        if (workers !== "auto" && !/^\d+$/.test(o.workers))
+          throw new UsageError(`--workers must be a whole number or auto, got '${o.workers}'`);
         const options = {
           sets: o.set ?? [],
           plugins: o.plugin ?? [],

@@ -1,4 +1,5 @@
 export {
+  autoWorkers,
   loadGraph,
   runGraphFile,
   runLoadedGraph,

@@ -11,7 +11,7 @@ export interface RunCommandOptions {
   /** Folders index paths may lead into beyond their store's (--allow-root). */
   allowRoots?: string[];
   outDir?: string;
-  workers?: number;
+  workers?: number | "auto";
   executor?: string;
   redis?: string;
   json?: boolean;

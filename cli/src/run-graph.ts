@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -83,8 +84,8 @@ export interface RunOptions {
   outDir?: string;
   /** Where the per-observation tasks run: in-process, pool (of `workers` threads), bullmq (on `redis`). */
   executor?: string;
-  /** Worker threads for the map makers (0: in this thread). */
-  workers?: number;
+  /** Worker threads for the map makers (0: in this thread; auto: see `autoWorkers`). */
+  workers?: number | "auto";
   /** The BullMQ executor's Redis, redis://HOST:PORT. */
   redis?: string;
   logger?: Logger;
@@ -95,6 +96,24 @@ export interface RunOptions {
   finish?: AbortSignal;
   /** Run the reference paths instead of the tuned kernels (see `setKernelPaths`). */
   referencePaths?: boolean;
+}
+
+/** Below this many runs per core a pool's start-up (a module load and cold caches per worker) does not pay. */
+const RUNS_PER_CORE_FOR_A_POOL = 4;
+
+/**
+ * The worker pool `--workers auto` chooses: none (in this thread) on 2 cores or fewer, where
+ * bench/workers-ceiling.mjs measured two whole processes no faster than one (one process already
+ * keeps a second core busy with GC and compilation), or when the graph names few runs; else one
+ * worker per core but one (the main thread stacks).
+ */
+export function autoWorkers(validated: ValidatedGraph, cores = availableParallelism()): number {
+  if (cores <= 2) return 0;
+  const named = validated.nodes
+    .filter((n) => n.plugin === "datastore-source")
+    .map((n) => (n.params as { obsIds?: number[] }).obsIds?.length);
+  const few = named.length > 0 && named.every((n) => n !== undefined && n < RUNS_PER_CORE_FOR_A_POOL * cores);
+  return few ? 0 : cores - 1;
 }
 
 export async function runGraphFile(file: string, options: RunOptions = {}): Promise<RunReport> {
@@ -109,7 +128,10 @@ export async function runGraphFile(file: string, options: RunOptions = {}): Prom
 export async function runLoadedGraph(loaded: LoadedGraph, options: RunOptions = {}): Promise<RunReport> {
   const { baseDir, validated } = loaded;
   const outDir = path.resolve(options.outDir ?? "out");
-  const workers = createExecutor(options);
+  // auto sizes a pool only where no other executor was asked for
+  const auto = options.executor === undefined || options.executor === "pool" ? autoWorkers(validated) : 0;
+  const size = options.workers === "auto" ? auto : (options.workers ?? 0);
+  const workers = createExecutor({ ...options, workers: size });
   const paths = setKernelPaths(options.referencePaths ? "reference" : kernelPaths());
   try {
     const services = createContainer({

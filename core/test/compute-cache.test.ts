@@ -1,10 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { SkyCoord } from "../src/coords/index.js";
 import {
   ComputeCache,
   defaultComputeCache,
   estimateBytes,
+  identityKey,
   setDefaultComputeCache,
   WcsGeom,
 } from "../src/maps/index.js";
@@ -145,4 +148,29 @@ test("the default cache is one per process, replaceable", () => {
   assert.equal(setDefaultComputeCache(previous), own);
   assert.equal(defaultComputeCache(), previous);
   assert.equal(previous.maxBytes, 256 * 2 ** 20);
+});
+
+test("entries keyed by an object's identityKey go when the object is collected", async () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const cache = new ComputeCache();
+  const kept = { irf: "kept" };
+  let dropped: object | undefined = { irf: "dropped" };
+  cache.set("prepared", `${identityKey(kept)} true`, new Float64Array(1000));
+  cache.set("prepared", `${identityKey(dropped)} true`, new Float64Array(1000));
+  cache.set("tables", identityKey(dropped), new Float64Array(1000));
+  cache.set("grids", "0.02 deg", new Float64Array(1000));
+  dropped = undefined;
+  for (let i = 0; i < 10 && cache.stats().entries > 2; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const { namespaces } = cache.stats();
+  assert.deepEqual(Object.fromEntries(Object.entries(namespaces).map(([name, c]) => [name, c.entries])), {
+    prepared: 1,
+    tables: 0,
+    grids: 1,
+  });
+  assert.ok(cache.has("prepared", `${identityKey(kept)} true`));
+  assert.equal(cache.stats().bytes, 2 * 8000 + overhead(`${identityKey(kept)} true`) + overhead("0.02 deg"));
 });

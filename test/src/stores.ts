@@ -16,13 +16,20 @@ const STRUCTURAL = new RegExp(
     "TUNIT\\d+|TDIM\\d+|TNULL\\d+|TSCAL\\d+|TZERO\\d+|END)$",
 );
 
-/** The rows of an index table whose OBS_ID is in `ids`, as a bintable HDU spec with the original header keywords. */
-function subset(table: BinTableHdu, ids: ReadonlySet<number>): HduSpec {
+/**
+ * The rows of an index table whose OBS_ID is in `ids`, as a bintable HDU spec with the original
+ * header keywords; `copies` times over, copy k's OBS_IDs raised by k × RENUMBER (the same files).
+ */
+function subset(table: BinTableHdu, ids: ReadonlySet<number>, copies = 1): HduSpec {
   const obs = table.columnAsFloat64("OBS_ID");
-  const rows = [...obs.keys()].filter((i) => ids.has(obs[i]));
+  const once = [...obs.keys()].filter((i) => ids.has(obs[i]));
+  const rows = Array.from({ length: copies }, () => once).flat();
+  const shift = (name: string, j: number) => (name === "OBS_ID" ? Math.floor(j / once.length) * RENUMBER : 0);
   const columns: TableColumnSpec[] = table.columns.map((info) => {
     const column = table.column(info.name) as ArrayLike<number> | string[];
-    const data = Array.isArray(column) ? rows.map((i) => column[i]) : Float64Array.from(rows, (i) => Number(column[i]));
+    const data = Array.isArray(column)
+      ? rows.map((i) => column[i])
+      : Float64Array.from(rows, (i, j) => Number(column[i]) + shift(info.name, j));
     const format = /A$/.test(info.tform)
       ? info.tform
       : info.format.code === "K" || info.format.code === "J" || info.format.code === "I"
@@ -32,7 +39,10 @@ function subset(table: BinTableHdu, ids: ReadonlySet<number>): HduSpec {
       name: info.name,
       format,
       unit: info.unit,
-      data: format === "K" ? BigInt64Array.from(rows, (i) => BigInt(Number((column as ArrayLike<number>)[i]))) : data,
+      data:
+        format === "K"
+          ? BigInt64Array.from(rows, (i, j) => BigInt(Number((column as ArrayLike<number>)[i]) + shift(info.name, j)))
+          : data,
     };
   });
   const header = table.header.cards.filter((c) => !STRUCTURAL.test(c.key));
@@ -44,12 +54,19 @@ function writeAtomically(file: string, bytes: Uint8Array): void {
   renameSync(`${file}.part`, file);
 }
 
-/** Write the index files of `dir` so that they list exactly `ids` (atomically, as a live system would). */
-export function writeIndexFor(dir: string, ids: readonly number[]): void {
+/** What a copy's OBS_IDs are raised by, per copy (`writeIndexFor`'s `copies`). */
+export const RENUMBER = 1_000_000;
+
+/**
+ * Write the index files of `dir` so that they list exactly `ids` (atomically, as a live system
+ * would); with `copies` > 1 they list them that many times, copy k under OBS_ID + k × RENUMBER
+ * (more runs of real data: the same files under other ids).
+ */
+export function writeIndexFor(dir: string, ids: readonly number[], copies = 1): void {
   const keep = new Set(ids);
   for (const name of ["hdu-index.fits.gz", "obs-index.fits.gz"]) {
     const table = readFits(path.join(BUNDLED_STORE, name)).hdus[1] as BinTableHdu;
-    const bytes = writeFitsBytes([{ kind: "image", data: new Uint8Array(0), shape: [] }, subset(table, keep)]);
+    const bytes = writeFitsBytes([{ kind: "image", data: new Uint8Array(0), shape: [] }, subset(table, keep, copies)]);
     writeAtomically(path.join(dir, name), gzipSync(bytes));
   }
 }

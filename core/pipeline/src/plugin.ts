@@ -15,16 +15,24 @@ export function referenceDataset(run: RunContext, name?: string): MapDataset {
 /**
  * A source's items as a stream, one per scheduler tick, so the event loop (a signal, progress)
  * runs between them; an iterable is read as it goes (a generator's item is made in its tick).
- * Stops taking items once the run is asked to finish.
+ * Stops taking items once the run is asked to finish. With `ready` (the run's, see RunContext)
+ * the next item waits until the work downstream has room for it.
  */
-export function paced<T>(items: Iterable<T>, clock: Clock, finish?: AbortSignal): Observable<T> {
+export function paced<T>(
+  items: Iterable<T>,
+  clock: Clock,
+  finish?: AbortSignal,
+  ready?: () => Promise<void> | undefined,
+): Observable<T> {
   return new Observable<T>((subscriber) => {
     const iterator = items[Symbol.iterator]();
     const step = () => {
       const next = finish?.aborted ? undefined : iterator.next();
       if (!next || next.done) return subscriber.complete();
       subscriber.next(next.value);
-      action = clock.scheduler.schedule(step);
+      const room = ready?.();
+      if (!room) action = clock.scheduler.schedule(step);
+      else void room.then(() => subscriber.closed || (action = clock.scheduler.schedule(step)));
     };
     let action = clock.scheduler.schedule(step);
     return () => action.unsubscribe();

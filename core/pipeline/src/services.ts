@@ -87,6 +87,11 @@ export interface WorkerTask {
 export interface WorkerPool {
   readonly size: number;
   run<T>(task: WorkerTask): Promise<T>;
+  /**
+   * Resolves once the pool has room for another task (undefined: it has now). Sources wait for
+   * it (RunContext.ready) so that runs are not read far ahead of the workers.
+   */
+  ready?(): Promise<void> | undefined;
   close(): Promise<void>;
 }
 
@@ -120,6 +125,12 @@ export interface RunContext {
   seed?: number;
   /** Concurrency of per-observation work (default: the worker pool's size, at least 1). */
   concurrency: number;
+  /**
+   * Sources wait for it before taking the next run (see `paced`): the worker pool's room, so
+   * that runs queued for the workers are not read ahead of them, holding their files in this
+   * thread (memory growing with the number of runs). Undefined: no waiting (work in process).
+   */
+  ready?: () => Promise<void> | undefined;
   /** Cancels the run at once: nothing more is written. */
   signal?: AbortSignal;
   /**
@@ -287,7 +298,8 @@ export function createContainer(bindings: ServiceBindings): Container {
 export function createRunContainer(parent: Container, run: Partial<RunContext> = {}): Container {
   const container = new Container({ parent });
   const workers = parent.get<WorkerPool>(TYPES.WorkerPool);
-  const context: RunContext = { outDir: "out", concurrency: Math.max(1, workers.size), ...run };
+  const ready = workers.ready && (() => workers.ready?.());
+  const context: RunContext = { outDir: "out", concurrency: Math.max(1, workers.size), ready, ...run };
   container.bind<RunContext>(TYPES.RunContext).toConstantValue(context);
   if (!parent.isBound(TYPES.RandomSource)) {
     container.bind<RandomSource>(TYPES.RandomSource).toConstantValue(new SeededRandom(context.seed ?? 0));

@@ -5,7 +5,9 @@
  * FFT plans, and the background kernels' work memory. Entries are keyed by a namespace (what
  * is cached) and a key (what it depends on, exactly), and carry an estimate of their size;
  * above a byte cap the least recently used go. A long-running process thus stays bounded, and
- * `clear()` gives a clean start.
+ * `clear()` gives a clean start. An entry whose key holds an object's `identityKey` (a run's
+ * IRF) goes when that object is collected: it can never be hit again, and would otherwise take
+ * room until evicted, so that memory grew with the number of runs up to the cap.
  *
  * Values are shared: callers do not modify them (except the work memory, which its single
  * user overwrites before reading), so a hit returns exactly what a recomputation would.
@@ -59,6 +61,8 @@ interface Entry {
 
 export class ComputeCache {
   private readonly spaces = new Map<string, Space>();
+  /** The entries whose keys hold each identity (see `identityKey`). */
+  private readonly byIdentity = new Map<string, Set<Entry>>();
   private newest: Entry | undefined;
   private oldest: Entry | undefined;
   private totalBytes = 0;
@@ -67,6 +71,7 @@ export class ComputeCache {
 
   constructor(limits: ComputeCacheLimits = {}) {
     this.setLimits(limits);
+    CACHES.add(new WeakRef(this));
   }
 
   get maxBytes(): number {
@@ -129,6 +134,11 @@ export class ComputeCache {
     space.bytes += size;
     this.totalBytes += size;
     this.pushNewest(entry);
+    for (const id of identitiesIn(key)) {
+      let entries = this.byIdentity.get(id);
+      if (!entries) this.byIdentity.set(id, (entries = new Set()));
+      entries.add(entry);
+    }
     if (this.totalBytes > this.cap) this.evictAbove(this.cap);
     return value;
   }
@@ -161,6 +171,7 @@ export class ComputeCache {
       return;
     }
     this.spaces.clear();
+    this.byIdentity.clear();
     this.newest = this.oldest = undefined;
     this.totalBytes = 0;
   }
@@ -201,7 +212,17 @@ export class ComputeCache {
     }
   }
 
+  /** Drops the entries whose keys hold identity `id` (its object was collected). */
+  dropIdentity(id: string): void {
+    for (const entry of this.byIdentity.get(id) ?? []) this.remove(entry);
+  }
+
   private remove(entry: Entry): void {
+    for (const id of identitiesIn(entry.key)) {
+      const entries = this.byIdentity.get(id);
+      entries?.delete(entry);
+      if (entries?.size === 0) this.byIdentity.delete(id);
+    }
     this.unlink(entry);
     entry.space.map.delete(entry.key);
     entry.space.entries--;
@@ -279,15 +300,31 @@ function sizeOf(value: unknown, seen: Set<object>, depth: number): number {
 export function identityKey(object: object): string {
   let id = IDENTITIES.get(object);
   if (id === undefined) {
-    id = `#${++lastIdentity}`;
+    id = `${IDENTITY_MARK}${++lastIdentity}`;
     IDENTITIES.set(object, id);
+    COLLECTED.register(object, id);
   }
   return id;
 }
 
-// weak: an object's id goes with it (its entries then age out of the cache)
+// weak: an object's id goes with it, and so do the entries keyed by it, in every cache
 const IDENTITIES = new WeakMap<object, string>();
 let lastIdentity = 0;
+const IDENTITY_MARK = "#id";
+const IDENTITY_PATTERN = /#id\d+/g;
+const CACHES = new Set<WeakRef<ComputeCache>>();
+const COLLECTED = new FinalizationRegistry<string>((id) => {
+  for (const ref of CACHES) {
+    const cache = ref.deref();
+    if (cache) cache.dropIdentity(id);
+    else CACHES.delete(ref);
+  }
+});
+
+/** The identities (`identityKey`s) a cache key holds. */
+function identitiesIn(key: string): string[] {
+  return key.includes(IDENTITY_MARK) ? (key.match(IDENTITY_PATTERN) ?? []) : [];
+}
 
 /** A number as a cache-key string that tells −0 from 0 (it can change the sign of a zero result). */
 export function exactKey(x: number): string {

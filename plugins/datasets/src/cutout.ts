@@ -33,23 +33,33 @@ export const cutoutPlugin = definePlugin({
     let target: ReturnType<typeof referenceDataset> | undefined;
     return perMessage<ObservationMessage>(context, (message) => {
       target ??= referenceDataset(context.run);
+      const from = target;
       const pointing = message.observation.pointingRadec;
       const { width, mode } = params;
-      let reference: typeof target;
-      try {
-        reference = target.cutout(pointing, width, mode, `obs-${message.obsId}`);
-      } catch (error) {
-        // e.g. "Arrays do not overlap.": say which run, pointing and width
-        throw new Error(
-          `${message.observation.label}: a ${JSON.stringify(width)} deg cutout around its pointing ` +
-            `(RA ${pointing.lon}, Dec ${pointing.lat} deg) cannot be cut from the target geometry: ` +
-            (error as Error).message,
-          { cause: error },
-        );
-      }
+      const cut = <T>(f: () => T): T => {
+        try {
+          return f();
+        } catch (error) {
+          // e.g. "Arrays do not overlap.": say which run, pointing and width
+          throw new Error(
+            `${message.observation.label}: a ${JSON.stringify(width)} deg cutout around its pointing ` +
+              `(RA ${pointing.lon}, Dec ${pointing.lat} deg) cannot be cut from the target geometry: ` +
+              (error as Error).message,
+            { cause: error },
+          );
+        }
+      };
+      // The geometry is checked now, so a run that misses it is this node's error record; the
+      // maps are cut when first read: with a worker pool the worker cuts its own, and this
+      // thread's copy would only be thrown away (a tenth of a run's work).
+      cut(() => from.counts.geom.cutout(pointing, width, mode));
+      let reference: typeof target | undefined;
       return {
         ...message,
-        reference,
+        get reference() {
+          reference ??= cut(() => from.cutout(pointing, width, mode, `obs-${message.obsId}`));
+          return reference;
+        },
         cutout: { lon: pointing.lon, lat: pointing.lat, frame: pointing.frame, width, mode },
       };
     });

@@ -71,10 +71,25 @@ export interface ReduceResult {
   transfer: ArrayBuffer[];
 }
 
-// Kept in the worker's compute cache (its lifetime and cap): the data stores opened, and the
-// empty dataset on the target geometry, once per graph inputs.
+// Kept in the worker's compute cache (its lifetime and cap): the data stores opened.
 const STORES = "worker data stores";
-const TARGETS = "worker target datasets";
+
+/**
+ * The empty dataset on the target geometry the worker cuts from, for the last graph inputs: one
+ * slot, not the cache, since an all-sky target is larger than any cache entry may be, and made
+ * again per run it would be most of a run's work and memory.
+ */
+let target: { key: string; dataset: MapDataset } | undefined;
+
+function targetFor(task: ReduceTask): MapDataset {
+  const key = JSON.stringify([task.geom, task.dataset]);
+  if (target?.key !== key) {
+    target = undefined; // the previous one can go before the next is made
+    const dataset = MapDataset.create(geomFromSpec(task.geom), datasetOptionsFromSpec(task.dataset ?? {}));
+    target = { key, dataset };
+  }
+  return target.dataset;
+}
 
 /** Runs in a worker (or in process): the reduction of one observation, as a portable dataset. */
 export function runTask(task: ReduceTask): ReduceResult {
@@ -86,13 +101,10 @@ function reduceTask(task: ReduceTask): ReduceResult {
   const storeKey = `${task.storeDir}\n${task.storeRoot ?? ""}`;
   const store = cache.getOrCompute(STORES, storeKey, () => DataStore.fromDir(task.storeDir, { root: task.storeRoot }));
   const observation = store.obs(task.obsId);
-  const target = cache.getOrCompute(TARGETS, JSON.stringify([task.geom, task.dataset]), () =>
-    MapDataset.create(geomFromSpec(task.geom), datasetOptionsFromSpec(task.dataset ?? {})),
-  );
   const c = task.cutout;
-  // A cutout copies; without one the maker gets its own empty dataset (it must not fill the cached one).
+  // A cutout copies; without one the maker gets its own empty dataset (it must not fill the kept one).
   const reference = c
-    ? target.cutout(new SkyCoord(c.lon, c.lat, c.frame), c.width, c.mode, `obs-${task.obsId}`)
+    ? targetFor(task).cutout(new SkyCoord(c.lon, c.lat, c.frame), c.width, c.mode, `obs-${task.obsId}`)
     : MapDataset.create(geomFromSpec(task.geom), {
         ...datasetOptionsFromSpec(task.dataset ?? {}),
         name: `obs-${task.obsId}`,

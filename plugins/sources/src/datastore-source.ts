@@ -51,7 +51,7 @@ export const dataStoreSourcePlugin = definePlugin({
         const ids = selectIds(store, params);
         if (!ids.length) logger.warn(`no observation selected: ${emptySelection(store, params)}`);
         progress.emit({ stage: "planned", total: ids.length });
-        return paced(observationMessages(store, ids, nodeId, root), services.clock, run.finish);
+        return paced(observationMessages(store, ids, nodeId, root), services.clock, run.finish, run.ready);
       });
   },
 });
@@ -109,22 +109,26 @@ function emptySelection(store: DataStore, params: DataStoreSourceParams): string
   return `target '${params.target}' matches no OBJECT of the obs index of ${store.baseDir} (it has: ${shown})`;
 }
 
-/** One message per id in order: the observation, or an error record saying why it cannot be read. */
-export function observationMessages(
+/**
+ * One message per id in order: the observation, or an error record saying why it cannot be read.
+ * Made as they are taken: a list made up front would keep every run's files, once read, until
+ * the last run is done (memory growing with the number of runs).
+ */
+export function* observationMessages(
   store: DataStore,
   ids: readonly number[],
   node: string,
   root?: string,
   firstSeq = 0,
-): Array<ObservationMessage | ErrorRecord> {
-  return ids.map((obsId, i) => {
+): Generator<ObservationMessage | ErrorRecord> {
+  for (const [i, obsId] of ids.entries()) {
     const seq = firstSeq + i;
     try {
-      return observationMessage(store, store.obs(obsId), seq, root);
+      yield observationMessage(store, store.obs(obsId), seq, root);
     } catch (e) {
-      return { kind: "error", seq, obsId, node, message: (e as Error).message };
+      yield { kind: "error", seq, obsId, node, message: (e as Error).message };
     }
-  });
+  }
 }
 
 /** The message of an observation of `store` (its folder and root, so a worker can open it again). */

@@ -42,7 +42,7 @@ export class BullMqExecutor implements WorkerPool {
   private readonly queue: Queue;
   private events?: QueueEvents;
   private readonly control: ReturnType<typeof watchedRedis>;
-  private readonly ready: Promise<void>;
+  private readonly connected: Promise<void>;
   private readonly waiters = new Map<string, Waiter[]>();
   private lost?: ExecutorLost;
 
@@ -55,8 +55,8 @@ export class BullMqExecutor implements WorkerPool {
     this.control = watchedRedis(options.redis, (error) => this.lose(error), options.lostAfterMs);
     this.queue = new Queue(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
     this.queue.on("error", () => {}); // the watch reports a lost Redis, once and clearly
-    this.ready = this.connect(connection);
-    this.ready.catch(() => {}); // reported by each run()
+    this.connected = this.connect(connection);
+    this.connected.catch(() => {}); // reported by each run()
   }
 
   private async connect(connection: ConnectionOptions): Promise<void> {
@@ -73,7 +73,7 @@ export class BullMqExecutor implements WorkerPool {
   }
 
   async run<T>(task: WorkerTask): Promise<T> {
-    await this.ready;
+    await this.connected;
     if (this.lost) throw this.lost;
     const data = queuedTask(task);
     const id = taskId(data);
