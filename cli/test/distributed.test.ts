@@ -258,11 +258,12 @@ test("Redis stopped mid-run: the coordinator and the worker fail within seconds,
   const [c, w] = await Promise.all([coordinator.done, jobs.done]);
   assert.ok(Date.now() - stopped < 15_000, `gave up after ${Date.now() - stopped} ms`);
   const lost = new RegExp(`Redis at redis://127\\.0\\.0\\.1:${redis.port} was lost`);
+  // with --json the error is the JSON object on stdout, else a line on stderr
   assert.equal(c.code, 1, c.stdout);
-  assert.match(c.stderr, /node 'maker' \(map-dataset-maker\) failed: /);
-  assert.match(c.stderr, lost);
+  assert.match(c.stderr + c.stdout, /node 'maker' \(map-dataset-maker\) failed: /);
+  assert.match(c.stderr + c.stdout, lost);
   assert.equal(w.code, 1, w.stdout);
-  assert.match(w.stderr, lost);
+  assert.match(w.stderr + w.stdout, lost);
 });
 
 test("Redis unreachable at the start: run and worker say so within seconds", LONG, async () => {
@@ -273,7 +274,7 @@ test("Redis unreachable at the start: run and worker say so within seconds", LON
   assert.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
   const unreachable = new RegExp(`cannot reach Redis at redis://127\\.0\\.0\\.1:${redis.port}: .*ECONNREFUSED`);
   assert.equal(c.code, 1);
-  assert.match(c.stderr, unreachable);
+  assert.match(c.stderr + c.stdout, unreachable);
   assert.equal(w.code, 1);
-  assert.match(w.stderr, unreachable);
+  assert.match(w.stderr + w.stdout, unreachable);
 });
