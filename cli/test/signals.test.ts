@@ -139,7 +139,9 @@ test("signals at any moment of a run: exit 130, a consistent report, no half-wri
     assert.equal(report.cancelled, true, what);
     for (const o of report.outputs ?? [])
       assert.equal(/\.partial\./.test(o.path), Boolean(o.partial), `${what}: ${o.path} named as its report says`);
-    assertNothingHalfWritten(out, { partialOnly: Boolean(report.partial) });
+    // an output finished before the signal is complete and keeps its name (each output's name is
+    // checked against its own report entry above); none may be half-written
+    assertNothingHalfWritten(out, { partialOnly: false });
     const listed = (report.outputs ?? []).map((o: { path: string }) => o.path);
     for (const file of filesIn(out)) assert.ok(listed.includes(path.join(out, file)), `${what}: ${file} reported`);
   }
