@@ -59,9 +59,9 @@ safe = s is not None and SafeMaskMaker(methods=s.get("methods", ["aeff-default"]
 ring = None
 if "ring-background" in params:
     r = params["ring-background"]
-    def center(c):
-        return SkyCoord(c["lon"], c["lat"], unit="deg", frame=c.get("frame", "icrs"))
-    regions = [CircleSkyRegion(center(c["center"]), u.Quantity(c["radius"])) for c in r.get("exclusion", [])]
+    centers = [c["center"] for c in r.get("exclusion", [])]
+    regions = [CircleSkyRegion(SkyCoord(p["lon"], p["lat"], unit="deg", frame=p.get("frame", "icrs")),
+                               u.Quantity(c["radius"])) for p, c in zip(centers, r.get("exclusion", []))]
     exclusion = geom.to_image().region_mask(regions, inside=False) if regions else None
     ring = RingBackgroundMaker(r_in=r["rIn"], width=r["width"], exclusion_mask=exclusion)
 
