@@ -132,37 +132,37 @@ const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? 
   options: Record<string, unknown>,
 ) => AjvInstance;
 
-/** "x-unit": a string quantity convertible to that unit ("3 deg" for "deg"). */
+/**
+ * Keywords on string params: "x-unit", a quantity convertible to that unit ("3 deg" for "deg");
+ * "x-output-path", a path that stays inside the output folder.
+ */
 function newAjv(): AjvInstance {
   // verbose: errors carry the value found and their schema (to echo one, to suggest names from the other)
   const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false, verbose: true });
-  ajv.addKeyword({
-    keyword: "x-unit",
-    type: "string",
-    schemaType: "string",
-    validate: function unitCheck(unit: string, value: string) {
-      const message = quantityProblem(value, unit);
-      if (message)
-        (unitCheck as unknown as { errors: unknown[] }).errors = [{ keyword: "x-unit", message, params: { unit } }];
-      return message === undefined;
-    },
-    errors: true,
-  });
-  ajv.addKeyword({
-    keyword: "x-output-path",
-    type: "string",
-    schemaType: "string",
-    validate: function outputPathCheck(kind: OutputPathKind, value: string) {
-      const message = outputPathProblem(kind, value);
-      if (message)
-        (outputPathCheck as unknown as { errors: unknown[] }).errors = [
-          { keyword: "x-output-path", message, params: { kind } },
-        ];
-      return message === undefined;
-    },
-    errors: true,
-  });
+  addStringKeyword(ajv, "x-unit", "unit", quantityProblem);
+  addStringKeyword(ajv, "x-output-path", "kind", (value, kind) => outputPathProblem(kind as OutputPathKind, value));
   return ajv;
+}
+
+/** A keyword whose schema value `param` checks a string param: `problem` gives the message, or undefined. */
+function addStringKeyword(
+  ajv: AjvInstance,
+  keyword: string,
+  param: string,
+  problem: (value: string, schema: string) => string | undefined,
+): void {
+  ajv.addKeyword({
+    keyword,
+    type: "string",
+    schemaType: "string",
+    validate: function check(schema: string, value: string) {
+      const message = problem(value, schema);
+      if (message)
+        (check as unknown as { errors: unknown[] }).errors = [{ keyword, message, params: { [param]: schema } }];
+      return message === undefined;
+    },
+    errors: true,
+  });
 }
 
 // Made on first use, not on import: ajv compiles with `new Function`, which a page's strict
