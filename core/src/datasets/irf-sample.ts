@@ -132,15 +132,7 @@ function sampleRowsCumulative(
       const data = map.data;
       let sum = 0;
       for (let j = 0, o = 0; j < m; j++, o += plane) {
-        const value =
-          w[0] * data[corner[0] + o] +
-          w[1] * data[corner[1] + o] +
-          w[2] * data[corner[2] + o] +
-          w[3] * data[corner[3] + o] +
-          w[4] * data[corner[4] + o] +
-          w[5] * data[corner[5] + o] +
-          w[6] * data[corner[6] + o] +
-          w[7] * data[corner[7] + o];
+        const value = mix(data, corner, w, o);
         row[j + 1] = sum += value * (weights ? weights[j] : 1);
       }
       for (let j = 1; j <= m; j++) row[j] /= sum;
@@ -150,17 +142,20 @@ function sampleRowsCumulative(
   return out;
 }
 
-/** Σ_c w[c] · cumulative[base[c] + j]: the mixed row's cumulative sum at column j. */
-function mix(cumulative: Float64Array, base: Int32Array, w: Float64Array, j: number): number {
+/**
+ * Σ_c w[c] · values[base[c] + j]: the 8 corners' trilinear mix at offset j (of the cumulative rows:
+ * the mixed row's cdf at column j; of the map's data: the mixed row's value).
+ */
+function mix(values: ArrayLike<number>, base: Int32Array, w: Float64Array, j: number): number {
   return (
-    w[0] * cumulative[base[0] + j] +
-    w[1] * cumulative[base[1] + j] +
-    w[2] * cumulative[base[2] + j] +
-    w[3] * cumulative[base[3] + j] +
-    w[4] * cumulative[base[4] + j] +
-    w[5] * cumulative[base[5] + j] +
-    w[6] * cumulative[base[6] + j] +
-    w[7] * cumulative[base[7] + j]
+    w[0] * values[base[0] + j] +
+    w[1] * values[base[1] + j] +
+    w[2] * values[base[2] + j] +
+    w[3] * values[base[3] + j] +
+    w[4] * values[base[4] + j] +
+    w[5] * values[base[5] + j] +
+    w[6] * values[base[6] + j] +
+    w[7] * values[base[7] + j]
   );
 }
 

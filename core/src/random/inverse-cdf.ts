@@ -77,33 +77,16 @@ export class InverseCDFSampler {
     const dims = this.shape.length;
     const coords = this.shape.map(() => new Float64Array(size));
     const sortIndex = this.sortIndex;
+    const extents = Int32Array.from(this.shape);
     for (let i = 0; i < size; i++) {
       if (found[i] >= n) throw new RangeError("InverseCDFSampler.sample: draw above the last cdf value");
-    }
-    if (dims === 1) for (let i = 0; i < size; i++) coords[0][i] = sortIndex[found[i]];
-    else if (dims === 3) {
-      const [c0, c1, c2] = coords;
-      const e1 = this.shape[1];
-      const e2 = this.shape[2];
-      for (let i = 0; i < size; i++) {
-        const flat = sortIndex[found[i]];
-        const rest = (flat / e2) | 0;
-        c2[i] = flat - rest * e2;
-        const top = (rest / e1) | 0;
-        c1[i] = rest - top * e1;
-        c0[i] = top;
+      let flat = sortIndex[found[i]];
+      for (let d = dims - 1; d > 0; d--) {
+        const rest = (flat / extents[d]) | 0;
+        coords[d][i] = flat - rest * extents[d];
+        flat = rest;
       }
-    } else {
-      for (let i = 0; i < size; i++) {
-        let flat = sortIndex[found[i]];
-        for (let d = dims - 1; d > 0; d--) {
-          const extent = this.shape[d];
-          const rest = (flat / extent) | 0;
-          coords[d][i] = flat - rest * extent;
-          flat = rest;
-        }
-        coords[0][i] = flat;
-      }
+      coords[0][i] = flat;
     }
     const jitter = this.randomState.uniform(-0.5, 0.5, size * dims);
     for (let d = 0; d < dims; d++) {
