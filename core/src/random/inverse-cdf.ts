@@ -68,8 +68,8 @@ export class InverseCDFSampler {
    */
   sample(size: number): Float64Array[] {
     if (this.axis !== null) throw new Error("InverseCDFSampler.sample: whole-array mode only (axis null)");
-    const found = new Float64Array(size);
     const draws = this.randomState.uniform(0, 1, size);
+    const found = new Int32Array(size);
     const guide = this.guideTable();
     if (guide) searchWithGuide(this.cdf, guide, draws, found);
     else searchSorted(this.cdf, draws, "left", found);
@@ -88,11 +88,13 @@ export class InverseCDFSampler {
       }
       coords[0][i] = flat;
     }
-    const jitter = this.randomState.uniform(-0.5, 0.5, size * dims);
+    // numpy draws the jitter as one (dims × size) array, dimension 0 first: the same words as
+    // `size` draws per dimension in turn, here into the buffer of the spent draws
+    const jitter = draws;
     for (let d = 0; d < dims; d++) {
+      this.randomState.fillUniform(jitter, -0.5, 0.5);
       const c = coords[d];
-      const offset = d * size;
-      for (let i = 0; i < size; i++) c[i] += jitter[offset + i];
+      for (let i = 0; i < size; i++) c[i] += jitter[i];
     }
     return coords;
   }
@@ -145,7 +147,7 @@ export class InverseCDFSampler {
 }
 
 /** np.searchsorted(cdf, keys, "left") for uniform draws in [0, 1), through the guide table. */
-function searchWithGuide(cdf: ArrayLike<number>, guide: Int32Array, keys: Float64Array, out: Float64Array): void {
+function searchWithGuide(cdf: ArrayLike<number>, guide: Int32Array, keys: Float64Array, out: Int32Array): void {
   const n = cdf.length;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k];

@@ -113,7 +113,13 @@ export class RandomState {
     const range = high - low;
     if (!Number.isFinite(range)) throw new RangeError("uniform: Range exceeds valid bounds");
     if (size === undefined) return low + range * this.bits.nextDouble();
-    const out = new Float64Array(checkSize(size));
+    return this.fillUniform(new Float64Array(checkSize(size)), low, high);
+  }
+
+  /** `uniform(low, high, out.length)` written into `out` (the same draws, no new array); returns `out`. */
+  fillUniform(out: Float64Array, low = 0, high = 1): Float64Array {
+    const range = high - low;
+    if (!Number.isFinite(range)) throw new RangeError("uniform: Range exceeds valid bounds");
     this.bits.fillDoubles(out, low, range);
     return out;
   }

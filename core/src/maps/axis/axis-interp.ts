@@ -39,3 +39,22 @@ export function interp1dScipy(
   }
   return out;
 }
+
+/**
+ * `interp1dScipy(0, 1, …, n − 1 → y, xq − offset)` without its search: on unit-spaced nodes the
+ * left-sided search is ceil(q) and the cell width is exactly 1, so the result is the same double.
+ */
+export function interp1dOnIndex(y: Float64Array, xq: ArrayLike<number>, offset: number): Float64Array {
+  const n = y.length;
+  const out = new Float64Array(xq.length);
+  for (let i = 0; i < xq.length; i++) {
+    const q = xq[i] - offset;
+    if (Number.isNaN(q)) out[i] = NaN;
+    else if (n === 1) out[i] = y[0];
+    else {
+      const k = Math.min(Math.max(Math.ceil(q), 1), n - 1);
+      out[i] = (y[k] - y[k - 1]) * (q - (k - 1)) + y[k - 1];
+    }
+  }
+  return out;
+}

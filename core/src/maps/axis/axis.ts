@@ -1,6 +1,6 @@
 import { parseQuantity } from "../../units/index.js";
 import { pixelsToIndices, scaleFor, type InterpScale, type Scale } from "../../utils/interpolation/index.js";
-import { interp1dScipy } from "./axis-interp.js";
+import { interp1dOnIndex, interp1dScipy } from "./axis-interp.js";
 
 export type NodeType = "edges" | "center";
 
@@ -139,9 +139,10 @@ export class MapAxis {
 
   pixToCoord(pix: ArrayLike<number> | number): Float64Array {
     const values = typeof pix === "number" ? [pix] : pix;
-    const offset = this.pixOffset;
-    const scaled = interp1dScipy(this.nodeIndex, this.scaledNodes, values, (p) => p - offset);
-    return scaled.map((w) => this.scale.inverse(w));
+    const scaled = interp1dOnIndex(this.scaledNodes, values, this.pixOffset);
+    const inverse = this.scale.inverse;
+    for (let i = 0; i < scaled.length; i++) scaled[i] = inverse(scaled[i]);
+    return scaled;
   }
 
   /** Bin index of pixel coordinates (rint); -1 outside unless clipped. */
