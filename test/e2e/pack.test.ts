@@ -1,6 +1,6 @@
 // Every public package as a user installs it: packed (its prepack builds), installed from the
-// tarballs into a fresh project, its README's TypeScript snippets type-checked under `strict`
-// and run, and the installed `gammaflow` command answering --help.
+// tarballs into a fresh project, the READMEs' TypeScript snippets (each package's; the root's as
+// one file) type-checked under `strict` and run, and the installed `gammaflow` command answering --help.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -73,6 +73,12 @@ test("every public package packs, installs from its tarball and runs its README'
       written.push(file);
     });
   }
+  // The root README's snippets are one session (each goes on from the ones before): one file.
+  writeFileSync(
+    path.join(snippets, "readme.ts"),
+    tsSnippets(readFileSync(path.join(repoRoot, "README.md"), "utf8")).join("\n"),
+  );
+  written.push("readme.ts");
   const tsconfig = {
     compilerOptions: {
       strict: true,
@@ -93,6 +99,7 @@ test("every public package packs, installs from its tarball and runs its README'
 
   // The snippets read $GAMMAPY_DATA/hess-dl3-dr1: the bundled runs are enough.
   symlinkSync(path.join(repoRoot, "data"), path.join(app, "data"));
+  mkdirSync(path.join(app, "out")); // the root README's snippets write there, as `npm start` does in the clone
   const env = { ...cleanNpmEnv(), GAMMAPY_DATA: path.join(app, "data") };
   const outputs = await runAll(
     written.map((file) => [process.execPath, [path.join("build", file.replace(/\.ts$/, ".js"))]]),
