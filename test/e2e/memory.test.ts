@@ -8,7 +8,7 @@ import { copyRun, RENUMBER, temp, writeIndexFor } from "../src/stores.js";
 
 // Memory must not grow with the number of runs: the 4 bundled Crab runs, and the same runs 6
 // times over under other OBS_IDs (24 runs, the same files), each reduced and stacked by the CLI
-// in a child process whose peak memory (maxRSS) is read as it exits.
+// in a child process whose peak memory (maxRSS) is read as it exits, the least of three runs.
 
 const CLI = path.join(repoRoot, "cli", "dist", "src", "gammaflow.js");
 const RUNS = [23523, 23526, 23559, 23592];
@@ -56,6 +56,15 @@ function peakOf(graph: string, workers: number): { mib: number; used: number[] }
   return { mib: kb / 1024, used: (JSON.parse(child.stdout) as { used: number[] }).used };
 }
 
+/**
+ * The least of three peaks: a garbage collection that comes late only ever raises a peak (by
+ * 10–40 MiB here, which made single measurements of the same graph range over 1.06–1.21×).
+ */
+function leastPeakOf(graph: string, workers: number): { mib: number; used: number[] } {
+  const peaks = [0, 1, 2].map(() => peakOf(graph, workers));
+  return peaks.reduce((least, p) => (p.mib < least.mib ? p : least));
+}
+
 // With 2 workers the peak still grows a little (1.23× here, from 1.32× before the pool's
 // admission): the workers' cache entries keyed by a run's IRFs go only when the worker collects
 // them, which it does late. Kept as a todo until that is fixed.
@@ -65,8 +74,8 @@ for (const workers of [0, 2]) {
   const mode = workers ? `${workers} workers` : "in process";
   const options = workers ? { todo: WORKERS_TODO } : {};
   test(`${mode}: peak memory for ${COPIES}× the runs stays within 1.2× of the peak for the runs once`, options, () => {
-    const once = peakOf(chainOn(1), workers);
-    const many = peakOf(chainOn(COPIES), workers);
+    const once = leastPeakOf(chainOn(1), workers);
+    const many = leastPeakOf(chainOn(COPIES), workers);
     assert.deepEqual(once.used, RUNS);
     assert.equal(many.used.length, COPIES * RUNS.length);
     assert.ok(many.used.includes(RUNS[0] + (COPIES - 1) * RENUMBER), "the copies are runs of their own");
