@@ -110,17 +110,16 @@ export class RandomState {
   uniform(low?: number, high?: number): number;
   uniform(low: number | undefined, high: number | undefined, size: number): Float64Array;
   uniform(low = 0, high = 1, size?: number): number | Float64Array {
-    const range = high - low;
-    if (!Number.isFinite(range)) throw new RangeError("uniform: Range exceeds valid bounds");
+    const range = uniformRange(low, high);
     if (size === undefined) return low + range * this.bits.nextDouble();
-    return this.fillUniform(new Float64Array(checkSize(size)), low, high);
+    const out = new Float64Array(checkSize(size));
+    this.bits.fillDoubles(out, low, range);
+    return out;
   }
 
   /** `uniform(low, high, out.length)` written into `out` (the same draws, no new array); returns `out`. */
   fillUniform(out: Float64Array, low = 0, high = 1): Float64Array {
-    const range = high - low;
-    if (!Number.isFinite(range)) throw new RangeError("uniform: Range exceeds valid bounds");
-    this.bits.fillDoubles(out, low, range);
+    this.bits.fillDoubles(out, low, uniformRange(low, high));
     return out;
   }
 
@@ -275,6 +274,13 @@ function checkSeedWord(seed: number): void {
 function checkSize(size: number): number {
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`size must be a non-negative integer, got ${size}`);
   return size;
+}
+
+/** numpy's `high − low` for `uniform`, refused when it is not finite. */
+function uniformRange(low: number, high: number): number {
+  const range = high - low;
+  if (!Number.isFinite(range)) throw new RangeError("uniform: Range exceeds valid bounds");
+  return range;
 }
 
 /** What `getRandomState` accepts (gammapy's `random_state` arguments). */
