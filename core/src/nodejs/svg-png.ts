@@ -19,6 +19,18 @@ function loadResvg(): typeof ResvgModule {
   }
 }
 
+/**
+ * The fonts every PNG is drawn with: DejaVu Sans regular and bold from the `dejavu-fonts-ttf`
+ * package (Bitstream Vera licence), so that figures look the same on every machine, including
+ * ones with no fonts installed, and have the glyphs plots need (⁻, ², σ, °, ′, ″).
+ */
+function bundledFontFiles(): string[] {
+  const require = createRequire(import.meta.url);
+  return ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((file) => require.resolve(`dejavu-fonts-ttf/ttf/${file}`));
+}
+
+let fontFiles: string[] | undefined;
+
 /** A rasterised figure: the PNG file and its RGBA pixels (rows top to bottom). */
 export interface RasterImage {
   readonly png: Uint8Array;
@@ -29,14 +41,19 @@ export interface RasterImage {
 
 /**
  * Rasterise an SVG document at its own size (`scale` 2: twice the pixels, for print). Text uses
- * the system's fonts: DejaVu Sans (Debian's fonts-dejavu-core) or another sans-serif.
+ * the bundled DejaVu Sans only (no system fonts: the same pixels everywhere).
  */
 export function rasterizeSvg(svg: string, options: { scale?: number } = {}): RasterImage {
   const scale = options.scale ?? 1;
   if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`rasterizeSvg: scale must be > 0, got ${scale}`);
   const renderer = new (loadResvg().Resvg)(svg, {
     fitTo: { mode: "zoom", value: scale },
-    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+    font: {
+      fontFiles: (fontFiles ??= bundledFontFiles()),
+      loadSystemFonts: false,
+      defaultFontFamily: "DejaVu Sans",
+      sansSerifFamily: "DejaVu Sans",
+    },
     imageRendering: 0, // optimizeQuality, except where an element asks for optimizeSpeed (the map pixels)
   });
   const rendered = renderer.render();
