@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later. Translated from Minuit2 (CERN): see the LICENSE of @gammaflow/core
 import { MinuitContext } from "./context.js";
 import { initialGradient } from "./gradient.js";
 import { computeHesse } from "./hesse-matrix.js";

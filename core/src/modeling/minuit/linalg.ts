@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later. Translated from Minuit2 (CERN): see the LICENSE of @gammaflow/core
 /**
  * Small dense linear algebra for the minimizer: symmetric n×n matrices stored row-major (both
  * triangles kept in step) in Float64Arrays, n being the number of free parameters (a few to a few

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later. Translated from Minuit2 (CERN): see the LICENSE of @gammaflow/core
 import { MinuitContext } from "./context.js";
 import { buildResult, type MinuitResult, userStateFrom } from "./result.js";
 import { createSetup, defaultMaxfcn, type MinuitFcn, type MinuitOptions } from "./setup.js";

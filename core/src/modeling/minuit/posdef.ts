@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later. Translated from Minuit2 (CERN): see the LICENSE of @gammaflow/core
 import { isPositiveDefinite, symmetricEigenvalues } from "./linalg.js";
 import { EPS, EPS2 } from "./precision.js";
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later. Translated from Minuit2 (CERN): see the LICENSE of @gammaflow/core
 /**
  * Minuit's machine-precision constants (MnMachinePrecision): `EPS` is 4 × the double epsilon,
  * the smallest relative change Minuit trusts in a function value; `EPS2` = 2·√EPS bounds the

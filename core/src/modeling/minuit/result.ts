@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later. Translated from Minuit2 (CERN): see the LICENSE of @gammaflow/core
 import type { MinuitContext } from "./context.js";
 import type { MinuitSetup, UserState } from "./setup.js";
 import { covarianceAccurate, covarianceUsable } from "./state.js";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later. Translated from Minuit2 (CERN): see the LICENSE of @gammaflow/core
 import { quadraticForm } from "./linalg.js";
 
 /** First and second numerical derivatives per internal parameter, with the steps that gave them. */
