@@ -117,6 +117,12 @@ export interface PluginDefinition<T extends TSchema = TSchema, S extends Service
    * on the order): the runner restores it after out-of-order per-observation work.
    */
   ordered?: boolean;
+  /**
+   * For a node that keeps a checkpoint (`run.checkpoints`, e.g. a stacker's running stack): the
+   * observations the saved value already holds. A resumed run then does not feed them through
+   * the nodes before it again, when nothing else downstream of the source needs them.
+   */
+  checkpointedObsIds?(saved: unknown): readonly number[];
   create(params: Static<T>, context: PluginContext<S>): OperatorFunction<Message, Message>;
 }
 

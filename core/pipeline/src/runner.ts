@@ -25,6 +25,7 @@ import {
 } from "./messages.js";
 import { restoreOrder } from "./order.js";
 import { adjacency } from "./topology.js";
+import { resumedObsIds, skipResumed } from "./resume.js";
 import type { AnyPlugin, PluginContext } from "./plugin.js";
 import { createRunContainer, resolveServices, TYPES, type Logger, type Progress, type RunContext } from "./services.js";
 import { checkParams, type ValidatedGraph, type ValidatedNode } from "./graph.js";
@@ -86,6 +87,17 @@ export function instantiateNode(
   return definition.create(checked.params, nodeContext({ id: nodeId, definition }, container));
 }
 
+/** Says, once per source, that the runs a checkpoint already holds are not reduced again. */
+function resumeNote(nodeId: string, container: Container): (obsIds: number[]) => void {
+  const logger = container.get<Logger>(TYPES.Logger);
+  let said = false;
+  return (obsIds) => {
+    if (!said) logger.info(`${nodeId}: resuming: runs already in a checkpoint are not reduced again`);
+    said = true;
+    logger.info(`${nodeId}: obs ${obsIds.join(", ")} taken from the checkpoint`);
+  };
+}
+
 /** A node's stream failed (not one observation: the node itself); the run stops. */
 export class NodeFailure extends Error {
   constructor(
@@ -110,6 +122,8 @@ export function graphStream(
 ): Observable<Message> {
   const outputs = new Map<string, Connectable<Message>>();
   const { incoming, outgoing } = adjacency(validated.edges);
+  const run = container.get<RunContext>(TYPES.RunContext);
+  const resumed = resumedObsIds(validated, run.checkpoints);
   for (const node of validated.nodes) {
     const upstream = (incoming.get(node.id) ?? []).map(({ edge }) => outputs.get(edge.from)!);
     const input = upstream.length ? merge(...upstream) : EMPTY;
@@ -140,6 +154,7 @@ export function graphStream(
         throwError(() => (e instanceof NodeFailure ? e : new NodeFailure(node.id, node.plugin, e))),
       ),
       tap((m) => observe?.(node.id, m)),
+      resumed.has(node.id) ? skipResumed(resumed.get(node.id)!, resumeNote(node.id, container)) : (m) => m,
     );
     // Fan-out: every consumer must be subscribed before a source starts emitting.
     outputs.set(node.id, connectable(output, { connector: () => new Subject<Message>(), resetOnDisconnect: false }));

@@ -44,8 +44,9 @@ export type StackerParams = Static<typeof StackerParams>;
  *
  * The stack is keyed by obs id: a dataset of a run already in it (delivered twice) is not stacked
  * again. With the run's checkpoints, the running stack and its obs ids are saved after each run
- * and loaded at the start: the same command after a crash goes on from there, and since the
- * order is the source's, the final stack is the one an uninterrupted run makes, bit for bit.
+ * and loaded at the start: the same command after a crash goes on from there (the runner does not
+ * reduce the runs in the checkpoint again: `checkpointedObsIds`), and since the order is the
+ * source's, the final stack is the one an uninterrupted run makes, bit for bit.
  */
 export const stackerPlugin = definePlugin({
   name: "stacker",
@@ -58,6 +59,7 @@ export const stackerPlugin = definePlugin({
   output: "input",
   ordered: true,
   needs: ["geom"],
+  checkpointedObsIds: (saved) => (saved as StackCheckpoint).obsIds,
   create(params, { run, progress, logger, nodeId }) {
     return (input) =>
       defer(() => {
