@@ -211,6 +211,10 @@ test("kill -9 of an in-process run, then the same command: it resumes from its c
     assert.equal(killed.signal, "SIGKILL", `${what}: it was still running`);
     const note = resumed.log.find((l) => /resuming from its checkpoint/.test(l.message));
     assert.match(note?.message ?? "", /stack: resuming from its checkpoint: [1-4] runs stacked/, what);
+    // the runs in the checkpoint are taken from it, not reduced again
+    const held = /\(([\d, ]+)\)/.exec(note!.message)![1].split(", ");
+    const taken = resumed.log.flatMap((l) => /obs ([\d, ]+) taken from the checkpoint/.exec(l.message)?.[1] ?? []);
+    assert.deepEqual(taken, held, what);
     await assertComplete(resumed, out, what);
   }
   assert.ok(caught > 0, "every run ended before it could be killed");
