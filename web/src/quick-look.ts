@@ -1,5 +1,5 @@
 import { MapDataset, type Observation, type WcsNDMap } from "@gammaflow/core";
-import { ExcessMapEstimator, mapMaximum } from "@gammaflow/excess-map";
+import { ExcessMapEstimator, excessImages, mapMaximum } from "@gammaflow/excess-map";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
 import { geomFromSpec, type GeomSpec } from "@gammaflow/pipeline";
 import { SafeMaskMaker } from "@gammaflow/safe-mask";
@@ -102,11 +102,7 @@ export class QuickLook {
 
   /** The stack's images and the numbers the page shows beside them (sums inside the safe mask). */
   images(): { maps: QuickLookMaps; totals: QuickLookTotals } {
-    const image = this.stacked.toImage();
-    const background = image.npredBackground() ?? image.counts.copy();
-    const excess = image.counts.copy();
-    for (let i = 0; i < excess.data.length; i++) excess.data[i] = image.counts.data[i] - background.data[i];
-    const significance = this.estimator.run(this.stacked).sqrt_ts;
+    const { image, background, excess, significance } = excessImages(this.stacked, this.estimator);
     // summed over true energy, as the png-preview node draws it
     const exposure = image.exposure?.sumOverAxes() ?? image.counts.copy();
     const maps = { counts: image.counts, exposure, background, excess, significance };
