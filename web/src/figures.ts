@@ -1,4 +1,4 @@
-import { formatUnit, skyImageSvg, type MapDataset, type WcsNDMap } from "@gammaflow/core";
+import { formatUnit, skyImageSvg, type MapDataset, type WcsNDMap, type ZlibCompressor } from "@gammaflow/core";
 import type { QuickLookMaps, QuickLookTotals } from "./quick-look.js";
 
 /** A sky image as the page shows it: SVG text and a description for readers who cannot see it. */
@@ -25,14 +25,15 @@ export function energyRangeText(dataset: MapDataset): string {
 
 /**
  * The figures of the stack's maps, with WCS axes, titled with the energy range and obs ids; each
- * SVG carries its description (`alt`), its ids prefixed with `idPrefix` and the map's name.
+ * SVG carries its description (`alt`), its ids prefixed with `idPrefix` and the map's name, its
+ * raster compressed with `deflate` when given.
  */
 export function figures(
   maps: QuickLookMaps,
   totals: Omit<QuickLookTotals, "runs">,
   energyRange: string,
   obsIds: readonly number[],
-  idPrefix = "",
+  options: { idPrefix?: string; deflate?: ZlibCompressor } = {},
 ): Figure[] {
   const ids = [...obsIds].sort((a, b) => a - b);
   const subtitle = `${energyRange} · ${ids.length > 6 ? `${ids.length} runs` : `obs ${ids.join(", ")}`}`;
@@ -48,7 +49,8 @@ export function figures(
       subtitle,
       colorBarLabel: `${name}${unit}`,
       alt,
-      idPrefix: `${idPrefix}${name}-`,
+      idPrefix: `${options.idPrefix ?? ""}${name}-`,
+      deflate: options.deflate,
     });
     return { name, svg, alt };
   });
