@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { RunReport } from "@gammaflow/pipeline";
 import { escapeHtml, hrefTo, html, trusted } from "../src/html.js";
+import { loadGraph } from "../src/run-graph.js";
+import { writeRunReport } from "../src/run-report.js";
 import { attr, byId, byTag, elements, parsePage, tableRows, textOf, type PageNode } from "./html-tree.js";
 import { CLI, filesIn, REPO, STORE, temp } from "./spawn-cli.js";
 
@@ -194,4 +197,34 @@ test("html escapes what is put in, keeps html and trusted markup, and links enco
   assert.equal(html`<ul>${["a<", html`<li>b</li>`, undefined, false, 3]}</ul>`.text, "<ul>a&lt;<li>b</li>3</ul>");
   assert.equal(html`${trusted("<svg/>")}`.text, "<svg/>");
   assert.equal(hrefTo(`maps/st "a"#1?.png`), "maps/st%20%22a%22%231%3F.png");
+});
+
+test("a run that finished early writes report.partial.html, listed as partial, saying so", async () => {
+  const loaded = await loadGraph(path.join(REPO, "graphs", "combined-chain.json"));
+  const out = temp("report-partial");
+  const report: RunReport = {
+    graph: "combined-chain",
+    used: [],
+    skipped: [],
+    outputs: [],
+    results: [],
+    finals: [],
+    timings: [],
+    cancelled: true,
+    partial: true,
+    durationMs: 1500,
+  };
+  const outcome = {
+    exitCode: 130,
+    problems: ["interrupted by SIGINT: nothing was written"],
+    interrupted: "SIGINT" as const,
+  };
+  const file = writeRunReport(report, outcome, loaded, "graphs/combined-chain.json", out);
+  assert.equal(file, path.join(out, "report.partial.html"));
+  assert.deepEqual(report.outputs, [{ path: file, description: "run report (HTML)", partial: true }]);
+  assert.deepEqual(filesIn(out), ["report.partial.html"]);
+  const page = parsePage(readFileSync(file, "utf8"));
+  assert.match(textOf(byId(page, "status")!), /^finished early in 1\.50 s · exit code 130/);
+  assert.deepEqual(byTag(byTag(page, "header")[0], "li").map(textOf), outcome.problems);
+  assert.ok(textOf(page).includes("No run was used.") && textOf(page).includes("made no final dataset"));
 });
