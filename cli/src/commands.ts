@@ -113,6 +113,10 @@ function buildProgram(interrupts: Interrupts, done: (code: number) => void): Com
     .option("--reference-paths", "the plain computations the tuned kernels replace (slower; to compare)")
     .option("--allow-skipped", "exit 0 although runs were skipped (still reported)")
     .option(
+      "--report",
+      "also write report.html in the output folder: graph, runs used and skipped, timings, maps, fit (offline)",
+    )
+    .option(
       "--allow-root <dir>",
       "index paths may lead anywhere inside DIR, e.g. CTA 1DC's top folder (repeatable)",
       collect,
@@ -128,6 +132,7 @@ function buildProgram(interrupts: Interrupts, done: (code: number) => void): Com
           workers: string;
           referencePaths?: boolean;
           allowSkipped?: boolean;
+          report?: boolean;
           allowRoot?: string[];
           executor?: string;
           redis?: string;
@@ -147,6 +152,7 @@ function buildProgram(interrupts: Interrupts, done: (code: number) => void): Com
           json: Boolean(o.json),
           referencePaths: Boolean(o.referencePaths),
           allowSkipped: Boolean(o.allowSkipped),
+          report: Boolean(o.report),
         };
         done(await runCommand(graph, options, interrupts));
       },

@@ -3,7 +3,8 @@
  * (graphs/combined-chain.json) on the bundled H.E.S.S. Crab runs — cutouts of 6°,
  * MapDatasetMaker, SafeMaskMaker(aeff-default, offset-max 3°), stacking — printing the stacked
  * dataset and writing out/stacked.fits.gz. The same as `gammaflow run graphs/combined-chain.json
- * --out out`, with the same signal handling and exit codes.
+ * --out out`, with the same signal handling and exit codes; `npm start -- --report` also writes
+ * out/report.html (`gammaflow run --report`).
  */
 import path from "node:path";
 import { Interrupts } from "./interrupts.js";
@@ -15,7 +16,7 @@ let code: number;
 try {
   code = await runCommand(
     path.join(REPO_ROOT, "graphs", "combined-chain.json"),
-    { outDir: path.join(REPO_ROOT, "out") },
+    { outDir: path.join(REPO_ROOT, "out"), report: process.argv.includes("--report") },
     interrupts,
   );
 } catch (e) {

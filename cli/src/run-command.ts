@@ -1,9 +1,11 @@
+import path from "node:path";
 import { ConsoleLogger, MemoryLogger, type RunReport } from "@gammaflow/pipeline";
 import type { Interrupts } from "./interrupts.js";
-import { runOutcome } from "./outcome.js";
+import { EXIT_CODES, runOutcome, type RunOutcome } from "./outcome.js";
 import { ProgressBar } from "./progress-bar.js";
 import { formatReport } from "./report.js";
-import { loadGraph, runLoadedGraph } from "./run-graph.js";
+import { loadGraph, runLoadedGraph, type LoadedGraph } from "./run-graph.js";
+import { writeRunReport } from "./run-report.js";
 
 export interface RunCommandOptions {
   sets?: string[];
@@ -18,12 +20,14 @@ export interface RunCommandOptions {
   referencePaths?: boolean;
   /** Exit 0 even when runs were skipped (failed outputs and empty selections still count). */
   allowSkipped?: boolean;
+  /** Also write the run report page, report.html, in the output folder (see `writeRunReport`). */
+  report?: boolean;
 }
 
 /**
  * Run a graph file under the process's signal handling (`gammaflow run` and `npm start`): print
- * the report (JSON with `--json`) and return the exit code, which says whether the result is
- * complete (see `runOutcome`).
+ * the report (JSON with `--json`), write it as a page with `report`, and return the exit code,
+ * which says whether the result is complete (see `runOutcome`).
  */
 export async function runCommand(graph: string, options: RunCommandOptions, interrupts: Interrupts): Promise<number> {
   const { json = false } = options;
@@ -52,6 +56,7 @@ export async function runCommand(graph: string, options: RunCommandOptions, inte
     allowSkipped: options.allowSkipped,
     interrupted: interrupts.received,
   });
+  if (options.report) reportPage(report, outcome, loaded, graph, options.outDir);
   if (json) {
     const { results: _results, finals, ...rest } = report;
     const summary = {
@@ -66,4 +71,18 @@ export async function runCommand(graph: string, options: RunCommandOptions, inte
     console.log(formatReport(report, outcome));
   }
   return outcome.exitCode;
+}
+
+/**
+ * Write the run report page, unless the run was cancelled (nothing more is written then); a page
+ * that cannot be written is a failed output, and makes the outcome incomplete.
+ */
+function reportPage(report: RunReport, outcome: RunOutcome, loaded: LoadedGraph, graph: string, outDir = "out"): void {
+  if (report.cancelled && !report.partial) return;
+  try {
+    writeRunReport(report, outcome, loaded, graph, path.resolve(outDir));
+  } catch (error) {
+    outcome.problems.push(`output failed: the run report: ${(error as Error).message}`);
+    if (outcome.exitCode === EXIT_CODES.ok) outcome.exitCode = EXIT_CODES.incomplete;
+  }
 }

@@ -24,6 +24,7 @@ test("--version is the package's; help per command, as 'help run' and 'run --hel
   for (const option of ["--set", "--out", "--workers", "--plugin", "--json", "--reference-paths", "--allow-skipped"])
     assert.ok(help.out.includes(option), option);
   assert.match(help.out, /--allow-root <dir>/);
+  assert.match(help.out, /--report +also write report\.html in the output folder/);
   assert.match(help.out, /Exit codes: 0 complete/);
   assert.equal(gammaflow(["run", "--help"]).out, help.out);
   const top = gammaflow(["help"]);

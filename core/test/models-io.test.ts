@@ -15,6 +15,8 @@ import {
   modelsFromYaml,
   modelsToDict,
   modelsToYaml,
+  parameterRows,
+  parametersTable,
   PowerLawSpectralModel,
   SkyModel,
 } from "../src/modeling/index.js";
@@ -119,4 +121,29 @@ test("infoDict equals gammapy 1.0's info_dict (dataset_print.py)", () => {
     if (typeof value === "string") assert.equal(got[key], value, key);
     else assert.ok(Math.abs((got[key] as number) - value) <= 1e-6 * Math.abs(value), `${key}: ${got[key]} vs ${value}`);
   }
+});
+
+test("parameter rows: each model's parameters in order with value, error, unit and frozen; a shared one once", () => {
+  const models = modelsFromYaml(readText("fit_point_pl_models.yaml"), { readText });
+  const rows = parameterRows(models);
+  assert.equal(rows.length, models.parameters.unique.length);
+  const amplitude = rows.find((r) => r.model === "crab" && r.name === "amplitude")!;
+  const parameter = models.get("crab").parameters.get("amplitude");
+  assert.deepEqual(
+    [amplitude.type, amplitude.value, amplitude.error, amplitude.unit, amplitude.frozen],
+    ["spectral", parameter.value, parameter.error, "cm-2 s-1 TeV-1", false],
+  );
+  assert.equal(rows.find((r) => r.name === "reference")?.frozen, true);
+  const table = parametersTable(models).split("\n");
+  assert.equal(table.length, rows.length + 2);
+  assert.match(table[2 + rows.indexOf(amplitude)], /^ *crab +spectral +amplitude +\d\.\d{4}e-\d{2} cm-2 s-1 TeV-1 /);
+  const spectral = new PowerLawSpectralModel({ index: 2.4 });
+  const shared = new PowerLawSpectralModel({ index: spectral.parameters.get("index") });
+  const two = new Models([new SkyModel(spectral, { name: "a" }), new SkyModel(shared, { name: "b" })]);
+  assert.deepEqual(
+    parameterRows(two)
+      .filter((r) => r.name === "index")
+      .map((r) => r.model),
+    ["a"],
+  );
 });

@@ -220,3 +220,16 @@ test("smoothMap is scipy's gaussian_filter on real counts (gammapy's map.smooth)
   assert.ok(Math.abs(smoothed.sum() - counts.sum()) < 1e-9 * counts.sum(), "reflect edges keep the total");
   assert.throws(() => smoothMap(counts, -1), /finite angle or pixel count ≥ 0, got -1/);
 });
+
+test("a figure for a page: alt as its <title>, role and aria-label, escaped; its clip path's id prefixed", () => {
+  const map = WcsNDMap.fromGeom(WcsGeom.create({ skydir: [...CRAB], width: 1, binsz: 0.1 }));
+  const { svg } = skyImageSvg(map, { alt: 'counts of <b>"x"</b> & y', idPrefix: "fig3-" });
+  assert.match(svg, /^<svg [^>]*role="img" aria-label="counts of &#60;b&#62;&#34;x&#34;&#60;\/b&#62; &#38; y">/);
+  assert.match(svg, /^<svg[^>]*><title>counts of &#60;b&#62;&#34;x&#34;&#60;\/b&#62; &#38; y<\/title>/);
+  assert.match(svg, /<clipPath id="fig3-map-area">/);
+  assert.match(svg, /clip-path="url\(#fig3-map-area\)"/);
+  assert.doesNotMatch(svg, /id="map-area"|<b>/);
+  const plain = skyImageSvg(map).svg;
+  assert.doesNotMatch(plain, /role=|aria-label|<title>/);
+  assert.match(plain, /<clipPath id="map-area">/);
+});

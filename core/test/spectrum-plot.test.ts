@@ -106,3 +106,10 @@ test("the rasterised spectrum shows the model line's colour and the band's grey"
   assert.ok(seen.has("31,119,180"), "matplotlib blue of the model line");
   assert.ok(seen.has("204,204,204"), "20% black over white: the band");
 });
+
+test("a spectrum for a page: alt as its <title>, role and aria-label; its clip path's id prefixed", () => {
+  const plot = spectrumSvg(crabSpectrum(), { energyBounds: [1, 10], alt: "Crab <power law>", idPrefix: "p1-" });
+  assert.match(plot.svg, /^<svg [^>]*role="img" aria-label="Crab &#60;power law&#62;"><title>Crab &#60;power law&#62;/);
+  assert.match(plot.svg, /<clipPath id="p1-plot-area">.*clip-path="url\(#p1-plot-area\)"/);
+  assert.doesNotMatch(spectrumSvg(crabSpectrum(), { energyBounds: [1, 10] }).svg, /<title>|role=/);
+});

@@ -1,4 +1,4 @@
-import { formatUnit, skyImageSvg, type WcsNDMap } from "@gammaflow/core";
+import { formatUnit, skyImageSvg, type MapDataset, type WcsNDMap, type ZlibCompressor } from "@gammaflow/core";
 import type { QuickLookMaps, QuickLookTotals } from "./quick-look.js";
 
 /** A sky image as the page shows it: SVG text and a description for readers who cannot see it. */
@@ -16,12 +16,24 @@ const STYLE: Record<keyof QuickLookMaps, { title: string; colormap: string; stre
   significance: { title: "Li & Ma significance (√TS)", colormap: "RdBu_r" },
 };
 
-/** The figures of the stack's maps, with WCS axes, titled with the energy range and obs ids. */
+/** The span of a dataset's energy axis, "1–10 TeV" (3 significant digits). */
+export function energyRangeText(dataset: MapDataset): string {
+  const energy = dataset.counts.geom.axisByName("energy");
+  const round = (v: number) => String(Number(v.toPrecision(3)));
+  return `${round(energy.edges[0])}–${round(energy.edges[energy.nbin])} ${energy.unit || "TeV"}`;
+}
+
+/**
+ * The figures of the stack's maps, with WCS axes, titled with the energy range and obs ids; each
+ * SVG carries its description (`alt`), its ids prefixed with `idPrefix` and the map's name, its
+ * raster compressed with `deflate` when given.
+ */
 export function figures(
   maps: QuickLookMaps,
-  totals: QuickLookTotals,
+  totals: Omit<QuickLookTotals, "runs">,
   energyRange: string,
   obsIds: readonly number[],
+  options: { idPrefix?: string; deflate?: ZlibCompressor } = {},
 ): Figure[] {
   const ids = [...obsIds].sort((a, b) => a - b);
   const subtitle = `${energyRange} · ${ids.length > 6 ? `${ids.length} runs` : `obs ${ids.join(", ")}`}`;
@@ -29,18 +41,27 @@ export function figures(
     const map = maps[name];
     const style = STYLE[name];
     const unit = map.unit ? ` [${formatUnit(map.unit)}]` : "";
+    const alt = describe(name, map, totals, subtitle);
     const { svg } = skyImageSvg(map, {
       colormap: style.colormap,
       stretch: style.stretch,
       title: style.title,
       subtitle,
       colorBarLabel: `${name}${unit}`,
+      alt,
+      idPrefix: `${options.idPrefix ?? ""}${name}-`,
+      deflate: options.deflate,
     });
-    return { name, svg, alt: describe(name, map, totals, subtitle) };
+    return { name, svg, alt };
   });
 }
 
-function describe(name: keyof QuickLookMaps, map: WcsNDMap, totals: QuickLookTotals, subtitle: string): string {
+function describe(
+  name: keyof QuickLookMaps,
+  map: WcsNDMap,
+  totals: Omit<QuickLookTotals, "runs">,
+  subtitle: string,
+): string {
   const { geom } = map;
   const { lon, lat } = geom.centerSkydir;
   const frame = geom.frame === "galactic" ? ["l", "b"] : ["RA", "Dec"];

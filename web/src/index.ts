@@ -3,4 +3,12 @@
 export { serveSite, SITE_DIR, CONTENT_SECURITY_POLICY, type ServeOptions } from "./serve.js";
 export { Session, defaultSettings, type Update } from "./session.js";
 export { DroppedFiles, type DroppedFile, type FoundRun } from "./dropped-files.js";
-export { QuickLook, type QuickLookSettings, type QuickLookTotals, type RunRow } from "./quick-look.js";
+export {
+  QuickLook,
+  stackImages,
+  type QuickLookMaps,
+  type QuickLookSettings,
+  type QuickLookTotals,
+  type RunRow,
+} from "./quick-look.js";
+export { energyRangeText, figures, type Figure } from "./figures.js";

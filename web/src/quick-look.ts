@@ -1,5 +1,5 @@
 import { MapDataset, type Observation, type WcsNDMap } from "@gammaflow/core";
-import { ExcessMapEstimator, mapMaximum } from "@gammaflow/excess-map";
+import { ExcessMapEstimator, excessImages, mapMaximum } from "@gammaflow/excess-map";
 import { MapDatasetMaker } from "@gammaflow/map-dataset-maker";
 import { geomFromSpec, type GeomSpec } from "@gammaflow/pipeline";
 import { SafeMaskMaker } from "@gammaflow/safe-mask";
@@ -100,33 +100,40 @@ export class QuickLook {
     return row;
   }
 
-  /** The stack's images and the numbers the page shows beside them (sums inside the safe mask). */
+  /** The stack's images and the numbers the page shows beside them (see `stackImages`). */
   images(): { maps: QuickLookMaps; totals: QuickLookTotals } {
-    const image = this.stacked.toImage();
-    const background = image.npredBackground() ?? image.counts.copy();
-    const excess = image.counts.copy();
-    for (let i = 0; i < excess.data.length; i++) excess.data[i] = image.counts.data[i] - background.data[i];
-    const significance = this.estimator.run(this.stacked).sqrt_ts;
-    // summed over true energy, as the png-preview node draws it
-    const exposure = image.exposure?.sumOverAxes() ?? image.counts.copy();
-    const maps = { counts: image.counts, exposure, background, excess, significance };
-    const mask = image.mask;
-    const sum = (map: WcsNDMap) => {
-      let total = 0;
-      for (let i = 0; i < map.data.length; i++) if (!mask || mask[i]) total += map.data[i];
-      return total;
-    };
-    const peak = mapMaximum(significance);
-    const [counts, predicted] = [sum(image.counts), sum(background)];
-    const totals = {
-      runs: this.runs.filter((r) => r.used).length,
-      counts,
-      background: predicted,
-      // in float64: the excess map is float32, as gammapy's
-      excess: counts - predicted,
-      peakSignificance: peak.value,
-      peakAt: [peak.lon, peak.lat] as [number, number],
-    };
-    return { maps, totals };
+    const { maps, totals } = stackImages(this.stacked, this.estimator);
+    return { maps, totals: { runs: this.runs.filter((r) => r.used).length, ...totals } };
   }
+}
+
+/**
+ * A stacked dataset's images summed over energy inside its safe mask (see `excessImages`;
+ * exposure over true energy, as the png-preview node draws it) and the sums inside the mask, with
+ * the significance peak. The page shows them, and so does the run report (`gammaflow run --report`).
+ */
+export function stackImages(
+  dataset: MapDataset,
+  estimator: ExcessMapEstimator,
+): { maps: QuickLookMaps; totals: Omit<QuickLookTotals, "runs"> } {
+  const { image, background, excess, significance } = excessImages(dataset, estimator);
+  const exposure = image.exposure?.sumOverAxes() ?? image.counts.copy();
+  const maps = { counts: image.counts, exposure, background, excess, significance };
+  const mask = image.mask;
+  const sum = (map: WcsNDMap) => {
+    let total = 0;
+    for (let i = 0; i < map.data.length; i++) if (!mask || mask[i]) total += map.data[i];
+    return total;
+  };
+  const peak = mapMaximum(significance);
+  const [counts, predicted] = [sum(image.counts), sum(background)];
+  const totals = {
+    counts,
+    background: predicted,
+    // in float64: the excess map is float32, as gammapy's
+    excess: counts - predicted,
+    peakSignificance: peak.value,
+    peakAt: [peak.lon, peak.lat] as [number, number],
+  };
+  return { maps, totals };
 }

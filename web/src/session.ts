@@ -1,6 +1,6 @@
 import { datasetToHdus, writeFitsBytes, type Observation } from "@gammaflow/core";
 import { DroppedFiles, type DroppedFile, type FoundRun } from "./dropped-files.js";
-import { figures, type Figure } from "./figures.js";
+import { energyRangeText, figures, type Figure } from "./figures.js";
 import { QuickLook, type QuickLookSettings, type QuickLookTotals, type RunRow } from "./quick-look.js";
 
 /** What the page shows after each run: the run table, the totals and the figures. */
@@ -91,10 +91,7 @@ export class Session {
     const used = quickLook.runs.filter((r) => r.used).map((r) => r.obsId);
     if (!used.length) return { ...base, figures: [] };
     const { maps, totals } = quickLook.images();
-    const energy = quickLook.stacked.counts.geom.axisByName("energy");
-    const round = (v: number) => String(Number(v.toPrecision(3)));
-    const range = `${round(energy.edges[0])}–${round(energy.edges[energy.nbin])} ${energy.unit || "TeV"}`;
-    return { ...base, totals, figures: figures(maps, totals, range, used) };
+    return { ...base, totals, figures: figures(maps, totals, energyRangeText(quickLook.stacked), used) };
   }
 }
 

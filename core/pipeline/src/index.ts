@@ -15,3 +15,4 @@ export * from "./runner.js";
 export * from "./outputs.js";
 export * from "./checkpoints.js";
 export * from "./executors/executor-lost.js";
+export * from "./timings.js";

@@ -24,6 +24,7 @@ import {
   type Message,
 } from "./messages.js";
 import { restoreOrder } from "./order.js";
+import { NodeTimings, type NodeTiming } from "./timings.js";
 import { adjacency } from "./topology.js";
 import { resumedObsIds, skipResumed } from "./resume.js";
 import type { AnyPlugin, PluginContext } from "./plugin.js";
@@ -48,10 +49,14 @@ export function runContainer(validated: ValidatedGraph, parent: Container, run: 
   });
 }
 
-/** What the runtime hands a node's `create`: its scoped logger and progress, the run, its named services. */
+/**
+ * What the runtime hands a node's `create`: its scoped logger and progress, the run, its named
+ * services. With `timings`, its progress events also time its per-message work.
+ */
 export function nodeContext(
   node: Pick<ValidatedNode, "id" | "definition">,
   container: Container,
+  timings?: NodeTimings,
 ): PluginContext<never> {
   const logger = container.get<Logger>(TYPES.Logger);
   const progress = container.get<Progress>(TYPES.Progress);
@@ -65,7 +70,12 @@ export function nodeContext(
       warn: (m) => logger.warn(scoped(m)),
       error: (m) => logger.error(scoped(m)),
     },
-    progress: { emit: (event) => progress.emit({ node: nodeId, ...event }) },
+    progress: {
+      emit: (event) => {
+        timings?.progress(nodeId, event);
+        progress.emit({ node: nodeId, ...event });
+      },
+    },
     run: container.get<RunContext>(TYPES.RunContext),
     services: resolveServices(container, node.definition.services ?? []),
   };
@@ -114,11 +124,13 @@ export class NodeFailure extends Error {
  * The graph as one stream: each node's operator applied to the merge of its upstream nodes'
  * outputs, error records routed around the operators, order restored for `ordered` plugins;
  * the result is the merge of the sink nodes' outputs. Nothing runs until it is subscribed.
+ * `observe` sees every node's output; `timings` collects what each node did and how long it took.
  */
 export function graphStream(
   validated: ValidatedGraph,
   container: Container,
   observe?: (nodeId: string, message: Message) => void,
+  timings?: NodeTimings,
 ): Observable<Message> {
   const outputs = new Map<string, Connectable<Message>>();
   const { incoming, outgoing } = adjacency(validated.edges);
@@ -127,18 +139,13 @@ export function graphStream(
   for (const node of validated.nodes) {
     const upstream = (incoming.get(node.id) ?? []).map(({ edge }) => outputs.get(edge.from)!);
     const input = upstream.length ? merge(...upstream) : EMPTY;
-    const operator = node.definition.create(node.params, nodeContext(node, container));
+    const operator = node.definition.create(node.params, nodeContext(node, container, timings));
+    const timed = (work: Observable<Message>) => (timings ? timings.timedInput(node.id, work) : work);
     const declared = new Set(node.emits);
     const ordered = node.definition.ordered ? input.pipe(restoreOrder()) : input;
     const output = ordered.pipe(
       connect((shared) =>
-        merge(
-          shared.pipe(filter(isErrorRecord)),
-          shared.pipe(
-            filter((m) => !isErrorRecord(m)),
-            operator,
-          ),
-        ),
+        merge(shared.pipe(filter(isErrorRecord)), timed(shared.pipe(filter((m) => !isErrorRecord(m)))).pipe(operator)),
       ),
       // A message of an undeclared kind would defeat the wiring check: it becomes an error record.
       map((m) =>
@@ -153,7 +160,17 @@ export function graphStream(
       catchError((e: unknown) =>
         throwError(() => (e instanceof NodeFailure ? e : new NodeFailure(node.id, node.plugin, e))),
       ),
-      tap((m) => observe?.(node.id, m)),
+      tap({
+        next: (m) => {
+          // an error record from upstream only passes by
+          if (!isErrorRecord(m) || m.node === node.id) timings?.emitted(node.id, isErrorRecord(m));
+          observe?.(node.id, m);
+        },
+        // before the nodes downstream hear of it: the report is made when the sinks complete
+        complete: () => timings?.ended(node.id),
+        error: () => timings?.ended(node.id),
+        unsubscribe: () => timings?.ended(node.id),
+      }),
       resumed.has(node.id) ? skipResumed(resumed.get(node.id)!, resumeNote(node.id, container)) : (m) => m,
     );
     // Fan-out: every consumer must be subscribed before a source starts emitting.
@@ -181,6 +198,8 @@ export interface RunReport {
   results: Message[];
   /** Final datasets emitted by any node (a stacker's complete stack), whether or not a sink emitted them. */
   finals: DatasetMessage[];
+  /** What each node did and how long it took, in the graph's node order. */
+  timings: NodeTiming[];
   /** The run was interrupted: asked to finish early (`finish`) or cancelled (`signal`). */
   cancelled: boolean;
   /**
@@ -201,10 +220,11 @@ export function runGraph(validated: ValidatedGraph, container: Container): Promi
   const results: Message[] = [];
   const finals: DatasetMessage[] = [];
   const { signal, finish: finishing, checkpoints } = container.get<RunContext>(TYPES.RunContext);
+  const timings = new NodeTimings(validated.nodes);
   return new Promise<RunReport>((resolve, reject) => {
     const finish = (cancelled: boolean) =>
       resolve(
-        makeReport(validated, results, finals, clock.now() - started, {
+        makeReport(validated, results, finals, timings.list(), clock.now() - started, {
           cancelled: cancelled || Boolean(finishing?.aborted),
           partial: Boolean(finishing?.aborted),
         }),
@@ -213,7 +233,7 @@ export function runGraph(validated: ValidatedGraph, container: Container): Promi
     const keepFinal = (_node: string, m: Message) => {
       if (isDatasetMessage(m) && m.final && !finals.includes(m)) finals.push(m);
     };
-    const subscription = graphStream(validated, container, keepFinal).subscribe({
+    const subscription = graphStream(validated, container, keepFinal, timings).subscribe({
       next: (m) => results.push(m),
       error: (e) => {
         signal?.removeEventListener("abort", onAbort);
@@ -238,6 +258,7 @@ function makeReport(
   validated: ValidatedGraph,
   results: Message[],
   finals: DatasetMessage[],
+  timings: NodeTiming[],
   durationMs: number,
   interrupted: Pick<RunReport, "cancelled" | "partial">,
 ): RunReport {
@@ -255,6 +276,7 @@ function makeReport(
     outputs: files.map((f) => ({ path: f.path, description: f.description, ...(f.partial && { partial: true }) })),
     results,
     finals,
+    timings,
     ...interrupted,
     durationMs,
   };

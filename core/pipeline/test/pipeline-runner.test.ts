@@ -209,3 +209,52 @@ test("runGraph reports skipped observations with node and cause, and a cancelled
   assert.equal(cancelled.cancelled, true);
   assert.equal(cancelled.results.length, 0);
 });
+
+test(
+  "runGraph times each node: messages in and out, failures, its own work in this thread " +
+    "without the nodes downstream, and its per-message work",
+  async () => {
+    const SPIN_MS = 15;
+    const spin = definePlugin({
+      name: "spin",
+      version: "1",
+      description: "keeps this thread busy for a while per message",
+      params: noParams,
+      input: ["observation"],
+      output: ["observation"],
+      create: (_p, context) =>
+        perMessage<Item>(context, (m) => {
+          const until = performance.now() + SPIN_MS;
+          while (performance.now() < until);
+          return m;
+        }),
+    });
+    const registry = registryWith(() => of(item(0, 1), item(1, 3), item(2, 4)), 3).register(spin);
+    const validated = validateGraph(chain("src", "spin", "spin", "double", "sum"), registry);
+    const report = await runGraph(validated, services(undefined));
+    const byNode = Object.fromEntries(report.timings.map((t) => [t.node, t]));
+    assert.deepEqual(
+      report.timings.map((t) => [t.node, t.plugin, t.received, t.emitted, t.failed, t.tasks]),
+      [
+        ["src0", "src", 0, 3, 0, 0],
+        ["spin1", "spin", 3, 3, 0, 3],
+        ["spin2", "spin", 3, 3, 0, 3],
+        // the error record for value 3 passes around sum4: not received there
+        ["double3", "double", 3, 2, 1, 3],
+        ["sum4", "sum", 2, 1, 0, 0],
+      ],
+    );
+    for (const node of ["spin1", "spin2"]) {
+      const t = byNode[node];
+      // its three spins, and not the next spin node's three (nested in its handler)
+      assert.ok(t.busyMs >= 3 * SPIN_MS - 1 && t.busyMs < 5 * SPIN_MS, `${node} busy ${t.busyMs} ms`);
+      assert.ok(t.taskMs >= 3 * SPIN_MS - 1, `${node} tasks ${t.taskMs} ms`);
+    }
+    for (const node of ["src0", "double3", "sum4"])
+      assert.ok(byNode[node].busyMs < SPIN_MS, `${node} busy ${byNode[node].busyMs} ms`);
+    for (const t of report.timings) {
+      assert.ok(t.startMs !== undefined && t.endMs !== undefined && t.startMs <= t.endMs, t.node);
+      assert.ok(t.endMs <= report.durationMs + 1, `${t.node} ends within the run`);
+    }
+  },
+);

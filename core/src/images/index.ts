@@ -12,5 +12,5 @@ export {
   type SpectrumPlotLayout,
   type SpectrumPlotOptions,
 } from "./spectrum-plot.js";
-export type { Box } from "./svg.js";
+export type { Box, FigureOptions } from "./svg.js";
 export type { Stretch } from "./ticks.js";

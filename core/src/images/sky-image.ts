@@ -8,10 +8,10 @@ import { colorAt, getColorMap, type ColorMap } from "./colormap.js";
 import { formatUnit } from "./labels.js";
 import { encodePng, type ZlibCompressor } from "./png.js";
 import { skyAxes, type FrameTick, type SkyAxes } from "./sky-axes.js";
-import { dataUrl, element, num, pathData, svgDocument, text, type Box } from "./svg.js";
+import { dataUrl, element, num, pathData, svgDocument, text, type Box, type FigureOptions } from "./svg.js";
 import { colorBarTicks, makeValueScale, type Stretch, type ValueScale } from "./ticks.js";
 
-export interface SkyImageOptions {
+export interface SkyImageOptions extends FigureOptions {
   /** Colour map name (default "viridis"; see COLOR_MAP_NAMES). */
   readonly colormap?: string;
   /** Mapping of values onto the colour map (default "linear"). */
@@ -98,12 +98,20 @@ export function skyImageSvg(map: WcsNDMap, options: SkyImageOptions = {}): SkyIm
       style: "image-rendering:pixelated",
       href: dataUrl("image/png", encodePng(raster, nx, ny, options.deflate)),
     }),
-    options.grid === false ? "" : grid(axes, image, toSvg, meanLuminance(raster) > 0.5 ? "#000000" : "#ffffff"),
+    options.grid === false
+      ? ""
+      : grid(
+          axes,
+          image,
+          toSvg,
+          meanLuminance(raster) > 0.5 ? "#000000" : "#ffffff",
+          `${options.idPrefix ?? ""}map-area`,
+        ),
     frameAndTicks(axes, image, toSvg),
     bar.svg,
   ];
   const layout: SkyImageLayout = { image, colorBar, zoom, valueRange: [valueScale.vmin, valueScale.vmax], axes, toSvg };
-  return { svg: svgDocument(width, height, content), width, height, layout };
+  return { svg: svgDocument(width, height, content, options), width, height, layout };
 }
 
 /** vmin and vmax from the options, else the finite data range (symmetric about 0 for diverging maps). */
@@ -167,20 +175,26 @@ function titles(options: SkyImageOptions, image: Box): string {
 }
 
 /** The graticule, dashed, in a colour that shows on the image (white on dark maps, black on light). */
-function grid(axes: SkyAxes, image: Box, toSvg: (x: number, y: number) => [number, number], color: string): string {
+function grid(
+  axes: SkyAxes,
+  image: Box,
+  toSvg: (x: number, y: number) => [number, number],
+  color: string,
+  clipId: string,
+): string {
   const paths = axes.lines.map((line) => {
     const xs = new Float64Array(line.x.length);
     const ys = new Float64Array(line.x.length);
     for (let i = 0; i < xs.length; i++) [xs[i], ys[i]] = toSvg(line.x[i], line.y[i]);
     return element("path", { d: pathData(xs, ys) });
   });
-  const clip = element("clipPath", { id: "map-area" }, element("rect", { ...image }));
+  const clip = element("clipPath", { id: clipId }, element("rect", { ...image }));
   const style = {
     fill: "none",
     stroke: color,
     "stroke-opacity": 0.4,
     "stroke-width": 0.8,
-    "clip-path": "url(#map-area)",
+    "clip-path": `url(#${clipId})`,
   };
   return element("defs", {}, clip) + element("g", { ...style, "stroke-dasharray": "3 3" }, ...paths);
 }

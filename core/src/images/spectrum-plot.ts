@@ -6,7 +6,7 @@
 import type { SpectralModel } from "../modeling/spectral/spectral-model.js";
 import { formatUnit } from "./labels.js";
 import { logTicks } from "./log-axis.js";
-import { element, num, pathData, svgDocument, text, type Box } from "./svg.js";
+import { element, num, pathData, svgDocument, text, type Box, type FigureOptions } from "./svg.js";
 
 /** A flux point: dN/dE (cm⁻² s⁻¹ TeV⁻¹) at an energy (TeV), as gammapy's FluxPoints "dnde" table. */
 export interface FluxPoint {
@@ -22,7 +22,7 @@ export interface FluxPoint {
 
 export type SedType = "dnde" | "e2dnde";
 
-export interface SpectrumPlotOptions {
+export interface SpectrumPlotOptions extends FigureOptions {
   /** Energy range of the curve (TeV). */
   readonly energyBounds: readonly [number, number];
   /** dN/dE (default) or E² dN/dE. */
@@ -109,7 +109,8 @@ export function spectrumSvg(model: SpectralModel, options: SpectrumPlotOptions):
         class: "error-band",
       })
     : "";
-  const clip = element("clipPath", { id: "plot-area" }, element("rect", { ...PLOT }));
+  const clipId = `${options.idPrefix ?? ""}plot-area`;
+  const clip = element("clipPath", { id: clipId }, element("rect", { ...PLOT }));
   const width = PLOT.x + PLOT.width + 24;
   const height = PLOT.y + PLOT.height + 56;
   const content = [
@@ -117,7 +118,7 @@ export function spectrumSvg(model: SpectralModel, options: SpectrumPlotOptions):
     options.title ? text(options.title, { x: PLOT.x, y: 26, "font-size": FONT.title, "font-weight": "bold" }) : "",
     element(
       "g",
-      { "clip-path": "url(#plot-area)" },
+      { "clip-path": `url(#${clipId})` },
       band,
       element("path", { d: xy(energies, curve), fill: "none", stroke: LINE, "stroke-width": 1.8, class: "model" }),
       ...points.map((p) => drawPoint(p, toSvg)),
@@ -126,7 +127,7 @@ export function spectrumSvg(model: SpectralModel, options: SpectrumPlotOptions):
     legend(options.label ?? model.tag[0], withBand, points.length > 0),
   ];
   const layout: SpectrumPlotLayout = { plot: PLOT, energyRange, valueRange, unit, toSvg };
-  return { svg: svgDocument(width, height, content), width, height, layout };
+  return { svg: svgDocument(width, height, content, options), width, height, layout };
 }
 
 interface ScaledPoint {

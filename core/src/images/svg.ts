@@ -55,8 +55,17 @@ export function pathData(xs: ArrayLike<number>, ys: ArrayLike<number>): string {
   return d;
 }
 
-/** The whole document: a white background under `content`. */
-export function svgDocument(width: number, height: number, content: string[]): string {
+/** What every figure takes for a place in an HTML page (the run report inlines several). */
+export interface FigureOptions {
+  /** What it shows, for readers who cannot see it: the figure's `<title>`, with role="img" and aria-label. */
+  readonly alt?: string;
+  /** Prefix of the ids inside the figure (its clip paths), so that figures in one page keep theirs apart. */
+  readonly idPrefix?: string;
+}
+
+/** The whole document: a white background under `content`, described by `alt` when given. */
+export function svgDocument(width: number, height: number, content: string[], options: FigureOptions = {}): string {
+  const { alt } = options;
   return element(
     "svg",
     {
@@ -65,7 +74,10 @@ export function svgDocument(width: number, height: number, content: string[]): s
       height,
       viewBox: `0 0 ${num(width)} ${num(height)}`,
       "font-family": FONT_FAMILY,
+      role: alt !== undefined && "img",
+      "aria-label": alt,
     },
+    alt !== undefined ? element("title", {}, escapeXml(alt)) : "",
     element("rect", { width, height, fill: "#ffffff" }),
     ...content,
   );

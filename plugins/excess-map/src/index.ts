@@ -5,6 +5,7 @@ export {
   type ExcessMapEstimatorOptions,
   type ExcessMapResult,
 } from "./excess-map-estimator.js";
+export { excessImages, type ExcessImages } from "./excess-images.js";
 export { excessMapPlugin } from "./plugin.js";
 
 import type { AnyPlugin } from "@gammaflow/pipeline";

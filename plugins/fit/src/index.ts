@@ -1,4 +1,5 @@
-export { fitPlugin, loadModels } from "./plugin.js";
+export { fitPlugin, loadModels, type FitOutcome } from "./plugin.js";
+export { fitMapFigure, spectrumFigures, type SpectrumFigure } from "./figures.js";
 export { fitDatasets, fitFiles, fitMaps, type DatasetFit, type FitDatasetOptions } from "./fit-dataset.js";
 
 import type { AnyPlugin } from "@gammaflow/pipeline";

@@ -1,13 +1,4 @@
-import {
-  modelsFromDict,
-  modelsFromYaml,
-  SkyModel,
-  skyImageSvg,
-  spectrumSvg,
-  type MapDataset,
-  type Models,
-  type ModelsDict,
-} from "@gammaflow/core";
+import { modelsFromDict, modelsFromYaml, type FitResultJson, type Models, type ModelsDict } from "@gammaflow/core";
 import { svgToPng } from "@gammaflow/core/node";
 import {
   definePlugin,
@@ -24,6 +15,7 @@ import {
   type Message,
 } from "@gammaflow/pipeline";
 import { fitDatasets, fitFiles, fitMaps } from "./fit-dataset.js";
+import { fitMapFigure, spectrumFigures } from "./figures.js";
 
 const FitParams = Type.Object(
   {
@@ -45,6 +37,12 @@ const FitParams = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** What a fit node's "fit-result" message holds: fit-result.json's fields, the best-fit models, the dataset's name. */
+export interface FitOutcome extends FitResultJson {
+  models: Models;
+  dataset: string;
+}
 
 /** Fit sky models to each (final) dataset: the best-fit models file, the result, npred and residual maps. */
 export const fitPlugin = definePlugin({
@@ -81,17 +79,13 @@ export const fitPlugin = definePlugin({
       if (params.maps) {
         for (const [name, map] of Object.entries(fitMaps(dataset))) {
           data.writeMap(map, out(`${prefix}${name}.fits.gz`));
-          const image = map.sumOverAxes();
-          const figure = skyImageSvg(image, {
-            title: `${dataset.name} ${name}`,
-            colormap: name.includes("resid") ? "RdBu_r" : "viridis",
-            deflate: data.deflate,
-          });
+          const figure = fitMapFigure(name, map, dataset.name, { deflate: data.deflate });
           data.writeBytes(out(`${prefix}${name}.png`), svgToPng(figure.svg));
           written.push({ path: out(`${prefix}${name}.fits.gz`), what: `${name} map` });
           written.push({ path: out(`${prefix}${name}.png`), what: `${name} image` });
         }
-        for (const [name, svg] of Object.entries(spectrumFigures(fit.models, dataset))) {
+        for (const { model, svg } of spectrumFigures(fit.models, dataset)) {
+          const name = `spectrum-${model}`;
           data.writeBytes(out(`${prefix}${name}.png`), svgToPng(svg));
           written.push({ path: out(`${prefix}${name}.png`), what: `${name} plot` });
         }
@@ -101,7 +95,7 @@ export const fitPlugin = definePlugin({
         seq: message.seq,
         obsId: message.obsId,
         obsIds: message.obsIds,
-        result: { ...fit.json, models: fit.models },
+        result: { ...fit.json, models: fit.models, dataset: dataset.name } satisfies FitOutcome,
       };
       const outcome = fit.result.success ? "success" : "failed";
       const fileMessages = written.map(
@@ -119,20 +113,6 @@ export const fitPlugin = definePlugin({
     });
   },
 });
-
-/** The fitted spectrum of each sky model with its 1σ band, over the dataset's energy range, by file name. */
-function spectrumFigures(models: Models, dataset: MapDataset): Record<string, string> {
-  const edges = dataset.counts.geom.axisByName("energy").edges;
-  const energyBounds = [edges[0], edges[edges.length - 1]] as const;
-  const figures: Record<string, string> = {};
-  for (const model of models.toArray()) {
-    if (!(model instanceof SkyModel)) continue;
-    const type = model.spectralModel.tag[0];
-    const title = `${model.name}: ${type} fitted to '${dataset.name}'`;
-    figures[`spectrum-${model.name}`] = spectrumSvg(model.spectralModel, { energyBounds, title, label: type }).svg;
-  }
-  return figures;
-}
 
 /** Models from a YAML path (its covariance file beside it) or an inline models dict. */
 export function loadModels(spec: string | { components: unknown[] }, data: DataAccess): Models {
