@@ -1,13 +1,4 @@
-import {
-  modelsFromDict,
-  modelsFromYaml,
-  SkyModel,
-  skyImageSvg,
-  spectrumSvg,
-  type MapDataset,
-  type Models,
-  type ModelsDict,
-} from "@gammaflow/core";
+import { modelsFromDict, modelsFromYaml, skyImageSvg, type Models, type ModelsDict } from "@gammaflow/core";
 import { svgToPng } from "@gammaflow/core/node";
 import {
   definePlugin,
@@ -15,6 +6,7 @@ import {
   outputFile,
   outputFiles,
   perMessage,
+  Quantity,
   Type,
   WhichDatasets,
   type DataAccess,
@@ -24,6 +16,13 @@ import {
   type Message,
 } from "@gammaflow/pipeline";
 import { fitDatasets, fitFiles, fitMaps } from "./fit-dataset.js";
+import {
+  energyEdgesFrom,
+  estimateFluxPoints,
+  fluxPointsFiles,
+  fluxPointsSources,
+  spectrumFigures,
+} from "./flux-points.js";
 
 const FitParams = Type.Object(
   {
@@ -37,7 +36,28 @@ const FitParams = Type.Object(
       default: true,
       description: "fit the background norm of datasets the models give no FoVBackgroundModel",
     }),
-    maps: Type.Boolean({ default: true, description: "also write npred and residual maps, with PNG previews" }),
+    maps: Type.Boolean({
+      default: true,
+      description: "also write npred and residual maps, with PNG previews, and each sky model's spectrum",
+    }),
+    fluxPoints: Type.Optional(
+      Type.Object(
+        {
+          energyEdges: Type.Union([Type.String(), Type.Array(Quantity("TeV"), { minItems: 2 })], {
+            description:
+              'bin edges: "1 TeV..10 TeV/5" (5 log bins), "1 TeV, 3 TeV, 10 TeV", or a list of energies; ' +
+              "each snaps to the dataset's nearest energy bin edge (gammapy's FluxPointsEstimator)",
+          }),
+          source: Type.Optional(Type.String({ description: "the sky model (default every one)" })),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "flux points after the fit (gammapy's FluxPointsEstimator: norm per bin, errn-errp, 2σ upper limits " +
+            "where √TS < 2): flux-points-<model>.json, and drawn on spectrum-<model>.png",
+        },
+      ),
+    ),
     prefix: OutputPath("path", {
       default: "",
       description: "prefix of the written files' names in the output folder ({name}: the dataset's)",
@@ -58,7 +78,11 @@ export const fitPlugin = definePlugin({
   create(params, context) {
     const { data } = context.services;
     const load = () => loadModels(params.models, data);
-    load(); // a bad models file fails the run before any data is read
+    const models = load(); // a bad models file fails the run before any data is read
+    // and so do bad flux-point edges, or a source that is not one of the sky models
+    const energyEdges = params.fluxPoints && energyEdgesFrom(params.fluxPoints.energyEdges);
+    const source = params.fluxPoints?.source;
+    if (params.fluxPoints) fluxPointsSources(models, source);
     return perMessage<DatasetMessage>(context, (message): Message[] | undefined => {
       if (params.which === "final" && !message.final) return undefined;
       const dataset = message.dataset;
@@ -78,6 +102,14 @@ export const fitPlugin = definePlugin({
         });
       }
       const out = files.path;
+      const points =
+        energyEdges && fit.result.success ? estimateFluxPoints([dataset], fit.models, { energyEdges, source }) : {};
+      if (energyEdges && !fit.result.success) context.logger.warn(`fit of '${dataset.name}' failed: no flux points`);
+      for (const [name, text] of Object.entries(fluxPointsFiles(points, prefix, files.name))) {
+        const file = outputFile(context, data, "prefix", name);
+        data.writeBytes(file, new TextEncoder().encode(text));
+        written.push({ path: file, what: "flux points" });
+      }
       if (params.maps) {
         for (const [name, map] of Object.entries(fitMaps(dataset))) {
           data.writeMap(map, out(`${prefix}${name}.fits.gz`));
@@ -91,8 +123,8 @@ export const fitPlugin = definePlugin({
           written.push({ path: out(`${prefix}${name}.fits.gz`), what: `${name} map` });
           written.push({ path: out(`${prefix}${name}.png`), what: `${name} image` });
         }
-        for (const [name, svg] of Object.entries(spectrumFigures(fit.models, dataset))) {
-          data.writeBytes(out(`${prefix}${name}.png`), svgToPng(svg));
+        for (const [name, plot] of Object.entries(spectrumFigures(fit.models, dataset, points))) {
+          data.writeBytes(out(`${prefix}${name}.png`), svgToPng(plot.svg));
           written.push({ path: out(`${prefix}${name}.png`), what: `${name} plot` });
         }
       }
@@ -119,20 +151,6 @@ export const fitPlugin = definePlugin({
     });
   },
 });
-
-/** The fitted spectrum of each sky model with its 1σ band, over the dataset's energy range, by file name. */
-function spectrumFigures(models: Models, dataset: MapDataset): Record<string, string> {
-  const edges = dataset.counts.geom.axisByName("energy").edges;
-  const energyBounds = [edges[0], edges[edges.length - 1]] as const;
-  const figures: Record<string, string> = {};
-  for (const model of models.toArray()) {
-    if (!(model instanceof SkyModel)) continue;
-    const type = model.spectralModel.tag[0];
-    const title = `${model.name}: ${type} fitted to '${dataset.name}'`;
-    figures[`spectrum-${model.name}`] = spectrumSvg(model.spectralModel, { energyBounds, title, label: type }).svg;
-  }
-  return figures;
-}
 
 /** Models from a YAML path (its covariance file beside it) or an inline models dict. */
 export function loadModels(spec: string | { components: unknown[] }, data: DataAccess): Models {
