@@ -200,11 +200,20 @@ function buildProgram(interrupts: Interrupts, done: (code: number) => void): Com
     .option("--out <dir>", "output folder", "out")
     .option("--name <name>", "the dataset's name the models refer to (default the file's)")
     .option("--maps", "also write npred and residual maps")
+    .option(
+      "--flux-points <edges>",
+      'flux points on these bins, "1 TeV..10 TeV/5" or "1 TeV, 3 TeV, 10 TeV" (gammapy\'s FluxPointsEstimator): ' +
+        "flux-points-<model>.json, drawn on spectrum-<model>.png",
+    )
+    .option("--flux-points-source <model>", "the sky model of the flux points (default every one)")
     .addOption(jsonOption())
     .addHelpText("after", "\nExit codes: 0 the fit converged; 1 failed; 2 usage; 3 the fit ran but did not converge.")
-    .action((dataset: string, o: { models?: string; out: string; name?: string; maps?: boolean; json?: boolean }) => {
+    .action((dataset: string, o: FitOptions) => {
       if (!o.models) throw new UsageError("fit needs --models MODELS.yaml");
-      done(fitCommand(dataset, { models: o.models, out: o.out, name: o.name, maps: o.maps, json: o.json }));
+      if (o.fluxPointsSource !== undefined && o.fluxPoints === undefined)
+        throw new UsageError("--flux-points-source needs --flux-points EDGES");
+      const { models, out, name, maps, fluxPoints, fluxPointsSource, json } = o;
+      done(fitCommand(dataset, { models, out, name, maps, fluxPoints, fluxPointsSource, json }));
     });
 
   command("fake", "the dataset with Poisson counts drawn from the models' npred (gammapy's MapDataset.fake)")
@@ -245,6 +254,16 @@ async function validateCommand(graph: string, o: Common): Promise<number> {
           `${validated.edges.length} edges`,
   );
   return 0;
+}
+
+interface FitOptions {
+  models?: string;
+  out: string;
+  name?: string;
+  maps?: boolean;
+  fluxPoints?: string;
+  fluxPointsSource?: string;
+  json?: boolean;
 }
 
 interface SampleOptions {

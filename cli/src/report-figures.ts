@@ -104,13 +104,15 @@ function fitFigures(outcome: FitOutcome, finals: DatasetMessage[], idPrefix: str
     });
   }
   const alts = new Map<string, string>();
-  const spectra = spectrumFigures(outcome.models, dataset, (model, title) => {
-    const alt = spectrumAlt(
-      title,
-      base.parameters.filter((p) => p.model === model),
-    );
-    alts.set(model, alt);
-    return { alt, idPrefix: `${idPrefix}spectrum-${alts.size}-` };
+  const spectra = spectrumFigures(outcome.models, dataset, {
+    figure: (model, title) => {
+      const alt = spectrumAlt(
+        title,
+        base.parameters.filter((p) => p.model === model),
+      );
+      alts.set(model, alt);
+      return { alt, idPrefix: `${idPrefix}spectrum-${alts.size}-` };
+    },
   });
   for (const { model, svg } of spectra) made.push({ name: `spectrum-${model}`, alt: alts.get(model)!, svg });
   return { ...base, figures: made };

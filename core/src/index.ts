@@ -24,5 +24,6 @@ export { FORBIDDEN_KEYS, forbiddenKeyMessage, MAX_TREE_DEPTH, treeIssues, type T
 export { kernelPaths, setKernelPaths, withKernelPaths, type KernelPaths } from "./utils/kernel-paths.js";
 export * from "./stats/index.js";
 export * from "./modeling/index.js";
+export * from "./estimators/index.js";
 export * from "./images/index.js";
 export * from "./random/index.js";

@@ -53,6 +53,21 @@ test("crab-fit graph: the combined chain then the point + power-law fit, as gamm
   assert.match(yaml, /covariance: models_covariance\.dat/);
   for (const f of ["npred.fits.gz", "residuals.fits.gz", "npred.png", "residuals.png", "models_covariance.dat"])
     assert.ok(readFileSync(path.join(out, f)).length > 0, f);
+  // the flux points on "1 TeV..10 TeV/5": edges snapped to the stack's 11 bins, each norm the
+  // fitted power law's within its errors (their pixel positions: plugins/fit, cli tests)
+  const points = JSON.parse(readFileSync(path.join(out, "flux-points-crab.json"), "utf8"));
+  const stackEdges = Array.from({ length: 12 }, (_, k) => 10 ** (k / 11));
+  assert.equal(points.table.length, 5);
+  for (const row of points.table) {
+    assert.ok(
+      stackEdges.some((e) => Math.abs(row.e_min / e - 1) < 1e-9),
+      `${row.e_min} TeV is one of the stack's edges`,
+    );
+    assert.equal(row.success, true);
+    assert.ok(Math.abs(row.norm - 1) <= 3 * row.norm_err, `norm ${row.norm} ± ${row.norm_err}`);
+    assert.ok(row.norm_errn > 0 && row.norm_errp > 0 && row.norm_ul > row.norm && row.ts > 25);
+  }
+  assert.ok(readFileSync(path.join(out, "spectrum-crab.png")).length > 0);
   // one report entry per file written, each a path that opens
   const fitFiles = report.outputs.filter((o) => o.description.startsWith("fit of"));
   assert.ok(fitFiles.length >= 7, `${fitFiles.length} fit outputs`);

@@ -1,5 +1,8 @@
+import { NoOverlapError } from "../maps/index.js";
 import { Models, type DatasetModel } from "../modeling/sky-model.js";
 import type { Parameters } from "../modeling/parameter.js";
+import { convert } from "../units/index.js";
+import type { MapDataset } from "./map-dataset.js";
 
 /** What a joint fit needs of a dataset (MapDataset, MapDatasetOnOff). */
 export interface FitDataset {
@@ -83,6 +86,51 @@ export class Datasets<D extends FitDataset = FitDataset> implements Iterable<D> 
       out.stack(d);
     }
     return out;
+  }
+
+  /**
+   * Each dataset on the reconstructed-energy bins between two energies (gammapy 1.0's
+   * `slice_by_energy`, see `MapDataset.sliceByEnergy`), under its own name; a dataset whose bins
+   * do not reach into the range is left out.
+   */
+  sliceByEnergy<S extends MapDataset>(
+    this: Datasets<S>,
+    energyMin: number | string,
+    energyMax: number | string,
+  ): Datasets<MapDataset> {
+    const out: MapDataset[] = [];
+    for (const d of this.list) {
+      try {
+        out.push(d.sliceByEnergy(energyMin, energyMax, d.name));
+      } catch (error) {
+        if (!(error instanceof NoOverlapError)) throw error;
+      }
+    }
+    return new Datasets(out);
+  }
+
+  /** Per dataset, the first and last edge (TeV) of its reconstructed-energy axis (gammapy's `energy_ranges`). */
+  energyRanges<S extends MapDataset>(this: Datasets<S>): { energyMin: number[]; energyMax: number[] } {
+    const bounds = this.list.map((d) => {
+      const axis = d.counts.geom.axisByName("energy");
+      const toTeV = axis.unit && axis.unit !== "TeV" ? convert(1, axis.unit, "TeV") : 1;
+      return [axis.edges[0] * toTeV, axis.edges[axis.edges.length - 1] * toTeV];
+    });
+    return { energyMin: bounds.map((b) => b[0]), energyMax: bounds.map((b) => b[1]) };
+  }
+
+  /** Whether each dataset's energy axis is aligned with the first's (gammapy's `energy_axes_are_aligned`). */
+  energyAxesAreAligned<S extends MapDataset>(this: Datasets<S>): boolean {
+    const axes = this.list.map((d) => d.counts.geom.axisByName("energy"));
+    return axes.every((a) => axes[0].isAligned(a));
+  }
+
+  /** Per dataset, whether any bin enters the statistic (gammapy's `contributes_to_stat`). */
+  contributesToStat<S extends MapDataset>(this: Datasets<S>): boolean[] {
+    return this.list.map((d) => {
+      const mask = d.mask;
+      return !mask || mask.some((v) => v !== 0);
+    });
   }
 
   /** The joint statistic: the sum of the datasets'. */

@@ -15,9 +15,13 @@ export function edispFromMaps(edispMap: WcsNDMap, exposureMap?: WcsNDMap): EDisp
     : new EDispMap(edispMap, exposureMap);
 }
 
-/** The same kind of energy dispersion with `f` applied to its map and its exposure map. */
-export function mapEdisp(edisp: EDisp, f: (map: WcsNDMap) => WcsNDMap): EDisp {
-  const exposure = edisp.exposureMap && f(edisp.exposureMap);
+/** The same kind of energy dispersion with `f` applied to its map and `exposureF` (default `f`) to its exposure map. */
+export function mapEdisp(
+  edisp: EDisp,
+  f: (map: WcsNDMap) => WcsNDMap,
+  exposureF: (map: WcsNDMap) => WcsNDMap = f,
+): EDisp {
+  const exposure = edisp.exposureMap && exposureF(edisp.exposureMap);
   return edisp instanceof EDispKernelMap
     ? new EDispKernelMap(f(edisp.edispMap), exposure)
     : new EDispMap(f(edisp.edispMap), exposure);

@@ -1,5 +1,12 @@
 import type { SkyCoord } from "../coords/index.js";
-import { WcsNDMap, type AngleInput, type CutoutMode, type PairInput, type WcsGeom } from "../maps/index.js";
+import {
+  WcsNDMap,
+  type AngleInput,
+  type AxisSelection,
+  type CutoutMode,
+  type PairInput,
+  type WcsGeom,
+} from "../maps/index.js";
 import { wstat, wstatMuBkg } from "../stats/wstat.js";
 import { getRandomState, type RandomStateInit } from "../random/index.js";
 import { MapDataset, poissonMap, sumOverEnergy, type MapDatasetCreateOptions } from "./map-dataset.js";
@@ -273,6 +280,15 @@ export class MapDatasetOnOff extends MapDataset {
     name?: string,
   ): MapDatasetOnOff {
     return this.withOffMaps(super.cutout(position, width, mode, name), (m) => m.cutout(position, width, mode));
+  }
+
+  /** Sliced as `MapDataset.sliceByIdx`, the off counts and acceptances too (gammapy 1.0's). */
+  override sliceByIdx(selection: AxisSelection, name?: string): MapDatasetOnOff {
+    return this.withOffMaps(super.sliceByIdx(selection, name), (m) => m.sliceByIdx(selection));
+  }
+
+  override sliceByEnergy(energyMin?: number | string, energyMax?: number | string, name?: string): MapDatasetOnOff {
+    return super.sliceByEnergy(energyMin, energyMax, name) as MapDatasetOnOff;
   }
 
   /**

@@ -5,12 +5,14 @@ import {
   MapAxis,
   WcsNDMap,
   type AngleInput,
+  type AxisSelection,
   type CutoutMode,
   type MapData,
   type PairInput,
   type WcsGeom,
 } from "../maps/index.js";
 import { RAD_AXIS_DEFAULT } from "../irf/index.js";
+import { parseQuantity } from "../units/index.js";
 import { cash, cashSum, CashCountsStatistic } from "../stats/index.js";
 import type { DatasetModel, Models } from "../modeling/sky-model.js";
 import { DatasetEvaluation } from "./dataset-models.js";
@@ -625,6 +627,53 @@ export class MapDataset {
   /** A cutout of every map around `position` (the IRF maps on their own coarser grid). */
   cutout(position: SkyCoord, width: PairInput<AngleInput>, mode: CutoutMode = "trim", name?: string): MapDataset {
     return this.withEachMap(name ?? `${this.name}-cutout`, (m) => m.cutout(position, width, mode));
+  }
+
+  /**
+   * The dataset on sub-ranges of its axes (gammapy 1.0's `slice_by_idx`), e.g. `{ energy: [1, 3] }`
+   * for reconstructed-energy bins 1 and 2: each map sliced along the axes it has, the others
+   * (the exposure, PSF and an EDispMap for an energy slice) kept as they are, shared with this
+   * dataset as gammapy's numpy views share; an IRF map's exposure is sliced only by a true-energy
+   * selection. The background is the bare map (a background model is not applied: the models
+   * are not carried over), GTI and meta are kept.
+   */
+  sliceByIdx(selection: AxisSelection, name?: string): MapDataset {
+    const slice = <M extends WcsNDMap | undefined>(m: M): M => {
+      if (!m) return m;
+      const names = m.geom.axesNames.map((a) => a.toLowerCase());
+      const touched = Object.keys(selection).some((k) => names.includes(k.toLowerCase()));
+      return (touched ? m.sliceByIdx(selection) : m) as M;
+    };
+    const trueEnergy = Object.keys(selection).some((k) => k.toLowerCase() === "energy_true");
+    const irfExposure = <M extends WcsNDMap | undefined>(m: M): M => (trueEnergy ? slice(m) : m);
+    return new MapDataset({
+      name: name ?? `${this.name}-slice`,
+      counts: slice(this.counts),
+      exposure: slice(this.exposure),
+      background: this.statType === "cash" ? slice(this.background) : undefined,
+      psf: this.psf && new PSFMap(slice(this.psf.psfMap), irfExposure(this.psf.exposureMap)),
+      edisp: this.edisp && mapEdisp(this.edisp, slice, irfExposure),
+      maskSafe: slice(this.maskSafe),
+      maskFit: slice(this.maskFit),
+      gti: this.gti,
+      meta: structuredClone(this.meta),
+    });
+  }
+
+  /**
+   * The dataset on the reconstructed-energy bins between two energies (gammapy 1.0's
+   * `slice_by_energy`): each bound snapped to the nearest bin edge (`MapAxis.groupTable`),
+   * default the axis' bounds; numbers in TeV or quantity strings ("500 GeV"). Throws a
+   * NoOverlapError when both snap to the same edge.
+   */
+  sliceByEnergy(energyMin?: number | string, energyMax?: number | string, name?: string): MapDataset {
+    const axis = this.counts.geom.axisByName("energy");
+    const unit = axis.unit || "TeV";
+    const inUnit = (e: number | string) => parseQuantity(e, typeof e === "number" ? "TeV" : undefined).to(unit).value;
+    const [lo, hi] = axis.bounds;
+    const edges = [energyMin === undefined ? lo : inUnit(energyMin), energyMax === undefined ? hi : inUnit(energyMax)];
+    const group = axis.groupTable(edges).find((g) => g.binType === "normal")!;
+    return this.sliceByIdx({ energy: [group.idxMin, group.idxMax + 1] }, name);
   }
 
   /** A dataset of `f` applied to every map (IRF maps and their exposures too), GTI and model kept. */

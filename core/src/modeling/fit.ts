@@ -1,4 +1,5 @@
 import { Covariance } from "./covariance.js";
+import { bisect } from "../utils/roots.js";
 import { migrad, minos, type MinuitOptions, type MinuitResult } from "./minuit/index.js";
 import type { Parameter, Parameters } from "./parameter.js";
 import type { Models } from "./sky-model.js";
@@ -17,6 +18,16 @@ export interface OptimizeOptions {
   /** Minuit strategy (default 1). */
   strategy?: 0 | 1 | 2;
   maxfcn?: number;
+}
+
+/** How `Fit.confidence` finds an interval (gammapy's `confidence_opts`). */
+export interface ConfidenceOptions {
+  /**
+   * "minuit" (default): MINOS; "scipy": the roots of the statistic profile, Δstat = σ², between
+   * the best fit and the parameter's `confMin` / `confMax` (gammapy's scipy backend, which its
+   * FluxPointsEstimator uses).
+   */
+  backend?: "minuit" | "scipy";
 }
 
 export interface OptimizeResult {
@@ -67,7 +78,10 @@ export interface StatProfile {
 export class Fit {
   private lastMinuit?: { result: MinuitResult; parameters: Parameter[] };
 
-  constructor(readonly optimizeOptions: OptimizeOptions = {}) {}
+  constructor(
+    readonly optimizeOptions: OptimizeOptions = {},
+    readonly confidenceOptions: ConfidenceOptions = {},
+  ) {}
 
   /** optimize, then covariance: the result succeeds when both do. */
   run(target: FitTarget): FitResult {
@@ -170,11 +184,14 @@ export class Fit {
   }
 
   /**
-   * MINOS interval of one free parameter at `sigma` (gammapy's `confidence`): MIGRAD again
-   * with errordef σ² (iminuit's cl = 2Φ(σ) − 1), then the crossings; values are restored.
+   * The `sigma` interval of one free parameter (gammapy's `confidence`); values are restored.
+   * With the minuit backend, MINOS: MIGRAD again with errordef σ² (iminuit's cl = 2Φ(σ) − 1),
+   * then the crossings (`reoptimize` is ignored: MINOS re-optimises the others). With the scipy
+   * backend, the profile's roots (`confidenceProfile`).
    */
-  confidence(target: FitTarget, parameter: Parameter | string, sigma = 1): ConfidenceResult {
+  confidence(target: FitTarget, parameter: Parameter | string, sigma = 1, reoptimize = true): ConfidenceResult {
     const par = typeof parameter === "string" ? target.parameters.get(parameter) : parameter;
+    if (this.confidenceOptions.backend === "scipy") return this.confidenceProfile(target, par, sigma, reoptimize);
     return target.parameters.restoreStatus(() => {
       const { free, fcn, start, options } = this.minuitProblem(target, sigma * sigma);
       const index = free.indexOf(par);
@@ -191,6 +208,60 @@ export class Fit {
         nfev: error.nfev,
       };
     });
+  }
+
+  /**
+   * gammapy 1.0's `confidence_scipy`: from the current values (the best fit), for the lower then
+   * the upper side, the parameter frozen and moved until the statistic exceeds its value there
+   * by σ², the root searched between the best fit and `confMin` (`confMax`) — no sign change in
+   * that bracket, no interval (NaN and `success` false: gammapy's advice is to set min/max).
+   * With `reoptimize` and other free parameters these are optimised at each step (MIGRAD, where
+   * gammapy uses scipy's L-BFGS-B). gammapy's brentq stops within 2e-12 of the root; bisection
+   * here goes to full precision. `nfev` counts the statistic's evaluations on both sides.
+   */
+  private confidenceProfile(target: FitTarget, par: Parameter, sigma: number, reoptimize: boolean): ConfidenceResult {
+    const parameters = target.parameters;
+    const others = parameters.freeParameters.length > 1;
+    let nfev = 0;
+    const side = (upper: boolean) =>
+      parameters.restoreStatus(() => {
+        const statNull = target.statSum();
+        par.frozen = true;
+        const scale = par.scale;
+        const lower = par.factor;
+        const bound = (upper ? par.confMax : par.confMin) / scale;
+        const rise = (factor: number) => {
+          nfev++;
+          // by value: an optimisation rescales the parameters (autoscale), this one's too
+          par.value = factor * scale;
+          if (reoptimize && others) this.optimize(target);
+          return target.statSum() - statNull - sigma * sigma;
+        };
+        const [fLower, fBound] = [rise(lower), rise(bound)];
+        if (!(Number.isFinite(fLower) && Number.isFinite(fBound)) || Math.sign(fLower) === Math.sign(fBound))
+          return Number.NaN;
+        return Math.abs(bisect(rise, lower, bound, fLower) - lower) * scale;
+      });
+    // the optimisations of a re-optimised profile are not the fit's: covariance() keeps the fit's state
+    const last = this.lastMinuit;
+    let errn: number;
+    let errp: number;
+    try {
+      errn = side(false);
+      errp = side(true);
+    } finally {
+      this.lastMinuit = last;
+    }
+    const success = Number.isFinite(errn) && Number.isFinite(errp);
+    return {
+      success,
+      message: success
+        ? "Confidence terminated successfully."
+        : "Confidence estimation failed. Try to set the parameter.min/max by hand.",
+      errp,
+      errn,
+      nfev,
+    };
   }
 
   /**
@@ -251,8 +322,9 @@ export class Fit {
   }
 
   /**
-   * The statistic along one parameter's values (default: 11 values over ±2σ, gammapy's
-   * scan_n_sigma), the others kept (or re-optimised with `reoptimize`).
+   * The statistic along one parameter's values (default: its `scanValues`, 11 values over ±2σ
+   * unless set; `nvalues` and `nsigma` change those two), the others kept (or re-optimised with
+   * `reoptimize`); gammapy's `stat_profile`.
    */
   statProfile(
     target: FitTarget,
@@ -260,11 +332,10 @@ export class Fit {
     options: { values?: number[]; nvalues?: number; nsigma?: number; reoptimize?: boolean } = {},
   ): StatProfile {
     const par = typeof parameter === "string" ? target.parameters.get(parameter) : parameter;
-    const n = options.nvalues ?? 11;
-    const nsigma = options.nsigma ?? 2;
-    const values =
-      options.values ??
-      Array.from({ length: n }, (_, i) => par.value - nsigma * par.error + (2 * nsigma * par.error * i) / (n - 1));
+    const grid = par.copy();
+    if (options.nvalues !== undefined) grid.scanNValues = options.nvalues;
+    if (options.nsigma !== undefined) grid.scanNSigma = options.nsigma;
+    const values = options.values ?? grid.scanValues;
     const statScan = target.parameters.restoreStatus(() => {
       par.frozen = true;
       return values.map((v) => {

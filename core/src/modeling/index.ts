@@ -19,6 +19,7 @@ export * from "./spectral/log-parabola.js";
 export * from "./spectral/broken-power-law.js";
 export * from "./spectral/gaussian.js";
 export * from "./spectral/template.js";
+export * from "./spectral/scale.js";
 export { SpectralModel } from "./spectral/spectral-model.js";
 export * from "./spatial/index.js";
 export {

@@ -1,4 +1,5 @@
 import { parseQuantity, parseUnit } from "../units/index.js";
+import { scaleFor } from "../utils/interpolation/index.js";
 
 // gammapy 1.0's Parameter and Parameters (gammapy/modeling/parameter.py): value = factor × scale;
 // the optimiser sees the factors (well scaled), users the values.
@@ -37,6 +38,13 @@ export class Parameter {
   type: ParameterType = "";
   /** The label of a parameter shared between models in a models file (gammapy's `link`). */
   linkLabel?: string;
+  /** How many values a statistic scan takes (gammapy's `scan_n_values`). */
+  scanNValues = 11;
+  /** The half-width of a statistic scan in errors, without a `scanMin` / `scanMax` (gammapy's `scan_n_sigma`). */
+  scanNSigma = 2;
+  private scanMinSet?: number;
+  private scanMaxSet?: number;
+  private scanValuesSet?: number[];
 
   constructor(name: string, value: number | string, options: Omit<ParameterOptions, "value"> = {}) {
     if (typeof name !== "string" || name === "") throw new TypeError(`Parameter: name must be a string, got ${name}`);
@@ -62,6 +70,52 @@ export class Parameter {
 
   set value(v: number) {
     this.factor = v / this.scale;
+  }
+
+  /** The low end of a statistic scan: as set, else value − scanNSigma · error (gammapy's `scan_min`). */
+  get scanMin(): number {
+    return this.scanMinSet ?? this.value - this.error * this.scanNSigma;
+  }
+
+  set scanMin(value: number | undefined) {
+    this.scanMinSet = value;
+  }
+
+  /** The high end of a statistic scan: as set, else value + scanNSigma · error (gammapy's `scan_max`). */
+  get scanMax(): number {
+    return this.scanMaxSet ?? this.value + this.error * this.scanNSigma;
+  }
+
+  set scanMax(value: number | undefined) {
+    this.scanMaxSet = value;
+  }
+
+  /**
+   * The values of a statistic scan: as set, else `scanNValues` from `scanMin` to `scanMax`
+   * equally spaced in the parameter's `interp` scale (gammapy's `scan_values`).
+   */
+  get scanValues(): number[] {
+    if (this.scanValuesSet) return [...this.scanValuesSet];
+    const scale = scaleFor(this.interp);
+    const [lo, hi] = [scale.forward(this.scanMin), scale.forward(this.scanMax)];
+    const n = this.scanNValues;
+    if (n === 1) return [scale.inverse(lo)];
+    const step = (hi - lo) / (n - 1); // numpy's linspace: i · step + lo, the last exactly hi
+    return Array.from({ length: n }, (_, i) => scale.inverse(i === n - 1 ? hi : i * step + lo));
+  }
+
+  set scanValues(values: readonly number[] | undefined) {
+    this.scanValuesSet = values && [...values];
+  }
+
+  /** Where a confidence search stops below: `min` when set, else `scanMin` (gammapy's `conf_min`). */
+  get confMin(): number {
+    return Number.isNaN(this.min) ? this.scanMin : this.min;
+  }
+
+  /** Where a confidence search stops above: `max` when set, else `scanMax` (gammapy's `conf_max`). */
+  get confMax(): number {
+    return Number.isNaN(this.max) ? this.scanMax : this.max;
   }
 
   /** Sets value and unit from a quantity string ("2 TeV"); a bare number keeps the unit. */
@@ -129,6 +183,11 @@ export class Parameter {
     });
     p.type = this.type;
     p.linkLabel = this.linkLabel;
+    p.scanNValues = this.scanNValues;
+    p.scanNSigma = this.scanNSigma;
+    p.scanMinSet = this.scanMinSet;
+    p.scanMaxSet = this.scanMaxSet;
+    p.scanValuesSet = this.scanValuesSet;
     return p;
   }
 

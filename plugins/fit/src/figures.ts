@@ -3,9 +3,11 @@ import {
   skyImageSvg,
   spectrumSvg,
   type FigureOptions,
+  type FluxPoints,
   type MapDataset,
   type Models,
   type SkyImage,
+  type SpectrumPlotLayout,
   type WcsNDMap,
   type ZlibCompressor,
 } from "@gammaflow/core";
@@ -29,13 +31,22 @@ export interface SpectrumFigure {
   model: string;
   title: string;
   svg: string;
+  /** Where the figure puts (energy, dN/dE). */
+  layout: SpectrumPlotLayout;
 }
 
-/** The spectrum figure of each sky model of `models` fitted to `dataset`; `figure` gives each its page options. */
+export interface SpectrumFiguresOptions {
+  /** Flux points per sky model name (`estimateFluxPoints`), drawn on that model's figure. */
+  fluxPoints?: Record<string, FluxPoints>;
+  /** Each figure's page options (alt text, id prefix). */
+  figure?: (model: string, title: string) => FigureOptions;
+}
+
+/** The spectrum figure of each sky model of `models` fitted to `dataset`, with its flux points when given. */
 export function spectrumFigures(
   models: Models,
   dataset: MapDataset,
-  figure: (model: string, title: string) => FigureOptions = () => ({}),
+  { fluxPoints = {}, figure = () => ({}) }: SpectrumFiguresOptions = {},
 ): SpectrumFigure[] {
   const edges = dataset.counts.geom.axisByName("energy").edges;
   const energyBounds = [edges[0], edges[edges.length - 1]] as const;
@@ -44,8 +55,10 @@ export function spectrumFigures(
     if (!(model instanceof SkyModel)) continue;
     const type = model.spectralModel.tag[0];
     const title = `${model.name}: ${type} fitted to '${dataset.name}'`;
-    const options = { ...figure(model.name, title), energyBounds, title, label: type };
-    figures.push({ model: model.name, title, svg: spectrumSvg(model.spectralModel, options).svg });
+    const points = fluxPoints[model.name]?.toSpectrumPoints();
+    const options = { ...figure(model.name, title), energyBounds, title, label: type, fluxPoints: points };
+    const { svg, layout } = spectrumSvg(model.spectralModel, options);
+    figures.push({ model: model.name, title, svg, layout });
   }
   return figures;
 }

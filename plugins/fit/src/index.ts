@@ -1,6 +1,14 @@
 export { fitPlugin, loadModels, type FitOutcome } from "./plugin.js";
 export { fitMapFigure, spectrumFigures, type SpectrumFigure } from "./figures.js";
 export { fitDatasets, fitFiles, fitMaps, type DatasetFit, type FitDatasetOptions } from "./fit-dataset.js";
+export {
+  energyEdgesFrom,
+  energyEdgesFromText,
+  estimateFluxPoints,
+  fluxPointsFiles,
+  fluxPointsSources,
+  type FluxPointsOptions,
+} from "./flux-points.js";
 
 import type { AnyPlugin } from "@gammaflow/pipeline";
 import { fitPlugin } from "./plugin.js";

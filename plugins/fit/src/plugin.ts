@@ -6,6 +6,7 @@ import {
   outputFile,
   outputFiles,
   perMessage,
+  Quantity,
   Type,
   WhichDatasets,
   type DataAccess,
@@ -16,6 +17,7 @@ import {
 } from "@gammaflow/pipeline";
 import { fitDatasets, fitFiles, fitMaps } from "./fit-dataset.js";
 import { fitMapFigure, spectrumFigures } from "./figures.js";
+import { energyEdgesFrom, estimateFluxPoints, fluxPointsFiles, fluxPointsSources } from "./flux-points.js";
 
 const FitParams = Type.Object(
   {
@@ -29,7 +31,28 @@ const FitParams = Type.Object(
       default: true,
       description: "fit the background norm of datasets the models give no FoVBackgroundModel",
     }),
-    maps: Type.Boolean({ default: true, description: "also write npred and residual maps, with PNG previews" }),
+    maps: Type.Boolean({
+      default: true,
+      description: "also write npred and residual maps, with PNG previews, and each sky model's spectrum",
+    }),
+    fluxPoints: Type.Optional(
+      Type.Object(
+        {
+          energyEdges: Type.Union([Type.String(), Type.Array(Quantity("TeV"), { minItems: 2 })], {
+            description:
+              'bin edges: "1 TeV..10 TeV/5" (5 log bins), "1 TeV, 3 TeV, 10 TeV", or a list of energies; ' +
+              "each snaps to the dataset's nearest energy bin edge (gammapy's FluxPointsEstimator)",
+          }),
+          source: Type.Optional(Type.String({ description: "the sky model (default every one)" })),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "flux points after the fit (gammapy's FluxPointsEstimator: norm per bin, errn-errp, 2σ upper limits " +
+            "where √TS < 2): flux-points-<model>.json, and drawn on spectrum-<model>.png",
+        },
+      ),
+    ),
     prefix: OutputPath("path", {
       default: "",
       description: "prefix of the written files' names in the output folder ({name}: the dataset's)",
@@ -56,7 +79,11 @@ export const fitPlugin = definePlugin({
   create(params, context) {
     const { data } = context.services;
     const load = () => loadModels(params.models, data);
-    load(); // a bad models file fails the run before any data is read
+    const models = load(); // a bad models file fails the run before any data is read
+    // and so do bad flux-point edges, or a source that is not one of the sky models
+    const energyEdges = params.fluxPoints && energyEdgesFrom(params.fluxPoints.energyEdges);
+    const source = params.fluxPoints?.source;
+    if (params.fluxPoints) fluxPointsSources(models, source);
     return perMessage<DatasetMessage>(context, (message): Message[] | undefined => {
       if (params.which === "final" && !message.final) return undefined;
       const dataset = message.dataset;
@@ -76,6 +103,14 @@ export const fitPlugin = definePlugin({
         });
       }
       const out = files.path;
+      const points =
+        energyEdges && fit.result.success ? estimateFluxPoints([dataset], fit.models, { energyEdges, source }) : {};
+      if (energyEdges && !fit.result.success) context.logger.warn(`fit of '${dataset.name}' failed: no flux points`);
+      for (const [name, text] of Object.entries(fluxPointsFiles(points, prefix, files.name))) {
+        const file = outputFile(context, data, "prefix", name);
+        data.writeBytes(file, new TextEncoder().encode(text));
+        written.push({ path: file, what: "flux points" });
+      }
       if (params.maps) {
         for (const [name, map] of Object.entries(fitMaps(dataset))) {
           data.writeMap(map, out(`${prefix}${name}.fits.gz`));
@@ -84,7 +119,7 @@ export const fitPlugin = definePlugin({
           written.push({ path: out(`${prefix}${name}.fits.gz`), what: `${name} map` });
           written.push({ path: out(`${prefix}${name}.png`), what: `${name} image` });
         }
-        for (const { model, svg } of spectrumFigures(fit.models, dataset)) {
+        for (const { model, svg } of spectrumFigures(fit.models, dataset, { fluxPoints: points })) {
           const name = `spectrum-${model}`;
           data.writeBytes(out(`${prefix}${name}.png`), svgToPng(svg));
           written.push({ path: out(`${prefix}${name}.png`), what: `${name} plot` });

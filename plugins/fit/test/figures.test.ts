@@ -22,9 +22,11 @@ function fitted() {
 test("one spectrum figure per sky model (not the background), titled, with the page options asked for", () => {
   const { dataset, models } = fitted();
   const asked: string[] = [];
-  const figures = spectrumFigures(models, dataset, (model, title) => {
-    asked.push(model);
-    return { alt: `spectrum of ${model} (${title})`, idPrefix: `s-${model}-` };
+  const figures = spectrumFigures(models, dataset, {
+    figure: (model, title) => {
+      asked.push(model);
+      return { alt: `spectrum of ${model} (${title})`, idPrefix: `s-${model}-` };
+    },
   });
   assert.deepEqual(asked, ["crab"]);
   assert.deepEqual(

@@ -1,8 +1,27 @@
 import { parseQuantity } from "../../units/index.js";
-import { pixelsToIndices, scaleFor, type InterpScale, type Scale } from "../../utils/interpolation/index.js";
+import {
+  pixelsToIndices,
+  rintHalfEven,
+  scaleFor,
+  type InterpScale,
+  type Scale,
+} from "../../utils/interpolation/index.js";
+import { NoOverlapError } from "../cutout.js";
 import { interp1dOnIndex, interp1dScipy } from "./axis-interp.js";
 
 export type NodeType = "edges" | "center";
+
+/**
+ * A group of bins of an edge axis (a row of gammapy's `group_table`): the coordinates it spans
+ * and its first and last bin index.
+ */
+export interface AxisGroup {
+  readonly min: number;
+  readonly max: number;
+  readonly idxMin: number;
+  readonly idxMax: number;
+  readonly binType: "normal" | "underflow" | "overflow";
+}
 
 export interface MapAxisOptions {
   interp?: InterpScale;
@@ -176,6 +195,49 @@ export class MapAxis {
       out[i] = k;
     }
     return out;
+  }
+
+  /**
+   * Whether `other`'s bin centres fall on whole pixels of this axis and this axis' centres on
+   * `other`'s (within `atol` bins), with the same interpolation (gammapy's `is_aligned`).
+   */
+  isAligned(other: MapAxis, atol = 2e-2): boolean {
+    const pix = [...this.coordToPix(other.center), ...other.coordToPix(this.center)];
+    return pix.every((p) => Math.abs(rintHalfEven(p) - p) <= atol) && this.interp === other.interp;
+  }
+
+  /**
+   * The bins grouped by coarser `edges` (gammapy's `group_table`): each edge snapped to the
+   * nearest bin edge (pixel coordinates clipped to the axis, rounded half to even), repeats
+   * dropped; a "normal" group between consecutive snapped edges, an "underflow" and an
+   * "overflow" group for the bins outside them (their last and first index, as gammapy's table
+   * stores them, whole). Throws a NoOverlapError when no normal group remains.
+   */
+  groupTable(edges: ArrayLike<number>): AxisGroup[] {
+    if (this.nodeType !== "edges") throw new Error(`MapAxis '${this.name}': only an edge axis can be grouped`);
+    const n = this.nbin;
+    const snapped = Array.from(this.coordToPix(edges), (p) => {
+      const clipped = Math.min(Math.max(p, -0.5), n - 0.5);
+      return rintHalfEven(clipped + 0.5) - 0.5;
+    });
+    const pix = [...new Set(snapped)].sort((a, b) => a - b);
+    const coords = this.pixToCoord(pix);
+    const groups: AxisGroup[] = [];
+    for (let i = 0; i + 1 < pix.length; i++) {
+      const [idxMin, idxMax] = [pix[i] + 0.5, pix[i + 1] - 0.5];
+      groups.push({ min: coords[i], max: coords[i + 1], idxMin, idxMax, binType: "normal" });
+    }
+    if (groups.length === 0) throw new NoOverlapError("No overlap between reference and target edges.");
+    const [first, last] = [pix[0], pix[pix.length - 1]];
+    if (first > 0) {
+      const min = this.pixToCoord(-0.5)[0];
+      groups.unshift({ min, max: coords[0], idxMin: 0, idxMax: first - 0.5, binType: "underflow" });
+    }
+    if (last < n - 0.5) {
+      const max = this.pixToCoord(n - 0.5)[0];
+      groups.push({ min: coords[coords.length - 1], max, idxMin: last + 0.5, idxMax: n - 1, binType: "overflow" });
+    }
+    return groups;
   }
 
   squash(): MapAxis {

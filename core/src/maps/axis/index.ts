@@ -1,1 +1,1 @@
-export { MapAxis, linspace, type MapAxisOptions, type NodeType } from "./axis.js";
+export { MapAxis, linspace, type AxisGroup, type MapAxisOptions, type NodeType } from "./axis.js";

@@ -1,0 +1,7 @@
+export {
+  FluxPoints,
+  FluxPointsEstimator,
+  type FluxPointRow,
+  type FluxPointsEstimatorOptions,
+  type FluxSelection,
+} from "./flux-points.js";
