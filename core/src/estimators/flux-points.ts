@@ -79,7 +79,8 @@ export interface FluxPointRow {
  * fitted from 1 (MIGRAD, HESSE); the TS against norm 0, and optionally the asymmetric errors
  * and upper limit (the statistic profile's roots, Δstat = nSigma², nSigmaUl², searched between
  * the best fit and normMin, normMax unless the amplitude has limits) and a statistic scan.
- * The models given are left as they were (values, errors, frozen flags).
+ * The models given are left as they were (values, errors, frozen flags, covariances). gammapy's
+ * check that the datasets share one TELESCOP is not made: datasets here have no meta table.
  */
 export class FluxPointsEstimator {
   readonly energyEdges: number[];
