@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { reportError, UsageError } from "./errors.js";
-import { fitCommand } from "./fit-command.js";
+import { fitCommand, type FitCommandOptions } from "./fit-command.js";
 import { infoCommand } from "./info-command.js";
 import { EXIT_CODES } from "./outcome.js";
 import { initCommand } from "./init-command.js";
@@ -256,15 +256,8 @@ async function validateCommand(graph: string, o: Common): Promise<number> {
   return 0;
 }
 
-interface FitOptions {
-  models?: string;
-  out: string;
-  name?: string;
-  maps?: boolean;
-  fluxPoints?: string;
-  fluxPointsSource?: string;
-  json?: boolean;
-}
+/** What commander hands the fit action: the command's options, `--models` not yet checked. */
+type FitOptions = Omit<FitCommandOptions, "models"> & { models?: string };
 
 interface SampleOptions {
   models?: string;

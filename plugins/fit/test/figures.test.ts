@@ -1,19 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { modelsFromYaml } from "@gammaflow/core";
-import { readDataset } from "@gammaflow/core/node";
 import { fitMapFigure, fitMaps, spectrumFigures } from "../src/index.js";
-
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../core/test/fixtures");
-const readText = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
+import { readText, stack } from "./crab-stack.js";
 
 /** gammapy's best fit of the Crab on its stack (point source, power law, background norm). */
 function fitted() {
-  const dataset = readDataset(path.join(FIXTURES, "npred_dataset.fits.gz"));
-  dataset.name = "crab-stack";
+  const dataset = stack();
   const models = modelsFromYaml(readText("fit_point_pl_models.yaml"), { readText });
   dataset.models = models;
   return { dataset, models };

@@ -2,28 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { modelsFromDict, modelsFromYaml, type ModelsDict } from "@gammaflow/core";
-import { readDataset } from "@gammaflow/core/node";
+import { modelsFromDict, modelsFromYaml } from "@gammaflow/core";
 import { partialName, type DataAccess } from "@gammaflow/pipeline";
 import { fitDatasets, fitFiles, loadModels } from "../src/index.js";
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const FIXTURES = path.join(REPO, "core", "test", "fixtures");
-const fits = JSON.parse(readFileSync(path.join(FIXTURES, "fits.json"), "utf8"));
-const pointPl = fits.fits.find((f: { label: string }) => f.label === "point-pl");
-
-function stack() {
-  const dataset = readDataset(path.join(FIXTURES, "npred_dataset.fits.gz"));
-  dataset.name = "crab-stack";
-  return dataset;
-}
-
-/** gammapy's start models without their background model: fitDatasets adds it. */
-function sourceOnly(): ModelsDict {
-  const start = pointPl.start as ModelsDict;
-  return { components: start.components.filter((c) => c.type === "SkyModel") };
-}
+import { pointPl, sourceOnly, stack } from "./crab-stack.js";
 
 test("fitDatasets adds the background norm and finds gammapy's fit; the files read back", () => {
   const fit = fitDatasets([stack()], modelsFromDict(sourceOnly()));

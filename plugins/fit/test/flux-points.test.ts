@@ -1,10 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { FluxPointsEstimator, MapAxis, modelsFromDict, type ModelsDict } from "@gammaflow/core";
-import { rasterizeSvg, readDataset } from "@gammaflow/core/node";
+import { FluxPointsEstimator, MapAxis, modelsFromDict } from "@gammaflow/core";
+import { rasterizeSvg } from "@gammaflow/core/node";
 import {
   energyEdgesFrom,
   energyEdgesFromText,
@@ -13,21 +10,7 @@ import {
   fluxPointsFiles,
   spectrumFigures,
 } from "../src/index.js";
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const FIXTURES = path.join(REPO, "core", "test", "fixtures");
-const fits = JSON.parse(readFileSync(path.join(FIXTURES, "fits.json"), "utf8"));
-const pointPl = fits.fits.find((f: { label: string }) => f.label === "point-pl");
-
-function stack() {
-  const dataset = readDataset(path.join(FIXTURES, "npred_dataset.fits.gz"));
-  dataset.name = "crab-stack";
-  return dataset;
-}
-
-const sourceOnly = (): ModelsDict => ({
-  components: (pointPl.start as ModelsDict).components.filter((c) => c.type === "SkyModel"),
-});
+import { sourceOnly, stack } from "./crab-stack.js";
 
 /** The SVG markers (cx, cy) of the flux points: red circles, the legend's last. */
 const markers = (svg: string) =>
