@@ -24,6 +24,7 @@ import { EDispKernelMap } from "./edisp-kernel-map.js";
 import { EDispMap } from "./edisp-map.js";
 import { PSFMap } from "./psf-map.js";
 import { maskCubeOnGeom, maskOnGeom, stackIrfMap } from "./stack.js";
+import { maskedSum } from "../utils/masked-sum.js";
 
 /** gammapy 1.0's `info_dict`, with its keys (exposure in m² s, times in s). */
 export interface DatasetInfo {
@@ -327,13 +328,7 @@ export class MapDataset {
    */
   infoDict(inSafeDataRange = true): DatasetInfo {
     const safe = inSafeDataRange ? this.maskSafe?.data : undefined;
-    const use = (i: number) => !safe || safe[i] !== 0;
-    const sum = (data: ArrayLike<number> | undefined) => {
-      if (!data) return Number.NaN;
-      let total = 0;
-      for (let i = 0; i < data.length; i++) if (use(i)) total += data[i];
-      return total;
-    };
+    const sum = (data: ArrayLike<number> | undefined) => (data ? maskedSum(data, safe) : Number.NaN);
     const counts = sum(this.counts.data);
     const background = this.background ? sum(this.background.data) : Number.NaN;
     const summed = this.background ? new CashCountsStatistic(counts, background) : undefined;

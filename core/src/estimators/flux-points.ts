@@ -8,6 +8,7 @@ import { Models, SkyModel, type DatasetModel } from "../modeling/sky-model.js";
 import { ScaleSpectralModel } from "../modeling/spectral/scale.js";
 import type { SpectralModel } from "../modeling/spectral/spectral-model.js";
 import { parseQuantity } from "../units/index.js";
+import { maskedSum } from "../utils/masked-sum.js";
 
 // gammapy 1.0's FluxPointsEstimator (estimators/points/sed.py) with the FluxEstimator and
 // ParameterEstimator it builds on (estimators/flux.py, parameter.py), and the FluxPoints it
@@ -349,13 +350,6 @@ function referenceFluxes(model: SpectralModel, axis: MapAxis) {
     ref_eflux: eflux[i],
     ref_e2dnde: dnde[i] * e * e,
   }));
-}
-
-/** Σ data within the mask (all of it without one). */
-function maskedSum(data: ArrayLike<number>, mask: Uint8Array | undefined): number {
-  let total = 0;
-  for (let i = 0; i < data.length; i++) if (!mask || mask[i]) total += data[i];
-  return total;
 }
 
 /**
