@@ -259,6 +259,20 @@ function selectFromParts(parts: SampledColumns[], inside: Uint8Array[]): Sampled
   });
   const total = kept.reduce((sum, index) => sum + index.length, 0);
   const out: SampledColumns = {};
+  // one part holding every event, all inside (background only, in practice): its columns are the
+  // output, copied only where two names share one array (background ENERGY is ENERGY_TRUE)
+  const whole = parts.findIndex((part, k) => kept[k].length === total && part.TIME.length === total);
+  if (whole >= 0 && parts.every((part, k) => k === whole || part.TIME.length === 0)) {
+    const taken = new Set<Float64Array>();
+    for (const name of COLUMNS) {
+      const column = parts[whole][name];
+      out[name] = taken.has(column) ? column.slice() : column;
+      taken.add(column);
+    }
+    const ids = (out.EVENT_ID = new Float64Array(total));
+    for (let i = 0; i < total; i++) ids[i] = i;
+    return out;
+  }
   for (const name of [...COLUMNS, "EVENT_ID"]) {
     const column = new Float64Array(total);
     let at = 0;

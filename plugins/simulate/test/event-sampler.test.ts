@@ -68,6 +68,26 @@ test("the sampler's direct PSF/EDisp rows give the reference path's events (inte
   }
 });
 
+test("background only: the sampled background's events as they are, columns not shared", () => {
+  const dataset = crabDataset();
+  const models = structuredClone(fx.models);
+  for (const c of models.components) {
+    const amplitude = c.spectral.parameters.find((p: { name: string }) => p.name === "amplitude");
+    if (amplitude) amplitude.value = 0; // poisson(0) draws nothing: the background's draws as alone
+  }
+  dataset.models = modelsFromDict(models);
+  const events = new MapDatasetEventSampler({ randomState: 4 }).run(dataset, new SkyCoord(fx.pointing[0], fx.pointing[1]));
+  const alone = new MapDatasetEventSampler({ randomState: 4 }).sampleBackground(crabDataset()).columns;
+  const c = events.columns;
+  assert.ok(c.TIME.length > 100 && c.TIME.length === alone.TIME.length);
+  assert.deepEqual([...c.EVENT_ID], Array.from({ length: c.TIME.length }, (_, i) => i));
+  assert.ok(c.MC_ID.every((id) => id === 0));
+  for (const name of ["RA", "DEC", "ENERGY", "RA_TRUE", "DEC_TRUE", "ENERGY_TRUE", "TIME"])
+    assert.deepEqual(c[name], alone[name], name);
+  const arrays = new Set(Object.values(c));
+  assert.equal(arrays.size, Object.keys(c).length, "every column its own array");
+});
+
 const MC_ID = "gammapy 1.0's own test_MC_ID (CTA 1DC, three Gaussians): 215 events, 40 of the background";
 test(MC_ID, NEEDS_CALDB, () => {
   // gammapy/datasets/tests/test_simulate.py::test_MC_ID with its model_alternative fixture
