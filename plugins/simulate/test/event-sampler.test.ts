@@ -76,11 +76,17 @@ test("background only: the sampled background's events as they are, columns not 
     if (amplitude) amplitude.value = 0; // poisson(0) draws nothing: the background's draws as alone
   }
   dataset.models = modelsFromDict(models);
-  const events = new MapDatasetEventSampler({ randomState: 4 }).run(dataset, new SkyCoord(fx.pointing[0], fx.pointing[1]));
+  const events = new MapDatasetEventSampler({ randomState: 4 }).run(
+    dataset,
+    new SkyCoord(fx.pointing[0], fx.pointing[1]),
+  );
   const alone = new MapDatasetEventSampler({ randomState: 4 }).sampleBackground(crabDataset()).columns;
   const c = events.columns;
   assert.ok(c.TIME.length > 100 && c.TIME.length === alone.TIME.length);
-  assert.deepEqual([...c.EVENT_ID], Array.from({ length: c.TIME.length }, (_, i) => i));
+  assert.deepEqual(
+    [...c.EVENT_ID],
+    Array.from({ length: c.TIME.length }, (_, i) => i),
+  );
   assert.ok(c.MC_ID.every((id) => id === 0));
   for (const name of ["RA", "DEC", "ENERGY", "RA_TRUE", "DEC_TRUE", "ENERGY_TRUE", "TIME"])
     assert.deepEqual(c[name], alone[name], name);
