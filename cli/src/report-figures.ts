@@ -1,5 +1,5 @@
 import { deflateSync } from "node:zlib";
-import { parameterRows, skyImageSvg, type ParameterRow, type WcsNDMap } from "@gammaflow/core";
+import { type FluxPoints, parameterRows, skyImageSvg, type ParameterRow, type WcsNDMap } from "@gammaflow/core";
 import { ExcessMapEstimator } from "@gammaflow/excess-map";
 import { fitMapFigure, fitMaps, spectrumFigures, type FitOutcome } from "@gammaflow/fit";
 import type { DatasetMessage, Message, ValidatedGraph } from "@gammaflow/pipeline";
@@ -29,9 +29,43 @@ export interface FitFigures {
   totalStat: number;
   nfev: number;
   parameters: ParameterRow[];
+  /** The flux points the fit node estimated, per sky model (none without its `fluxPoints` param). */
+  fluxPoints: FluxPointRow[];
   figures: ReportFigure[];
   /** Why the maps are missing (the fitted dataset was not a final one). */
   problem?: string;
+}
+
+/** One flux point: energies in TeV, dN/dE in cm⁻² s⁻¹ TeV⁻¹ (its errors, or the upper limit at 2σ). */
+export interface FluxPointRow {
+  model: string;
+  energyMin: number;
+  energyRef: number;
+  energyMax: number;
+  dnde: number;
+  dndeErrn: number;
+  dndeErrp: number;
+  dndeUl: number;
+  sqrtTs: number;
+  isUl: boolean;
+}
+
+function fluxPointRows(fluxPoints: Record<string, FluxPoints> = {}): FluxPointRow[] {
+  return Object.entries(fluxPoints).flatMap(([model, p]) => {
+    const [dnde, errn, errp, ul, sqrtTs, isUl] = [p.dnde, p.dndeErrn, p.dndeErrp, p.dndeUl, p.sqrtTs, p.isUl];
+    return Array.from(p.energyRef, (energyRef, i) => ({
+      model,
+      energyMin: p.energyMin[i],
+      energyRef,
+      energyMax: p.energyMax[i],
+      dnde: dnde[i],
+      dndeErrn: errn[i],
+      dndeErrp: errp[i],
+      dndeUl: ul[i],
+      sqrtTs: sqrtTs[i],
+      isUl: isUl[i],
+    }));
+  });
 }
 
 const deflate = (bytes: Uint8Array) => deflateSync(bytes);
@@ -86,6 +120,7 @@ function fitFigures(outcome: FitOutcome, finals: DatasetMessage[], idPrefix: str
     totalStat: outcome.total_stat,
     nfev: outcome.nfev,
     parameters: parameterRows(outcome.models),
+    fluxPoints: fluxPointRows(outcome.fluxPoints),
   };
   const dataset = finals.find((f) => f.dataset.name === outcome.dataset)?.dataset;
   if (!dataset)
@@ -105,6 +140,7 @@ function fitFigures(outcome: FitOutcome, finals: DatasetMessage[], idPrefix: str
   }
   const alts = new Map<string, string>();
   const spectra = spectrumFigures(outcome.models, dataset, {
+    fluxPoints: outcome.fluxPoints,
     figure: (model, title) => {
       const alt = spectrumAlt(
         title,

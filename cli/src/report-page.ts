@@ -3,7 +3,7 @@ import type { ParameterRow } from "@gammaflow/core";
 import type { NodeTiming, RunReport, ValidatedGraph } from "@gammaflow/pipeline";
 import { Html, hrefTo, html, trusted } from "./html.js";
 import type { RunOutcome } from "./outcome.js";
-import type { FitFigures, ReportFigure, StackFigures } from "./report-figures.js";
+import type { FitFigures, FluxPointRow, ReportFigure, StackFigures } from "./report-figures.js";
 
 /** What the run report page shows: the run, its graph, and the figures made of its results. */
 export interface ReportPageInput {
@@ -186,6 +186,7 @@ function fits(list: FitFigures[]): Html {
     (f) => html`<h3>Fit of '${f.dataset}': ${f.success ? "converged" : "did not converge"}</h3>
 <p>${f.message} · total statistic ${f.totalStat.toFixed(3)} · ${f.nfev} evaluations</p>
 ${parameterTable(f.parameters)}
+${f.fluxPoints.length ? fluxPointTable(f.fluxPoints) : html``}
 ${f.problem && html`<p class="problems">${f.problem}</p>`}
 ${figureGrid(f.figures)}`,
   )}</section>`;
@@ -204,6 +205,26 @@ function parameterTable(parameters: ParameterRow[]): Html {
       num(p.frozen ? "—" : p.error.toPrecision(3)),
       p.unit,
       p.frozen ? "frozen" : "free",
+    ]),
+  );
+}
+
+function fluxPointTable(points: FluxPointRow[]): Html {
+  const e = (v: number) => num(Number.isFinite(v) ? v.toPrecision(3) : "—");
+  return table(
+    "flux-points",
+    "Flux points (energies in TeV, dN/dE in cm⁻² s⁻¹ TeV⁻¹; upper limits at 2σ; — where a point is one)",
+    ["model", "e_min", "e_ref", "e_max", "dN/dE", "−error", "+error", "upper limit", "√TS"],
+    points.map((p) => [
+      p.model,
+      e(p.energyMin),
+      e(p.energyRef),
+      e(p.energyMax),
+      p.isUl ? num("—") : e(p.dnde),
+      p.isUl ? num("—") : e(p.dndeErrn),
+      p.isUl ? num("—") : e(p.dndeErrp),
+      e(p.dndeUl),
+      num(Number.isFinite(p.sqrtTs) ? p.sqrtTs.toFixed(1) : "—"),
     ]),
   );
 }

@@ -127,6 +127,19 @@ test("run --report: report.html lists the runs used, the run skipped with its ca
   assert.ok(Math.abs(Number(index[3]) - 2.8) < 0.3 && Number(index[4]) > 0, index.join(" "));
   assert.deepEqual(parameters.find((r) => r[0] === MODEL && r[2] === "reference")!.slice(4), ["—", "TeV", "frozen"]);
 
+  // the fit node's 5 flux points (graphs/crab-fit.json): a row each, and a marker each on the spectrum
+  const points = tableRows(page, "flux-points");
+  assert.equal(points.length, 5);
+  const refs = points.map((r) => Number(r[2]));
+  assert.ok(
+    refs.every((e, i) => e > 1 && e < 10 && (i === 0 || e > refs[i - 1])),
+    refs.join(" "),
+  );
+  const firstPoint = points[0];
+  assert.ok(
+    firstPoint[0] === MODEL && Number(firstPoint[4]) > 1e-13 && Number(firstPoint[8]) > 5,
+    firstPoint.join(" "),
+  );
   const figures = byTag(page, "figure");
   assert.deepEqual(
     figures.map((f) => attr(f, "data-map")),
@@ -141,6 +154,9 @@ test("run --report: report.html lists the runs used, the run skipped with its ca
     assert.equal(textOf(byTag(figure, "figcaption")[0]), alt);
     assert.ok(byTag(svg, "text").length > 5, "axis labels are text");
   }
+  const spectrum = byTag(figures[7], "svg")[0];
+  const markers = byTag(spectrum, "circle").filter((c) => attr(c, "fill") === "#d62728" && attr(c, "r") === "3.2");
+  assert.equal(markers.length, 5 + 1, "a marker per flux point, and the legend's");
   assert.match(attr(byTag(figures[4], "svg")[0], "aria-label")!, /peak \d+\.\d\d σ at RA 83\.6\d\d°/);
   const ids = elements(page)
     .map((e) => attr(e, "id"))

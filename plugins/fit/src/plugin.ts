@@ -1,4 +1,11 @@
-import { modelsFromDict, modelsFromYaml, type FitResultJson, type Models, type ModelsDict } from "@gammaflow/core";
+import {
+  type FluxPoints,
+  modelsFromDict,
+  modelsFromYaml,
+  type FitResultJson,
+  type Models,
+  type ModelsDict,
+} from "@gammaflow/core";
 import { svgToPng } from "@gammaflow/core/node";
 import {
   definePlugin,
@@ -61,10 +68,14 @@ const FitParams = Type.Object(
   { additionalProperties: false },
 );
 
-/** What a fit node's "fit-result" message holds: fit-result.json's fields, the best-fit models, the dataset's name. */
+/**
+ * What a fit node's "fit-result" message holds: fit-result.json's fields, the best-fit models, the
+ * dataset's name, and the flux points per sky model when the node estimated them.
+ */
 export interface FitOutcome extends FitResultJson {
   models: Models;
   dataset: string;
+  fluxPoints?: Record<string, FluxPoints>;
 }
 
 /** Fit sky models to each (final) dataset: the best-fit models file, the result, npred and residual maps. */
@@ -130,7 +141,12 @@ export const fitPlugin = definePlugin({
         seq: message.seq,
         obsId: message.obsId,
         obsIds: message.obsIds,
-        result: { ...fit.json, models: fit.models, dataset: dataset.name } satisfies FitOutcome,
+        result: {
+          ...fit.json,
+          models: fit.models,
+          dataset: dataset.name,
+          ...(Object.keys(points).length ? { fluxPoints: points } : {}),
+        } satisfies FitOutcome,
       };
       const outcome = fit.result.success ? "success" : "failed";
       const fileMessages = written.map(
