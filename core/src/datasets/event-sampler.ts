@@ -47,7 +47,7 @@ export class MapDatasetEventSampler {
     [...dataset.evaluators.values()].forEach((evaluator, idx) => {
       models.push({ id: idx + 1, name: evaluator.model.name });
       if (!evaluator.contributes) return;
-      const table = this.sampleCoordTime(trueEnergyNpred(evaluator), dataset.gti).columns;
+      const table = this.sampleCoordTime(trueEnergyNpred(evaluator), dataset.gti);
       table.MC_ID = new Float64Array(table.TIME.length).fill(idx + 1);
       parts.push(table);
     });
@@ -56,20 +56,17 @@ export class MapDatasetEventSampler {
 
   /** Background events (MC_ID 0) from the dataset's predicted background, reconstructed = true values. */
   sampleBackground(dataset: MapDataset): SampledEvents {
-    return this.sampleBackgroundPix(dataset).events;
+    const { pix, time, geom } = this.drawBackground(dataset);
+    const table: SampledColumns = { ...eventCoords(geom, pix), TIME: time, MC_ID: new Float64Array(time.length) };
+    const columns = { ...table, ENERGY: table.ENERGY_TRUE, RA: table.RA_TRUE, DEC: table.DEC_TRUE };
+    return { columns, models: [{ id: 0, name: `${dataset.name}-bkg` }] };
   }
 
-  /** `sampleBackground`, with the sampled pixel coordinates on the background map's geometry. */
-  private sampleBackgroundPix(dataset: MapDataset): { events: SampledEvents; pix: Float64Array[]; geom: WcsGeom } {
+  /** The background's events as drawn: pixel coordinates on its map, and times. */
+  private drawBackground(dataset: MapDataset): { pix: Float64Array[]; time: Float64Array; geom: WcsGeom } {
     const background = dataset.npredBackground();
     if (!background) throw new Error(`dataset '${dataset.name}': no background to sample`);
-    const { columns: table, pix } = this.sampleCoordTime(background, dataset.gti);
-    table.MC_ID = new Float64Array(table.TIME.length);
-    table.ENERGY = table.ENERGY_TRUE;
-    table.RA = table.RA_TRUE;
-    table.DEC = table.DEC_TRUE;
-    const events = { columns: table, models: [{ id: 0, name: `${dataset.name}-bkg` }] };
-    return { events, pix, geom: background.geom };
+    return { ...this.drawPixTime(background, dataset.gti), geom: background.geom };
   }
 
   /** RA, DEC: the true positions moved by a PSF draw (gammapy's `PSFMap.sample_coord`). */
@@ -106,41 +103,38 @@ export class MapDatasetEventSampler {
       if (edisp instanceof EDispMap || edisp instanceof EDispKernelMap) this.sampleEdisp(edisp, src);
       else src.ENERGY = src.ENERGY_TRUE;
     } else [src.RA, src.DEC, src.ENERGY] = [src.RA_TRUE, src.DEC_TRUE, src.ENERGY_TRUE];
-    const sampled = dataset.background ? this.sampleBackgroundPix(dataset) : undefined;
-    const background = sampled?.events;
-    const parts = background ? [background.columns, src] : [src];
     const p = pointing.transformTo("icrs");
     const geom = dataset.counts.geom;
-    const inside = parts.map((part, k) => {
-      const fov = skyOffset(part.RA, part.DEC, p.lon, p.lat);
-      part.DETX = fov.lon;
-      part.DETY = fov.lat;
-      const pix = k === 0 && sampled?.geom.equals(geom) ? sampled.pix : undefined;
-      return containedEvents(geom, part, pix);
-    });
-    return { columns: selectFromParts(parts, inside), models: [...(background?.models ?? []), ...sources.models] };
+    addFov(src, p);
+    const srcKept = keptIndices(containedEvents(geom, src));
+    // the background is drawn after the sources (gammapy's order), its events written chunk by chunk
+    const background = dataset.background ? this.drawBackground(dataset) : undefined;
+    const nBackground = background?.time.length ?? 0;
+    const out = Object.fromEntries(
+      [...COLUMNS, "EVENT_ID"].map((n) => [n, new Float64Array(nBackground + srcKept.length)]),
+    );
+    let at = background ? writeBackground(out, background, geom, p) : 0;
+    at = writeSelected(out, at, src, srcKept, nBackground);
+    const columns: SampledColumns = {};
+    for (const [name, column] of Object.entries(out))
+      columns[name] = at < column.length ? column.subarray(0, at) : column;
+    const models = [...(background ? [{ id: 0, name: `${dataset.name}-bkg` }] : []), ...sources.models];
+    return { columns, models };
   }
 
   /** gammapy's `_sample_coord_time`: a Poisson number of events, positions and energies from the map, GTI times. */
-  private sampleCoordTime(npred: WcsNDMap, gti: GTI): { columns: SampledColumns; pix: Float64Array[] } {
+  private sampleCoordTime(npred: WcsNDMap, gti: GTI): SampledColumns {
+    const { pix, time } = this.drawPixTime(npred, gti);
+    return { ...eventCoords(npred.geom, pix), TIME: time };
+  }
+
+  /** The random part of `sampleCoordTime`: the Poisson number, the pixel coordinates, the times. */
+  private drawPixTime(npred: WcsNDMap, gti: GTI): { pix: Float64Array[]; time: Float64Array } {
     let total = 0;
     for (const v of npred.data) if (Number.isFinite(v)) total += v;
     const n = this.randomState.poisson(total) as number;
-    const geom = npred.geom;
-    const energyName = geom.axes.some((a) => a.name === "energy_true") ? "energy_true" : "energy";
-    let energy: Float64Array = new Float64Array(0);
-    let lon: Float64Array = new Float64Array(0);
-    let lat: Float64Array = new Float64Array(0);
-    let pix: Float64Array[] = [];
-    if (n > 0) {
-      pix = npred.samplePix(n, this.randomState);
-      const coord = geom.pixToCoord(pix);
-      const axis = geom.axisByName(energyName);
-      energy = coord.axis(energyName)!;
-      if (axis.unit !== "TeV") energy = Float64Array.from(energy, (e) => convert(e, axis.unit, "TeV"));
-      ({ lon, lat } = geom.frame === "icrs" ? coord : transformFrame(coord.lon, coord.lat, geom.frame, "icrs"));
-    }
-    return { columns: { ENERGY_TRUE: energy, RA_TRUE: lon, DEC_TRUE: lat, TIME: this.sampleTime(n, gti) }, pix };
+    const pix = n > 0 ? npred.samplePix(n, this.randomState) : npred.geom.dataShape.map(() => new Float64Array(0));
+    return { pix, time: this.sampleTime(n, gti) };
   }
 
   /**
@@ -244,52 +238,89 @@ function containedEvents(geom: WcsGeom, part: SampledColumns, pix?: Float64Array
 
 const COLUMNS = ["ENERGY_TRUE", "RA_TRUE", "DEC_TRUE", "TIME", "MC_ID", "RA", "DEC", "ENERGY", "DETX", "DETY"];
 
+/** True energies (TeV) and ICRS positions of pixel coordinates on a map (x, y, then the axes, as `samplePix`). */
+function eventCoords(geom: WcsGeom, pix: Float64Array[]): SampledColumns {
+  const energyName = geom.axes.some((a) => a.name === "energy_true") ? "energy_true" : "energy";
+  if (pix[0].length === 0) return { ENERGY_TRUE: new Float64Array(0), RA_TRUE: pix[0], DEC_TRUE: pix[1] };
+  const coord = geom.pixToCoord(pix);
+  const axis = geom.axisByName(energyName);
+  let energy = coord.axis(energyName)!;
+  if (axis.unit !== "TeV") energy = Float64Array.from(energy, (e) => convert(e, axis.unit, "TeV"));
+  const { lon, lat } = geom.frame === "icrs" ? coord : transformFrame(coord.lon, coord.lat, geom.frame, "icrs");
+  return { ENERGY_TRUE: energy, RA_TRUE: lon, DEC_TRUE: lat };
+}
+
+/** DETX/DETY: offsets from the pointing (ICRS) in its RA/Dec frame. */
+function addFov(part: SampledColumns, pointing: SkyCoord): void {
+  const fov = skyOffset(part.RA, part.DEC, pointing.lon, pointing.lat);
+  part.DETX = fov.lon;
+  part.DETY = fov.lat;
+}
+
+/** Events of this many at a time become the background's columns: their temporaries stay small. */
+const BACKGROUND_CHUNK = 65536;
+
 /**
- * The parts' events inside the geometry, part after part, gathered straight into the output columns
- * (no concatenated copy of all events); EVENT_ID numbers all events before the selection, as gammapy
- * does (the kept ids have gaps).
+ * The background's events inside the geometry written into `out` from 0, chunk by chunk (each
+ * chunk's coordinates, offsets and selection in arrays of its own size, not of all events'):
+ * reconstructed = true values, EVENT_ID = the index among all drawn. Returns how many were kept.
  */
-function selectFromParts(parts: SampledColumns[], inside: Uint8Array[]): SampledColumns {
-  const kept = inside.map((keep) => {
-    let count = 0;
-    for (let i = 0; i < keep.length; i++) count += keep[i];
-    const index = new Int32Array(count);
-    for (let i = 0, at = 0; i < keep.length; i++) if (keep[i]) index[at++] = i;
-    return index;
-  });
-  const total = kept.reduce((sum, index) => sum + index.length, 0);
-  const out: SampledColumns = {};
-  // one part holding every event, all inside (background only, in practice): its columns are the
-  // output, copied only where two names share one array (background ENERGY is ENERGY_TRUE)
-  const whole = parts.findIndex((part, k) => kept[k].length === total && part.TIME.length === total);
-  if (whole >= 0 && parts.every((part, k) => k === whole || part.TIME.length === 0)) {
-    const taken = new Set<Float64Array>();
-    for (const name of COLUMNS) {
-      const column = parts[whole][name];
-      out[name] = taken.has(column) ? column.slice() : column;
-      taken.add(column);
-    }
-    const ids = (out.EVENT_ID = new Float64Array(total));
-    for (let i = 0; i < total; i++) ids[i] = i;
-    return out;
+function writeBackground(
+  out: SampledColumns,
+  drawn: { pix: Float64Array[]; time: Float64Array; geom: WcsGeom },
+  geom: WcsGeom,
+  pointing: SkyCoord,
+): number {
+  const n = drawn.time.length;
+  const samePixels = drawn.geom.equals(geom);
+  const mcId = new Float64Array(Math.min(n, BACKGROUND_CHUNK));
+  let at = 0;
+  for (let from = 0; from < n; from += BACKGROUND_CHUNK) {
+    const to = Math.min(n, from + BACKGROUND_CHUNK);
+    const pix = drawn.pix.map((p) => p.subarray(from, to));
+    const part = eventCoords(drawn.geom, pix);
+    Object.assign(part, { ENERGY: part.ENERGY_TRUE, RA: part.RA_TRUE, DEC: part.DEC_TRUE });
+    Object.assign(part, { TIME: drawn.time.subarray(from, to), MC_ID: mcId.subarray(0, to - from) });
+    addFov(part, pointing);
+    at = writeSelected(out, at, part, keptIndices(containedEvents(geom, part, samePixels ? pix : undefined)), from);
   }
-  for (const name of [...COLUMNS, "EVENT_ID"]) {
-    const column = new Float64Array(total);
-    let at = 0;
-    let first = 0;
-    parts.forEach((part, k) => {
-      const index = kept[k];
-      if (name === "EVENT_ID") for (let i = 0; i < index.length; i++) column[at + i] = first + index[i];
-      else if (index.length === part[name].length)
-        column.set(part[name], at); // all inside
-      else {
-        const values = part[name];
-        for (let i = 0; i < index.length; i++) column[at + i] = values[index[i]];
-      }
-      at += index.length;
-      first += inside[k].length;
-    });
-    out[name] = column;
+  return at;
+}
+
+/** The indices of the kept events. */
+function keptIndices(keep: Uint8Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < keep.length; i++) count += keep[i];
+  const index = new Int32Array(count);
+  for (let i = 0, at = 0; i < keep.length; i++) if (keep[i]) index[at++] = i;
+  return index;
+}
+
+/**
+ * The part's events at `index` written into `out` from `at` (every column, EVENT_ID = firstId +
+ * the event's index in the part: gammapy numbers all events before the selection, so the kept ids
+ * have gaps). Returns the position after them.
+ */
+function writeSelected(out: SampledColumns, at: number, part: SampledColumns, index: Int32Array, firstId: number) {
+  for (const name of COLUMNS) {
+    const values = part[name];
+    if (index.length === values.length)
+      out[name].set(values, at); // all inside
+    else gather(out[name], at, values, index);
   }
-  return out;
+  numberFrom(out.EVENT_ID, at, firstId, index);
+  return at + index.length;
+}
+
+// The loops of writeSelected as functions of their own: in a closure (a forEach over the parts,
+// `at` captured), V8 ran the first 1e7-event gather ~5x slower (7.4 against 1.5 s).
+
+/** out[at + i] = values[index[i]]. */
+function gather(out: Float64Array, at: number, values: Float64Array, index: Int32Array): void {
+  for (let i = 0; i < index.length; i++) out[at + i] = values[index[i]];
+}
+
+/** out[at + i] = first + index[i]. */
+function numberFrom(out: Float64Array, at: number, first: number, index: Int32Array): void {
+  for (let i = 0; i < index.length; i++) out[at + i] = first + index[i];
 }
