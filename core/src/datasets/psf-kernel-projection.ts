@@ -143,3 +143,37 @@ const ROUNDING = 1e-9;
 function cellOf(p: number, n: number): number {
   return Math.min(Math.max(Math.floor(p), 0), n - 2);
 }
+
+const SHARED_PROJECTIONS = 16;
+const shared = new Map<string, PsfKernelProjection>();
+
+/**
+ * The projection for a kernel geometry, shared by every PSF map with the same rad and energy
+ * axes: it depends on the geometry and axes only, not on the PSF values, and each dataset read
+ * or simulated has a PSF map of its own (building it: ~5 ms of a 1e5-event sampling). The key
+ * holds every number exactly, so a shared projection is the one that would have been built.
+ * The last SHARED_PROJECTIONS are kept.
+ */
+export function sharedProjection(
+  kernelGeom: WcsGeom,
+  factor: number,
+  radAxis: MapAxis,
+  energyAxis: MapAxis,
+): PsfKernelProjection {
+  const axis = (a: MapAxis) => [a.name, a.unit, a.interp, a.nodeType, [...a.edges]];
+  const key = JSON.stringify([
+    kernelGeom.wcs.params,
+    kernelGeom.dataShape,
+    kernelGeom.axes.map(axis),
+    factor,
+    axis(radAxis),
+    axis(energyAxis),
+  ]);
+  let projection = shared.get(key);
+  if (projection) shared.delete(key); // to the end: the most recently used
+  else projection = new PsfKernelProjection(kernelGeom, factor, radAxis, energyAxis);
+  shared.set(key, projection);
+  if (shared.size > SHARED_PROJECTIONS) shared.delete(shared.keys().next().value!);
+  return projection;
+}
+

@@ -9,7 +9,7 @@ import { ScaledRegularGridInterpolator } from "../utils/interpolation/index.js";
 import { tunedPaths } from "../utils/kernel-paths.js";
 import { nearestValidPosition } from "./irf-map.js";
 import { PSFKernel } from "./psf-kernel.js";
-import { PsfKernelProjection } from "./psf-kernel-projection.js";
+import { sharedProjection } from "./psf-kernel-projection.js";
 
 export interface PsfKernelOptions {
   /** Where to take the PSF (default the PSF map's centre; moved to the nearest defined pixel). */
@@ -30,8 +30,6 @@ export interface PsfKernelOptions {
  * a position.
  */
 export class PSFMap {
-  private readonly projections = new WeakMap<WcsGeom, Map<string, PsfKernelProjection>>();
-
   constructor(
     readonly psfMap: WcsNDMap,
     readonly exposureMap?: WcsNDMap,
@@ -186,24 +184,11 @@ export class PSFMap {
       );
     }
     if (tunedPaths()) {
-      const projection = this.projection(geom, maxRadius, factor);
+      const projection = sharedProjection(geom.toOddNpix(maxRadius), factor, this.radAxis, this.energyAxis);
       const values = projection.apply(table, this.radAxis.nbin);
       if (values) return new PSFKernel(WcsNDMap.fromGeom(projection.geom, { data: values, unit: "" }));
     }
     return this.kernelByInterpolation(geom.toOddNpix(maxRadius), factor, table);
-  }
-
-  /** The projection of the (energy, rad) table onto the kernel pixels, one per kernel geometry. */
-  private projection(geom: WcsGeom, maxRadius: number, factor: number): PsfKernelProjection {
-    let byShape = this.projections.get(geom);
-    if (!byShape) this.projections.set(geom, (byShape = new Map()));
-    const key = `${geom.oddNpix(maxRadius)}/${factor}`;
-    let projection = byShape.get(key);
-    if (!projection) {
-      projection = new PsfKernelProjection(geom.toOddNpix(maxRadius), factor, this.radAxis, this.energyAxis);
-      byShape.set(key, projection);
-    }
-    return projection;
   }
 
   /**
