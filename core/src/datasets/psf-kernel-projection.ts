@@ -169,11 +169,10 @@ export function sharedProjection(
     axis(radAxis),
     axis(energyAxis),
   ]);
-  let projection = shared.get(key);
-  if (projection) shared.delete(key); // to the end: the most recently used
-  else projection = new PsfKernelProjection(kernelGeom, factor, radAxis, energyAxis);
+  // (re)inserted last: the map's order is that of use, its first key the least recently used
+  const projection = shared.get(key) ?? new PsfKernelProjection(kernelGeom, factor, radAxis, energyAxis);
+  shared.delete(key);
   shared.set(key, projection);
   if (shared.size > SHARED_PROJECTIONS) shared.delete(shared.keys().next().value!);
   return projection;
 }
-
