@@ -28,7 +28,8 @@ const DAY = 86400;
  * gammapy's: per sky model a Poisson number of events with true positions and energies from its
  * npred (flux × exposure, before PSF and EDisp) and times uniform in the GTI, then PSF and EDisp
  * sampling; background events from the background map (MC_ID 0). The PSF and EDisp pdfs are built
- * for 20000 events at a time (gammapy builds them for all events × bins at once). Datasets with
+ * for 20000 events at a time (gammapy builds them for all events × bins at once), and background
+ * events become output rows 65536 at a time, so that memory is the output's and the draws'. Datasets with
  * an EDispKernelMap (gammapy's default, which its sampler cannot use) draw the reconstructed
  * energy bin from the kernel.
  */
