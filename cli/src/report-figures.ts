@@ -1,7 +1,7 @@
 import { deflateSync } from "node:zlib";
 import { type FluxPoints, parameterRows, skyImageSvg, type ParameterRow, type WcsNDMap } from "@gammaflow/core";
 import { ExcessMapEstimator } from "@gammaflow/excess-map";
-import { fitMapFigure, fitMaps, spectrumFigures, type FitOutcome } from "@gammaflow/fit";
+import { fitImages, fitMapFigure, RESIDUAL_SMOOTHING, spectrumFigures, type FitOutcome } from "@gammaflow/fit";
 import type { DatasetMessage, Message, ValidatedGraph } from "@gammaflow/pipeline";
 import { energyRangeText, figures, stackImages } from "@gammaflow/web";
 
@@ -128,10 +128,13 @@ function fitFigures(outcome: FitOutcome, finals: DatasetMessage[], idPrefix: str
   // the fit's own models (a second fit of the same dataset would have left its models on it)
   dataset.models = outcome.models;
   const made: ReportFigure[] = [];
-  for (const [name, map] of Object.entries(fitMaps(dataset))) {
-    const alt = `${name === "npred" ? "Predicted counts (npred)" : "Residuals (counts − npred)/√npred"} of '${
-      dataset.name
-    }' at the best fit, summed over energy, ${size(map)}${range(map.sumOverAxes())}`;
+  for (const [name, map] of Object.entries(fitImages(dataset))) {
+    const what = name === "npred" ? "Predicted counts (npred)" : "Residuals (counts − npred)/√npred";
+    const how =
+      name === "npred"
+        ? "summed over energy"
+        : `of counts and npred summed over energy and smoothed by a ${RESIDUAL_SMOOTHING} Gaussian`;
+    const alt = `${what} of '${dataset.name}' at the best fit, ${how}, ${size(map)}${range(map)}`;
     made.push({
       name,
       alt,

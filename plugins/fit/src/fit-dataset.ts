@@ -9,7 +9,8 @@ import {
   type FitResult,
   type FitResultJson,
   type MapDataset,
-  type WcsNDMap,
+  smoothMap,
+  WcsNDMap,
 } from "@gammaflow/core";
 
 export interface FitDatasetOptions {
@@ -61,7 +62,35 @@ export function fitFiles(fit: DatasetFit, prefix = "", rename = (name: string) =
   };
 }
 
-/** npred and residuals ((counts − npred)/√npred) at the best fit. */
+/** npred and residuals ((counts − npred)/√npred) at the best fit, per bin. */
 export function fitMaps(dataset: MapDataset): { npred: WcsNDMap; residuals: WcsNDMap } {
   return { npred: dataset.npred(), residuals: dataset.residuals("diff/sqrt(model)") };
+}
+
+/** How wide gammapy's `plot_residuals_spatial` smooths counts and npred (a Gaussian's σ, by default). */
+export const RESIDUAL_SMOOTHING = "0.1 deg";
+
+/**
+ * The images of the fit: npred summed over energy, and gammapy 1.0's `plot_residuals_spatial`
+ * (method "diff/sqrt(model)"): counts and npred within the dataset's mask summed over energy,
+ * each smoothed with a Gaussian of RESIDUAL_SMOOTHING, then (counts − npred)/√npred; NaN where
+ * no energy bin is safe. (Summing per-bin residuals instead weighs noisy, empty bins alike.)
+ */
+export function fitImages(dataset: MapDataset): { npred: WcsNDMap; residuals: WcsNDMap } {
+  const counts = WcsNDMap.fromGeom(dataset.counts.geom, { data: Float64Array.from(dataset.counts.data) });
+  const npred = dataset.npred();
+  const npredImage = npred.sumOverAxes();
+  const mask = dataset.mask;
+  if (mask)
+    for (let i = 0; i < mask.length; i++)
+      if (!mask[i]) {
+        counts.data[i] = 0;
+        npred.data[i] = 0;
+      }
+  const c = smoothMap(counts.sumOverAxes(), RESIDUAL_SMOOTHING).data;
+  const residuals = smoothMap(npred.sumOverAxes(), RESIDUAL_SMOOTHING);
+  const m = residuals.data;
+  const safe = dataset.maskSafeImage?.data;
+  for (let i = 0; i < m.length; i++) m[i] = safe && !safe[i] ? Number.NaN : (c[i] - m[i]) / Math.sqrt(m[i]);
+  return { npred: npredImage, residuals };
 }

@@ -1,6 +1,14 @@
 export { fitPlugin, loadModels, type FitOutcome } from "./plugin.js";
 export { fitMapFigure, spectrumFigures, type SpectrumFigure } from "./figures.js";
-export { fitDatasets, fitFiles, fitMaps, type DatasetFit, type FitDatasetOptions } from "./fit-dataset.js";
+export {
+  type DatasetFit,
+  type FitDatasetOptions,
+  fitDatasets,
+  fitFiles,
+  fitImages,
+  fitMaps,
+  RESIDUAL_SMOOTHING,
+} from "./fit-dataset.js";
 export {
   energyEdgesFrom,
   energyEdgesFromText,

@@ -22,7 +22,7 @@ import {
   type FitResultMessage,
   type Message,
 } from "@gammaflow/pipeline";
-import { fitDatasets, fitFiles, fitMaps } from "./fit-dataset.js";
+import { fitDatasets, fitFiles, fitImages, fitMaps } from "./fit-dataset.js";
 import { fitMapFigure, spectrumFigures } from "./figures.js";
 import { energyEdgesFrom, estimateFluxPoints, fluxPointsFiles, fluxPointsSources } from "./flux-points.js";
 
@@ -123,9 +123,10 @@ export const fitPlugin = definePlugin({
         written.push({ path: file, what: "flux points" });
       }
       if (params.maps) {
-        for (const [name, map] of Object.entries(fitMaps(dataset))) {
-          data.writeMap(map, out(`${prefix}${name}.fits.gz`));
-          const figure = fitMapFigure(name, map, dataset.name, { deflate: data.deflate });
+        const [maps, images] = [fitMaps(dataset), fitImages(dataset)];
+        for (const name of ["npred", "residuals"] as const) {
+          data.writeMap(maps[name], out(`${prefix}${name}.fits.gz`));
+          const figure = fitMapFigure(name, images[name], dataset.name, { deflate: data.deflate });
           data.writeBytes(out(`${prefix}${name}.png`), svgToPng(figure.svg));
           written.push({ path: out(`${prefix}${name}.fits.gz`), what: `${name} map` });
           written.push({ path: out(`${prefix}${name}.png`), what: `${name} image` });
