@@ -126,7 +126,8 @@ function checkTarball(p: PackResult, info: PackageInfo): void {
   for (const field of ["repository", "engines", "exports", "files", "sideEffects"]) {
     assert.notEqual(info[field], undefined, `${p.name}: ${field}`);
   }
-  assert.ok(p.size < 400_000, `${p.name}: ${p.size} bytes packed`);
+  // a guard against shipped data (one fixture is MBs), not against code: core's code alone packs to ~400 kB
+  assert.ok(p.size < 500_000, `${p.name}: ${p.size} bytes packed`);
   // the main job runs the clone's graphs on its bundled data: it stays in the repository
   assert.ok(!files.some((f) => f.includes("main-job")), `${p.name}: main-job`);
 }
