@@ -82,6 +82,8 @@ export const pngPreviewPlugin = definePlugin({
       // Drawn after the message's other consumers have started: a dataset writer's compression
       // (on the thread pool) then overlaps the drawing instead of following it (main job −0.3 s).
       await nextTurn();
+      // a run cancelled meanwhile writes nothing more (nor would it report the file)
+      if (context.run.signal?.aborted) return [];
       const source = message.kind === "maps" ? message.name : message.dataset.name;
       const lookup = message.kind === "maps" ? (name: string) => message.maps[name] : datasetImages(message);
       const files = outputFiles(context, data, message);
