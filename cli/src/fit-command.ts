@@ -13,7 +13,7 @@ import {
   loadModels,
   spectrumFigures,
 } from "@gammaflow/fit";
-import { nodeDataAccess } from "@gammaflow/pipeline/node";
+import { nodeDataAccess } from "@gammaflow/pipeline/node-files";
 import { REPO_ROOT } from "./run-graph.js";
 
 export interface FitCommandOptions {

@@ -6,6 +6,7 @@ import {
   applyTracedOverrides,
   createContainer,
   GraphValidationError,
+  InProcessPool,
   locateIssues,
   runContainer,
   runGraph,
@@ -17,7 +18,7 @@ import {
   type RunReport,
   type ValidatedGraph,
 } from "@gammaflow/pipeline";
-import { createExecutor, fileCheckpoints, nodeDataAccess, runKey } from "@gammaflow/pipeline/node";
+import { fileCheckpoints, nodeDataAccess, runKey } from "@gammaflow/pipeline/node-files";
 import { kernelPaths, setKernelPaths } from "@gammaflow/core";
 import { gammapyDataDir, realPath, removeStaleTemporaries } from "@gammaflow/core/node";
 import { parseJson } from "./json-syntax.js";
@@ -131,7 +132,11 @@ export async function runLoadedGraph(loaded: LoadedGraph, options: RunOptions = 
   // auto sizes a pool only where no other executor was asked for
   const auto = options.executor === undefined || options.executor === "pool" ? autoWorkers(validated) : 0;
   const size = options.workers === "auto" ? auto : (options.workers ?? 0);
-  const workers = createExecutor({ ...options, workers: size });
+  // the default needs none of the other executors' clients (bullmq, ioredis: ~0.3 s to load)
+  const workers =
+    options.executor === undefined && !size && options.redis === undefined
+      ? new InProcessPool()
+      : (await import("@gammaflow/pipeline/node")).createExecutor({ ...options, workers: size });
   const paths = setKernelPaths(options.referencePaths ? "reference" : kernelPaths());
   try {
     const services = createContainer({

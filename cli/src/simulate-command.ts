@@ -3,7 +3,7 @@ import path from "node:path";
 import { DataStore } from "@gammaflow/core";
 import { gammapyDataDir, readDataset, toStorePath, writeDataset } from "@gammaflow/core/node";
 import { loadModels } from "@gammaflow/fit";
-import { nodeDataAccess } from "@gammaflow/pipeline/node";
+import { nodeDataAccess } from "@gammaflow/pipeline/node-files";
 import { sampleRun } from "@gammaflow/simulate";
 import { REPO_ROOT } from "./run-graph.js";
 

@@ -109,7 +109,11 @@ export interface WriteFitsAsyncOptions {
 export async function writeFitsAsync(path: string, hdus: HduSpec[], options: WriteFitsAsyncOptions = {}) {
   const bytes = writeFitsBytes(hdus);
   const gzip = options.gzip ?? path.endsWith(".gz");
-  const written = gzip ? await gzipAsync(bytes, GZIP) : bytes;
+  // One output buffer for the whole file (up to 64 MB): with zlib's 16 kB chunks, each chunk
+  // waits for the main thread, which a run keeps busy, and the compression no longer overlaps
+  // (main job: 16 MB, 700 ms instead of 400 beside 400 ms of other work). Same bytes.
+  const chunkSize = Math.min(Math.max(bytes.length, constants.Z_DEFAULT_CHUNK), 1 << 26);
+  const written = gzip ? await gzipAsync(bytes, { ...GZIP, chunkSize }) : bytes;
   if (options.signal?.aborted) throw new Error(`${path}: not written, cancelled while compressing`);
   writeFileAtomic(path, written);
 }

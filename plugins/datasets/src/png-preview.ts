@@ -1,4 +1,5 @@
 import { COLOR_MAP_NAMES, formatUnit, skyImageSvg, smoothMap, type WcsNDMap } from "@gammaflow/core";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { svgToPng } from "@gammaflow/core/node";
 import {
   DATASET_KINDS,
@@ -76,8 +77,13 @@ export const pngPreviewPlugin = definePlugin({
   services: ["data"],
   create(params, context) {
     const { data } = context.services;
-    return perMessage<DatasetMessage | MapsMessage>(context, (message): Message[] => {
+    return perMessage<DatasetMessage | MapsMessage>(context, async (message): Promise<Message[]> => {
       if (params.which === "final" && !message.final) return [];
+      // Drawn after the message's other consumers have started: a dataset writer's compression
+      // (on the thread pool) then overlaps the drawing instead of following it (main job −0.3 s).
+      await nextTurn();
+      // a run cancelled meanwhile writes nothing more (nor would it report the file)
+      if (context.run.signal?.aborted) return [];
       const source = message.kind === "maps" ? message.name : message.dataset.name;
       const lookup = message.kind === "maps" ? (name: string) => message.maps[name] : datasetImages(message);
       const files = outputFiles(context, data, message);
