@@ -410,11 +410,14 @@ export class MapDataset {
     return total;
   }
 
-  /** counts − npred ("diff"), divided by npred ("diff/model") or by its square root ("diff/sqrt(model)"). */
-  residuals(method: "diff" | "diff/model" | "diff/sqrt(model)" = "diff"): WcsNDMap {
+  /**
+   * counts − npred ("diff"), divided by npred ("diff/model") or by its square root ("diff/sqrt(model)").
+   * `npred`, when given (this dataset's `npred()`, computed once for several products), is left unchanged.
+   */
+  residuals(method: "diff" | "diff/model" | "diff/sqrt(model)" = "diff", npred?: WcsNDMap): WcsNDMap {
     const counts = this.counts.data;
-    const npred = this.npred();
-    const data = npred.data;
+    const result = npred ? WcsNDMap.fromGeom(npred.geom, { data: npred.data.slice() }) : this.npred();
+    const data = result.data;
     const divide = method === "diff/model" ? (m: number) => m : method === "diff/sqrt(model)" ? Math.sqrt : undefined;
     if (method !== "diff" && !divide)
       throw new Error(`residuals: method must be "diff", "diff/model" or "diff/sqrt(model)", got '${method}'`);
@@ -422,7 +425,7 @@ export class MapDataset {
       const diff = counts[i] - data[i];
       data[i] = divide ? diff / divide(data[i]) : diff;
     }
-    return npred;
+    return result;
   }
 
   /**

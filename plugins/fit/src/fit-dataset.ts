@@ -62,9 +62,12 @@ export function fitFiles(fit: DatasetFit, prefix = "", rename = (name: string) =
   };
 }
 
-/** npred and residuals ((counts − npred)/√npred) at the best fit, per bin. */
-export function fitMaps(dataset: MapDataset): { npred: WcsNDMap; residuals: WcsNDMap } {
-  return { npred: dataset.npred(), residuals: dataset.residuals("diff/sqrt(model)") };
+/** npred and residuals ((counts − npred)/√npred) at the best fit, per bin; `npred` when already computed. */
+export function fitMaps(
+  dataset: MapDataset,
+  npred: WcsNDMap = dataset.npred(),
+): { npred: WcsNDMap; residuals: WcsNDMap } {
+  return { npred, residuals: dataset.residuals("diff/sqrt(model)", npred) };
 }
 
 /** How wide gammapy's `plot_residuals_spatial` smooths counts and npred (a Gaussian's σ, by default). */
@@ -75,11 +78,15 @@ export const RESIDUAL_SMOOTHING = "0.1 deg";
  * (method "diff/sqrt(model)"): counts and npred within the dataset's mask summed over energy,
  * each smoothed with a Gaussian of RESIDUAL_SMOOTHING, then (counts − npred)/√npred; NaN where
  * no energy bin is safe. (Summing per-bin residuals instead weighs noisy, empty bins alike.)
+ * `npred`, when given (the dataset's `npred()`, computed once), is left unchanged.
  */
-export function fitImages(dataset: MapDataset): { npred: WcsNDMap; residuals: WcsNDMap } {
+export function fitImages(
+  dataset: MapDataset,
+  npredCube: WcsNDMap = dataset.npred(),
+): { npred: WcsNDMap; residuals: WcsNDMap } {
   const counts = WcsNDMap.fromGeom(dataset.counts.geom, { data: Float64Array.from(dataset.counts.data) });
-  const npred = dataset.npred();
-  const npredImage = npred.sumOverAxes();
+  const npred = WcsNDMap.fromGeom(npredCube.geom, { data: Float64Array.from(npredCube.data) });
+  const npredImage = npredCube.sumOverAxes();
   const mask = dataset.mask;
   if (mask)
     for (let i = 0; i < mask.length; i++)

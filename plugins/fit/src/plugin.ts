@@ -123,7 +123,8 @@ export const fitPlugin = definePlugin({
         written.push({ path: file, what: "flux points" });
       }
       if (params.maps) {
-        const [maps, images] = [fitMaps(dataset), fitImages(dataset)];
+        const npred = dataset.npred();
+        const [maps, images] = [fitMaps(dataset, npred), fitImages(dataset, npred)];
         for (const name of ["npred", "residuals"] as const) {
           data.writeMap(maps[name], out(`${prefix}${name}.fits.gz`));
           const figure = fitMapFigure(name, images[name], dataset.name, { deflate: data.deflate });

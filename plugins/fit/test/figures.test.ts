@@ -70,3 +70,17 @@ test("the residual image is gammapy's plot_residuals_spatial: masked sums, smoot
   const perBin = fitMaps(dataset).residuals.sumOverAxes().data;
   assert.ok(perBin.some((v, i) => Math.abs(v - (fx.residuals[i] ?? 0)) > 0.05));
 });
+
+test("the fit maps and images from one npred equal those computing their own, and leave it unchanged", () => {
+  const { dataset } = fitted();
+  const npred = dataset.npred();
+  const before = Float64Array.from(npred.data);
+  const [maps, images] = [fitMaps(dataset, npred), fitImages(dataset, npred)];
+  assert.deepEqual(Float64Array.from(npred.data), before);
+  assert.equal(maps.npred, npred);
+  assert.deepEqual(maps.residuals.data, fitMaps(dataset).residuals.data);
+  const own = fitImages(dataset);
+  assert.deepEqual(images.npred.data, own.npred.data);
+  assert.deepEqual(images.residuals.data, own.residuals.data);
+  assert.ok(maps.residuals.data.some((v) => v !== 0));
+});
