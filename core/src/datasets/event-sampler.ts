@@ -148,8 +148,9 @@ export class MapDatasetEventSampler {
     const ref = timeRefMjd(gti.timeRef);
     const start = ref + gti.start[0] / DAY;
     const stop = ref + gti.stop[0] / DAY;
-    const offsets = new ConstantTemporalModel().sampleTimeOffsets(n, start, stop, { randomState: this.randomState });
-    return offsets.map((offset) => (start + offset - ref) * DAY);
+    const times = new ConstantTemporalModel().sampleTimeOffsets(n, start, stop, { randomState: this.randomState });
+    for (let i = 0; i < n; i++) times[i] = (start + times[i] - ref) * DAY;
+    return times;
   }
 }
 

@@ -47,7 +47,8 @@ export class ConstantTemporalModel {
     const pdf = this.evaluate(grid);
     const randomState = getRandomState(options.randomState ?? 0);
     const [pix] = new InverseCDFSampler(pdf, [length], { randomState }).sample(n);
-    return pix.map((p) => interpolate(p, grid));
+    for (let i = 0; i < n; i++) pix[i] = interpolate(pix[i], grid);
+    return pix;
   }
 }
 

@@ -149,6 +149,9 @@ export class InverseCDFSampler {
 /** np.searchsorted(cdf, keys, "left") for uniform draws in [0, 1), through the guide table. */
 function searchWithGuide(cdf: ArrayLike<number>, guide: Int32Array, keys: Float64Array, out: Int32Array): void {
   const n = cdf.length;
+  // the buckets' bounds b/n once, not two divisions a key (the same values)
+  const bound = new Float64Array(n + 1);
+  for (let b = 0; b <= n; b++) bound[b] = b / n;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k];
     let lo = 0;
@@ -156,8 +159,8 @@ function searchWithGuide(cdf: ArrayLike<number>, guide: Int32Array, keys: Float6
     if (key >= 0 && key < 1) {
       let b = Math.floor(key * n);
       // the bucket by the table's own bounds b/n, whatever the rounding of key·n
-      while (b > 0 && key < b / n) b--;
-      while (b < n - 1 && key >= (b + 1) / n) b++;
+      while (b > 0 && key < bound[b]) b--;
+      while (b < n - 1 && key >= bound[b + 1]) b++;
       lo = guide[b];
       hi = guide[b + 1];
     }
