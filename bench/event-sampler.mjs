@@ -105,6 +105,7 @@ if (process.argv[2] === "--alone") {
   for (const [label, amplitude, norm] of [
     ["~1e4 source + 1e5 background events", 1e-9, 100],
     ["~1e5 source + 1e5 background events", 1e-8, 100],
+    ["~1e6 background events, no source", 1e-30, 1000],
   ]) {
     const ours = oursMs(amplitude, norm, 2);
     const theirs = gammapyMs(amplitude, norm);

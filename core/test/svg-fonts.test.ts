@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rasterizeSvg, type RasterImage } from "../src/nodejs/index.js";
+import { rasterizeSvg, rasterizeSvgAsync, svgToPng, svgToPngAsync, type RasterImage } from "../src/nodejs/index.js";
 
 /** A one-line SVG text on white. */
 function textSvg(content: string, attributes = ""): string {
@@ -32,4 +32,14 @@ test("PNG text is drawn with the bundled DejaVu Sans: TeV, σ, cm⁻² and bold 
   // DejaVu Sans at 20 px: "σ" advances 12.7 px (1298/2048 em); every one of the ten is drawn.
   const sigma = ink(rasterizeSvg(textSvg("σσσσσσσσσσ")));
   assert.ok(sigma.columns > 100 && sigma.columns < 130, `ten σ span ${sigma.columns} columns`);
+});
+
+test("drawn on the thread pool, a figure has the same pixels and PNG bytes as drawn on the calling thread", async () => {
+  const svg = textSvg("E / TeV σ cm⁻²", 'font-weight="bold"');
+  const [sync, pooled] = [rasterizeSvg(svg, { scale: 2 }), await rasterizeSvgAsync(svg, { scale: 2 })];
+  assert.deepEqual([pooled.width, pooled.height], [480, 80]);
+  assert.deepEqual(pooled.rgba, sync.rgba);
+  assert.deepEqual(await svgToPngAsync(svg), svgToPng(svg));
+  assert.ok(ink(pooled).pixels > 0);
+  await assert.rejects(rasterizeSvgAsync(svg, { scale: 0 }), /scale must be > 0/);
 });
