@@ -1,13 +1,17 @@
 // Bundles the quick-look page (web/dist/site): page.js and worker.js from tsc's output, for
-// browsers (no node: built-ins), with the static files beside them.
-import { copyFileSync, mkdirSync } from "node:fs";
+// browsers (no node: built-ins), with the static files beside them, the worker's precompiled
+// validators (precompile.mjs) and the bundled graphs it can run (site/graphs, listed in index.json).
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { browserGraphs, writeValidators } from "./precompile.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const site = path.join(here, "dist/site");
-mkdirSync(site, { recursive: true });
+const validators = path.join(here, "dist/generated/validators.js");
+mkdirSync(path.join(site, "graphs"), { recursive: true });
+writeValidators(validators);
 await build({
   entryPoints: ["page", "worker"].map((name) => path.join(here, `dist/src/${name}.js`)),
   outdir: site,
@@ -18,6 +22,22 @@ await build({
   minify: true,
   sourcemap: true,
   logLevel: "warning",
+  // png-preview's PNG encoder (Node only): the page does not take that plugin, so it is shaken out
+  external: ["@gammaflow/core/node"],
+  plugins: [
+    {
+      name: "validators",
+      setup: (b) => b.onResolve({ filter: /^gammaflow:validators$/ }, () => ({ path: validators })),
+    },
+  ],
 });
+for (const name of ["page.js", "worker.js"]) {
+  if (readFileSync(path.join(site, name), "utf8").includes("@gammaflow/core/node"))
+    throw new Error(`web/build.mjs: ${name} imports @gammaflow/core/node, which no browser has`);
+}
 for (const file of ["index.html", "style.css", "icon.svg"])
   copyFileSync(path.join(here, "static", file), path.join(site, file));
+const graphsDir = path.join(here, "../graphs");
+const graphs = browserGraphs(graphsDir);
+for (const { file } of graphs) copyFileSync(path.join(graphsDir, file), path.join(site, "graphs", file));
+writeFileSync(path.join(site, "graphs/index.json"), `${JSON.stringify(graphs, null, 2)}\n`);

@@ -71,21 +71,23 @@ export function schemaBranches(schema: unknown, into: JsonSchema[] = []): JsonSc
   return into;
 }
 
+const compiled = new Map<string, ValidateFunction>();
 /** Precompiled validators by schema (its JSON): a page whose CSP forbids `new Function` has only these. */
 let precompiled: ((key: string) => ValidateFunction | undefined) | undefined;
 
 /**
  * Validate with validators compiled ahead of time (ajv standalone, keyed by `JSON.stringify` of
  * their schema) instead of compiling at run time: a schema without one is then an error.
+ * Undefined goes back to compiling at run time.
  */
-export function usePrecompiledValidators(find: (key: string) => ValidateFunction | undefined): void {
+export function usePrecompiledValidators(find: ((key: string) => ValidateFunction | undefined) | undefined): void {
   precompiled = find;
+  compiled.clear();
 }
 
 // Made on first use, not on import: ajv compiles with `new Function`, which a page's strict
 // Content-Security-Policy refuses.
 let ajvInstance: AjvInstance | undefined;
-const compiled = new Map<string, ValidateFunction>();
 
 /** The validator of `schema`, compiled once (or precompiled, see usePrecompiledValidators). */
 export function validatorOf(schema: JsonSchema, what = "a schema"): ValidateFunction {
