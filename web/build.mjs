@@ -22,8 +22,9 @@ await build({
   minify: true,
   sourcemap: true,
   logLevel: "warning",
-  // png-preview's PNG encoder (Node only): the page does not take that plugin, so it is shaken out
-  external: ["@gammaflow/core/node"],
+  // Node-only imports of plugins the page does not take (png-preview's PNG encoder and its
+  // node:timers): shaken out, and checked below that none is left
+  external: ["@gammaflow/core/node", "node:*"],
   plugins: [
     {
       name: "validators",
@@ -32,8 +33,10 @@ await build({
   ],
 });
 for (const name of ["page.js", "worker.js"]) {
-  if (readFileSync(path.join(site, name), "utf8").includes("@gammaflow/core/node"))
-    throw new Error(`web/build.mjs: ${name} imports @gammaflow/core/node, which no browser has`);
+  const left = readFileSync(path.join(site, name), "utf8").match(
+    /\b(?:from|import)\s*\(?\s*["'](@gammaflow\/core\/node|node:[\w/]+)["']/,
+  );
+  if (left) throw new Error(`web/build.mjs: ${name} imports ${left[1]}, which no browser has`);
 }
 for (const file of ["index.html", "style.css", "icon.svg"])
   copyFileSync(path.join(here, "static", file), path.join(site, file));

@@ -31,6 +31,8 @@ export interface DatasetModel {
   readonly name: string;
   readonly parameters: Parameters;
   readonly datasetsNames?: readonly string[];
+  /** Its type as printed (gammapy's class name; a minifier renames classes, so never constructor.name). */
+  readonly type?: string;
   /** The covariance of `parameters` (setting it sets the parameters' errors). */
   covariance: Covariance;
 }
