@@ -27,6 +27,18 @@ await build({
   external: ["@gammaflow/core/node", "node:*"],
   plugins: [
     {
+      // inversify generates its JIT resolvers with new Function, which the page's CSP refuses; its
+      // containers are jitless (the pipeline's are: services.ts), so the two modules that build
+      // them are bundled as their plain twins and no code generation is left in the page
+      name: "jitless-inversify",
+      setup: (b) =>
+        b.onLoad({ filter: /@inversifyjs[\\/]core[\\/].*[\\/]buildNoActivations\w+ResolverJit\.js$/ }, (args) => {
+          const jit = path.basename(args.path, ".js");
+          const twin = jit.slice(0, -"Jit".length);
+          return { contents: `export { ${twin} as ${jit} } from "./${twin}.js";`, resolveDir: path.dirname(args.path) };
+        }),
+    },
+    {
       name: "validators",
       setup: (b) => b.onResolve({ filter: /^gammaflow:validators$/ }, () => ({ path: validators })),
     },

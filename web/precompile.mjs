@@ -6,7 +6,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import standaloneModule from "ajv/dist/standalone/index.js";
-import { graphSchema, newAjv, paramsSchema, schemaBranches } from "@gammaflow/pipeline";
+import { graphSchema, paramsSchema, schemaBranches } from "@gammaflow/pipeline";
+import { newAjv } from "@gammaflow/pipeline/compile-schema";
 import { browserRegistry, validateForBrowser } from "./dist/src/browser-plugins.js";
 
 const standaloneCode = standaloneModule.default ?? standaloneModule;

@@ -1,6 +1,12 @@
 import { defer } from "rxjs";
 import type { Observation } from "@gammaflow/core";
-import { cutoutPlugin, datasetCreatePlugin, summaryPlugin, toImagePlugin } from "@gammaflow/datasets";
+import {
+  cutoutPlugin,
+  datasetCreatePlugin,
+  datasetWriterPlugin,
+  summaryPlugin,
+  toImagePlugin,
+} from "@gammaflow/datasets";
 import { excessMapPlugin } from "@gammaflow/excess-map";
 import { fovBackgroundPlugin } from "@gammaflow/fov-background";
 import { mapDatasetMakerPlugin } from "@gammaflow/map-dataset-maker";
@@ -20,13 +26,17 @@ import {
 } from "@gammaflow/pipeline";
 import { adaptiveRingBackgroundPlugin, ringBackgroundPlugin } from "@gammaflow/ring-background";
 import { safeMaskPlugin } from "@gammaflow/safe-mask";
-import { dataStoreSourcePlugin } from "@gammaflow/sources";
+import { dataStoreSourcePlugin, selectObsIds } from "@gammaflow/sources";
 import { stackerPlugin } from "@gammaflow/stacker";
 
-/** The built-in plugins that run in the page as they run in Node (their science needs no file but the runs). */
+/**
+ * The built-in plugins that run in the page as they run in Node (their science needs no file but
+ * the runs; dataset-writer writes into the page's memory, offered for download: see PageFiles).
+ */
 export const BROWSER_PLUGINS: readonly AnyPlugin[] = [
   cutoutPlugin,
   datasetCreatePlugin,
+  datasetWriterPlugin,
   summaryPlugin,
   toImagePlugin,
   excessMapPlugin,
@@ -40,8 +50,7 @@ export const BROWSER_PLUGINS: readonly AnyPlugin[] = [
 
 /** The built-in plugins that need Node, and why: a graph using one is refused, naming the node. */
 export const NODE_ONLY: Readonly<Record<string, string>> = {
-  "dataset-writer": "it writes files",
-  "png-preview": "it writes files",
+  "png-preview": "its PNG encoder (resvg) is Node's",
   "watch-source": "it watches a folder on disk",
   fit: "it reads a models file and writes its results to files",
   fake: "it reads a models file",
@@ -65,10 +74,10 @@ export function droppedRunsSource(dropped: () => readonly Observation[]): AnyPlu
         defer(() => {
           const runs = dropped();
           const byId = new Map(runs.map((o) => [o.obsId, o]));
-          const norm = (s: string | undefined) => (s ?? "").replace(/\s+/g, "").toLowerCase();
-          let ids = params.obsIds ?? runs.map((o) => o.obsId);
-          if (params.target !== undefined)
-            ids = ids.filter((id) => !byId.has(id) || norm(byId.get(id)!.infoText("OBJECT")) === norm(params.target));
+          const ids = selectObsIds([...byId.keys()], params, {
+            has: (id) => byId.has(id),
+            object: (id) => byId.get(id)?.infoText("OBJECT"),
+          });
           progress.emit({ stage: "planned", total: ids.length });
           const messages = ids.map((obsId, seq): ObservationMessage | ErrorRecord => {
             const observation = byId.get(obsId);

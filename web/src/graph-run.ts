@@ -1,4 +1,4 @@
-import { joinPath, type MapDataset } from "@gammaflow/core";
+import { datasetToHdus, joinPath, mapToHdus, writeFitsBytes, type MapDataset, type WcsNDMap } from "@gammaflow/core";
 import { ExcessMapEstimator } from "@gammaflow/excess-map";
 import {
   createContainer,
@@ -13,22 +13,53 @@ import {
 import type { FoundRun } from "./dropped-files.js";
 import type { RunRow } from "./quick-look.js";
 
-const NO_FILES = "the page reads and writes no files but the dropped runs";
-const refuse = (): never => {
-  throw new Error(NO_FILES);
-};
+/**
+ * The page's file access: no folder to read (the source node serves the dropped runs), and what
+ * the graph's writers write is kept here, by path, for the page to offer as downloads.
+ */
+export class PageFiles implements DataAccess {
+  /** Files written, by path: a dataset (its FITS made when downloaded) or the bytes of a map or file. */
+  readonly written = new Map<string, MapDataset | Uint8Array>();
 
-/** The page's file access: none (the source node serves the dropped runs; writers are refused before a run). */
-const pageData: DataAccess = {
-  openDataStore: refuse,
-  list: () => [],
-  readMap: refuse,
-  readText: refuse,
-  writeMap: refuse,
-  writeDataset: refuse,
-  writeBytes: refuse,
-  resolve: (path) => path,
-  join: (...parts) => joinPath(...parts),
+  openDataStore(): never {
+    return refuse("a data store");
+  }
+  list(): string[] {
+    return [];
+  }
+  readMap(path: string): never {
+    return refuse(path);
+  }
+  readText(path: string): never {
+    return refuse(path);
+  }
+  writeMap(map: WcsNDMap, path: string): void {
+    this.written.set(path, writeFitsBytes(mapToHdus(map)));
+  }
+  writeDataset(dataset: MapDataset, path: string): void {
+    this.written.set(path, dataset);
+  }
+  writeBytes(path: string, bytes: Uint8Array): void {
+    this.written.set(path, bytes.slice());
+  }
+  resolve(path: string): string {
+    return path;
+  }
+  join(...parts: string[]): string {
+    return joinPath(...parts);
+  }
+
+  /** A written file's name (the last part of its path) and its uncompressed bytes (a .gz name: gzip them). */
+  file(path: string): { name: string; bytes: () => Uint8Array } {
+    const content = this.written.get(path);
+    if (content === undefined) throw new Error(`the graph wrote no file ${path}`);
+    const bytes = () => (content instanceof Uint8Array ? content : writeFitsBytes(datasetToHdus(content)));
+    return { name: path.split("/").at(-1) ?? path, bytes };
+  }
+}
+
+const refuse = (what: string): never => {
+  throw new Error(`the page reads no file but the dropped runs: not ${what}`);
 };
 
 /** What a graph's run on the dropped runs gives the page. */
@@ -40,19 +71,22 @@ export interface GraphOutcome {
   estimator: ExcessMapEstimator;
   /** What the nodes logged (a summary node's printout), as "level: message". */
   log: string[];
+  /** What the graph's writers wrote. */
+  files: PageFiles;
 }
 
 /** Run a validated graph (see validateForBrowser) with the pipeline's runner, in this thread. */
 export async function runValidatedGraph(validated: ValidatedGraph): Promise<GraphOutcome> {
   const logger = new MemoryLogger();
-  const container = runContainer(validated, createContainer({ data: pageData, logger }));
+  const files = new PageFiles();
+  const container = runContainer(validated, createContainer({ data: files, logger }));
   const report = await runGraph(validated, container);
   const datasets = report.results.filter(isDatasetMessage);
   const dataset = (report.finals[0] ?? datasets.at(-1))?.dataset;
   const excess = validated.nodes.find((n) => n.plugin === "excess-map");
   const radius = (excess?.params.correlationRadius as number | undefined) ?? 0.1;
   const log = logger.lines.map((l) => `${l.level}: ${l.message}`);
-  return { report, dataset, estimator: new ExcessMapEstimator({ correlationRadius: radius }), log };
+  return { report, dataset, estimator: new ExcessMapEstimator({ correlationRadius: radius }), log, files };
 }
 
 /** The run table after a graph's run: each dropped run used, skipped with the node's cause, or not selected. */

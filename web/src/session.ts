@@ -17,6 +17,8 @@ export interface Update {
   /** The graph run instead of the built-in chain (where it came from), and what its nodes logged. */
   graph?: string;
   log?: string[];
+  /** The name of the file to download (see Session.fits), when there is one. */
+  download?: string;
 }
 
 /** Geometry and chain of graphs/quick-look.json, centred on the runs' mean pointing unless set. */
@@ -44,7 +46,7 @@ export class Session {
   private waiting: FoundRun[] = [];
   private quickLook?: QuickLook;
   /** A loaded graph, run by the pipeline's runner on every dropped run instead of the built-in chain. */
-  private graph?: { validated: ValidatedGraph; source: string; shown?: MapDataset };
+  private graph?: { validated: ValidatedGraph; source: string; outcome?: GraphOutcome };
   private readonly registry = browserRegistry(() => this.observations());
 
   constructor(private settings?: QuickLookSettings) {}
@@ -79,11 +81,24 @@ export class Session {
     onUpdate(this.update());
   }
 
-  /** The stacked dataset as gammapy's MapDataset.read reads it (uncompressed FITS). */
+  /**
+   * The file to download, uncompressed (a name ending in .gz is for gzipped bytes): the stacked
+   * dataset as gammapy's MapDataset.read reads it; after a graph's run, the first FITS file its
+   * writers wrote (named as the graph names it), else the dataset shown.
+   */
   fits(): { name: string; bytes: Uint8Array } {
-    const dataset = this.graph ? this.graph.shown : this.quickLook?.stacked;
-    if (!dataset) throw new Error("no runs dropped yet: nothing is stacked");
-    return { name: `${dataset.name}.fits.gz`, bytes: writeFitsBytes(datasetToHdus(dataset)) };
+    const file = this.download();
+    if (!file) throw new Error("no runs dropped yet: nothing is stacked");
+    return { name: file.name, bytes: file.bytes() };
+  }
+
+  private download(): { name: string; bytes: () => Uint8Array } | undefined {
+    const fitsOf = (dataset: MapDataset) => () => writeFitsBytes(datasetToHdus(dataset));
+    if (!this.graph) return this.quickLook && { name: "stacked.fits.gz", bytes: fitsOf(this.quickLook.stacked) };
+    const outcome = this.graph.outcome;
+    const written = outcome?.report.outputs.find((o) => /\.fits(\.gz)?$/.test(o.path));
+    if (written) return outcome!.files.file(written.path);
+    return outcome?.dataset && { name: `${outcome.dataset.name}.fits.gz`, bytes: fitsOf(outcome.dataset) };
   }
 
   /**
@@ -111,14 +126,16 @@ export class Session {
   private async runGraph(onUpdate: (update: Update) => void): Promise<void> {
     const graph = this.graph!;
     const outcome = await runValidatedGraph(graph.validated);
-    graph.shown = outcome.dataset;
+    graph.outcome = outcome;
     onUpdate(this.graphUpdate(graph.source, outcome));
   }
 
   private graphUpdate(source: string, outcome: GraphOutcome): Update {
     const runs = graphRunRows(this.handled, outcome.report);
     const waiting = this.waitingRows();
-    const base = { settings: this.settings ?? defaultSettings([0, 0]), runs, waiting, graph: source, log: outcome.log };
+    const download = this.download()?.name;
+    const settings = this.settings ?? defaultSettings([0, 0]);
+    const base = { settings, runs, waiting, graph: source, log: outcome.log, download };
     const { dataset } = outcome;
     if (!dataset) return { ...base, figures: [] };
     try {
@@ -127,7 +144,11 @@ export class Session {
       const shown = { runs: runs.filter((r) => r.used).length, ...totals };
       return { ...base, totals: shown, figures: figures(maps, shown, energyRangeText(dataset), used) };
     } catch (error) {
-      return { ...base, figures: [], log: [...outcome.log, `no maps of '${dataset.name}': ${(error as Error).message}`] };
+      return {
+        ...base,
+        figures: [],
+        log: [...outcome.log, `no maps of '${dataset.name}': ${(error as Error).message}`],
+      };
     }
   }
 
@@ -146,7 +167,8 @@ export class Session {
     const used = quickLook.runs.filter((r) => r.used).map((r) => r.obsId);
     if (!used.length) return { ...base, figures: [] };
     const { maps, totals } = quickLook.images();
-    return { ...base, totals, figures: figures(maps, totals, energyRangeText(quickLook.stacked), used) };
+    const shown = figures(maps, totals, energyRangeText(quickLook.stacked), used);
+    return { ...base, totals, figures: shown, download: this.download()?.name };
   }
 
   private waitingRows(): RunRow[] {

@@ -26,7 +26,7 @@ async function handle(message: ToWorker): Promise<void> {
   else if (message.type === "graph") await session.loadGraph(message.graph, message.source, post);
   else {
     const { name, bytes: fits } = session.fits();
-    const bytes = await gzip(fits);
+    const bytes = name.endsWith(".gz") ? await gzip(fits) : fits;
     scope.postMessage({ type: "fits", name, bytes }, [bytes.buffer]);
   }
   scope.postMessage({ type: "done", elapsedMs: performance.now() - start });
