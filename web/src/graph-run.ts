@@ -89,11 +89,14 @@ export async function runValidatedGraph(validated: ValidatedGraph): Promise<Grap
   return { report, dataset, estimator: new ExcessMapEstimator({ correlationRadius: radius }), log, files };
 }
 
-/** The run table after a graph's run: each dropped run used, skipped with the node's cause, or not selected. */
+/**
+ * The run table after a graph's run: each dropped run used, skipped with the node's cause, or not
+ * selected; then the runs the graph asked for that were not dropped (its source's error records).
+ */
 export function graphRunRows(runs: readonly FoundRun[], report: RunReport): RunRow[] {
   const used = new Set(report.used);
   const seen = new Set<number>();
-  return runs.map((run): RunRow => {
+  const rows = runs.map((run): RunRow => {
     const obs = run.observation;
     if (!obs) return { obsId: run.obsId ?? Number.NaN, file: run.file, used: false, cause: run.cause ?? "not a run" };
     const row: RunRow = { obsId: obs.obsId, file: run.file, used: false, object: obs.infoText("OBJECT") };
@@ -110,4 +113,7 @@ export function graphRunRows(runs: readonly FoundRun[], report: RunReport): RunR
     if (used.has(obs.obsId)) return { ...row, used: true };
     return { ...row, cause: skipped ? `${skipped.node}: ${skipped.reason}` : "not selected by the graph's source" };
   });
+  const missing = report.skipped.filter((s) => s.obsId !== undefined && !seen.has(s.obsId));
+  const missingRows = missing.map((s) => ({ obsId: s.obsId!, file: "", used: false, cause: `${s.node}: ${s.reason}` }));
+  return [...rows, ...missingRows];
 }

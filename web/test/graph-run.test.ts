@@ -109,6 +109,17 @@ test("a graph's source selects among the dropped runs; its printout is the updat
     ],
   );
   const printed = last.log?.find((l) => l.startsWith("info: print:")) ?? "";
+  // an id the graph asks for that was not dropped: a row with the source's cause
+  const wanted = graph("stacking.json");
+  wanted.nodes[0].params.obsIds = [23592, 20136];
+  await session.loadGraph(wanted, "wanted.json", (u) => updates.push(u));
+  assert.deepEqual(updates.at(-1)?.runs.at(-1), {
+    obsId: 20136,
+    file: "",
+    used: false,
+    cause: "runs: obs 20136 was not dropped on the page",
+  });
+  assert.equal(updates.at(-1)?.totals?.runs, 1);
   assert.match(printed, /\nMapDataset\n-+\n/);
   assert.equal(last.download, "stacked.fits.gz");
 });
