@@ -8,7 +8,7 @@ import path from "node:path";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import { graphSchema, paramsSchema, schemaBranches } from "@gammaflow/pipeline";
 import { newAjv } from "@gammaflow/pipeline/compile-schema";
-import { browserRegistry, validateForBrowser } from "./dist/src/browser-plugins.js";
+import { browserRegistry, NODE_ONLY, validateForBrowser } from "./dist/src/browser-plugins.js";
 
 const standaloneCode = standaloneModule.default ?? standaloneModule;
 
@@ -47,7 +47,11 @@ export function validatorsModule() {
   ].join("\n");
 }
 
-/** The bundled graphs the page can run (validated as it validates them), with their names and descriptions. */
+/**
+ * The bundled graphs the page can run, with their names and descriptions: all but those with a
+ * node whose plugin needs Node (NODE_ONLY). The others must validate as the page validates them:
+ * a graph that does not is a build error, not a graph silently left out of the list.
+ */
 export function browserGraphs(graphsDir) {
   const registry = browserRegistry();
   return readdirSync(graphsDir)
@@ -55,11 +59,8 @@ export function browserGraphs(graphsDir) {
     .sort()
     .flatMap((file) => {
       const graph = JSON.parse(readFileSync(path.join(graphsDir, file), "utf8"));
-      try {
-        validateForBrowser(graph, registry, `graphs/${file}`);
-      } catch {
-        return [];
-      }
+      if ((graph.nodes ?? []).some((node) => Object.hasOwn(NODE_ONLY, node.plugin))) return [];
+      validateForBrowser(graph, registry, `graphs/${file}`);
       return [{ file, name: graph.name ?? file, description: graph.description ?? "" }];
     });
 }

@@ -19,6 +19,8 @@ const graphSelect = $<HTMLSelectElement>("graph");
 const graphFile = $<HTMLInputElement>("graph-file");
 /** A graph runs instead of the quick-look chain: the form's geometry is then not sent. */
 let graphLoaded = false;
+/** The file the download button offers (the worker names it in each update). */
+let downloadName = "stacked.fits.gz";
 
 function setState(state: "idle" | "busy" | "ready" | "error", text: string): void {
   document.body.dataset.state = state;
@@ -49,7 +51,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     render(document, message.update);
     if (!edited) fillForm(form, message.update.settings);
     download.disabled = !message.update.download;
-    download.textContent = `Download ${message.update.download ?? "stacked.fits.gz"}`;
+    downloadName = message.update.download ?? "stacked.fits.gz";
+    download.textContent = `Download ${downloadName}`;
     const used = message.update.runs.filter((r) => r.used).length;
     status.textContent = `${used} run${used === 1 ? "" : "s"} stacked…`;
   } else if (message.type === "done") {
@@ -101,7 +104,7 @@ form.addEventListener("submit", (event) => {
     setState("error", (error as Error).message);
   }
 });
-download.addEventListener("click", () => post({ type: "download" }, `Writing ${download.textContent?.slice(9)}…`));
+download.addEventListener("click", () => post({ type: "download" }, `Writing ${downloadName}…`));
 
 /** Run a graph (its JSON, from `source`) on the runs, or (undefined) go back to the quick-look chain. */
 function loadGraph(graph: unknown, source: string): void {

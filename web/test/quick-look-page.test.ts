@@ -2,7 +2,7 @@
 // worker under the page's Content-Security-Policy, to the CLI's stack for graphs/quick-look.json.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -252,4 +252,31 @@ test("the built bundles hold no eval and no code generation; their classes are r
   // the minifier renames classes, so no printed name may come from one (tags and plugin ids do)
   assert.doesNotMatch(worker, /class MapDataset\b/);
   assert.match(worker, /"MapDataset"/);
+});
+
+test("under the served policy a worker of the page may not generate code (where graphs run)", async () => {
+  // the site and a probe script beside it, served as gammaflow serve serves the page
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gammaflow-web-csp-"));
+  cpSync(SITE_DIR, dir, { recursive: true });
+  const probe = [
+    "const attempt = (f) => { try { return String(f()); } catch (error) { return error.name; } };",
+    'postMessage({ fn: attempt(() => new Function("return 1")()), eval: attempt(() => (0, eval)("1")) });',
+  ];
+  writeFileSync(path.join(dir, "probe.js"), `${probe.join("\n")}\n`);
+  const served = await serveSite({ dir });
+  try {
+    const page = await browser.newPage();
+    await page.goto(served.url);
+    const outcome = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const worker = new Worker("probe.js");
+          worker.onmessage = (event) => resolve(event.data);
+        }),
+    );
+    assert.deepEqual(outcome, { fn: "EvalError", eval: "EvalError" });
+    await page.close();
+  } finally {
+    served.server.close();
+  }
 });
