@@ -42,6 +42,11 @@ export interface DatasetModel {
  * cm⁻² s⁻¹ TeV⁻¹ sr⁻¹. Its parameters are the spectral model's, then the spatial model's.
  */
 export class SkyModel implements DatasetModel {
+  /** gammapy's class name, as printed and written (a minifier renames classes). */
+  get type(): string {
+    return "SkyModel";
+  }
+
   readonly spectralModel: SpectralModel;
   readonly spatialModel?: SpatialModel;
   readonly name: string;
@@ -133,6 +138,11 @@ abstract class NormModel {
  * background map; named `<dataset>-bkg`.
  */
 export class FoVBackgroundModel extends NormModel implements DatasetModel {
+  /** gammapy's class name, as printed and written (a minifier renames classes). */
+  get type(): string {
+    return "FoVBackgroundModel";
+  }
+
   readonly spectralModel: SpectralModel;
   readonly datasetsNames: string[];
 
@@ -156,6 +166,11 @@ export class FoVBackgroundModel extends NormModel implements DatasetModel {
  * dataset's npred as it is (no IRFs applied). Its map must be on the dataset's geometry.
  */
 export class TemplateNPredModel extends NormModel implements DatasetModel {
+  /** gammapy's class name, as printed and written (a minifier renames classes). */
+  get type(): string {
+    return "TemplateNPredModel";
+  }
+
   readonly map: WcsNDMap;
   readonly spectralModel: SpectralModel;
   readonly name: string;
