@@ -12,3 +12,5 @@ export {
   type RunRow,
 } from "./quick-look.js";
 export { energyRangeText, figures, type Figure } from "./figures.js";
+export { browserRegistry, validateForBrowser, BROWSER_PLUGINS, NODE_ONLY } from "./browser-plugins.js";
+export { PageFiles, runValidatedGraph, type GraphOutcome } from "./graph-run.js";

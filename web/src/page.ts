@@ -15,6 +15,12 @@ const download = $<HTMLButtonElement>("download");
 let edited = false;
 /** Messages sent and not done yet; `data-state` says "busy" until none is left. */
 let pending = 0;
+const graphSelect = $<HTMLSelectElement>("graph");
+const graphFile = $<HTMLInputElement>("graph-file");
+/** A graph runs instead of the quick-look chain: the form's geometry is then not sent. */
+let graphLoaded = false;
+/** The file the download button offers (the worker names it in each update). */
+let downloadName = "stacked.fits.gz";
 
 function setState(state: "idle" | "busy" | "ready" | "error", text: string): void {
   document.body.dataset.state = state;
@@ -30,7 +36,7 @@ function post(message: ToWorker, text: string): void {
 function add(files: DroppedFile[]): void {
   if (!files.length) return;
   try {
-    if (edited) post({ type: "settings", settings: readForm(form) }, "Setting the geometry…");
+    if (edited && !graphLoaded) post({ type: "settings", settings: readForm(form) }, "Setting the geometry…");
   } catch (error) {
     setState("error", (error as Error).message);
     return;
@@ -44,7 +50,9 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   if (message.type === "update") {
     render(document, message.update);
     if (!edited) fillForm(form, message.update.settings);
-    download.disabled = !message.update.totals;
+    download.disabled = !message.update.download;
+    downloadName = message.update.download ?? "stacked.fits.gz";
+    download.textContent = `Download ${downloadName}`;
     const used = message.update.runs.filter((r) => r.used).length;
     status.textContent = `${used} run${used === 1 ? "" : "s"} stacked…`;
   } else if (message.type === "done") {
@@ -90,9 +98,54 @@ form.addEventListener("submit", (event) => {
   try {
     post({ type: "settings", settings: readForm(form) }, "Reducing the runs again…");
     edited = false;
+    graphLoaded = false;
+    graphSelect.value = "";
   } catch (error) {
     setState("error", (error as Error).message);
   }
 });
-download.addEventListener("click", () => post({ type: "download" }, "Writing stacked.fits.gz…"));
+download.addEventListener("click", () => post({ type: "download" }, `Writing ${downloadName}…`));
+
+/** Run a graph (its JSON, from `source`) on the runs, or (undefined) go back to the quick-look chain. */
+function loadGraph(graph: unknown, source: string): void {
+  graphLoaded = graph !== undefined;
+  post({ type: "graph", graph, source }, graphLoaded ? `Running ${source}…` : "Reducing the runs again…");
+}
+
+const fail = (error: Error) => setState("error", error.message);
+/** The bundled graphs the page can run (web/build.mjs lists them), as the select's options. */
+fetch("graphs/index.json")
+  .then((response) => response.json() as Promise<Array<{ file: string; name: string; description: string }>>)
+  .then((graphs) => {
+    for (const { file, name, description } of graphs) {
+      const option = document.createElement("option");
+      option.value = file;
+      option.textContent = name;
+      option.title = description;
+      graphSelect.append(option);
+    }
+    document.body.dataset.graphs = String(graphs.length);
+  }, fail);
+graphSelect.addEventListener("change", () => {
+  const file = graphSelect.value;
+  if (!file) return loadGraph(undefined, "");
+  fetch(`graphs/${encodeURIComponent(file)}`)
+    .then((response) => response.json())
+    .then((graph) => loadGraph(graph, `graphs/${file}`), fail);
+});
+graphFile.addEventListener("change", () => {
+  const file = graphFile.files?.[0];
+  graphFile.value = "";
+  if (!file) return;
+  file.text().then((text) => {
+    let graph: unknown;
+    try {
+      graph = JSON.parse(text);
+    } catch (error) {
+      return fail(new Error(`${file.name}: not JSON: ${(error as Error).message}`));
+    }
+    graphSelect.value = "";
+    loadGraph(graph, file.name);
+  }, fail);
+});
 setState("idle", "Drop DL3 run files, or a folder with index files.");

@@ -6,6 +6,8 @@ import type { Update } from "./session.js";
 export type ToWorker =
   | { type: "add"; files: DroppedFile[] }
   | { type: "settings"; settings: QuickLookSettings }
+  /** A graph's JSON (undefined: back to the built-in chain) and where it came from, for messages. */
+  | { type: "graph"; graph: unknown; source: string }
   | { type: "download" };
 
 /**

@@ -1,7 +1,10 @@
-import { datasetToHdus, writeFitsBytes, type Observation } from "@gammaflow/core";
+import { datasetToHdus, writeFitsBytes, type MapDataset, type Observation } from "@gammaflow/core";
+import type { ValidatedGraph } from "@gammaflow/pipeline";
+import { browserRegistry, validateForBrowser } from "./browser-plugins.js";
 import { DroppedFiles, type DroppedFile, type FoundRun } from "./dropped-files.js";
 import { energyRangeText, figures, type Figure } from "./figures.js";
-import { QuickLook, type QuickLookSettings, type QuickLookTotals, type RunRow } from "./quick-look.js";
+import { graphRunRows, runValidatedGraph, type GraphOutcome } from "./graph-run.js";
+import { QuickLook, stackImages, type QuickLookSettings, type QuickLookTotals, type RunRow } from "./quick-look.js";
 
 /** What the page shows after each run: the run table, the totals and the figures. */
 export interface Update {
@@ -11,6 +14,11 @@ export interface Update {
   waiting: RunRow[];
   totals?: QuickLookTotals;
   figures: Figure[];
+  /** The graph run instead of the built-in chain (where it came from), and what its nodes logged. */
+  graph?: string;
+  log?: string[];
+  /** The name of the file to download (see Session.fits), when there is one. */
+  download?: string;
 }
 
 /** Geometry and chain of graphs/quick-look.json, centred on the runs' mean pointing unless set. */
@@ -37,6 +45,9 @@ export class Session {
   private readonly handled: FoundRun[] = [];
   private waiting: FoundRun[] = [];
   private quickLook?: QuickLook;
+  /** A loaded graph, run by the pipeline's runner on every dropped run instead of the built-in chain. */
+  private graph?: { validated: ValidatedGraph; source: string; outcome?: GraphOutcome };
+  private readonly registry = browserRegistry(() => this.observations());
 
   constructor(private settings?: QuickLookSettings) {}
 
@@ -48,6 +59,10 @@ export class Session {
     const fresh = found.filter((r) => !seen.has(r.key) && !r.waiting);
     this.waiting = found.filter((r) => r.waiting);
     if (!this.settings) this.settings = defaultSettings(meanPointing(fresh.flatMap((r) => r.observation ?? [])));
+    if (this.graph) {
+      this.handled.push(...fresh);
+      return this.runGraph(onUpdate);
+    }
     this.quickLook ??= new QuickLook(this.settings);
     if (!fresh.length) onUpdate(this.update());
     for (const run of fresh) {
@@ -60,15 +75,81 @@ export class Session {
   /** Reduce every run again on new settings (a new target or geometry). */
   reset(settings: QuickLookSettings, onUpdate: (update: Update) => void): void {
     this.settings = settings;
+    this.graph = undefined;
     this.quickLook = new QuickLook(settings);
     for (const run of this.handled) this.reduce(run);
     onUpdate(this.update());
   }
 
-  /** The stacked dataset as gammapy's MapDataset.read reads it (uncompressed FITS). */
-  fits(): Uint8Array {
-    if (!this.quickLook) throw new Error("no runs dropped yet: nothing is stacked");
-    return writeFitsBytes(datasetToHdus(this.quickLook.stacked));
+  /**
+   * The file to download, uncompressed (a name ending in .gz is for gzipped bytes): the stacked
+   * dataset as gammapy's MapDataset.read reads it; after a graph's run, the first FITS file its
+   * writers wrote (named as the graph names it), else the dataset shown.
+   */
+  fits(): { name: string; bytes: Uint8Array } {
+    const file = this.download();
+    if (!file) throw new Error("no runs dropped yet: nothing is stacked");
+    return { name: file.name, bytes: file.bytes() };
+  }
+
+  private download(): { name: string; bytes: () => Uint8Array } | undefined {
+    const fitsOf = (dataset: MapDataset) => () => writeFitsBytes(datasetToHdus(dataset));
+    if (!this.graph) return this.quickLook && { name: "stacked.fits.gz", bytes: fitsOf(this.quickLook.stacked) };
+    const outcome = this.graph.outcome;
+    const written = outcome?.report.outputs.find((o) => /\.fits(\.gz)?$/.test(o.path));
+    if (written) return outcome!.files.file(written.path);
+    return outcome?.dataset && { name: `${outcome.dataset.name}.fits.gz`, bytes: fitsOf(outcome.dataset) };
+  }
+
+  /**
+   * Run a graph (its JSON, from `source`) instead of the built-in chain, now on the runs dropped
+   * so far and again after each drop; refused (a GraphValidationError) as the CLI refuses it, or
+   * naming the node whose plugin needs Node. Undefined goes back to the built-in chain.
+   */
+  async loadGraph(input: unknown, source: string, onUpdate: (update: Update) => void): Promise<void> {
+    if (input === undefined) {
+      this.graph = undefined;
+      return this.reset(this.settings ?? defaultSettings([0, 0]), onUpdate);
+    }
+    this.graph = { validated: validateForBrowser(input, this.registry, source), source };
+    if (this.handled.length || !this.graph.validated.nodes.some((n) => n.plugin === "datastore-source"))
+      return this.runGraph(onUpdate);
+    onUpdate({ settings: this.settings ?? defaultSettings([0, 0]), runs: [], waiting: [], figures: [], graph: source });
+  }
+
+  /** Every run dropped, once per obs id: the data store of a graph's source. */
+  private observations(): Observation[] {
+    const seen = new Set<number>();
+    return this.handled.flatMap((r) => (r.observation && !seen.has(r.observation.obsId) ? [r.observation] : []));
+  }
+
+  private async runGraph(onUpdate: (update: Update) => void): Promise<void> {
+    const graph = this.graph!;
+    const outcome = await runValidatedGraph(graph.validated);
+    graph.outcome = outcome;
+    onUpdate(this.graphUpdate(graph.source, outcome));
+  }
+
+  private graphUpdate(source: string, outcome: GraphOutcome): Update {
+    const runs = graphRunRows(this.handled, outcome.report);
+    const waiting = this.waitingRows();
+    const download = this.download()?.name;
+    const settings = this.settings ?? defaultSettings([0, 0]);
+    const base = { settings, runs, waiting, graph: source, log: outcome.log, download };
+    const { dataset } = outcome;
+    if (!dataset) return { ...base, figures: [] };
+    try {
+      const { maps, totals } = stackImages(dataset, outcome.estimator);
+      const used = outcome.report.used;
+      const shown = { runs: runs.filter((r) => r.used).length, ...totals };
+      return { ...base, totals: shown, figures: figures(maps, shown, energyRangeText(dataset), used) };
+    } catch (error) {
+      return {
+        ...base,
+        figures: [],
+        log: [...outcome.log, `no maps of '${dataset.name}': ${(error as Error).message}`],
+      };
+    }
   }
 
   private reduce(run: FoundRun): void {
@@ -81,17 +162,17 @@ export class Session {
 
   private update(): Update {
     const quickLook = this.quickLook!;
-    const waiting = this.waiting.map((r) => ({
-      obsId: r.obsId ?? Number.NaN,
-      file: r.file,
-      used: false,
-      cause: r.cause,
-    }));
+    const waiting = this.waitingRows();
     const base = { settings: quickLook.settings, runs: [...quickLook.runs], waiting };
     const used = quickLook.runs.filter((r) => r.used).map((r) => r.obsId);
     if (!used.length) return { ...base, figures: [] };
     const { maps, totals } = quickLook.images();
-    return { ...base, totals, figures: figures(maps, totals, energyRangeText(quickLook.stacked), used) };
+    const shown = figures(maps, totals, energyRangeText(quickLook.stacked), used);
+    return { ...base, totals, figures: shown, download: this.download()?.name };
+  }
+
+  private waitingRows(): RunRow[] {
+    return this.waiting.map((r) => ({ obsId: r.obsId ?? Number.NaN, file: r.file, used: false, cause: r.cause }));
   }
 }
 

@@ -6,6 +6,9 @@ export function render(root: Document, update: Update): void {
   renderTotals(root.getElementById("totals") as HTMLElement, update);
   renderRuns(root.getElementById("runs") as HTMLTableSectionElement, [...update.runs, ...update.waiting]);
   renderFigures(root.getElementById("maps") as HTMLElement, update);
+  const log = root.getElementById("log") as HTMLElement;
+  log.hidden = !update.log?.length;
+  log.textContent = update.log?.join("\n") ?? "";
 }
 
 function renderTotals(element: HTMLElement, { totals }: Update): void {

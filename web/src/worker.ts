@@ -1,6 +1,7 @@
 // The quick-look's Web Worker: the core reduces and stacks the dropped runs here, off the page's thread.
 import type { FromWorker, ToWorker } from "./protocol.js";
 import { Session, type Update } from "./session.js";
+import "./precompiled.js";
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -22,9 +23,11 @@ async function handle(message: ToWorker): Promise<void> {
   const post = (update: Update) => scope.postMessage({ type: "update", update });
   if (message.type === "add") await session.add(message.files, post);
   else if (message.type === "settings") session.reset(message.settings, post);
+  else if (message.type === "graph") await session.loadGraph(message.graph, message.source, post);
   else {
-    const bytes = await gzip(session.fits());
-    scope.postMessage({ type: "fits", name: "stacked.fits.gz", bytes }, [bytes.buffer]);
+    const { name, bytes: fits } = session.fits();
+    const bytes = name.endsWith(".gz") ? await gzip(fits) : fits;
+    scope.postMessage({ type: "fits", name, bytes }, [bytes.buffer]);
   }
   scope.postMessage({ type: "done", elapsedMs: performance.now() - start });
 }

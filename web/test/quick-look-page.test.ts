@@ -2,17 +2,17 @@
 // worker under the page's Content-Security-Policy, to the CLI's stack for graphs/quick-look.json.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { Server } from "node:http";
 import type { Browser, Page } from "playwright-core";
 import { FitsFile } from "@gammaflow/core";
-import { serveSite } from "../src/index.js";
+import { CONTENT_SECURITY_POLICY, serveSite, SITE_DIR } from "../src/index.js";
 import { compareFits } from "./fits-compare.js";
 import { launch } from "./browser.js";
-import { cliReference, RUN_FILES, STORE, TARGET, type Totals } from "./reference.js";
+import { cliReference, REPO, RUN_FILES, STORE, TARGET, type Totals } from "./reference.js";
 
 const reference = cliReference();
 let browser: Browser;
@@ -29,7 +29,10 @@ after(async () => {
 });
 
 /** A page with the target typed in, recording CSP violations and errors. */
-async function openPage(viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: string[] }> {
+async function openPage(
+  viewport = { width: 1280, height: 900 },
+  typeTarget = true,
+): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport, acceptDownloads: true });
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
@@ -37,9 +40,15 @@ async function openPage(viewport = { width: 1280, height: 900 }): Promise<{ page
   await page.addInitScript(() =>
     document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP: ${e.violatedDirective}`)),
   );
-  await page.goto(url);
-  await page.fill("input[name=ra]", TARGET.ra);
-  await page.fill("input[name=dec]", TARGET.dec);
+  const response = await page.goto(url);
+  // served with a strict policy: no 'unsafe-eval' (nor 'unsafe-inline'); 'wasm-unsafe-eval' is for WebAssembly
+  const policy = response?.headers()["content-security-policy"];
+  assert.match(policy ?? "", /script-src 'self'/);
+  assert.doesNotMatch(policy ?? "", /'unsafe-/);
+  if (typeTarget) {
+    await page.fill("input[name=ra]", TARGET.ra);
+    await page.fill("input[name=dec]", TARGET.dec);
+  }
   return { page, problems };
 }
 
@@ -53,6 +62,13 @@ async function drop(page: Page, files: string[]): Promise<void> {
     return dt;
   }, payload);
   await page.dispatchEvent("#drop", "drop", { dataTransfer: transfer });
+}
+
+/** Choose one of the bundled graphs in the page's list, once the list has loaded. */
+async function chooseGraph(page: Page, file: string): Promise<void> {
+  await page.waitForFunction(() => Number(document.body.dataset.graphs) > 0);
+  await page.selectOption("#graph", file);
+  await page.waitForFunction(() => document.body.dataset.state === "ready");
 }
 
 async function waitForStack(page: Page, runs: number): Promise<void> {
@@ -156,4 +172,111 @@ test("the page runs under its Content-Security-Policy: an inline script is refus
     `a securitypolicyviolation event: ${problems.join("; ")}`,
   );
   await page.close();
+});
+
+test("graphs/quick-look.json chosen on the page runs on the 4 runs under a strict CSP: the CLI's stack", async (t) => {
+  const { page, problems } = await openPage(undefined, false);
+  // served with the header, not only the meta tag: a worker's script obeys the header
+  assert.equal(CONTENT_SECURITY_POLICY.includes("'unsafe-eval'"), false);
+  await chooseGraph(page, "quick-look.json");
+  await drop(page, RUN_FILES);
+  await waitForStack(page, 4);
+  assert.deepEqual(await pageTotals(page), reference.totals);
+  assert.deepEqual(await page.$$eval("#runs tr", (rows) => rows.map((r) => (r as HTMLElement).dataset.status)), [
+    "used",
+    "used",
+    "used",
+    "used",
+  ]);
+  assert.equal(await page.textContent("#download"), "Download stacked.fits.gz");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+  assert.equal(download.suggestedFilename(), "stacked.fits.gz");
+  const saved = path.join(mkdtempSync(path.join(os.tmpdir(), "gammaflow-web-graph-")), "stacked.fits.gz");
+  await download.saveAs(saved);
+  const ours = FitsFile.parse(gunzipSync(readFileSync(saved)));
+  const cli = FitsFile.parse(gunzipSync(readFileSync(reference.file)));
+  const { problems: differences, withinTolerance } = compareFits(ours, cli);
+  assert.deepEqual(differences, [], "the graph's file is the CLI's, HDU by HDU");
+  t.diagnostic(`float values within 4 ulp, not equal: ${JSON.stringify(withinTolerance)}`);
+  assert.deepEqual(
+    ["COUNTS", "EXPOSURE", "BACKGROUND", "MASK_SAFE"].filter((name) => withinTolerance[name]),
+    [],
+  );
+  assert.deepEqual(problems, [], "no CSP violation (no eval), page error or console error");
+  await page.close();
+});
+
+test("the minified page prints plugin ids and gammapy's class names, never its own class names", async () => {
+  const { page, problems } = await openPage(undefined, false);
+  await chooseGraph(page, "stacking.json");
+  await drop(page, RUN_FILES);
+  await waitForStack(page, 1);
+  // the summary node's printout: the dataset's type by its tag (the bundle renamed the class)
+  assert.match((await page.textContent("#log")) ?? "", /print:\nMapDataset\n-+\n/);
+  assert.deepEqual(await page.$$eval("#runs tr td:last-child", (cells) => cells.map((c) => c.textContent)), [
+    "skipped: not selected by the graph's source",
+    "skipped: not selected by the graph's source",
+    "skipped: not selected by the graph's source",
+    "stacked",
+  ]);
+  // a graph file with a misspelt plugin and one with a Node-only plugin: refused by id and node
+  const graphFile = async (name: string, graph: unknown) => {
+    const before = await page.textContent("#status");
+    const buffer = Buffer.from(JSON.stringify(graph));
+    await page.setInputFiles("#graph-file", { name, mimeType: "application/json", buffer });
+    await page.waitForFunction(
+      (shown) => document.body.dataset.state === "error" && document.getElementById("status")?.textContent !== shown,
+      before,
+    );
+    return page.textContent("#status");
+  };
+  const stacking = JSON.parse(readFileSync(path.join(REPO, "graphs/stacking.json"), "utf8"));
+  stacking.nodes[2].plugin = "stackr";
+  assert.match((await graphFile("misspelt.json", stacking)) ?? "", /node 'stack'.*'stackr'.*did you mean 'stacker'/s);
+  const combined = JSON.parse(readFileSync(path.join(REPO, "graphs/combined-chain.json"), "utf8"));
+  assert.match(
+    (await graphFile("combined-chain.json", combined)) ?? "",
+    /node 'preview': plugin 'png-preview' \(\/nodes\/7\/plugin\) needs Node/,
+  );
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the built bundles hold no eval and no code generation; their classes are renamed", () => {
+  for (const name of ["page.js", "worker.js"]) {
+    const code = readFileSync(path.join(SITE_DIR, name), "utf8");
+    const generated = /new Function\s*\(|(?<![\w$.])Function\s*\(\s*["'`]|(?<![\w$.])eval\s*\)?\s*\(/;
+    assert.equal(code.match(generated)?.[0], undefined, name);
+  }
+  const worker = readFileSync(path.join(SITE_DIR, "worker.js"), "utf8");
+  // the minifier renames classes, so no printed name may come from one (tags and plugin ids do)
+  assert.doesNotMatch(worker, /class MapDataset\b/);
+  assert.match(worker, /"MapDataset"/);
+});
+
+test("under the served policy a worker of the page may not generate code (where graphs run)", async () => {
+  // the site and a probe script beside it, served as gammaflow serve serves the page
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gammaflow-web-csp-"));
+  cpSync(SITE_DIR, dir, { recursive: true });
+  const probe = [
+    "const attempt = (f) => { try { return String(f()); } catch (error) { return error.name; } };",
+    'postMessage({ fn: attempt(() => new Function("return 1")()), eval: attempt(() => (0, eval)("1")) });',
+  ];
+  writeFileSync(path.join(dir, "probe.js"), `${probe.join("\n")}\n`);
+  const served = await serveSite({ dir });
+  try {
+    const page = await browser.newPage();
+    await page.goto(served.url);
+    const outcome = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const worker = new Worker("probe.js");
+          worker.onmessage = (event) => resolve(event.data);
+        }),
+    );
+    assert.deepEqual(outcome, { fn: "EvalError", eval: "EvalError" });
+    await page.close();
+  } finally {
+    served.server.close();
+  }
 });

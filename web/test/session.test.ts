@@ -31,7 +31,7 @@ test("four lone run files stack to the CLI's dataset, one update per run", async
   assert.equal(totals?.excess, reference.totals.excess);
   assert.equal(totals?.peakSignificance, reference.totals.peakSignificance);
   assert.ok(reference.logged.includes(`${totals?.peakSignificance.toFixed(2)} σ`), reference.logged);
-  assert.deepEqual(Buffer.from(session.fits()), gunzipSync(readFileSync(reference.file)));
+  assert.deepEqual(Buffer.from(session.fits().bytes), gunzipSync(readFileSync(reference.file)));
   assert.deepEqual(
     updates[3].figures.map((f) => f.name),
     ["counts", "exposure", "background", "excess", "significance"],
@@ -66,7 +66,7 @@ test("a folder with index files is a data store; runs it lists arrive later and 
   const last = (await drop(session, data.slice(2))).at(-1)!;
   assert.equal(last.totals?.runs, 4);
   assert.equal(last.waiting.length, 0);
-  assert.deepEqual(Buffer.from(session.fits()), gunzipSync(readFileSync(reference.file)));
+  assert.deepEqual(Buffer.from(session.fits().bytes), gunzipSync(readFileSync(reference.file)));
 });
 
 test("a damaged file and a run dropped twice are listed as skipped with their causes", async () => {

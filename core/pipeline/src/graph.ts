@@ -1,13 +1,12 @@
-import Ajv2020Module from "ajv/dist/2020.js";
-import type { ValidateFunction } from "ajv";
 import { didYouMean, treeIssues } from "@gammaflow/core";
 import { type GraphIssue, GraphValidationError, issuesOf, locateIssues } from "./issues.js";
 import type { OverrideSource } from "./overrides.js";
-import { outputPathProblem, quantityProblem, resolveParams, type JsonSchema, type OutputPathKind } from "./params.js";
+import { resolveParams, type JsonSchema } from "./params.js";
 import type { AnyPlugin } from "./plugin.js";
 import type { PluginRegistry } from "./registry.js";
 import { checkKinds } from "./kinds.js";
 import { topologicalOrder } from "./topology.js";
+import { paramsSchema, validatorOf } from "./validators.js";
 import { datasetSpecProperties, geomSpecSchema, inputIssues, type DatasetSpec, type GeomSpec } from "./specs.js";
 
 export interface GraphNode {
@@ -124,64 +123,9 @@ export interface ValidatedNode extends GraphNode {
   emits: string[];
 }
 
-type AjvInstance = {
-  compile(schema: JsonSchema): ValidateFunction;
-  addKeyword(definition: Record<string, unknown>): unknown;
-};
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as new (
-  options: Record<string, unknown>,
-) => AjvInstance;
-
-/**
- * Keywords on string params: "x-unit", a quantity convertible to that unit ("3 deg" for "deg");
- * "x-output-path", a path that stays inside the output folder.
- */
-function newAjv(): AjvInstance {
-  // verbose: errors carry the value found and their schema (to echo one, to suggest names from the other)
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false, verbose: true });
-  addStringKeyword(ajv, "x-unit", "unit", quantityProblem);
-  addStringKeyword(ajv, "x-output-path", "kind", (value, kind) => outputPathProblem(kind as OutputPathKind, value));
-  return ajv;
-}
-
-/** A keyword whose schema value `param` checks a string param: `problem` gives the message, or undefined. */
-function addStringKeyword(
-  ajv: AjvInstance,
-  keyword: string,
-  param: string,
-  problem: (value: string, schema: string) => string | undefined,
-): void {
-  ajv.addKeyword({
-    keyword,
-    type: "string",
-    schemaType: "string",
-    validate: function check(schema: string, value: string) {
-      const message = problem(value, schema);
-      if (message)
-        (check as unknown as { errors: unknown[] }).errors = [{ keyword, message, params: { [param]: schema } }];
-      return message === undefined;
-    },
-    errors: true,
-  });
-}
-
-// Made on first use, not on import: ajv compiles with `new Function`, which a page's strict
-// Content-Security-Policy refuses, and pages that import the plugins' science classes never validate.
-let ajvInstance: AjvInstance | undefined;
-const ajv = (): AjvInstance => (ajvInstance ??= newAjv());
-let graphShapeValidator: ValidateFunction | undefined;
-const validateGraphShape = (): ValidateFunction => (graphShapeValidator ??= ajv().compile(graphSchema));
-const paramValidators = new WeakMap<AnyPlugin, ValidateFunction>();
-const branchValidators = new WeakMap<object, ValidateFunction>();
-
-/** Does `value` match `schema` (an anyOf/oneOf branch)? Compiled once per branch. */
+/** Does `value` match `schema` (an anyOf/oneOf branch)? */
 function matches(schema: object, value: unknown): boolean {
-  let validate = branchValidators.get(schema);
-  if (!validate) {
-    validate = ajv().compile(schema as JsonSchema);
-    branchValidators.set(schema, validate);
-  }
-  return validate(structuredClone(value)) as boolean;
+  return validatorOf(schema as JsonSchema, "a param's branch")(structuredClone(value)) as boolean;
 }
 
 /**
@@ -196,11 +140,7 @@ export function checkParams(
   const refused = treeIssues(input, at);
   if (refused.length) return { params: {}, issues: refused };
   const params = structuredClone(input ?? {}) as Record<string, unknown>;
-  let validate = paramValidators.get(definition);
-  if (!validate) {
-    validate = ajv().compile({ type: "object", ...(definition.params as JsonSchema) });
-    paramValidators.set(definition, validate);
-  }
+  const validate = validatorOf(paramsSchema(definition), `the params of plugin '${definition.name}'`);
   if (!validate(params)) return { params, issues: issuesOf(validate.errors, at, "param") };
   const resolved = resolveParams(definition.params as JsonSchema, params, matches);
   const issues = resolved.issues.map((issue) => ({ path: `${at}${issue.path}`, message: issue.message }));
@@ -234,7 +174,7 @@ export function validateGraph(
   const graph = structuredClone(input) as Graph;
   const fail = (issues: GraphIssue[]) =>
     new GraphValidationError(locateIssues(input, issues, options.overrides), source);
-  const validateShape = validateGraphShape();
+  const validateShape = validatorOf(graphSchema, "the graph schema");
   if (!validateShape(graph)) throw fail(issuesOf(validateShape.errors, ""));
   const issues: GraphIssue[] = packageIssues(graph.plugins ?? [], registry, options.packageOf ?? ((e) => e));
   const ids = new Map<string, number>();

@@ -16,3 +16,4 @@ export * from "./outputs.js";
 export * from "./checkpoints.js";
 export * from "./executors/executor-lost.js";
 export * from "./timings.js";
+export * from "./validators.js";

@@ -1,4 +1,6 @@
-import "reflect-metadata";
+// the lite build: the same global Reflect metadata API, without the full build's fallbacks for old
+// runtimes (one finds the global object with eval, which the page's Content-Security-Policy refuses)
+import "reflect-metadata/lite";
 import { Container, injectable } from "inversify";
 import { asyncScheduler, type SchedulerLike } from "rxjs";
 import {
@@ -278,7 +280,9 @@ export interface ServiceBindings {
  * callers pass `nodeDataAccess` from `@gammaflow/pipeline/node`, tests a fake.
  */
 export function createContainer(bindings: ServiceBindings): Container {
-  const container = new Container();
+  // jitless (inversify's default, said here): its JIT resolvers are generated with new Function, which a
+  // page's strict Content-Security-Policy refuses; a run resolves a few services, so nothing is lost
+  const container = new Container({ jitless: true });
   container.bind<Logger>(TYPES.Logger).toConstantValue(bindings.logger ?? new ConsoleLogger());
   container.bind<Progress>(TYPES.Progress).toConstantValue(bindings.progress ?? new SilentProgress());
   container.bind<DataAccess>(TYPES.DataAccess).toConstantValue(bindings.data);
@@ -296,7 +300,7 @@ export function createContainer(bindings: ServiceBindings): Container {
  * a service for one run only.
  */
 export function createRunContainer(parent: Container, run: Partial<RunContext> = {}): Container {
-  const container = new Container({ parent });
+  const container = new Container({ parent, jitless: true });
   const workers = parent.get<WorkerPool>(TYPES.WorkerPool);
   const ready = workers.ready && (() => workers.ready?.());
   const context: RunContext = { outDir: "out", concurrency: Math.max(1, workers.size), ready, ...run };

@@ -3,7 +3,7 @@ export { FetchFileAccess, type FetchFileAccessOptions } from "./fetch-files.js";
 export { GTI, timeRefFromHeader, timeRefMjd, timeRefShift, DEFAULT_TIME_REF, type TimeRef } from "./gti.js";
 export { EventList } from "./event-list.js";
 export { HduIndex, type HduLocation, type HduType } from "./hdu-index.js";
-export { ObsTable } from "./obs-table.js";
+export { ObsTable, sameTargetName } from "./obs-table.js";
 export { Observation } from "./observation.js";
 export { observationFromRunFile } from "./run-file.js";
 export { DataStore, Observations, type DataStoreOptions } from "./data-store.js";

@@ -75,10 +75,9 @@ export class ObsTable {
     return this.subset((obsId) => wanted.has(obsId));
   }
 
-  /** Observations whose OBJECT equals `name` (spaces and case ignored). */
+  /** Observations whose OBJECT equals `name` (spaces and case ignored, see sameTargetName). */
   selectTargetName(name: string): ObsTable {
-    const norm = (s: string) => s.replace(/\s+/g, "").toLowerCase();
-    return this.subset((obsId) => norm(this.text(obsId, "OBJECT") ?? "") === norm(name));
+    return this.subset((obsId) => sameTargetName(this.text(obsId, "OBJECT") ?? "", name));
   }
 
   /** Observations pointed within `radius` (deg) of `position`. */
@@ -103,4 +102,10 @@ export class ObsTable {
       this.rows.filter((r) => keep(ids[r])),
     );
   }
+}
+
+/** Does a run's OBJECT name the target `name`? Spaces and case ignored ("Crab Nebula" is "crabnebula"). */
+export function sameTargetName(object: string, name: string): boolean {
+  const norm = (s: string) => s.replace(/\s+/g, "").toLowerCase();
+  return norm(object) === norm(name);
 }

@@ -74,15 +74,16 @@ export class Datasets<D extends FitDataset = FitDataset> implements Iterable<D> 
    * One dataset: a copy of the first with all others stacked into it (gammapy's `stack_reduce`;
    * the datasets must be of one kind that stacks).
    */
-  stackReduce<S extends D & { copy(name?: string): S; stack(other: S): void }>(this: Datasets<S>, name?: string): S {
+  stackReduce<S extends D & { readonly tag: string; copy(name?: string): S; stack(other: S): void }>(
+    this: Datasets<S>,
+    name?: string,
+  ): S {
     if (this.list.length === 0) throw new Error("Datasets.stackReduce: no datasets");
     const [first, ...rest] = this.list;
     const out = first.copy(name ?? first.name);
     for (const d of rest) {
       if (d.constructor !== first.constructor)
-        throw new Error(
-          `Datasets.stackReduce: '${d.name}' is a ${d.constructor.name}, '${first.name}' a ${first.constructor.name}`,
-        );
+        throw new Error(`Datasets.stackReduce: '${d.name}' is a ${d.tag}, '${first.name}' a ${first.tag}`);
       out.stack(d);
     }
     return out;

@@ -37,9 +37,7 @@ export abstract class Model {
     const known = new Set(specs.map((s) => s.name));
     const unknown = Object.keys(inputs).filter((k) => inputs[k] !== undefined && !known.has(k));
     if (unknown.length > 0)
-      throw new Error(
-        `${this.constructor.name}: unknown parameter(s) ${unknown.join(", ")} (has: ${[...known].join(", ")})`,
-      );
+      throw new Error(`${tagOf(this)}: unknown parameter(s) ${unknown.join(", ")} (has: ${[...known].join(", ")})`);
     const list = specs.map((spec) => makeParameter(spec, inputs[spec.name], type));
     this.parameters = new Parameters(list);
     this.byName = new Map(list.map((p) => [p.name, p]));
@@ -51,7 +49,7 @@ export abstract class Model {
   /** The parameter of this model named `name`. */
   parameter(name: string): Parameter {
     const p = this.byName.get(name);
-    if (!p) throw new Error(`${this.constructor.name}: no parameter '${name}'`);
+    if (!p) throw new Error(`${this.tag[0]}: no parameter '${name}'`);
     return p;
   }
 
@@ -129,4 +127,12 @@ export function makeParameter(spec: ParameterSpec, input: ParameterInput | undef
 /** Fresh parameters from declarations (what `defaultParameters` returns). */
 export function declaredParameters(specs: readonly ParameterSpec[], type: ParameterType): Parameter[] {
   return specs.map((s) => makeParameter(s, undefined, type));
+}
+
+/**
+ * A model's first tag, also in its constructor (each class's tag is a getter on its prototype,
+ * there before any field): errors name models by tag, since a minifier renames classes.
+ */
+export function tagOf(model: Model): string {
+  return (model as unknown as { tag: readonly string[] }).tag[0];
 }

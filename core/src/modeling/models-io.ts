@@ -67,7 +67,9 @@ export function modelToDict(model: DatasetModel, fullOutput = false): ComponentD
       spectral: model.spectralModel.toDict(fullOutput),
     };
   }
-  throw new Error(`models file: cannot write model '${model.name}' (${model.constructor.name})`);
+  throw new Error(
+    `models file: cannot write model '${model.name}' (${model.type ?? "a DatasetModel of no known type"})`,
+  );
 }
 
 /** All models, with link labels on parameters that several models share. */

@@ -83,7 +83,7 @@ export function modelsSummaryLines(models: Models): string[] {
         row("Datasets names", pyList(model.datasetsNames)),
         row("Spectral model type", model.spectralModel.tag[0]),
       );
-    } else lines.push(`Component ${i}: ${model.constructor.name}`, "", row("Name", model.name));
+    } else lines.push(`Component ${i}: ${model.type ?? "DatasetModel"}`, "", row("Name", model.name));
     lines.push("\tParameters:", ...parameterLines(model.parameters).map((l) => `\t${l}`), "");
     out.push(...lines.map(expandTabs));
   });

@@ -31,6 +31,8 @@ export interface DatasetModel {
   readonly name: string;
   readonly parameters: Parameters;
   readonly datasetsNames?: readonly string[];
+  /** Its type as printed (gammapy's class name; a minifier renames classes, so never constructor.name). */
+  readonly type?: string;
   /** The covariance of `parameters` (setting it sets the parameters' errors). */
   covariance: Covariance;
 }
@@ -40,6 +42,11 @@ export interface DatasetModel {
  * cm⁻² s⁻¹ TeV⁻¹ sr⁻¹. Its parameters are the spectral model's, then the spatial model's.
  */
 export class SkyModel implements DatasetModel {
+  /** gammapy's class name, as printed and written (a minifier renames classes). */
+  get type(): string {
+    return "SkyModel";
+  }
+
   readonly spectralModel: SpectralModel;
   readonly spatialModel?: SpatialModel;
   readonly name: string;
@@ -131,6 +138,11 @@ abstract class NormModel {
  * background map; named `<dataset>-bkg`.
  */
 export class FoVBackgroundModel extends NormModel implements DatasetModel {
+  /** gammapy's class name, as printed and written (a minifier renames classes). */
+  get type(): string {
+    return "FoVBackgroundModel";
+  }
+
   readonly spectralModel: SpectralModel;
   readonly datasetsNames: string[];
 
@@ -154,6 +166,11 @@ export class FoVBackgroundModel extends NormModel implements DatasetModel {
  * dataset's npred as it is (no IRFs applied). Its map must be on the dataset's geometry.
  */
 export class TemplateNPredModel extends NormModel implements DatasetModel {
+  /** gammapy's class name, as printed and written (a minifier renames classes). */
+  get type(): string {
+    return "TemplateNPredModel";
+  }
+
   readonly map: WcsNDMap;
   readonly spectralModel: SpectralModel;
   readonly name: string;

@@ -20,7 +20,7 @@ export function writeDatasets(
   const entries = [...datasets].map((d) => {
     const filename = `${d.name}.fits`;
     writeDataset(d, path.join(dir, filename));
-    return { name: d.name, type: d.constructor.name, filename };
+    return { name: d.name, type: d.tag, filename };
   });
   writeFileAtomic(file, stringify({ datasets: entries }));
   if (options.modelsFile) {

@@ -1,5 +1,5 @@
 import { defer, type Observable } from "rxjs";
-import { isInside, joinPath, type DataStore, type Observation } from "@gammaflow/core";
+import { isInside, joinPath, sameTargetName, type DataStore, type Observation } from "@gammaflow/core";
 import {
   definePlugin,
   paced,
@@ -93,12 +93,24 @@ export function storeRoot(
  * missing from the obs index stays, so that it becomes an error record, not a silent drop.
  */
 function selectIds(store: DataStore, params: DataStoreSourceParams): number[] {
-  let ids = params.obsIds ?? store.obsIds;
-  if (params.target !== undefined) {
-    const ofTarget = new Set(store.obsTable.selectTargetName(params.target).obsIds);
-    ids = ids.filter((id) => ofTarget.has(id) || !store.obsTable.has(id));
-  }
-  return ids;
+  const table = store.obsTable;
+  return selectObsIds(store.obsIds, params, { has: (id) => table.has(id), object: (id) => table.text(id, "OBJECT") });
+}
+
+/**
+ * The source's selection among the runs `all` (in their order): `obsIds` in theirs (default
+ * all), those of `target` when one is given (sameTargetName). An asked-for id the runs lack
+ * stays, so that it becomes an error record, not a silent drop. Also the page's, on dropped runs.
+ */
+export function selectObsIds(
+  all: readonly number[],
+  params: Pick<DataStoreSourceParams, "obsIds" | "target">,
+  runs: { has(obsId: number): boolean; object(obsId: number): string | undefined },
+): number[] {
+  const ids = params.obsIds ?? all;
+  const { target } = params;
+  if (target === undefined) return [...ids];
+  return ids.filter((id) => !runs.has(id) || sameTargetName(runs.object(id) ?? "", target));
 }
 
 /** Why a selection is empty, echoing it: a target no OBJECT has (with the objects there are), or the ids. */

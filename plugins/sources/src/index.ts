@@ -1,4 +1,9 @@
-export { dataStoreSourcePlugin, observationMessages, type DataStoreSourceParams } from "./datastore-source.js";
+export {
+  dataStoreSourcePlugin,
+  observationMessages,
+  selectObsIds,
+  type DataStoreSourceParams,
+} from "./datastore-source.js";
 export { watchSourcePlugin } from "./watch-source.js";
 
 import type { AnyPlugin } from "@gammaflow/pipeline";

@@ -57,8 +57,7 @@ export function integrateSpatialModel(model: SpatialModel, geom: WcsGeom, oversa
  * the solid angles. gammapy would oversample those too; no such model resolves finer than its map.
  */
 function integrateEnergyDependent(model: SpatialModel, geom: WcsGeom, factor: number): Float64Array {
-  if (factor !== 1)
-    throw new Error(`integrateGeom: ${model.constructor.name} is energy dependent; it cannot be oversampled`);
+  if (factor !== 1) throw new Error(`integrateGeom: ${model.tag[0]} is energy dependent; it cannot be oversampled`);
   const planes = geom.axisByName("energy_true").nbin;
   const grid = geom.toImage().toCube([geom.axisByName("energy_true")]);
   const out = new Float64Array(planes * grid.imageSize);

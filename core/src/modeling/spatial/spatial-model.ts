@@ -3,6 +3,7 @@ import type { WcsGeom } from "../../maps/index.js";
 import {
   declaredParameters,
   Model,
+  tagOf,
   type ModelDict,
   type ParameterInput,
   type ParameterInputs,
@@ -39,7 +40,7 @@ export abstract class SpatialModel extends Model {
   protected constructor(specs: readonly ParameterSpec[], inputs: ParameterInputs = {}, frame: ModelFrame = "icrs") {
     super(specs, inputs, "spatial");
     if (frame !== "icrs" && frame !== "galactic")
-      throw new Error(`${this.constructor.name}: frame must be "icrs" or "galactic", got '${String(frame)}'`);
+      throw new Error(`${tagOf(this)}: frame must be "icrs" or "galactic", got '${String(frame)}'`);
     this.frame = frame;
     this.specs = specs;
   }
