@@ -71,7 +71,9 @@ test("'@gammaflow/core/node' holds the file helpers and svgToPng; test helpers a
       "writeFileAtomic",
       "removeStaleTemporaries",
       "rasterizeSvg",
+      "rasterizeSvgAsync",
       "svgToPng",
+      "svgToPngAsync",
     ].sort(),
   );
   const testing = await import("@gammaflow/core/testing");

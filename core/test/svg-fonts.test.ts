@@ -34,7 +34,7 @@ test("PNG text is drawn with the bundled DejaVu Sans: TeV, σ, cm⁻² and bold 
   assert.ok(sigma.columns > 100 && sigma.columns < 130, `ten σ span ${sigma.columns} columns`);
 });
 
-test("drawn on the thread pool, a figure has the same pixels and PNG bytes as drawn on the calling thread", async () => {
+test("drawn on the thread pool, a figure has the pixels and PNG bytes drawn on the calling thread gives", async () => {
   const svg = textSvg("E / TeV σ cm⁻²", 'font-weight="bold"');
   const [sync, pooled] = [rasterizeSvg(svg, { scale: 2 }), await rasterizeSvgAsync(svg, { scale: 2 })];
   assert.deepEqual([pooled.width, pooled.height], [480, 80]);
