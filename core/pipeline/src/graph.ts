@@ -192,7 +192,7 @@ export function validateGraph(
         path: `/nodes/${i}/plugin`,
         message:
           `unknown plugin '${n.plugin}'${didYouMean(n.plugin, names)} (known: ${names.join(", ")}; ` +
-          "others come from packages given with --plugin)",
+          "others come from plugin packages registered with the run, e.g. by the CLI's --plugin)",
       });
       return;
     }
