@@ -221,19 +221,22 @@ export function runGraph(validated: ValidatedGraph, container: Container): Promi
   const finals: DatasetMessage[] = [];
   const { signal, finish: finishing, checkpoints } = container.get<RunContext>(TYPES.RunContext);
   const timings = new NodeTimings(validated.nodes);
+  const writtenBy = new Map<Message, number>();
+  const nodeIndex = new Map(validated.nodes.map((n, i) => [n.id, i]));
   return new Promise<RunReport>((resolve, reject) => {
     const finish = (cancelled: boolean) =>
       resolve(
-        makeReport(validated, results, finals, timings.list(), clock.now() - started, {
+        makeReport(validated, results, finals, writtenBy, timings.list(), clock.now() - started, {
           cancelled: cancelled || Boolean(finishing?.aborted),
           partial: Boolean(finishing?.aborted),
         }),
       );
     if (signal?.aborted) return finish(true);
-    const keepFinal = (_node: string, m: Message) => {
+    const observe = (node: string, m: Message) => {
       if (isDatasetMessage(m) && m.final && !finals.includes(m)) finals.push(m);
+      if (m.kind === "file" && !writtenBy.has(m)) writtenBy.set(m, nodeIndex.get(node)!);
     };
-    const subscription = graphStream(validated, container, keepFinal, timings).subscribe({
+    const subscription = graphStream(validated, container, observe, timings).subscribe({
       next: (m) => results.push(m),
       error: (e) => {
         signal?.removeEventListener("abort", onAbort);
@@ -258,6 +261,7 @@ function makeReport(
   validated: ValidatedGraph,
   results: Message[],
   finals: DatasetMessage[],
+  writtenBy: Map<Message, number>,
   timings: NodeTiming[],
   durationMs: number,
   interrupted: Pick<RunReport, "cancelled" | "partial">,
@@ -267,7 +271,11 @@ function makeReport(
   const datasets = results.filter(isDatasetMessage);
   const used = new Set<number>();
   for (const d of finals.length ? finals : datasets) for (const id of d.obsIds) used.add(id);
-  const files = results.filter((m): m is FileMessage => m.kind === "file");
+  // In the graph's node order, then as written: writers that finish in any order (PNGs drawn
+  // off the main thread) are listed the same way every run.
+  const files = results
+    .filter((m): m is FileMessage => m.kind === "file")
+    .sort((a, b) => (writtenBy.get(a) ?? 0) - (writtenBy.get(b) ?? 0));
   for (const f of files) for (const id of f.obsIds ?? []) used.add(id);
   return {
     graph: validated.graph.name ?? "graph",

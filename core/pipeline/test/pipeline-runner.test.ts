@@ -258,3 +258,42 @@ test(
     }
   },
 );
+
+test("runGraph lists the files written in the graph's node order, whichever writer finishes first", async () => {
+  const writer = (name: string, waitMs: number) =>
+    definePlugin({
+      name,
+      version: "1",
+      description: `writes a file after ${waitMs} ms`,
+      params: noParams,
+      input: ["observation"],
+      output: ["file"],
+      create: () => (input) =>
+        input.pipe(
+          delay(waitMs),
+          map((m) => ({ kind: "file", seq: m.seq, path: `${name}-${m.obsId}`, description: name }) as Message),
+        ),
+    });
+  const registry = registryWith(() => of(item(0), item(1))).register(writer("slow", 30), writer("quick", 0));
+  const graph = {
+    nodes: [
+      { id: "runs", plugin: "src" },
+      { id: "a", plugin: "slow" },
+      { id: "b", plugin: "quick" },
+    ],
+    edges: [
+      { from: "runs", to: "a" },
+      { from: "runs", to: "b" },
+    ],
+  };
+  const report = await runGraph(validateGraph(graph, registry), services(undefined));
+  assert.deepEqual(
+    report.results.filter((m) => m.kind === "file").map((m) => (m as unknown as { path: string }).path),
+    ["quick-100", "quick-101", "slow-100", "slow-101"],
+    "the quick writer finished first",
+  );
+  assert.deepEqual(
+    report.outputs.map((o) => o.path),
+    ["slow-100", "slow-101", "quick-100", "quick-101"],
+  );
+});
