@@ -9,6 +9,12 @@ export interface Checkpoints {
   load(node: string): unknown;
   /** Replace `node`'s value; a crash at any moment leaves the old value or the new one. */
   save(node: string, value: unknown): void;
+  /**
+   * Whether a save of `node` now is worth its cost (absent: always). Files are written at a
+   * bounded share of the run's time, so a crash may redo the runs of the last second or so; the
+   * node skips building a value that would not be saved.
+   */
+  due?(node: string): boolean;
   /** Forget every node's value (the run completed). */
   clear(): void;
 }

@@ -84,6 +84,18 @@ test("fileCheckpoints: saved whole, per run key, cleared without a trace", () =>
   assert.deepEqual(readdirSync(out), [], "the checkpoint folder goes with the last run's");
 });
 
+test("fileCheckpoints: a node's first save is due at once, the next a second later, each node on its own", async () => {
+  const out = mkdtempSync(path.join(tmpdir(), "gammaflow-checkpoints-"));
+  const checkpoints = fileCheckpoints(out, "key");
+  assert.equal(checkpoints.due?.("stack"), true, "nothing saved yet");
+  checkpoints.save("stack", { obsIds: [23523] });
+  assert.equal(checkpoints.due?.("stack"), false, "just saved");
+  assert.equal(checkpoints.due?.("other"), true, "another node's first");
+  await new Promise((resolve) => setTimeout(resolve, 1050));
+  assert.equal(checkpoints.due?.("stack"), true, "a second later");
+  checkpoints.clear();
+});
+
 test("a complete run clears its checkpoints; one asked to finish early keeps them for the resume", async () => {
   const registry = new PluginRegistry();
   registry.register(

@@ -43,10 +43,11 @@ export type StackerParams = Static<typeof StackerParams>;
  * binning (images, after to-image, stack onto the target geometry summed over energy).
  *
  * The stack is keyed by obs id: a dataset of a run already in it (delivered twice) is not stacked
- * again. With the run's checkpoints, the running stack and its obs ids are saved after each run
- * and loaded at the start: the same command after a crash goes on from there (the runner does not
- * reduce the runs in the checkpoint again: `checkpointedObsIds`), and since the order is the
- * source's, the final stack is the one an uninterrupted run makes, bit for bit.
+ * again. With the run's checkpoints, the running stack and its obs ids are saved after the runs
+ * where a save is `due` (the first, then about once a second) and loaded at the start: the same
+ * command after a crash goes on from there (the runner does not reduce the runs in the checkpoint
+ * again: `checkpointedObsIds`), and since the order is the source's, the final stack is the one an
+ * uninterrupted run makes, bit for bit.
  */
 export const stackerPlugin = definePlugin({
   name: "stacker",
@@ -89,7 +90,7 @@ export const stackerPlugin = definePlugin({
               stacked.stack(m.dataset);
               obsIds.push(...m.obsIds);
               for (const id of m.obsIds) inStack.add(id);
-              if (checkpoints) {
+              if (checkpoints && (checkpoints.due?.(nodeId) ?? true)) {
                 const checkpoint: StackCheckpoint = { kind, obsIds, dataset: datasetToPortable(stacked).portable };
                 try {
                   checkpoints.save(nodeId, checkpoint);
