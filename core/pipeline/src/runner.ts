@@ -271,8 +271,8 @@ function makeReport(
   const datasets = results.filter(isDatasetMessage);
   const used = new Set<number>();
   for (const d of finals.length ? finals : datasets) for (const id of d.obsIds) used.add(id);
-  // In the graph's node order, then as written: writers that finish in any order (PNGs drawn
-  // off the main thread) are listed the same way every run.
+  // In the validated nodes' order (upstream first, see validateGraph), then as written: writers
+  // that finish in any order (PNGs drawn off the main thread) are listed the same way every run.
   const files = results
     .filter((m): m is FileMessage => m.kind === "file")
     .sort((a, b) => (writtenBy.get(a) ?? 0) - (writtenBy.get(b) ?? 0));
