@@ -9,6 +9,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { validatorsModule } from "./validators-module.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BUNDLE_DIR = path.join(repo, "cli/dist/bundle");
@@ -19,6 +20,29 @@ const entryPoints = {
   "pipeline-worker": "core/pipeline/dist/src/pipeline-worker.js",
   "worker-task": "plugins/map-dataset-maker/dist/src/worker-task.js",
 };
+
+/**
+ * cli/src/precompiled-validators.ts, bundled as the validators of the graph schema and the built-in
+ * plugins' params compiled now (validators-module.mjs), registered as registry.ts loads: start-up
+ * then compiles no schema (a third party's plugin's params are still compiled when first used).
+ */
+async function precompiledValidatorsPlugin() {
+  const { registryWith } = await import(path.join(repo, "cli/dist/src/registry.js"));
+  const contents = [
+    validatorsModule((await registryWith([])).list()),
+    'import { usePrecompiledValidators } from "@gammaflow/pipeline";',
+    "usePrecompiledValidators((key) => validators.get(key), { compileMissing: true });",
+    "",
+  ].join("\n");
+  return {
+    name: "precompiled-validators",
+    setup: (b) =>
+      b.onLoad({ filter: /[\\/]cli[\\/]dist[\\/]src[\\/]precompiled-validators\.js$/ }, (args) => ({
+        contents,
+        resolveDir: path.dirname(args.path),
+      })),
+  };
+}
 
 rmSync(BUNDLE_DIR, { recursive: true, force: true });
 const result = await build({
@@ -43,6 +67,7 @@ const result = await build({
   keepNames: true,
   logLevel: "warning",
   metafile: true,
+  plugins: [await precompiledValidatorsPlugin()],
 });
 const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
 console.log(`bundled the CLI into ${files.length} files in ${path.relative(repo, BUNDLE_DIR)}/`);

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { PluginRegistry } from "@gammaflow/pipeline";
+import "./precompiled-validators.js";
 
 /**
  * The packages whose plugins every graph may use, registered like any third party's. Each is

@@ -1,8 +1,9 @@
 // The bundled CLI (scripts/bundle-cli.mjs) runs the same code as the compiled one: the same
-// files, byte for byte, the same printed summary, and the workers found beside it.
+// files, byte for byte, the same printed summary, and the workers found beside it; its validators
+// compiled at build time refuse what the compiled CLI's refuse.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
@@ -37,4 +38,44 @@ test("the bundled CLI writes and prints what the compiled one does, in a few fil
   assert.equal(withoutTimes(bundledPrinted), withoutTimes(printed));
   assert.deepEqual(stackedBytes(bundled), stackedBytes(compiled));
   assert.deepEqual(stackedBytes(bundledWorkers), stackedBytes(compiled));
+});
+
+test("the bundle's precompiled validators refuse what run-time compiled ones refuse; a plugin's are compiled", () => {
+  const bundleCode = readdirSync(BUNDLE_DIR)
+    .filter((f) => f.endsWith(".js"))
+    .map((f) => readFileSync(path.join(BUNDLE_DIR, f), "utf8"));
+  assert.ok(bundleCode.some((code) => code.includes("compileMissing: true")));
+  const dir = temp("bundle-validators");
+  mkdirSync(path.join(dir, "lib"));
+  writeFileSync(
+    path.join(dir, "lib", "limit.mjs"),
+    "export const plugins = [{ name: 'limit', version: '1', description: 'passes datasets on', " +
+      "params: { type: 'object', properties: { max: { type: 'integer', minimum: 1 } }, " +
+      "additionalProperties: false }, " +
+      "input: ['dataset'], output: 'input', create: () => (i) => i }];\n",
+  );
+  const graph = JSON.parse(readFileSync(path.join(REPO, "graphs", "combined-chain.json"), "utf8"));
+  graph.inputs.dataStore = path.join(REPO, "data", "hess-dl3-dr1");
+  const node = (id: string) => graph.nodes.find((n: { id: string }) => n.id === id);
+  node("safe").params = { ...node("safe").params, methods: ["aeff-default", "nonsense"], offsetMax: -1 };
+  graph.nodes.push({ id: "limit", plugin: "limit", params: { max: 0, extra: true } });
+  graph.edges = [...(graph.edges ?? []), { from: "stack", to: "limit" }];
+  writeFileSync(path.join(dir, "refused.json"), JSON.stringify(graph));
+  const validate = (script: string, file: string) =>
+    spawnSync(process.execPath, [script, "validate", file, "--plugin", "lib/limit.mjs", "--json"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+  const compiled = validate(CLI, "refused.json");
+  const bundled = validate(path.join(BUNDLE_DIR, "gammaflow.js"), "refused.json");
+  assert.equal(compiled.status, 1, compiled.stderr);
+  for (const expected of [/nonsense/, /offsetMax/, /max/, /extra/]) assert.match(compiled.stdout, expected);
+  assert.equal(bundled.status, compiled.status);
+  assert.equal(bundled.stdout, compiled.stdout);
+  node("safe").params.methods = ["aeff-default"];
+  node("safe").params.offsetMax = "2.5 deg";
+  node("limit").params = { max: 3 };
+  writeFileSync(path.join(dir, "accepted.json"), JSON.stringify(graph));
+  const accepted = validate(path.join(BUNDLE_DIR, "gammaflow.js"), "accepted.json");
+  assert.equal(accepted.status, 0, accepted.stdout + accepted.stderr);
 });

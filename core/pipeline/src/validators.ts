@@ -24,16 +24,31 @@ export function schemaBranches(schema: unknown, into: JsonSchema[] = []): JsonSc
 }
 
 const compiled = new Map<string, ValidateFunction>();
-/** Precompiled validators by schema (its JSON): a page whose CSP forbids `new Function` has only these. */
+/** Validators compiled ahead of time, by schema (its JSON); see usePrecompiledValidators. */
 let precompiled: ((key: string) => ValidateFunction | undefined) | undefined;
+let compileMissing = false;
+
+/** How validators without a precompiled twin are had (see usePrecompiledValidators). */
+export interface PrecompiledOptions {
+  /**
+   * Compile a schema that has no precompiled validator (a third party's plugin in the bundled
+   * CLI) instead of refusing it (the page, whose CSP forbids `new Function`). Default false.
+   */
+  compileMissing?: boolean;
+}
 
 /**
  * Validate with validators compiled ahead of time (ajv standalone, keyed by `JSON.stringify` of
- * their schema) instead of compiling at run time: a schema without one is then an error.
- * Undefined goes back to compiling at run time (#compile-schema: ajv in Node; none in a browser).
+ * their schema: scripts/validators-module.mjs) instead of compiling at run time; a schema without
+ * one is then an error unless `compileMissing`. Undefined goes back to compiling at run time
+ * (#compile-schema: ajv in Node; none in a browser).
  */
-export function usePrecompiledValidators(find: ((key: string) => ValidateFunction | undefined) | undefined): void {
+export function usePrecompiledValidators(
+  find: ((key: string) => ValidateFunction | undefined) | undefined,
+  options: PrecompiledOptions = {},
+): void {
   precompiled = find;
+  compileMissing = options.compileMissing ?? false;
   compiled.clear();
 }
 
@@ -42,10 +57,12 @@ export function validatorOf(schema: JsonSchema, what = "a schema"): ValidateFunc
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
   if (validate) return validate;
-  if (precompiled) {
-    validate = precompiled(key);
-    if (!validate) throw new Error(`no precompiled validator for ${what}: rebuild the page (web/build.mjs)`);
-  } else validate = compileSchema(schema, what);
+  validate = precompiled?.(key);
+  if (!validate) {
+    if (precompiled && !compileMissing)
+      throw new Error(`no precompiled validator for ${what}: rebuild the page (web/build.mjs)`);
+    validate = compileSchema(schema, what);
+  }
   compiled.set(key, validate);
   return validate;
 }
