@@ -49,6 +49,50 @@ test("the ones'-complement sum carries round, and a checksum of the complement m
   }
 });
 
+/** The sum word by word from the definition: big-endian 32-bit words added with end-around carry. */
+function referenceSum(bytes: Uint8Array, start: number, end: number, sum = 0): number {
+  let total = BigInt(sum);
+  for (let i = start; i < end; i += 4) {
+    let word = 0n;
+    for (let b = 0; b < 4; b++) word = (word << 8n) | BigInt(i + b < end ? bytes[i + b] : 0);
+    total += word;
+    while (total > 0xffffffffn) total = (total & 0xffffffffn) + (total >> 32n);
+  }
+  return Number(total);
+}
+
+test("the sum word by word equals the definition at every alignment, length and byte value", () => {
+  const random = new Uint8Array(40_000);
+  let state = 12345;
+  for (let i = 0; i < random.length; i++) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    random[i] = state >>> 24;
+  }
+  // all bytes 0xff: every 16-bit lane at its largest, where an int32 block sum would overflow first
+  for (const bytes of [random, new Uint8Array(40_000).fill(0xff)]) {
+    const shifted = new Uint8Array(bytes.length + 8);
+    for (const skew of [0, 1, 2, 3]) {
+      shifted.set(bytes, skew);
+      const view = shifted.subarray(skew); // byteOffset % 4 === skew
+      for (const [start, end] of [
+        [0, 40_000],
+        [4, 39_997],
+        [1, 2881],
+        [2, 515],
+        [3, 7],
+        [8, 8],
+      ]) {
+        const initial = (start * 0x9e3779b1) >>> 0;
+        assert.equal(
+          onesComplementSum(view, start, end, initial),
+          referenceSum(view, start, end, initial),
+          `skew ${skew}, bytes ${start}–${end}`,
+        );
+      }
+    }
+  }
+});
+
 test("every HDU we write carries CHECKSUM and DATASUM that astropy verifies", needsAstropy, () => {
   const p = tempFile("ours.fits", new Uint8Array(0));
   writeFits(p, sampleHdus());

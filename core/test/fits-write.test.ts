@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { decodeContiguous, encodeBigEndian } from "../src/fits/codec.js";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import {
@@ -51,6 +52,43 @@ test("written FITS reads back identically (images of each type, every table form
   assert.equal(events.columnInfo("RA").unit, "deg");
   assert.deepEqual(events.cellShape("VEC"), [2, 3]);
   assert.equal(events.header.get("HDUCLAS1"), "EVENTS");
+});
+
+test("big-endian encoding and decoding equal DataView's for every element size, aligned or not", () => {
+  const n = 1001;
+  const kinds = [
+    {
+      kind: "i16",
+      size: 2,
+      make: () => Int16Array.from({ length: n }, (_, i) => (i * 7919 - 30000) | 0),
+      set: "setInt16",
+    },
+    { kind: "i32", size: 4, make: () => Int32Array.from({ length: n }, (_, i) => i * 2654435761), set: "setInt32" },
+    {
+      kind: "f32",
+      size: 4,
+      make: () => Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 1e5),
+      set: "setFloat32",
+    },
+    {
+      kind: "f64",
+      size: 8,
+      make: () => Float64Array.from({ length: n }, (_, i) => Math.exp(i / 50) - i),
+      set: "setFloat64",
+    },
+  ] as const;
+  for (const { kind, size, make, set } of kinds) {
+    const values = make();
+    const expected = new Uint8Array(n * size);
+    const dv = new DataView(expected.buffer);
+    for (let i = 0; i < n; i++) (dv[set] as (at: number, v: number) => void).call(dv, i * size, values[i]);
+    assert.deepEqual(encodeBigEndian(values), expected, `${kind} encoded`);
+    for (const offset of [0, 1, 2, 3, 4, 8]) {
+      const bytes = new Uint8Array(offset + expected.length);
+      bytes.set(expected, offset);
+      assert.deepEqual(decodeContiguous(bytes, offset, kind, n), values, `${kind} decoded from byte ${offset}`);
+    }
+  }
 });
 
 test("cards format to 80 characters and parse back", () => {

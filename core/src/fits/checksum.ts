@@ -11,12 +11,19 @@ export function onesComplementSum(bytes: Uint8Array, start: number, end: number,
   let hi = sum >>> 16;
   let lo = sum & 0xffff;
   const whole = start + ((end - start) & ~3);
-  for (let i = start; i < whole; i += 4) {
+  let i = start;
+  if (LITTLE_ENDIAN && (bytes.byteOffset + start) % 4 === 0 && whole > start) {
+    const halves = halfSums(new Uint32Array(bytes.buffer, bytes.byteOffset + start, (whole - start) / 4));
+    hi += halves.hi;
+    lo += halves.lo;
+    i = whole;
+  }
+  for (; i < whole; i += 4) {
     hi += (bytes[i] << 8) | bytes[i + 1];
     lo += (bytes[i + 2] << 8) | bytes[i + 3];
   }
   const tail = [0, 0, 0, 0];
-  for (let i = whole; i < end; i++) tail[i - whole] = bytes[i];
+  for (let k = whole; k < end; k++) tail[k - whole] = bytes[k];
   hi += (tail[0] << 8) | tail[1];
   lo += (tail[2] << 8) | tail[3];
   while (hi > 0xffff || lo > 0xffff) {
@@ -26,6 +33,39 @@ export function onesComplementSum(bytes: Uint8Array, start: number, end: number,
     lo = (lo % 0x10000) + hiCarry;
   }
   return hi * 0x10000 + lo;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Words read little-endian summed per 16-bit lane in blocks small enough for no lane to overflow an int32. */
+const BLOCK_WORDS = 128;
+
+/**
+ * The sums of the big-endian 16-bit halves of `words` (a little-endian view of big-endian
+ * bytes b0 b1 b2 b3): hi = Σ (256·b0 + b1), lo = Σ (256·b2 + b3), the same integers as byte by
+ * byte, from two masked additions a word (~4× faster). Each byte's sum is kept in its own
+ * 16-bit lane for at most BLOCK_WORDS words (≤ 32640), then added up in doubles.
+ */
+function halfSums(words: Uint32Array): { hi: number; lo: number } {
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  for (let i = 0; i < words.length; ) {
+    const stop = Math.min(words.length, i + BLOCK_WORDS);
+    let even = 0; // b0 in the low lane, b2 in the high one
+    let odd = 0; // b1 and b3
+    for (; i < stop; i++) {
+      const w = words[i];
+      even += w & 0x00ff00ff;
+      odd += (w >>> 8) & 0x00ff00ff;
+    }
+    b0 += even & 0xffff;
+    b2 += even >>> 16;
+    b1 += odd & 0xffff;
+    b3 += odd >>> 16;
+  }
+  return { hi: 256 * b0 + b1, lo: 256 * b2 + b3 };
 }
 
 const EXCLUDED = new Set([0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x40, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60]);

@@ -58,16 +58,24 @@ export function writeFitsBytes(hdus: HduSpec[]): Uint8Array {
   const parts = hdus.map((hdu, i) =>
     hdu.kind === "image" ? imageBytes(hdu, i === 0) : hdu.kind === "copy" ? copiedBytes(hdu.hdu) : tableBytes(hdu),
   );
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  // one output, each part copied once, its padding left as the zeros it was made with
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.header.length + paddedLength(p.data.length), 0));
   let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
+  for (const { header, data } of parts) {
+    out.set(header, offset);
+    out.set(data, offset + header.length);
+    offset += header.length + paddedLength(data.length);
   }
   return out;
 }
 
-function imageBytes(hdu: ImageHduSpec, primary: boolean): Uint8Array {
+/** An HDU's header (whole blocks) and its data, not yet padded. */
+interface HduBytes {
+  header: Uint8Array;
+  data: Uint8Array;
+}
+
+function imageBytes(hdu: ImageHduSpec, primary: boolean): HduBytes {
   const entry = BITPIX.find(([type]) => hdu.data instanceof type);
   if (!entry) throw new FitsError(`image HDU ${hdu.name ?? ""}: unsupported data type`);
   const count = hdu.shape.reduce((a, b) => a * b, hdu.shape.length ? 1 : 0);
@@ -95,13 +103,12 @@ function imageBytes(hdu: ImageHduSpec, primary: boolean): Uint8Array {
 }
 
 /** An extension copied as stored; a primary HDU cannot become an extension. */
-function copiedBytes(hdu: FitsHdu): Uint8Array {
+function copiedBytes(hdu: FitsHdu): HduBytes {
   if (hdu.index === 0) throw new FitsError(`${hdu.location}: a primary HDU cannot be copied as an extension`);
-  const { header, data } = hdu.storedBytes();
-  return concat(header, padded(data));
+  return hdu.storedBytes();
 }
 
-function tableBytes(hdu: BinTableHduSpec): Uint8Array {
+function tableBytes(hdu: BinTableHduSpec): HduBytes {
   const nrows = hdu.columns.length ? hdu.columns[0].data.length / repeatOf(hdu.columns[0]) : 0;
   const layouts = hdu.columns.map((c) => {
     const format = parseTform(c.format, { hdu: hdu.name, where: `column '${c.name}'` });
@@ -215,9 +222,9 @@ function userCards(cards: Card[] = []): Card[] {
  * Header and padded data with DATASUM and CHECKSUM last (as astropy places them): CHECKSUM is
  * written as zeros, then set to the encoded complement of the HDU's sum, which makes it −0.
  */
-function sealedHdu(cards: Card[], data: Uint8Array): Uint8Array {
-  const body = padded(data);
-  const dataSum = onesComplementSum(body, 0, body.length);
+function sealedHdu(cards: Card[], data: Uint8Array): HduBytes {
+  // the padding's zeros add nothing to the sum
+  const dataSum = onesComplementSum(data, 0, data.length);
   const header = headerBytes([
     ...cards,
     { key: "CHECKSUM", value: "0".repeat(16), comment: "HDU checksum (FITS 4.0 appendix J)" },
@@ -227,7 +234,7 @@ function sealedHdu(cards: Card[], data: Uint8Array): Uint8Array {
   // the last: the card is ours, after every user card
   const at = new TextDecoder("latin1").decode(header).lastIndexOf("CHECKSUM= '") + "CHECKSUM= '".length;
   for (let i = 0; i < 16; i++) header[at + i] = checksum.charCodeAt(i);
-  return concat(header, body);
+  return { header, data };
 }
 
 function headerBytes(cards: Card[]): Uint8Array {
@@ -237,17 +244,4 @@ function headerBytes(cards: Card[]): Uint8Array {
   return out;
 }
 
-function padded(data: Uint8Array): Uint8Array {
-  const size = Math.ceil(data.length / BLOCK) * BLOCK;
-  if (size === data.length) return data;
-  const out = new Uint8Array(size);
-  out.set(data);
-  return out;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
+const paddedLength = (bytes: number): number => Math.ceil(bytes / BLOCK) * BLOCK;

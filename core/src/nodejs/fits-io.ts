@@ -76,10 +76,12 @@ function inflate(data: Uint8Array, maxBytes: number, fileName: string | undefine
 }
 
 /**
- * The gzip level of written files. FITS floats barely compress beyond level 1 (the main job's
- * 16 MB stack: 6.71 MB at 1, 6.66 MB at zlib's default 6) and level 1 takes half the time.
+ * How written files are compressed. FITS floats barely compress beyond level 1 (the main job's
+ * 16 MB stack: 6.71 MB at 1, 6.66 MB at zlib's default 6) and level 1 takes half the time; the
+ * largest hash table (memLevel 9, 256 KiB more) finds its matches in ~17 % less time (six
+ * alternating pairs: 161–205 → 135–171 ms) for 0.5 % more bytes (6.74 MB).
  */
-const GZIP: ZlibOptions = { level: 1 };
+const GZIP: ZlibOptions = { level: 1, memLevel: 9 };
 const gzipAsync = promisify(gzip);
 
 /**
