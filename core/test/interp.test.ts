@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { interp1d, rintHalfEven, ScaledRegularGridInterpolator, scaleFor } from "../src/utils/interpolation/index.js";
+import { interpolateOnPixelGrid } from "../src/maps/map-interp.js";
 import { readFixture } from "./fixtures.js";
 
 const fx = readFixture("axis_parity.json").interp;
@@ -37,4 +38,39 @@ test("log scale clips at float32 tiny and maps it back to zero", () => {
   assert.equal(log.inverse(log.forward(0)), 0);
   assert.ok(Math.abs(log.forward(0) + 87.3365) < 1e-3);
   assert.throws(() => scaleFor("cubic" as never), /unknown interpolation scale/);
+});
+
+test("a map's nearest-pixel lookup equals the grid interpolator's nearest on the pixel grid", () => {
+  const dims = [7, 5, 3]; // x fastest, as maps store their data
+  const data = Float32Array.from({ length: 7 * 5 * 3 }, (_, i) => Math.sin(i) * 10);
+  data[17] = NaN;
+  data[40] = Infinity;
+  const queries = [
+    [0, 0, 0],
+    [2.5, 1.5, 0.5],
+    [2.5000001, 1.4999999, 1.5],
+    [-3, 9, 7],
+    [6.49, 4.51, 2],
+    [17 % 7, 2, 0],
+    [40 % 7, Math.floor(40 / 7) % 5, Math.floor(40 / 35)],
+    [NaN, 1, 1],
+  ];
+  const pix = dims.map((_, d) => Float64Array.from(queries, (q) => q[d]));
+  // the general path: the interpolator over the whole grid, non-finite data as 0
+  const cleaned = Float64Array.from(data, (v) => (Number.isFinite(v) ? v : 0));
+  const points = [...dims].reverse().map((n) => Float64Array.from({ length: n }, (_, i) => i));
+  const expected = new ScaledRegularGridInterpolator(points, cleaned, { method: "nearest" }).evaluate(
+    [...pix].reverse(),
+    { clip: false },
+  );
+  assert.deepEqual(interpolateOnPixelGrid(data, dims, pix, "nearest"), expected);
+  // one energy for every query broadcasts
+  const broadcast = [pix[0], pix[1], Float64Array.of(1)];
+  const expectedBroadcast = new ScaledRegularGridInterpolator(points, cleaned, { method: "nearest" }).evaluate(
+    [...broadcast].reverse(),
+    { clip: false },
+  );
+  assert.deepEqual(interpolateOnPixelGrid(data, dims, broadcast, "nearest"), expectedBroadcast);
+  const allNaN = new Float32Array(7 * 5 * 3).fill(NaN);
+  assert.ok(Number.isNaN(interpolateOnPixelGrid(allNaN, dims, pix, "nearest")[0]), "no finite value: NaN stays");
 });
