@@ -1,5 +1,14 @@
-import { COLOR_MAP_NAMES, formatUnit, skyImageSvg, smoothMap, type WcsNDMap } from "@gammaflow/core";
+import {
+  COLOR_MAP_NAMES,
+  formatUnit,
+  MapDatasetOnOff,
+  skyImageSvg,
+  smoothMap,
+  type MapDataset,
+  type WcsNDMap,
+} from "@gammaflow/core";
 import { setImmediate as nextTurn } from "node:timers/promises";
+import { sumOverEnergy } from "@gammaflow/core/internals";
 import { svgToPngAsync } from "@gammaflow/core/node";
 import {
   DATASET_KINDS,
@@ -136,17 +145,36 @@ export const pngPreviewPlugin = definePlugin({
 });
 
 /** The images of a dataset summed over energy, by name (undefined for an unknown name). */
+/**
+ * The dataset's images as `toImage()` has them (counts and background summed over energy inside
+ * the safe mask, the exposure as it is), each made when first asked: a whole `toImage()` also
+ * reduces the masks and the IRF maps, which no preview draws. An on-off dataset's image has a
+ * background of its own (alpha from the summed acceptances): toImage() makes that one.
+ */
 function datasetImages(message: DatasetMessage): (name: string) => WcsNDMap | undefined {
-  const image = message.dataset.toImage();
+  const dataset = message.dataset;
+  let image: MapDataset | undefined;
+  const onOffImage = () => (image ??= dataset.toImage());
+  const geom = dataset.counts.geom.squash("energy");
+  const summed = (map: WcsNDMap | undefined) => map && sumOverEnergy(map, dataset.maskSafe, false, geom);
+  let counts: WcsNDMap | undefined;
+  let background: WcsNDMap | undefined | null = null;
+  const onOff = dataset instanceof MapDatasetOnOff;
+  const countsImage = () => (counts ??= onOff ? onOffImage().counts : summed(dataset.counts)!);
+  const backgroundImage = () =>
+    background === null
+      ? (background = onOff ? onOffImage().npredBackground() : summed(dataset.npredBackground()))
+      : background;
   return (name) => {
     if (!(DATASET_MAPS as readonly string[]).includes(name)) return undefined;
     const which = name as DatasetMap;
-    if (which === "counts") return image.counts;
-    if (which === "exposure") return image.exposure;
-    const background = image.npredBackground();
-    if (which === "background" || !background) return background;
-    const excess = image.counts.copy();
-    for (let i = 0; i < excess.data.length; i++) excess.data[i] = image.counts.data[i] - background.data[i];
+    if (which === "counts") return countsImage();
+    if (which === "exposure") return dataset.exposure;
+    const bkg = backgroundImage();
+    if (which === "background" || !bkg) return bkg;
+    const total = countsImage();
+    const excess = total.copy();
+    for (let i = 0; i < excess.data.length; i++) excess.data[i] = total.data[i] - bkg.data[i];
     return excess;
   };
 }
