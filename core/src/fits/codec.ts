@@ -19,8 +19,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Reverse the byte order of every `size`-byte element in place: word by word through a 32-bit
- * view where the bytes are 4-aligned (FITS data are; 16 MB in ~5 ms instead of ~20 byte by byte),
- * else byte by byte.
+ * view where the bytes are 4-aligned (FITS data are; 16 MB ~25 % faster than byte by byte once
+ * optimised), else byte by byte.
  */
 function swapInPlace(bytes: Uint8Array, size: number): void {
   if (!LITTLE_ENDIAN || size === 1) return;
