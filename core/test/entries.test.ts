@@ -69,6 +69,7 @@ test("'@gammaflow/core/node' holds the file helpers and svgToPng; test helpers a
       "writeDatasetAsync",
       "maxFitsBytes",
       "writeFileAtomic",
+      "writeFileAtomicAsync",
       "removeStaleTemporaries",
       "rasterizeSvg",
       "rasterizeSvgAsync",

@@ -7,7 +7,11 @@
 export interface Checkpoints {
   /** The value `node` saved last, or undefined. */
   load(node: string): unknown;
-  /** Replace `node`'s value; a crash at any moment leaves the old value or the new one. */
+  /**
+   * Replace `node`'s value; a crash at any moment leaves the old value or the new one. The value
+   * is copied at once; writing it may go on after (see `flush`): `load` already returns it. An
+   * earlier save that could not be written throws here.
+   */
   save(node: string, value: unknown): void;
   /**
    * Whether a save of `node` now is worth its cost (absent: always). Files are written at a
@@ -15,8 +19,13 @@ export interface Checkpoints {
    * node skips building a value that would not be saved.
    */
   due?(node: string): boolean;
-  /** Forget every node's value (the run completed). */
-  clear(): void;
+  /**
+   * Wait for saves still being written (absent: saves are written at once). A save whose write
+   * failed rejects it, with that error.
+   */
+  flush?(): Promise<void>;
+  /** Forget every node's value (the run completed), once the saves being written are done. */
+  clear(): void | Promise<void>;
 }
 
 /** Checkpoints kept in memory (tests; a browser has no crash to survive). */

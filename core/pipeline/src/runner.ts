@@ -244,14 +244,22 @@ export function runGraph(validated: ValidatedGraph, container: Container): Promi
       },
       complete: () => {
         signal?.removeEventListener("abort", onAbort);
-        // complete, not cut short: the next run of the same command starts afresh
-        if (!finishing?.aborted) checkpoints?.clear();
-        finish(false);
+        // complete, not cut short: the next run of the same command starts afresh; cut short,
+        // its checkpoints are kept for the resume, written before the run reports
+        settleCheckpoints(finishing?.aborted ? checkpoints?.flush?.() : checkpoints?.clear()).then(() => finish(false));
       },
     });
     function onAbort() {
       subscription.unsubscribe();
-      finish(true);
+      settleCheckpoints(checkpoints?.flush?.()).then(() => finish(true));
+    }
+    /** A checkpoint that could not be written loses a resume some runs, not the run: a warning. */
+    function settleCheckpoints(pending: void | Promise<void> | undefined): Promise<void> {
+      return Promise.resolve(pending).catch((error: unknown) =>
+        container
+          .get<Logger>(TYPES.Logger)
+          .warn(`checkpoint not written (a resume redoes more runs): ${(error as Error)?.message ?? error}`),
+      );
     }
     signal?.addEventListener("abort", onAbort, { once: true });
   });

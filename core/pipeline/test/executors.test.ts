@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -66,22 +66,44 @@ test("a result crosses Redis exactly: typed arrays keep their type and bits, the
   assert.equal(back.transfer, undefined);
 });
 
-test("fileCheckpoints: saved whole, per run key, cleared without a trace", () => {
+test("fileCheckpoints: saved whole, per run key, cleared without a trace", async () => {
   const out = mkdtempSync(path.join(tmpdir(), "gammaflow-checkpoints-"));
   const a = fileCheckpoints(out, "key-a");
   const b = fileCheckpoints(out, "key-b");
   assert.equal(a.load("stack"), undefined);
   const value = { obsIds: [23523, 23592], data: new Float32Array([1.5, Number.NaN, -0]) };
   a.save("stack", value);
+  value.obsIds.push(1); // the saved value was copied
   a.save("stack", { ...value, obsIds: [23523] });
-  assert.deepEqual(a.load("stack"), { ...value, obsIds: [23523] });
+  assert.deepEqual(a.load("stack"), { ...value, obsIds: [23523] }, "being written, it loads already");
+  await a.flush?.();
+  assert.deepEqual(a.load("stack"), { ...value, obsIds: [23523] }, "the last save is the file's");
+  assert.deepEqual(fileCheckpoints(out, "key-a").load("stack"), { ...value, obsIds: [23523] }, "as a new run reads it");
   assert.equal(b.load("stack"), undefined, "another graph's checkpoints are its own");
   assert.deepEqual(readdirSync(path.join(out, CHECKPOINT_DIR, "key-a")), ["stack.v8"], "no temporary left");
   b.save("stack", value);
-  a.clear();
+  await a.clear();
   assert.deepEqual(readdirSync(path.join(out, CHECKPOINT_DIR)), ["key-b"]);
-  b.clear();
-  assert.deepEqual(readdirSync(out), [], "the checkpoint folder goes with the last run's");
+  await b.clear();
+  assert.deepEqual(readdirSync(out), [], "the checkpoint folder goes with the last run's, written or not");
+});
+
+test("fileCheckpoints: a save that cannot be written is reported by flush and by the next save", async () => {
+  const out = mkdtempSync(path.join(tmpdir(), "gammaflow-checkpoints-"));
+  const checkpoints = fileCheckpoints(out, "key");
+  checkpoints.save("stack", { obsIds: [1] });
+  await checkpoints.flush?.();
+  // the node's file replaced by a folder: renaming the next save onto it fails
+  const file = path.join(out, CHECKPOINT_DIR, "key", "stack.v8");
+  rmSync(file);
+  mkdirSync(path.join(file, "in-the-way"), { recursive: true });
+  checkpoints.save("stack", { obsIds: [1, 2] });
+  await assert.rejects(checkpoints.flush!(), /stack\.v8/);
+  checkpoints.save("stack", { obsIds: [1, 2, 3] });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.throws(() => checkpoints.save("stack", { obsIds: [1, 2, 3, 4] }), /stack\.v8/, "the next save says so");
+  await checkpoints.clear();
+  assert.deepEqual(readdirSync(out), []);
 });
 
 test("fileCheckpoints: a node's first save is due at once, the next a second later, each node on its own", async () => {
@@ -91,9 +113,11 @@ test("fileCheckpoints: a node's first save is due at once, the next a second lat
   checkpoints.save("stack", { obsIds: [23523] });
   assert.equal(checkpoints.due?.("stack"), false, "just saved");
   assert.equal(checkpoints.due?.("other"), true, "another node's first");
+  await checkpoints.flush?.();
+  assert.equal(checkpoints.due?.("stack"), false, "written, not yet due");
   await new Promise((resolve) => setTimeout(resolve, 1050));
   assert.equal(checkpoints.due?.("stack"), true, "a second later");
-  checkpoints.clear();
+  await checkpoints.clear();
 });
 
 test("a complete run clears its checkpoints; one asked to finish early keeps them for the resume", async () => {

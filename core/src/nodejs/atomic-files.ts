@@ -1,4 +1,5 @@
 import { type Dirent, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /** The temporary name `writeFileAtomic` writes `file` under: the writer's pid tells a killed write's leftover. */
@@ -17,6 +18,18 @@ export function writeFileAtomic(file: string, bytes: Uint8Array | string): void 
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** `writeFileAtomic` with the writing on libuv's thread pool (the same temporary name and rename). */
+export async function writeFileAtomicAsync(file: string, bytes: Uint8Array | string): Promise<void> {
+  const temporary = `${file}.partial-${process.pid}`;
+  try {
+    await writeFile(temporary, bytes);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
     throw error;
   }
 }
