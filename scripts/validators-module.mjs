@@ -11,7 +11,7 @@ import { newAjv } from "@gammaflow/pipeline/compile-schema";
 const standaloneCode = standaloneModule.default ?? standaloneModule;
 
 /** Every schema validatorOf meets when validating graphs of `plugins`, by its key (its JSON). */
-export function schemasOf(plugins) {
+function schemasOf(plugins) {
   const schemas = new Map();
   const add = (schema) => schemas.set(JSON.stringify(schema), schema);
   add(graphSchema);

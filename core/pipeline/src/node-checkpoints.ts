@@ -41,13 +41,12 @@ export function fileCheckpoints(outDir: string, key: string): Checkpoints {
   /** Each node's last save being written, with its bytes (what `load` returns meanwhile). */
   const writing = new Map<string, { done: Promise<void>; bytes: Buffer }>();
   let failure: Error | undefined;
-  const flush = async () => {
-    await Promise.all([...writing.values()].map((w) => w.done));
-    if (failure) {
-      const error = failure;
-      failure = undefined;
-      throw error;
-    }
+  const written = () => Promise.all([...writing.values()].map((w) => w.done));
+  /** Throw the failure of an earlier write, once. */
+  const reportFailure = () => {
+    const error = failure;
+    failure = undefined;
+    if (error) throw error;
   };
   return {
     due(node) {
@@ -71,11 +70,7 @@ export function fileCheckpoints(outDir: string, key: string): Checkpoints {
       }
     },
     save(node, value) {
-      if (failure) {
-        const error = failure;
-        failure = undefined;
-        throw error;
-      }
+      reportFailure();
       const started = performance.now();
       mkdirSync(dir, { recursive: true });
       const bytes = serialize(value);
@@ -97,9 +92,12 @@ export function fileCheckpoints(outDir: string, key: string): Checkpoints {
         });
       writing.set(node, { done, bytes });
     },
-    flush,
+    async flush() {
+      await written();
+      reportFailure();
+    },
     async clear() {
-      await Promise.all([...writing.values()].map((w) => w.done));
+      await written();
       failure = undefined; // the values are forgotten: a failed write no longer matters
       try {
         rmSync(dir, { recursive: true, force: true });

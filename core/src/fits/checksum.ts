@@ -1,3 +1,4 @@
+import { LITTLE_ENDIAN } from "./codec.js";
 import { FitsError } from "./errors.js";
 import { BLOCK } from "./header.js";
 import type { HduLayout } from "./layout.js";
@@ -34,8 +35,6 @@ export function onesComplementSum(bytes: Uint8Array, start: number, end: number,
   }
   return hi * 0x10000 + lo;
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Words read little-endian summed per 16-bit lane in blocks small enough for no lane to overflow an int32. */
 const BLOCK_WORDS = 128;

@@ -15,7 +15,8 @@ export type TypedArray =
 
 export const KIND_BYTES: Record<NumericKind, number> = { u8: 1, i8: 1, i16: 2, i32: 4, i64: 8, f32: 4, f64: 8 };
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Whether this machine stores numbers little-endian (FITS stores them big-endian). */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Reverse the byte order of every `size`-byte element in place: word by word through a 32-bit

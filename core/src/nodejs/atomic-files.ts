@@ -4,6 +4,8 @@ import path from "node:path";
 
 /** The temporary name `writeFileAtomic` writes `file` under: the writer's pid tells a killed write's leftover. */
 const TEMPORARY = /\.partial-(\d+)$/;
+/** The name a write of `file` by this process goes under until it is renamed. */
+const temporaryFor = (file: string): string => `${file}.partial-${process.pid}`;
 
 /**
  * Write a file under a temporary name in its folder, then rename it (atomic within a file
@@ -12,7 +14,7 @@ const TEMPORARY = /\.partial-(\d+)$/;
  * `removeStaleTemporaries` removes.
  */
 export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
-  const temporary = `${file}.partial-${process.pid}`;
+  const temporary = temporaryFor(file);
   try {
     writeFileSync(temporary, bytes);
     renameSync(temporary, file);
@@ -24,7 +26,7 @@ export function writeFileAtomic(file: string, bytes: Uint8Array | string): void 
 
 /** `writeFileAtomic` with the writing on libuv's thread pool (the same temporary name and rename). */
 export async function writeFileAtomicAsync(file: string, bytes: Uint8Array | string): Promise<void> {
-  const temporary = `${file}.partial-${process.pid}`;
+  const temporary = temporaryFor(file);
   try {
     await writeFile(temporary, bytes);
     await rename(temporary, file);

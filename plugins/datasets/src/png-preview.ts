@@ -1,12 +1,4 @@
-import {
-  COLOR_MAP_NAMES,
-  formatUnit,
-  MapDatasetOnOff,
-  skyImageSvg,
-  smoothMap,
-  type MapDataset,
-  type WcsNDMap,
-} from "@gammaflow/core";
+import { COLOR_MAP_NAMES, formatUnit, MapDatasetOnOff, skyImageSvg, smoothMap, type WcsNDMap } from "@gammaflow/core";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { sumOverEnergy } from "@gammaflow/core/internals";
 import { svgToPngAsync } from "@gammaflow/core/node";
@@ -153,18 +145,11 @@ export const pngPreviewPlugin = definePlugin({
  */
 function datasetImages(message: DatasetMessage): (name: string) => WcsNDMap | undefined {
   const dataset = message.dataset;
-  let image: MapDataset | undefined;
-  const onOffImage = () => (image ??= dataset.toImage());
+  const onOffImage = dataset instanceof MapDatasetOnOff ? once(() => dataset.toImage()) : undefined;
   const geom = dataset.counts.geom.squash("energy");
   const summed = (map: WcsNDMap | undefined) => map && sumOverEnergy(map, dataset.maskSafe, false, geom);
-  let counts: WcsNDMap | undefined;
-  let background: WcsNDMap | undefined | null = null;
-  const onOff = dataset instanceof MapDatasetOnOff;
-  const countsImage = () => (counts ??= onOff ? onOffImage().counts : summed(dataset.counts)!);
-  const backgroundImage = () =>
-    background === null
-      ? (background = onOff ? onOffImage().npredBackground() : summed(dataset.npredBackground()))
-      : background;
+  const countsImage = once(() => (onOffImage ? onOffImage().counts : summed(dataset.counts)!));
+  const backgroundImage = once(() => (onOffImage ? onOffImage().npredBackground() : summed(dataset.npredBackground())));
   return (name) => {
     if (!(DATASET_MAPS as readonly string[]).includes(name)) return undefined;
     const which = name as DatasetMap;
@@ -177,6 +162,12 @@ function datasetImages(message: DatasetMessage): (name: string) => WcsNDMap | un
     for (let i = 0; i < excess.data.length; i++) excess.data[i] = total.data[i] - bkg.data[i];
     return excess;
   };
+}
+
+/** `make`'s value, made on the first call only. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 /** The span of a map's reconstructed-energy axis ("1–10 TeV"), if it has one. */
