@@ -1,6 +1,7 @@
-// Bundles the compiled CLI (after `tsc -b`) into a few ES modules in cli/dist/bundle/: the
-// process then loads ~10 files instead of ~900 (rxjs, inversify, ajv, yaml and our ~100
-// modules), which is most of a short run's start-up. Same code, same numbers.
+// Bundles the compiled CLI (after `tsc -b`) into a few files in cli/dist/bundle/: the process
+// then loads ~10 files instead of ~900 (rxjs, inversify, ajv, yaml and our ~100 modules), which
+// is most of a short run's start-up. Same code, same numbers. The commands are one CommonJS file,
+// cli.cjs, that the launchers gammaflow.js and main-job.js load through V8's code cache.
 // Entries keep their file names: the piscina worker and the map maker's worker task are found
 // beside the module that refers to them (`new URL("./pipeline-worker.js", import.meta.url)`).
 // Left outside: piscina (it starts its own worker file from its folder), resvg's native addon,
@@ -15,8 +16,8 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BUNDLE_DIR = path.join(repo, "cli/dist/bundle");
 
 const entryPoints = {
-  gammaflow: "cli/dist/src/gammaflow.js",
-  "main-job": "cli/dist/src/main-job.js",
+  gammaflow: "cli/dist/src/bundle/gammaflow.js",
+  "main-job": "cli/dist/src/bundle/main-job.js",
   "pipeline-worker": "core/pipeline/dist/src/pipeline-worker.js",
   "worker-task": "plugins/map-dataset-maker/dist/src/worker-task.js",
 };
@@ -45,29 +46,58 @@ async function precompiledValidatorsPlugin() {
 }
 
 rmSync(BUNDLE_DIR, { recursive: true, force: true });
-const result = await build({
+const shared = {
   absWorkingDir: repo,
-  entryPoints,
   outdir: BUNDLE_DIR,
   bundle: true,
-  splitting: true,
-  format: "esm",
   platform: "node",
   target: "node20",
-  // the chunks sit beside the entries, so every module's import.meta.url has the same folder
-  chunkNames: "chunk-[hash]",
   external: ["piscina", "@resvg/resvg-js", "bullmq", "ioredis"],
+  // printed class names (the summary's "MapDataset") stay as written
+  keepNames: true,
+  logLevel: "warning",
+  metafile: true,
+  plugins: [await precompiledValidatorsPlugin()],
+};
+/** The bundle's importModule: the launcher's import() (cli/src/code-cache.ts, BundleScope). */
+const launcherImport = {
+  name: "launcher-import",
+  setup: (b) =>
+    b.onLoad({ filter: /[\\/]core[\\/]pipeline[\\/]dist[\\/]src[\\/]import-module\.js$/ }, () => ({
+      contents: "export const importModule = (specifier) => __importModule(specifier);\n",
+    })),
+};
+// The commands as one CommonJS file, which the launchers load through V8's code cache
+// (cli/src/code-cache.ts). Its import.meta is the file's own, as it would be in an ES module.
+const commands = await build({
+  ...shared,
+  entryPoints: { cli: "cli/dist/src/bundle/entry.js" },
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  define: { "import.meta.url": "__importMetaUrl", "import.meta.resolve": "__importMetaResolve" },
+  banner: {
+    js:
+      'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' +
+      'const __importMetaResolve = (specifier) => require("node:url").pathToFileURL(require.resolve(specifier)).href;',
+  },
+  // any other use of import.meta would be empty in CommonJS
+  logOverride: { "empty-import-meta": "error" },
+  plugins: [...shared.plugins, launcherImport],
+});
+// The launchers and the workers' entries as ES modules; the chunks sit beside the entries, so
+// every module's import.meta.url has the same folder.
+const launchers = await build({
+  ...shared,
+  entryPoints,
+  splitting: true,
+  format: "esm",
+  chunkNames: "chunk-[hash]",
   // CommonJS dependencies bundled into ES modules call require for node's built-ins
   banner: {
     js:
       'import { createRequire as __bundleRequire } from "node:module";' +
       "const require = __bundleRequire(import.meta.url);",
   },
-  // printed class names (the summary's "MapDataset") stay as written
-  keepNames: true,
-  logLevel: "warning",
-  metafile: true,
-  plugins: [await precompiledValidatorsPlugin()],
 });
-const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
+const files = [commands, launchers].flatMap((r) => Object.keys(r.metafile.outputs)).filter((f) => /\.c?js$/.test(f));
 console.log(`bundled the CLI into ${files.length} files in ${path.relative(repo, BUNDLE_DIR)}/`);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { PluginRegistry } from "@gammaflow/pipeline";
+import { importModule, PluginRegistry } from "@gammaflow/pipeline";
 import "./precompiled-validators.js";
 
 /**
@@ -52,13 +52,13 @@ export function packageId(specifier: string, baseDir: string): string {
 export function importerFrom(baseDir: string): (specifier: string) => Promise<unknown> {
   return async (specifier) => {
     if (isPathSpecifier(specifier, baseDir)) {
-      return import(pathToFileURL(packageEntry(path.resolve(baseDir, specifier))).href);
+      return importModule(pathToFileURL(packageEntry(path.resolve(baseDir, specifier))).href);
     }
     try {
       const resolved = createRequire(path.join(baseDir, "noop.js")).resolve(specifier);
-      return import(pathToFileURL(resolved).href);
+      return importModule(pathToFileURL(resolved).href);
     } catch {
-      return import(specifier);
+      return importModule(specifier);
     }
   };
 }

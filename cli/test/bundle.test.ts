@@ -1,9 +1,10 @@
 // The bundled CLI (scripts/bundle-cli.mjs) runs the same code as the compiled one: the same
-// files, byte for byte, the same printed summary, and the workers found beside it; its validators
-// compiled at build time refuse what the compiled CLI's refuse.
+// files, byte for byte, the same printed summary, and the workers found beside it, also when its
+// commands load from V8's code cache; its validators compiled at build time refuse what the
+// compiled CLI's refuse, and a plugin package is imported from the cached code.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
@@ -30,7 +31,11 @@ test("the bundled CLI writes and prints what the compiled one does, in a few fil
   const bundled = temp("bundled");
   const bundledWorkers = temp("bundled-workers");
   const printed = run(CLI, compiled);
+  const cache = path.join(BUNDLE_DIR, "cli.cjs.cache");
+  assert.equal(existsSync(cache), false);
   const bundledPrinted = run(path.join(BUNDLE_DIR, "gammaflow.js"), bundled);
+  // the first run wrote V8's code cache, which the next ones load the commands from
+  assert.ok(statSync(cache).size > 100_000);
   run(path.join(BUNDLE_DIR, "gammaflow.js"), bundledWorkers, "--workers", "2");
   // the summary's first line is the class name: the bundler must keep names
   assert.match(bundledPrinted, /^MapDataset\n/m);
@@ -42,7 +47,7 @@ test("the bundled CLI writes and prints what the compiled one does, in a few fil
 
 test("the bundle's precompiled validators refuse what run-time compiled ones refuse; a plugin's are compiled", () => {
   const bundleCode = readdirSync(BUNDLE_DIR)
-    .filter((f) => f.endsWith(".js"))
+    .filter((f) => /\.c?js$/.test(f))
     .map((f) => readFileSync(path.join(BUNDLE_DIR, f), "utf8"));
   assert.ok(bundleCode.some((code) => code.includes("compileMissing: true")));
   const dir = temp("bundle-validators");

@@ -11,6 +11,8 @@ import { CHECKPOINT_DIR } from "@gammaflow/pipeline/node";
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const CLI = path.join(REPO, "cli", "dist", "src", "gammaflow.js");
 export const MAIN_JOB = path.join(REPO, "cli", "dist", "src", "main-job.js");
+/** The build's bundle of the command (scripts/bundle-cli.mjs), as `npx gammaflow` runs it. */
+export const BUNDLED_CLI = path.join(REPO, "cli", "dist", "bundle", "gammaflow.js");
 export const STORE = path.join(REPO, "data", "hess-dl3-dr1");
 
 export const temp = (label: string) => mkdtempSync(path.join(tmpdir(), `gammaflow-${label}-`));

@@ -3,8 +3,11 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The built page (`npm run build`): web/dist/site. */
-export const SITE_DIR = fileURLToPath(new URL("../site", import.meta.url));
+/**
+ * The built page (`npm run build`): web/dist/site, found from the package's entry rather than
+ * this module's folder, which is the CLI's bundle's when this module is bundled into it.
+ */
+export const SITE_DIR = fileURLToPath(new URL("../site", import.meta.resolve("@gammaflow/web")));
 
 /** As the page's meta tag says; sent as a header too, which also covers the worker's script. */
 export const CONTENT_SECURITY_POLICY =

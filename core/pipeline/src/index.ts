@@ -5,6 +5,7 @@ export * from "./params.js";
 export * from "./messages.js";
 export * from "./plugin.js";
 export * from "./registry.js";
+export * from "./import-module.js";
 export * from "./services.js";
 export * from "./specs.js";
 export * from "./graph.js";

@@ -1,3 +1,4 @@
+import { importModule } from "./import-module.js";
 import type { AnyPlugin } from "./plugin.js";
 
 /** Plugins by name. Built-ins are registered exactly as a third party's would be. */
@@ -47,7 +48,7 @@ export class PluginRegistry {
    */
   async loadPackages(
     specifiers: readonly string[],
-    importer: (specifier: string) => Promise<unknown> = (s) => import(s),
+    importer: (specifier: string) => Promise<unknown> = importModule,
     idOf: (specifier: string) => string = (s) => s,
   ): Promise<void> {
     for (const specifier of specifiers) {

@@ -14,6 +14,7 @@ import {
   type WcsNDMap,
 } from "@gammaflow/core";
 import type { Checkpoints } from "./checkpoints.js";
+import { importModule } from "./import-module.js";
 import type { DatasetSpec, GeomSpec } from "./specs.js";
 
 /** Messages for people: the CLI prints them, tests collect them. */
@@ -253,7 +254,7 @@ export class SeededRandom implements RandomSource {
 export class InProcessPool implements WorkerPool {
   readonly size = 0;
   async run<T>(task: WorkerTask): Promise<T> {
-    const module = (await import(task.module)) as { runTask(payload: unknown): T | Promise<T> };
+    const module = (await importModule(task.module)) as { runTask(payload: unknown): T | Promise<T> };
     return module.runTask(task.payload);
   }
   async close(): Promise<void> {}
