@@ -6,6 +6,7 @@
 // beside the module that refers to them (`new URL("./pipeline-worker.js", import.meta.url)`).
 // Left outside: piscina (it starts its own worker file from its folder), resvg's native addon,
 // and the queue executors' clients.
+import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -99,5 +100,8 @@ const launchers = await build({
       "const require = __bundleRequire(import.meta.url);",
   },
 });
+// The code cache, made now by a command that only loads the bundle: the first run is quick too.
+const warm = spawnSync(process.execPath, [path.join(BUNDLE_DIR, "gammaflow.js"), "--version"], { encoding: "utf8" });
+if (warm.status !== 0) throw new Error(`the bundled CLI does not start: ${warm.stderr}`);
 const files = [commands, launchers].flatMap((r) => Object.keys(r.metafile.outputs)).filter((f) => /\.c?js$/.test(f));
 console.log(`bundled the CLI into ${files.length} files in ${path.relative(repo, BUNDLE_DIR)}/`);
