@@ -8,6 +8,7 @@ export { FitsFile, type FitsParseOptions } from "./reader.js";
 export { DEFAULT_MAX_FITS_BYTES } from "./layout.js";
 export {
   writeFitsBytes,
+  writeFitsBytesWithEnds,
   type HduSpec,
   type ImageHduSpec,
   type BinTableHduSpec,

@@ -53,6 +53,11 @@ const BITPIX: Array<[new (...a: never[]) => TypedArray, number]> = [
 
 /** Serialise HDUs to FITS bytes; the first must be an image (the primary HDU). */
 export function writeFitsBytes(hdus: HduSpec[]): Uint8Array {
+  return writeFitsBytesWithEnds(hdus).bytes;
+}
+
+/** `writeFitsBytes`, and where each HDU ends in them (offsets after its padded data). */
+export function writeFitsBytesWithEnds(hdus: HduSpec[]): { bytes: Uint8Array; ends: number[] } {
   if (hdus.length === 0 || hdus[0].kind !== "image")
     throw new FitsError("the first HDU must be an image (the primary HDU)");
   const parts = hdus.map((hdu, i) =>
@@ -61,12 +66,14 @@ export function writeFitsBytes(hdus: HduSpec[]): Uint8Array {
   // one output, each part copied once, its padding left as the zeros it was made with
   const out = new Uint8Array(parts.reduce((n, p) => n + p.header.length + paddedLength(p.data.length), 0));
   let offset = 0;
+  const ends: number[] = [];
   for (const { header, data } of parts) {
     out.set(header, offset);
     out.set(data, offset + header.length);
     offset += header.length + paddedLength(data.length);
+    ends.push(offset);
   }
-  return out;
+  return { bytes: out, ends };
 }
 
 /** An HDU's header (whole blocks) and its data, not yet padded. */
