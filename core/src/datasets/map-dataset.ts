@@ -25,6 +25,7 @@ import { EDispMap } from "./edisp-map.js";
 import { PSFMap } from "./psf-map.js";
 import { maskCubeOnGeom, maskOnGeom, stackIrfMap } from "./stack.js";
 import { maskedSum } from "../utils/masked-sum.js";
+import { positiveRange, summarySums } from "./summary-sums.js";
 
 /** gammapy 1.0's `info_dict`, with its keys (exposure in m² s, times in s). */
 export interface DatasetInfo {
@@ -370,20 +371,7 @@ export class MapDataset {
    */
   private exposureRange(): [number, number] {
     if (!this.exposure) return [Number.NaN, Number.NaN];
-    const image = this.maskSafeImage?.data;
-    const n = this.exposure.geom.imageSize;
-    const data = this.exposure.data;
-    const inside = (i: number) => data[i] > 0 && (!image || image[i % n] !== 0);
-    let any = false;
-    for (let i = 0; i < data.length && !any; i++) any = inside(i);
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < data.length; i++) {
-      if (any && !inside(i)) continue;
-      min = Math.min(min, data[i]);
-      max = Math.max(max, data[i]);
-    }
-    return [min, max];
+    return positiveRange(this.exposure.data, this.maskSafeImage?.data, this.exposure.geom.imageSize);
   }
 
   /** The Cash statistic of every bin (gammapy's `stat_array`). */
@@ -489,31 +477,14 @@ export class MapDataset {
 
   /** gammapy's printed summary (`print(dataset)`); model-dependent lines are nan without models. */
   toString(): string {
-    const mask = (this.maskSafe ?? this.maskFit)?.data;
-    let counts = 0;
-    let background = 0;
-    let predicted = 0;
-    let predictedBackground = 0;
-    let predictedSignal = 0;
-    let bins = 0;
-    const npredBackground = this.npredBackground()?.data;
-    const totalBackground = this.summaryBackground()?.data;
     const withModels = this.models !== undefined && this.models.length > 0;
-    const signal = withModels ? this.npredSignal().data : undefined;
-    // arrays taken out of the loop: it runs once per print, over every bin, before V8 optimises it
-    const countsData = this.counts.data;
-    for (let i = 0; i < countsData.length; i++) {
-      if (mask && mask[i] === 0) continue;
-      counts += countsData[i];
-      const b = npredBackground ? npredBackground[i] : 0;
-      if (totalBackground) background += totalBackground[i];
-      predictedBackground += b;
-      // npred(): signal + background, negative sums 0
-      const mu = signal ? signal[i] + b : b;
-      predicted += mu < 0 ? 0 : mu;
-      if (signal) predictedSignal += signal[i];
-      bins++;
-    }
+    const { counts, background, predicted, predictedBackground, predictedSignal, bins } = summarySums({
+      counts: this.counts.data,
+      mask: (this.maskSafe ?? this.maskFit)?.data,
+      npredBackground: this.npredBackground()?.data,
+      totalBackground: this.summaryBackground()?.data,
+      signal: withModels ? this.npredSignal().data : undefined,
+    });
     const [expMin, expMax] = this.exposureRange();
     const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "nan");
     const sci = (v: number) => pyExp(v, 2);
