@@ -119,11 +119,14 @@ export class MapDatasetOnOff extends MapDataset {
     const { acceptance: on, acceptanceOff: off } = this;
     if (!on || !off) return undefined;
     const dtype = on.dtype === "float64" || off.dtype === "float64" ? "float64" : "float32";
-    return mapFrom(
-      on,
-      (i) => nanToNum(dtype === "float32" ? Math.fround(on.data[i] / off.data[i]) : on.data[i] / off.data[i], dtype),
-      dtype,
-    );
+    // loops of their own, here and below, not mapFrom's callback: a stack computes α, α·off and
+    // the acceptances over every bin for each run (RX J1713 ring chain, 12 runs: stack node 274–292 → 173–180 ms)
+    const out = WcsNDMap.fromGeom(on.geom, { dtype });
+    const [a, b, values] = [on.data, off.data, out.data];
+    if (dtype === "float32")
+      for (let i = 0; i < values.length; i++) values[i] = nanToNum(Math.fround(a[i] / b[i]), dtype);
+    else for (let i = 0; i < values.length; i++) values[i] = nanToNum(a[i] / b[i], dtype);
+    return out;
   }
 
   /**
@@ -165,11 +168,12 @@ export class MapDatasetOnOff extends MapDataset {
     const alpha = this.alpha;
     const off = this.countsOff;
     if (!alpha || !off) return undefined;
-    return mapFrom(
-      off,
-      (i) => alpha.data[i] * off.data[i],
-      alpha.dtype === "float64" || off.dtype === "float64" ? "float64" : "float32",
-    );
+    const out = WcsNDMap.fromGeom(off.geom, {
+      dtype: alpha.dtype === "float64" || off.dtype === "float64" ? "float64" : "float32",
+    });
+    const [a, b, values] = [alpha.data, off.data, out.data];
+    for (let i = 0; i < values.length; i++) values[i] = a[i] * b[i];
+    return out;
   }
 
   /**
@@ -261,10 +265,13 @@ export class MapDatasetOnOff extends MapDataset {
       sumAlpha += totalAlpha.data[i];
     }
     const averageAlpha = sumAlpha / sumOff;
-    this.acceptanceOff = mapFrom(totalOff, (i) =>
-      totalOff.data[i] === 0 ? 1 / averageAlpha : Math.fround(totalOff.data[i] / totalAlpha.data[i]),
-    );
-    this.acceptance = mapFrom(totalOff, () => 1);
+    const acceptanceOff = WcsNDMap.fromGeom(geom);
+    const [off, alphaOff, values] = [totalOff.data, totalAlpha.data, acceptanceOff.data];
+    for (let i = 0; i < values.length; i++)
+      values[i] = off[i] === 0 ? 1 / averageAlpha : Math.fround(off[i] / alphaOff[i]);
+    this.acceptanceOff = acceptanceOff;
+    this.acceptance = WcsNDMap.fromGeom(geom);
+    this.acceptance.data.fill(1);
     this.countsOff = totalOff;
     super.stack(other);
   }
@@ -321,10 +328,11 @@ export class MapDatasetOnOff extends MapDataset {
 }
 
 function nanZero(map: WcsNDMap): WcsNDMap {
-  if (!map.data.some((v) => !Number.isFinite(v))) return map;
-  return mapFrom(
-    map,
-    (i) => (Number.isFinite(map.data[i]) ? map.data[i] : 0),
-    map.dtype === "float64" ? "float64" : "float32",
-  );
+  const data = map.data;
+  let finite = true;
+  for (let i = 0; i < data.length && finite; i++) finite = Number.isFinite(data[i]);
+  if (finite) return map;
+  const out = WcsNDMap.fromGeom(map.geom, { dtype: map.dtype === "float64" ? "float64" : "float32" });
+  for (let i = 0; i < data.length; i++) out.data[i] = Number.isFinite(data[i]) ? data[i] : 0;
+  return out;
 }
