@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { removeStaleTemporaries, writeFileAtomic } from "../src/nodejs/index.js";
+import { removeStaleTemporaries, writeFileAtomic, writeFileAtomicAsync } from "../src/nodejs/index.js";
 
 const RUN = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -49,4 +49,23 @@ test("removeStaleTemporaries removes the leftovers of killed writers, in subfold
   for (const file of stale) assert.equal(existsSync(file), false, file);
   for (const file of [...live, path.join(dir, "stacked.fits.gz")]) assert.ok(existsSync(file), file);
   assert.deepEqual(removeStaleTemporaries(path.join(dir, "missing")), []);
+});
+
+test("writeFileAtomicAsync writes every byte and replaces the file, no temporary left; nor after a failure", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-atomic-async-"));
+  const target = path.join(dir, "stack.v8");
+  // several MiB, more than one write of fs.promises (512 KiB), from a real run's bytes
+  const run = readFileSync(RUN);
+  const bytes = new Uint8Array(8 * run.length);
+  for (let i = 0; i < 8; i++) bytes.set(run, i * run.length);
+  await writeFileAtomicAsync(target, "old contents");
+  assert.equal(readFileSync(target, "utf8"), "old contents");
+  await writeFileAtomicAsync(target, bytes);
+  assert.deepEqual(new Uint8Array(readFileSync(target)), bytes);
+  assert.deepEqual(readdirSync(dir), ["stack.v8"]);
+  // a folder where the file should go: the rename fails, the temporary is removed
+  mkdirSync(path.join(dir, "taken"));
+  mkdirSync(path.join(dir, "taken", "x"));
+  await assert.rejects(writeFileAtomicAsync(path.join(dir, "taken"), bytes));
+  assert.deepEqual(readdirSync(dir).sort(), ["stack.v8", "taken"]);
 });
