@@ -51,7 +51,7 @@ test("removeStaleTemporaries removes the leftovers of killed writers, in subfold
   assert.deepEqual(removeStaleTemporaries(path.join(dir, "missing")), []);
 });
 
-test("writeFileAtomicAsync writes every byte, replaces the file, leaves no temporary, nor after a failure", async () => {
+test("writeFileAtomicAsync writes every byte, replaces the file, leaves no temporary, even on failure", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-atomic-async-"));
   const target = path.join(dir, "stack.v8");
   // several MiB, more than one write of fs.promises (512 KiB), from a real run's bytes
