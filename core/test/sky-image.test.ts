@@ -233,3 +233,19 @@ test("a figure for a page: alt as its <title>, role and aria-label, escaped; its
   assert.doesNotMatch(plain, /role=|aria-label|<title>/);
   assert.match(plain, /<clipPath id="map-area">/);
 });
+
+test("figures of one geometry share their axes, and draw the same as when drawn first", () => {
+  const counts = crabCounts();
+  const background = counts.copy();
+  for (let i = 0; i < background.data.length; i++) background.data[i] = 0.5 * counts.data[i] + 1;
+  // another geometry's figure first: its axes are its own
+  const other = WcsNDMap.fromGeom(WcsGeom.create({ skydir: [...CRAB], width: 3, binsz: 0.02 }));
+  const first = skyImageSvg(other).layout.axes;
+  const countsFigure = skyImageSvg(counts);
+  const backgroundFigure = skyImageSvg(background);
+  assert.equal(backgroundFigure.layout.axes, countsFigure.layout.axes);
+  assert.notEqual(countsFigure.layout.axes, first);
+  // the same WCS and size as a new geometry object: the same figure as from the shared axes
+  const again = WcsNDMap.fromGeom(crabGeom(), { data: background.data });
+  assert.equal(skyImageSvg(again).svg, backgroundFigure.svg);
+});

@@ -4,6 +4,7 @@
  * a title. Text stays text; rasterise with `svgToPng` (`@gammaflow/core/node`) or in a browser.
  */
 import type { WcsNDMap } from "../maps/map.js";
+import type { Wcs2D } from "../maps/wcs/index.js";
 import { colorAt, getColorMap, type ColorMap } from "./colormap.js";
 import { formatUnit } from "./labels.js";
 import { encodePng, type ZlibCompressor } from "./png.js";
@@ -39,7 +40,10 @@ export interface SkyImageLayout {
   readonly colorBar: Box;
   readonly zoom: number;
   readonly valueRange: readonly [number, number];
-  /** The celestial axes in map pixels; {@link SkyImageLayout.toSvg} maps them onto the figure. */
+  /**
+   * The celestial axes in map pixels; {@link SkyImageLayout.toSvg} maps them onto the figure.
+   * Shared by the figures of one geometry: read, do not change.
+   */
   readonly axes: SkyAxes;
   /** SVG position of the centre of map pixel coordinates (x, y) (0-based, y up). */
   toSvg(x: number, y: number): [number, number];
@@ -59,6 +63,21 @@ const TICK_LENGTH = 5;
 const MARGIN = { left: 92, bottom: 56, right: 12, top: 12 };
 const BAR = { gap: 18, width: 16, labelGap: 5 };
 
+/**
+ * The celestial axes of an image, computed once per WCS and size: a dataset's previews (counts,
+ * background, excess…) share one geometry, and the axes took 10–16 ms an image.
+ */
+const axesByWcs = new WeakMap<Wcs2D, Map<string, SkyAxes>>();
+
+function axesOf(wcs: Wcs2D, nx: number, ny: number): SkyAxes {
+  let bySize = axesByWcs.get(wcs);
+  if (!bySize) axesByWcs.set(wcs, (bySize = new Map()));
+  const key = `${nx}x${ny}`;
+  let axes = bySize.get(key);
+  if (!axes) bySize.set(key, (axes = skyAxes(wcs, nx, ny)));
+  return axes;
+}
+
 /** The SVG figure of a one-plane sky map (a map with non-spatial axes: take an image first). */
 export function skyImageSvg(map: WcsNDMap, options: SkyImageOptions = {}): SkyImage {
   const { nx, ny } = map.geom;
@@ -72,7 +91,7 @@ export function skyImageSvg(map: WcsNDMap, options: SkyImageOptions = {}): SkyIm
   if (!(zoom > 0) || !Number.isFinite(zoom)) throw new RangeError(`skyImageSvg: zoom must be > 0, got ${zoom}`);
   const colormap = getColorMap(options.colormap ?? "viridis");
   const valueScale = makeValueScale(...valueRange(map.data, colormap, options), options.stretch ?? "linear");
-  const axes = skyAxes(map.geom.wcs, nx, ny);
+  const axes = axesOf(map.geom.wcs, nx, ny);
 
   const titleHeight = (options.title ? FONT.title + 10 : 0) + (options.subtitle ? FONT.subtitle + 8 : 0);
   const image: Box = { x: MARGIN.left, y: MARGIN.top + titleHeight, width: nx * zoom, height: ny * zoom };
