@@ -162,7 +162,13 @@ function rasterRgba(data: ArrayLike<number>, nx: number, ny: number, map: ColorM
     const row = (ny - 1 - y) * nx;
     for (let x = 0; x < nx; x++) {
       const color = colorAt(map, scale.toUnit(data[y * nx + x]));
-      if (color) rgba.set([color[0], color[1], color[2], 255], (row + x) * 4);
+      if (!color) continue;
+      // four stores, not set() from a new array per pixel (the loop runs once per image)
+      const at = (row + x) * 4;
+      rgba[at] = color[0];
+      rgba[at + 1] = color[1];
+      rgba[at + 2] = color[2];
+      rgba[at + 3] = 255;
     }
   }
   return rgba;
