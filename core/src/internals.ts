@@ -5,4 +5,3 @@ export { fastExp, FAST_EXP } from "./utils/fast-exp.js";
 export { findCell, isPlainLog, fastLogInverse, LN_TWO_TINY_ABOVE } from "./utils/interpolation/grid.js";
 export { tunedPaths } from "./utils/kernel-paths.js";
 export { normalizeAlongAxis, normalizedUnit, accumulateRuns, divideRuns } from "./utils/normalize.js";
-export { sumOverEnergy } from "./datasets/map-dataset.js";

@@ -83,3 +83,15 @@ test("toImage sums counts and background within the safe mask over energy, as ga
     w.summary.replace(/\n+$/, "").replace(/Name\s+: \S+/, (m: string) => m.replace(/\S+$/, "image")),
   );
 });
+
+test("imageOf sums a map as toImage sums the counts and the background (the previews draw these)", () => {
+  const d = readDataset(fixturePath("gammapy-dataset.fits.gz"));
+  const image = d.toImage();
+  for (const [summed, made] of [
+    [d.imageOf(d.counts), image.counts],
+    [d.imageOf(d.npredBackground()!), image.background!],
+  ]) {
+    assert.ok(summed.geom.equals(made.geom));
+    assert.deepEqual([...summed.data], [...made.data]);
+  }
+});

@@ -9,7 +9,7 @@ import {
 } from "../maps/index.js";
 import { wstat, wstatMuBkg } from "../stats/wstat.js";
 import { getRandomState, type RandomStateInit } from "../random/index.js";
-import { MapDataset, poissonMap, sumOverEnergy, type MapDatasetCreateOptions } from "./map-dataset.js";
+import { MapDataset, poissonMap, type MapDatasetCreateOptions } from "./map-dataset.js";
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -305,7 +305,7 @@ export class MapDatasetOnOff extends MapDataset {
    */
   override toImage(name?: string): MapDatasetOnOff {
     const image = super.toImage(name);
-    const squash = (m: WcsNDMap | undefined) => m && sumOverEnergy(m, this.maskSafe, false, image.counts.geom);
+    const squash = (m: WcsNDMap | undefined) => m && this.imageOf(m);
     const countsOff = squash(this.countsOff);
     const acceptance = squash(this.acceptance);
     const norm = squash(this.backgroundFromOff());

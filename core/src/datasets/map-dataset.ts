@@ -573,21 +573,29 @@ export class MapDataset {
    */
   toImage(name?: string): MapDataset {
     const geom = this.counts.geom.squash("energy");
-    const reduce = (map: WcsNDMap | undefined, weights: WcsNDMap | undefined, logical: boolean) =>
-      map && sumOverEnergy(map, weights, logical, geom);
+    const mask = (map: WcsNDMap | undefined) => map && sumOverEnergy(map, undefined, true, geom);
+    const background = this.npredBackground();
     return new MapDataset({
       name: name ?? `${this.name}-image`,
-      counts: reduce(this.counts, this.maskSafe, false)!,
+      counts: this.imageOf(this.counts),
       exposure: this.exposure,
       // the background model is applied (gammapy 1.0 sums the bare template and drops the model)
-      background: reduce(this.npredBackground(), this.maskSafe, false),
+      background: background && this.imageOf(background),
       psf: this.psf,
       edisp: this.edisp instanceof EDispKernelMap ? this.edisp.toImage(this.maskSafeEdisp()) : this.edisp,
-      maskSafe: reduce(this.maskSafe, undefined, true),
-      maskFit: reduce(this.maskFit, undefined, true),
+      maskSafe: mask(this.maskSafe),
+      maskFit: mask(this.maskFit),
       gti: this.gti,
       meta: structuredClone(this.meta),
     });
+  }
+
+  /**
+   * `map` (on this dataset's geometry) summed over reconstructed energy inside the safe mask, on
+   * one energy bin: what `toImage` makes of the counts and the background.
+   */
+  imageOf(map: WcsNDMap): WcsNDMap {
+    return sumOverEnergy(map, this.maskSafe, false, this.counts.geom.squash("energy"));
   }
 
   /** A deep copy (maps, masks, background model), e.g. a snapshot of a running stack. */

@@ -1,6 +1,5 @@
 import { COLOR_MAP_NAMES, formatUnit, MapDatasetOnOff, skyImageSvg, smoothMap, type WcsNDMap } from "@gammaflow/core";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { sumOverEnergy } from "@gammaflow/core/internals";
 import { svgToPngAsync } from "@gammaflow/core/node";
 import {
   DATASET_KINDS,
@@ -136,7 +135,6 @@ export const pngPreviewPlugin = definePlugin({
   },
 });
 
-/** The images of a dataset summed over energy, by name (undefined for an unknown name). */
 /**
  * The dataset's images as `toImage()` has them (counts and background summed over energy inside
  * the safe mask, the exposure as it is), each made when first asked: a whole `toImage()` also
@@ -146,10 +144,12 @@ export const pngPreviewPlugin = definePlugin({
 function datasetImages(message: DatasetMessage): (name: string) => WcsNDMap | undefined {
   const dataset = message.dataset;
   const onOffImage = dataset instanceof MapDatasetOnOff ? once(() => dataset.toImage()) : undefined;
-  const geom = dataset.counts.geom.squash("energy");
-  const summed = (map: WcsNDMap | undefined) => map && sumOverEnergy(map, dataset.maskSafe, false, geom);
-  const countsImage = once(() => (onOffImage ? onOffImage().counts : summed(dataset.counts)!));
-  const backgroundImage = once(() => (onOffImage ? onOffImage().npredBackground() : summed(dataset.npredBackground())));
+  const countsImage = once(() => (onOffImage ? onOffImage().counts : dataset.imageOf(dataset.counts)));
+  const backgroundImage = once(() => {
+    if (onOffImage) return onOffImage().npredBackground();
+    const background = dataset.npredBackground();
+    return background && dataset.imageOf(background);
+  });
   return (name) => {
     if (!(DATASET_MAPS as readonly string[]).includes(name)) return undefined;
     const which = name as DatasetMap;
