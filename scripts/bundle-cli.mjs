@@ -60,7 +60,7 @@ const shared = {
   metafile: true,
   plugins: [await precompiledValidatorsPlugin()],
 };
-/** The bundle's importModule: the launcher's import() (cli/src/code-cache.ts, BundleScope). */
+/** The bundle's importModule: the launcher's import() (cli/src/bundle/code-cache.ts, BundleScope). */
 const launcherImport = {
   name: "launcher-import",
   setup: (b) =>
@@ -69,7 +69,7 @@ const launcherImport = {
     })),
 };
 // The commands as one CommonJS file, which the launchers load through V8's code cache
-// (cli/src/code-cache.ts). Its import.meta is the file's own, as it would be in an ES module.
+// (cli/src/bundle/code-cache.ts). Its import.meta is the file's own, as it would be in an ES module.
 const commands = await build({
   ...shared,
   entryPoints: { cli: "cli/dist/src/bundle/entry.js" },

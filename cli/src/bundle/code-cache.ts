@@ -6,8 +6,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { writeFileAtomic } from "@gammaflow/core/node";
+import type * as Commands from "./entry.js";
 
 /**
  * The cache file: a header, then V8's data. V8 checks its version, its flags and the source's
@@ -20,7 +22,6 @@ const HEADER_BYTES = MAGIC.length + HASH_BYTES;
 
 /** What loading found, for the tests. */
 export interface CodeCacheUse {
-  readonly cacheFile: string;
   /** The cache was read and V8 took it. */
   readonly accepted: boolean;
 }
@@ -59,13 +60,13 @@ export interface BundleScope {
 
 /**
  * Run a CommonJS file as node's loader would (its own `require`, `module`, `__filename`) with
- * `scope`'s names defined, compiled
- * from `file + ".cache"` when that holds V8's code for this very source, and write that cache when
- * it was missing or stale. The cache is made once the file's top level has run: it then holds the
- * functions its modules' set-up compiled, and not the many a long run compiles, which V8 took
- * ~40 ms longer to load than it saved (`gammaflow --version` 178 ms without a cache, 200 with a
- * cache made at exit, 134 with one made after the set-up; main job 1.31 → 1.24 s). A folder that
- * cannot be written only means no cache. Returns the file's exports.
+ * `scope`'s names defined, compiled from `file + ".cache"` when that holds V8's code for this very
+ * source, and write that cache when it was missing or stale. The cache is made once the file's
+ * top level has run: it then holds the functions its modules' set-up compiled, and not the many a
+ * long run compiles, which V8 took ~40 ms longer to load than it saved (`gammaflow --version`
+ * 178 ms without a cache, 200 with a cache made at exit, 134 with one made after the set-up;
+ * main job 1.31 → 1.24 s). A folder that cannot be written only means no cache. Returns the
+ * file's exports.
  */
 export function runCommonJsWithCodeCache(
   file: string,
@@ -84,10 +85,15 @@ export function runCommonJsWithCodeCache(
   const run = script.runInThisContext() as (...values: unknown[]) => void;
   run(module.exports, createRequire(file), module, file, path.dirname(file), ...Object.values(scope));
   if (!accepted) writeCache(cacheFile, hash, script.createCachedData());
-  return { exports: module.exports, cache: { cacheFile, accepted } };
+  return { exports: module.exports, cache: { accepted } };
 }
 
-/** The bundle's exports, loaded through the code cache. */
-export function loadBundle<T>(file: string, scope: BundleScope): T {
-  return runCommonJsWithCodeCache(file, scope).exports as T;
+/**
+ * The CLI's commands: cli.cjs beside this module (both are in cli/dist/bundle/, the launchers'
+ * folder), through the code cache, with this module's import.
+ */
+export function loadCommands(): typeof Commands {
+  const file = fileURLToPath(new URL("./cli.cjs", import.meta.url));
+  return runCommonJsWithCodeCache(file, { __importModule: (specifier) => import(specifier) })
+    .exports as unknown as typeof Commands;
 }
