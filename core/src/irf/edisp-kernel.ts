@@ -123,33 +123,57 @@ export function integrateMigration(
   const out = new Float64Array(trueAxis.nbin * nr * pixels);
   const cumulative = new Float64Array((nm + 3) * pixels); // [node][pixel]
   const atEdges = new Float64Array((nr + 1) * pixels); // [reco edge][pixel]
+  // The loops over pixels are functions of their own, called per (energy, node): V8 optimises
+  // them after a few calls. Inline, the function ran once per run mostly unoptimised (each
+  // value a heap number: 23 MB of garbage in the main job) while V8 recompiled it for OSR.
   for (let e = 0; e < trueAxis.nbin; e++) {
-    for (let k = 0; k < nm; k++) {
-      const w = width[k];
-      const from = (e * nm + k) * pixels;
-      const before = (k + 1) * pixels; // node k + 1 (node 1, the first edge, is 0)
-      for (let i = 0; i < pixels; i++)
-        cumulative[before + pixels + i] = cumulative[before + i] + densities[from + i] * w;
-    }
+    for (let k = 0; k < nm; k++)
+      accumulate(cumulative, (k + 2) * pixels, (k + 1) * pixels, densities, (e * nm + k) * pixels, width[k], pixels);
     cumulative.copyWithin((nm + 2) * pixels, (nm + 1) * pixels, (nm + 2) * pixels);
     if (normalize) normalizeCumulative(cumulative, nm + 3, pixels);
     for (let j = 0; j <= nr; j++) {
       const q = recoEdges[j] / eTrue[e];
       const k = findCell(nodes, q);
       const t = (q - nodes[k]) / (nodes[k + 1] - nodes[k]);
-      const [lo, hi] = [k * pixels, (k + 1) * pixels];
-      for (let i = 0; i < pixels; i++) {
-        const y0 = cumulative[lo + i];
-        atEdges[j * pixels + i] = y0 + t * (cumulative[hi + i] - y0);
-      }
+      interpolateRows(atEdges, j * pixels, cumulative, k * pixels, (k + 1) * pixels, t, pixels);
     }
-    for (let r = 0; r < nr; r++) {
-      const at = (e * nr + r) * pixels;
-      for (let i = 0; i < pixels; i++)
-        out[at + i] = Math.max(atEdges[(r + 1) * pixels + i] - atEdges[r * pixels + i], 0);
-    }
+    for (let r = 0; r < nr; r++) differencePositive(out, (e * nr + r) * pixels, atEdges, r * pixels, pixels);
   }
   return out;
+}
+
+/** out[at + i] = out[from + i] + densities[d + i] × width, for i < n (one node's cumulative). */
+function accumulate(
+  out: Float64Array,
+  at: number,
+  from: number,
+  densities: ArrayLike<number>,
+  d: number,
+  width: number,
+  n: number,
+): void {
+  for (let i = 0; i < n; i++) out[at + i] = out[from + i] + densities[d + i] * width;
+}
+
+/** out[at + i] = lo + t × (hi − lo) of rows `lo` and `hi` of `values`, for i < n. */
+function interpolateRows(
+  out: Float64Array,
+  at: number,
+  values: Float64Array,
+  lo: number,
+  hi: number,
+  t: number,
+  n: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const y0 = values[lo + i];
+    out[at + i] = y0 + t * (values[hi + i] - y0);
+  }
+}
+
+/** out[at + i] = max(edges[from + n + i] − edges[from + i], 0), for i < n (a bin from its two edges). */
+function differencePositive(out: Float64Array, at: number, edges: Float64Array, from: number, n: number): void {
+  for (let i = 0; i < n; i++) out[at + i] = Math.max(edges[from + n + i] - edges[from + i], 0);
 }
 
 /** Each pixel's cumulative ([node][pixel]) over its largest value; non-finite results (0 / 0) → 0. */
