@@ -171,14 +171,7 @@ export class SpectralConvolver {
     if (ny + ky - 1 > h || nx + kx - 1 > w)
       throw new Error(`SpectralConvolver: kernel ${ky}×${kx} larger than the padding allows`);
     const kernelSpectrumOnGrid = kernelSpectrum(kernel, ky, kx, h, w);
-    for (let k = 0; k < h * w; k++) {
-      const ar = spectrum[2 * k];
-      const ai = spectrum[2 * k + 1];
-      const br = kernelSpectrumOnGrid[2 * k];
-      const bi = kernelSpectrumOnGrid[2 * k + 1];
-      work[2 * k] = ar * br - ai * bi;
-      work[2 * k + 1] = ar * bi + ai * br;
-    }
+    multiplySpectra(work, spectrum, kernelSpectrumOnGrid);
     const oy = (ky - 1) >> 1;
     const ox = (kx - 1) >> 1;
     inverse2d(work, h, w, oy, oy + ny);
@@ -190,13 +183,34 @@ export class SpectralConvolver {
     const [tolRe, tolIm] = [scale * this.mass[0], scale * this.mass[1]];
     const [re, im] = out;
     for (let i = 0; i < ny; i++) {
-      for (let j = 0; j < nx; j++) {
-        const at = 2 * ((i + oy) * w + j + ox);
-        re[i * nx + j] = Math.abs(work[at]) <= tolRe ? 0 : work[at];
-        if (im) im[i * nx + j] = Math.abs(work[at + 1]) <= tolIm ? 0 : work[at + 1];
-      }
+      const from = 2 * ((i + oy) * w + ox);
+      windowRow(re, i * nx, work, from, nx, tolRe);
+      if (im) windowRow(im, i * nx, work, from + 1, nx, tolIm);
     }
     return out;
+  }
+}
+
+// The loops of `convolve` as functions of their own: it runs once per image pair, and inline
+// V8 ran its loops unoptimised while it recompiled the method for on-stack replacement.
+
+/** out = a × b, complex values interleaved. */
+function multiplySpectra(out: Float64Array, a: Float64Array, b: Float64Array): void {
+  for (let k = 0; k < out.length; k += 2) {
+    const ar = a[k];
+    const ai = a[k + 1];
+    const br = b[k];
+    const bi = b[k + 1];
+    out[k] = ar * br - ai * bi;
+    out[k + 1] = ar * bi + ai * br;
+  }
+}
+
+/** out[at + j] = values[from + 2j] for j < n, or 0 where its magnitude is ≤ tol (one row of the window). */
+function windowRow(out: Float32Array, at: number, values: Float64Array, from: number, n: number, tol: number): void {
+  for (let j = 0; j < n; j++) {
+    const v = values[from + 2 * j];
+    out[at + j] = Math.abs(v) <= tol ? 0 : v;
   }
 }
 
