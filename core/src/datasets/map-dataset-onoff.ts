@@ -119,13 +119,12 @@ export class MapDatasetOnOff extends MapDataset {
     const { acceptance: on, acceptanceOff: off } = this;
     if (!on || !off) return undefined;
     const dtype = on.dtype === "float64" || off.dtype === "float64" ? "float64" : "float32";
-    // loops of their own, here and below, not mapFrom's callback: a stack computes α, α·off and
-    // the acceptances over every bin for each run (RX J1713 ring chain, 12 runs: stack node 274–292 → 173–180 ms)
+    // loops of their own (see the end of the file), not mapFrom's callback: a stack computes α, α·off
+    // and the acceptances over every bin for each run (RX J1713 ring chain, 12 runs: stack node
+    // 274–292 → 173–180 ms)
     const out = WcsNDMap.fromGeom(on.geom, { dtype });
-    const [a, b, values] = [on.data, off.data, out.data];
-    if (dtype === "float32")
-      for (let i = 0; i < values.length; i++) values[i] = nanToNum(Math.fround(a[i] / b[i]), dtype);
-    else for (let i = 0; i < values.length; i++) values[i] = nanToNum(a[i] / b[i], dtype);
+    if (dtype === "float32") ratioFloat32Into(out.data, on.data, off.data);
+    else ratioInto(out.data, on.data, off.data);
     return out;
   }
 
@@ -171,8 +170,7 @@ export class MapDatasetOnOff extends MapDataset {
     const out = WcsNDMap.fromGeom(off.geom, {
       dtype: alpha.dtype === "float64" || off.dtype === "float64" ? "float64" : "float32",
     });
-    const [a, b, values] = [alpha.data, off.data, out.data];
-    for (let i = 0; i < values.length; i++) values[i] = a[i] * b[i];
+    productInto(out.data, alpha.data, off.data);
     return out;
   }
 
@@ -320,31 +318,53 @@ export class MapDatasetOnOff extends MapDataset {
 }
 
 function nanZero(map: WcsNDMap): WcsNDMap {
-  const data = map.data;
-  let finite = true;
-  for (let i = 0; i < data.length && finite; i++) finite = Number.isFinite(data[i]);
-  if (finite) return map;
+  if (allFinite(map.data)) return map;
   const out = WcsNDMap.fromGeom(map.geom, { dtype: map.dtype === "float64" ? "float64" : "float32" });
-  for (let i = 0; i < data.length; i++) out.data[i] = Number.isFinite(data[i]) ? data[i] : 0;
+  finiteOrZeroInto(out.data, map.data);
   return out;
 }
 
-// The loops of `stack` as functions of their own (it runs once per run: inline, V8 ran them
-// unoptimised while recompiling the method for on-stack replacement).
+// The per-bin loops of α, α·off, nanZero and `stack` as functions of their own: each runs once
+// per run, and inline V8 ran them unoptimised while recompiling the caller for on-stack
+// replacement (several times a chain).
+
+type Values = ArrayLike<number>;
+type Writable = { readonly length: number; [i: number]: number };
+
+/** out = nan_to_num(a / b) in float32. */
+function ratioFloat32Into(out: Writable, a: Values, b: Values): void {
+  for (let i = 0; i < out.length; i++) out[i] = nanToNum(Math.fround(a[i] / b[i]), "float32");
+}
+
+/** out = nan_to_num(a / b). */
+function ratioInto(out: Writable, a: Values, b: Values): void {
+  for (let i = 0; i < out.length; i++) out[i] = nanToNum(a[i] / b[i], "float64");
+}
+
+/** out = a · b. */
+function productInto(out: Writable, a: Values, b: Values): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i] * b[i];
+}
+
+/** Whether every value is finite. */
+function allFinite(values: Values): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+/** out = values, non-finite ones as 0. */
+function finiteOrZeroInto(out: Writable, values: Values): void {
+  for (let i = 0; i < values.length; i++) out[i] = Number.isFinite(values[i]) ? values[i] : 0;
+}
 
 /** The values' sum, in order. */
-function sumOf(values: ArrayLike<number>): number {
+function sumOf(values: Values): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i];
   return sum;
 }
 
 /** out = off / (α·off) rounded to float32 (1/α), or `empty` where there are no off counts. */
-function inverseAlphaInto(
-  out: ArrayLike<number> & { [i: number]: number },
-  off: ArrayLike<number>,
-  alphaOff: ArrayLike<number>,
-  empty: number,
-): void {
+function inverseAlphaInto(out: Writable, off: Values, alphaOff: Values, empty: number): void {
   for (let i = 0; i < out.length; i++) out[i] = off[i] === 0 ? empty : Math.fround(off[i] / alphaOff[i]);
 }
