@@ -1,4 +1,5 @@
 import { WcsNDMap, type MapData, type WcsGeom } from "../maps/index.js";
+import { copyRun } from "../maps/map.js";
 import { convert } from "../units/index.js";
 import { defaultComputeCache } from "../utils/compute-cache.js";
 import { pixelToIndex } from "../utils/interpolation/index.js";
@@ -218,7 +219,7 @@ function overlapPixels(map: WcsNDMap, other: WcsNDMap): { index: Int32Array; row
  * pixels outside the overlap stay 0 from the array's creation.
  */
 function layPlane(out: Float64Array, source: MapData, from: number, rows: number[][]): void {
-  for (const [at, start, length] of rows) out.set(source.subarray(from + start, from + start + length), at);
+  for (const [at, start, length] of rows) copyRun(out, at, source, from + start, length);
 }
 
 /** target[t + i] += source[s + i]·exposure[e + i]·factor (non-finite → 0) × w[p + i]. */

@@ -429,10 +429,12 @@ export class WcsNDMap<D extends MapData = MapData> {
               ? addRowFloat64
               : addRowAny
     ) as typeof addRowAny;
-    for (const [selfStart, otherStart, length, p] of this.overlapRuns(other, overlap)) {
+    const runs = this.overlapRuns(other, overlap);
+    for (let r = 0; r < runs.length; r += 4) {
+      const otherStart = runs[r + 1];
       // a run never crosses an image plane: its weights are one stretch of the weight plane
-      const wStart = w ? (weightPlanes === 1 ? 0 : p * wn) + (otherStart % wn) : 0;
-      addRun(target, selfStart, source, otherStart, length, factor, w, wStart);
+      const wStart = w ? (weightPlanes === 1 ? 0 : runs[r + 3] * wn) + (otherStart % wn) : 0;
+      addRun(target, runs[r], source, otherStart, runs[r + 2], factor, w, wStart);
     }
   }
 
@@ -451,8 +453,8 @@ export class WcsNDMap<D extends MapData = MapData> {
     const overlap = this.overlapWith(other);
     // a partial overlap: first the whole mask made 0/1 (OR-ed with itself)
     if (overlap.ys[2] * overlap.xs[2] !== this.geom.imageSize) orMaskBytes(target, 0, target, 0, target.length);
-    for (const [selfStart, otherStart, length] of this.overlapRuns(other, overlap))
-      orMaskBytes(target, selfStart, source, otherStart, length);
+    const runs = this.overlapRuns(other, overlap);
+    for (let r = 0; r < runs.length; r += 4) orMaskBytes(target, runs[r], source, runs[r + 1], runs[r + 2]);
   }
 
   private pasteFrom(source: WcsNDMap, direction: "from-parent" | "from-cutout"): void {
@@ -460,11 +462,11 @@ export class WcsNDMap<D extends MapData = MapData> {
       // `this` is the cutout: copy parent values over the overlap.
       const probe = this as WcsNDMap;
       source.forEachOverlapRow(probe, source.overlapWith(probe), (parentStart, cutoutStart, length) =>
-        probe.data.set(source.data.subarray(parentStart, parentStart + length), cutoutStart),
+        copyRun(probe.data, cutoutStart, source.data, parentStart, length),
       );
     } else {
       this.forEachOverlapRow(source, this.overlapWith(source), (parentStart, cutoutStart, length) =>
-        this.data.set(source.data.subarray(cutoutStart, cutoutStart + length), parentStart),
+        copyRun(this.data, parentStart, source.data, cutoutStart, length),
       );
     }
   }
@@ -508,27 +510,30 @@ export class WcsNDMap<D extends MapData = MapData> {
   }
 
   /**
-   * The overlap as contiguous runs: [start in this map, start in `other`, length, plane].
-   * Rows spanning the full width of both maps run on into each other, so that equal
-   * geometries give one run per image plane: long loops for the kernels, and byte runs that
-   * can be processed four bytes at a time. A run never crosses an image plane.
+   * The overlap as contiguous runs, four numbers each in one array: start in this map, start in
+   * `other`, length, plane. Rows spanning the full width of both maps run on into each other, so
+   * that equal geometries give one run per image plane: long loops for the kernels, and byte runs
+   * that can be processed four bytes at a time. A run never crosses an image plane. (One flat
+   * array, not a tuple per run: a PSF map's ~10⁵ rows made tuples that outlived the young
+   * generation inside a large array, and each stack then grew the old one.)
    */
   private overlapRuns(
     other: WcsNDMap,
     { ys, xs }: { ys: [number, number, number]; xs: [number, number, number] },
-  ): Array<[number, number, number, number]> {
+  ): Int32Array {
     const planes = this.data.length / this.geom.imageSize;
     const [snx, sny, onx, ony] = [this.geom.nx, this.geom.ny, other.geom.nx, other.geom.ny];
     const fullRows = xs[2] === snx && xs[2] === onx;
-    const runs: Array<[number, number, number, number]> = [];
+    const perPlane = fullRows ? (ys[2] > 0 ? 1 : 0) : ys[2];
+    // small integers (a typed array holds < 2³¹ values): the kernels then index with them as such
+    const runs = new Int32Array(4 * planes * perPlane);
+    let r = 0;
     for (let p = 0; p < planes; p++) {
       for (let j = 0; j < ys[2]; j += fullRows ? ys[2] : 1) {
-        runs.push([
-          (p * sny + ys[0] + j) * snx + xs[0],
-          (p * ony + ys[1] + j) * onx + xs[1],
-          fullRows ? ys[2] * xs[2] : xs[2],
-          p,
-        ]);
+        runs[r++] = (p * sny + ys[0] + j) * snx + xs[0];
+        runs[r++] = (p * ony + ys[1] + j) * onx + xs[1];
+        runs[r++] = fullRows ? ys[2] * xs[2] : xs[2];
+        runs[r++] = p;
       }
     }
     return runs;
@@ -651,6 +656,15 @@ function orMaskWords(target: Uint32Array, source: Uint32Array): void {
     const x = target[i] | source[i];
     target[i] = ((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) >>> 7) & 0x01010101;
   }
+}
+
+/**
+ * to[at + i] = from[start + i] for i < length: a map row copied without `set(subarray(…))`,
+ * whose subarray is an object per row (a cutout of a PSF map with 30 true energies: ~2000
+ * planes of short rows; 17 MSH 15-52 runs made 180 MB of them).
+ */
+export function copyRun(to: MapData, at: number, from: MapData, start: number, length: number): void {
+  for (let i = 0; i < length; i++) to[at + i] = from[start + i];
 }
 
 /**
