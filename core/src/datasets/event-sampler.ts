@@ -131,9 +131,7 @@ export class MapDatasetEventSampler {
 
   /** The random part of `sampleCoordTime`: the Poisson number, the pixel coordinates, the times. */
   private drawPixTime(npred: WcsNDMap, gti: GTI): { pix: Float64Array[]; time: Float64Array } {
-    let total = 0;
-    for (const v of npred.data) if (Number.isFinite(v)) total += v;
-    const n = this.randomState.poisson(total) as number;
+    const n = this.randomState.poisson(npred.sum()) as number;
     const pix = n > 0 ? npred.samplePix(n, this.randomState) : npred.geom.dataShape.map(() => new Float64Array(0));
     return { pix, time: this.sampleTime(n, gti) };
   }

@@ -73,28 +73,15 @@ export class InverseCDFSampler {
     const guide = this.guideTable();
     if (guide) searchWithGuide(this.cdf, guide, draws, found);
     else searchSorted(this.cdf, draws, "left", found);
-    const n = this.cdf.length;
-    const dims = this.shape.length;
     const coords = this.shape.map(() => new Float64Array(size));
-    const sortIndex = this.sortIndex;
-    const extents = Int32Array.from(this.shape);
-    for (let i = 0; i < size; i++) {
-      if (found[i] >= n) throw new RangeError("InverseCDFSampler.sample: draw above the last cdf value");
-      let flat = sortIndex[found[i]];
-      for (let d = dims - 1; d > 0; d--) {
-        const rest = (flat / extents[d]) | 0;
-        coords[d][i] = flat - rest * extents[d];
-        flat = rest;
-      }
-      coords[0][i] = flat;
-    }
+    if (coords.length === 1) indexInto(coords[0], found, this.sortIndex, this.cdf.length);
+    else unflattenInto(coords, found, this.sortIndex, Int32Array.from(this.shape), this.cdf.length);
     // numpy draws the jitter as one (dims × size) array, dimension 0 first: the same words as
     // `size` draws per dimension in turn, here into the buffer of the spent draws
     const jitter = draws;
-    for (let d = 0; d < dims; d++) {
+    for (const c of coords) {
       this.randomState.fillUniform(jitter, -0.5, 0.5);
-      const c = coords[d];
-      for (let i = 0; i < size; i++) c[i] += jitter[i];
+      addInto(c, jitter);
     }
     return coords;
   }
@@ -171,4 +158,44 @@ function searchWithGuide(cdf: ArrayLike<number>, guide: Int32Array, keys: Float6
     }
     out[k] = lo;
   }
+}
+
+// The loops of `sample` as functions of their own: a sampler draws once, and inline V8 ran
+// them unoptimised while it recompiled `sample` for on-stack replacement (4 times in the event
+// sampler's first runs, with as many deoptimisations between 1-D and 3-D pdfs).
+
+const DRAW_ABOVE_CDF = "InverseCDFSampler.sample: draw above the last cdf value";
+
+/** out[i] = sortIndex[found[i]] (a 1-D pdf: the flat index is the coordinate). */
+function indexInto(out: Float64Array, found: Int32Array, sortIndex: Int32Array, n: number): void {
+  for (let i = 0; i < out.length; i++) {
+    if (found[i] >= n) throw new RangeError(DRAW_ABOVE_CDF);
+    out[i] = sortIndex[found[i]];
+  }
+}
+
+/** coords[d][i] = the d-th index (C order, `extents`) of the flat index sortIndex[found[i]]. */
+function unflattenInto(
+  coords: Float64Array[],
+  found: Int32Array,
+  sortIndex: Int32Array,
+  extents: Int32Array,
+  n: number,
+): void {
+  const dims = extents.length;
+  for (let i = 0; i < found.length; i++) {
+    if (found[i] >= n) throw new RangeError(DRAW_ABOVE_CDF);
+    let flat = sortIndex[found[i]];
+    for (let d = dims - 1; d > 0; d--) {
+      const rest = (flat / extents[d]) | 0;
+      coords[d][i] = flat - rest * extents[d];
+      flat = rest;
+    }
+    coords[0][i] = flat;
+  }
+}
+
+/** out[i] += values[i]. */
+function addInto(out: Float64Array, values: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] += values[i];
 }
