@@ -514,8 +514,7 @@ export class WcsNDMap<D extends MapData = MapData> {
    * `other`, length, plane. Rows spanning the full width of both maps run on into each other, so
    * that equal geometries give one run per image plane: long loops for the kernels, and byte runs
    * that can be processed four bytes at a time. A run never crosses an image plane. (One flat
-   * array, not a tuple per run: a PSF map's ~10⁵ rows made tuples that outlived the young
-   * generation inside a large array, and each stack then grew the old one.)
+   * array, not a tuple per run: a PSF map's ~10⁵ rows made as many arrays at each stack.)
    */
   private overlapRuns(
     other: WcsNDMap,
