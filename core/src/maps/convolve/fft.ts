@@ -41,24 +41,38 @@ function transformColumns(data: Float64Array, h: number, w: number, inverse: boo
   const output = new Float64Array(2 * h);
   for (let c0 = 0; c0 < w; c0 += COLUMN_BLOCK) {
     const n = Math.min(COLUMN_BLOCK, w - c0);
-    for (let r = 0; r < h; r++) {
-      const at = 2 * (r * w + c0);
-      for (let b = 0; b < n; b++) {
-        block[b][2 * r] = data[at + 2 * b];
-        block[b][2 * r + 1] = data[at + 2 * b + 1];
-      }
-    }
+    gatherColumns(block, n, data, h, w, c0);
     for (let b = 0; b < n; b++) {
       if (inverse) plan.inverseTransform(output, block[b]);
       else plan.transform(output, block[b]);
       block[b].set(output);
     }
-    for (let r = 0; r < h; r++) {
-      const at = 2 * (r * w + c0);
-      for (let b = 0; b < n; b++) {
-        data[at + 2 * b] = block[b][2 * r];
-        data[at + 2 * b + 1] = block[b][2 * r + 1];
-      }
+    scatterColumns(data, block, n, h, w, c0);
+  }
+}
+
+// The gather and scatter as functions of their own, called per block: V8 optimises them after a
+// few calls (inline in transformColumns, called twice a run, they ran unoptimised while V8
+// recompiled it for on-stack replacement).
+
+/** block[b] = data's column c0 + b (h interleaved complex values, rows of w), b < n. */
+function gatherColumns(block: Float64Array[], n: number, data: Float64Array, h: number, w: number, c0: number): void {
+  for (let r = 0; r < h; r++) {
+    const at = 2 * (r * w + c0);
+    for (let b = 0; b < n; b++) {
+      block[b][2 * r] = data[at + 2 * b];
+      block[b][2 * r + 1] = data[at + 2 * b + 1];
+    }
+  }
+}
+
+/** data's column c0 + b = block[b], b < n. */
+function scatterColumns(data: Float64Array, block: Float64Array[], n: number, h: number, w: number, c0: number): void {
+  for (let r = 0; r < h; r++) {
+    const at = 2 * (r * w + c0);
+    for (let b = 0; b < n; b++) {
+      data[at + 2 * b] = block[b][2 * r];
+      data[at + 2 * b + 1] = block[b][2 * r + 1];
     }
   }
 }
@@ -145,16 +159,10 @@ export class SpectralConvolver {
     this.h = nextPow2(ny + maxKy - 1);
     this.w = nextPow2(nx + maxKx - 1);
     this.spectrum = new Float64Array(2 * this.h * this.w);
-    this.mass = [0, 0];
-    for (let i = 0; i < ny * nx; i++) {
-      this.mass[0] += Math.abs(re[i]);
-      if (im) this.mass[1] += Math.abs(im[i]);
-    }
+    this.mass = [absSum(re), im ? absSum(im) : 0];
     for (let i = 0; i < ny; i++) {
-      for (let j = 0; j < nx; j++) {
-        this.spectrum[2 * (i * this.w + j)] = re[i * nx + j];
-        if (im) this.spectrum[2 * (i * this.w + j) + 1] = im[i * nx + j];
-      }
+      placeRow(this.spectrum, 2 * i * this.w, re, i * nx, nx);
+      if (im) placeRow(this.spectrum, 2 * i * this.w + 1, im, i * nx, nx);
     }
     forward2d(this.spectrum, this.h, this.w, ny);
     this.work = new Float64Array(this.spectrum.length);
@@ -191,8 +199,20 @@ export class SpectralConvolver {
   }
 }
 
-// The loops of `convolve` as functions of their own: it runs once per image pair, and inline
+// The loops of the convolver as functions of their own: it runs once per image pair, and inline
 // V8 ran its loops unoptimised while it recompiled the method for on-stack replacement.
+
+/** Σ|values|. */
+function absSum(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.abs(values[i]);
+  return sum;
+}
+
+/** out[at + 2j] = values[from + j] for j < n: one image row into the real or imaginary parts. */
+function placeRow(out: Float64Array, at: number, values: ArrayLike<number>, from: number, n: number): void {
+  for (let j = 0; j < n; j++) out[at + 2 * j] = values[from + j];
+}
 
 /** out = a × b, complex values interleaved. */
 function multiplySpectra(out: Float64Array, a: Float64Array, b: Float64Array): void {
