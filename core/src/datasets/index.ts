@@ -10,6 +10,7 @@ export {
   type MapDatasetCreateOptions,
   type MapDatasetFields,
 } from "./map-dataset.js";
+export { createCutout } from "./create-cutout.js";
 export { datasetToHdus, datasetFromFits } from "./io.js";
 export { maskCubeOnGeom, maskOnGeom } from "./stack.js";
 export { datasetToPortable, datasetFromPortable, type PortableDataset, type PortableMap } from "./portable.js";

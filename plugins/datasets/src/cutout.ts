@@ -1,12 +1,5 @@
-import {
-  AngleOrPair,
-  definePlugin,
-  Enum,
-  perMessage,
-  referenceDataset,
-  Type,
-  type ObservationMessage,
-} from "@gammaflow/pipeline";
+import { createCutout, type MapDataset } from "@gammaflow/core";
+import { AngleOrPair, definePlugin, Enum, perMessage, Type, type ObservationMessage } from "@gammaflow/pipeline";
 
 /**
  * The reference dataset of each observation: the target geometry cut around its pointing
@@ -30,10 +23,10 @@ export const cutoutPlugin = definePlugin({
   output: ["observation"],
   needs: ["geom"],
   create(params, context) {
-    let target: ReturnType<typeof referenceDataset> | undefined;
+    const { run } = context;
     return perMessage<ObservationMessage>(context, (message) => {
-      target ??= referenceDataset(context.run);
-      const from = target;
+      if (!run.geom) throw new Error("this graph needs a target geometry: set inputs.geom");
+      const target = run.geom;
       const pointing = message.observation.pointingRadec;
       const { width, mode } = params;
       const cut = <T>(f: () => T): T => {
@@ -50,14 +43,16 @@ export const cutoutPlugin = definePlugin({
         }
       };
       // The geometry is checked now, so a run that misses it is this node's error record; the
-      // maps are cut when first read: with a worker pool the worker cuts its own, and this
-      // thread's copy would only be thrown away (a tenth of a run's work).
-      cut(() => from.counts.geom.cutout(pointing, width, mode));
-      let reference: typeof target | undefined;
+      // maps are made when first read: with a worker pool the worker makes its own.
+      cut(() => target.cutout(pointing, width, mode));
+      let reference: MapDataset | undefined;
       return {
         ...message,
         get reference() {
-          reference ??= cut(() => from.cutout(pointing, width, mode, `obs-${message.obsId}`));
+          // the empty target's cutout, made on the cut geometries (nothing to copy from an empty target)
+          reference ??= cut(() =>
+            createCutout(target, { ...run.dataset }, pointing, width, mode, `obs-${message.obsId}`),
+          );
           return reference;
         },
         cutout: { lon: pointing.lon, lat: pointing.lat, frame: pointing.frame, width, mode },

@@ -1,4 +1,5 @@
 import {
+  createCutout,
   datasetFromPortable,
   datasetToPortable,
   DataStore,
@@ -74,23 +75,6 @@ export interface ReduceResult {
 // Kept in the worker's compute cache (its lifetime and cap): the data stores opened.
 const STORES = "worker data stores";
 
-/**
- * The empty dataset on the target geometry the worker cuts from, for the last graph inputs: one
- * slot, not the cache, since an all-sky target is larger than any cache entry may be, and made
- * again per run it would be most of a run's work and memory.
- */
-let target: { key: string; dataset: MapDataset } | undefined;
-
-function targetFor(task: ReduceTask): MapDataset {
-  const key = JSON.stringify([task.geom, task.dataset]);
-  if (target?.key !== key) {
-    target = undefined; // the previous one can go before the next is made
-    const dataset = MapDataset.create(geomFromSpec(task.geom), datasetOptionsFromSpec(task.dataset ?? {}));
-    target = { key, dataset };
-  }
-  return target.dataset;
-}
-
 /** Runs in a worker (or in process): the reduction of one observation, as a portable dataset. */
 export function runTask(task: ReduceTask): ReduceResult {
   return withKernelPaths(task.paths, () => reduceTask(task));
@@ -102,13 +86,13 @@ function reduceTask(task: ReduceTask): ReduceResult {
   const store = cache.getOrCompute(STORES, storeKey, () => DataStore.fromDir(task.storeDir, { root: task.storeRoot }));
   const observation = store.obs(task.obsId);
   const c = task.cutout;
-  // A cutout copies; without one the maker gets its own empty dataset (it must not fill the kept one).
+  const geom = geomFromSpec(task.geom);
+  const options = datasetOptionsFromSpec(task.dataset ?? {});
+  const name = `obs-${task.obsId}`;
+  // the empty target's cutout as the cutout node makes it, else the empty target
   const reference = c
-    ? targetFor(task).cutout(new SkyCoord(c.lon, c.lat, c.frame), c.width, c.mode, `obs-${task.obsId}`)
-    : MapDataset.create(geomFromSpec(task.geom), {
-        ...datasetOptionsFromSpec(task.dataset ?? {}),
-        name: `obs-${task.obsId}`,
-      });
+    ? createCutout(geom, options, new SkyCoord(c.lon, c.lat, c.frame), c.width, c.mode, name)
+    : MapDataset.create(geom, { ...options, name });
   const warnings: string[] = [];
   const dataset = new MapDatasetMaker({ ...task.params, warn: (m) => warnings.push(m) }).run(reference, observation);
   const { portable, transfer } = datasetToPortable(dataset);
