@@ -1,15 +1,14 @@
 // A piscina worker: imports a task's module (once) and runs its `runTask`. The ArrayBuffers a
 // result lists in its `transfer` field are moved to the main thread, not copied.
-import { setFlagsFromString } from "node:v8";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 
 const modules = new Map<string, Promise<{ runTask(payload: unknown): unknown }>>();
-let tasksRun = 0;
 
 export default async function run({ module, payload }: { module: string; payload: unknown }): Promise<unknown> {
   // The previous task's result is posted (its buffers moved): what it left behind is garbage.
-  if (tasksRun++ > 0) collect();
+  collectIfDue();
   let loaded = modules.get(module);
   if (!loaded) {
     loaded = import(module) as Promise<{ runTask(payload: unknown): unknown }>;
@@ -20,13 +19,34 @@ export default async function run({ module, payload }: { module: string; payload
 }
 
 /**
- * A full collection between tasks. A task leaves its run's files, events and IRFs behind as
- * external memory (ArrayBuffers), which V8 collects only once tens of MiB of it have piled
- * up: a worker that had run a few tasks held ~40 MiB more than after its first, so the peak
- * grew with the number of runs (24 runs: 1.22× the 4 runs' peak with 2 workers; 1.09× with
- * this). It costs a few ms against a task's hundreds. The entries of the worker's compute
- * cache keyed by a run's IRFs go with them (their FinalizationRegistry callback).
+ * External memory (ArrayBuffers) a worker may hold above what it held after its last full
+ * collection before the next task starts with one. A task leaves its run's files, events and
+ * IRFs behind as external memory, 25–65 MiB, which V8 collects on its own only once tens of
+ * MiB of it have piled up; so the peak would grow with the number of runs. A collection before
+ * every task held it as well, but cost 13–54 ms a task (28 on average: 0.6 s of the 21
+ * PKS 2155-304 runs with one worker, a fifth of the worker's time) and left ~35–60 MiB
+ * anyway (the target geometry's dataset, the caches); with this budget the first task's
+ * collection is usually the only one. Peak for 24 runs against 4 with 2 workers, e2e memory
+ * test: 1.20 and 1.26× collecting before every task, 1.16 and 1.17× with this budget.
  */
+const EXTERNAL_BUDGET = 48 * 2 ** 20;
+let externalAfterCollection: number | undefined;
+
+/**
+ * A full collection when the external memory has grown past the budget since the last (none
+ * before the first task). The entries of the worker's compute cache keyed by a run's IRFs go
+ * with the run (their FinalizationRegistry callback).
+ */
+function collectIfDue(): void {
+  const external = getHeapStatistics().external_memory;
+  if (externalAfterCollection === undefined) {
+    externalAfterCollection = external;
+  } else if (external > externalAfterCollection + EXTERNAL_BUDGET) {
+    collect();
+    externalAfterCollection = getHeapStatistics().external_memory;
+  }
+}
+
 const collect: () => void = (() => {
   setFlagsFromString("--expose-gc");
   // a context made after the flag has `gc`; the worker's own global does not
