@@ -8,7 +8,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.join(here, "..", "cli", "dist", "src", "gammaflow.js");
+// the command users run: the bundled CLI when built, else the compiled modules
+const CLI = path.join(here, "..", "cli", "bin", "gammaflow.js");
 const GRAPH = path.join(here, "hess-dr1-all-runs.json");
 const PEAK_HOOK =
   "data:text/javascript,import{writeSync}from'node:fs';" +

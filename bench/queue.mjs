@@ -16,7 +16,8 @@ import { BullMqExecutor, NOOP_TASK } from "@gammaflow/pipeline/node";
 import { mapDatasetMakerPlugin } from "@gammaflow/map-dataset-maker";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const cli = path.join(repo, "cli", "dist", "src", "gammaflow.js");
+// the command users run: the bundled CLI when built, else the compiled modules
+const cli = path.join(repo, "cli", "bin", "gammaflow.js");
 const storeDir = path.join(process.env.GAMMAPY_DATA ?? gammapyDataDir(repo), "hess-dl3-dr1");
 const WORKER_TASK = import.meta.resolve("@gammaflow/map-dataset-maker").replace(/index\.js$/, "worker-task.js");
 

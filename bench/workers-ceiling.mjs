@@ -14,7 +14,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = path.join(repo, "cli", "dist", "src", "gammaflow.js");
+// the command users run: the bundled CLI when built, else the compiled modules
+const CLI = path.join(repo, "cli", "bin", "gammaflow.js");
 const GRAPH = path.join(repo, "graphs", "pks2155-stack.json");
 const REPEAT = Number(process.env.REPEAT ?? 5);
 
