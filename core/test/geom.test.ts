@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SkyCoord } from "../src/coords/index.js";
+import { SkyCoord, transformFrame } from "../src/coords/index.js";
 import { MapAxis } from "../src/maps/axis/index.js";
 import { WcsGeom } from "../src/maps/geom.js";
 import { maxAbsDiff, readFixture } from "./fixtures.js";
@@ -223,3 +223,21 @@ test(
     assert.ok(windows >= 20, `${windows} geometries compared`);
   },
 );
+
+test("imageCoordIn: pixel centres in another frame, kept per grid, a cutout's from its parent's", () => {
+  const geom = WcsGeom.create({ skydir: [347.34, -0.47], frame: "galactic", width: 2, binsz: 0.1 });
+  const { lon, lat } = geom.imageCoord("center");
+  const expected = transformFrame(lon, lat, "galactic", "icrs");
+  const icrs = geom.imageCoordIn("icrs");
+  assert.deepEqual([...icrs.lon], [...expected.lon]);
+  assert.deepEqual([...icrs.lat], [...expected.lat]);
+  assert.equal(geom.imageCoordIn("icrs"), icrs, "kept for the grid");
+  assert.equal(geom.imageCoordIn("galactic").lon, geom.imageCoord("center").lon, "its own frame: imageCoord's");
+  const cut = geom.cutout(new SkyCoord(347.6, -0.2, "galactic"), 1);
+  assert.ok(cut.gridWindow, "a window of the grid");
+  const own = cut.imageCoord("center");
+  const fromCut = transformFrame(own.lon, own.lat, "galactic", "icrs");
+  const cutIcrs = cut.imageCoordIn("icrs");
+  assert.deepEqual([...cutIcrs.lon], [...fromCut.lon]);
+  assert.deepEqual([...cutIcrs.lat], [...fromCut.lat]);
+});

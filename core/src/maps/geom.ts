@@ -1,5 +1,5 @@
 import type { Frame } from "../coords/index.js";
-import { SkyCoord, separationDeg } from "../coords/index.js";
+import { SkyCoord, separationDeg, transformFrame } from "../coords/index.js";
 import { parseQuantity } from "../units/index.js";
 import type { MapAxis } from "./axis/index.js";
 import { MapCoord, type MapCoordInput } from "./coord.js";
@@ -40,6 +40,7 @@ const MAX_PIXELS = 2 ** 31 - 1;
 const GRID_CENTERS = "grid pixel centres";
 const GRID_SOLID_ANGLES = "grid solid angles";
 const GRID_SEPARATIONS = "grid separations";
+const GRID_CENTERS_IN_FRAME = "grid pixel centres in another frame";
 
 /** A WCS sky geometry with optional non-spatial axes, gammapy's `WcsGeom`. */
 export class WcsGeom {
@@ -319,6 +320,30 @@ export class WcsGeom {
       return { ...this.imageCoordCache, nx: this.nx, ny: this.ny };
     }
     return { ...this.pixelWorld(-0.5, this.nx + 1, this.ny + 1), nx: this.nx + 1, ny: this.ny + 1 };
+  }
+
+  /**
+   * The pixel centres in `frame`: the grid's own (`imageCoord`), or transformed and kept per
+   * grid like them (a background in RA/Dec FoV coordinates on a galactic grid transformed the
+   * same grid again for every pointing); a window's come from its parent's. Read only.
+   */
+  imageCoordIn(frame: Frame): { lon: Float64Array; lat: Float64Array } {
+    if (frame === this.frame) return this.imageCoord("center");
+    const cache = defaultComputeCache();
+    const key = `${frame} ${this.gridKey}`;
+    const shared = cache.get<{ lon: Float64Array; lat: Float64Array }>(GRID_CENTERS_IN_FRAME, key);
+    if (shared) return shared;
+    // a window's pixel centres are its parent's, bit for bit: so are their transforms
+    const parent = this.windowParent("center");
+    let coords: { lon: Float64Array; lat: Float64Array };
+    if (parent) {
+      const { lon, lat } = parent.imageCoordIn(frame);
+      coords = { lon: this.fromParent(lon), lat: this.fromParent(lat) };
+    } else {
+      const { lon, lat } = this.imageCoord("center");
+      coords = transformFrame(lon, lat, this.frame, frame);
+    }
+    return cache.set(GRID_CENTERS_IN_FRAME, key, coords, coords.lon.byteLength + coords.lat.byteLength);
   }
 
   /** Sky positions of the nx × ny pixel grid starting at pixel (offset, offset). */
