@@ -12,6 +12,7 @@ export class PiscinaPool implements WorkerPool {
   /** Tasks given and not yet settled. */
   private pending = 0;
   private waiting: Array<() => void> = [];
+  private closing?: Promise<void>;
   /** Tasks it takes before a source must wait: one running and one queued per worker. */
   readonly room: number;
 
@@ -39,7 +40,13 @@ export class PiscinaPool implements WorkerPool {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  async close(): Promise<void> {
-    await this.piscina.destroy();
+  /** The threads go as soon as no node needs them (see WorkerPool.release). */
+  release(): Promise<void> {
+    return this.close();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.piscina.destroy();
+    return this.closing;
   }
 }

@@ -95,6 +95,11 @@ export interface WorkerPool {
    * it (RunContext.ready) so that runs are not read far ahead of the workers.
    */
   ready?(): Promise<void> | undefined;
+  /**
+   * Every node that uses the pool is done: its threads may go now, their memory with them (the
+   * runner calls it; no task follows). `close` still ends the pool.
+   */
+  release?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { catchError, delay, map, Observable, of } from "rxjs";
+import { catchError, delay, lastValueFrom, map, Observable, of, tap } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import type { Container } from "inversify";
 import {
@@ -19,6 +19,7 @@ import {
   type Clock,
   type DataAccess,
   type Message,
+  type WorkerPool,
 } from "@gammaflow/pipeline";
 
 // Messages stand in for observations: the runner never looks inside them.
@@ -296,4 +297,38 @@ test("runGraph lists the files written in the graph's node order, whichever writ
     report.outputs.map((o) => o.path),
     ["slow-100", "slow-101", "quick-100", "quick-101"],
   );
+});
+
+test("the worker pool is released once every node that uses it has completed, before the nodes after it", async () => {
+  const log: string[] = [];
+  const pool: WorkerPool = {
+    size: 1,
+    run: async <T>() => undefined as T,
+    release: async () => void log.push("release"),
+    close: async () => void log.push("close"),
+  };
+  const pooled = definePlugin({
+    name: "pooled",
+    version: "1",
+    description: "uses the pool",
+    params: noParams,
+    input: ["observation"],
+    output: ["observation"],
+    services: ["workers"],
+    create: (_p, context) => perMessage<Item>(context, (m) => ({ ...m, value: m.value + 1 }) as Item),
+  });
+  const registry = registryWith(() => of(item(0), item(1), item(2))).register(pooled);
+  const container = createRunContainer(createContainer({ data: noData, logger: new MemoryLogger(), workers: pool }), {
+    concurrency: 1,
+  });
+  const out = graphStream(validateGraph(chain("src", "pooled", "sum"), registry), container);
+  const final = await lastValueFrom(out.pipe(tap(() => log.push("final"))));
+  assert.deepEqual((final as unknown as { obsIds: number[] }).obsIds, [1, 2, 3]);
+  assert.deepEqual(log, ["release", "final"], "released as the pooled node completed, once, and not closed");
+
+  // no node uses the pool: it is left alone (the run closes it at the end)
+  log.length = 0;
+  const plain = graphStream(validateGraph(chain("src", "double", "sum"), registry), container);
+  await lastValueFrom(plain.pipe(tap(() => log.push("final"))));
+  assert.deepEqual(log, ["final"]);
 });
