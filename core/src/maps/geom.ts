@@ -303,20 +303,12 @@ export class WcsGeom {
    */
   imageCoord(mode: "center" | "edges" = "center"): { lon: Float64Array; lat: Float64Array; nx: number; ny: number } {
     if (mode === "center") {
-      if (!this.imageCoordCache) {
-        const cache = defaultComputeCache();
-        const shared = cache.get<{ lon: Float64Array; lat: Float64Array }>(GRID_CENTERS, this.gridKey);
-        if (shared) this.imageCoordCache = shared;
-        else {
-          const parent = this.windowParent("center");
-          if (parent) {
-            const { lon, lat } = parent.imageCoord("center");
-            this.imageCoordCache = { lon: this.fromParent(lon), lat: this.fromParent(lat) };
-          } else this.imageCoordCache = this.pixelWorld(0, this.nx, this.ny);
-          const { lon, lat } = this.imageCoordCache;
-          cache.set(GRID_CENTERS, this.gridKey, this.imageCoordCache, lon.byteLength + lat.byteLength);
-        }
-      }
+      this.imageCoordCache ??= this.keptCentres(
+        GRID_CENTERS,
+        this.gridKey,
+        (parent) => parent.imageCoord("center"),
+        () => this.pixelWorld(0, this.nx, this.ny),
+      );
       return { ...this.imageCoordCache, nx: this.nx, ny: this.ny };
     }
     return { ...this.pixelWorld(-0.5, this.nx + 1, this.ny + 1), nx: this.nx + 1, ny: this.ny + 1 };
@@ -329,21 +321,38 @@ export class WcsGeom {
    */
   imageCoordIn(frame: Frame): { lon: Float64Array; lat: Float64Array } {
     if (frame === this.frame) return this.imageCoord("center");
-    const cache = defaultComputeCache();
-    const key = `${frame} ${this.gridKey}`;
-    const shared = cache.get<{ lon: Float64Array; lat: Float64Array }>(GRID_CENTERS_IN_FRAME, key);
-    if (shared) return shared;
     // a window's pixel centres are its parent's, bit for bit: so are their transforms
+    return this.keptCentres(
+      GRID_CENTERS_IN_FRAME,
+      `${frame} ${this.gridKey}`,
+      (parent) => parent.imageCoordIn(frame),
+      () => {
+        const { lon, lat } = this.imageCoord("center");
+        return transformFrame(lon, lat, this.frame, frame);
+      },
+    );
+  }
+
+  /**
+   * Per-pixel positions kept in the compute cache under (namespace, key): a window's are cut
+   * from its parent's (`ofParent`), others computed.
+   */
+  private keptCentres(
+    namespace: string,
+    key: string,
+    ofParent: (parent: WcsGeom) => { lon: Float64Array; lat: Float64Array },
+    compute: () => { lon: Float64Array; lat: Float64Array },
+  ): { lon: Float64Array; lat: Float64Array } {
+    const cache = defaultComputeCache();
+    const shared = cache.get<{ lon: Float64Array; lat: Float64Array }>(namespace, key);
+    if (shared) return shared;
     const parent = this.windowParent("center");
     let coords: { lon: Float64Array; lat: Float64Array };
     if (parent) {
-      const { lon, lat } = parent.imageCoordIn(frame);
+      const { lon, lat } = ofParent(parent);
       coords = { lon: this.fromParent(lon), lat: this.fromParent(lat) };
-    } else {
-      const { lon, lat } = this.imageCoord("center");
-      coords = transformFrame(lon, lat, this.frame, frame);
-    }
-    return cache.set(GRID_CENTERS_IN_FRAME, key, coords, coords.lon.byteLength + coords.lat.byteLength);
+    } else coords = compute();
+    return cache.set(namespace, key, coords, coords.lon.byteLength + coords.lat.byteLength);
   }
 
   /** Sky positions of the nx × ny pixel grid starting at pixel (offset, offset). */

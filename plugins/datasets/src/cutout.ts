@@ -51,7 +51,7 @@ export const cutoutPlugin = definePlugin({
         get reference() {
           // the empty target's cutout, made on the cut geometries (nothing to copy from an empty target)
           reference ??= cut(() =>
-            createCutout(target, { ...run.dataset }, pointing, width, mode, `obs-${message.obsId}`),
+            createCutout(target, run.dataset ?? {}, pointing, width, mode, `obs-${message.obsId}`),
           );
           return reference;
         },
