@@ -2,29 +2,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SkyCoord } from "../src/coords/index.js";
 import { createCutout, EDispMap, MapDataset, type MapDatasetCreateOptions } from "../src/datasets/index.js";
-import { MapAxis, WcsGeom, type CutoutMode, type WcsNDMap } from "../src/maps/index.js";
+import { MapAxis, WcsGeom, type CutoutMode } from "../src/maps/index.js";
+import { datasetMaps } from "./fixtures.js";
 
 const energy = MapAxis.fromBounds(1, 10, 4, { name: "energy", unit: "TeV", interp: "log" });
-
-/** Every map of a dataset by name, and the kind of its energy dispersion. */
-function mapsOf(d: MapDataset): Record<string, WcsNDMap | undefined> {
-  return {
-    counts: d.counts,
-    exposure: d.exposure,
-    background: d.background,
-    psf: d.psf?.psfMap,
-    psfExposure: d.psf?.exposureMap,
-    edisp: d.edisp?.edispMap,
-    edispExposure: d.edisp?.exposureMap,
-    maskSafe: d.maskSafe,
-    maskFit: d.maskFit,
-  };
-}
 
 function assertSameDataset(actual: MapDataset, expected: MapDataset, label: string): void {
   assert.equal(actual.name, expected.name, label);
   assert.equal(actual.edisp?.constructor, expected.edisp?.constructor, `${label}: edisp kind`);
-  const [a, e] = [mapsOf(actual), mapsOf(expected)];
+  const [a, e] = [datasetMaps(actual), datasetMaps(expected)];
   for (const key of Object.keys(e)) {
     const [am, em] = [a[key], e[key]];
     if (!em) {

@@ -5,21 +5,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { MapAxis, MapDataset, WcsGeom, type WcsNDMap } from "../src/index.js";
 import { readDataset, writeDataset } from "../src/nodejs/index.js";
-import { fixturePath, readFixture } from "./fixtures.js";
+import { datasetMaps, fixturePath, readFixture } from "./fixtures.js";
 
 const want = readFixture("gammapy-dataset.json");
 
+/** The maps these datasets have (no fit mask). */
 function mapsOf(d: MapDataset): Record<string, WcsNDMap | undefined> {
-  return {
-    COUNTS: d.counts,
-    EXPOSURE: d.exposure,
-    BACKGROUND: d.background,
-    PSF: d.psf?.psfMap,
-    PSF_EXPOSURE: d.psf?.exposureMap,
-    EDISP: d.edisp?.edispMap,
-    EDISP_EXPOSURE: d.edisp?.exposureMap,
-    MASK_SAFE: d.maskSafe,
-  };
+  const { MASK_FIT: _, ...maps } = datasetMaps(d);
+  return maps;
 }
 
 test("a dataset gammapy wrote reads with its maps, units, GTI and summary", () => {

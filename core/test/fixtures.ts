@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { MapDataset } from "../src/datasets/index.js";
+import type { WcsNDMap } from "../src/maps/index.js";
 import { TestData } from "../src/nodejs/test-data.js";
 
 /** The repository root, from core/dist/test/<file>.js. */
@@ -12,6 +14,21 @@ export const DATA = new TestData(REPO_ROOT);
 
 /** The bundled H.E.S.S. DR1 subset (4 Crab runs). */
 export const BUNDLED_HESS = path.join(REPO_ROOT, "data", "hess-dl3-dr1");
+
+/** A dataset's maps by the HDU names gammapy writes them under (undefined where it has none). */
+export function datasetMaps(d: MapDataset): Record<string, WcsNDMap | undefined> {
+  return {
+    COUNTS: d.counts,
+    EXPOSURE: d.exposure,
+    BACKGROUND: d.background,
+    PSF: d.psf?.psfMap,
+    PSF_EXPOSURE: d.psf?.exposureMap,
+    EDISP: d.edisp?.edispMap,
+    EDISP_EXPOSURE: d.edisp?.exposureMap,
+    MASK_SAFE: d.maskSafe,
+    MASK_FIT: d.maskFit,
+  };
+}
 
 export function fixturePath(...parts: string[]): string {
   return path.join(REPO_ROOT, "core", "test", "fixtures", ...parts);
