@@ -53,7 +53,16 @@ test("the Node entry's DataStore defaults to node:fs; its stores are instances o
 });
 
 test("'@gammaflow/core/node' holds the file helpers and svgToPng; test helpers are in '…/testing'", async () => {
-  const names = ["readFits", "writeFits", "readMap", "writeMap", "writeDataset", "readDataset", "nodeFiles"];
+  const names = [
+    "readFits",
+    "readFitsHeader",
+    "writeFits",
+    "readMap",
+    "writeMap",
+    "writeDataset",
+    "readDataset",
+    "nodeFiles",
+  ];
   assert.deepEqual(
     Object.keys(nodeHelpers).sort(),
     [

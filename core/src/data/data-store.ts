@@ -134,21 +134,23 @@ export class DataStore {
       if (!locations.has(type)) locations.set(type, this.hduIndex.location(obsId, type)!);
     }
     const opened = new Map<string, FitsFile>(); // one observation's HDUs usually share a file
-    return new Observation(
-      obsId,
-      this.obsTable,
-      locations,
-      (location) => {
-        const path = this.resolve(location);
-        let file = opened.get(path);
-        if (!file) {
-          file = this.files.readFits(path);
-          opened.set(path, file);
-        }
-        return { file, path };
-      },
-      (location) => this.resolve(location),
-    );
+    const open = (location: HduLocation) => {
+      const path = this.resolve(location);
+      let file = opened.get(path);
+      if (!file) {
+        file = this.files.readFits(path);
+        opened.set(path, file);
+      }
+      return { file, path };
+    };
+    // a header alone from the start of its file, unless the file is open already
+    const openHeader = (location: HduLocation) => {
+      const path = this.resolve(location);
+      const file = opened.get(path);
+      if (file || !this.files.readHeader) return { header: open(location).file.hdu(location.hduName).header, path };
+      return { header: this.files.readHeader(path, location.hduName), path };
+    };
+    return new Observation(obsId, this.obsTable, locations, open, (location) => this.resolve(location), openHeader);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { FitsFile } from "../fits/index.js";
+import type { FitsFile, Header } from "../fits/index.js";
 
 /**
  * How the data side reaches files, passed to DataStore explicitly: node:fs in Node (`nodeFiles`
@@ -7,6 +7,11 @@ import type { FitsFile } from "../fits/index.js";
  */
 export interface FileAccess {
   readFits(path: string): FitsFile;
+  /**
+   * The header of one HDU (by name) without the data of the file, reading only what comes before
+   * it where that is cheaper (node:fs); absent: `readFits` serves headers too.
+   */
+  readHeader?(path: string, hdu: string): Header;
   exists(path: string): boolean;
   /** Environment variables for `$VAR` expansion in index paths. */
   env(name: string): string | undefined;

@@ -1,4 +1,5 @@
 import type { SkyCoord } from "../coords/index.js";
+import { Header } from "../fits/index.js";
 import type { Irf, Psf } from "../irf/index.js";
 import type { EventList } from "./event-list.js";
 import { DEFAULT_TIME_REF, GTI, type TimeRef } from "./gti.js";
@@ -71,6 +72,14 @@ export class MemoryObservation extends Observation {
   override get events(): EventList {
     if (!this.options.events) throw new Error(`observation ${this.obsId}: made in memory without events`);
     return this.options.events;
+  }
+
+  /** The events' header, or an IRF's as it was read (empty when made without one); no files to read. */
+  override header(hduType: string): Header {
+    if (hduType === "events") return this.events.header;
+    if (hduType === "aeff" || hduType === "edisp" || hduType === "psf" || hduType === "bkg")
+      return this.irfOf(hduType).meta ?? new Header();
+    throw new Error(`observation ${this.obsId}: made in memory, it has no '${hduType}' header`);
   }
 
   override get aeff(): Irf {

@@ -1,5 +1,5 @@
 import { SkyCoord } from "../coords/index.js";
-import type { BinTableHdu, FitsFile, FitsHdu } from "../fits/index.js";
+import type { BinTableHdu, FitsFile, FitsHdu, Header } from "../fits/index.js";
 import { loadIrf, loadParametricPsf, type Irf, type IrfLoadOptions, type Psf } from "../irf/index.js";
 import { EventList } from "./event-list.js";
 import { checkIntervals, GTI } from "./gti.js";
@@ -8,6 +8,9 @@ import type { ObsTable } from "./obs-table.js";
 
 /** Resolves an HDU location of this observation to an opened FITS file. */
 export type HduOpener = (location: HduLocation) => { file: FitsFile; path: string };
+
+/** Reads the header of an HDU location without its data where it can. */
+export type HeaderOpener = (location: HduLocation) => { header: Header; path: string };
 
 /**
  * One observation of a data store (gammapy's DataStoreObservation): metadata from the obs
@@ -19,6 +22,8 @@ export class Observation {
   private eventsCache?: EventList;
   private irfCache = new Map<string, Psf>();
   private gtiCache?: GTI;
+  /** The headers known so far by HDU type: read with their HDUs, alone, or given (addHeaders). */
+  private readonly headers = new Map<string, Header>();
   /** Warnings from reading this observation's HDUs so far, each naming the observation and file. */
   readonly loadWarnings: string[] = [];
 
@@ -29,6 +34,8 @@ export class Observation {
     private readonly open: HduOpener,
     /** The file path of a location without opening it (for messages); default: none known. */
     private readonly pathOf?: (location: HduLocation) => string,
+    /** Headers without their data (default: through `open`). */
+    private readonly openHeader?: HeaderOpener,
   ) {}
 
   /** "observation 23523 (…/run.fits.gz)": the observation and its events file (else first file), for messages. */
@@ -46,7 +53,7 @@ export class Observation {
    */
   info(key: string): number | undefined {
     if (this.locations.has("events") && !key.toUpperCase().startsWith("HDU")) {
-      const value = this.events.header.get(key);
+      const value = this.header("events").get(key);
       if (typeof value === "number") return value;
       if (typeof value === "bigint") return Number(value);
     }
@@ -56,7 +63,7 @@ export class Observation {
   /** A text value of the metadata (events header, else obs index), trimmed; undefined when absent. */
   infoText(key: string): string | undefined {
     if (this.locations.has("events")) {
-      const value = this.events.header.get(key);
+      const value = this.header("events").get(key);
       if (typeof value === "string") return value.trim();
     }
     return this.obsTable.text(this.obsId, key);
@@ -124,6 +131,39 @@ export class Observation {
     return this.openHdu(hduType).file.hdu(this.location(hduType)!.hduName);
   }
 
+  /**
+   * The header of an HDU, without reading its data where the files allow (the events header for
+   * the pointing, not the events): once read it is kept, and headers read elsewhere can be given
+   * (`addHeaders`: a worker's, of the same files).
+   */
+  header(hduType: string): Header {
+    let header = this.headers.get(hduType);
+    if (!header) {
+      header = this.reading(hduType, (location, at) => {
+        if (this.openHeader) {
+          const read = this.openHeader(location);
+          at(read.path);
+          return read.header;
+        }
+        const opened = this.open(location);
+        at(opened.path);
+        return opened.file.hdu(location.hduName).header;
+      });
+      this.headers.set(hduType, header);
+    }
+    return header;
+  }
+
+  /** The headers known so far, by HDU type (for `addHeaders` of the same observation elsewhere). */
+  knownHeaders(): ReadonlyMap<string, Header> {
+    return this.headers;
+  }
+
+  /** Headers of this observation's HDUs read elsewhere (a worker's reading of the same files). */
+  addHeaders(headers: Iterable<readonly [string, Header]>): void {
+    for (const [hduType, header] of headers) if (!this.headers.has(hduType)) this.headers.set(hduType, header);
+  }
+
   get events(): EventList {
     this.eventsCache ??= this.load("events", (table) => new EventList(table));
     return this.eventsCache;
@@ -189,22 +229,32 @@ export class Observation {
     return { warn: (message) => this.loadWarnings.push(`observation ${this.obsId} ${hduType}: ${message}`) };
   }
 
-  /**
-   * Read an HDU of this observation: any error names the observation, HDU type, file and HDU
-   * (messages that already name the file keep theirs), with the original as its cause.
-   */
+  /** Read an HDU of this observation as a table (its header kept); errors as `reading` says. */
   private load<T>(hduType: string, read: (table: BinTableHdu) => T): T {
-    const location = this.locations.get(hduType);
-    let path = location && this.pathFor(location);
+    return this.reading(hduType, (location, at) => {
+      const opened = this.open(location);
+      at(opened.path);
+      const table = opened.file.table(location.hduName);
+      this.headers.set(hduType, table.header);
+      return read(table);
+    });
+  }
+
+  /**
+   * `body` on an HDU's location: any error names the observation, HDU type, file and HDU
+   * (messages that already name the file keep theirs), with the original as its cause. `at`
+   * tells the file opened, for the message.
+   */
+  private reading<T>(hduType: string, body: (location: HduLocation, at: (path: string) => void) => T): T {
+    const location = this.requireLocation(hduType);
+    let path = this.pathFor(location);
     try {
-      const opened = this.openHdu(hduType);
-      path = opened.path;
-      return read(opened.file.table(location!.hduName));
+      return body(location, (opened) => (path = opened));
     } catch (error) {
       const message = (error as Error).message;
       if (message.startsWith(`observation ${this.obsId}`)) throw error;
       const file = path ? `${path}, ` : "";
-      const where = !location || (path && message.includes(path)) ? "" : ` (${file}HDU ${location.hduName})`;
+      const where = path && message.includes(path) ? "" : ` (${file}HDU ${location.hduName})`;
       throw new Error(`observation ${this.obsId} ${hduType}${where}: ${message}`, { cause: error });
     }
   }
@@ -212,7 +262,7 @@ export class Observation {
   /** Where a metadata value comes from: the events header or the obs index (see `info`). */
   private infoSource(key: string): string {
     const location = this.locations.get("events");
-    if (location && this.events.header.has(key)) {
+    if (location && this.header("events").has(key)) {
       return `events header, ${this.pathFor(location) ?? "events file"}[${location.hduName}]`;
     }
     return `obs index column ${key}`;
@@ -228,6 +278,10 @@ export class Observation {
   }
 
   private openHdu(hduType: string): { file: FitsFile; path: string } {
+    return this.open(this.requireLocation(hduType));
+  }
+
+  private requireLocation(hduType: string): HduLocation {
     const location = this.locations.get(hduType);
     if (!location) {
       throw new Error(
@@ -235,6 +289,6 @@ export class Observation {
           `(has: ${this.hduTypes.join(", ") || "none"})`,
       );
     }
-    return this.open(location);
+    return location;
   }
 }

@@ -2,6 +2,11 @@ import { applyScaling, decodeContiguous, kindOfBitpix, type NumericKind, type Ty
 import { hduLabel, type FitsContext } from "./errors.js";
 import { BLOCK, type Header } from "./header.js";
 
+/** An HDU's name: EXTNAME, or PRIMARY for the first HDU without one. */
+export function hduName(header: Header, index: number): string {
+  return header.str("EXTNAME")?.trim() ?? (index === 0 ? "PRIMARY" : "");
+}
+
 /** What every HDU exposes: position, name, header and the raw data bytes. */
 export abstract class FitsHdu {
   abstract readonly kind: "image" | "bintable" | "other";
@@ -19,8 +24,7 @@ export abstract class FitsHdu {
 
   /** EXTNAME, or PRIMARY for the first HDU without one. */
   get name(): string {
-    const extname = this.header.str("EXTNAME");
-    return extname?.trim() ?? (this.index === 0 ? "PRIMARY" : "");
+    return hduName(this.header, this.index);
   }
 
   /** "file[EXTNAME]" for messages. */

@@ -29,6 +29,11 @@ export interface LayoutOptions {
    * they end instead of calling the file truncated; everything seen so far is checked.
    */
   prefix?: boolean;
+  /**
+   * With `prefix`: also list the HDU whose header lies in the bytes but whose data go on past
+   * them (last in the list, its data not there), for reading headers only.
+   */
+  keepCutHeader?: boolean;
 }
 
 /**
@@ -37,7 +42,7 @@ export interface LayoutOptions {
  * only). Nothing is allocated from a declared size.
  */
 export function scanHdus(bytes: Uint8Array, options: LayoutOptions = {}): HduLayout[] {
-  const { fileName, prefix = false } = options;
+  const { fileName, prefix = false, keepCutHeader = false } = options;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FITS_BYTES;
   if (bytes.length > maxBytes) {
     const message = `FITS data of ${bytes.length} bytes exceed the limit of ${maxBytes} bytes; ${RAISE_LIMIT_HINT}`;
@@ -76,7 +81,11 @@ export function scanHdus(bytes: Uint8Array, options: LayoutOptions = {}): HduLay
         context,
       );
     }
-    if (end > bytes.length) break; // the rest of a prefix
+    if (end > bytes.length) {
+      // the rest of a prefix
+      if (keepCutHeader) hdus.push({ header, headerOffset: offset, dataOffset, dataBytes, context });
+      break;
+    }
     hdus.push({ header, headerOffset: offset, dataOffset, dataBytes, context });
     offset = dataOffset + Math.ceil(dataBytes / BLOCK) * BLOCK;
   }

@@ -1,11 +1,12 @@
 import { existsSync, lstatSync, readlinkSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { FileAccess } from "../data/index.js";
-import { readFits } from "./fits-io.js";
+import { readFits, readFitsHeader } from "./fits-io.js";
 
 /** File access through node:fs; relative paths resolve against the working directory. */
 export const nodeFiles: FileAccess = {
   readFits: (p) => readFits(p),
+  readHeader: (p, hdu) => readFitsHeader(p, hdu),
   exists: (p) => existsSync(p),
   env: (name) => process.env[name],
   realPath: (p) => realPath(p),

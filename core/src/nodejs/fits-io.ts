@@ -1,6 +1,7 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
-import { FitsError, FitsFile, writeFitsBytesWithEnds, type HduSpec } from "../fits/index.js";
+import { FitsError, FitsFile, writeFitsBytesWithEnds, type Header, type HduSpec } from "../fits/index.js";
+import { hduName } from "../fits/hdu.js";
 import { type CompressionSpan, gzipFits, gzipFitsAsync } from "./fits-gzip.js";
 import { writeFileAtomic, writeFileAtomicAsync } from "./atomic-files.js";
 import { DEFAULT_MAX_FITS_BYTES, RAISE_LIMIT_HINT, scanHdus } from "../fits/layout.js";
@@ -36,6 +37,43 @@ export function readFits(pathOrBytes: string | Uint8Array, options: ReadFitsOpti
   }
   const gunzip = (data: Uint8Array, limit: number) => gunzipCapped(data, limit, fileName);
   return FitsFile.parse(bytes, { fileName, gunzip, maxBytes, verifyChecksums: options.verifyChecksums });
+}
+
+/** Stored bytes read first for a header alone; each further try reads eight times as many. */
+const HEADER_INPUT = 16 * 1024;
+
+/**
+ * The header of one HDU (by EXTNAME, case-insensitive, or PRIMARY), reading and inflating only
+ * the start of the file up to that header: an events header without its events. Its data are
+ * not read, so no checksum is verified; a reader of the data (readFits) does that. An HDU not
+ * found in the whole file is readFits's error.
+ */
+export function readFitsHeader(path: string, hdu: string, options: ReadFitsOptions = {}): Header {
+  const fileName = options.fileName ?? path;
+  const maxBytes = options.maxBytes ?? maxFitsBytes();
+  const wanted = hdu.toUpperCase();
+  let size: number;
+  let fd: number;
+  try {
+    size = statSync(path).size;
+    fd = openSync(path, "r");
+  } catch (error) {
+    throw new FitsError(`cannot read file: ${(error as Error).message}`, { fileName });
+  }
+  try {
+    for (let length = Math.min(size, HEADER_INPUT); length < size; length = Math.min(size, length * 8)) {
+      const stored = new Uint8Array(length);
+      readSync(fd, stored, 0, length, 0);
+      const gzip = stored[0] === 0x1f && stored[1] === 0x8b;
+      const bytes = gzip ? inflate(stored, maxBytes, fileName, true) : stored;
+      const layouts = scanHdus(bytes, { fileName, maxBytes, prefix: true, keepCutHeader: true });
+      const found = layouts.find((layout, index) => hduName(layout.header, index).toUpperCase() === wanted);
+      if (found) return found.header;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return readFits(path, options).hdu(hdu).header;
 }
 
 /** The limit from $GAMMAFLOW_MAX_FITS_BYTES (a whole number of bytes), else the default. */

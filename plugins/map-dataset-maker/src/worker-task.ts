@@ -4,10 +4,12 @@ import {
   datasetToPortable,
   DataStore,
   defaultComputeCache,
+  Header,
   kernelPaths,
   MapDataset,
   SkyCoord,
   withKernelPaths,
+  type Card,
   type KernelPaths,
   type PortableDataset,
 } from "@gammaflow/core";
@@ -62,12 +64,16 @@ export async function reduceInWorker(
   };
   const result = await services.workers.run<ReduceResult>({ module: WORKER_MODULE, payload: task });
   for (const warning of result.warnings) logger.warn(warning);
+  // the nodes after the maker (a safe mask's thresholds, the pointing) read what the worker read
+  message.observation.addHeaders(result.headers.map(([hduType, cards]) => [hduType, new Header(cards)] as const));
   return datasetFromPortable(result.dataset);
 }
 
 export interface ReduceResult {
   dataset: PortableDataset;
   warnings: string[];
+  /** The headers of the run's HDUs the worker read, by HDU type (their cards). */
+  headers: Array<[string, Card[]]>;
   /** The dataset's buffers, moved to the main thread. */
   transfer: ArrayBuffer[];
 }
@@ -96,5 +102,6 @@ function reduceTask(task: ReduceTask): ReduceResult {
   const warnings: string[] = [];
   const dataset = new MapDatasetMaker({ ...task.params, warn: (m) => warnings.push(m) }).run(reference, observation);
   const { portable, transfer } = datasetToPortable(dataset);
-  return { dataset: portable, warnings, transfer };
+  const headers = [...observation.knownHeaders()].map(([hduType, header]): [string, Card[]] => [hduType, header.cards]);
+  return { dataset: portable, warnings, headers, transfer };
 }

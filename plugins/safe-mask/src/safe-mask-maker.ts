@@ -192,9 +192,10 @@ function energyPlanes(geom: WcsGeom, emin?: number, emax?: number): Uint8Array {
 
 /** The effective area's LO_THRES/HI_THRES (TeV), undefined when absent or 0. */
 function aeffDefaultRange(observation: Observation): { lo?: number; hi?: number } {
-  const meta = observation.aeff.meta;
-  const lo = meta?.get("LO_THRES");
-  const hi = meta?.get("HI_THRES");
+  // the header alone: with a worker pool the main thread has not read the effective area
+  const meta = observation.header("aeff");
+  const lo = meta.get("LO_THRES");
+  const hi = meta.get("HI_THRES");
   return {
     lo: typeof lo === "number" && lo !== 0 ? lo : undefined,
     hi: typeof hi === "number" && hi !== 0 ? hi : undefined,
