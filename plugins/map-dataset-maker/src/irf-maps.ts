@@ -1,4 +1,5 @@
 import { EDispKernelMap, EDispMap, Irf, WcsNDMap } from "@gammaflow/core";
+import { edispKernelsByNodes } from "./edisp-kernel-nodes.js";
 import { axisNormalization, evaluateOnImage } from "./offset-table.js";
 import type { ComputeCache, ParametricPsf, Psf, SkyCoord, WcsGeom } from "@gammaflow/core";
 
@@ -94,8 +95,9 @@ export function makeEdispKernelMap(
   if (geom.axes.length !== 2 || geom.axes[0] !== energy || geom.axes[1] !== energyTrue)
     throw new Error(`geometry axes must be [energy, energy_true], got [${geom.axesNames.join(", ")}]`);
   const migraGeom = geom.toImage().toCube([edisp.axis("migra"), energyTrue]);
-  const densities = new EDispMap(makeEdispMap(edisp, pointing, migraGeom, options));
+  const data =
+    edispKernelsByNodes(edisp, pointing, migraGeom, energy, options.cache) ??
+    new EDispMap(makeEdispMap(edisp, pointing, migraGeom, options)).toEdispKernelMap(energy).edispMap.data;
   // on `geom` itself: a cutout's geometry knows its parent grid (stacking's mask mapping is cached by it)
-  const kernels = densities.toEdispKernelMap(energy).edispMap;
-  return new EDispKernelMap(new WcsNDMap(geom, kernels.data, kernels.unit, kernels.dtype), exposure);
+  return new EDispKernelMap(WcsNDMap.fromGeom(geom, { data }), exposure);
 }

@@ -139,6 +139,49 @@ export function evaluateOnImage(
   return new TableEvaluation(irf, layout, first, cells, other, options).run();
 }
 
+/**
+ * What `evaluateOnImage` with `normalize` computes before it reaches the pixels: for each first
+ * value, the values at every (other value, offset node), and each pixel's normalisation. For a
+ * linear map of each pixel's values along the other axis (the EDisp kernel's integration over
+ * migra), the map of the node rows interpolated pixel by pixel gives the pixels' results.
+ */
+export interface NodeRows {
+  /** Rows at the offset nodes, [first][other][node] (the fill value where a row is filled). */
+  rows: Float64Array;
+  /** Offset nodes per row. */
+  nodes: number;
+  /**
+   * Per first value, 1 where every pixel between the outer nodes (kind BETWEEN) is
+   * scale[first][pixel] · ((1 − frac) · rows[node] + frac · rows[node + 1]) for every other value.
+   */
+  linear: Uint8Array;
+  /** Each pixel's normalisation factor, [first][pixel]; meaningful for BETWEEN pixels of linear first values. */
+  scale: Float64Array;
+  pixels: PixelCells;
+}
+
+/**
+ * The node rows of `evaluateOnImage(irf, first, geom, pointing, other, options)` (see NodeRows),
+ * without the pixels' values; undefined where the table does not apply (then only the pixels'
+ * values are known, as `evaluateOnImage` computes them) or nothing is normalised.
+ */
+export function evaluateNodesOnImage(
+  irf: Irf,
+  first: ArrayLike<number>,
+  geom: WcsGeom,
+  pointing: SkyCoord,
+  other: OtherAxisValues,
+  options: OffsetEvaluateOptions,
+): NodeRows | undefined {
+  checkOptions(options);
+  const layout = tableLayout(irf, other.name);
+  if (!layout || !tunedPaths() || !options.normalize) return undefined;
+  const cells = imagePixelCells(irf.axes[layout.offsetAxis], geom, pointing, options.cache ?? defaultComputeCache());
+  const evaluation = new TableEvaluation(irf, layout, first, cells, other, options, "nodes");
+  evaluation.run();
+  return evaluation.nodeRows!;
+}
+
 function checkOptions(options: OffsetEvaluateOptions): void {
   if (options.normalize && (options.factor ?? 1) !== 1)
     throw new Error("evaluateAtOffsets: normalised values take no factor");
@@ -231,6 +274,8 @@ class TableEvaluation {
    */
   private readonly scale: Float64Array;
   private readonly integrals?: RunningIntegrals;
+  /** In "nodes" mode: what is kept instead of the pixels' values. */
+  readonly nodeRows?: NodeRows;
 
   constructor(
     irf: Irf,
@@ -239,6 +284,8 @@ class TableEvaluation {
     private readonly pixels: PixelCells,
     other: OtherAxisValues | undefined,
     options: OffsetEvaluateOptions,
+    /** "pixels": every pixel's values (`out`); "nodes": the node rows only (`nodeRows`). */
+    private readonly mode: "pixels" | "nodes" = "pixels",
   ) {
     this.firstCells = axisCells(irf.axes[0], layout.strides[0], first);
     this.otherCells = other
@@ -258,11 +305,20 @@ class TableEvaluation {
     this.fillValue = (fill ?? NaN) * this.factor;
     this.writeFill = !Object.is(this.fillValue, 0);
     this.replaceNonFinite = this.filled !== undefined && !allFinite(this.table);
-    this.out = new Float64Array(first.length * this.nOther * this.n);
+    this.out = new Float64Array(mode === "pixels" ? first.length * this.nOther * this.n : 0);
     this.byEnergyNode = new Float64Array(this.nOther * 2 * this.nodes);
     this.rows = new Float64Array(this.nOther * this.nodes);
     this.scale = new Float64Array(this.n).fill(this.factor);
-    this.integrals = this.normalize ? new RunningIntegrals(this.n) : undefined;
+    this.integrals = this.normalize && mode === "pixels" ? new RunningIntegrals(this.n) : undefined;
+    if (mode === "nodes") {
+      this.nodeRows = {
+        rows: new Float64Array(first.length * this.nOther * this.nodes),
+        nodes: this.nodes,
+        linear: new Uint8Array(first.length),
+        scale: new Float64Array(first.length * this.n),
+        pixels,
+      };
+    }
   }
 
   run(): Float64Array {
@@ -285,6 +341,10 @@ class TableEvaluation {
     }
     energyStep(this.rows, this.byEnergyNode, this.nOther, this.nodes, 1 - t0, t0);
     const linear = this.normalize !== undefined && interpolates(t0) && this.linearNormalization(j);
+    if (this.nodeRows) {
+      this.keepNodeRows(j, linear);
+      return;
+    }
     if (this.normalize && !linear) this.scale.fill(1);
     for (let c = 0; c < this.nOther; c++) this.row(j, c, linear);
     if (this.integrals) {
@@ -294,6 +354,23 @@ class TableEvaluation {
       );
       this.integrals.normalize(this.out, j * this.nOther * this.n, this.nOther, this.n, rest, this.normalize!);
     }
+  }
+
+  /**
+   * The first value's node rows (a filled row: the fill value), and whether `row` would give
+   * every BETWEEN pixel by `offsetStepScaled`: linear normalisation and every row simple.
+   */
+  private keepNodeRows(j: number, linear: boolean): void {
+    const kept = this.nodeRows!;
+    const { nodes, nOther } = this;
+    const simple = interpolates(this.firstCells.frac[j]) && (this.is2d || this.otherCells.frac.every(interpolates));
+    kept.linear[j] = linear && simple ? 1 : 0;
+    for (let c = 0; c < nOther; c++) {
+      const at = (j * nOther + c) * nodes;
+      if (this.filled?.[(j * nOther + c) * CATEGORIES + INSIDE]) kept.rows.fill(this.fillValue, at, at + nodes);
+      else kept.rows.set(this.rows.subarray(c * nodes, (c + 1) * nodes), at);
+    }
+    if (linear) kept.scale.set(this.scale, j * this.n);
   }
 
   private row(j: number, c: number, linear: boolean): void {
