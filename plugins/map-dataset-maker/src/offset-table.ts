@@ -151,12 +151,10 @@ export interface NodeRows {
   /** Offset nodes per row. */
   nodes: number;
   /**
-   * Per first value, 1 where every pixel between the outer nodes (kind BETWEEN) is
-   * scale[first][pixel] · ((1 − frac) · rows[node] + frac · rows[node + 1]) for every other value.
+   * Per first value, 1 where every pixel between the outer nodes (kind BETWEEN) has, for every
+   * other value, max(0, (1 − frac) · rows[node] + frac · rows[node + 1]) before the normalisation.
    */
-  linear: Uint8Array;
-  /** Each pixel's normalisation factor, [first][pixel]; meaningful for BETWEEN pixels of linear first values. */
-  scale: Float64Array;
+  simple: Uint8Array;
   pixels: PixelCells;
 }
 
@@ -314,8 +312,7 @@ class TableEvaluation {
       this.nodeRows = {
         rows: new Float64Array(first.length * this.nOther * this.nodes),
         nodes: this.nodes,
-        linear: new Uint8Array(first.length),
-        scale: new Float64Array(first.length * this.n),
+        simple: new Uint8Array(first.length),
         pixels,
       };
     }
@@ -340,11 +337,11 @@ class TableEvaluation {
       );
     }
     energyStep(this.rows, this.byEnergyNode, this.nOther, this.nodes, 1 - t0, t0);
-    const linear = this.normalize !== undefined && interpolates(t0) && this.linearNormalization(j);
     if (this.nodeRows) {
-      this.keepNodeRows(j, linear);
+      this.keepNodeRows(j);
       return;
     }
+    const linear = this.normalize !== undefined && interpolates(t0) && this.linearNormalization(j);
     if (this.normalize && !linear) this.scale.fill(1);
     for (let c = 0; c < this.nOther; c++) this.row(j, c, linear);
     if (this.integrals) {
@@ -357,20 +354,20 @@ class TableEvaluation {
   }
 
   /**
-   * The first value's node rows (a filled row: the fill value), and whether `row` would give
-   * every BETWEEN pixel by `offsetStepScaled`: linear normalisation and every row simple.
+   * The first value's node rows (a filled row: the fill value), and whether `row` interpolates
+   * every BETWEEN pixel between them (`offsetStep`: every row simple, no fill value written, no
+   * value replaced).
    */
-  private keepNodeRows(j: number, linear: boolean): void {
+  private keepNodeRows(j: number): void {
     const kept = this.nodeRows!;
     const { nodes, nOther } = this;
     const simple = interpolates(this.firstCells.frac[j]) && (this.is2d || this.otherCells.frac.every(interpolates));
-    kept.linear[j] = linear && simple ? 1 : 0;
+    kept.simple[j] = simple && !this.writeFill && !this.replaceNonFinite ? 1 : 0;
     for (let c = 0; c < nOther; c++) {
       const at = (j * nOther + c) * nodes;
       if (this.filled?.[(j * nOther + c) * CATEGORIES + INSIDE]) kept.rows.fill(this.fillValue, at, at + nodes);
       else kept.rows.set(this.rows.subarray(c * nodes, (c + 1) * nodes), at);
     }
-    if (linear) kept.scale.set(this.scale, j * this.n);
   }
 
   private row(j: number, c: number, linear: boolean): void {

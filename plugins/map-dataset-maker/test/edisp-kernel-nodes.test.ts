@@ -2,7 +2,7 @@
 // pixel by pixel (EDispMap.toEdispKernelMap): the same kernels, up to the order of the sums.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EDispMap, Irf, MapAxis, WcsGeom, withKernelPaths } from "@gammaflow/core";
+import { EDispMap, Irf, MapAxis, type SkyCoord, WcsGeom, withKernelPaths } from "@gammaflow/core";
 import { edispKernelsByNodes } from "../src/edisp-kernel-nodes.js";
 import { makeEdispMap } from "../src/index.js";
 import { store } from "./stores.js";
@@ -20,56 +20,80 @@ function perPixel(edisp: Irf, geom: WcsGeom, pointing: Parameters<typeof makeEdi
   return new EDispMap(makeEdispMap(edisp, pointing, geom)).toEdispKernelMap(energy).edispMap.data as Float64Array;
 }
 
+/** edispKernelsByNodes against the per-pixel integration: within 1e-14 between the nodes, equal beyond. */
+function assertKernelsByNodes(edisp: Irf, pointing: SkyCoord): void {
+  const geom = migraGeom(edisp, pointing.lon + 0.3, pointing.lat - 0.2);
+  const offsets = geom.separation(pointing);
+  const offsetAxis = edisp.axis("offset");
+  const last = offsetAxis.center[offsetAxis.nbin - 1];
+  assert.ok(
+    offsets.some((o) => o > last && o < offsetAxis.edges[offsetAxis.nbin]),
+    "pixels beyond the last node",
+  );
+  assert.ok(
+    offsets.some((o) => o > offsetAxis.edges[offsetAxis.nbin]),
+    "pixels beyond the edge",
+  );
+
+  const byNodes = edispKernelsByNodes(edisp, pointing, geom, energy);
+  assert.ok(byNodes, "the node rows describe the pixels");
+  const want = perPixel(edisp, geom, pointing);
+  assert.equal(byNodes.length, want.length);
+  const n = geom.imageSize;
+  let between = 0;
+  for (let i = 0; i < want.length; i++) {
+    const offset = offsets[i % n];
+    if (offset >= offsetAxis.center[0] && offset <= last) {
+      assert.ok(Math.abs(byNodes[i] - want[i]) <= 1e-14, `value ${i}: ${byNodes[i]} vs ${want[i]}`);
+      between++;
+    } else assert.equal(byNodes[i], want[i], `value ${i} (offset ${offset}): integrated pixel by pixel`);
+  }
+  assert.ok(between > want.length / 2, `${between} of ${want.length} values through the nodes`);
+}
+
 for (const obsId of [23523, 23592]) {
   test(`run ${obsId}: kernels through the offset nodes equal the per-pixel integration within 1e-14`, () => {
     const obs = store("hess").obs(obsId);
-    const pointing = obs.pointingRadec;
-    const geom = migraGeom(obs.edisp, pointing.lon + 0.3, pointing.lat - 0.2);
-    const offsets = geom.separation(pointing);
-    const offsetAxis = obs.edisp.axis("offset");
-    const last = offsetAxis.center[offsetAxis.nbin - 1];
-    assert.ok(
-      offsets.some((o) => o > last && o < offsetAxis.edges[offsetAxis.nbin]),
-      "pixels beyond the last node",
-    );
-    assert.ok(
-      offsets.some((o) => o > offsetAxis.edges[offsetAxis.nbin]),
-      "pixels beyond the edge",
-    );
-
-    const byNodes = edispKernelsByNodes(obs.edisp, pointing, geom, energy);
-    assert.ok(byNodes, "the node rows describe this run's pixels");
-    const want = perPixel(obs.edisp, geom, pointing);
-    assert.equal(byNodes.length, want.length);
-    const n = geom.imageSize;
-    let between = 0;
-    for (let i = 0; i < want.length; i++) {
-      const offset = offsets[i % n];
-      if (offset >= offsetAxis.center[0] && offset <= last) {
-        assert.ok(Math.abs(byNodes[i] - want[i]) <= 1e-14, `value ${i}: ${byNodes[i]} vs ${want[i]}`);
-        between++;
-      } else assert.equal(byNodes[i], want[i], `value ${i} (offset ${offset}): integrated pixel by pixel`);
-    }
-    assert.ok(between > want.length / 2, `${between} of ${want.length} values through the nodes`);
+    assertKernelsByNodes(obs.edisp, obs.pointingRadec);
   });
 }
+
+test("negative IRF values, which the pixels clip at 0: the clipped rows pixel by pixel, the same kernels", () => {
+  const obs = store("hess").obs(23523);
+  const edisp = obs.edisp;
+  const data = edisp.data.slice();
+  const [e, m, o] = edisp.axes; // [energy_true, migra, offset]
+  const below = (axis: MapAxis, value: number) => axis.center.filter((c) => c <= value).length - 1;
+  // at the IRF's energy nodes below some of the map's true energies, migra 1 and 1.3, the first
+  // offset nodes: large enough to make interpolated values negative on part of the pixels
+  for (const t of [3, 7, 11])
+    for (const [migra, offset, value] of [
+      [1, 0, -2],
+      [1.3, 1, -0.5],
+    ])
+      data[(below(e, energyTrue.center[t]) * m.nbin + below(m, migra)) * o.nbin + offset] = value;
+  const spoilt = new Irf(edisp.tag, edisp.axes, data, edisp.unit, edisp.meta, edisp.interp);
+  assertKernelsByNodes(spoilt, obs.pointingRadec);
+});
 
 test("no kernels through the nodes where the node rows do not describe the pixels", () => {
   const obs = store("hess").obs(23523);
   const edisp = obs.edisp;
   const pointing = obs.pointingRadec;
-  const geom = migraGeom(edisp, pointing.lon, pointing.lat);
-  // a negative density somewhere: the pixels' densities are clipped at 0, not linear in the nodes
-  const data = edisp.data.slice();
-  const [e, m, o] = edisp.axes; // [energy_true, migra, offset]
-  const below = (axis: MapAxis, value: number) => axis.center.filter((c) => c <= value).length - 1;
-  // at the IRF's energy node below one of the map's true energies, migra 1, the first offset node
-  data[(below(e, energyTrue.center[7]) * m.nbin + below(m, 1)) * o.nbin] = -1e3;
-  const spoilt = new Irf(edisp.tag, edisp.axes, data, edisp.unit, edisp.meta, edisp.interp);
-  assert.equal(edispKernelsByNodes(spoilt, pointing, geom, energy), undefined);
+  // true energies beyond the IRF's last energy node: extrapolated, as the pixels' own arithmetic does
+  const beyond = MapAxis.fromEnergyBounds("10 TeV", "300 TeV", 4, { name: "energy_true" });
+  const geom = WcsGeom.create({
+    skydir: [pointing.lon, pointing.lat],
+    width: 3,
+    binsz: 0.25,
+    axes: [edisp.axis("migra"), beyond],
+  });
+  assert.equal(edispKernelsByNodes(edisp, pointing, geom, energy), undefined);
   // the reference paths integrate every pixel
   assert.equal(
-    withKernelPaths("reference", () => edispKernelsByNodes(edisp, pointing, geom, energy)),
+    withKernelPaths("reference", () =>
+      edispKernelsByNodes(edisp, pointing, migraGeom(edisp, pointing.lon, pointing.lat), energy),
+    ),
     undefined,
   );
 });
