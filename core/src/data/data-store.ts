@@ -144,12 +144,14 @@ export class DataStore {
       return { file, path };
     };
     // a header alone from the start of its file, unless the file is open already
-    const openHeader = (location: HduLocation) => {
-      const path = this.resolve(location);
-      const file = opened.get(path);
-      if (file || !this.files.readHeader) return { header: open(location).file.hdu(location.hduName).header, path };
-      return { header: this.files.readHeader(path, location.hduName), path };
-    };
+    const readHeader = this.files.readHeader?.bind(this.files);
+    const openHeader =
+      readHeader &&
+      ((location: HduLocation) => {
+        const path = this.resolve(location);
+        const file = opened.get(path);
+        return { header: file ? file.hdu(location.hduName).header : readHeader(path, location.hduName), path };
+      });
     return new Observation(obsId, this.obsTable, locations, open, (location) => this.resolve(location), openHeader);
   }
 

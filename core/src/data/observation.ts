@@ -34,7 +34,7 @@ export class Observation {
     private readonly open: HduOpener,
     /** The file path of a location without opening it (for messages); default: none known. */
     private readonly pathOf?: (location: HduLocation) => string,
-    /** Headers without their data (default: through `open`). */
+    /** Headers without their data (default: the HDU's file opened through `open`). */
     private readonly openHeader?: HeaderOpener,
   ) {}
 

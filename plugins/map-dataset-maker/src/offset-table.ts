@@ -141,9 +141,9 @@ export function evaluateOnImage(
 
 /**
  * What `evaluateOnImage` with `normalize` computes before it reaches the pixels: for each first
- * value, the values at every (other value, offset node), and each pixel's normalisation. For a
- * linear map of each pixel's values along the other axis (the EDisp kernel's integration over
- * migra), the map of the node rows interpolated pixel by pixel gives the pixels' results.
+ * value, the values at every (other value, offset node). For a linear map of each pixel's values
+ * along the other axis (the EDisp kernel's integration over migra), the map of the node rows,
+ * interpolated pixel by pixel, clipped and normalised as the pixels are, gives their results.
  */
 export interface NodeRows {
   /** Rows at the offset nodes, [first][other][node] (the fill value where a row is filled). */
@@ -161,7 +161,8 @@ export interface NodeRows {
 /**
  * The node rows of `evaluateOnImage(irf, first, geom, pointing, other, options)` (see NodeRows),
  * without the pixels' values; undefined where the table does not apply (then only the pixels'
- * values are known, as `evaluateOnImage` computes them) or nothing is normalised.
+ * values are known, as `evaluateOnImage` computes them) or nothing is normalised (the rows are
+ * the values before the normalisation, which the caller applies).
  */
 export function evaluateNodesOnImage(
   irf: Irf,
