@@ -132,11 +132,11 @@ export async function runLoadedGraph(loaded: LoadedGraph, options: RunOptions = 
   // auto sizes a pool only where no other executor was asked for
   const auto = options.executor === undefined || options.executor === "pool" ? autoWorkers(validated) : 0;
   const size = options.workers === "auto" ? auto : (options.workers ?? 0);
-  // the default needs none of the other executors' clients (bullmq, ioredis: ~0.3 s to load)
+  // the default needs none of the other executors' modules; each loads only its own
   const workers =
     options.executor === undefined && !size && options.redis === undefined
       ? new InProcessPool()
-      : (await import("@gammaflow/pipeline/node")).createExecutor({ ...options, workers: size });
+      : await (await import("@gammaflow/pipeline/executors")).createExecutor({ ...options, workers: size });
   const paths = setKernelPaths(options.referencePaths ? "reference" : kernelPaths());
   try {
     const services = createContainer({

@@ -169,13 +169,17 @@ test("ExecutorLost fails the node; any other error of one observation becomes it
 });
 
 test("executors are chosen by option; a wrong combination is refused, naming the option", async () => {
-  assert.equal(createExecutor({}).size, 0);
-  const pool = createExecutor({ workers: 2 });
+  assert.equal((await createExecutor({})).size, 0);
+  const pool = await createExecutor({ workers: 2 });
   assert.equal(pool.size, 2);
   await pool.close();
-  assert.throws(() => createExecutor({ executor: "bullmq" }), /--executor bullmq needs --redis redis:\/\/HOST:PORT/);
-  assert.throws(() => createExecutor({ executor: "spark" }), /--executor must be one of .*, got 'spark'/);
-  assert.throws(() => createExecutor({ redis: "redis://h:1" }), /--redis is for --executor bullmq, not 'in-process'/);
+  await assert.rejects(createExecutor({ executor: "bullmq" }), /--executor bullmq needs --redis redis:\/\/HOST:PORT/);
+  await assert.rejects(createExecutor({ executor: "spark" }), /--executor must be one of .*, got 'spark'/);
+  await assert.rejects(createExecutor({ redis: "redis://h:1" }), /--redis is for --executor bullmq, not 'in-process'/);
+  await assert.rejects(
+    createExecutor({ workers: 2, executor: "bullmq" }),
+    /--workers is for --executor pool, not 'bullmq'/,
+  );
   assert.throws(
     () => redisOptions("http://h:1"),
     /--redis must be a redis:\/\/ or rediss:\/\/ URL, got 'http:\/\/h:1'/,
