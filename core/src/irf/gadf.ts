@@ -71,21 +71,32 @@ function axisValues(prefix: string, lo: Float64Array, hi: Float64Array): string 
   return `${prefix}_LO = [${shown}${lo.length > 8 ? `, … ${lo.length} values` : ""}]`;
 }
 
-/** The first row's cell of a (vector) column, as doubles, and its numpy shape. */
+/** The first row's cell of a (vector) column, as doubles. */
 export function cellOfFirstRow(table: BinTableHdu, column: string): Float64Array {
-  const all = table.columnAsFloat64(column);
+  const cell = storedCellOfFirstRow(table, column);
+  return cell instanceof Float64Array ? cell : new Float64Array(cell);
+}
+
+/**
+ * The first row's cell of a numeric column as decoded (float32 or float64: no copy of a
+ * run's IRF tables as doubles before they are transposed), other types as doubles.
+ */
+function storedCellOfFirstRow(table: BinTableHdu, column: string): Float32Array | Float64Array {
   const size = Math.max(
     1,
     table.cellShape(column).reduce((a, b) => a * b, 1),
   );
   if (table.nrows < 1) throw new Error(`${where(table, `column ${column}`)}: the IRF table has no rows`);
-  return all.subarray(0, size);
+  const stored = table.column(column);
+  const values =
+    stored instanceof Float32Array || stored instanceof Float64Array ? stored : table.columnAsFloat64(column);
+  return values.subarray(0, size);
 }
 
-/** Reverse the axis order of a C-order array (numpy's `.T`). */
-export function transposeReverse(data: Float64Array, shape: readonly number[]): Float64Array {
+/** Reverse the axis order of a C-order array (numpy's `.T`), as doubles. */
+export function transposeReverse(data: Float32Array | Float64Array, shape: readonly number[]): Float64Array {
   const n = shape.length;
-  if (n < 2) return data.slice();
+  if (n < 2) return Float64Array.from(data);
   const out = new Float64Array(data.length);
   if (n === 2 || n === 3) {
     // the IRF cases as plain loops: out[k][j][i] = data[i][j][k]
@@ -121,7 +132,7 @@ export function readIrfData(
   table: BinTableHdu,
   column: string,
 ): { data: Float64Array; shape: number[]; cellShape: number[] } {
-  const cell = cellOfFirstRow(table, column);
+  const cell = storedCellOfFirstRow(table, column);
   const cellShape = table.cellShape(column);
   return { data: transposeReverse(cell, cellShape), shape: [...cellShape].reverse(), cellShape };
 }
