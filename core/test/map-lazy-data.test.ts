@@ -29,6 +29,8 @@ test("data set on a map must fit its geometry, and a map built on data keeps tha
   assert.throws(() => new WcsNDMap(geom, new Float32Array(3)), /data has 3 values, geometry 2×2 needs 4/);
   map.data = values;
   assert.equal(map.data, values);
+  assert.throws(() => new WcsNDMap(geom, undefined), /WcsNDMap: neither data nor a dtype for its zeros/);
+  assert.equal(new WcsNDMap(geom, undefined, "", "int16").data.constructor, Int16Array);
 });
 
 test("a cutout's reference dataset, whose maps lend only their geometries, allocates none of its maps", () => {

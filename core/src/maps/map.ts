@@ -75,17 +75,20 @@ export type AxisSelection = Record<string, number | [number, number]>;
 export class WcsNDMap<D extends MapData = MapData> {
   /** The values; undefined until first read for an empty map (see `fromGeom`). */
   private values: D | undefined;
+  readonly dtype: MapDtype;
 
-  /** `data` undefined: zeros of `dtype`, allocated when first read. */
+  /** `data` undefined: zeros of `dtype` (then required), allocated when first read. */
   constructor(
     readonly geom: WcsGeom,
     data: D | undefined,
     public unit = "",
-    readonly dtype: MapDtype = dtypeOf(data!),
+    dtype?: MapDtype,
     public meta: Record<string, unknown> = {},
   ) {
     if (data) checkLength(data, geom);
+    else if (!dtype) throw new Error("WcsNDMap: neither data nor a dtype for its zeros");
     this.values = data;
+    this.dtype = dtype ?? dtypeOf(data!);
   }
 
   /**
