@@ -16,6 +16,9 @@ test("an empty map's zeros exist from its first read on: the same array after, w
   data[7] = 3;
   assert.equal(map.data, data);
   assert.equal(map.copy().data[7], 3);
+  assert.notEqual(map.copy().data, data, "a copy has its own values");
+  const empty = WcsNDMap.fromGeom(geom, { dtype: "int32" }).copy();
+  assert.ok(empty.data instanceof Int32Array && empty.data.every((v) => v === 0));
   assert.ok(WcsNDMap.fromGeom(geom, { dtype: "bool" }).data instanceof Uint8Array);
   assert.ok(WcsNDMap.fromGeom(geom).data instanceof Float32Array);
 });

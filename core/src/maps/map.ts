@@ -114,7 +114,8 @@ export class WcsNDMap<D extends MapData = MapData> {
   }
 
   copy(options: { data?: D; unit?: string } = {}): WcsNDMap<D> {
-    const data = options.data ?? (this.data.slice() as D);
+    // the copy of a map whose zeros were never read is such a map too
+    const data = options.data ?? (this.values?.slice() as D | undefined);
     return new WcsNDMap(this.geom, data, options.unit ?? this.unit, this.dtype, structuredClone(this.meta));
   }
 
