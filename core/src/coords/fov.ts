@@ -40,6 +40,20 @@ export function skyOffset(
   return { lon: outLon, lat: outLat };
 }
 
+/**
+ * `skyOffset` as a rotation matrix (row-major, on unit vectors): the offset frame's x axis
+ * towards the origin, z towards the origin's north. For bulk work on vectors.
+ */
+export function skyOffsetMatrix(lonPnt: number, latPnt: number): number[][] {
+  const [sl, cl] = [Math.sin(lonPnt * DEG2RAD), Math.cos(lonPnt * DEG2RAD)];
+  const [sb, cb] = [Math.sin(latPnt * DEG2RAD), Math.cos(latPnt * DEG2RAD)];
+  return [
+    [cb * cl, cb * sl, sb],
+    [-sl, cl, 0],
+    [-sb * cl, -sb * sl, cb],
+  ];
+}
+
 /** Inverse of `skyToFov`: sky (lon, lat) of FoV coordinates around a pointing. */
 export function fovToSky(
   fovLon: ArrayLike<number>,

@@ -13,6 +13,17 @@ const ICRS_TO_GAL = [
 ];
 const GAL_TO_ICRS = ICRS_TO_GAL[0].map((_, i) => ICRS_TO_GAL.map((row) => row[i]));
 
+/** The rotation matrix (row-major, on unit vectors) from one frame to another. */
+export function frameRotation(from: Frame, to: Frame): number[][] {
+  if (from === to)
+    return [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ];
+  return (from === "icrs" ? ICRS_TO_GAL : GAL_TO_ICRS).map((row) => [...row]);
+}
+
 export function parseFrame(name: string): Frame {
   const lower = name.toLowerCase();
   if (lower === "icrs" || lower === "fk5" || lower === "cel") return "icrs";

@@ -7,6 +7,6 @@ export {
   separationDeg,
   directionalOffset,
 } from "./sphere.js";
-export { type Frame, parseFrame, transformFrame } from "./frames.js";
+export { type Frame, frameRotation, parseFrame, transformFrame } from "./frames.js";
 export { SkyCoord } from "./skycoord.js";
-export { skyToFov, fovToSky, skyOffset } from "./fov.js";
+export { skyToFov, fovToSky, skyOffset, skyOffsetMatrix } from "./fov.js";

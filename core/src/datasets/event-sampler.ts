@@ -7,6 +7,7 @@ import { getRandomState, type RandomState, type RandomStateInit } from "../rando
 import { convert } from "../units/index.js";
 import { EDispKernelMap } from "./edisp-kernel-map.js";
 import { EDispMap } from "./edisp-map.js";
+import { EventDirections } from "./event-directions.js";
 import type { MapDataset } from "./map-dataset.js";
 import type { MapEvaluator } from "./map-evaluator.js";
 import type { PSFMap } from "./psf-map.js";
@@ -92,7 +93,7 @@ export class MapDatasetEventSampler {
   /**
    * gammapy 1.0's `run`: sources with PSF and EDisp, then background; DETX/DETY (offsets from the
    * pointing in its RA/Dec frame), EVENT_ID; only events inside the dataset's geometry are kept.
-   * With gammapy's seed the events equal gammapy's, column by column (within an ulp).
+   * With gammapy's seed the events equal gammapy's, column by column (positions within ~1e-13°).
    */
   run(dataset: MapDataset, pointing: SkyCoord): SampledEvents {
     const sources = this.sampleSources(dataset);
@@ -240,14 +241,24 @@ const COLUMNS = ["ENERGY_TRUE", "RA_TRUE", "DEC_TRUE", "TIME", "MC_ID", "RA", "D
 
 /** True energies (TeV) and ICRS positions of pixel coordinates on a map (x, y, then the axes, as `samplePix`). */
 function eventCoords(geom: WcsGeom, pix: Float64Array[]): SampledColumns {
-  const energyName = geom.axes.some((a) => a.name === "energy_true") ? "energy_true" : "energy";
-  if (pix[0].length === 0) return { ENERGY_TRUE: new Float64Array(0), RA_TRUE: pix[0], DEC_TRUE: pix[1] };
-  const coord = geom.pixToCoord(pix);
-  const axis = geom.axisByName(energyName);
-  let energy = coord.axis(energyName)!;
-  if (axis.unit !== "TeV") energy = Float64Array.from(energy, (e) => convert(e, axis.unit, "TeV"));
-  const { lon, lat } = geom.frame === "icrs" ? coord : transformFrame(coord.lon, coord.lat, geom.frame, "icrs");
-  return { ENERGY_TRUE: energy, RA_TRUE: lon, DEC_TRUE: lat };
+  const n = pix[0].length;
+  const columns = {
+    ENERGY_TRUE: eventEnergies(geom, pix),
+    RA_TRUE: new Float64Array(n),
+    DEC_TRUE: new Float64Array(n),
+  };
+  if (n > 0) new EventDirections(geom, n).compute(pix[0], pix[1], { ra: columns.RA_TRUE, dec: columns.DEC_TRUE });
+  return columns;
+}
+
+/** The energies (TeV) of pixel coordinates on a map with an energy axis (true, or else reconstructed). */
+function eventEnergies(geom: WcsGeom, pix: Float64Array[]): Float64Array {
+  let at = geom.axes.findIndex((a) => a.name === "energy_true");
+  if (at < 0) at = geom.axes.findIndex((a) => a.name === "energy");
+  if (at < 0) throw new Error("event sampling: the map has no energy axis");
+  const axis = geom.axes[at];
+  const energy = axis.pixToCoord(pix[2 + at]);
+  return axis.unit === "TeV" ? energy : energy.map((e) => convert(e, axis.unit, "TeV"));
 }
 
 /** DETX/DETY: offsets from the pointing (ICRS) in its RA/Dec frame. */
@@ -262,8 +273,8 @@ const BACKGROUND_CHUNK = 65536;
 
 /**
  * The background's events inside the geometry written into `out` from 0, chunk by chunk (each
- * chunk's coordinates, offsets and selection in arrays of its own size, not of all events'):
- * reconstructed = true values, EVENT_ID = the index among all drawn. Returns how many were kept.
+ * chunk's coordinates, offsets and selection in buffers of a chunk's size, reused): reconstructed
+ * = true values, EVENT_ID = the index among all drawn. Returns how many were kept.
  */
 function writeBackground(
   out: SampledColumns,
@@ -273,15 +284,34 @@ function writeBackground(
 ): number {
   const n = drawn.time.length;
   const samePixels = drawn.geom.equals(geom);
-  const mcId = new Float64Array(Math.min(n, BACKGROUND_CHUNK));
+  const size = Math.min(n, BACKGROUND_CHUNK);
+  const directions = new EventDirections(drawn.geom, size, pointing);
+  const buffers = {
+    ra: new Float64Array(size),
+    dec: new Float64Array(size),
+    detx: new Float64Array(size),
+    dety: new Float64Array(size),
+  };
+  const mcId = new Float64Array(size);
   let at = 0;
   for (let from = 0; from < n; from += BACKGROUND_CHUNK) {
     const to = Math.min(n, from + BACKGROUND_CHUNK);
     const pix = drawn.pix.map((p) => p.subarray(from, to));
-    const part = eventCoords(drawn.geom, pix);
-    Object.assign(part, { ENERGY: part.ENERGY_TRUE, RA: part.RA_TRUE, DEC: part.DEC_TRUE });
-    Object.assign(part, { TIME: drawn.time.subarray(from, to), MC_ID: mcId.subarray(0, to - from) });
-    addFov(part, pointing);
+    const chunk = Object.fromEntries(Object.entries(buffers).map(([k, b]) => [k, b.subarray(0, to - from)]));
+    directions.compute(pix[0], pix[1], chunk as typeof buffers);
+    const energy = eventEnergies(drawn.geom, pix);
+    const part: SampledColumns = {
+      ENERGY_TRUE: energy,
+      RA_TRUE: chunk.ra,
+      DEC_TRUE: chunk.dec,
+      ENERGY: energy,
+      RA: chunk.ra,
+      DEC: chunk.dec,
+      DETX: chunk.detx,
+      DETY: chunk.dety,
+      TIME: drawn.time.subarray(from, to),
+      MC_ID: mcId.subarray(0, to - from),
+    };
     at = writeSelected(out, at, part, keptIndices(containedEvents(geom, part, samePixels ? pix : undefined)), from);
   }
   return at;

@@ -116,26 +116,53 @@ export class Wcs2D {
     outLon = new Float64Array(x.length),
     outLat = new Float64Array(x.length),
   ): { lon: Float64Array; lat: Float64Array } {
+    this.pixToNative(x, y, outLon, outLat);
+    const world = new Float64Array(2);
+    for (let i = 0; i < x.length; i++) {
+      if (Number.isNaN(outLon[i])) continue;
+      this.rotation.toCelestial(outLon[i], outLat[i], world);
+      outLon[i] = world[0];
+      outLat[i] = world[1];
+    }
+    return { lon: outLon, lat: outLat };
+  }
+
+  /** Native spherical coordinates (φ, θ in degrees) of 0-based pixel coordinates; NaN where they do not project. */
+  pixToNative(x: ArrayLike<number>, y: ArrayLike<number>, outPhi: Float64Array, outTheta: Float64Array): void {
     const { crpix, cdelt } = this.params;
     const pc = this.pc;
     const native = new Float64Array(2);
-    const world = new Float64Array(2);
     for (let i = 0; i < x.length; i++) {
       const dx = x[i] + 1 - crpix[0];
       const dy = y[i] + 1 - crpix[1];
       const ix = cdelt[0] * (pc[0][0] * dx + pc[0][1] * dy);
       const iy = cdelt[1] * (pc[1][0] * dx + pc[1][1] * dy);
       this.proj.toNative(ix, iy, native);
-      if (Number.isNaN(native[0])) {
-        outLon[i] = NaN;
-        outLat[i] = NaN;
-        continue;
-      }
-      this.rotation.toCelestial(native[0], native[1], world);
-      outLon[i] = world[0];
-      outLat[i] = world[1];
+      const invalid = Number.isNaN(native[0]);
+      outPhi[i] = invalid ? NaN : native[0];
+      outTheta[i] = invalid ? NaN : native[1];
     }
-    return { lon: outLon, lat: outLat };
+  }
+
+  /**
+   * The native-to-celestial rotation as a 3×3 matrix (row-major, on unit vectors (cos θ cos φ,
+   * cos θ sin φ, sin θ)): its columns are the celestial unit vectors of the native axes, found
+   * through the rotation itself. For bulk work that needs vectors anyway (equal to
+   * `pixToWorld` within ~1e-13°, not to its last bit).
+   */
+  nativeToCelestialMatrix(): number[][] {
+    const world = new Float64Array(2);
+    const columns = [
+      [0, 0],
+      [90, 0],
+      [0, 90],
+    ].map(([phi, theta]) => {
+      this.rotation.toCelestial(phi, theta, world);
+      const lon = (world[0] * Math.PI) / 180;
+      const lat = (world[1] * Math.PI) / 180;
+      return [Math.cos(lat) * Math.cos(lon), Math.cos(lat) * Math.sin(lon), Math.sin(lat)];
+    });
+    return [0, 1, 2].map((r) => columns.map((c) => c[r]));
   }
 
   /** 0-based pixel coordinates of world coordinates (deg); NaN where they do not project. */
