@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SkyCoord, fovToSky, skyToFov, transformFrame } from "../src/coords/index.js";
+import { SkyCoord, fovToSky, hypot, skyToFov, transformFrame } from "../src/coords/index.js";
+import { RandomState } from "../src/random/index.js";
 import { maxAbsDiff, readFixture } from "./fixtures.js";
 
 const fx = readFixture("coords_parity.json");
@@ -63,4 +64,18 @@ test("FoV coordinates (sky offset frame, GADF sign) and their inverse", () => {
 test("invalid sky positions are refused", () => {
   assert.throws(() => new SkyCoord(10, 91), /invalid position/);
   assert.throws(() => new SkyCoord(NaN, 0), /invalid position/);
+});
+
+test("hypot equals Math.hypot bit for bit (random magnitudes, zeros, infinities, NaN, extremes)", () => {
+  const rs = new RandomState(11);
+  const u = rs.uniform(-0.5, 0.5, 400000);
+  const e = rs.randint(-40, 40, 400000);
+  for (let i = 0; i < u.length; i += 2) {
+    const x = u[i] * 10 ** e[i];
+    const y = u[i + 1] * 10 ** (i % 6 ? e[i] : e[i + 1]);
+    assert.ok(Object.is(hypot(x, y), Math.hypot(x, y)), `hypot(${x}, ${y})`);
+  }
+  const special = [0, -0, 1, -1, 3, 4, Infinity, -Infinity, NaN, 1e308, -1e308, 5e-324, 2.2250738585072014e-308];
+  for (const x of special)
+    for (const y of special) assert.ok(Object.is(hypot(x, y), Math.hypot(x, y)), `hypot(${x}, ${y})`);
 });

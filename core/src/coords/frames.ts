@@ -1,4 +1,4 @@
-import { DEG2RAD, RAD2DEG, wrap360 } from "./sphere.js";
+import { DEG2RAD, hypot, RAD2DEG, wrap360 } from "./sphere.js";
 
 export type Frame = "icrs" | "galactic";
 
@@ -77,7 +77,7 @@ export function transformFrame(
     const y2 = r[1][0] * x + r[1][1] * y + r[1][2] * z;
     const z2 = r[2][0] * x + r[2][1] * y + r[2][2] * z;
     outLon[i] = wrap360(Math.atan2(y2, x2) * RAD2DEG);
-    outLat[i] = Math.atan2(z2, Math.hypot(x2, y2)) * RAD2DEG;
+    outLat[i] = Math.atan2(z2, hypot(x2, y2)) * RAD2DEG;
   }
   return { lon: outLon, lat: outLat };
 }

@@ -2,6 +2,7 @@ export {
   DEG2RAD,
   RAD2DEG,
   wrap360,
+  hypot,
   separationRad,
   positionAngleRad,
   separationDeg,

@@ -2,6 +2,24 @@
 export const DEG2RAD = Math.PI / 180;
 export const RAD2DEG = 180 / Math.PI;
 
+/**
+ * Math.hypot(x, y), the same double (V8's algorithm: both scaled by the larger, their squares
+ * summed): V8 calls Math.hypot as a builtin that boxes its result on the heap, ~16 bytes of
+ * garbage a call in a per-event loop; this inlines.
+ */
+export function hypot(x: number, y: number): number {
+  const a = Math.abs(x);
+  const b = Math.abs(y);
+  if (a === Infinity || b === Infinity) return Infinity;
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  const max = a > b ? a : b;
+  if (max === 0) return 0;
+  // (with two terms the compensation stays 0: Kahan's sum is the plain one)
+  const na = a / max;
+  const nb = b / max;
+  return Math.sqrt(na * na + nb * nb) * max;
+}
+
 /** Wrap an angle in degrees to [0, 360). */
 export function wrap360(deg: number): number {
   const w = deg % 360;
@@ -18,7 +36,7 @@ export function separationRad(lon1: number, lat1: number, lon2: number, lat2: nu
   const cdlon = Math.cos(dlon);
   const num1 = c2 * Math.sin(dlon);
   const num2 = c1 * s2 - s1 * c2 * cdlon;
-  return Math.atan2(Math.hypot(num1, num2), s1 * s2 + c1 * c2 * cdlon);
+  return Math.atan2(hypot(num1, num2), s1 * s2 + c1 * c2 * cdlon);
 }
 
 /** Position angle (radians, east of north, not wrapped) of point 2 seen from point 1. */

@@ -8,6 +8,7 @@ import {
   type WcsGeom,
 } from "@gammaflow/core";
 import { BETWEEN, exactKeys } from "./offset-cells.js";
+import { allFinite } from "./offset-kernels.js";
 import { axisNormalization, evaluateAtOffsets, evaluateNodesOnImage, type NodeRows } from "./offset-table.js";
 
 // The EDisp kernel map of one run (true energy × reconstructed energy at every pixel) without
@@ -42,7 +43,7 @@ export function edispKernelsByNodes(
   const other = { name: "migra", values: migra.center };
   const options = { normalize: axisNormalization(migra), cache };
   const nodeRows = evaluateNodesOnImage(edisp, trueAxis.center, migraGeom, pointing, other, options);
-  if (!nodeRows || !nodeRows.simple.every((s) => s === 1) || !nodeRows.rows.every(Number.isFinite)) return undefined;
+  if (!nodeRows || !nodeRows.simple.every((s) => s === 1) || !allFinite(nodeRows.rows)) return undefined;
   const n = migraGeom.imageSize;
   const out = new Float64Array(trueAxis.nbin * recoAxis.nbin * n);
   const pairs = nodePairs(nodeRows, migra, trueAxis, recoAxis);

@@ -250,6 +250,8 @@ class TableEvaluation {
   /** Whether the offset is the IRF's last axis (energy dispersion): it then comes innermost. */
   private readonly offsetLast: boolean;
   private readonly is2d: boolean;
+  /** Whether every value of the other axis lies between two nodes (or it has none). */
+  private readonly otherInterpolates: boolean;
   private readonly table: Float64Array;
   /** Filled coordinates (`filledCoordinates`), undefined for an IRF without fill value. */
   private readonly filled?: Uint8Array;
@@ -291,6 +293,7 @@ class TableEvaluation {
       ? axisCells(irf.axes[layout.otherAxis], layout.strides[layout.otherAxis], other.values)
       : SINGLE_NODE;
     this.is2d = !other;
+    this.otherInterpolates = this.is2d || everyInterpolates(this.otherCells.frac);
     this.offsetLast = layout.offsetAxis === irf.axes.length - 1 && !this.is2d;
     this.nOther = other ? other.values.length : 1;
     this.nodes = irf.axes[layout.offsetAxis].nbin;
@@ -362,12 +365,12 @@ class TableEvaluation {
   private keepNodeRows(j: number): void {
     const kept = this.nodeRows!;
     const { nodes, nOther } = this;
-    const simple = interpolates(this.firstCells.frac[j]) && (this.is2d || this.otherCells.frac.every(interpolates));
+    const simple = interpolates(this.firstCells.frac[j]) && this.otherInterpolates;
     kept.simple[j] = simple && !this.writeFill && !this.replaceNonFinite ? 1 : 0;
     for (let c = 0; c < nOther; c++) {
       const at = (j * nOther + c) * nodes;
       if (this.filled?.[(j * nOther + c) * CATEGORIES + INSIDE]) kept.rows.fill(this.fillValue, at, at + nodes);
-      else kept.rows.set(this.rows.subarray(c * nodes, (c + 1) * nodes), at);
+      else copyRow(kept.rows, at, this.rows, c * nodes, nodes);
     }
   }
 
@@ -520,4 +523,18 @@ function probeFilled(irf: Irf, first: ArrayLike<number>, other: OtherAxisValues 
   const filled = new Uint8Array(result.length);
   for (let i = 0; i < result.length; i++) filled[i] = Number.isNaN(result[i]) ? 1 : 0;
   return filled;
+}
+
+// (loops, not `every` and `subarray`: a callback boxes each double it is passed, and a subarray
+// is an object; both became garbage by the megabyte in a chain's node tables)
+
+/** Whether every fraction lies between two nodes (`interpolates`). */
+function everyInterpolates(frac: Float64Array): boolean {
+  for (let i = 0; i < frac.length; i++) if (!interpolates(frac[i])) return false;
+  return true;
+}
+
+/** out[at + i] = values[from + i], i < n. */
+function copyRow(out: Float64Array, at: number, values: Float64Array, from: number, n: number): void {
+  for (let i = 0; i < n; i++) out[at + i] = values[from + i];
 }

@@ -1,4 +1,4 @@
-import { DEG2RAD, transformFrame, type Frame } from "../../coords/index.js";
+import { DEG2RAD, hypot, transformFrame, type Frame } from "../../coords/index.js";
 import type { WcsGeom } from "../../maps/index.js";
 import { defaultComputeCache } from "../../utils/compute-cache.js";
 
@@ -155,7 +155,7 @@ export function pointOffsets(
     const num1 = clat2 * sdlon;
     const num2 = clat1 * slat2 - slat1 * clat2 * cdlon;
     const den = slat1 * slat2 + clat1 * clat2 * cdlon;
-    const sep = Math.atan2(Math.hypot(num1, num2), den);
+    const sep = Math.atan2(hypot(num1, num2), den);
     out.sep[i] = sep;
     out.oneMinusCos[i] = oneMinusCos(sep);
     if (needs.phi !== undefined) {
