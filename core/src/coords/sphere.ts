@@ -12,7 +12,7 @@ export function hypot(x: number, y: number): number {
   const b = Math.abs(y);
   if (a === Infinity || b === Infinity) return Infinity;
   if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
-  const max = a > b ? a : b;
+  const max = Math.max(a, b);
   if (max === 0) return 0;
   // (with two terms the compensation stays 0: Kahan's sum is the plain one)
   const na = a / max;
