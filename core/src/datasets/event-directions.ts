@@ -46,24 +46,26 @@ export class EventDirections {
     const phi = this.phi.subarray(0, n);
     const theta = this.theta.subarray(0, n);
     this.geom.wcs.pixToNative(x, y, phi, theta);
-    if (!this.toFov || !out.detx || !out.dety) rotateToIcrs(phi, theta, this.toIcrs, out.ra, out.dec);
-    else rotateAll(phi, theta, this.toIcrs, this.toFov, out.ra, out.dec, out.detx, out.dety);
+    const fov = this.toFov && out.detx && out.dety ? { f: this.toFov, detx: out.detx, dety: out.dety } : undefined;
+    rotateAll(phi, theta, this.toIcrs, out.ra, out.dec, fov);
   }
 }
 
 const DEG2RAD = 1 / RAD2DEG;
 
-/** The loop of `compute` on its own (typed arrays only, so that V8 compiles it once). */
+/**
+ * The loop of `compute` on its own (typed arrays only, so that V8 compiles it once): RA/Dec from
+ * `m`, and with `f` the offsets too.
+ */
 function rotateAll(
   phi: Float64Array,
   theta: Float64Array,
   m: Float64Array,
-  f: Float64Array,
   ra: Float64Array,
   dec: Float64Array,
-  detx: Float64Array,
-  dety: Float64Array,
+  fov?: { f: Float64Array; detx: Float64Array; dety: Float64Array },
 ): void {
+  const f = fov?.f;
   for (let i = 0; i < phi.length; i++) {
     const p = phi[i] * DEG2RAD;
     const t = theta[i] * DEG2RAD;
@@ -79,11 +81,12 @@ function rotateAll(
     const wrapped = lon < 0 ? lon + 360 : lon;
     ra[i] = wrapped === 360 ? 0 : wrapped;
     dec[i] = latitude(x, y, z);
+    if (!f) continue;
     const fx = f[0] * x + f[1] * y + f[2] * z;
     const fy = f[3] * x + f[4] * y + f[5] * z;
     const fz = f[6] * x + f[7] * y + f[8] * z;
-    detx[i] = Math.atan2(fy, fx) * RAD2DEG;
-    dety[i] = latitude(fx, fy, fz);
+    fov.detx[i] = Math.atan2(fy, fx) * RAD2DEG;
+    fov.dety[i] = latitude(fx, fy, fz);
   }
 }
 
@@ -93,25 +96,6 @@ function rotateAll(
  */
 function latitude(x: number, y: number, z: number): number {
   return (Math.abs(z) < 0.99 ? Math.asin(z) : Math.atan2(z, Math.sqrt(x * x + y * y))) * RAD2DEG;
-}
-
-/** `rotateAll` without the offsets. */
-function rotateToIcrs(phi: Float64Array, theta: Float64Array, m: Float64Array, ra: Float64Array, dec: Float64Array) {
-  for (let i = 0; i < phi.length; i++) {
-    const p = phi[i] * DEG2RAD;
-    const t = theta[i] * DEG2RAD;
-    const ct = Math.cos(t);
-    const nx = ct * Math.cos(p);
-    const ny = ct * Math.sin(p);
-    const nz = Math.sin(t);
-    const x = m[0] * nx + m[1] * ny + m[2] * nz;
-    const y = m[3] * nx + m[4] * ny + m[5] * nz;
-    const z = m[6] * nx + m[7] * ny + m[8] * nz;
-    const lon = Math.atan2(y, x) * RAD2DEG;
-    const wrapped = lon < 0 ? lon + 360 : lon;
-    ra[i] = wrapped === 360 ? 0 : wrapped;
-    dec[i] = latitude(x, y, z);
-  }
 }
 
 function multiply(a: number[][], b: number[][]): number[][] {
