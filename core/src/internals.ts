@@ -5,3 +5,4 @@ export { fastExp, FAST_EXP } from "./utils/fast-exp.js";
 export { findCell, isPlainLog, fastLogInverse, LN_TWO_TINY_ABOVE } from "./utils/interpolation/grid.js";
 export { tunedPaths } from "./utils/kernel-paths.js";
 export { normalizeAlongAxis, normalizedUnit, accumulateRuns, divideRuns } from "./utils/normalize.js";
+export { copyRun } from "./maps/map.js";

@@ -64,7 +64,7 @@ export function transformFrame(
     outLat.set(lat);
     return { lon: outLon, lat: outLat };
   }
-  const r = from === "icrs" ? ICRS_TO_GAL : GAL_TO_ICRS;
+  const r = frameRotation(from, to);
   const float32 = options.float32 === true;
   for (let i = 0; i < lon.length; i++) {
     const l = float32 ? Math.fround(wrapFloat32(lon[i]) * DEG2RAD_FLOAT32) : lon[i] * DEG2RAD;

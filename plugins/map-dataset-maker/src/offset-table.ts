@@ -7,7 +7,7 @@ import {
   type SkyCoord,
   type WcsGeom,
 } from "@gammaflow/core";
-import { normalizeAlongAxis, normalizedUnit, tunedPaths } from "@gammaflow/core/internals";
+import { copyRun, normalizeAlongAxis, normalizedUnit, tunedPaths } from "@gammaflow/core/internals";
 import {
   axisCells,
   BETWEEN,
@@ -370,7 +370,7 @@ class TableEvaluation {
     for (let c = 0; c < nOther; c++) {
       const at = (j * nOther + c) * nodes;
       if (this.filled?.[(j * nOther + c) * CATEGORIES + INSIDE]) kept.rows.fill(this.fillValue, at, at + nodes);
-      else copyRow(kept.rows, at, this.rows, c * nodes, nodes);
+      else copyRun(kept.rows, at, this.rows, c * nodes, nodes);
     }
   }
 
@@ -525,16 +525,11 @@ function probeFilled(irf: Irf, first: ArrayLike<number>, other: OtherAxisValues 
   return filled;
 }
 
-// (loops, not `every` and `subarray`: a callback boxes each double it is passed, and a subarray
-// is an object; both became garbage by the megabyte in a chain's node tables)
+// (a loop, not `every`: a callback boxes each double it is passed, garbage by the megabyte in a
+// chain's node tables; likewise the kept rows go by copyRun, not `set` from a subarray per row)
 
 /** Whether every fraction lies between two nodes (`interpolates`). */
 function everyInterpolates(frac: Float64Array): boolean {
   for (let i = 0; i < frac.length; i++) if (!interpolates(frac[i])) return false;
   return true;
-}
-
-/** out[at + i] = values[from + i], i < n. */
-function copyRow(out: Float64Array, at: number, values: Float64Array, from: number, n: number): void {
-  for (let i = 0; i < n; i++) out[at + i] = values[from + i];
 }
