@@ -1,8 +1,8 @@
 // A piscina worker: imports a task's module (once) and runs its `runTask`. The ArrayBuffers a
 // result lists in its `transfer` field are moved to the main thread, not copied.
-import { getHeapStatistics, setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { getHeapStatistics } from "node:v8";
 import { move, transferableSymbol, valueSymbol } from "piscina";
+import { collectGarbage } from "./collect-garbage.js";
 
 const modules = new Map<string, Promise<{ runTask(payload: unknown): unknown }>>();
 
@@ -26,7 +26,7 @@ export default async function run({ module, payload }: { module: string; payload
  * every task held it as well, but cost 13–54 ms a task (28 on average: 0.6 s of the 21
  * PKS 2155-304 runs with one worker, a fifth of the worker's time) and left 35–60 MiB anyway;
  * with this budget there a worker collected once. The e2e memory test holds the 105 H.E.S.S.
- * DR1 runs with 2 workers within 1.2× of the peak for 4 (1.04–1.11× on 2026-12-06).
+ * DR1 runs with 2 workers within 1.2× of the peak for 4 (1.08–1.13× on 2026-12-07).
  */
 const EXTERNAL_BUDGET = 48 * 2 ** 20;
 let externalAfterCollection: number | undefined;
@@ -41,16 +41,10 @@ function collectIfDue(): void {
   if (externalAfterCollection === undefined) {
     externalAfterCollection = external;
   } else if (external > externalAfterCollection + EXTERNAL_BUDGET) {
-    collect();
+    collectGarbage();
     externalAfterCollection = getHeapStatistics().external_memory;
   }
 }
-
-const collect: () => void = (() => {
-  setFlagsFromString("--expose-gc");
-  // a context made after the flag has `gc`; the worker's own global does not
-  return runInNewContext("gc") as () => void;
-})();
 
 /** Move, not copy, the buffers the result lists in `transfer`. */
 function moveBuffers(result: unknown): unknown {
