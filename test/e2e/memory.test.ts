@@ -19,6 +19,10 @@ import { copyRun, RENUMBER, temp, writeIndexFor } from "../src/stores.js";
 //   peak is not asserted: it ranged over 331–498 MiB for the same 96 runs (each worker thread's
 //   glibc malloc arena fills with the freed pieces of its runs' buffers, ~60 MiB a worker, and
 //   the three isolates' collections fall at different moments from one process to the next).
+// - Until 2026-12-07 the peak for 4 runs was the final write's copy of the all-sky stack (~500
+//   MiB), which hid that with 2 workers the main thread kept the stack's checkpoint saves (90 MiB
+//   each) as garbage: once the writer copied no more (~400 MiB for 4), 105 runs read 1.28×;
+//   with a large save collected once written (node-checkpoints.ts), 1.08–1.13×.
 
 // the command users run: the bundled CLI when built, else the compiled modules
 const CLI = path.join(repoRoot, "cli", "bin", "gammaflow.js");

@@ -146,9 +146,17 @@ export function decodeStrided(
 
 /** Encode native values as big-endian bytes. */
 export function encodeBigEndian(values: TypedArray): Uint8Array {
-  const bytes = new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
-  swapInPlace(bytes, values.BYTES_PER_ELEMENT);
+  const bytes = new Uint8Array(values.byteLength);
+  encodeBigEndianInto(values, bytes);
   return bytes;
+}
+
+/** `encodeBigEndian` into `into` (exactly `values.byteLength` bytes long), not a new array. */
+export function encodeBigEndianInto(values: TypedArray, into: Uint8Array): void {
+  if (into.length !== values.byteLength)
+    throw new RangeError(`encodeBigEndianInto: ${into.length} bytes for ${values.byteLength}`);
+  into.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  swapInPlace(into, values.BYTES_PER_ELEMENT);
 }
 
 export function kindOfBitpix(bitpix: number): NumericKind | undefined {

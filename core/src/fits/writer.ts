@@ -1,6 +1,6 @@
 import { formatCard, type Card } from "./card.js";
 import { encodeChecksum, onesComplementSum } from "./checksum.js";
-import { encodeBigEndian, type TypedArray } from "./codec.js";
+import { encodeBigEndianInto, type TypedArray } from "./codec.js";
 import { FitsError } from "./errors.js";
 import type { FitsHdu } from "./hdu.js";
 import { BLOCK } from "./header.js";
@@ -56,33 +56,45 @@ export function writeFitsBytes(hdus: HduSpec[]): Uint8Array {
   return writeFitsBytesWithEnds(hdus).bytes;
 }
 
-/** `writeFitsBytes`, and where each HDU ends in them (offsets after its padded data). */
+/**
+ * `writeFitsBytes`, and where each HDU ends in them (offsets after its padded data). Each HDU's
+ * data is encoded straight into the one output (its padding left as the zeros it was made
+ * with), then its header, sealed with the data's checksum, set before it: the data is not
+ * copied on the way (a 720×360×11 all-sky dataset was in memory twice more while written).
+ */
 export function writeFitsBytesWithEnds(hdus: HduSpec[]): { bytes: Uint8Array; ends: number[] } {
   if (hdus.length === 0 || hdus[0].kind !== "image")
     throw new FitsError("the first HDU must be an image (the primary HDU)");
-  const parts = hdus.map((hdu, i) =>
-    hdu.kind === "image" ? imageBytes(hdu, i === 0) : hdu.kind === "copy" ? copiedBytes(hdu.hdu) : tableBytes(hdu),
+  const plans = hdus.map((hdu, i) =>
+    hdu.kind === "image" ? imagePlan(hdu, i === 0) : hdu.kind === "copy" ? copiedPlan(hdu.hdu) : tablePlan(hdu),
   );
-  // one output, each part copied once, its padding left as the zeros it was made with
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.header.length + paddedLength(p.data.length), 0));
+  const out = new Uint8Array(plans.reduce((n, p) => n + p.headerLength + paddedLength(p.dataLength), 0));
   let offset = 0;
   const ends: number[] = [];
-  for (const { header, data } of parts) {
-    out.set(header, offset);
-    out.set(data, offset + header.length);
-    offset += header.length + paddedLength(data.length);
+  for (const plan of plans) {
+    const start = offset + plan.headerLength;
+    const data = out.subarray(start, start + plan.dataLength);
+    plan.fill(data);
+    out.set(plan.header(data), offset);
+    offset = start + paddedLength(plan.dataLength);
     ends.push(offset);
   }
   return { bytes: out, ends };
 }
 
-/** An HDU's header (whole blocks) and its data, not yet padded. */
-interface HduBytes {
-  header: Uint8Array;
-  data: Uint8Array;
+/** An HDU to write: the lengths of its header and data, then its data, then its header. */
+interface HduPlan {
+  /** Whole blocks. */
+  headerLength: number;
+  /** Unpadded. */
+  dataLength: number;
+  /** Write the data into `data` (exactly `dataLength` bytes). */
+  fill(data: Uint8Array): void;
+  /** The header (`headerLength` bytes) for the data as written. */
+  header(data: Uint8Array): Uint8Array;
 }
 
-function imageBytes(hdu: ImageHduSpec, primary: boolean): HduBytes {
+function imagePlan(hdu: ImageHduSpec, primary: boolean): HduPlan {
   const entry = BITPIX.find(([type]) => hdu.data instanceof type);
   if (!entry) throw new FitsError(`image HDU ${hdu.name ?? ""}: unsupported data type`);
   const count = hdu.shape.reduce((a, b) => a * b, hdu.shape.length ? 1 : 0);
@@ -106,16 +118,22 @@ function imageBytes(hdu: ImageHduSpec, primary: boolean): HduBytes {
     );
   if (hdu.name) cards.push({ key: "EXTNAME", value: hdu.name, comment: "extension name" });
   cards.push(...userCards(hdu.header));
-  return sealedHdu(cards, encodeBigEndian(hdu.data as TypedArray));
+  return sealedPlan(cards, hdu.data.byteLength, (data) => encodeBigEndianInto(hdu.data as TypedArray, data));
 }
 
 /** An extension copied as stored; a primary HDU cannot become an extension. */
-function copiedBytes(hdu: FitsHdu): HduBytes {
+function copiedPlan(hdu: FitsHdu): HduPlan {
   if (hdu.index === 0) throw new FitsError(`${hdu.location}: a primary HDU cannot be copied as an extension`);
-  return hdu.storedBytes();
+  const stored = hdu.storedBytes();
+  return {
+    headerLength: stored.header.length,
+    dataLength: stored.data.length,
+    fill: (data) => data.set(stored.data),
+    header: () => stored.header,
+  };
 }
 
-function tableBytes(hdu: BinTableHduSpec): HduBytes {
+function tablePlan(hdu: BinTableHduSpec): HduPlan {
   const nrows = hdu.columns.length ? hdu.columns[0].data.length / repeatOf(hdu.columns[0]) : 0;
   const layouts = hdu.columns.map((c) => {
     const format = parseTform(c.format, { hdu: hdu.name, where: `column '${c.name}'` });
@@ -125,12 +143,6 @@ function tableBytes(hdu: BinTableHduSpec): HduBytes {
     return { spec: c, format };
   });
   const rowBytes = layouts.reduce((n, l) => n + l.format.width, 0);
-  const data = new Uint8Array(rowBytes * nrows);
-  let offset = 0;
-  for (const { spec, format } of layouts) {
-    writeColumn(data, offset, rowBytes, nrows, spec, format.code, format.repeat, hdu.name);
-    offset += format.width;
-  }
   const cards: Card[] = [
     { key: "XTENSION", value: "BINTABLE", comment: "binary table extension" },
     { key: "BITPIX", value: 8, comment: "array data type" },
@@ -152,7 +164,13 @@ function tableBytes(hdu: BinTableHduSpec): HduBytes {
     }
   });
   cards.push({ key: "EXTNAME", value: hdu.name, comment: "extension name" }, ...userCards(hdu.header));
-  return sealedHdu(cards, data);
+  return sealedPlan(cards, rowBytes * nrows, (data) => {
+    let offset = 0;
+    for (const { spec, format } of layouts) {
+      writeColumn(data, offset, rowBytes, nrows, spec, format.code, format.repeat, hdu.name);
+      offset += format.width;
+    }
+  });
 }
 
 function repeatOf(c: TableColumnSpec): number {
@@ -226,22 +244,33 @@ function userCards(cards: Card[] = []): Card[] {
 }
 
 /**
- * Header and padded data with DATASUM and CHECKSUM last (as astropy places them): CHECKSUM is
- * written as zeros, then set to the encoded complement of the HDU's sum, which makes it −0.
+ * The plan of an HDU made here: its header ends with DATASUM and CHECKSUM (as astropy places
+ * them); CHECKSUM is written as zeros, then set to the encoded complement of the HDU's sum,
+ * which makes it −0.
  */
-function sealedHdu(cards: Card[], data: Uint8Array): HduBytes {
-  // the padding's zeros add nothing to the sum
-  const dataSum = onesComplementSum(data, 0, data.length);
-  const header = headerBytes([
-    ...cards,
-    { key: "CHECKSUM", value: "0".repeat(16), comment: "HDU checksum (FITS 4.0 appendix J)" },
-    { key: "DATASUM", value: String(dataSum), comment: "data unit checksum" },
-  ]);
-  const checksum = encodeChecksum(~onesComplementSum(header, 0, header.length, dataSum) >>> 0);
-  // the last: the card is ours, after every user card
-  const at = new TextDecoder("latin1").decode(header).lastIndexOf("CHECKSUM= '") + "CHECKSUM= '".length;
-  for (let i = 0; i < 16; i++) header[at + i] = checksum.charCodeAt(i);
-  return { header, data };
+function sealedPlan(cards: Card[], dataLength: number, fill: (data: Uint8Array) => void): HduPlan {
+  const sealed = (dataSum: number) =>
+    headerBytes([
+      ...cards,
+      { key: "CHECKSUM", value: "0".repeat(16), comment: "HDU checksum (FITS 4.0 appendix J)" },
+      { key: "DATASUM", value: String(dataSum), comment: "data unit checksum" },
+    ]);
+  return {
+    // DATASUM's card is one card whatever the sum
+    headerLength: sealed(0).length,
+    dataLength,
+    fill,
+    header(data) {
+      // the padding's zeros add nothing to the sum
+      const dataSum = onesComplementSum(data, 0, data.length);
+      const header = sealed(dataSum);
+      const checksum = encodeChecksum(~onesComplementSum(header, 0, header.length, dataSum) >>> 0);
+      // the last: the card is ours, after every user card
+      const at = new TextDecoder("latin1").decode(header).lastIndexOf("CHECKSUM= '") + "CHECKSUM= '".length;
+      for (let i = 0; i < 16; i++) header[at + i] = checksum.charCodeAt(i);
+      return header;
+    },
+  };
 }
 
 function headerBytes(cards: Card[]): Uint8Array {
