@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { getHeapStatistics } from "node:v8";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { of, type Observable } from "rxjs";
@@ -86,6 +87,23 @@ test("fileCheckpoints: saved whole, per run key, cleared without a trace", async
   assert.deepEqual(readdirSync(path.join(out, CHECKPOINT_DIR)), ["key-b"]);
   await b.clear();
   assert.deepEqual(readdirSync(out), [], "the checkpoint folder goes with the last run's, written or not");
+});
+
+test("fileCheckpoints: a save of 32 MiB or more is collected once written, not kept as garbage", async () => {
+  const out = mkdtempSync(path.join(tmpdir(), "gammaflow-checkpoints-"));
+  const checkpoints = fileCheckpoints(out, "key");
+  const stack = { obsIds: [1], data: new Float32Array(10 * 2 ** 20) }; // 40 MiB
+  const external = () => getHeapStatistics().external_memory;
+  const before = external();
+  checkpoints.save("stack", stack);
+  assert.ok(external() - before >= 40 * 2 ** 20, "its bytes are held while written");
+  await checkpoints.flush?.();
+  // V8 frees array buffers' memory after a collection, on a background sweep
+  const deadline = performance.now() + 2000;
+  while (external() - before > 8 * 2 ** 20 && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(external() - before <= 8 * 2 ** 20, `${((external() - before) / 2 ** 20).toFixed(0)} MiB still held`);
+  await checkpoints.clear();
 });
 
 test("fileCheckpoints: a save that cannot be written is reported by flush and by the next save", async () => {
