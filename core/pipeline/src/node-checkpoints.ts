@@ -29,7 +29,7 @@ const MAX_SAVE_SHARE = 0.1;
  * A save at least this large is collected once written. V8 keeps such garbage long where
  * little else is allocated: with 2 workers the main thread only stacks, and the saves of the
  * 720×360×11 all-sky stack of the 105 H.E.S.S. DR1 runs (90 MiB each) piled up, the peak grew
- * from 398 MiB for 4 runs to 510 for 105 (1.28×); collected, 433–449 (1.10–1.15×). A full
+ * from 398 MiB for 4 runs to 510 for 105 (1.28×); collected, 427–490 (1.08–1.23×). A full
  * collection there costs ~5–10 ms beside the ~100 ms of serialising and writing such a save.
  */
 const COLLECTED_SAVE_BYTES = 32 * 2 ** 20;
@@ -41,12 +41,6 @@ const COLLECTED_SAVE_BYTES = 32 * 2 ** 20;
 function collectSave(): void {
   collectGarbage();
   collectGarbage();
-}
-
-/** A node's save being written, with its bytes (what `load` returns meanwhile). */
-interface PendingSave {
-  done: Promise<void>;
-  bytes: Buffer | undefined;
 }
 
 /**
@@ -63,7 +57,8 @@ export function fileCheckpoints(outDir: string, key: string): Checkpoints {
   const dir = path.join(outDir, CHECKPOINT_DIR, key);
   const file = (node: string) => path.join(dir, `${encodeURIComponent(node)}.v8`);
   const nextSaveAt = new Map<string, number>();
-  const writing = new Map<string, PendingSave>();
+  /** Each node's last save being written, with its bytes (what `load` returns meanwhile). */
+  const writing = new Map<string, { done: Promise<void>; bytes: Buffer }>();
   let failure: Error | undefined;
   const written = () => Promise.all([...writing.values()].map((w) => w.done));
   /** Throw the failure of an earlier write, once. */
@@ -77,8 +72,8 @@ export function fileCheckpoints(outDir: string, key: string): Checkpoints {
       return !writing.has(node) && performance.now() >= (nextSaveAt.get(node) ?? 0);
     },
     load(node) {
-      const pending = writing.get(node)?.bytes;
-      if (pending) return deserialize(pending);
+      const pending = writing.get(node);
+      if (pending) return deserialize(pending.bytes);
       let bytes: Buffer;
       try {
         bytes = readFileSync(file(node));
@@ -97,16 +92,13 @@ export function fileCheckpoints(outDir: string, key: string): Checkpoints {
       reportFailure();
       const started = performance.now();
       mkdirSync(dir, { recursive: true });
-      // the bytes are held by the entry alone, dropped once written: a promise's closures can
-      // outlive it (async context tracking keeps them), and with them anything they refer to
-      const entry: PendingSave = { done: Promise.resolve(), bytes: serialize(value) };
-      const size = entry.bytes!.length;
+      const bytes = serialize(value);
       const serializing = performance.now() - started;
       const previous = writing.get(node)?.done ?? Promise.resolve();
       const done: Promise<void> = previous
         .then(async () => {
           const writeStarted = performance.now();
-          await writeFileAtomicAsync(file(node), entry.bytes!);
+          await writeFileAtomicAsync(file(node), bytes);
           const ended = performance.now();
           const cost = serializing + (ended - writeStarted);
           nextSaveAt.set(node, ended + Math.max(MIN_SAVE_INTERVAL_MS, cost / MAX_SAVE_SHARE));
@@ -115,12 +107,10 @@ export function fileCheckpoints(outDir: string, key: string): Checkpoints {
           failure = error instanceof Error ? error : new Error(String(error));
         })
         .finally(() => {
-          entry.bytes = undefined;
-          if (writing.get(node) === entry) writing.delete(node);
-          if (size >= COLLECTED_SAVE_BYTES) setImmediate(collectSave);
+          if (writing.get(node)?.done === done) writing.delete(node);
+          if (bytes.length >= COLLECTED_SAVE_BYTES) setImmediate(collectSave);
         });
-      entry.done = done;
-      writing.set(node, entry);
+      writing.set(node, { done, bytes });
     },
     async flush() {
       await written();

@@ -144,14 +144,7 @@ export function decodeStrided(
   return view(kind, copy.buffer);
 }
 
-/** Encode native values as big-endian bytes. */
-export function encodeBigEndian(values: TypedArray): Uint8Array {
-  const bytes = new Uint8Array(values.byteLength);
-  encodeBigEndianInto(values, bytes);
-  return bytes;
-}
-
-/** `encodeBigEndian` into `into` (exactly `values.byteLength` bytes long), not a new array. */
+/** Encode native values as big-endian bytes into `into` (exactly `values.byteLength` bytes long). */
 export function encodeBigEndianInto(values: TypedArray, into: Uint8Array): void {
   if (into.length !== values.byteLength)
     throw new RangeError(`encodeBigEndianInto: ${into.length} bytes for ${values.byteLength}`);
