@@ -69,3 +69,15 @@ test("writeFileAtomicAsync writes every byte, replaces the file, leaves no tempo
   await assert.rejects(writeFileAtomicAsync(path.join(dir, "taken"), bytes));
   assert.deepEqual(readdirSync(dir).sort(), ["stack.v8", "taken"]);
 });
+
+test("writeFileAtomicAsync cancelled while writing puts nothing in place and leaves no temporary", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-atomic-"));
+  const file = path.join(dir, "stacked.fits.gz");
+  const cancel = new AbortController();
+  const writing = writeFileAtomicAsync(file, new Uint8Array(1 << 20), { signal: cancel.signal });
+  cancel.abort();
+  await assert.rejects(writing, /stacked\.fits\.gz: not written, cancelled while writing/);
+  assert.deepEqual(readdirSync(dir), []);
+  await writeFileAtomicAsync(file, "done", { signal: new AbortController().signal });
+  assert.equal(readFileSync(file, "utf8"), "done", "not cancelled: written");
+});

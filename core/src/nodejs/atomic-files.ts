@@ -24,11 +24,20 @@ export function writeFileAtomic(file: string, bytes: Uint8Array | string): void 
   }
 }
 
-/** `writeFileAtomic` with the writing on libuv's thread pool (the same temporary name and rename). */
-export async function writeFileAtomicAsync(file: string, bytes: Uint8Array | string): Promise<void> {
+/**
+ * `writeFileAtomic` with the writing on libuv's thread pool (the same temporary name and rename).
+ * With `signal` aborted by the time the bytes are written, the file is not put in place.
+ */
+export async function writeFileAtomicAsync(
+  file: string,
+  bytes: Uint8Array | string,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
   const temporary = temporaryFor(file);
   try {
     await writeWhole(temporary, typeof bytes === "string" ? Buffer.from(bytes) : bytes);
+    // cancelled while it was written: not put in place, as the run reports it
+    if (options.signal?.aborted) throw new Error(`${file}: not written, cancelled while writing`);
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true });

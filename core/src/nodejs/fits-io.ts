@@ -153,5 +153,5 @@ export async function writeFitsAsync(path: string, hdus: HduSpec[], options: Wri
   const written = gzip ? await gzipFitsAsync(bytes, compressionSpans(hdus, ends)) : bytes;
   if (options.signal?.aborted) throw new Error(`${path}: not written, cancelled while compressing`);
   // written and renamed on the thread pool too (main job: replacing its 6.7 MB file took ~15 ms)
-  await writeFileAtomicAsync(path, written);
+  await writeFileAtomicAsync(path, written, { signal: options.signal });
 }
