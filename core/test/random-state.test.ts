@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RandomState, crLog, getGlobalRandomState, getRandomState } from "../src/random/index.js";
+import { MT19937 } from "../src/random/mt19937.js";
+import { withKernelPaths } from "../src/utils/kernel-paths.js";
 import { readFixture, sameBits } from "./fixtures.js";
 
 /** numpy 1.24's legacy RandomState draws (scripts/fixtures/numpy_random.py). */
@@ -165,4 +167,32 @@ test("clone and setState continue the same stream, the kept Gaussian included", 
   const first = rs.poissonArray([3, 30, 0, 300]);
   rs.setState(saved);
   sameBits(rs.poissonArray([3, 30, 0, 300]), first, "after setState");
+});
+
+test("bulk doubles in WebAssembly equal the JavaScript loop's, state and position after included", () => {
+  const tuned = new MT19937();
+  const plain = new MT19937();
+  tuned.seed(20261207);
+  plain.seed(20261207);
+  // lengths around the WebAssembly threshold (256), a state (312 doubles), a chunk (7680), odd starts
+  for (const [n, low, range] of [
+    [255, 0, 1],
+    [256, 0, 1],
+    [311, -0.5, 1],
+    [313, 10, 350],
+    [7680, 0, 1],
+    [7681, -1e-3, 2e-3],
+    [100001, 0, 1],
+  ]) {
+    const a = new Float64Array(n);
+    const b = new Float64Array(n);
+    tuned.fillDoubles(a, low, range);
+    withKernelPaths("reference", () => plain.fillDoubles(b, low, range));
+    sameBits(a, b, `${n} doubles in [${low}, ${low + range})`);
+    assert.equal(tuned.pos, plain.pos, `position after ${n}`);
+    assert.deepEqual(tuned.key, plain.key, `state after ${n}`);
+    // one word more: the next fill starts at an odd position, and at 623 straddles a twist
+    assert.equal(tuned.next32(), plain.next32());
+  }
+  assert.ok(tuned.pos % 2 === 1, "the last fills started at odd positions");
 });

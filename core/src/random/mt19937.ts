@@ -4,6 +4,9 @@
  * standard twist and tempering, and numpy's 53-bit `mt19937_next_double`.
  */
 
+import { tunedPaths } from "../utils/kernel-paths.js";
+import { fillDoublesWasm } from "./mt19937-wasm.js";
+
 export const MT_STATE_WORDS = 624;
 const SHIFT = 397; // the reference M
 const MATRIX_A = 0x9908b0df;
@@ -11,6 +14,11 @@ const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
 const TWO_POW_26 = 67108864;
 const TWO_POW_53 = 9007199254740992;
+/**
+ * From this many doubles on, fillDoubles runs in WebAssembly (3–4× faster on 1e6: ~3 against
+ * ~10 ns a double); below it, copying the state in and out would cost more than it saves.
+ */
+const WASM_FROM = 256;
 
 /** The generator's whole state: 624 words and the position of the next one (624: twist first). */
 export class MT19937 {
@@ -98,9 +106,17 @@ export class MT19937 {
   /**
    * out[i] = low + range · nextDouble(), for the whole array: the same words as `nextDouble` in a
    * loop, with the state's position kept in a local (5× faster on 1e6 draws), and the words
-   * between two twists taken in pairs without checking for the end of the state (−20 % again).
+   * between two twists taken in pairs without checking for the end of the state (−20 % again);
+   * from WASM_FROM doubles on, the same doubles from mt19937.wat (not on the reference paths).
    */
   fillDoubles(out: Float64Array, low = 0, range = 1): void {
+    if (out.length >= WASM_FROM && tunedPaths()) {
+      const pos = fillDoublesWasm(this.key, this.pos, out, low, range);
+      if (pos >= 0) {
+        this.pos = pos;
+        return;
+      }
+    }
     const key = this.words;
     const n = out.length;
     let pos = this.pos;
