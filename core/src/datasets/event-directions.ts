@@ -3,19 +3,20 @@ import type { WcsGeom } from "../maps/index.js";
 
 /**
  * ICRS positions and field-of-view offsets (DETX/DETY) of many events at pixel coordinates of
- * one sky geometry, in one pass: pixel → native spherical coordinates (the geometry's
- * projection) → one unit vector, rotated to ICRS (the WCS's rotation and the frame change as
- * one matrix) and from there to the pointing's offset frame. Eight trigonometric calls an
- * event, where the WCS, a frame change and `skyOffset` one after the other take 12 to 18;
- * equal to them within ~1e-13° (the matrices' rounding, not their last bit).
+ * one sky geometry, in one pass: pixel → native unit vector (the geometry's projection,
+ * `pixToNativeVectors`), rotated to ICRS (the WCS's rotation and the frame change as one
+ * matrix) and from there to the pointing's offset frame. Four trigonometric calls an event on
+ * CAR, TAN and SIN (the output angles), where the WCS, a frame change and `skyOffset` one
+ * after the other take 12 to 18; equal to them within ~1e-13° (the matrices' rounding, not
+ * their last bit).
  */
 export class EventDirections {
   /** Native unit vector → ICRS unit vector, row-major. */
   private readonly toIcrs: Float64Array;
   /** ICRS unit vector → offset frame unit vector, row-major (none without a pointing). */
   private readonly toFov?: Float64Array;
-  private readonly phi: Float64Array;
-  private readonly theta: Float64Array;
+  /** Native unit vectors of the events of one call. */
+  private readonly native: { x: Float64Array; y: Float64Array; z: Float64Array };
 
   /** Buffers for `capacity` events at a time; `pointing` (ICRS, deg) for DETX/DETY. */
   constructor(
@@ -27,8 +28,7 @@ export class EventDirections {
     const frame = frameRotation(geom.frame, "icrs");
     this.toIcrs = Float64Array.from(multiply(frame, celestial).flat());
     if (pointing) this.toFov = Float64Array.from(skyOffsetMatrix(pointing.lon, pointing.lat).flat());
-    this.phi = new Float64Array(capacity);
-    this.theta = new Float64Array(capacity);
+    this.native = { x: new Float64Array(capacity), y: new Float64Array(capacity), z: new Float64Array(capacity) };
   }
 
   /**
@@ -42,37 +42,32 @@ export class EventDirections {
     out: { ra: Float64Array; dec: Float64Array; detx?: Float64Array; dety?: Float64Array },
   ): void {
     const n = x.length;
-    if (n > this.phi.length) throw new RangeError(`EventDirections: ${n} events, room for ${this.phi.length}`);
-    const phi = this.phi.subarray(0, n);
-    const theta = this.theta.subarray(0, n);
-    this.geom.wcs.pixToNative(x, y, phi, theta);
+    const capacity = this.native.x.length;
+    if (n > capacity) throw new RangeError(`EventDirections: ${n} events, room for ${capacity}`);
+    const native = { x: this.native.x.subarray(0, n), y: this.native.y.subarray(0, n), z: this.native.z.subarray(0, n) };
+    this.geom.wcs.pixToNativeVectors(x, y, native);
     const fov = this.toFov && out.detx && out.dety ? { f: this.toFov, detx: out.detx, dety: out.dety } : undefined;
-    rotateAll(phi, theta, this.toIcrs, out.ra, out.dec, fov);
+    rotateAll(native, this.toIcrs, out.ra, out.dec, fov);
   }
 }
-
-const DEG2RAD = 1 / RAD2DEG;
 
 /**
  * The loop of `compute` on its own (typed arrays only, so that V8 compiles it once): RA/Dec from
  * `m`, and with `f` the offsets too.
  */
 function rotateAll(
-  phi: Float64Array,
-  theta: Float64Array,
+  native: { x: Float64Array; y: Float64Array; z: Float64Array },
   m: Float64Array,
   ra: Float64Array,
   dec: Float64Array,
   fov?: { f: Float64Array; detx: Float64Array; dety: Float64Array },
 ): void {
   const f = fov?.f;
-  for (let i = 0; i < phi.length; i++) {
-    const p = phi[i] * DEG2RAD;
-    const t = theta[i] * DEG2RAD;
-    const ct = Math.cos(t);
-    const nx = ct * Math.cos(p);
-    const ny = ct * Math.sin(p);
-    const nz = Math.sin(t);
+  const { x: vx, y: vy, z: vz } = native;
+  for (let i = 0; i < vx.length; i++) {
+    const nx = vx[i];
+    const ny = vy[i];
+    const nz = vz[i];
     const x = m[0] * nx + m[1] * ny + m[2] * nz;
     const y = m[3] * nx + m[4] * ny + m[5] * nz;
     const z = m[6] * nx + m[7] * ny + m[8] * nz;

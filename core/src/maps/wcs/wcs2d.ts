@@ -1,4 +1,5 @@
 import { parseFrame, type Frame } from "../../coords/index.js";
+import { nativeVectors, type NativeVectors } from "./native-vectors.js";
 import { projectionFor, type Projection, type ProjectionCode } from "./projections.js";
 import { CelestialRotation, FAST_TRIG, PRECISE_TRIG } from "./rotation.js";
 
@@ -142,6 +143,19 @@ export class Wcs2D {
       outPhi[i] = invalid ? NaN : native[0];
       outTheta[i] = invalid ? NaN : native[1];
     }
+  }
+
+  /**
+   * Native unit vectors (cos θ cos φ, cos θ sin φ, sin θ) of 0-based pixel coordinates into
+   * `out` (NaN where they do not project): for CAR, TAN and SIN without going through the
+   * angles (native-vectors.ts), for the others from pixToNative's; equal to the angles'
+   * vectors within a few 1e-16.
+   */
+  pixToNativeVectors(x: Float64Array, y: Float64Array, out: NativeVectors): void {
+    const linear = { crpix: this.params.crpix, cdelt: this.params.cdelt, pc: this.pc };
+    if (!this.isPrecise && nativeVectors(this.projection, linear, x, y, out)) return;
+    this.pixToNative(x, y, out.x, out.y);
+    anglesToVectors(out);
   }
 
   /**
@@ -328,4 +342,19 @@ function frameOf(ctype1: string, ctype2: string): Frame {
   if (lon === "RA" && lat === "DEC") return parseFrame("icrs");
   if (lon === "GLON" && lat === "GLAT") return parseFrame("galactic");
   throw new Error(`WCS: unsupported celestial axes '${ctype1}', '${ctype2}' (need RA/DEC or GLON/GLAT)`);
+}
+
+const DEG2RAD = Math.PI / 180;
+
+/** (φ, θ) in degrees, in out.x and out.y, turned into unit vectors in place. */
+function anglesToVectors(out: NativeVectors): void {
+  const { x, y, z } = out;
+  for (let i = 0; i < x.length; i++) {
+    const phi = x[i] * DEG2RAD;
+    const theta = y[i] * DEG2RAD;
+    const cosTheta = Math.cos(theta);
+    x[i] = cosTheta * Math.cos(phi);
+    y[i] = cosTheta * Math.sin(phi);
+    z[i] = Math.sin(theta);
+  }
 }
