@@ -44,7 +44,11 @@ export class EventDirections {
     const n = x.length;
     const capacity = this.native.x.length;
     if (n > capacity) throw new RangeError(`EventDirections: ${n} events, room for ${capacity}`);
-    const native = { x: this.native.x.subarray(0, n), y: this.native.y.subarray(0, n), z: this.native.z.subarray(0, n) };
+    const native = {
+      x: this.native.x.subarray(0, n),
+      y: this.native.y.subarray(0, n),
+      z: this.native.z.subarray(0, n),
+    };
     this.geom.wcs.pixToNativeVectors(x, y, native);
     const fov = this.toFov && out.detx && out.dety ? { f: this.toFov, detx: out.detx, dety: out.dety } : undefined;
     rotateAll(native, this.toIcrs, out.ra, out.dec, fov);
