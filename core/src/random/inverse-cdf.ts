@@ -73,24 +73,47 @@ export class InverseCDFSampler {
     const guide = this.guideTable();
     if (guide) searchWithGuide(this.cdf, guide, draws, found);
     else searchSorted(this.cdf, draws, "left", found);
-    const coords = this.shape.map(() => new Float64Array(size));
-    if (coords.length === 1) indexInto(coords[0], found, this.sortIndex, this.cdf.length);
-    else unflattenInto(coords, found, this.sortIndex, Int32Array.from(this.shape), this.cdf.length);
+    checkFound(found, this.cdf.length);
     // numpy draws the jitter as one (dims × size) array, dimension 0 first: the same words as
     // `size` draws per dimension in turn, here into the buffer of the spent draws
     const jitter = draws;
-    for (const c of coords) {
+    return this.pixelIndices().map((index) => {
       this.randomState.fillUniform(jitter, -0.5, 0.5);
-      addInto(c, jitter);
+      return placeInto(new Float64Array(size), found, index, jitter);
+    });
+  }
+
+  private indices?: Int32Array[];
+
+  /**
+   * Per dimension, the pixel index of each sorted position (sortIndex unravelled in C order of
+   * the shape): a draw's coordinates are then one lookup each, not divisions.
+   */
+  private pixelIndices(): Int32Array[] {
+    if (this.indices) return this.indices;
+    const n = this.sortIndex.length;
+    const dims = this.shape.length;
+    const indices = this.shape.map(() => new Int32Array(n));
+    for (let j = 0; j < n; j++) {
+      let flat = this.sortIndex[j];
+      for (let d = dims - 1; d > 0; d--) {
+        const rest = Math.floor(flat / this.shape[d]);
+        indices[d][j] = flat - rest * this.shape[d];
+        flat = rest;
+      }
+      indices[0][j] = flat;
     }
-    return coords;
+    this.indices = indices;
+    return indices;
   }
 
   private guide?: Int32Array | null;
 
   /**
-   * For a sorted, finite cdf: guide[b] = the first index whose value is ≥ b/K (K = its length),
-   * so that a draw in [b/K, (b+1)/K) is searched between guide[b] and guide[b+1] only. The
+   * For a sorted, finite cdf: guide[b] = the first index whose value is ≥ b/K, so that a draw
+   * in [b/K, (b+1)/K) is searched between guide[b] and guide[b+1] only. K is a power of two
+   * (≥ 4 × the cdf's length, at most 2²²): a draw's bucket, floor(u·K), is then exact, and the
+   * buckets hold ~0–1 values each (1e6 draws on a 10⁴-bin map: 19 → 8 ms with K = n). The
    * result is the one np.searchsorted gives; null (the plain search) for any other cdf.
    */
   private guideTable(): Int32Array | null {
@@ -100,14 +123,14 @@ export class InverseCDFSampler {
     let sorted = n > 0 && Number.isFinite(cdf[0]);
     for (let i = 1; i < n && sorted; i++) sorted = cdf[i] >= cdf[i - 1] && Number.isFinite(cdf[i]);
     if (!sorted) return (this.guide = null);
-    const guide = new Int32Array(n + 2);
+    const buckets = 2 ** Math.min(MAX_GUIDE_BITS, Math.ceil(Math.log2(4 * n)));
+    const guide = new Int32Array(buckets + 1);
     let at = 0;
-    for (let b = 0; b <= n; b++) {
-      const bound = b / n;
+    for (let b = 0; b <= buckets; b++) {
+      const bound = b / buckets;
       while (at < n && cdf[at] < bound) at++;
       guide[b] = at;
     }
-    guide[n + 1] = n;
     this.guide = guide;
     return guide;
   }
@@ -133,21 +156,20 @@ export class InverseCDFSampler {
   }
 }
 
+/** The guide table's largest size: 2²² buckets (16 MB), for cdfs of more than 2²⁰ values. */
+const MAX_GUIDE_BITS = 22;
+
 /** np.searchsorted(cdf, keys, "left") for uniform draws in [0, 1), through the guide table. */
 function searchWithGuide(cdf: ArrayLike<number>, guide: Int32Array, keys: Float64Array, out: Int32Array): void {
   const n = cdf.length;
-  // the buckets' bounds b/n once, not two divisions a key (the same values)
-  const bound = new Float64Array(n + 1);
-  for (let b = 0; b <= n; b++) bound[b] = b / n;
+  const buckets = guide.length - 1;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k];
     let lo = 0;
     let hi = n;
     if (key >= 0 && key < 1) {
-      let b = Math.floor(key * n);
-      // the bucket by the table's own bounds b/n, whatever the rounding of key·n
-      while (b > 0 && key < bound[b]) b--;
-      while (b < n - 1 && key >= bound[b + 1]) b++;
+      // exact: buckets is a power of two, so b/buckets ≤ key < (b + 1)/buckets
+      const b = Math.floor(key * buckets);
       lo = guide[b];
       hi = guide[b + 1];
     }
@@ -166,36 +188,13 @@ function searchWithGuide(cdf: ArrayLike<number>, guide: Int32Array, keys: Float6
 
 const DRAW_ABOVE_CDF = "InverseCDFSampler.sample: draw above the last cdf value";
 
-/** out[i] = sortIndex[found[i]] (a 1-D pdf: the flat index is the coordinate). */
-function indexInto(out: Float64Array, found: Int32Array, sortIndex: Int32Array, n: number): void {
-  for (let i = 0; i < out.length; i++) {
-    if (found[i] >= n) throw new RangeError(DRAW_ABOVE_CDF);
-    out[i] = sortIndex[found[i]];
-  }
+/** Throws if a draw was found beyond the cdf (a cdf whose last value is below a draw). */
+function checkFound(found: Int32Array, n: number): void {
+  for (let i = 0; i < found.length; i++) if (found[i] >= n) throw new RangeError(DRAW_ABOVE_CDF);
 }
 
-/** coords[d][i] = the d-th index (C order, `extents`) of the flat index sortIndex[found[i]]. */
-function unflattenInto(
-  coords: Float64Array[],
-  found: Int32Array,
-  sortIndex: Int32Array,
-  extents: Int32Array,
-  n: number,
-): void {
-  const dims = extents.length;
-  for (let i = 0; i < found.length; i++) {
-    if (found[i] >= n) throw new RangeError(DRAW_ABOVE_CDF);
-    let flat = sortIndex[found[i]];
-    for (let d = dims - 1; d > 0; d--) {
-      const rest = (flat / extents[d]) | 0;
-      coords[d][i] = flat - rest * extents[d];
-      flat = rest;
-    }
-    coords[0][i] = flat;
-  }
-}
-
-/** out[i] += values[i]. */
-function addInto(out: Float64Array, values: Float64Array): void {
-  for (let i = 0; i < out.length; i++) out[i] += values[i];
+/** out[i] = index[found[i]] + jitter[i]: a draw's pixel coordinate along one dimension. */
+function placeInto(out: Float64Array, found: Int32Array, index: Int32Array, jitter: Float64Array): Float64Array {
+  for (let i = 0; i < out.length; i++) out[i] = index[found[i]] + jitter[i];
+  return out;
 }
