@@ -2,6 +2,7 @@ import { parseQuantity } from "../../units/index.js";
 import {
   pixelsToIndices,
   rintHalfEven,
+  inverseInPlace,
   scaleFor,
   type InterpScale,
   type Scale,
@@ -158,10 +159,7 @@ export class MapAxis {
 
   pixToCoord(pix: ArrayLike<number> | number): Float64Array {
     const values = typeof pix === "number" ? [pix] : pix;
-    const scaled = interp1dOnIndex(this.scaledNodes, values, this.pixOffset);
-    const inverse = this.scale.inverse;
-    for (let i = 0; i < scaled.length; i++) scaled[i] = inverse(scaled[i]);
-    return scaled;
+    return inverseInPlace(this.scale, interp1dOnIndex(this.scaledNodes, values, this.pixOffset));
   }
 
   /** Bin index of pixel coordinates (rint); -1 outside unless clipped. */

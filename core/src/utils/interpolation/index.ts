@@ -1,4 +1,12 @@
-export { scaleFor, rintHalfEven, pixelToIndex, pixelsToIndices, type InterpScale, type Scale } from "./scale.js";
+export {
+  scaleFor,
+  inverseInPlace,
+  rintHalfEven,
+  pixelToIndex,
+  pixelsToIndices,
+  type InterpScale,
+  type Scale,
+} from "./scale.js";
 export {
   interp1d,
   findCell,

@@ -22,6 +22,25 @@ const SQRT: Scale = {
   inverse: (w) => w * w,
 };
 
+/**
+ * values[i] = scale.inverse(values[i]) for a whole array, in a loop per scale (the same values:
+ * V8 does not inline `inverse` through a scale it has seen more than one of: MapAxis.pixToCoord
+ * of 1e6 log-scaled pixels 32 → 24 ms).
+ */
+export function inverseInPlace(scale: Scale, values: Float64Array): Float64Array {
+  if (scale === LOG) logInverseInPlace(values);
+  else if (scale === SQRT) for (let i = 0; i < values.length; i++) values[i] = values[i] * values[i];
+  else if (scale !== LIN) for (let i = 0; i < values.length; i++) values[i] = scale.inverse(values[i]);
+  return values;
+}
+
+function logInverseInPlace(values: Float64Array): void {
+  for (let i = 0; i < values.length; i++) {
+    const r = Math.exp(values[i]);
+    values[i] = Math.abs(r) - TINY <= TINY ? 0 : r;
+  }
+}
+
 export function scaleFor(name: InterpScale | "linear"): Scale {
   switch (name) {
     case "lin":
