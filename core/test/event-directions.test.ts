@@ -14,6 +14,8 @@ const CASES = [
   { skydir: [0.2, -30], frame: "icrs", proj: "SIN", width: 8, binsz: 0.1, pointing: [359.5, -29.5] },
   { skydir: [10, 88.5], frame: "icrs", proj: "TAN", width: 4, binsz: 0.05, pointing: [40, 89] },
   { skydir: [0, 0], frame: "galactic", proj: "AIT", width: 40, binsz: 0.5, pointing: [266.4, -28.9] },
+  // across the south pole: the near-angle series for Dec, atan2 for most RAs
+  { skydir: [0, -89], frame: "icrs", proj: "CAR", width: 20, binsz: 0.1, pointing: [0, -85] },
 ] as const;
 
 /** |a − b| in degrees, longitudes compared across 360. */
