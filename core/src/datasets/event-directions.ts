@@ -1,5 +1,6 @@
 import { frameRotation, RAD2DEG, skyOffsetMatrix } from "../coords/index.js";
 import type { WcsGeom } from "../maps/index.js";
+import { asinSmall, atanSmall, SMALL_ANGLE } from "../utils/small-angles.js";
 
 /**
  * ICRS positions and field-of-view offsets (DETX/DETY) of many events at pixel coordinates of
@@ -9,7 +10,7 @@ import type { WcsGeom } from "../maps/index.js";
  * CAR, TAN and SIN (the output angles), where the WCS, a frame change and `skyOffset` one
  * after the other take 12 to 18; equal to them within ~1e-13° (the matrices' rounding, not
  * their last bit). The output angles of events within ~7° of the map's centre (RA/Dec) and of
- * the pointing (DETX/DETY) are their offsets from those, by series (see `nearAngles`).
+ * the pointing (DETX/DETY) are their offsets from those, by series (utils/small-angles.ts).
  */
 export class EventDirections {
   /** Native unit vector → ICRS unit vector, row-major. */
@@ -75,7 +76,7 @@ function centreOf(geom: WcsGeom, toIcrs: Float64Array): Float64Array {
 
 /**
  * The loop of `compute` on its own (typed arrays only, so that V8 compiles it once): RA/Dec from
- * `m`, and with `f` the offsets too. Near angles (`nearAngles`): RA as the centre's plus the
+ * `m`, and with `f` the offsets too. Near angles (utils/small-angles.ts): RA as the centre's plus the
  * atan of the vector turned by −RA₀ about the pole, Dec as the centre's plus the asin of
  * sin(Dec − Dec₀) = z cos Dec₀ − ρ sin Dec₀ (ρ = cos Dec), DETX and DETY as the atan and asin of
  * the offset vector's small components; farther events by atan2 and asin.
@@ -100,21 +101,23 @@ function rotateAll(
     const z = m[6] * nx + m[7] * ny + m[8] * nz;
     const xr = x * cosRa0 + y * sinRa0;
     const yr = y * cosRa0 - x * sinRa0;
-    const lon = xr > 0 && Math.abs(yr) <= NEAR * xr ? ra0 + atanNear(yr / xr) * RAD2DEG : Math.atan2(y, x) * RAD2DEG;
+    const lon =
+      xr > 0 && Math.abs(yr) <= SMALL_ANGLE * xr ? ra0 + atanSmall(yr / xr) * RAD2DEG : Math.atan2(y, x) * RAD2DEG;
     // [0, 360): a tiny negative angle plus 360 rounds to 360, which is 0
     const wrapped = lon < 0 ? lon + 360 : lon;
     ra[i] = wrapped === 360 ? 0 : wrapped;
     const rho = Math.sqrt(x * x + y * y);
     const sinOffset = z * cosDec0 - rho * sinDec0;
     // (cos(Dec − Dec₀) > 0: the offset is the asin's, not 180° minus it)
-    const near = Math.abs(sinOffset) <= NEAR && rho * cosDec0 + z * sinDec0 > 0;
-    dec[i] = near ? dec0 + asinNear(sinOffset) * RAD2DEG : latitude(x, y, z);
+    const near = Math.abs(sinOffset) <= SMALL_ANGLE && rho * cosDec0 + z * sinDec0 > 0;
+    dec[i] = near ? dec0 + asinSmall(sinOffset) * RAD2DEG : latitude(x, y, z);
     if (!f) continue;
     const fx = f[0] * x + f[1] * y + f[2] * z;
     const fy = f[3] * x + f[4] * y + f[5] * z;
     const fz = f[6] * x + f[7] * y + f[8] * z;
-    fov.detx[i] = fx > 0 && Math.abs(fy) <= NEAR * fx ? atanNear(fy / fx) * RAD2DEG : Math.atan2(fy, fx) * RAD2DEG;
-    fov.dety[i] = Math.abs(fz) <= NEAR ? asinNear(fz) * RAD2DEG : latitude(fx, fy, fz);
+    fov.detx[i] =
+      fx > 0 && Math.abs(fy) <= SMALL_ANGLE * fx ? atanSmall(fy / fx) * RAD2DEG : Math.atan2(fy, fx) * RAD2DEG;
+    fov.dety[i] = Math.abs(fz) <= SMALL_ANGLE ? asinSmall(fz) * RAD2DEG : latitude(fx, fy, fz);
   }
 }
 
@@ -124,37 +127,6 @@ function rotateAll(
  */
 function latitude(x: number, y: number, z: number): number {
   return (Math.abs(z) < 0.99 ? Math.asin(z) : Math.atan2(z, Math.sqrt(x * x + y * y))) * RAD2DEG;
-}
-
-/**
- * Near angles: |t| ≤ 1/8 (≤ 7.1°), where atan and asin are their Taylor series to t¹⁷ (the
- * next terms are below 3e-18 and 5e-19 of the value): ~3 ns against ~10 for Math.atan2 or
- * Math.asin, and within an ulp or two of them.
- */
-const NEAR = 0.125;
-
-function atanNear(t: number): number {
-  const u = t * t;
-  const series =
-    1 +
-    u *
-      (-1 / 3 + u * (1 / 5 + u * (-1 / 7 + u * (1 / 9 + u * (-1 / 11 + u * (1 / 13 + u * (-1 / 15 + u * (1 / 17))))))));
-  return t * series;
-}
-
-/** asin's coefficients (2k)! / (4^k (k!)² (2k + 1)), k = 1 … 8. */
-function asinNear(s: number): number {
-  const u = s * s;
-  const series =
-    1 +
-    u *
-      (1 / 6 +
-        u *
-          (3 / 40 +
-            u *
-              (5 / 112 +
-                u * (35 / 1152 + u * (63 / 2816 + u * (231 / 13312 + u * (143 / 10240 + u * (6435 / 557056))))))));
-  return s * series;
 }
 
 function multiply(a: number[][], b: number[][]): number[][] {
