@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { RandomState, crLog, getGlobalRandomState, getRandomState } from "../src/random/index.js";
 import { MT19937 } from "../src/random/mt19937.js";
 import { withKernelPaths } from "../src/utils/kernel-paths.js";
@@ -195,4 +196,30 @@ test("bulk doubles in WebAssembly equal the JavaScript loop's, state and positio
     assert.equal(tuned.next32(), plain.next32());
   }
   assert.ok(tuned.pos % 2 === 1, "the last fills started at odd positions");
+});
+
+test("without WebAssembly (node --jitless) the bulk doubles come from the JavaScript loop, the same", () => {
+  const module = new URL("../src/random/mt19937.js", import.meta.url).href;
+  const script = `
+    import { MT19937 } from ${JSON.stringify(module)};
+    const mt = new MT19937();
+    mt.seed(7);
+    const out = new Float64Array(5000);
+    mt.fillDoubles(out, -0.5, 1);
+    console.log(JSON.stringify({ wasm: typeof WebAssembly, sum: out.reduce((a, b) => a + b, 0), last: out[4999], pos: mt.pos }));
+  `;
+  const child = spawnSync(process.execPath, ["--jitless", "--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(child.status, 0, child.stderr);
+  const alone = JSON.parse(child.stdout);
+  assert.equal(alone.wasm, "undefined", "--jitless leaves no WebAssembly");
+  const mt = new MT19937();
+  mt.seed(7);
+  const out = new Float64Array(5000);
+  mt.fillDoubles(out, -0.5, 1);
+  assert.equal(alone.last, out[4999]);
+  assert.equal(
+    alone.sum,
+    out.reduce((a, b) => a + b, 0),
+  );
+  assert.equal(alone.pos, mt.pos);
 });
