@@ -207,19 +207,12 @@ function containedEvents(geom: WcsGeom, part: SampledColumns, pix?: Float64Array
   let inside: Uint8Array | undefined;
   if (pix) {
     const extents = [geom.nx, geom.ny, ...geom.axes.map((a) => a.nbin)];
-    inside = new Uint8Array(n);
-    const edge = new Int32Array(n);
-    let edges = 0;
-    for (let i = 0; i < n; i++) {
-      let interior = true;
-      for (let d = 0; d < extents.length && interior; d++) {
-        const p = pix[d][i];
-        interior = p > EDGE_MARGIN - 0.5 && p < extents[d] - 0.5 - EDGE_MARGIN;
-      }
-      if (interior) inside[i] = 1;
-      else edge[edges++] = i;
-    }
-    check = edge.subarray(0, edges);
+    inside = new Uint8Array(n).fill(1);
+    // dimension by dimension, one plain loop each (a loop over the dimensions per event took
+    // ~15 ns an event)
+    for (let d = 0; d < extents.length; d++)
+      clearOutside(inside, pix[d], EDGE_MARGIN - 0.5, extents[d] - 0.5 - EDGE_MARGIN);
+    check = indicesWhere(inside, false);
   }
   const pick = (values: Float64Array): Float64Array => {
     if (!check) return values;
@@ -235,6 +228,20 @@ function containedEvents(geom: WcsGeom, part: SampledColumns, pix?: Float64Array
   if (!check || !inside) return found;
   for (let k = 0; k < check.length; k++) inside[check[k]] = found[k];
   return inside;
+}
+
+/** inside[i] = 0 where p[i] is not strictly between low and high (NaN included). */
+function clearOutside(inside: Uint8Array, p: Float64Array, low: number, high: number): void {
+  for (let i = 0; i < p.length; i++) if (!(p[i] > low && p[i] < high)) inside[i] = 0;
+}
+
+/** The indices i where flags[i] is set (non-zero), or with `set` false where it is 0. */
+function indicesWhere(flags: Uint8Array, set: boolean): Int32Array {
+  let count = 0;
+  for (let i = 0; i < flags.length; i++) if ((flags[i] !== 0) === set) count++;
+  const out = new Int32Array(count);
+  for (let i = 0, at = 0; i < flags.length; i++) if ((flags[i] !== 0) === set) out[at++] = i;
+  return out;
 }
 
 const COLUMNS = ["ENERGY_TRUE", "RA_TRUE", "DEC_TRUE", "TIME", "MC_ID", "RA", "DEC", "ENERGY", "DETX", "DETY"];
@@ -319,11 +326,7 @@ function writeBackground(
 
 /** The indices of the kept events. */
 function keptIndices(keep: Uint8Array): Int32Array {
-  let count = 0;
-  for (let i = 0; i < keep.length; i++) count += keep[i];
-  const index = new Int32Array(count);
-  for (let i = 0, at = 0; i < keep.length; i++) if (keep[i]) index[at++] = i;
-  return index;
+  return indicesWhere(keep, true);
 }
 
 /**
