@@ -10,6 +10,7 @@ import {
   identityKey,
   setDefaultComputeCache,
   WcsGeom,
+  withRunScope,
 } from "../src/maps/index.js";
 
 /** The bytes an entry counts besides its value's (ComputeCache's bookkeeping, 2 per key character). */
@@ -173,4 +174,33 @@ test("entries keyed by an object's identityKey go when the object is collected",
   });
   assert.ok(cache.has("prepared", `${identityKey(kept)} true`));
   assert.equal(cache.stats().bytes, 2 * 8000 + overhead(`${identityKey(kept)} true`) + overhead("0.02 deg"));
+});
+
+test("withRunScope: entries keyed by objects first seen in the scope go when it ends, in every cache", () => {
+  const [a, b] = [new ComputeCache(), new ComputeCache()];
+  const before = { name: "an IRF read before" };
+  a.set("prepared", identityKey(before), new Float64Array(10));
+  const inside = { name: "the run's IRF" };
+  const result = withRunScope(() => {
+    // an object seen before keeps its identity (and entries made in the scope under it)
+    a.set("prepared", `${identityKey(before)} more`, new Float64Array(10));
+    a.set("prepared", `${identityKey(inside)} true`, new Float64Array(10));
+    b.set("tables", identityKey(inside), new Float64Array(10));
+    a.set("grids", "100x100", new Float64Array(10));
+    return "done";
+  });
+  assert.equal(result, "done");
+  assert.ok(a.has("prepared", identityKey(before)) && a.has("prepared", `${identityKey(before)} more`));
+  assert.ok(!a.has("prepared", `${identityKey(inside)} true`), "the run's entries go");
+  assert.ok(!b.has("tables", identityKey(inside)), "in the other cache too");
+  assert.ok(a.has("grids", "100x100"), "entries without an identity stay");
+  // and also when the scope throws
+  const failing = { name: "a run that fails" };
+  assert.throws(() =>
+    withRunScope(() => {
+      a.set("prepared", identityKey(failing), new Float64Array(10));
+      throw new Error("bad run");
+    }),
+  );
+  assert.ok(!a.has("prepared", identityKey(failing)));
 });

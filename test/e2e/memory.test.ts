@@ -11,19 +11,20 @@ import { copyRun, RENUMBER, temp, writeIndexFor } from "../src/stores.js";
 // process whose peak memory (maxRSS) is read as it exits, the least of three runs:
 // - the issue's own statement: every run of H.E.S.S. DR1 (105) onto one geometry, the graph of
 //   bench/memory.mjs, within 1.2× of the peak for its first 4 runs, in process and with 2 workers;
-// - on the bundled data, without the full data, in process: the 4 Crab runs on a small geometry
-//   listed 24 times over under other OBS_IDs (96 runs, the same files) within 1.2× of the peak
-//   for them listed 6 times (24 runs). Against the 4 runs once this small chain reads 1.17–1.27×
-//   (2026-12-06), and no more for 48 or 96 runs: its first ~10 runs warm up to a plateau
-//   (caches, V8's heaps), ~30 MiB, a fifth of this small chain's whole peak. With 2 workers its
-//   peak is not asserted: it ranged over 331–498 MiB for the same 96 runs (each worker thread's
-//   glibc malloc arena fills with the freed pieces of its runs' buffers, ~60 MiB a worker, and
-//   the three isolates' collections fall at different moments from one process to the next).
+// - on the bundled data, without the full data, in process and with 2 workers: the 4 Crab runs
+//   on a small geometry listed 24 times over under other OBS_IDs (96 runs, the same files) within
+//   1.2× of the peak for them listed 6 times (24 runs). Against the 4 runs once this small chain
+//   reads 1.17–1.27× (2026-12-06), and no more for 48 or 96 runs: its first ~10 runs warm up to a
+//   plateau (caches, V8's heaps), ~30 MiB, a fifth of this small chain's whole peak.
+// - With 2 workers the resident memory climbed ~0.9 MiB a run until 2026-12-07 (this small chain:
+//   656 MiB for 384 runs, 918 for 768, linearly): each run's cache entries made from its IRFs
+//   waited for the IRFs' collection, interleaved in the worker threads' glibc arenas with the next
+//   runs' buffers. A worker's task now drops them when it ends (`withRunScope`): 319 and 357 MiB.
 // - Until 2026-12-07 the peak for 4 runs was the final write's copy of the all-sky stack (~500
 //   MiB), which hid that with 2 workers the main thread kept the stack's checkpoint saves (90 MiB
 //   each) as garbage: once the writer copied no more (~400 MiB for 4), 105 runs read 1.28×;
-//   with a large save collected once written (node-checkpoints.ts), 1.08–1.23× (see below).
-
+//   with a large save collected once written (node-checkpoints.ts), 1.08–1.23×, and with the
+//   run's entries dropped, 0.97× (377 against 390 MiB).
 // the command users run: the bundled CLI when built, else the compiled modules
 const CLI = path.join(repoRoot, "cli", "bin", "gammaflow.js");
 const RUNS = [23523, 23526, 23559, 23592];
@@ -100,29 +101,27 @@ function assertFlat(t: TestContext, mode: string, many: Peak, once: Peak) {
   );
 }
 
-test(`in process: peak memory for the bundled runs ${MANY}× over stays within 1.2× of the peak for ${FEW}×`, (t) => {
-  const few = leastPeakOf(chainOn(FEW), 0);
-  const many = leastPeakOf(chainOn(MANY), 0);
-  assert.equal(few.used.length, FEW * RUNS.length);
-  assert.equal(many.used.length, MANY * RUNS.length);
-  assert.ok(many.used.includes(RUNS[0] + (MANY - 1) * RENUMBER), "the copies are runs of their own");
-  assertFlat(t, "in process", many, few);
-});
+for (const workers of [0, 2]) {
+  const mode = workers ? `${workers} workers` : "in process";
+  test(`${mode}: peak memory for the bundled runs ${MANY}× over stays within 1.2× of the peak for ${FEW}×`, (t) => {
+    const few = leastPeakOf(chainOn(FEW), workers);
+    const many = leastPeakOf(chainOn(MANY), workers);
+    assert.equal(few.used.length, FEW * RUNS.length);
+    assert.equal(many.used.length, MANY * RUNS.length);
+    assert.ok(many.used.includes(RUNS[0] + (MANY - 1) * RENUMBER), "the copies are runs of their own");
+    assertFlat(t, mode, many, few);
+  });
+}
 
 const DATA = new TestData(repoRoot);
 const ALL_RUNS = path.join(repoRoot, "bench", "hess-dr1-all-runs.json");
 
 // Each worker collects its garbage once it holds 48 MiB more than after its last collection
 // (pipeline-worker.ts): without, a worker's peak grew with its runs until V8 collected on its own.
-// With 2 workers the goal is not met (issue 17): the process's resident memory, polled from
-// /proc every 5 ms, climbs ~1.1 MiB a run through the 105 runs (270 → 390 MiB, 2026-12-07),
-// with a collection before every task too, so the peak reads 1.08–1.23× of the peak for 4.
-const POOL_GROWS = "issue 17: with 2 workers the resident memory still grows ~1.1 MiB a run";
 for (const workers of [0, 2]) {
   const mode = workers ? `${workers} workers` : "in process";
   test(`${mode}: peak memory for all 105 H.E.S.S. DR1 runs onto one geometry stays within 1.2× of the peak for 4`, {
     ...DATA.needs("hess-dl3-dr1/obs-index.fits.gz", "hess-dl3-dr1/hdu-index.fits.gz"),
-    todo: workers ? POOL_GROWS : undefined,
   }, (t) => {
     const sets = [`inputs.dataStore=${JSON.stringify(path.join(DATA.dir, "hess-dl3-dr1"))}`];
     const all = leastPeakOf(ALL_RUNS, workers, sets);

@@ -25,9 +25,10 @@ export default async function run({ module, payload }: { module: string; payload
  * MiB of it have piled up; so the peak would grow with the number of runs. A collection before
  * every task held it as well, but cost 13–54 ms a task (28 on average: 0.6 s of the 21
  * PKS 2155-304 runs with one worker, a fifth of the worker's time) and left 35–60 MiB anyway;
- * with this budget there a worker collected once. With 2 workers the 105 H.E.S.S. DR1 runs
- * still peak at 1.08–1.23× of the peak for 4 (2026-12-07; the goal is 1.2×, see the e2e
- * memory test): the growth is in glibc's malloc arenas, not in what V8 holds.
+ * with this budget there a worker collected once. What V8 holds in a worker stays bounded
+ * (heap ~28 MiB, external 16–33 MiB through the 105 H.E.S.S. DR1 runs); what made the process
+ * grow with 2 workers was each run's cache entries made from its IRFs, dropped by the task
+ * itself since 2026-12-07 (map-dataset-maker's worker-task.ts, `withRunScope`).
  */
 const EXTERNAL_BUDGET = 48 * 2 ** 20;
 let externalAfterCollection: number | undefined;

@@ -33,6 +33,7 @@ export {
   setDefaultComputeCache,
   estimateBytes,
   identityKey,
+  withRunScope,
   exactKey,
   DEFAULT_COMPUTE_CACHE_BYTES,
   type ComputeCacheLimits,

@@ -9,6 +9,7 @@ import {
   MapDataset,
   SkyCoord,
   withKernelPaths,
+  withRunScope,
   type Card,
   type KernelPaths,
   type PortableDataset,
@@ -81,9 +82,12 @@ export interface ReduceResult {
 // Kept in the worker's compute cache (its lifetime and cap): the data stores opened.
 const STORES = "worker data stores";
 
-/** Runs in a worker (or in process): the reduction of one observation, as a portable dataset. */
+/**
+ * Runs in a worker (or in process): the reduction of one observation, as a portable dataset.
+ * The cache entries made from the run's own objects (its IRFs) go when it is done (`withRunScope`).
+ */
 export function runTask(task: ReduceTask): ReduceResult {
-  return withKernelPaths(task.paths, () => reduceTask(task));
+  return withKernelPaths(task.paths, () => withRunScope(() => reduceTask(task)));
 }
 
 function reduceTask(task: ReduceTask): ReduceResult {
