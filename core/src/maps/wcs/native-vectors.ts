@@ -7,12 +7,11 @@
  * pixel: one pass from pixels to vectors. Equal to pixToNative's angles turned into vectors
  * within a few 1e-16 (the test: core/test/native-vectors.test.ts).
  */
+import { DEG2RAD } from "../../coords/index.js";
 import { cosSmall, SMALL_ANGLE, sinSmall } from "../../utils/small-angles.js";
 import type { ProjectionCode } from "./projections.js";
 
 const R0 = 180 / Math.PI; // wcslib's r0
-// (the factor the event directions used on pixToNative's angles)
-const DEG2RAD = 1 / (180 / Math.PI);
 const TOL = 1e-13;
 
 /** The linear part of a WCS: intermediate (x, y) = cdelt · PC · (pixel + 1 − crpix). */
@@ -108,5 +107,18 @@ function carVectors(linear: LinearPart, px: Float64Array, py: Float64Array, out:
     vx[i] = valid ? cosTheta * cosPhi : Number.NaN;
     vy[i] = valid ? cosTheta * sinPhi : Number.NaN;
     vz[i] = valid ? sinTheta : Number.NaN;
+  }
+}
+
+/** Native angles (φ, θ in degrees, in out.x and out.y, as pixToNative gives them) as unit vectors, in place. */
+export function anglesToVectors(out: NativeVectors): void {
+  const { x, y, z } = out;
+  for (let i = 0; i < x.length; i++) {
+    const phi = x[i] * DEG2RAD;
+    const theta = y[i] * DEG2RAD;
+    const cosTheta = Math.cos(theta);
+    x[i] = cosTheta * Math.cos(phi);
+    y[i] = cosTheta * Math.sin(phi);
+    z[i] = Math.sin(theta);
   }
 }

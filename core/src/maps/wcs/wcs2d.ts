@@ -1,5 +1,5 @@
 import { parseFrame, type Frame } from "../../coords/index.js";
-import { nativeVectors, type NativeVectors } from "./native-vectors.js";
+import { anglesToVectors, nativeVectors, type NativeVectors } from "./native-vectors.js";
 import { projectionFor, type Projection, type ProjectionCode } from "./projections.js";
 import { CelestialRotation, FAST_TRIG, PRECISE_TRIG } from "./rotation.js";
 
@@ -342,19 +342,4 @@ function frameOf(ctype1: string, ctype2: string): Frame {
   if (lon === "RA" && lat === "DEC") return parseFrame("icrs");
   if (lon === "GLON" && lat === "GLAT") return parseFrame("galactic");
   throw new Error(`WCS: unsupported celestial axes '${ctype1}', '${ctype2}' (need RA/DEC or GLON/GLAT)`);
-}
-
-const DEG2RAD = Math.PI / 180;
-
-/** (φ, θ) in degrees, in out.x and out.y, turned into unit vectors in place. */
-function anglesToVectors(out: NativeVectors): void {
-  const { x, y, z } = out;
-  for (let i = 0; i < x.length; i++) {
-    const phi = x[i] * DEG2RAD;
-    const theta = y[i] * DEG2RAD;
-    const cosTheta = Math.cos(theta);
-    x[i] = cosTheta * Math.cos(phi);
-    y[i] = cosTheta * Math.sin(phi);
-    z[i] = Math.sin(theta);
-  }
 }

@@ -9,18 +9,19 @@ export interface Scale {
 /** float32's smallest normal number: gammapy clips log-scaled values here. */
 const TINY = 1.1754943508222875e-38;
 
+/** The log scale's inverse: exp, with gammapy's clipping of the smallest values to 0. */
+function logInverse(w: number): number {
+  const r = Math.exp(w);
+  return Math.abs(r) - TINY <= TINY ? 0 : r;
+}
+
+function sqrtInverse(w: number): number {
+  return w * w;
+}
+
 const LIN: Scale = { forward: (v) => v, inverse: (w) => w };
-const LOG: Scale = {
-  forward: (v) => Math.log(Math.max(v, TINY)),
-  inverse: (w) => {
-    const r = Math.exp(w);
-    return Math.abs(r) - TINY <= TINY ? 0 : r;
-  },
-};
-const SQRT: Scale = {
-  forward: (v) => Math.sign(v) * Math.sqrt(Math.abs(v)),
-  inverse: (w) => w * w,
-};
+const LOG: Scale = { forward: (v) => Math.log(Math.max(v, TINY)), inverse: logInverse };
+const SQRT: Scale = { forward: (v) => Math.sign(v) * Math.sqrt(Math.abs(v)), inverse: sqrtInverse };
 
 /**
  * values[i] = scale.inverse(values[i]) for a whole array, in a loop per scale (the same values:
@@ -28,17 +29,10 @@ const SQRT: Scale = {
  * of 1e6 log-scaled pixels 32 → 24 ms).
  */
 export function inverseInPlace(scale: Scale, values: Float64Array): Float64Array {
-  if (scale === LOG) logInverseInPlace(values);
-  else if (scale === SQRT) for (let i = 0; i < values.length; i++) values[i] = values[i] * values[i];
+  if (scale === LOG) for (let i = 0; i < values.length; i++) values[i] = logInverse(values[i]);
+  else if (scale === SQRT) for (let i = 0; i < values.length; i++) values[i] = sqrtInverse(values[i]);
   else if (scale !== LIN) for (let i = 0; i < values.length; i++) values[i] = scale.inverse(values[i]);
   return values;
-}
-
-function logInverseInPlace(values: Float64Array): void {
-  for (let i = 0; i < values.length; i++) {
-    const r = Math.exp(values[i]);
-    values[i] = Math.abs(r) - TINY <= TINY ? 0 : r;
-  }
 }
 
 export function scaleFor(name: InterpScale | "linear"): Scale {
