@@ -51,7 +51,9 @@ function models(amplitude, norm) {
 /**
  * Our sampling of the dataset, in this process: the first call (V8 compiling the code as it
  * runs it) and the median of `repeat` calls after `warmup` more (its steady rate, as a series
- * of simulations sees it); ms and events.
+ * of simulations sees it); ms and events. V8 has its optimised code for the sampler's loops only
+ * after ~6 calls (2026-12-07, the 1e4 + 1e5 case: calls 2-6 took 90-120 ms, calls 7 on 40-55),
+ * hence 10 warm-ups by default.
  */
 function oursMs(amplitude, norm, repeat, warmup = 10) {
   const times = [];
@@ -112,9 +114,6 @@ if (process.argv[2] === "--alone") {
     ["~1e5 source + 1e5 background events", 1e-8, 100],
     ["~1e6 background events, no source", 1e-30, 1000],
   ]) {
-    // V8 reaches its optimised code for the sampler's loops only after ~6 calls (2026-12-07, the
-    // 1e4 + 1e5 case: calls 2-6 took 90-120 ms, calls 7 on 40-55): the rate of a series is
-    // measured after 10, the first call's beside it
     const ours = oursMs(amplitude, norm, 5);
     const theirs = gammapyMs(amplitude, norm);
     report(`sample ${label} (${ours.events})`, ours.ms, theirs?.ms, "gammapy");
