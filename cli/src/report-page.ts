@@ -137,7 +137,7 @@ ${nodes}${edges}</section>`;
 
 function timings(list: NodeTiming[]): Html {
   const rows = list.map((t) => [
-    t.node,
+    t.ranIn ? `${t.node} (in ${t.ranIn}'s workers)` : t.node,
     t.plugin,
     num(t.received),
     num(t.emitted),
@@ -151,7 +151,8 @@ function timings(list: NodeTiming[]): Html {
   return html`<section><h2>Timings</h2>
 <p>Busy: time this process spent in the node's own work (not in the nodes after it; work in worker
 threads not included). Per-message work: from the start of each message's work to its result,
-added up (waits for workers included; concurrent work can add up to more than the run).</p>
+added up (waits for workers included; concurrent work can add up to more than the run). A node
+"in another's workers" had its work done in that node's worker tasks: its time is theirs.</p>
 ${table(
   "node-timings",
   "Timings per node",

@@ -34,7 +34,47 @@ test("the combined-chain graph gives exactly the class API's stack, in process a
       "the background preview is a PNG",
     );
     assertSameMaps(finalStack(report).dataset, want);
+    // with workers the safe mask is made in the maker's worker tasks (a worker step)
+    assert.equal(report.timings.find((t) => t.node === "safe")?.ranIn, workers ? "maker" : undefined);
   }
+});
+
+test("a safe mask that fails in the workers' step is the safe node's error record, as in process", async () => {
+  const graph = {
+    name: "no-exposure",
+    inputs: {
+      dataStore: BUNDLED_STORE,
+      geom: {
+        skydir: [83.63, 22.01],
+        width: "2 deg",
+        binsz: "0.1 deg",
+        axes: [{ name: "energy", lo: "1 TeV", hi: "10 TeV", nbin: 3, interp: "log" }],
+      },
+    },
+    nodes: [
+      { id: "runs", plugin: "datastore-source", params: { obsIds: [23523, 23592] } },
+      { id: "maker", plugin: "map-dataset-maker", params: { selection: ["counts", "background"] } },
+      { id: "safe", plugin: "safe-mask", params: { methods: ["aeff-max"] } },
+      { id: "stack", plugin: "stacker" },
+    ],
+  };
+  const file = path.join(temp("step-failure"), "graph.json");
+  writeFileSync(file, JSON.stringify(graph));
+  const skipped = [];
+  for (const workers of [0, 2]) {
+    const report = await runGraphFile(file, { outDir: temp("step-failure-out"), workers, logger: new MemoryLogger() });
+    assert.deepEqual(report.used, []);
+    skipped.push(report.skipped);
+  }
+  assert.deepEqual(
+    skipped[0].map((s) => [s.obsId, s.node]),
+    [
+      [23523, "safe"],
+      [23592, "safe"],
+    ],
+  );
+  assert.match(skipped[0][0].reason, /'aeff-max' needs an exposure map/);
+  assert.deepEqual(skipped[1], skipped[0]);
 });
 
 test(

@@ -18,3 +18,4 @@ export * from "./checkpoints.js";
 export * from "./executors/executor-lost.js";
 export * from "./timings.js";
 export * from "./validators.js";
+export * from "./worker-steps.js";

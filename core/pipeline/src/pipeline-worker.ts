@@ -1,10 +1,17 @@
 // A piscina worker: imports a task's module (once) and runs its `runTask`. The ArrayBuffers a
 // result lists in its `transfer` field are moved to the main thread, not copied.
 import { getHeapStatistics } from "node:v8";
+import { workerData } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { collectGarbage } from "./collect-garbage.js";
 
 const modules = new Map<string, Promise<{ runTask(payload: unknown): unknown }>>();
+// The pool's preload list: imported now, while the thread waits for its first task.
+for (const module of (workerData as { preload?: string[] } | undefined)?.preload ?? []) {
+  const loading = import(module) as Promise<{ runTask(payload: unknown): unknown }>;
+  loading.catch(() => undefined); // a failed import is the task's to report, when one names it
+  modules.set(module, loading);
+}
 
 export default async function run({ module, payload }: { module: string; payload: unknown }): Promise<unknown> {
   // The previous task's result is posted (its buffers moved): what it left behind is garbage.

@@ -2,6 +2,8 @@ import { Piscina } from "piscina";
 import type { WorkerPool, WorkerTask } from "./services.js";
 
 const WORKER_ENTRY = new URL("./pipeline-worker.js", import.meta.url).href;
+// Shared by every copy of this module in the process (the bundled CLI's launcher has its own).
+const PRESTARTED = Symbol.for("gammaflow.prestartedPool");
 
 /**
  * A piscina pool of `size` worker threads. Each task names a module exporting `runTask`;
@@ -15,11 +17,22 @@ export class PiscinaPool implements WorkerPool {
   private closing?: Promise<void>;
   /** Tasks it takes before a source must wait: one running and one queued per worker. */
   readonly room: number;
+  readonly runsSteps = true;
 
-  constructor(readonly size: number) {
+  /** `preload`: modules (URLs) each thread imports as it starts, before its first task names them. */
+  constructor(
+    readonly size: number,
+    preload: readonly string[] = [],
+  ) {
     if (!Number.isInteger(size) || size < 1)
       throw new Error(`PiscinaPool: size must be a positive integer, got ${size}`);
-    this.piscina = new Piscina({ filename: WORKER_ENTRY, minThreads: size, maxThreads: size, idleTimeout: 60_000 });
+    this.piscina = new Piscina({
+      filename: WORKER_ENTRY,
+      minThreads: size,
+      maxThreads: size,
+      idleTimeout: 60_000,
+      workerData: { preload },
+    });
     this.room = 2 * size;
   }
 
@@ -49,4 +62,23 @@ export class PiscinaPool implements WorkerPool {
     this.closing ??= this.piscina.destroy();
     return this.closing;
   }
+}
+
+/**
+ * Start a pool of `size` threads now, for the `createExecutor` to come (`takePrestartedPool`):
+ * the bundled CLI's launcher does so before its commands load, so that the threads start and
+ * import the task modules (`preload`) while the main thread loads its own (~0.15 s of a run).
+ */
+export function prestartPool(size: number, preload: readonly string[] = []): void {
+  (globalThis as Record<symbol, unknown>)[PRESTARTED] = new PiscinaPool(size, preload);
+}
+
+/** The prestarted pool if it has `size` threads (else it is closed and undefined). */
+export function takePrestartedPool(size: number): PiscinaPool | undefined {
+  const slot = globalThis as Record<symbol, PiscinaPool | undefined>;
+  const pool = slot[PRESTARTED];
+  slot[PRESTARTED] = undefined;
+  if (pool?.size === size) return pool;
+  void pool?.close();
+  return undefined;
 }

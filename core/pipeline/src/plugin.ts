@@ -4,6 +4,7 @@ import { catchError, defer, EMPTY, from, mergeMap, Observable, of, type Operator
 import { ExecutorLost } from "./executors/executor-lost.js";
 import { errorRecord, type Message, type MessageBase, type MessageKind } from "./messages.js";
 import { outputFile } from "./outputs.js";
+import { StepFailure, type WorkerStep } from "./worker-steps.js";
 import type { Clock, DataAccess, Logger, NamedServices, NodeProgress, RunContext, ServiceName } from "./services.js";
 
 /** An empty dataset on the run's target geometry (graph inputs.geom and inputs.dataset). */
@@ -83,6 +84,11 @@ export interface PluginContext<S extends ServiceName = never> {
   run: RunContext;
   /** The services the definition named, and only those. */
   services: Pick<NamedServices, S>;
+  /**
+   * For a node that `hostsWorkerSteps`: the steps of the nodes after it that its worker tasks
+   * run after its own work, in order (empty or absent: none; see `PluginDefinition.workerStep`).
+   */
+  workerSteps?: readonly WorkerStep[];
 }
 
 /**
@@ -123,6 +129,18 @@ export interface PluginDefinition<T extends TSchema = TSchema, S extends Service
    * the nodes before it again, when nothing else downstream of the source needs them.
    */
   checkpointedObsIds?(saved: unknown): readonly number[];
+  /**
+   * For a per-run dataset node: a module (URL) exporting `runStep(dataset, observation, params)`,
+   * the node's work on one run. When the node follows a host (`hostsWorkerSteps`) that reduces
+   * runs in a worker pool, the runner has the host's worker task run it there (see
+   * planWorkerSteps); `create` is then not called and the node passes the host's datasets on.
+   */
+  workerStep?: string;
+  /**
+   * The node's worker tasks run the steps it receives in `PluginContext.workerSteps` on each
+   * run's dataset (loadWorkerSteps, applyWorkerSteps) before sending it back.
+   */
+  hostsWorkerSteps?: boolean;
   create(params: Static<T>, context: PluginContext<S>): OperatorFunction<Message, Message>;
 }
 
@@ -171,7 +189,8 @@ export function perMessage<M extends Message>(
       }),
       catchError((cause: unknown) => {
         if (cause instanceof ExecutorLost) throw cause;
-        const record = errorRecord(nodeId, message, cause);
+        // a step a worker ran for a node downstream (worker-steps.ts) failed: that node's record
+        const record = errorRecord(cause instanceof StepFailure ? cause.node : nodeId, message, cause);
         progress.emit({ obsId: message.obsId, stage: "error", message: record.message });
         return of<Message>(record);
       }),

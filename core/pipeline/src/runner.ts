@@ -40,6 +40,7 @@ import {
 import { checkParams, type ValidatedGraph, type ValidatedNode } from "./graph.js";
 import { GraphValidationError } from "./issues.js";
 import { datasetOptionsFromSpec, geomFromSpec } from "./specs.js";
+import { planWorkerSteps } from "./worker-steps.js";
 
 /**
  * The container of one run of a graph: a child of the process's `parent` container, whose run
@@ -134,6 +135,18 @@ function workersReleaser(validated: ValidatedGraph, container: Container): (node
   };
 }
 
+/**
+ * A node whose work a host's worker task did (a worker step): its messages go on as they came,
+ * each counted as done in its progress.
+ */
+function passedOn(context: PluginContext<never>): OperatorFunction<Message, Message> {
+  return map((message) => {
+    context.progress.emit({ obsId: message.obsId, stage: "start" });
+    context.progress.emit({ obsId: message.obsId, stage: "done" });
+    return message;
+  });
+}
+
 /** A node's stream failed (not one observation: the node itself); the run stops. */
 export class NodeFailure extends Error {
   constructor(
@@ -163,10 +176,18 @@ export function graphStream(
   const run = container.get<RunContext>(TYPES.RunContext);
   const resumed = resumedObsIds(validated, run.checkpoints);
   const releaseWorkers = workersReleaser(validated, container);
+  const pool = container.get<WorkerPool>(TYPES.WorkerPool);
+  const plan = planWorkerSteps(validated, pool.size > 0 && pool.runsSteps === true);
   for (const node of validated.nodes) {
     const upstream = (incoming.get(node.id) ?? []).map(({ edge }) => outputs.get(edge.from)!);
     const input = upstream.length ? merge(...upstream) : EMPTY;
-    const operator = node.definition.create(node.params, nodeContext(node, container, timings));
+    const context = nodeContext(node, container, timings);
+    const host = plan.fusedInto.get(node.id);
+    if (host !== undefined) timings?.ranIn(node.id, host);
+    const operator =
+      host !== undefined
+        ? passedOn(context)
+        : node.definition.create(node.params, { ...context, workerSteps: plan.steps.get(node.id) ?? [] });
     const timed = (work: Observable<Message>) => (timings ? timings.timedInput(node.id, work) : work);
     const declared = new Set(node.emits);
     const ordered = node.definition.ordered ? input.pipe(restoreOrder()) : input;

@@ -89,6 +89,11 @@ export interface WorkerTask {
 /** Runs CPU-heavy per-observation work off the main thread (piscina in Node); size 0 = in process. */
 export interface WorkerPool {
   readonly size: number;
+  /**
+   * Its tasks may carry the steps of the nodes after the one that queued them (a worker thread of
+   * this process imports their modules; a queue's worker on another machine could not).
+   */
+  readonly runsSteps?: boolean;
   run<T>(task: WorkerTask): Promise<T>;
   /**
    * Resolves once the pool has room for another task (undefined: it has now). Sources wait for

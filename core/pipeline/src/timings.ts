@@ -21,6 +21,11 @@ export interface NodeTiming {
    */
   tasks: number;
   taskMs: number;
+  /**
+   * Its per-run work ran as a step in the worker tasks of this node (worker-steps.ts): its time
+   * is in that node's task time, not in its own.
+   */
+  ranIn?: string;
   /** When it received or emitted its first message and when its stream ended, in ms from the run's start. */
   startMs?: number;
   endMs?: number;
@@ -69,6 +74,12 @@ export class NodeTimings {
         complete: () => subscriber.complete(),
       }),
     );
+  }
+
+  /** The node's work runs in `host`'s worker tasks (see NodeTiming.ranIn). */
+  ranIn(node: string, host: string): void {
+    const timing = this.byNode.get(node);
+    if (timing) timing.ranIn = host;
   }
 
   /** The node emitted a message (`failed`: an error record of its own). */

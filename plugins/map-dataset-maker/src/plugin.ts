@@ -1,6 +1,9 @@
 import {
+  applyWorkerSteps,
   definePlugin,
   Enum,
+  loadWorkerSteps,
+  StepFailure,
   perMessage,
   Quantity,
   referenceDataset,
@@ -54,14 +57,32 @@ export const mapDatasetMakerPlugin = definePlugin({
   output: ["dataset"],
   needs: ["geom"],
   services: ["workers", "cache"],
+  hostsWorkerSteps: true,
   create(params, context) {
     const { logger, run, services } = context;
     const maker = new MapDatasetMaker({ ...params, cache: services.cache, warn: (m) => logger.warn(m) });
+    const steps = context.workerSteps ?? [];
+    let loaded: ReturnType<typeof loadWorkerSteps> | undefined;
+    /** A run reduced here while the next nodes' work was given to the workers: their steps here too. */
+    const reduceHere = async (message: ObservationMessage) => {
+      const reduced = maker.run(
+        message.reference ?? referenceDataset(run, `obs-${message.obsId}`),
+        message.observation,
+      );
+      if (steps.length === 0) return reduced;
+      const { dataset, failed } = applyWorkerSteps(
+        await (loaded ??= loadWorkerSteps(steps)),
+        reduced,
+        message.observation,
+      );
+      if (failed) throw new StepFailure(failed.node, failed.message);
+      return dataset;
+    };
     return perMessage<ObservationMessage>(context, async (message): Promise<DatasetMessage> => {
       const dataset =
         services.workers.size > 0 && message.storeDir
-          ? await reduceInWorker(context, message, params)
-          : maker.run(message.reference ?? referenceDataset(run, `obs-${message.obsId}`), message.observation);
+          ? await reduceInWorker(context, message, params, steps)
+          : await reduceHere(message);
       return {
         kind: "dataset",
         seq: message.seq,

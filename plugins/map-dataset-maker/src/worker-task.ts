@@ -15,13 +15,19 @@ import {
   type PortableDataset,
 } from "@gammaflow/core";
 import {
+  applyWorkerSteps,
   datasetOptionsFromSpec,
   geomFromSpec,
+  loadWorkerSteps,
+  StepFailure,
   type CutoutSpec,
   type DatasetSpec,
   type GeomSpec,
   type ObservationMessage,
+  type FailedStep,
+  type LoadedStep,
   type PluginContext,
+  type WorkerStep,
 } from "@gammaflow/pipeline";
 import { MapDatasetMaker } from "./map-dataset-maker.js";
 import type { MapDatasetMakerParams } from "./plugin.js";
@@ -37,18 +43,21 @@ export interface ReduceTask {
   params: MapDatasetMakerParams;
   /** The main thread's kernel paths (tuned or reference): a worker computes as it would. */
   paths: KernelPaths;
+  /** The next nodes' work, done here on the dataset before it goes back (worker-steps.ts). */
+  steps?: WorkerStep[];
 }
 
 const WORKER_MODULE = new URL("./worker-task.js", import.meta.url).href;
 
 /**
- * Reduce in the pool: the worker opens the run again and sends the dataset back as plain data whose buffers are moved,
- * not copied.
+ * Reduce in the pool: the worker opens the run again, runs the next nodes' `steps` on the
+ * dataset, and sends it back as plain data whose buffers are moved, not copied.
  */
 export async function reduceInWorker(
   context: PluginContext<"workers">,
   message: ObservationMessage,
   params: MapDatasetMakerParams,
+  steps: readonly WorkerStep[] = [],
 ): Promise<MapDataset> {
   const { logger, run, services } = context;
   const geom = run.inputs?.geom;
@@ -62,21 +71,30 @@ export async function reduceInWorker(
     cutout: message.cutout,
     params,
     paths: kernelPaths(),
+    ...(steps.length > 0 && { steps: [...steps] }),
   };
   const result = await services.workers.run<ReduceResult>({ module: WORKER_MODULE, payload: task });
   for (const warning of result.warnings) logger.warn(warning);
   // the nodes after the maker (a safe mask's thresholds, the pointing) read what the worker read
   message.observation.addHeaders(result.headers.map(([hduType, cards]) => [hduType, new Header(cards)] as const));
+  if (result.failed || !result.dataset)
+    throw new StepFailure(
+      result.failed?.node ?? context.nodeId,
+      result.failed?.message ?? "the worker sent no dataset",
+    );
   return datasetFromPortable(result.dataset);
 }
 
 export interface ReduceResult {
-  dataset: PortableDataset;
+  /** None when a step failed. */
+  dataset?: PortableDataset;
   warnings: string[];
   /** The headers of the run's HDUs the worker read, by HDU type (their cards). */
   headers: Array<[string, Card[]]>;
   /** The dataset's buffers, moved to the main thread. */
   transfer: ArrayBuffer[];
+  /** A step that failed (the dataset is then of no use). */
+  failed?: FailedStep;
 }
 
 // Kept in the worker's compute cache (its lifetime and cap): the data stores opened.
@@ -86,11 +104,12 @@ const STORES = "worker data stores";
  * Runs in a worker (or in process): the reduction of one observation, as a portable dataset.
  * The cache entries made from the run's own objects (its IRFs) go when it is done (`withRunScope`).
  */
-export function runTask(task: ReduceTask): ReduceResult {
-  return withKernelPaths(task.paths, () => withRunScope(() => reduceTask(task)));
+export async function runTask(task: ReduceTask): Promise<ReduceResult> {
+  const steps = await loadWorkerSteps(task.steps);
+  return withKernelPaths(task.paths, () => withRunScope(() => reduceTask(task, steps)));
 }
 
-function reduceTask(task: ReduceTask): ReduceResult {
+function reduceTask(task: ReduceTask, steps: readonly LoadedStep[]): ReduceResult {
   const cache = defaultComputeCache();
   const storeKey = `${task.storeDir}\n${task.storeRoot ?? ""}`;
   const store = cache.getOrCompute(STORES, storeKey, () => DataStore.fromDir(task.storeDir, { root: task.storeRoot }));
@@ -104,8 +123,11 @@ function reduceTask(task: ReduceTask): ReduceResult {
     ? createCutout(geom, options, new SkyCoord(c.lon, c.lat, c.frame), c.width, c.mode, name)
     : MapDataset.create(geom, { ...options, name });
   const warnings: string[] = [];
-  const dataset = new MapDatasetMaker({ ...task.params, warn: (m) => warnings.push(m) }).run(reference, observation);
-  const { portable, transfer } = datasetToPortable(dataset);
+  const reduced = new MapDatasetMaker({ ...task.params, warn: (m) => warnings.push(m) }).run(reference, observation);
+  const { dataset, failed } = applyWorkerSteps(steps, reduced, observation);
+  // the headers the steps read too: the nodes after them on the main thread see what they saw
   const headers = [...observation.knownHeaders()].map(([hduType, header]): [string, Card[]] => [hduType, header.cards]);
+  if (failed) return { warnings, headers, transfer: [], failed };
+  const { portable, transfer } = datasetToPortable(dataset);
   return { dataset: portable, warnings, headers, transfer };
 }

@@ -4,11 +4,39 @@ import {
   perMessage,
   Quantity,
   SkyCoordParam,
-  skyCoordFromSpec,
   Type,
   type DatasetMessage,
+  type Static,
 } from "@gammaflow/pipeline";
-import { SAFE_MASK_METHODS, SafeMaskMaker } from "./safe-mask-maker.js";
+import { SAFE_MASK_METHODS } from "./safe-mask-maker.js";
+import { safeMaskMakerOf } from "./safe-mask-step.js";
+
+const SafeMaskParams = Type.Object(
+  {
+    methods: Type.Array(Enum(SAFE_MASK_METHODS), { uniqueItems: true, default: ["aeff-default"] }),
+    offsetMax: Quantity("deg", {
+      default: "3 deg",
+      exclusiveMinimum: 0,
+      description: "maximum offset from the pointing (offset-max)",
+    }),
+    aeffPercent: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 100,
+      default: 10,
+      description: "percent of the maximum effective area (aeff-max)",
+    }),
+    biasPercent: Type.Number({
+      exclusiveMinimum: 0,
+      default: 10,
+      description: "largest energy bias in percent (edisp-bias)",
+    }),
+    position: Type.Optional(
+      SkyCoordParam({ description: "where aeff-max and edisp-bias read the IRFs (default the dataset centre)" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SafeMaskParams = Static<typeof SafeMaskParams>;
 
 /** The safe-mask node: gammapy's SafeMaskMaker on each observation's dataset. */
 export const safeMaskPlugin = definePlugin({
@@ -16,35 +44,13 @@ export const safeMaskPlugin = definePlugin({
   version: "0.1.0",
   description:
     "Safe data-range masks: aeff-default, aeff-max, edisp-bias, offset-max, bkg-peak (gammapy's SafeMaskMaker)",
-  params: Type.Object(
-    {
-      methods: Type.Array(Enum(SAFE_MASK_METHODS), { uniqueItems: true, default: ["aeff-default"] }),
-      offsetMax: Quantity("deg", {
-        default: "3 deg",
-        exclusiveMinimum: 0,
-        description: "maximum offset from the pointing (offset-max)",
-      }),
-      aeffPercent: Type.Number({
-        exclusiveMinimum: 0,
-        maximum: 100,
-        default: 10,
-        description: "percent of the maximum effective area (aeff-max)",
-      }),
-      biasPercent: Type.Number({
-        exclusiveMinimum: 0,
-        default: 10,
-        description: "largest energy bias in percent (edisp-bias)",
-      }),
-      position: Type.Optional(
-        SkyCoordParam({ description: "where aeff-max and edisp-bias read the IRFs (default the dataset centre)" }),
-      ),
-    },
-    { additionalProperties: false },
-  ),
+  params: SafeMaskParams,
   input: ["dataset"],
   output: ["dataset"],
+  // after a map maker reducing in a worker pool, the mask is made in the worker (worker-steps)
+  workerStep: new URL("./safe-mask-step.js", import.meta.url).href,
   create(params, context) {
-    const maker = new SafeMaskMaker({ ...params, position: params.position && skyCoordFromSpec(params.position) });
+    const maker = safeMaskMakerOf(params);
     return perMessage<DatasetMessage>(context, (message) => {
       if (!message.observation) {
         throw new Error(

@@ -32,8 +32,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<WorkerPo
     case "in-process":
       return new InProcessPool();
     case "pool": {
-      const { PiscinaPool } = await import("../piscina-pool.js");
-      return new PiscinaPool(options.workers || 1);
+      const { PiscinaPool, takePrestartedPool } = await import("../piscina-pool.js");
+      const size = options.workers || 1;
+      return takePrestartedPool(size) ?? new PiscinaPool(size);
     }
     case "bullmq": {
       const { BullMqExecutor } = await import("./bullmq-executor.js");
