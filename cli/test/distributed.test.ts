@@ -38,6 +38,7 @@ interface Report {
   skipped: Array<{ obsId?: number; node: string; reason: string }>;
   exitCode: number;
   log: Array<{ level: string; message: string }>;
+  timings: Array<{ node: string; ranIn?: string }>;
 }
 
 async function report(running: Running): Promise<Report & { finished: Finished }> {
@@ -84,6 +85,8 @@ test("bullmq with 2 workers on the 4 bundled runs equals the in-process stack by
     const out = temp("distributed-two");
     const r = await report(run(out, ...queued(redis)));
     await assertComplete(r, out, "2 workers");
+    // the safe mask was made by the queue's workers, after each reduction (a worker step)
+    assert.equal(r.timings.find((t) => t.node === "safe")?.ranIn, "maker");
     await until(() => workers.reduce((n, w) => n + lines(w, / done in /), 0) === 4, "4 jobs done", 10_000);
     for (const w of workers) w.child.kill("SIGTERM");
     for (const w of workers) {

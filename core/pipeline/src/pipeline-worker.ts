@@ -4,24 +4,27 @@ import { getHeapStatistics } from "node:v8";
 import { workerData } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { collectGarbage } from "./collect-garbage.js";
+import { loadWorkerSteps, type LoadedStep, type WorkerStep } from "./worker-steps.js";
 
-const modules = new Map<string, Promise<{ runTask(payload: unknown): unknown }>>();
+type TaskModule = { runTask(payload: unknown, steps: LoadedStep[]): unknown };
+const modules = new Map<string, Promise<TaskModule>>();
 // The pool's preload list: imported now, while the thread waits for its first task.
 for (const module of (workerData as { preload?: string[] } | undefined)?.preload ?? []) {
-  const loading = import(module) as Promise<{ runTask(payload: unknown): unknown }>;
+  const loading = import(module) as Promise<TaskModule>;
   loading.catch(() => undefined); // a failed import is the task's to report, when one names it
   modules.set(module, loading);
 }
 
-export default async function run({ module, payload }: { module: string; payload: unknown }): Promise<unknown> {
+export default async function run(task: { module: string; payload: unknown; steps?: WorkerStep[] }): Promise<unknown> {
   // The previous task's result is posted (its buffers moved): what it left behind is garbage.
   collectIfDue();
+  const { module, payload } = task;
   let loaded = modules.get(module);
   if (!loaded) {
-    loaded = import(module) as Promise<{ runTask(payload: unknown): unknown }>;
+    loaded = import(module) as Promise<TaskModule>;
     modules.set(module, loaded);
   }
-  const result = await (await loaded).runTask(payload);
+  const result = await (await loaded).runTask(payload, await loadWorkerSteps(task.steps));
   return moveBuffers(result);
 }
 

@@ -17,7 +17,6 @@ export class PiscinaPool implements WorkerPool {
   private closing?: Promise<void>;
   /** Tasks it takes before a source must wait: one running and one queued per worker. */
   readonly room: number;
-  readonly runsSteps = true;
 
   /** `preload`: modules (URLs) each thread imports as it starts, before its first task names them. */
   constructor(
@@ -36,10 +35,15 @@ export class PiscinaPool implements WorkerPool {
     this.room = 2 * size;
   }
 
+  /** A worker thread imports any step module. */
+  acceptsStep(): boolean {
+    return true;
+  }
+
   run<T>(task: WorkerTask): Promise<T> {
     this.pending++;
     const result = this.piscina.run(
-      { module: task.module, payload: task.payload },
+      { module: task.module, payload: task.payload, steps: task.steps },
       { transferList: task.transfer },
     ) as Promise<T>;
     return result.finally(() => {

@@ -177,7 +177,7 @@ export function graphStream(
   const resumed = resumedObsIds(validated, run.checkpoints);
   const releaseWorkers = workersReleaser(validated, container);
   const pool = container.get<WorkerPool>(TYPES.WorkerPool);
-  const plan = planWorkerSteps(validated, pool.size > 0 && pool.runsSteps === true);
+  const plan = planWorkerSteps(validated, pool.size > 0 ? pool.acceptsStep?.bind(pool) : undefined);
   for (const node of validated.nodes) {
     const upstream = (incoming.get(node.id) ?? []).map(({ edge }) => outputs.get(edge.from)!);
     const input = upstream.length ? merge(...upstream) : EMPTY;

@@ -16,6 +16,7 @@ import {
 import type { Checkpoints } from "./checkpoints.js";
 import { importModule } from "./import-module.js";
 import type { DatasetSpec, GeomSpec } from "./specs.js";
+import { loadWorkerSteps, type LoadedStep, type WorkerStep } from "./worker-steps.js";
 
 /** Messages for people: the CLI prints them, tests collect them. */
 export interface Logger {
@@ -76,24 +77,30 @@ export interface DataAccess {
 }
 
 /**
- * A task for a worker: a module that exports `runTask(payload)`, and its payload. A result's
- * ArrayBuffers listed in its `transfer` field come back moved rather than copied.
+ * A task for a worker: a module that exports `runTask(payload, steps)`, and its payload. A
+ * result's ArrayBuffers listed in its `transfer` field come back moved rather than copied.
  */
 export interface WorkerTask {
   module: string;
   payload: unknown;
   /** ArrayBuffers in the payload to move rather than copy. */
   transfer?: ArrayBuffer[];
+  /**
+   * The next nodes' steps (worker-steps.ts): the executor imports their modules where the task
+   * runs and hands them to `runTask` as its second argument, loaded (`LoadedStep[]`).
+   */
+  steps?: readonly WorkerStep[];
 }
 
 /** Runs CPU-heavy per-observation work off the main thread (piscina in Node); size 0 = in process. */
 export interface WorkerPool {
   readonly size: number;
   /**
-   * Its tasks may carry the steps of the nodes after the one that queued them (a worker thread of
-   * this process imports their modules; a queue's worker on another machine could not).
+   * Whether its tasks may carry a step of this module (`WorkerTask.steps`): a worker thread
+   * imports any; a queue's worker on another machine only one of gammaflow's own packages.
+   * Absent: no steps (the nodes after the task's node run on the main thread).
    */
-  readonly runsSteps?: boolean;
+  acceptsStep?(module: string): boolean;
   run<T>(task: WorkerTask): Promise<T>;
   /**
    * Resolves once the pool has room for another task (undefined: it has now). Sources wait for
@@ -264,8 +271,10 @@ export class SeededRandom implements RandomSource {
 export class InProcessPool implements WorkerPool {
   readonly size = 0;
   async run<T>(task: WorkerTask): Promise<T> {
-    const module = (await importModule(task.module)) as { runTask(payload: unknown): T | Promise<T> };
-    return module.runTask(task.payload);
+    const module = (await importModule(task.module)) as {
+      runTask(payload: unknown, steps: LoadedStep[]): T | Promise<T>;
+    };
+    return module.runTask(task.payload, await loadWorkerSteps(task.steps));
   }
   async close(): Promise<void> {}
 }

@@ -8,7 +8,7 @@ import { importModule } from "./import-module.js";
 import type { ValidatedGraph } from "./graph.js";
 import { adjacency } from "./topology.js";
 
-/** One node's step, as a host's worker task receives it (plain data: it crosses to the worker). */
+/** One node's step, as a host's worker task carries it (plain data: it crosses to the worker). */
 export interface WorkerStep {
   /** The node whose work it is (error records name it). */
   node: string;
@@ -81,23 +81,24 @@ export function applyWorkerSteps(
  * Which nodes' steps run in which host's worker tasks: a node with a `workerStep` joins the
  * chain of the node before it when that is a host (`hostsWorkerSteps`) or a node already in a
  * host's chain, it is that node's only consumer and that node its only input (a second consumer
- * would see the dataset without the step). Nothing joins when the pool does not run steps.
- * `fusedInto` maps each joined node to its host; `steps` lists each host's chain in order.
+ * would see the dataset without the step), and the pool `accepts` its module (WorkerPool.acceptsStep;
+ * none without a pool). `fusedInto` maps each joined node to its host; `steps` lists each host's
+ * chain in order.
  */
 export function planWorkerSteps(
   validated: Pick<ValidatedGraph, "nodes" | "edges">,
-  poolRunsSteps: boolean,
+  accepts: ((module: string) => boolean) | undefined,
 ): { steps: Map<string, WorkerStep[]>; fusedInto: Map<string, string> } {
   const steps = new Map<string, WorkerStep[]>();
   const fusedInto = new Map<string, string>();
-  if (!poolRunsSteps) return { steps, fusedInto };
+  if (!accepts) return { steps, fusedInto };
   const { incoming, outgoing } = adjacency(validated.edges);
   const byId = new Map(validated.nodes.map((n) => [n.id, n]));
   // validated nodes come upstream first, so a chain's earlier links are placed before later ones
   for (const node of validated.nodes) {
     const module = node.definition.workerStep;
     const inputs = incoming.get(node.id) ?? [];
-    if (!module || node.definition.ordered || inputs.length !== 1) continue;
+    if (!module || node.definition.ordered || inputs.length !== 1 || !accepts(module)) continue;
     const before = inputs[0].edge.from;
     if ((outgoing.get(before) ?? []).length !== 1) continue;
     const host = byId.get(before)?.definition.hostsWorkerSteps ? before : fusedInto.get(before);

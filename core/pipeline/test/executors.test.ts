@@ -22,7 +22,15 @@ import {
   type Message,
 } from "@gammaflow/pipeline";
 import { CHECKPOINT_DIR, createExecutor, fileCheckpoints, runKey, taskId } from "@gammaflow/pipeline/node";
-import { decodeResult, encodeResult, moduleRef, queuedTask, resolveModuleRef } from "../src/executors/queued-task.js";
+import {
+  decodeResult,
+  encodeResult,
+  isQueueableModule,
+  moduleRef,
+  queuedTask,
+  resolvedSteps,
+  resolveModuleRef,
+} from "../src/executors/queued-task.js";
 import { redisOptions } from "../src/executors/redis-connection.js";
 import { collectGarbage } from "../src/collect-garbage.js";
 
@@ -55,6 +63,27 @@ test("a job's id is a hash of code, module and payload: the same task the same i
   assert.match(taskId(task), /^23523-[0-9a-f]{24}$/);
   assert.notEqual(taskId(task), taskId(queuedTask({ module: WORKER_TASK, payload: { ...payload, obsId: 23592 } })));
   assert.notEqual(taskId(task), taskId({ ...task, codeVersion: "another" }));
+});
+
+test("a queued task's steps name their modules by package; they enter its code version and its id", () => {
+  const SAFE_STEP = inRepo("plugins/safe-mask/dist/src/safe-mask-step.js");
+  const payload = { storeDir: "/data/hess-dl3-dr1", obsId: 23523, params: {} };
+  const steps = [{ node: "safe", module: SAFE_STEP, params: { methods: ["aeff-default"] } }];
+  const task = queuedTask({ module: WORKER_TASK, payload, steps });
+  assert.deepEqual(task.steps, [
+    {
+      node: "safe",
+      module: { package: "@gammaflow/safe-mask", file: "dist/src/safe-mask-step.js" },
+      params: steps[0].params,
+    },
+  ]);
+  assert.deepEqual(resolvedSteps(task), steps);
+  const plain = queuedTask({ module: WORKER_TASK, payload });
+  assert.equal(plain.steps, undefined);
+  assert.notEqual(task.codeVersion, plain.codeVersion, "the step's package is part of the code");
+  assert.notEqual(taskId(task), taskId(plain));
+  assert.ok(isQueueableModule(SAFE_STEP));
+  assert.ok(!isQueueableModule("data:text/javascript,export const runStep = (d) => d;"));
 });
 
 test("a result crosses Redis exactly: typed arrays keep their type and bits, the transfer list is dropped", () => {

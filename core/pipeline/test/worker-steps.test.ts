@@ -29,13 +29,17 @@ const noParams = Type.Object({});
 const STEP = "data:text/javascript,export const runStep = (d) => d;";
 
 /** A plan's input: nodes with just the fields planWorkerSteps reads. */
-function planOf(nodes: Array<[string, Partial<AnyPlugin>]>, edges: Array<[string, string]>, runsSteps = true) {
+function planOf(
+  nodes: Array<[string, Partial<AnyPlugin>]>,
+  edges: Array<[string, string]>,
+  accepts: ((module: string) => boolean) | undefined = () => true,
+) {
   return planWorkerSteps(
     {
       nodes: nodes.map(([id, definition]) => ({ id, params: { of: id }, definition }) as never),
       edges: edges.map(([from, to]) => ({ from, to })),
     },
-    runsSteps,
+    accepts,
   );
 }
 
@@ -105,18 +109,18 @@ test("planWorkerSteps: step nodes after a host join it in order; not past a fan-
     ).fusedInto.size,
     0,
   );
-  // a pool that cannot run steps (a queue's workers on other machines): none
-  assert.equal(
-    planOf(
-      [
-        ["maker", host],
-        ["safe", step],
-      ],
-      [["maker", "safe"]],
-      false,
-    ).fusedInto.size,
-    0,
-  );
+  // no pool, or one that does not take the step's module (a queue's workers, a module outside
+  // gammaflow's packages): the node stays on this thread
+  const pair: Array<[string, Partial<AnyPlugin>]> = [
+    ["maker", host],
+    ["safe", step],
+  ];
+  const validated = {
+    nodes: pair.map(([id, definition]) => ({ id, params: {}, definition }) as never),
+    edges: [{ from: "maker", to: "safe" }],
+  };
+  assert.equal(planWorkerSteps(validated, undefined).fusedInto.size, 0);
+  assert.equal(planOf(pair, [["maker", "safe"]], () => false).fusedInto.size, 0);
 });
 
 test("runGraph, a pool that runs steps: the host gets them; the step node is not created, passes on", async () => {
@@ -178,7 +182,12 @@ test("runGraph, a pool that runs steps: the host gets them; the step node is not
     ],
   };
   const validated = validateGraph(graph, registry);
-  const pool: WorkerPool = { size: 2, runsSteps: true, run: async () => undefined as never, close: async () => {} };
+  const pool: WorkerPool = {
+    size: 2,
+    acceptsStep: () => true,
+    run: async () => undefined as never,
+    close: async () => {},
+  };
   const container = createRunContainer(
     createContainer({ data: {} as DataAccess, logger: new MemoryLogger(), workers: pool }),
     { concurrency: 1 },

@@ -18,7 +18,6 @@ import {
   applyWorkerSteps,
   datasetOptionsFromSpec,
   geomFromSpec,
-  loadWorkerSteps,
   StepFailure,
   type CutoutSpec,
   type DatasetSpec,
@@ -43,8 +42,6 @@ export interface ReduceTask {
   params: MapDatasetMakerParams;
   /** The main thread's kernel paths (tuned or reference): a worker computes as it would. */
   paths: KernelPaths;
-  /** The next nodes' work, done here on the dataset before it goes back (worker-steps.ts). */
-  steps?: WorkerStep[];
 }
 
 const WORKER_MODULE = new URL("./worker-task.js", import.meta.url).href;
@@ -71,9 +68,12 @@ export async function reduceInWorker(
     cutout: message.cutout,
     params,
     paths: kernelPaths(),
-    ...(steps.length > 0 && { steps: [...steps] }),
   };
-  const result = await services.workers.run<ReduceResult>({ module: WORKER_MODULE, payload: task });
+  const result = await services.workers.run<ReduceResult>({
+    module: WORKER_MODULE,
+    payload: task,
+    ...(steps.length > 0 && { steps }),
+  });
   for (const warning of result.warnings) logger.warn(warning);
   // the nodes after the maker (a safe mask's thresholds, the pointing) read what the worker read
   message.observation.addHeaders(result.headers.map(([hduType, cards]) => [hduType, new Header(cards)] as const));
@@ -101,11 +101,11 @@ export interface ReduceResult {
 const STORES = "worker data stores";
 
 /**
- * Runs in a worker (or in process): the reduction of one observation, as a portable dataset.
- * The cache entries made from the run's own objects (its IRFs) go when it is done (`withRunScope`).
+ * Runs in a worker (or in process): the reduction of one observation and the next nodes' `steps`
+ * on it, as a portable dataset. The cache entries made from the run's own objects (its IRFs) go
+ * when it is done (`withRunScope`).
  */
-export async function runTask(task: ReduceTask): Promise<ReduceResult> {
-  const steps = await loadWorkerSteps(task.steps);
+export function runTask(task: ReduceTask, steps: readonly LoadedStep[] = []): ReduceResult {
   return withKernelPaths(task.paths, () => withRunScope(() => reduceTask(task, steps)));
 }
 

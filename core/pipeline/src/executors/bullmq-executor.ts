@@ -1,7 +1,7 @@
 import { Queue, QueueEvents, type ConnectionOptions } from "bullmq";
 import type { WorkerPool, WorkerTask } from "../services.js";
 import type { ExecutorLost } from "./executor-lost.js";
-import { decodeResult, queuedTask, taskId, type QueuedTask } from "./queued-task.js";
+import { decodeResult, isQueueableModule, queuedTask, taskId, type QueuedTask } from "./queued-task.js";
 import { redisLabel, redisOptions, watchedRedis, withTimeout } from "./redis-connection.js";
 
 /** The queue's name and its keys' prefix in Redis (coordinator and workers must agree). */
@@ -70,6 +70,11 @@ export class BullMqExecutor implements WorkerPool {
     events.on("failed", ({ jobId, failedReason }) => void this.fail(jobId, failedReason));
     this.events = events;
     await events.waitUntilReady();
+  }
+
+  /** A step runs in the queue's workers when its module is in a @gammaflow/* package (as tasks are). */
+  acceptsStep(module: string): boolean {
+    return isQueueableModule(module);
   }
 
   async run<T>(task: WorkerTask): Promise<T> {

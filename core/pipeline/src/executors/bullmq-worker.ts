@@ -4,7 +4,7 @@ import { PiscinaPool } from "../piscina-pool.js";
 import type { WorkerPool } from "../services.js";
 import { QUEUE_NAME, QUEUE_PREFIX, resultKey } from "./bullmq-executor.js";
 import type { ExecutorLost } from "./executor-lost.js";
-import { codeVersion, encodeResult, resolveModuleRef, type QueuedTask } from "./queued-task.js";
+import { codeVersion, encodeResult, resolvedSteps, resolveModuleRef, type QueuedTask } from "./queued-task.js";
 import { redisLabel, redisOptions, watchedRedis, withTimeout } from "./redis-connection.js";
 
 export interface QueueWorkerOptions {
@@ -55,7 +55,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const task = job.data;
     const what = `job ${job.id}${task.obsId === undefined ? "" : ` (obs ${task.obsId})`}`;
     const module = resolveModuleRef(task.module); // a package of ours, installed here, or a clear refusal
-    const mine = codeVersion(task.module);
+    const steps = resolvedSteps(task);
+    const mine = codeVersion(
+      task.module,
+      task.steps?.map((s) => s.module),
+    );
     if (task.codeVersion !== mine)
       throw new UnrecoverableError(
         `worker ${name} runs gammaflow code ${mine}, but ${what} was queued by code ${task.codeVersion}: ` +
@@ -63,7 +67,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       );
     const started = Date.now();
     log(`${what} started (attempt ${job.attemptsMade + 1})`);
-    const result = await pool.run({ module, payload: task.payload });
+    const result = await pool.run({ module, payload: task.payload, steps });
     const bytes = encodeResult(result);
     await control.client.set(resultKey(job.id!), bytes, "PX", options.resultTtlMs ?? 86_400_000);
     log(`${what} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { deserialize, serialize } from "node:v8";
 import type { WorkerTask } from "../services.js";
+import type { WorkerStep } from "../worker-steps.js";
 
 /**
  * A task's module named so that another machine finds it in its own install: the package
@@ -18,6 +19,8 @@ export interface ModuleRef {
 export interface QueuedTask {
   module: ModuleRef;
   payload: unknown;
+  /** The next nodes' steps the worker runs after the task (their modules named as `module` is). */
+  steps?: Array<{ node: string; module: ModuleRef; params: unknown }>;
   /** The code that queued it (`codeVersion`): a worker running other code refuses the job. */
   codeVersion: string;
   /** The observation, when the payload names one (for messages). */
@@ -26,6 +29,16 @@ export interface QueuedTask {
 
 /** Only gammaflow's own packages run from a queue: a job names a module, it never brings code. */
 const SCOPE = "@gammaflow/";
+
+/** Can a queued task name this module (a file in a @gammaflow/* package)? */
+export function isQueueableModule(moduleUrl: string): boolean {
+  try {
+    moduleRef(moduleUrl);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function moduleRef(moduleUrl: string): ModuleRef {
   const file = fileURLToPath(moduleUrl);
@@ -74,15 +87,16 @@ const versions = new Map<string, string>();
 
 /**
  * The version of the code a task runs: a hash of the built files of @gammaflow/core,
- * @gammaflow/pipeline and the task's package. Coordinator and workers compare it, so a job is
- * never run by other code (a stale install would make other numbers).
+ * @gammaflow/pipeline, the task's package and its steps' (`steps`). Coordinator and workers
+ * compare it, so a job is never run by other code (a stale install would make other numbers).
  */
-export function codeVersion(ref: ModuleRef): string {
-  const key = ref.package;
+export function codeVersion(ref: ModuleRef, steps: readonly ModuleRef[] = []): string {
+  const packages = [...new Set([ref.package, ...steps.map((s) => s.package)])].sort();
+  const key = packages.join("\n");
   let version = versions.get(key);
   if (!version) {
     const hash = createHash("sha256");
-    for (const pkg of new Set(["@gammaflow/core", "@gammaflow/pipeline", ref.package])) {
+    for (const pkg of new Set(["@gammaflow/core", "@gammaflow/pipeline", ...packages])) {
       const root = packageRoot(fileURLToPath(import.meta.resolve(pkg)));
       for (const file of builtFiles(path.join(root, "dist", "src"))) {
         hash.update(`${pkg}/${path.relative(root, file)}\n`);
@@ -106,10 +120,15 @@ function builtFiles(dir: string): string[] {
 export function queuedTask(task: WorkerTask): QueuedTask {
   const module = moduleRef(task.module);
   const obsId = (task.payload as { obsId?: unknown } | null)?.obsId;
+  const steps = task.steps?.map((s) => ({ node: s.node, module: moduleRef(s.module), params: s.params }));
   return {
     module,
     payload: task.payload,
-    codeVersion: codeVersion(module),
+    ...(steps?.length && { steps }),
+    codeVersion: codeVersion(
+      module,
+      steps?.map((s) => s.module),
+    ),
     ...(typeof obsId === "number" && { obsId }),
   };
 }
@@ -120,7 +139,9 @@ export function queuedTask(task: WorkerTask): QueuedTask {
  * a job delivered twice is one job.
  */
 export function taskId(task: QueuedTask): string {
-  const hash = createHash("sha256").update(JSON.stringify([task.codeVersion, task.module, task.payload]));
+  const hash = createHash("sha256").update(
+    JSON.stringify([task.codeVersion, task.module, task.payload, ...(task.steps ? [task.steps] : [])]),
+  );
   return `${task.obsId ?? "task"}-${hash.digest("hex").slice(0, 24)}`;
 }
 
@@ -136,4 +157,9 @@ export function encodeResult(result: unknown): Buffer {
 
 export function decodeResult<T>(bytes: Buffer): T {
   return deserialize(bytes) as T;
+}
+
+/** A queued task's steps with their modules' URLs in this install (see resolveModuleRef). */
+export function resolvedSteps(task: QueuedTask): WorkerStep[] | undefined {
+  return task.steps?.map((s) => ({ node: s.node, module: resolveModuleRef(s.module), params: s.params }));
 }
