@@ -177,10 +177,12 @@ test("without a fit the report has no fit section; a page that cannot be written
 }, () => {
   const out = temp("report-combined");
   const graph = path.join(REPO, "graphs", "combined-chain.json");
-  const { code, report } = run(graph, ["--out", out, "--report"]);
+  // with workers: the safe mask's work is done in the maker's worker tasks, and the page says so
+  const { code, report } = run(graph, ["--out", out, "--report", "--workers", "2"]);
   assert.equal(code, 0);
   const page = parsePage(readFileSync(path.join(out, "report.html"), "utf8"));
   assert.equal(byId(page, "fit-parameters"), undefined);
+  assert.ok(tableRows(page, "node-timings").some((r) => r[0] === "safe (in maker's workers)"));
   assert.deepEqual(
     byTag(page, "figure").map((f) => attr(f, "data-map")),
     ["counts", "exposure", "background", "excess", "significance"],
