@@ -1,20 +1,24 @@
-import FFT from "fft.js";
 import { defaultComputeCache } from "../../utils/compute-cache.js";
+import { fftPlan, fftSize, type FftPlan } from "./fft-plans.js";
 
-/** The compute-cache namespace of FFT instances by transform size, reused across planes and calls. */
+/** The compute-cache namespace of FFT plans by transform size, reused across planes and calls. */
 const FFT_PLANS = "fft plans";
 
-function planFor(size: number): FFT {
+function planFor(size: number): FftPlan {
   const cache = defaultComputeCache();
   const key = String(size);
-  // a plan holds its twiddle table (2·size numbers) and bit-reversal table (≤ size numbers)
-  return cache.get<FFT>(FFT_PLANS, key) ?? cache.set(FFT_PLANS, key, new FFT(size), 24 * size);
+  // a plan holds its twiddle table (2·size numbers) and bit-reversal table (≤ size numbers), a
+  // radix-3 one also its six buffers (a third of the size each)
+  return cache.get<FftPlan>(FFT_PLANS, key) ?? cache.set(FFT_PLANS, key, fftPlan(size), 48 * size);
 }
 
-export function nextPow2(n: number): number {
-  let p = 2; // fft.js needs a power of two > 1
-  while (p < n) p *= 2;
-  return p;
+/**
+ * The transform size along one axis for an image of n pixels and kernels up to k: the circular
+ * convolution must leave the "same" window (from (k − 1)//2) free of wrapped values, which takes
+ * n + k − 1 − (k − 1)//2 points, and hold the kernel.
+ */
+export function paddedSize(n: number, k: number): number {
+  return fftSize(Math.max(n + k - 1 - ((k - 1) >> 1), k));
 }
 
 // The transforms read and write Float64Arrays only (fft.js indexes any array): rows are
@@ -156,8 +160,8 @@ export class SpectralConvolver {
   ) {
     if (re.length !== ny * nx || (im && im.length !== ny * nx))
       throw new Error(`SpectralConvolver: images must have ${ny}×${nx} values`);
-    this.h = nextPow2(ny + maxKy - 1);
-    this.w = nextPow2(nx + maxKx - 1);
+    this.h = paddedSize(ny, maxKy);
+    this.w = paddedSize(nx, maxKx);
     this.spectrum = new Float64Array(2 * this.h * this.w);
     this.mass = [absSum(re), im ? absSum(im) : 0];
     for (let i = 0; i < ny; i++) {
@@ -176,7 +180,7 @@ export class SpectralConvolver {
     out: [Float32Array, Float32Array?] = [new Float32Array(this.ny * this.nx), new Float32Array(this.ny * this.nx)],
   ): [Float32Array, Float32Array?] {
     const { h, w, ny, nx, work, spectrum } = this;
-    if (ny + ky - 1 > h || nx + kx - 1 > w)
+    if (paddedSize(ny, ky) > h || paddedSize(nx, kx) > w)
       throw new Error(`SpectralConvolver: kernel ${ky}×${kx} larger than the padding allows`);
     const kernelSpectrumOnGrid = kernelSpectrum(kernel, ky, kx, h, w);
     multiplySpectra(work, spectrum, kernelSpectrumOnGrid);
@@ -234,7 +238,7 @@ function windowRow(out: Float32Array, at: number, values: Float64Array, from: nu
   }
 }
 
-/** Same-size 2-D convolution through zero-padded power-of-two FFTs (see direct.ts for the definition). */
+/** Same-size 2-D convolution through zero-padded FFTs (2^k or 3·2^k points; see direct.ts for the definition). */
 export function convolveFft(
   plane: ArrayLike<number>,
   ny: number,

@@ -1,5 +1,5 @@
 import { convolveDirect } from "./direct.js";
-import { convolveFft } from "./fft.js";
+import { convolveFft, paddedSize } from "./fft.js";
 
 export { SpectralConvolver } from "./fft.js";
 export { ring2DKernel, tophat2DKernel, type Kernel2D } from "./kernels.js";
@@ -36,6 +36,6 @@ function directCost(ny: number, nx: number, ky: number, kx: number): number {
 }
 
 function fftCost(ny: number, nx: number, ky: number, kx: number): number {
-  const n = 2 ** Math.ceil(Math.log2(ny + ky - 1)) * 2 ** Math.ceil(Math.log2(nx + kx - 1));
+  const n = paddedSize(ny, ky) * paddedSize(nx, kx);
   return 3 * 20 * n * Math.log2(n);
 }
