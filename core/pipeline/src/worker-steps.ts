@@ -45,11 +45,19 @@ export interface FailedStep {
   message: string;
 }
 
+/** The step modules this thread has imported, by URL (a task's steps are loaded for every task). */
+const stepModules = new Map<string, Promise<{ runStep?: RunStep }>>();
+
 /** Import the steps' modules (each once per thread). */
 export async function loadWorkerSteps(steps: readonly WorkerStep[] = []): Promise<LoadedStep[]> {
   return Promise.all(
     steps.map(async ({ node, module, params }) => {
-      const loaded = (await importModule(module)) as { runStep?: RunStep };
+      let importing = stepModules.get(module);
+      if (!importing) {
+        importing = importModule(module) as Promise<{ runStep?: RunStep }>;
+        stepModules.set(module, importing);
+      }
+      const loaded = await importing;
       if (typeof loaded.runStep !== "function")
         throw new Error(`node '${node}': its worker step module ${module} exports no runStep`);
       return { node, params, runStep: loaded.runStep };

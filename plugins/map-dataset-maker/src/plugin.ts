@@ -62,7 +62,6 @@ export const mapDatasetMakerPlugin = definePlugin({
     const { logger, run, services } = context;
     const maker = new MapDatasetMaker({ ...params, cache: services.cache, warn: (m) => logger.warn(m) });
     const steps = context.workerSteps ?? [];
-    let loaded: ReturnType<typeof loadWorkerSteps> | undefined;
     /** A run reduced here while the next nodes' work was given to the workers: their steps here too. */
     const reduceHere = async (message: ObservationMessage) => {
       const reduced = maker.run(
@@ -70,11 +69,7 @@ export const mapDatasetMakerPlugin = definePlugin({
         message.observation,
       );
       if (steps.length === 0) return reduced;
-      const { dataset, failed } = applyWorkerSteps(
-        await (loaded ??= loadWorkerSteps(steps)),
-        reduced,
-        message.observation,
-      );
+      const { dataset, failed } = applyWorkerSteps(await loadWorkerSteps(steps), reduced, message.observation);
       if (failed) throw new StepFailure(failed.node, failed.message);
       return dataset;
     };

@@ -77,25 +77,18 @@ export async function reduceInWorker(
   for (const warning of result.warnings) logger.warn(warning);
   // the nodes after the maker (a safe mask's thresholds, the pointing) read what the worker read
   message.observation.addHeaders(result.headers.map(([hduType, cards]) => [hduType, new Header(cards)] as const));
-  if (result.failed || !result.dataset)
-    throw new StepFailure(
-      result.failed?.node ?? context.nodeId,
-      result.failed?.message ?? "the worker sent no dataset",
-    );
+  if (result.failed) throw new StepFailure(result.failed.node, result.failed.message);
   return datasetFromPortable(result.dataset);
 }
 
-export interface ReduceResult {
-  /** None when a step failed. */
-  dataset?: PortableDataset;
+/** The worker's dataset, or the step that failed on it (the dataset is then of no use). */
+export type ReduceResult = {
   warnings: string[];
   /** The headers of the run's HDUs the worker read, by HDU type (their cards). */
   headers: Array<[string, Card[]]>;
   /** The dataset's buffers, moved to the main thread. */
   transfer: ArrayBuffer[];
-  /** A step that failed (the dataset is then of no use). */
-  failed?: FailedStep;
-}
+} & ({ dataset: PortableDataset; failed?: undefined } | { dataset?: undefined; failed: FailedStep });
 
 // Kept in the worker's compute cache (its lifetime and cap): the data stores opened.
 const STORES = "worker data stores";

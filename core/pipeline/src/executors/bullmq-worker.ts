@@ -4,7 +4,7 @@ import { PiscinaPool } from "../piscina-pool.js";
 import type { WorkerPool } from "../services.js";
 import { QUEUE_NAME, QUEUE_PREFIX, resultKey } from "./bullmq-executor.js";
 import type { ExecutorLost } from "./executor-lost.js";
-import { codeVersion, encodeResult, resolvedSteps, resolveModuleRef, type QueuedTask } from "./queued-task.js";
+import { encodeResult, resolvedSteps, resolveModuleRef, taskCodeVersion, type QueuedTask } from "./queued-task.js";
 import { redisLabel, redisOptions, watchedRedis, withTimeout } from "./redis-connection.js";
 
 export interface QueueWorkerOptions {
@@ -56,10 +56,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const what = `job ${job.id}${task.obsId === undefined ? "" : ` (obs ${task.obsId})`}`;
     const module = resolveModuleRef(task.module); // a package of ours, installed here, or a clear refusal
     const steps = resolvedSteps(task);
-    const mine = codeVersion(
-      task.module,
-      task.steps?.map((s) => s.module),
-    );
+    const mine = taskCodeVersion(task);
     if (task.codeVersion !== mine)
       throw new UnrecoverableError(
         `worker ${name} runs gammaflow code ${mine}, but ${what} was queued by code ${task.codeVersion}: ` +

@@ -85,6 +85,14 @@ function packageRoot(file: string): string {
 
 const versions = new Map<string, string>();
 
+/** The code version of a task and its steps' modules (what queued it, and what a worker runs). */
+export function taskCodeVersion(task: Pick<QueuedTask, "module" | "steps">): string {
+  return codeVersion(
+    task.module,
+    task.steps?.map((s) => s.module),
+  );
+}
+
 /**
  * The version of the code a task runs: a hash of the built files of @gammaflow/core,
  * @gammaflow/pipeline, the task's package and its steps' (`steps`). Coordinator and workers
@@ -125,10 +133,7 @@ export function queuedTask(task: WorkerTask): QueuedTask {
     module,
     payload: task.payload,
     ...(steps?.length && { steps }),
-    codeVersion: codeVersion(
-      module,
-      steps?.map((s) => s.module),
-    ),
+    codeVersion: taskCodeVersion({ module, steps }),
     ...(typeof obsId === "number" && { obsId }),
   };
 }

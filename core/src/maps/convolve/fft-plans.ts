@@ -21,7 +21,7 @@ export function fftSize(n: number): number {
 
 /** A plan for `size` (2^k ≥ 2 or 3·2^k ≥ 6). */
 export function fftPlan(size: number): FftPlan {
-  if (isPow2(size)) return new FFT(size) as unknown as FftPlan;
+  if (isPow2(size)) return new FFT(size);
   if (size % 3 === 0 && isPow2(size / 3) && size >= 6) return new Radix3Plan(size);
   throw new RangeError(`fftPlan: size must be 2^k or 3·2^k, got ${size}`);
 }
