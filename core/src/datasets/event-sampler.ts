@@ -258,14 +258,18 @@ function eventCoords(geom: WcsGeom, pix: Float64Array[]): SampledColumns {
   return columns;
 }
 
-/** The energies (TeV) of pixel coordinates on a map with an energy axis (true, or else reconstructed). */
-function eventEnergies(geom: WcsGeom, pix: Float64Array[]): Float64Array {
+/**
+ * The energies (TeV) of pixel coordinates on a map with an energy axis (true, or else
+ * reconstructed), into `out` when given.
+ */
+function eventEnergies(geom: WcsGeom, pix: Float64Array[], out?: Float64Array): Float64Array {
   let at = geom.axes.findIndex((a) => a.name === "energy_true");
   if (at < 0) at = geom.axes.findIndex((a) => a.name === "energy");
   if (at < 0) throw new Error("event sampling: the map has no energy axis");
   const axis = geom.axes[at];
-  const energy = axis.pixToCoord(pix[2 + at]);
-  return axis.unit === "TeV" ? energy : energy.map((e) => convert(e, axis.unit, "TeV"));
+  const energy = axis.pixToCoord(pix[2 + at], out);
+  if (axis.unit !== "TeV") for (let i = 0; i < energy.length; i++) energy[i] = convert(energy[i], axis.unit, "TeV");
+  return energy;
 }
 
 /** DETX/DETY: offsets from the pointing (ICRS) in its RA/Dec frame. */
@@ -279,9 +283,10 @@ function addFov(part: SampledColumns, pointing: SkyCoord): void {
 const BACKGROUND_CHUNK = 65536;
 
 /**
- * The background's events inside the geometry written into `out` from 0, chunk by chunk (each
- * chunk's coordinates, offsets and selection in buffers of a chunk's size, reused): reconstructed
- * = true values, EVENT_ID = the index among all drawn. Returns how many were kept.
+ * The background's events inside the geometry written into `out` from 0, chunk by chunk, each
+ * computed in place in the output (the columns past the last kept event are free: the
+ * background comes first), events outside then squeezed out: reconstructed = true values,
+ * EVENT_ID = the index among all drawn, MC_ID the new columns' 0. Returns how many were kept.
  */
 function writeBackground(
   out: SampledColumns,
@@ -291,37 +296,53 @@ function writeBackground(
 ): number {
   const n = drawn.time.length;
   const samePixels = drawn.geom.equals(geom);
-  const size = Math.min(n, BACKGROUND_CHUNK);
-  const directions = new EventDirections(drawn.geom, size, pointing);
-  const buffers = {
-    ra: new Float64Array(size),
-    dec: new Float64Array(size),
-    detx: new Float64Array(size),
-    dety: new Float64Array(size),
-  };
-  const mcId = new Float64Array(size);
+  const directions = new EventDirections(drawn.geom, Math.min(n, BACKGROUND_CHUNK), pointing);
   let at = 0;
   for (let from = 0; from < n; from += BACKGROUND_CHUNK) {
     const to = Math.min(n, from + BACKGROUND_CHUNK);
     const pix = drawn.pix.map((p) => p.subarray(from, to));
-    const chunk = Object.fromEntries(Object.entries(buffers).map(([k, b]) => [k, b.subarray(0, to - from)]));
-    directions.compute(pix[0], pix[1], chunk as typeof buffers);
-    const energy = eventEnergies(drawn.geom, pix);
+    const slot = (name: string) => out[name].subarray(at, at + to - from);
     const part: SampledColumns = {
-      ENERGY_TRUE: energy,
-      RA_TRUE: chunk.ra,
-      DEC_TRUE: chunk.dec,
-      ENERGY: energy,
-      RA: chunk.ra,
-      DEC: chunk.dec,
-      DETX: chunk.detx,
-      DETY: chunk.dety,
-      TIME: drawn.time.subarray(from, to),
-      MC_ID: mcId.subarray(0, to - from),
+      RA: slot("RA_TRUE"),
+      DEC: slot("DEC_TRUE"),
+      ENERGY: slot("ENERGY_TRUE"),
+      DETX: slot("DETX"),
+      DETY: slot("DETY"),
+      TIME: slot("TIME"),
+      EVENT_ID: slot("EVENT_ID"),
     };
-    at = writeSelected(out, at, part, keptIndices(containedEvents(geom, part, samePixels ? pix : undefined)), from);
+    directions.compute(pix[0], pix[1], { ra: part.RA, dec: part.DEC, detx: part.DETX, dety: part.DETY });
+    eventEnergies(drawn.geom, pix, part.ENERGY);
+    part.TIME.set(drawn.time.subarray(from, to));
+    countFrom(part.EVENT_ID, from);
+    at += squeeze(Object.values(part), containedEvents(geom, part, samePixels ? pix : undefined));
   }
+  for (const [reco, truth] of [
+    ["RA", "RA_TRUE"],
+    ["DEC", "DEC_TRUE"],
+    ["ENERGY", "ENERGY_TRUE"],
+  ])
+    out[reco].set(out[truth].subarray(0, at));
   return at;
+}
+
+/** out[i] = first + i. */
+function countFrom(out: Float64Array, first: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = first + i;
+}
+
+/** The columns' values where `keep` is set moved to their front, in order; returns how many. */
+function squeeze(columns: Float64Array[], keep: Uint8Array): number {
+  let kept = 0;
+  for (let i = 0; i < keep.length; i++) kept += keep[i];
+  if (kept === keep.length) return kept;
+  for (const column of columns) squeezeColumn(column, keep);
+  return kept;
+}
+
+function squeezeColumn(column: Float64Array, keep: Uint8Array): void {
+  let j = 0;
+  for (let i = 0; i < keep.length; i++) if (keep[i] !== 0) column[j++] = column[i];
 }
 
 /** The indices of the kept events. */

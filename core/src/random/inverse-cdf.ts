@@ -71,7 +71,7 @@ export class InverseCDFSampler {
     const draws = this.randomState.uniform(0, 1, size);
     const found = new Int32Array(size);
     const guide = this.guideTable();
-    if (guide) searchWithGuide(this.cdf, guide, draws, found);
+    if (guide) searchWithGuide(this.cdfAsDoubles(), guide, draws, found);
     else searchSorted(this.cdf, draws, "left", found);
     checkFound(found, this.cdf.length);
     // numpy draws the jitter as one (dims × size) array, dimension 0 first: the same words as
@@ -108,6 +108,17 @@ export class InverseCDFSampler {
   }
 
   private guide?: Int32Array | null;
+  private doubles?: Float64Array;
+
+  /**
+   * The cdf as doubles, for the search (numpy compares float64 draws with it cast so): one
+   * element type there, where float32 and float64 cdfs (a background map's and the time grid's
+   * in one event sampling) made V8's loads polymorphic (1e6 background events ~8 % faster).
+   */
+  private cdfAsDoubles(): Float64Array {
+    this.doubles ??= this.cdf instanceof Float64Array ? this.cdf : Float64Array.from(this.cdf);
+    return this.doubles;
+  }
 
   /**
    * For a sorted, finite cdf: guide[b] = the first index whose value is ≥ b/K, so that a draw
@@ -160,7 +171,7 @@ export class InverseCDFSampler {
 const MAX_GUIDE_BITS = 22;
 
 /** np.searchsorted(cdf, keys, "left") for uniform draws in [0, 1), through the guide table. */
-function searchWithGuide(cdf: ArrayLike<number>, guide: Int32Array, keys: Float64Array, out: Int32Array): void {
+function searchWithGuide(cdf: Float64Array, guide: Int32Array, keys: Float64Array, out: Int32Array): void {
   const n = cdf.length;
   const buckets = guide.length - 1;
   for (let k = 0; k < keys.length; k++) {

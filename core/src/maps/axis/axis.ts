@@ -157,9 +157,10 @@ export class MapAxis {
     return pix;
   }
 
-  pixToCoord(pix: ArrayLike<number> | number): Float64Array {
+  /** The coordinates of pixel positions, into `out` when given (of their length). */
+  pixToCoord(pix: ArrayLike<number> | number, out?: Float64Array): Float64Array {
     const values = typeof pix === "number" ? [pix] : pix;
-    return inverseInPlace(this.scale, interp1dOnIndex(this.scaledNodes, values, this.pixOffset));
+    return inverseInPlace(this.scale, interp1dOnIndex(this.scaledNodes, values, this.pixOffset, out));
   }
 
   /** Bin index of pixel coordinates (rint); -1 outside unless clipped. */
