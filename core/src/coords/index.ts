@@ -6,8 +6,11 @@ export {
   separationRad,
   positionAngleRad,
   separationDeg,
+  separationFromVectors,
   directionalOffset,
+  type UnitVectors,
+  unitVectors,
 } from "./sphere.js";
 export { type Frame, frameRotation, parseFrame, transformFrame } from "./frames.js";
 export { SkyCoord } from "./skycoord.js";
-export { skyToFov, fovToSky, skyOffset, skyOffsetMatrix } from "./fov.js";
+export { skyToFov, fovToSky, skyOffset, skyOffsetFromVectors, skyOffsetMatrix } from "./fov.js";

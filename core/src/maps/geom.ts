@@ -1,5 +1,5 @@
 import type { Frame } from "../coords/index.js";
-import { SkyCoord, separationDeg, transformFrame } from "../coords/index.js";
+import { SkyCoord, separationFromVectors, transformFrame, type UnitVectors, unitVectors } from "../coords/index.js";
 import { parseQuantity } from "../units/index.js";
 import type { MapAxis } from "./axis/index.js";
 import { MapCoord, type MapCoordInput } from "./coord.js";
@@ -41,6 +41,7 @@ const GRID_CENTERS = "grid pixel centres";
 const GRID_SOLID_ANGLES = "grid solid angles";
 const GRID_SEPARATIONS = "grid separations";
 const GRID_CENTERS_IN_FRAME = "grid pixel centres in another frame";
+const GRID_VECTORS = "grid pixel unit vectors";
 
 /** A WCS sky geometry with optional non-spatial axes, gammapy's `WcsGeom`. */
 export class WcsGeom {
@@ -306,12 +307,18 @@ export class WcsGeom {
       this.imageCoordCache ??= this.keptCentres(
         GRID_CENTERS,
         this.gridKey,
-        (parent) => parent.imageCoord("center"),
+        (parent) => parent.imageCoordCentres(),
         () => this.pixelWorld(0, this.nx, this.ny),
       );
       return { ...this.imageCoordCache, nx: this.nx, ny: this.ny };
     }
     return { ...this.pixelWorld(-0.5, this.nx + 1, this.ny + 1), nx: this.nx + 1, ny: this.ny + 1 };
+  }
+
+  /** The pixel centres' lon and lat arrays alone (`imageCoord("center")` without the shape). */
+  private imageCoordCentres(): { lon: Float64Array; lat: Float64Array } {
+    const { lon, lat } = this.imageCoord("center");
+    return { lon, lat };
   }
 
   /**
@@ -334,25 +341,41 @@ export class WcsGeom {
   }
 
   /**
-   * Per-pixel positions kept in the compute cache under (namespace, key): a window's are cut
+   * Unit vectors of the pixel centres in `frame` (x towards lon 0, z towards the pole), kept
+   * per grid like the centres (a window's cut from its parent's): separations and offset
+   * frames of every pixel from a pointing are then a rotation or a dot product each, where
+   * the angles needed four sines and cosines per pixel and pointing. Read only.
+   */
+  imageVectorsIn(frame: Frame): UnitVectors {
+    return this.keptCentres(
+      GRID_VECTORS,
+      `${frame} ${this.gridKey}`,
+      (parent) => parent.imageVectorsIn(frame),
+      () => unitVectors(this.imageCoordIn(frame)),
+    );
+  }
+
+  /**
+   * Per-pixel arrays kept in the compute cache under (namespace, key): a window's are cut
    * from its parent's (`ofParent`), others computed.
    */
-  private keptCentres(
+  private keptCentres<T extends Record<string, Float64Array>>(
     namespace: string,
     key: string,
-    ofParent: (parent: WcsGeom) => { lon: Float64Array; lat: Float64Array },
-    compute: () => { lon: Float64Array; lat: Float64Array },
-  ): { lon: Float64Array; lat: Float64Array } {
+    ofParent: (parent: WcsGeom) => T,
+    compute: () => T,
+  ): T {
     const cache = defaultComputeCache();
-    const shared = cache.get<{ lon: Float64Array; lat: Float64Array }>(namespace, key);
+    const shared = cache.get<T>(namespace, key);
     if (shared) return shared;
     const parent = this.windowParent("center");
-    let coords: { lon: Float64Array; lat: Float64Array };
+    let values: T;
     if (parent) {
-      const { lon, lat } = ofParent(parent);
-      coords = { lon: this.fromParent(lon), lat: this.fromParent(lat) };
-    } else coords = compute();
-    return cache.set(namespace, key, coords, coords.lon.byteLength + coords.lat.byteLength);
+      const whole = ofParent(parent);
+      values = Object.fromEntries(Object.entries(whole).map(([k, v]) => [k, this.fromParent(v)])) as T;
+    } else values = compute();
+    const bytes = Object.values(values).reduce((n, v) => n + v.byteLength, 0);
+    return cache.set(namespace, key, values, bytes);
   }
 
   /** Sky positions of the nx × ny pixel grid starting at pixel (offset, offset). */
@@ -394,8 +417,7 @@ export class WcsGeom {
     const cache = defaultComputeCache();
     const shared = cache.get<Float64Array>(GRID_SEPARATIONS, key);
     if (shared) return shared.slice();
-    const { lon, lat } = this.imageCoord("center");
-    const out = separationDeg(c.lon, c.lat, lon, lat);
+    const out = separationFromVectors(c.lon, c.lat, this.imageVectorsIn(this.frame));
     cache.set(GRID_SEPARATIONS, key, out.slice(), out.byteLength);
     return out;
   }

@@ -1,4 +1,4 @@
-import { convert, defaultComputeCache, exactKey, skyOffset, WcsNDMap } from "@gammaflow/core";
+import { convert, defaultComputeCache, exactKey, skyOffsetFromVectors, WcsNDMap } from "@gammaflow/core";
 import type { ComputeCache, Irf, SkyCoord, WcsGeom } from "@gammaflow/core";
 import { backgroundTable, integrateBackground } from "./background-kernel.js";
 import { tunedPaths } from "@gammaflow/core/internals";
@@ -89,9 +89,8 @@ function fieldOfViewCoords(
   const key = `${exactKey(p.lon)} ${exactKey(p.lat)} ${geom.gridKey}`;
   let coords = cache.get<Record<string, Float64Array>>(FOV_COORDS, key);
   if (!coords) {
-    const icrs = geom.imageCoordIn("icrs");
     // gammapy 1.0 uses the sky-offset-frame longitude as fov_lon (no GADF sign flip)
-    const offset = skyOffset(icrs.lon, icrs.lat, p.lon, p.lat);
+    const offset = skyOffsetFromVectors(geom.imageVectorsIn("icrs"), p.lon, p.lat);
     const bytes = offset.lon.byteLength + offset.lat.byteLength;
     coords = cache.set(FOV_COORDS, key, { fov_lon: offset.lon, fov_lat: offset.lat }, bytes);
   }
