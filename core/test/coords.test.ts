@@ -79,3 +79,30 @@ test("hypot equals Math.hypot bit for bit (random magnitudes, zeros, infinities,
   for (const x of special)
     for (const y of special) assert.ok(Object.is(hypot(x, y), Math.hypot(x, y)), `hypot(${x}, ${y})`);
 });
+
+test("separations and sky offsets from unit vectors equal the angle forms (near, far, antipodal)", async () => {
+  const { separationDeg, separationFromVectors, skyOffset, skyOffsetFromVectors, unitVectors } = await import(
+    "../src/coords/index.js"
+  );
+  const rs = new RandomState(7);
+  const n = 4000;
+  const lon = Float64Array.from(rs.uniform(0, 360, n) as Float64Array);
+  const lat = Float64Array.from(rs.uniform(-89, 89, n) as Float64Array);
+  // a few beside the centre, on it, and opposite it
+  const [l0, b0] = [83.633, 22.014];
+  lon.set([l0, l0 + 1e-9, l0 + 0.01, 180 + l0, l0 + 180 - 1e-7], 0);
+  lat.set([b0, b0, b0 - 0.02, -b0, -b0 + 1e-7], 0);
+  const v = unitVectors({ lon, lat });
+  const exact = separationDeg(l0, b0, lon, lat);
+  const fromVectors = separationFromVectors(l0, b0, v);
+  assert.ok(maxAbsDiff(fromVectors, exact) < 1e-12, `separations: ${maxAbsDiff(fromVectors, exact)} deg`);
+  assert.equal(fromVectors[0], 0, "the centre itself");
+  assert.ok(Math.abs(fromVectors[3] - 180) < 1e-12, "antipodal");
+  // offsets of positions within 60° of the pointing (the offset frame's longitude wraps at ±180°)
+  const near = [...exact.keys()].filter((i) => exact[i] < 60);
+  const pick = (a: Float64Array) => Float64Array.from(near, (i) => a[i]);
+  const a = skyOffset(pick(lon), pick(lat), l0, b0);
+  const b = skyOffsetFromVectors(unitVectors({ lon: pick(lon), lat: pick(lat) }), l0, b0);
+  assert.ok(near.length > 200);
+  assert.ok(maxAbsDiff(a.lon, b.lon) < 1e-12 && maxAbsDiff(a.lat, b.lat) < 1e-12, "sky offsets");
+});

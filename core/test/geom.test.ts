@@ -241,3 +241,25 @@ test("imageCoordIn: pixel centres in another frame, kept per grid, a cutout's fr
   assert.deepEqual([...cutIcrs.lon], [...fromCut.lon]);
   assert.deepEqual([...cutIcrs.lat], [...fromCut.lat]);
 });
+
+test("imageVectorsIn: the pixel centres' unit vectors, kept per grid, a cutout's cut from its parent's", async () => {
+  const { unitVectors } = await import("../src/coords/index.js");
+  const geom = WcsGeom.create({ skydir: [347.34, -0.47], frame: "galactic", width: 2, binsz: 0.1 });
+  const vectors = geom.imageVectorsIn("icrs");
+  const expected = unitVectors(geom.imageCoordIn("icrs"));
+  for (const k of ["x", "y", "z"] as const) assert.deepEqual([...vectors[k]], [...expected[k]], k);
+  assert.equal(geom.imageVectorsIn("icrs"), vectors, "kept for the grid");
+  const cut = geom.cutout(new SkyCoord(347.6, -0.2, "galactic"), 1);
+  const own = unitVectors(cut.imageCoordIn("icrs"));
+  const cutVectors = cut.imageVectorsIn("icrs");
+  for (const k of ["x", "y", "z"] as const) assert.deepEqual([...cutVectors[k]], [...own[k]], `cutout ${k}`);
+  // the separations from them equal the Vincenty form's
+  const { lon, lat } = geom.imageCoord("center");
+  const { separationDeg } = await import("../src/coords/index.js");
+  const want = separationDeg(347.5, -0.3, lon, lat);
+  const got = geom.separation(new SkyCoord(347.5, -0.3, "galactic"));
+  assert.ok(
+    got.every((s, i) => Math.abs(s - want[i]) < 1e-12),
+    "separation",
+  );
+});
