@@ -304,7 +304,7 @@ export class WcsGeom {
    */
   imageCoord(mode: "center" | "edges" = "center"): { lon: Float64Array; lat: Float64Array; nx: number; ny: number } {
     if (mode === "center") {
-      this.imageCoordCache ??= this.keptCentres(
+      this.imageCoordCache ??= this.keptPerPixel(
         GRID_CENTERS,
         this.gridKey,
         (parent) => parent.imageCoordCentres(),
@@ -329,7 +329,7 @@ export class WcsGeom {
   imageCoordIn(frame: Frame): { lon: Float64Array; lat: Float64Array } {
     if (frame === this.frame) return this.imageCoord("center");
     // a window's pixel centres are its parent's, bit for bit: so are their transforms
-    return this.keptCentres(
+    return this.keptPerPixel(
       GRID_CENTERS_IN_FRAME,
       `${frame} ${this.gridKey}`,
       (parent) => parent.imageCoordIn(frame),
@@ -347,7 +347,7 @@ export class WcsGeom {
    * the angles needed four sines and cosines per pixel and pointing. Read only.
    */
   imageVectorsIn(frame: Frame): UnitVectors {
-    return this.keptCentres(
+    return this.keptPerPixel(
       GRID_VECTORS,
       `${frame} ${this.gridKey}`,
       (parent) => parent.imageVectorsIn(frame),
@@ -359,7 +359,7 @@ export class WcsGeom {
    * Per-pixel arrays kept in the compute cache under (namespace, key): a window's are cut
    * from its parent's (`ofParent`), others computed.
    */
-  private keptCentres<T extends Record<string, Float64Array>>(
+  private keptPerPixel<T extends Record<string, Float64Array>>(
     namespace: string,
     key: string,
     ofParent: (parent: WcsGeom) => T,
