@@ -1,4 +1,5 @@
-import { DEG2RAD, hypot, RAD2DEG, wrap360 } from "./sphere.js";
+import { cosSmall, SMALL_ANGLE, sinSmall } from "../utils/small-angles.js";
+import { DEG2RAD, hypot, RAD2DEG, type UnitVectors, wrap360 } from "./sphere.js";
 
 export type Frame = "icrs" | "galactic";
 
@@ -80,4 +81,73 @@ export function transformFrame(
     outLat[i] = Math.atan2(z2, hypot(x2, y2)) * RAD2DEG;
   }
   return { lon: outLon, lat: outLat };
+}
+
+/**
+ * Unit vectors of sky positions (deg) in their own frame, for bulk work on vectors (binning
+ * events): with `float32`, from the radians `transformFrame` takes for float32 angles. The sines
+ * and cosines of positions within 7° of the first one (an event list's lie within a few degrees
+ * of its pointing) come from the first one's and series of the differences (utils/small-angles.ts),
+ * the others' from Math's: within an ulp or two of the vectors of Math's sines and cosines.
+ */
+export function skyVectors(
+  lon: ArrayLike<number>,
+  lat: ArrayLike<number>,
+  options: TransformOptions = {},
+): UnitVectors {
+  const n = lon.length;
+  const out = { x: new Float64Array(n), y: new Float64Array(n), z: new Float64Array(n) };
+  const float32 = options.float32 === true;
+  const radians = (l: number, b: number): [number, number] =>
+    float32
+      ? [Math.fround(wrapFloat32(l) * DEG2RAD_FLOAT32), Math.fround(b * DEG2RAD_FLOAT32)]
+      : [l * DEG2RAD, b * DEG2RAD];
+  let first = 0;
+  while (first < n && !(Number.isFinite(lon[first]) && Number.isFinite(lat[first]))) first++;
+  // no finite position: every one takes Math's sines (NaN in, NaN out)
+  const [l0, b0] = first < n ? radians(lon[first], lat[first]) : [Number.NaN, Number.NaN];
+  const reference = Float64Array.of(l0, Math.cos(l0), Math.sin(l0), b0, Math.cos(b0), Math.sin(b0));
+  vectorLoop(lon, lat, float32, reference, out.x, out.y, out.z);
+  return out;
+}
+
+/** The loop of `skyVectors` on its own (V8 compiles it once). */
+function vectorLoop(
+  lon: ArrayLike<number>,
+  lat: ArrayLike<number>,
+  float32: boolean,
+  reference: Float64Array,
+  x: Float64Array,
+  y: Float64Array,
+  z: Float64Array,
+): void {
+  const [l0, cl0, sl0, b0, cb0, sb0] = reference;
+  for (let i = 0; i < x.length; i++) {
+    const l = float32 ? Math.fround(wrapFloat32(lon[i]) * DEG2RAD_FLOAT32) : lon[i] * DEG2RAD;
+    const b = float32 ? Math.fround(lat[i] * DEG2RAD_FLOAT32) : lat[i] * DEG2RAD;
+    const dl = l - l0;
+    const db = b - b0;
+    let cl: number;
+    let sl: number;
+    let cb: number;
+    let sb: number;
+    if (Math.abs(dl) <= SMALL_ANGLE && Math.abs(db) <= SMALL_ANGLE) {
+      const c = cosSmall(dl);
+      const s = sinSmall(dl);
+      cl = cl0 * c - sl0 * s;
+      sl = sl0 * c + cl0 * s;
+      const cd = cosSmall(db);
+      const sd = sinSmall(db);
+      cb = cb0 * cd - sb0 * sd;
+      sb = sb0 * cd + cb0 * sd;
+    } else {
+      cl = Math.cos(l);
+      sl = Math.sin(l);
+      cb = Math.cos(b);
+      sb = Math.sin(b);
+    }
+    x[i] = cb * cl;
+    y[i] = cb * sl;
+    z[i] = sb;
+  }
 }

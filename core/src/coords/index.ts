@@ -11,6 +11,6 @@ export {
   type UnitVectors,
   unitVectors,
 } from "./sphere.js";
-export { type Frame, frameRotation, parseFrame, transformFrame } from "./frames.js";
+export { type Frame, frameRotation, parseFrame, skyVectors, transformFrame } from "./frames.js";
 export { SkyCoord } from "./skycoord.js";
 export { skyToFov, fovToSky, skyOffset, skyOffsetFromVectors, skyOffsetMatrix } from "./fov.js";

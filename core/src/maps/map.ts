@@ -164,12 +164,7 @@ export class WcsNDMap<D extends MapData = MapData> {
     /** lon/lat hold float32 values (the event list's columns): see `transformFrame`. */
     float32LonLat?: boolean;
   }): void {
-    const input: MapCoordInput = {
-      lon: events.lon,
-      lat: events.lat,
-      frame: events.frame ?? "icrs",
-      float32LonLat: events.float32LonLat,
-    };
+    const axes: Record<string, ArrayLike<number>> = {};
     const byName = new Map(Object.entries(events.columns).map(([k, v]) => [k.toLowerCase(), v]));
     for (const axis of this.geom.axes) {
       const column = byName.get(axis.name.toLowerCase());
@@ -177,9 +172,10 @@ export class WcsNDMap<D extends MapData = MapData> {
         const have = [...byName.keys()].join(", ");
         throw new Error(`fillEvents: no event column for map axis '${axis.name}' (columns: ${have})`);
       }
-      input[axis.name] = column;
+      axes[axis.name] = column;
     }
-    this.fillByCoord(input);
+    const { lon, lat, float32LonLat } = events;
+    this.fillByFlatIdx(this.geom.eventFlatIdx({ lon, lat, frame: events.frame ?? "icrs", float32LonLat, axes }));
   }
 
   // ---- lookups and assignment ------------------------------------------------------

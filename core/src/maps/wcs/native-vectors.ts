@@ -8,7 +8,7 @@
  * within a few 1e-16 (the test: core/test/native-vectors.test.ts).
  */
 import { DEG2RAD } from "../../coords/index.js";
-import { cosSmall, SMALL_ANGLE, sinSmall } from "../../utils/small-angles.js";
+import { asinSmall, atanSmall, cosSmall, SMALL_ANGLE, sinSmall } from "../../utils/small-angles.js";
 import type { ProjectionCode } from "./projections.js";
 
 const R0 = 180 / Math.PI; // wcslib's r0
@@ -120,5 +120,74 @@ export function anglesToVectors(out: NativeVectors): void {
     x[i] = cosTheta * Math.cos(phi);
     y[i] = cosTheta * Math.sin(phi);
     z[i] = Math.sin(theta);
+  }
+}
+
+/**
+ * The inverse of `nativeVectors` for many sky directions given as unit vectors: rotated by `m`
+ * (row-major, celestial, or another frame's, vector → native vector), projected from the native
+ * vector and mapped through the linear part to 0-based pixel coordinates (NaN where they do not
+ * project). TAN and SIN have the intermediate coordinates in closed form (R0·v_y/v_z, −R0·v_x/v_z;
+ * R0·v_y, −R0·v_x); CAR needs the angles, by series within 7° of the reference point. False for
+ * projections without a vector path. Equal to worldToPix of the vectors' angles within ~1e-12
+ * pixel (the rotation's rounding, not wcslib's operation order).
+ */
+export function vectorsToPixels(
+  code: ProjectionCode,
+  m: Float64Array,
+  linear: LinearPart,
+  v: NativeVectors,
+  outX: Float64Array,
+  outY: Float64Array,
+): boolean {
+  if (code !== "TAN" && code !== "SIN" && code !== "CAR") return false;
+  const { crpix, cdelt, pc } = linear;
+  const det = pc[0][0] * pc[1][1] - pc[0][1] * pc[1][0];
+  // worldToPix's inverse PC and order: (PC⁻¹ · (x / cdelt₁, y / cdelt₂)) + CRPIX − 1
+  const inverse = Float64Array.of(pc[1][1] / det, -pc[0][1] / det, -pc[1][0] / det, pc[0][0] / det);
+  const scale = Float64Array.of(cdelt[0], cdelt[1], crpix[0], crpix[1]);
+  const kind = code === "TAN" ? 0 : code === "SIN" ? 1 : 2;
+  vectorPixelLoop(kind, m, inverse, scale, v.x, v.y, v.z, outX, outY);
+  return true;
+}
+
+/** The loop of `vectorsToPixels` (typed arrays only: V8 compiles it once for all three projections). */
+function vectorPixelLoop(
+  kind: number,
+  m: Float64Array,
+  inverse: Float64Array,
+  scale: Float64Array,
+  vx: Float64Array,
+  vy: Float64Array,
+  vz: Float64Array,
+  outX: Float64Array,
+  outY: Float64Array,
+): void {
+  const [m0, m1, m2, m3, m4, m5, m6, m7, m8] = m;
+  const [i00, i01, i10, i11] = inverse;
+  const [c1, c2, p1, p2] = scale;
+  for (let i = 0; i < vx.length; i++) {
+    const x = m0 * vx[i] + m1 * vy[i] + m2 * vz[i];
+    const y = m3 * vx[i] + m4 * vy[i] + m5 * vz[i];
+    const z = m6 * vx[i] + m7 * vy[i] + m8 * vz[i];
+    let px: number;
+    let py: number;
+    if (kind === 0) {
+      // TAN: θ > 0 only (the native hemisphere around the reference point)
+      const valid = z > 0;
+      px = valid ? (R0 * y) / z : Number.NaN;
+      py = valid ? -(R0 * x) / z : Number.NaN;
+    } else if (kind === 1) {
+      const valid = z >= 0;
+      px = valid ? R0 * y : Number.NaN;
+      py = valid ? -R0 * x : Number.NaN;
+    } else {
+      px = x > 0 && Math.abs(y) <= SMALL_ANGLE * x ? atanSmall(y / x) * R0 : Math.atan2(y, x) * R0;
+      py = Math.abs(z) <= SMALL_ANGLE ? asinSmall(z) * R0 : Math.asin(Math.max(-1, Math.min(1, z))) * R0;
+    }
+    const ix = px / c1;
+    const iy = py / c2;
+    outX[i] = i00 * ix + i01 * iy + p1 - 1;
+    outY[i] = i10 * ix + i11 * iy + p2 - 1;
   }
 }
