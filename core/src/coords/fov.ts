@@ -1,3 +1,4 @@
+import { asinSmall, atanSmall, SMALL_ANGLE } from "../utils/small-angles.js";
 import { DEG2RAD, RAD2DEG, type UnitVectors } from "./sphere.js";
 
 /**
@@ -42,8 +43,9 @@ export function skyOffset(
 
 /**
  * `skyOffset` of positions given as unit vectors (in the pointing's frame): the rotation by
- * `skyOffsetMatrix`, then the angles (an atan2 and an asin a position, where from angles it
- * takes four sines and cosines more). Equal to `skyOffset` within a few 1e-16 rad.
+ * `skyOffsetMatrix`, then the angles (an atan2 and an asin a position, by series within 7° of
+ * the pointing, where from angles it takes four sines and cosines more). Equal to `skyOffset`
+ * within a few 1e-16 rad.
  */
 export function skyOffsetFromVectors(
   v: UnitVectors,
@@ -58,8 +60,9 @@ export function skyOffsetFromVectors(
     const fx = m0 * x[i] + m1 * y[i] + m2 * z[i];
     const fy = m3 * x[i] + m4 * y[i] + m5 * z[i];
     const fz = m6 * x[i] + m7 * y[i] + m8 * z[i];
-    outLon[i] = Math.atan2(fy, fx) * RAD2DEG;
-    outLat[i] = Math.asin(Math.max(-1, Math.min(1, fz))) * RAD2DEG;
+    // within 7° of the pointing (a map around it) by series (utils/small-angles.ts), else Math's
+    outLon[i] = (fx > 0 && Math.abs(fy) <= SMALL_ANGLE * fx ? atanSmall(fy / fx) : Math.atan2(fy, fx)) * RAD2DEG;
+    outLat[i] = (Math.abs(fz) <= SMALL_ANGLE ? asinSmall(fz) : Math.asin(Math.max(-1, Math.min(1, fz)))) * RAD2DEG;
   }
   return { lon: outLon, lat: outLat };
 }

@@ -1,4 +1,5 @@
 /** Spherical trigonometry on (lon, lat) in degrees, with astropy's formulas. */
+import { atanSmall, SMALL_ANGLE } from "../utils/small-angles.js";
 export const DEG2RAD = Math.PI / 180;
 export const RAD2DEG = 180 / Math.PI;
 
@@ -106,7 +107,8 @@ export function unitVectors(coords: { lon: ArrayLike<number>; lat: ArrayLike<num
 /**
  * Separations (deg) of positions given as unit vectors from one centre (deg): atan2(|v × c|,
  * v · c), stable at all distances as the Vincenty form and equal to it within a few 1e-16 rad,
- * at a square root and an atan2 a position instead of four sines and cosines more.
+ * at a square root and an atan2 a position (a series within 7°) instead of four sines and
+ * cosines more.
  */
 export function separationFromVectors(
   lon0: number,
@@ -122,7 +124,9 @@ export function separationFromVectors(
     const py = z[i] * cx - x[i] * cz;
     const pz = x[i] * cy - y[i] * cx;
     const dot = x[i] * cx + y[i] * cy + z[i] * cz;
-    out[i] = Math.atan2(Math.sqrt(px * px + py * py + pz * pz), dot) * RAD2DEG;
+    const cross = Math.sqrt(px * px + py * py + pz * pz);
+    // within 7° of the centre by series (utils/small-angles.ts), else Math's
+    out[i] = (dot > 0 && cross <= SMALL_ANGLE * dot ? atanSmall(cross / dot) : Math.atan2(cross, dot)) * RAD2DEG;
   }
   return out;
 }
