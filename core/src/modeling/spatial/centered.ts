@@ -3,14 +3,7 @@ import type { WcsGeom } from "../../maps/index.js";
 import { parseUnit } from "../../units/index.js";
 import type { ParameterInputs, ParameterSpec } from "../model.js";
 import type { Parameter } from "../parameter.js";
-import {
-  allocateOffsets,
-  gridUnitVectors,
-  pointOffsets,
-  vectorOffsets,
-  type OffsetNeeds,
-  type Offsets,
-} from "./offsets.js";
+import { allocateOffsets, pointOffsets, vectorOffsets, type OffsetNeeds, type Offsets } from "./offsets.js";
 import { SpatialModel, type SpatialModelOptions } from "./spatial-model.js";
 
 /** gammapy's `lon_0` and `lat_0`. */
@@ -88,7 +81,7 @@ export abstract class ExtendedSpatialModel extends CenteredSpatialModel {
   }
 
   evaluateGeomInto(geom: WcsGeom, out: Float64Array): void {
-    const vectors = gridUnitVectors(geom, this.frame);
+    const vectors = geom.imageVectorsIn(this.frame);
     const o = (this.work = allocateOffsets(geom.imageSize, this.work));
     vectorOffsets(vectors, this.deg("lon_0"), this.deg("lat_0"), this.offsetNeeds(), o);
     this.kernel(o, out);

@@ -1,20 +1,12 @@
-import { DEG2RAD, hypot, transformFrame, type Frame } from "../../coords/index.js";
-import type { WcsGeom } from "../../maps/index.js";
-import { defaultComputeCache } from "../../utils/compute-cache.js";
+import { DEG2RAD, hypot, type UnitVectors } from "../../coords/index.js";
 
 // Where sky positions lie relative to a model's centre: separation, 1 − cos(separation) and the
 // direction against the major axis. Two ways to the same numbers. On pixel grids (the fit loop),
-// from unit vectors cached per grid and frame: no trigonometry per pixel but one atan2. At
-// scattered points, with astropy's formulas (angular_separation, position_angle) in astropy's
-// order of operations: their rounding errors then mostly cancel against gammapy's, which brings
-// the agreement near a disk's or shell's edge from ~1e-11 to ~1e-12.
-
-/** Unit vectors of sky positions in one frame. */
-export interface UnitVectors {
-  x: Float64Array;
-  y: Float64Array;
-  z: Float64Array;
-}
+// from the grid's unit vectors (`WcsGeom.imageVectorsIn`, kept per grid and frame): no
+// trigonometry per pixel but one atan2. At scattered points, with astropy's formulas
+// (angular_separation, position_angle) in astropy's order of operations: their rounding errors
+// then mostly cancel against gammapy's, which brings the agreement near a disk's or shell's edge
+// from ~1e-11 to ~1e-12.
 
 /** Per-point offsets from a model's centre (the first `n` entries of each array are valid). */
 export interface Offsets {
@@ -53,29 +45,6 @@ export function allocateOffsets(n: number, previous?: Offsets): Offsets {
     sinDphi: new Float64Array(size),
     cosDphi: new Float64Array(size),
   };
-}
-
-const GRID_VECTORS = "grid unit vectors";
-
-/** Unit vectors of a geometry's pixel centres in `frame` (cached per grid and frame; do not modify). */
-export function gridUnitVectors(geom: WcsGeom, frame: Frame): UnitVectors {
-  const key = `${frame} ${geom.gridKey}`;
-  const cache = defaultComputeCache();
-  const hit = cache.get<UnitVectors>(GRID_VECTORS, key);
-  if (hit) return hit;
-  const centres = geom.imageCoord("center");
-  const { lon, lat } = geom.frame === frame ? centres : transformFrame(centres.lon, centres.lat, geom.frame, frame);
-  const n = lon.length;
-  const v: UnitVectors = { x: new Float64Array(n), y: new Float64Array(n), z: new Float64Array(n) };
-  for (let i = 0; i < n; i++) {
-    const l = lon[i] * DEG2RAD;
-    const b = lat[i] * DEG2RAD;
-    const cb = Math.cos(b);
-    v.x[i] = cb * Math.cos(l);
-    v.y[i] = cb * Math.sin(l);
-    v.z[i] = Math.sin(b);
-  }
-  return cache.set(GRID_VECTORS, key, v, 24 * n);
 }
 
 /**
