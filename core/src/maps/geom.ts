@@ -291,9 +291,10 @@ export class WcsGeom {
     const x = new Float64Array(n);
     const y = new Float64Array(n);
     // astropy rounds float32 angles' radians only when it transforms them to another frame
-    const vectors = tunedPaths()
-      ? skyVectors(lon, lat, { float32: frame !== this.frame && events.float32LonLat === true })
-      : undefined;
+    const vectors =
+      tunedPaths() && this.wcs.hasVectorPath
+        ? skyVectors(lon, lat, { float32: frame !== this.frame && events.float32LonLat === true })
+        : undefined;
     if (!vectors || !this.wcs.vectorsToPix(vectors, frameRotation(frame, this.frame), x, y)) {
       const input: MapCoordInput = { lon, lat, frame, float32LonLat: events.float32LonLat, ...events.axes };
       return this.coordToFlatIdx(input);

@@ -179,6 +179,11 @@ export class Wcs2D {
     return [0, 1, 2].map((r) => columns.map((c) => c[r]));
   }
 
+  /** Whether `vectorsToPix` takes this WCS (CAR, TAN or SIN, not the precise twin). */
+  get hasVectorPath(): boolean {
+    return !this.isPrecise && (this.projection === "CAR" || this.projection === "TAN" || this.projection === "SIN");
+  }
+
   /**
    * 0-based pixel coordinates of sky directions given as unit vectors in `frame` (rotated into
    * the WCS's own by `frameRotation`), for CAR, TAN and SIN without the angles (native-vectors.ts):
@@ -186,7 +191,7 @@ export class Wcs2D {
    * (callers then go through `worldToPix`). Within ~1e-12 pixel of worldToPix's, not its last bit.
    */
   vectorsToPix(v: NativeVectors, frameRotation: number[][], outX: Float64Array, outY: Float64Array): boolean {
-    if (this.isPrecise) return false;
+    if (!this.hasVectorPath) return false;
     const toNative = this.nativeToCelestialMatrix(); // orthogonal: its transpose is the inverse
     const m = new Float64Array(9);
     for (let r = 0; r < 3; r++)
