@@ -20,7 +20,7 @@ import {
 } from "@gammaflow/pipeline";
 import { fileCheckpoints, nodeDataAccess, runKey } from "@gammaflow/pipeline/node-files";
 import { kernelPaths, setKernelPaths } from "@gammaflow/core";
-import { gammapyDataDir, realPath, removeStaleTemporaries } from "@gammaflow/core/node";
+import { atomicWritesSettled, gammapyDataDir, realPath, removeStaleTemporaries } from "@gammaflow/core/node";
 import { parseJson } from "./json-syntax.js";
 import { prerequisiteIssues } from "./prerequisites.js";
 import { packageId, registryWith } from "./registry.js";
@@ -160,6 +160,8 @@ export async function runLoadedGraph(loaded: LoadedGraph, options: RunOptions = 
     });
     return await runGraph(validated, run);
   } finally {
+    // a cancelled run reports at once; its writes under way end (put in place or removed) first
+    await atomicWritesSettled();
     await workers.close();
     setKernelPaths(paths);
   }

@@ -5,7 +5,12 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { removeStaleTemporaries, writeFileAtomic, writeFileAtomicAsync } from "../src/nodejs/index.js";
+import {
+  atomicWritesSettled,
+  removeStaleTemporaries,
+  writeFileAtomic,
+  writeFileAtomicAsync,
+} from "../src/nodejs/index.js";
 
 const RUN = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -80,4 +85,42 @@ test("writeFileAtomicAsync cancelled while writing puts nothing in place and lea
   assert.deepEqual(readdirSync(dir), []);
   await writeFileAtomicAsync(file, "done", { signal: new AbortController().signal });
   assert.equal(readFileSync(file, "utf8"), "done", "not cancelled: written");
+});
+
+test("writeFileAtomicAsync cancelled while renaming removes the file again: none is left unreported", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-atomic-"));
+  const file = path.join(dir, "stacked.fits.gz");
+  // not aborted when the bytes are written, aborted by the time the rename has ended
+  let reads = 0;
+  const signal = {
+    get aborted() {
+      return ++reads > 1;
+    },
+  } as AbortSignal;
+  const writing = writeFileAtomicAsync(file, "bytes", { signal });
+  await assert.rejects(writing, /removed, cancelled while it was put in place/);
+  assert.equal(reads, 2);
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test("atomicWritesSettled waits for writes under way; a process exiting mid-write leaves no temporary", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "gammaflow-atomic-"));
+  const cancel = new AbortController();
+  const files = ["a.fits.gz", "b.fits.gz"].map((name) => path.join(dir, name));
+  const writes = files.map((file) => writeFileAtomicAsync(file, new Uint8Array(4 << 20), { signal: cancel.signal }));
+  for (const w of writes) w.catch(() => undefined);
+  cancel.abort();
+  await atomicWritesSettled();
+  assert.deepEqual(readdirSync(dir), [], "both writes ended, their temporaries removed");
+  await assert.rejects(writes[0]!, /not written, cancelled while writing/);
+  await atomicWritesSettled(); // nothing under way: at once
+
+  // a child starts a 64 MiB write and exits before it can end (as a cancelled run's exit does)
+  const module = new URL("../src/nodejs/atomic-files.js", import.meta.url).href;
+  const script = `import { writeFileAtomicAsync } from ${JSON.stringify(module)};
+    writeFileAtomicAsync(${JSON.stringify(path.join(dir, "big.fits"))}, new Uint8Array(64 << 20)).catch(() => {});
+    setImmediate(() => process.exit(130));`;
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(child.status, 130, child.stderr);
+  assert.deepEqual(readdirSync(dir), [], "the exit handler removed the temporary");
 });

@@ -79,6 +79,7 @@ test("'@gammaflow/core/node' holds the file helpers and svgToPng; test helpers a
       "maxFitsBytes",
       "writeFileAtomic",
       "writeFileAtomicAsync",
+      "atomicWritesSettled",
       "removeStaleTemporaries",
       "rasterizeSvg",
       "rasterizeSvgAsync",

@@ -25,23 +25,68 @@ export function writeFileAtomic(file: string, bytes: Uint8Array | string): void 
 }
 
 /**
- * `writeFileAtomic` with the writing on libuv's thread pool (the same temporary name and rename).
- * With `signal` aborted by the time the bytes are written, the file is not put in place.
+ * Temporaries of `writeFileAtomicAsync` calls under way, with their settling. A cancelled run
+ * stops at once, not waiting for them: `atomicWritesSettled` waits, and should the process exit
+ * first, its exit handler removes what is left (a temporary never outlives its process).
  */
-export async function writeFileAtomicAsync(
+const writesUnderWay = new Map<string, Promise<void>>();
+let exitHandlerInstalled = false;
+
+/** Resolves once every `writeFileAtomicAsync` begun so far has put its file in place or removed its temporary. */
+export async function atomicWritesSettled(): Promise<void> {
+  while (writesUnderWay.size) await Promise.allSettled([...writesUnderWay.values()]);
+}
+
+function removeTemporariesUnderWay(): void {
+  for (const temporary of writesUnderWay.keys()) rmSync(temporary, { force: true });
+}
+
+/**
+ * `writeFileAtomic` with the writing on libuv's thread pool (the same temporary name and rename).
+ * With `signal` aborted by the time the bytes are written, the file is not put in place; aborted
+ * while it was renamed, it is removed again: a cancelled run reports no file written after its
+ * cancel (the report's messages end there), so none may be left on disk.
+ */
+export function writeFileAtomicAsync(
   file: string,
   bytes: Uint8Array | string,
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
   const temporary = temporaryFor(file);
+  if (!exitHandlerInstalled) {
+    process.on("exit", removeTemporariesUnderWay);
+    exitHandlerInstalled = true;
+  }
+  const written = writeThenRename(file, temporary, bytes, options.signal);
+  const settled = written.then(
+    () => undefined,
+    () => undefined,
+  );
+  writesUnderWay.set(temporary, settled);
+  settled.then(() => {
+    if (writesUnderWay.get(temporary) === settled) writesUnderWay.delete(temporary);
+  });
+  return written;
+}
+
+async function writeThenRename(
+  file: string,
+  temporary: string,
+  bytes: Uint8Array | string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   try {
     await writeWhole(temporary, typeof bytes === "string" ? Buffer.from(bytes) : bytes);
     // cancelled while it was written: not put in place, as the run reports it
-    if (options.signal?.aborted) throw new Error(`${file}: not written, cancelled while writing`);
+    if (signal?.aborted) throw new Error(`${file}: not written, cancelled while writing`);
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+  if (signal?.aborted) {
+    await rm(file, { force: true });
+    throw new Error(`${file}: removed, cancelled while it was put in place`);
   }
 }
 
