@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GTI, MapDatasetEventSampler, modelsFromDict, SkyCoord } from "@gammaflow/core";
-import { readDataset } from "@gammaflow/core/node";
+import { eventSamplingThread, readDataset } from "@gammaflow/core/node";
 import { PYTHON, report } from "./common.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -53,9 +53,13 @@ function models(amplitude, norm) {
  * runs it) and the median of `repeat` calls after `warmup` more (its steady rate, as a series
  * of simulations sees it); ms and events. V8 has its optimised code for the sampler's loops only
  * after ~6 calls (2026-12-07, the 1e4 + 1e5 case: calls 2-6 took 90-120 ms, calls 7 on 40-55),
- * hence 10 warm-ups by default.
+ * hence 10 warm-ups by default. With `helper` (the sampling thread, waited for) a second thread
+ * writes part of each large background.
  */
-function oursMs(amplitude, norm, repeat, warmup = 10) {
+function oursMs(amplitude, norm, repeat, warmup = 10, helper = undefined) {
+  const started = performance.now();
+  while (helper && !helper.ready())
+    if (performance.now() - started > 30_000) throw new Error("the sampling thread did not start");
   const times = [];
   let events = 0;
   for (let i = 0; i < 1 + warmup + repeat; i++) {
@@ -64,7 +68,7 @@ function oursMs(amplitude, norm, repeat, warmup = 10) {
     dataset.gti = GTI.create([0], [1800]);
     dataset.models = modelsFromDict(models(amplitude, norm));
     const t0 = performance.now();
-    const sampled = new MapDatasetEventSampler({ randomState: i }).run(dataset, new SkyCoord(...pointing));
+    const sampled = new MapDatasetEventSampler({ randomState: i, helper }).run(dataset, new SkyCoord(...pointing));
     times.push(performance.now() - t0);
     events = sampled.columns.TIME.length;
   }
@@ -106,7 +110,8 @@ print(best * 1000)
 
 if (process.argv[2] === "--alone") {
   // one process, 1e7 events: peak memory is the process's
-  const { first: ms, events } = oursMs(Number(process.argv[3]), Number(process.argv[4]), 0, 0);
+  const helper = process.argv[5] === "--thread" ? eventSamplingThread() : undefined;
+  const { first: ms, events } = oursMs(Number(process.argv[3]), Number(process.argv[4]), 0, 0, helper);
   console.log(JSON.stringify({ ms, events, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
 } else {
   for (const [label, amplitude, norm] of [
@@ -115,23 +120,28 @@ if (process.argv[2] === "--alone") {
     ["~1e6 background events, no source", 1e-30, 1000],
   ]) {
     const ours = oursMs(amplitude, norm, 5);
+    const threaded = oursMs(amplitude, norm, 5, 10, eventSamplingThread());
     const theirs = gammapyMs(amplitude, norm);
     report(`sample ${label} (${ours.events})`, ours.ms, theirs?.ms, "gammapy");
+    report(`  the same + the sampling thread`, threaded.ms, theirs?.ms, "gammapy");
     const rate = (r) => (r ? `${(((r.events / r.ms) * 1000) / 1e6).toFixed(2)} M events/s` : "n/a");
     const cold = theirs ? `, ${(theirs.ms / ours.first).toFixed(1)}×` : "";
     console.log(
-      `${"".padEnd(44)} ours ${rate(ours)}, gammapy ${rate(theirs)}; our first call ${ours.first.toFixed(0)} ms${cold}`,
+      `${"".padEnd(44)} ours ${rate(ours)} (${rate(threaded)} with the thread), gammapy ${rate(theirs)}; ` +
+        `our first call ${ours.first.toFixed(0)} ms${cold}`,
     );
   }
-  const alone = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--alone", "1e-7", "8500"], {
-    encoding: "utf8",
-  });
-  if (alone.status !== 0) console.warn(alone.stderr);
-  else {
-    const r = JSON.parse(alone.stdout.trim().split("\n").pop());
-    console.log(
-      `ours alone: ${r.events} events in ${(r.ms / 1000).toFixed(1)} s ` +
-        `(${(((r.events / r.ms) * 1000) / 1e6).toFixed(2)} M events/s), peak RSS ${r.maxRssMiB.toFixed(0)} MiB`,
-    );
+  for (const thread of [[], ["--thread"]]) {
+    const args = [fileURLToPath(import.meta.url), "--alone", "1e-7", "8500", ...thread];
+    const alone = spawnSync(process.execPath, args, { encoding: "utf8" });
+    if (alone.status !== 0) console.warn(alone.stderr);
+    else {
+      const r = JSON.parse(alone.stdout.trim().split("\n").pop());
+      const who = `ours alone${thread.length ? " + the sampling thread" : ""}`;
+      console.log(
+        `${who}: ${r.events} events in ${(r.ms / 1000).toFixed(1)} s ` +
+          `(${(((r.events / r.ms) * 1000) / 1e6).toFixed(2)} M events/s), peak RSS ${r.maxRssMiB.toFixed(0)} MiB`,
+      );
+    }
   }
 }

@@ -2,8 +2,8 @@
 // then loads ~10 files instead of ~900 (rxjs, inversify, ajv, yaml and our ~100 modules), which
 // is most of a short run's start-up. Same code, same numbers. The commands are one CommonJS file,
 // cli.cjs, that the launchers gammaflow.js and main-job.js load through V8's code cache.
-// Entries keep their file names: the piscina worker, the map maker's worker task and the safe
-// mask's worker step are found beside the module that refers to them
+// Entries keep their file names: the piscina worker, the map maker's worker task, the safe
+// mask's worker step and the event sampler's thread are found beside the module that refers to them
 // (`new URL("./pipeline-worker.js", import.meta.url)`).
 // Left outside: piscina (it starts its own worker file from its folder), resvg's native addon,
 // and the queue executors' clients.
@@ -23,6 +23,7 @@ const entryPoints = {
   "pipeline-worker": "core/pipeline/dist/src/pipeline-worker.js",
   "worker-task": "plugins/map-dataset-maker/dist/src/worker-task.js",
   "safe-mask-step": "plugins/safe-mask/dist/src/safe-mask-step.js",
+  "sampling-thread-worker": "core/dist/src/nodejs/sampling-thread-worker.js",
 };
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DataStore } from "@gammaflow/core";
-import { gammapyDataDir, readDataset, toStorePath, writeDataset } from "@gammaflow/core/node";
+import { eventSamplingThread, gammapyDataDir, readDataset, toStorePath, writeDataset } from "@gammaflow/core/node";
 import { loadModels } from "@gammaflow/fit";
 import { nodeDataAccess } from "@gammaflow/pipeline/node-files";
 import { sampleRun } from "@gammaflow/simulate";
@@ -66,6 +66,8 @@ export interface SampleEventsOptions {
  * IRFs into the data-store folder DIR (created or added to: hdu-index and obs-index).
  */
 export function sampleEventsCommand(datasetFile: string, options: SampleEventsOptions): number {
+  // it loads while the dataset is read, to write half of a large background
+  const helper = eventSamplingThread();
   const dataset = readDataset(datasetFile);
   if (options.name) dataset.name = options.name;
   else if (!dataset.name) dataset.name = path.basename(datasetFile).replace(/\.fits(\.gz)?$/, "");
@@ -76,6 +78,7 @@ export function sampleEventsCommand(datasetFile: string, options: SampleEventsOp
   const { events, written } = sampleRun(options.out, dataset, observation, {
     randomState: options.seed,
     replace: true,
+    helper,
   });
   const perModel = events.models.map((m) => ({
     ...m,

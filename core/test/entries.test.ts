@@ -52,7 +52,7 @@ test("the Node entry's DataStore defaults to node:fs; its stores are instances o
   assert.equal(entry.MapAxis, (await import("../src/index.js")).MapAxis, "one module graph under both entries");
 });
 
-test("'@gammaflow/core/node' holds the file helpers and svgToPng; test helpers are in '…/testing'", async () => {
+test("core/node has the file helpers, svgToPng, the sampling thread; test helpers '…/testing'", async () => {
   const names = [
     "readFits",
     "readFitsHeader",
@@ -81,6 +81,7 @@ test("'@gammaflow/core/node' holds the file helpers and svgToPng; test helpers a
       "writeFileAtomicAsync",
       "atomicWritesSettled",
       "removeStaleTemporaries",
+      "eventSamplingThread",
       "rasterizeSvg",
       "rasterizeSvgAsync",
       "svgToPng",

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { InverseCDFSampler, RandomState, argsort } from "../src/random/index.js";
+import { InverseCDFSampler, locatePixels, RandomState, argsort } from "../src/random/index.js";
+import { ConstantTemporalModel, locateTimeOffsets } from "../src/modeling/index.js";
 import { heapsortIndices } from "../src/random/argsort.js";
 import { numpySum, searchSorted } from "../src/random/numpy-kernels.js";
 import { readFixture, sameBits } from "./fixtures.js";
@@ -99,4 +100,28 @@ test("the guide-table search finds np.searchsorted's bins on cdfs with flat runs
       assert.equal(Math.round(pix[i] - offsets[i]), sampler.sortIndex[expected[i]], `draw ${i}`);
     }
   }
+});
+
+test("drawPixels then locatePixels range by range, in any order, is sample(); the times likewise", () => {
+  const shape = [3, 40, 50];
+  const pdf = Float32Array.from({ length: 3 * 40 * 50 }, (_, i) => 1 + Math.sin(i / 7) ** 2 + (i % 13 === 0 ? 5 : 0));
+  const n = 5000;
+  const expected = new InverseCDFSampler(pdf, shape, { randomState: 12 }).sample(n);
+  const sampler = new InverseCDFSampler(pdf, shape, { randomState: 12 });
+  const { draws, pix } = sampler.drawPixels(n);
+  const tables = sampler.searchTables();
+  for (const [from, to] of [
+    [3000, 5000],
+    [0, 1234],
+    [1234, 3000],
+  ])
+    locatePixels(tables, draws, pix, from, to);
+  assert.deepEqual(pix, expected);
+
+  const model = new ConstantTemporalModel();
+  const times = model.sampleTimeOffsets(n, 55000, 55000.02, { randomState: 4 });
+  const drawn = model.drawTimeOffsets(n, 55000, 55000.02, { randomState: 4 });
+  locateTimeOffsets(drawn, 2500, n);
+  locateTimeOffsets(drawn, 0, 2500);
+  assert.deepEqual(drawn.offsets, times);
 });

@@ -1,13 +1,29 @@
-import { type SkyCoord, skyOffset, transformFrame } from "../coords/index.js";
+import { type SkyCoord, skyOffset } from "../coords/index.js";
 import type { GTI } from "../data/index.js";
 import { timeRefMjd } from "../data/gti.js";
 import { MapCoord, type WcsGeom, type WcsNDMap } from "../maps/index.js";
 import { ConstantTemporalModel } from "../modeling/temporal.js";
-import { getRandomState, type RandomState, type RandomStateInit } from "../random/index.js";
+import {
+  type AllocateTables,
+  getRandomState,
+  InverseCDFSampler,
+  PLAIN_ARRAYS,
+  type RandomState,
+  type RandomStateInit,
+} from "../random/index.js";
 import { convert } from "../units/index.js";
 import { EDispKernelMap } from "./edisp-kernel-map.js";
 import { EDispMap } from "./edisp-map.js";
+import {
+  type BackgroundDraws,
+  copyTrueToReconstructed,
+  type EventSamplingHelper,
+  eventEnergies,
+  HELPER_MIN_EVENTS,
+  writeBackground,
+} from "./background-events.js";
 import { EventDirections } from "./event-directions.js";
+import { containedEvents, keptIndices } from "./event-selection.js";
 import type { MapDataset } from "./map-dataset.js";
 import type { MapEvaluator } from "./map-evaluator.js";
 import type { PSFMap } from "./psf-map.js";
@@ -36,9 +52,15 @@ const DAY = 86400;
  */
 export class MapDatasetEventSampler {
   readonly randomState: RandomState;
+  private readonly helper?: EventSamplingHelper;
 
-  constructor(options: { randomState?: RandomStateInit } = {}) {
+  /**
+   * `helper`: a second thread that writes half of a large background (in Node,
+   * `eventSamplingThread()` of @gammaflow/core/node); the events are the same with or without.
+   */
+  constructor(options: { randomState?: RandomStateInit; helper?: EventSamplingHelper } = {}) {
     this.randomState = getRandomState(options.randomState ?? "random-seed");
+    this.helper = options.helper;
   }
 
   /** Source events, model after model (MC_ID 1, 2, …): ENERGY_TRUE, RA_TRUE, DEC_TRUE, TIME, MC_ID. */
@@ -110,18 +132,62 @@ export class MapDatasetEventSampler {
     addFov(src, p);
     const srcKept = keptIndices(containedEvents(geom, src));
     // the background is drawn after the sources (gammapy's order), its events written chunk by chunk
-    const background = dataset.background ? this.drawBackground(dataset) : undefined;
-    const nBackground = background?.time.length ?? 0;
-    const out = Object.fromEntries(
-      [...COLUMNS, "EVENT_ID"].map((n) => [n, new Float64Array(nBackground + srcKept.length)]),
-    );
-    let at = background ? writeBackground(out, background, geom, p) : 0;
+    const drawn = dataset.background ? this.drawBackgroundEvents(dataset, geom, p) : undefined;
+    const background = drawn?.draws;
+    const nBackground = drawn?.n ?? 0;
+    const makeColumns = (): SampledColumns =>
+      Object.fromEntries([...COLUMNS, "EVENT_ID"].map((n) => [n, new Float64Array(nBackground + srcKept.length)]));
+    const written = background ? writeBackground(makeColumns, background, nBackground, drawn.helper) : undefined;
+    const out = written?.out ?? makeColumns();
+    let at = written?.at ?? 0;
+    copyTrueToReconstructed(out, at);
     at = writeSelected(out, at, src, srcKept, nBackground);
     const columns: SampledColumns = {};
     for (const [name, column] of Object.entries(out))
       columns[name] = at < column.length ? column.subarray(0, at) : column;
     const models = [...(background ? [{ id: 0, name: `${dataset.name}-bkg` }] : []), ...sources.models];
     return { columns, models };
+  }
+
+  /**
+   * The background's events drawn, not yet located (`writeBackground` does that): its pixel
+   * draws and times, in memory a helper thread shares when one will write half of them (`helper`).
+   */
+  private drawBackgroundEvents(
+    dataset: MapDataset,
+    target: WcsGeom,
+    pointing: SkyCoord,
+  ): { draws: BackgroundDraws; n: number; helper?: EventSamplingHelper } {
+    const background = dataset.npredBackground();
+    if (!background) throw new Error(`dataset '${dataset.name}': no background to sample`);
+    const geom = background.geom;
+    const n = this.randomState.poisson(background.sum()) as number;
+    const helper = this.helper?.ready() && n >= HELPER_MIN_EVENTS ? this.helper : undefined;
+    helper?.begin();
+    const allocate: AllocateTables = helper
+      ? { doubles: (length) => helper.doubles(length), ints: (length) => helper.ints(length) }
+      : PLAIN_ARRAYS;
+    const shape = geom.dataShape;
+    const sampler =
+      n > 0 ? new InverseCDFSampler(background.data, shape, { randomState: this.randomState }) : undefined;
+    const none = allocate.doubles(0);
+    const drawn = sampler?.drawPixels(n, allocate.doubles) ?? { draws: none, pix: shape.map(() => none) };
+    // the times' random numbers follow the pixels' (gammapy's order)
+    const { ref, start, stop } = timeWindow(dataset.gti);
+    const times =
+      n > 0
+        ? new ConstantTemporalModel().drawTimeOffsets(n, start, stop, { randomState: this.randomState }, allocate)
+        : { grid: none, tables: { cdf: none, guide: null, indices: [] }, draws: none, offsets: none };
+    const draws: BackgroundDraws = {
+      tables: sampler?.searchTables(allocate) ?? { cdf: none, guide: null, indices: [] },
+      ...drawn,
+      times: { drawn: times, startMjd: start, refMjd: ref },
+      geom,
+      target,
+      samePixels: geom.equals(target),
+      pointing: { lon: pointing.lon, lat: pointing.lat },
+    };
+    return { draws, n, helper };
   }
 
   /** gammapy's `_sample_coord_time`: a Poisson number of events, positions and energies from the map, GTI times. */
@@ -142,15 +208,19 @@ export class MapDatasetEventSampler {
    * GTI interval), seconds after the GTI reference, through MJD as gammapy computes them.
    */
   private sampleTime(n: number, gti: GTI): Float64Array {
-    if (!gti.length) throw new Error("event sampling needs a GTI (the dataset has none)");
+    const { ref, start, stop } = timeWindow(gti);
     if (n === 0) return new Float64Array(0);
-    const ref = timeRefMjd(gti.timeRef);
-    const start = ref + gti.start[0] / DAY;
-    const stop = ref + gti.stop[0] / DAY;
     const times = new ConstantTemporalModel().sampleTimeOffsets(n, start, stop, { randomState: this.randomState });
     for (let i = 0; i < n; i++) times[i] = (start + times[i] - ref) * DAY;
     return times;
   }
+}
+
+/** The GTI reference and the first interval's start and stop, MJD (what gammapy's sampler draws times in). */
+function timeWindow(gti: GTI): { ref: number; start: number; stop: number } {
+  if (!gti.length) throw new Error("event sampling needs a GTI (the dataset has none)");
+  const ref = timeRefMjd(gti.timeRef);
+  return { ref, start: ref + gti.start[0] / DAY, stop: ref + gti.stop[0] / DAY };
 }
 
 /** The evaluator's flux × exposure in true energy on its (cutout) geometry, before PSF and EDisp (gammapy). */
@@ -192,58 +262,6 @@ function concat(parts: SampledColumns[], names: string[]): SampledColumns {
   return out;
 }
 
-/** Pixel coordinates this close to a map edge are checked through the world round trip (its error: ~1e-10). */
-const EDGE_MARGIN = 1e-6;
-
-/**
- * Which events lie inside the geometry (ICRS RA, DEC and ENERGY in TeV), as gammapy's selection
- * finds them. With `pix`, the events' sampled pixel coordinates on this geometry, the events
- * farther than EDGE_MARGIN from the edges of every dimension are inside without a look; only
- * the others (exactly on an edge, in practice) are converted and checked.
- */
-function containedEvents(geom: WcsGeom, part: SampledColumns, pix?: Float64Array[]): Uint8Array {
-  const n = part.RA.length;
-  let check: Int32Array | undefined;
-  let inside: Uint8Array | undefined;
-  if (pix) {
-    const extents = [geom.nx, geom.ny, ...geom.axes.map((a) => a.nbin)];
-    inside = new Uint8Array(n).fill(1);
-    // dimension by dimension, one plain loop each (a loop over the dimensions per event took
-    // ~15 ns an event)
-    for (let d = 0; d < extents.length; d++)
-      clearOutside(inside, pix[d], EDGE_MARGIN - 0.5, extents[d] - 0.5 - EDGE_MARGIN);
-    check = indicesWhere(inside, false);
-  }
-  const pick = (values: Float64Array): Float64Array => {
-    if (!check) return values;
-    const out = new Float64Array(check.length);
-    for (let k = 0; k < check.length; k++) out[k] = values[check[k]];
-    return out;
-  };
-  const frame = transformFrame(pick(part.RA), pick(part.DEC), "icrs", geom.frame);
-  const energy = pick(part.ENERGY);
-  const axisUnit = geom.axisByName("energy").unit;
-  const energyInUnit = axisUnit === "TeV" ? energy : energy.map((e) => convert(e, "TeV", axisUnit));
-  const found = geom.contains({ lon: frame.lon, lat: frame.lat, frame: geom.frame, energy: energyInUnit });
-  if (!check || !inside) return found;
-  for (let k = 0; k < check.length; k++) inside[check[k]] = found[k];
-  return inside;
-}
-
-/** inside[i] = 0 where p[i] is not strictly between low and high (NaN included). */
-function clearOutside(inside: Uint8Array, p: Float64Array, low: number, high: number): void {
-  for (let i = 0; i < p.length; i++) if (!(p[i] > low && p[i] < high)) inside[i] = 0;
-}
-
-/** The indices i where flags[i] is set (non-zero), or with `set` false where it is 0. */
-function indicesWhere(flags: Uint8Array, set: boolean): Int32Array {
-  let count = 0;
-  for (let i = 0; i < flags.length; i++) if ((flags[i] !== 0) === set) count++;
-  const out = new Int32Array(count);
-  for (let i = 0, at = 0; i < flags.length; i++) if ((flags[i] !== 0) === set) out[at++] = i;
-  return out;
-}
-
 const COLUMNS = ["ENERGY_TRUE", "RA_TRUE", "DEC_TRUE", "TIME", "MC_ID", "RA", "DEC", "ENERGY", "DETX", "DETY"];
 
 /** True energies (TeV) and ICRS positions of pixel coordinates on a map (x, y, then the axes, as `samplePix`). */
@@ -258,96 +276,11 @@ function eventCoords(geom: WcsGeom, pix: Float64Array[]): SampledColumns {
   return columns;
 }
 
-/**
- * The energies (TeV) of pixel coordinates on a map with an energy axis (true, or else
- * reconstructed), into `out` when given.
- */
-function eventEnergies(geom: WcsGeom, pix: Float64Array[], out?: Float64Array): Float64Array {
-  let at = geom.axes.findIndex((a) => a.name === "energy_true");
-  if (at < 0) at = geom.axes.findIndex((a) => a.name === "energy");
-  if (at < 0) throw new Error("event sampling: the map has no energy axis");
-  const axis = geom.axes[at];
-  const energy = axis.pixToCoord(pix[2 + at], out);
-  if (axis.unit !== "TeV") for (let i = 0; i < energy.length; i++) energy[i] = convert(energy[i], axis.unit, "TeV");
-  return energy;
-}
-
 /** DETX/DETY: offsets from the pointing (ICRS) in its RA/Dec frame. */
 function addFov(part: SampledColumns, pointing: SkyCoord): void {
   const fov = skyOffset(part.RA, part.DEC, pointing.lon, pointing.lat);
   part.DETX = fov.lon;
   part.DETY = fov.lat;
-}
-
-/** Events of this many at a time become the background's columns: their temporaries stay small. */
-const BACKGROUND_CHUNK = 65536;
-
-/**
- * The background's events inside the geometry written into `out` from 0, chunk by chunk, each
- * computed in place in the output (the columns past the last kept event are free: the
- * background comes first), events outside then squeezed out: reconstructed = true values,
- * EVENT_ID = the index among all drawn, MC_ID the new columns' 0. Returns how many were kept.
- */
-function writeBackground(
-  out: SampledColumns,
-  drawn: { pix: Float64Array[]; time: Float64Array; geom: WcsGeom },
-  geom: WcsGeom,
-  pointing: SkyCoord,
-): number {
-  const n = drawn.time.length;
-  const samePixels = drawn.geom.equals(geom);
-  const directions = new EventDirections(drawn.geom, Math.min(n, BACKGROUND_CHUNK), pointing);
-  let at = 0;
-  for (let from = 0; from < n; from += BACKGROUND_CHUNK) {
-    const to = Math.min(n, from + BACKGROUND_CHUNK);
-    const pix = drawn.pix.map((p) => p.subarray(from, to));
-    const slot = (name: string) => out[name].subarray(at, at + to - from);
-    const part: SampledColumns = {
-      RA: slot("RA_TRUE"),
-      DEC: slot("DEC_TRUE"),
-      ENERGY: slot("ENERGY_TRUE"),
-      DETX: slot("DETX"),
-      DETY: slot("DETY"),
-      TIME: slot("TIME"),
-      EVENT_ID: slot("EVENT_ID"),
-    };
-    directions.compute(pix[0], pix[1], { ra: part.RA, dec: part.DEC, detx: part.DETX, dety: part.DETY });
-    eventEnergies(drawn.geom, pix, part.ENERGY);
-    part.TIME.set(drawn.time.subarray(from, to));
-    countFrom(part.EVENT_ID, from);
-    at += squeeze(Object.values(part), containedEvents(geom, part, samePixels ? pix : undefined));
-  }
-  for (const [reco, truth] of [
-    ["RA", "RA_TRUE"],
-    ["DEC", "DEC_TRUE"],
-    ["ENERGY", "ENERGY_TRUE"],
-  ])
-    out[reco].set(out[truth].subarray(0, at));
-  return at;
-}
-
-/** out[i] = first + i. */
-function countFrom(out: Float64Array, first: number): void {
-  for (let i = 0; i < out.length; i++) out[i] = first + i;
-}
-
-/** The columns' values where `keep` is set moved to their front, in order; returns how many. */
-function squeeze(columns: Float64Array[], keep: Uint8Array): number {
-  let kept = 0;
-  for (let i = 0; i < keep.length; i++) kept += keep[i];
-  if (kept === keep.length) return kept;
-  for (const column of columns) squeezeColumn(column, keep);
-  return kept;
-}
-
-function squeezeColumn(column: Float64Array, keep: Uint8Array): void {
-  let j = 0;
-  for (let i = 0; i < keep.length; i++) if (keep[i] !== 0) column[j++] = column[i];
-}
-
-/** The indices of the kept events. */
-function keptIndices(keep: Uint8Array): Int32Array {
-  return indicesWhere(keep, true);
 }
 
 /**

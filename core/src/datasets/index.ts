@@ -18,3 +18,4 @@ export { MapDatasetOnOff, type OnOffMaps } from "./map-dataset-onoff.js";
 export { MapEvaluator, PSF_CONTAINMENT, type EDispSource, type EvaluationMode } from "./map-evaluator.js";
 export { Datasets, type FitDataset } from "./datasets.js";
 export { MapDatasetEventSampler, trueEnergyNpred, type SampledColumns, type SampledEvents } from "./event-sampler.js";
+export type { EventSamplingHelper, BackgroundDraws, HelperEvents } from "./background-events.js";

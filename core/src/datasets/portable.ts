@@ -10,7 +10,7 @@ import { PSFMap } from "./psf-map.js";
  * The map data keep their typed arrays, whose buffers are moved (listed in `transfer`), and
  * the geometries their exact numbers, so the dataset that arrives is the one that left.
  */
-export interface PortableMap {
+export interface PortableGeom {
   wcs: WcsParams;
   npix: [number, number];
   axes: Array<{
@@ -20,6 +20,9 @@ export interface PortableMap {
     interp: MapAxis["interp"];
     nodeType: MapAxis["nodeType"];
   }>;
+}
+
+export interface PortableMap extends PortableGeom {
   data: MapData;
   unit: string;
   dtype: MapDtype;
@@ -35,14 +38,27 @@ export interface PortableDataset {
   onOff?: Record<"countsOff" | "acceptance" | "acceptanceOff", PortableMap | undefined>;
 }
 
-function mapToPortable(map: WcsNDMap | undefined, transfer: ArrayBuffer[]): PortableMap | undefined {
-  if (!map) return undefined;
-  const g = map.geom;
-  if (map.data.buffer instanceof ArrayBuffer && !transfer.includes(map.data.buffer)) transfer.push(map.data.buffer);
+/** A geometry as plain data, its numbers exact. */
+export function geomToPortable(g: WcsGeom): PortableGeom {
   return {
     wcs: structuredClone(g.wcs.params) as WcsParams,
     npix: [g.nx, g.ny],
     axes: g.axes.map((a) => ({ nodes: a.nodes, name: a.name, unit: a.unit, interp: a.interp, nodeType: a.nodeType })),
+  };
+}
+
+export function geomFromPortable(p: PortableGeom): WcsGeom {
+  const axes = p.axes.map(
+    (a) => new MapAxis(a.nodes, { name: a.name, unit: a.unit, interp: a.interp, nodeType: a.nodeType }),
+  );
+  return new WcsGeom(new Wcs2D(p.wcs), p.npix, axes);
+}
+
+function mapToPortable(map: WcsNDMap | undefined, transfer: ArrayBuffer[]): PortableMap | undefined {
+  if (!map) return undefined;
+  if (map.data.buffer instanceof ArrayBuffer && !transfer.includes(map.data.buffer)) transfer.push(map.data.buffer);
+  return {
+    ...geomToPortable(map.geom),
     data: map.data,
     unit: map.unit,
     dtype: map.dtype,
@@ -52,10 +68,7 @@ function mapToPortable(map: WcsNDMap | undefined, transfer: ArrayBuffer[]): Port
 
 function mapFromPortable(p: PortableMap | undefined): WcsNDMap | undefined {
   if (!p) return undefined;
-  const axes = p.axes.map(
-    (a) => new MapAxis(a.nodes, { name: a.name, unit: a.unit, interp: a.interp, nodeType: a.nodeType }),
-  );
-  return new WcsNDMap(new WcsGeom(new Wcs2D(p.wcs), p.npix, axes), p.data, p.unit, p.dtype, p.meta);
+  return new WcsNDMap(geomFromPortable(p), p.data, p.unit, p.dtype, p.meta);
 }
 
 /** The dataset as plain data and the buffers to move with it (the dataset must not be used afterwards). */

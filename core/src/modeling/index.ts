@@ -37,5 +37,5 @@ export { spectralModelFromDict, spatialModelFromDict, parameterInputs, type Mode
 export * from "./models-io.js";
 export * from "./fit.js";
 export * from "./fit-report.js";
-export { ConstantTemporalModel, type SampleTimeOptions } from "./temporal.js";
+export { ConstantTemporalModel, locateTimeOffsets, type SampleTimeOptions, type TimeDraws } from "./temporal.js";
 export { modelsSummaryLines, astropyUnitString } from "./models-summary.js";

@@ -1,4 +1,12 @@
-import { getRandomState, InverseCDFSampler, type RandomStateInit } from "../random/index.js";
+import {
+  type AllocateTables,
+  getRandomState,
+  InverseCDFSampler,
+  locatePixels,
+  PLAIN_ARRAYS,
+  type RandomStateInit,
+  type SearchTables,
+} from "../random/index.js";
 
 const DAY = 86400;
 
@@ -33,23 +41,59 @@ export class ConstantTemporalModel {
    * random numbers in gammapy's order) and interpolated on the grid.
    */
   sampleTimeOffsets(n: number, tMinMjd: number, tMaxMjd: number, options: SampleTimeOptions = {}): Float64Array {
+    const drawn = this.drawTimeOffsets(n, tMinMjd, tMaxMjd, options);
+    locateTimeOffsets(drawn, 0, n);
+    return drawn.offsets;
+  }
+
+  /**
+   * The random part of `sampleTimeOffsets`: the inverse-CDF sampler's draws on the time grid, not
+   * yet located (`locateTimeOffsets`, for any range of them). `allocate` makes the arrays (shared
+   * memory, for a helper thread to locate part of them).
+   */
+  drawTimeOffsets(
+    n: number,
+    tMinMjd: number,
+    tMaxMjd: number,
+    options: SampleTimeOptions = {},
+    allocate: AllocateTables = PLAIN_ARRAYS,
+  ): TimeDraws {
     const step = (options.tDelta ?? 1) * (1 / DAY);
     if (!(tMaxMjd > tMinMjd) || !(step > 0)) {
       throw new RangeError(
         `sampleTime: needs tMin < tMax and tDelta > 0 (got ${tMinMjd}, ${tMaxMjd}, ${step * DAY} s)`,
       );
     }
-    if (n === 0) return new Float64Array(0);
     const length = Math.max(Math.ceil((tMaxMjd - tMinMjd) / step), 1);
     // numpy's arange steps by (start + step) − start: at an MJD of 5e4 that is the step 2e-7 off
     const delta = tMinMjd + step - tMinMjd;
-    const grid = Float64Array.from({ length }, (_, k) => tMinMjd + k * delta - tMinMjd);
-    const pdf = this.evaluate(grid);
+    const grid = allocate.doubles(length);
+    for (let k = 0; k < length; k++) grid[k] = tMinMjd + k * delta - tMinMjd;
+    const none = allocate.doubles(0);
+    if (n === 0) return { grid, tables: { cdf: none, guide: null, indices: [] }, draws: none, offsets: none };
     const randomState = getRandomState(options.randomState ?? 0);
-    const [pix] = new InverseCDFSampler(pdf, [length], { randomState }).sample(n);
-    for (let i = 0; i < n; i++) pix[i] = interpolate(pix[i], grid);
-    return pix;
+    const sampler = new InverseCDFSampler(this.evaluate(grid), [length], { randomState });
+    const { draws, pix } = sampler.drawPixels(n, allocate.doubles);
+    return { grid, tables: sampler.searchTables(allocate), draws, offsets: pix[0] };
   }
+}
+
+/**
+ * Times drawn on a grid (`drawTimeOffsets`): `offsets` holds the jitter until `locateTimeOffsets`
+ * makes them days after tMin. Plain data (it crosses to a helper thread).
+ */
+export interface TimeDraws {
+  grid: Float64Array;
+  tables: SearchTables;
+  draws: Float64Array;
+  offsets: Float64Array;
+}
+
+/** The draws [from, to) of `drawn` located on the grid and interpolated: days after tMin, in `offsets`. */
+export function locateTimeOffsets(drawn: TimeDraws, from: number, to: number): void {
+  const { offsets, grid } = drawn;
+  locatePixels(drawn.tables, drawn.draws, [offsets], from, to);
+  for (let i = from; i < to; i++) offsets[i] = interpolate(offsets[i], grid);
 }
 
 export interface SampleTimeOptions {

@@ -9,3 +9,4 @@ export * from "./data-dir.js";
 export * from "./datasets-io.js";
 export * from "./dl3-writer.js";
 export * from "./svg-png.js";
+export { eventSamplingThread } from "./sampling-thread.js";

@@ -67,33 +67,51 @@ export class InverseCDFSampler {
    * Returns continuous pixel coordinates, one Float64Array of `size` per dimension of the pdf.
    */
   sample(size: number): Float64Array[] {
-    if (this.axis !== null) throw new Error("InverseCDFSampler.sample: whole-array mode only (axis null)");
-    const draws = this.randomState.uniform(0, 1, size);
-    const found = new Int32Array(size);
-    const guide = this.guideTable();
-    if (guide) searchWithGuide(this.cdfAsDoubles(), guide, draws, found);
-    else searchSorted(this.cdf, draws, "left", found);
-    checkFound(found, this.cdf.length);
-    // numpy draws the jitter as one (dims × size) array, dimension 0 first: the same words as
-    // `size` draws per dimension in turn, here into the buffer of the spent draws
-    const jitter = draws;
-    return this.pixelIndices().map((index) => {
-      this.randomState.fillUniform(jitter, -0.5, 0.5);
-      return placeInto(new Float64Array(size), found, index, jitter);
-    });
+    const { draws, pix } = this.drawPixels(size);
+    locatePixels(this.searchTables(), draws, pix, 0, size);
+    return pix;
   }
 
-  private indices?: Int32Array[];
+  /**
+   * The random part of `sample`, in numpy's order: the `size` draws to search, then the jitter,
+   * one (dims × size) array of uniforms in [−0.5, 0.5), dimension 0 first. `pix[d]` holds the
+   * jitter until `locatePixels` adds the pixel indices to it. `allocate` makes the arrays (shared
+   * memory, for a helper thread to locate part of them).
+   */
+  drawPixels(size: number, allocate: AllocateDoubles = plainDoubles): { draws: Float64Array; pix: Float64Array[] } {
+    if (this.axis !== null) throw new Error("InverseCDFSampler.sample: whole-array mode only (axis null)");
+    const draws = this.randomState.fillUniform(allocate(size), 0, 1);
+    const pix = this.shape.map(() => this.randomState.fillUniform(allocate(size), -0.5, 0.5));
+    return { draws, pix };
+  }
+
+  /**
+   * What `locatePixels` searches: the cdf as doubles, the guide table (null: a plain binary
+   * search) and the pixel index of each sorted position per dimension. Plain data: it crosses
+   * to a helper thread (made by `allocate`s of shared memory, it is not copied).
+   */
+  searchTables(allocate: AllocateTables = plainTables): SearchTables {
+    if (this.axis !== null) throw new Error("InverseCDFSampler.searchTables: whole-array mode only (axis null)");
+    if (this.tables && this.tables.allocate === allocate) return this.tables.tables;
+    const tables = {
+      cdf: this.cdfAsDoubles(allocate),
+      guide: this.guideTable(allocate),
+      indices: this.pixelIndices(allocate),
+    };
+    this.tables = { allocate, tables };
+    return tables;
+  }
+
+  private tables?: { allocate: AllocateTables; tables: SearchTables };
 
   /**
    * Per dimension, the pixel index of each sorted position (sortIndex unravelled in C order of
    * the shape): a draw's coordinates are then one lookup each, not divisions.
    */
-  private pixelIndices(): Int32Array[] {
-    if (this.indices) return this.indices;
+  private pixelIndices(allocate: AllocateTables): Int32Array[] {
     const n = this.sortIndex.length;
     const dims = this.shape.length;
-    const indices = this.shape.map(() => new Int32Array(n));
+    const indices = this.shape.map(() => allocate.ints(n));
     for (let j = 0; j < n; j++) {
       let flat = this.sortIndex[j];
       for (let d = dims - 1; d > 0; d--) {
@@ -103,21 +121,19 @@ export class InverseCDFSampler {
       }
       indices[0][j] = flat;
     }
-    this.indices = indices;
     return indices;
   }
-
-  private guide?: Int32Array | null;
-  private doubles?: Float64Array;
 
   /**
    * The cdf as doubles, for the search (numpy compares float64 draws with it cast so): one
    * element type there, where float32 and float64 cdfs (a background map's and the time grid's
    * in one event sampling) made V8's loads polymorphic (1e6 background events ~8 % faster).
    */
-  private cdfAsDoubles(): Float64Array {
-    this.doubles ??= this.cdf instanceof Float64Array ? this.cdf : Float64Array.from(this.cdf);
-    return this.doubles;
+  private cdfAsDoubles(allocate: AllocateTables): Float64Array {
+    if (this.cdf instanceof Float64Array && allocate === plainTables) return this.cdf;
+    const doubles = allocate.doubles(this.cdf.length);
+    doubles.set(this.cdf);
+    return doubles;
   }
 
   /**
@@ -127,22 +143,20 @@ export class InverseCDFSampler {
    * buckets hold ~0–1 values each (1e6 draws on a 10⁴-bin map: 19 → 8 ms with K = n). The
    * result is the one np.searchsorted gives; null (the plain search) for any other cdf.
    */
-  private guideTable(): Int32Array | null {
-    if (this.guide !== undefined) return this.guide;
+  private guideTable(allocate: AllocateTables): Int32Array | null {
     const cdf = this.cdf;
     const n = cdf.length;
     let sorted = n > 0 && Number.isFinite(cdf[0]);
     for (let i = 1; i < n && sorted; i++) sorted = cdf[i] >= cdf[i - 1] && Number.isFinite(cdf[i]);
-    if (!sorted) return (this.guide = null);
+    if (!sorted) return null;
     const buckets = 2 ** Math.min(MAX_GUIDE_BITS, Math.ceil(Math.log2(4 * n)));
-    const guide = new Int32Array(buckets + 1);
+    const guide = allocate.ints(buckets + 1);
     let at = 0;
     for (let b = 0; b <= buckets; b++) {
       const bound = b / buckets;
       while (at < n && cdf[at] < bound) at++;
       guide[b] = at;
     }
-    this.guide = guide;
     return guide;
   }
 
@@ -198,6 +212,43 @@ function searchWithGuide(cdf: Float64Array, guide: Int32Array, keys: Float64Arra
 // sampler's first runs, with as many deoptimisations between 1-D and 3-D pdfs).
 
 const DRAW_ABOVE_CDF = "InverseCDFSampler.sample: draw above the last cdf value";
+
+/** The tables `locatePixels` needs (`InverseCDFSampler.searchTables`). */
+export interface SearchTables {
+  cdf: Float64Array;
+  guide: Int32Array | null;
+  indices: Int32Array[];
+}
+
+/** Makes the arrays of `drawPixels`. */
+export type AllocateDoubles = (length: number) => Float64Array;
+/** Makes the arrays of `searchTables`. */
+export interface AllocateTables {
+  doubles(length: number): Float64Array;
+  ints(length: number): Int32Array;
+}
+
+const plainDoubles: AllocateDoubles = (length) => new Float64Array(length);
+/** Arrays of the thread's own memory. */
+export const PLAIN_ARRAYS: AllocateTables = { doubles: plainDoubles, ints: (length) => new Int32Array(length) };
+const plainTables = PLAIN_ARRAYS;
+
+/**
+ * The deterministic part of `sample` for the draws [from, to) of `drawPixels`: each draw searched
+ * in the cdf, its pixel index added to the jitter in `pix` (in place). Ranges are independent:
+ * two threads may locate two of them at once.
+ */
+export function locatePixels(tables: SearchTables, draws: Float64Array, pix: Float64Array[], from: number, to: number) {
+  const keys = draws.subarray(from, to);
+  const found = new Int32Array(to - from);
+  if (tables.guide) searchWithGuide(tables.cdf, tables.guide, keys, found);
+  else searchSorted(tables.cdf, keys, "left", found);
+  checkFound(found, tables.cdf.length);
+  for (let d = 0; d < pix.length; d++) {
+    const jitter = pix[d].subarray(from, to);
+    placeInto(jitter, found, tables.indices[d], jitter);
+  }
+}
 
 /** Throws if a draw was found beyond the cdf (a cdf whose last value is below a draw). */
 function checkFound(found: Int32Array, n: number): void {

@@ -1,5 +1,5 @@
 import { loadIrfDict, type MapDataset, SkyCoord } from "@gammaflow/core";
-import { readFits } from "@gammaflow/core/node";
+import { eventSamplingThread, readFits } from "@gammaflow/core/node";
 import { loadModels } from "@gammaflow/fit";
 import {
   definePlugin,
@@ -84,6 +84,8 @@ export const eventSamplerPlugin = definePlugin({
     const { data, random } = context.services;
     loadModels(params.models, data);
     const folder = outputFile(context, data, "folder", params.folder);
+    // started now, it is ready when the runs arrive (it writes half of each large background)
+    const helper = eventSamplingThread();
     let count = 0;
     return perMessage<DatasetMessage>(context, (message): Message[] => {
       const observation = message.observation;
@@ -91,7 +93,7 @@ export const eventSamplerPlugin = definePlugin({
       const dataset: MapDataset = message.dataset;
       dataset.models = loadModels(params.models, data);
       const seed = seedFor(params.seed, count++, random);
-      const { events, written } = sampleRun(folder, dataset, observation, { randomState: seed, replace: true });
+      const { events, written } = sampleRun(folder, dataset, observation, { randomState: seed, replace: true, helper });
       const n = events.columns.TIME.length;
       return [
         {

@@ -1,5 +1,6 @@
 import {
   type EventColumnData,
+  type EventSamplingHelper,
   type MapDataset,
   MapDatasetEventSampler,
   type Observation,
@@ -29,15 +30,16 @@ export function eventColumns(events: SampledEvents): Record<string, EventColumnD
  * store folder `dir` (its file with EVENTS, GTI and the observation's IRFs, and the index
  * entries): what `gammaflow sample-events` and the event-sampler node do. The dataset's GTI is
  * the observation's when it has not exactly one interval (gammapy's sampler takes one).
+ * `helper` (`eventSamplingThread()`) writes part of a large background meanwhile: the same events.
  */
 export function sampleRun(
   dir: string,
   dataset: MapDataset,
   observation: Observation,
-  options: { randomState?: RandomStateInit; replace?: boolean } = {},
+  options: { randomState?: RandomStateInit; replace?: boolean; helper?: EventSamplingHelper } = {},
 ): { events: SampledEvents; written: WrittenDl3Run } {
   if (dataset.gti.length !== 1) dataset.gti = observation.gti;
-  const sampler = new MapDatasetEventSampler({ randomState: options.randomState });
+  const sampler = new MapDatasetEventSampler({ randomState: options.randomState, helper: options.helper });
   const events = sampler.run(dataset, observation.pointingRadec);
   const energy = dataset.counts.geom.axisByName("energy").edges;
   const meta = {

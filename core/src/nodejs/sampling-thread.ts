@@ -1,0 +1,133 @@
+import { Worker } from "node:worker_threads";
+import {
+  BACKGROUND_COLUMNS,
+  type BackgroundDraws,
+  type EventSamplingHelper,
+  type HelperEvents,
+} from "../datasets/background-events.js";
+import { geomToPortable } from "../datasets/portable.js";
+import type { SampledColumns } from "../datasets/event-sampler.js";
+import type { HelperJob } from "./sampling-thread-worker.js";
+
+const WORKER = new URL("./sampling-thread-worker.js", import.meta.url);
+
+/**
+ * The states of a job's flag (its word 0; word 1 holds the kept count, word 2 the µs the thread
+ * wrote for, word 3 the µs from the job's posting to its end).
+ */
+export const JOB_PENDING = 0;
+export const JOB_DONE = 1;
+export const JOB_FAILED = 2;
+
+/**
+ * A helper's wait for its thread, at least this long (then the caller writes the events itself and
+ * the thread is no longer used); longer for a larger job: 50 times what the caller's half took.
+ */
+const MIN_WAIT_MS = 2000;
+
+/** The shared memory kept from one sampling to the next, at most (a larger one's is fresh each time). */
+const ARENA_MAX_BYTES = 256 * 2 ** 20;
+
+/**
+ * The Node `EventSamplingHelper`: one worker thread, started at the first call (and shared by
+ * every sampler of the process), that writes half of each large background (1e6 events: ~220 →
+ * ~130 ms on two cores). It is ready once the thread has loaded its modules (~0.1 s): samplings
+ * before then are the caller's alone. The thread does not keep the process alive.
+ */
+export function eventSamplingThread(): EventSamplingHelper {
+  helper ??= new SamplingThread();
+  return helper;
+}
+
+let helper: SamplingThread | undefined;
+
+class SamplingThread implements EventSamplingHelper {
+  private readonly worker: Worker;
+  /** Set by the thread once it listens (shared memory: seen without the event loop turning). */
+  private readonly loaded = new Int32Array(new SharedArrayBuffer(4));
+  private broken = false;
+
+  constructor() {
+    this.worker = new Worker(WORKER, { workerData: { loaded: this.loaded } });
+    this.worker.unref();
+    this.worker.on("error", () => {
+      this.broken = true;
+    });
+    this.worker.on("exit", () => {
+      this.broken = true;
+    });
+  }
+
+  ready(): boolean {
+    return !this.broken && Atomics.load(this.loaded, 0) === 1;
+  }
+
+  /** Shared memory handed out again at each `begin`, sized after the last sampling's needs. */
+  private arena = new SharedArrayBuffer(0);
+  private used = 0;
+  /** Bytes the sampling since `begin` asked for. */
+  private asked = 0;
+
+  begin(): void {
+    if (this.asked > this.arena.byteLength && this.asked <= ARENA_MAX_BYTES)
+      this.arena = new SharedArrayBuffer(this.asked);
+    this.used = 0;
+    this.asked = 0;
+  }
+
+  doubles(length: number): Float64Array {
+    const [buffer, offset] = this.take(8 * length);
+    return new Float64Array(buffer, offset, length);
+  }
+
+  ints(length: number): Int32Array {
+    const [buffer, offset] = this.take(4 * length);
+    return new Int32Array(buffer, offset, length);
+  }
+
+  /** `bytes` from the arena (8-aligned), or fresh memory when it is full. */
+  private take(bytes: number): [SharedArrayBuffer, number] {
+    const offset = Math.ceil(this.used / 8) * 8;
+    this.asked = Math.ceil(this.asked / 8) * 8 + bytes;
+    if (offset + bytes > this.arena.byteLength) return [new SharedArrayBuffer(bytes), 0];
+    this.used = offset + bytes;
+    return [this.arena, offset];
+  }
+
+  /** The columns a job writes, kept for the next (a sampling's jobs come one after the other). */
+  private output: SampledColumns = {};
+
+  start(draws: BackgroundDraws, from: number, to: number) {
+    const flag = new Int32Array(new SharedArrayBuffer(16));
+    if (!(this.output.EVENT_ID?.length >= to - from))
+      for (const name of BACKGROUND_COLUMNS)
+        this.output[name] = new Float64Array(new SharedArrayBuffer(8 * (to - from)));
+    const columns: SampledColumns = {};
+    for (const name of BACKGROUND_COLUMNS) columns[name] = this.output[name].subarray(0, to - from);
+    const { geom, target, ...arrays } = draws;
+    const job: HelperJob = {
+      draws: { ...arrays, geom: geomToPortable(geom), target: geomToPortable(target) },
+      from,
+      to,
+      columns,
+      flag,
+    };
+    job.postedAt = performance.timeOrigin + performance.now();
+    this.worker.postMessage(job);
+    return {
+      join: (callerMs: number): HelperEvents | undefined => {
+        Atomics.wait(flag, 0, JOB_PENDING, Math.max(MIN_WAIT_MS, 50 * callerMs));
+        if (Atomics.load(flag, 0) === JOB_DONE)
+          return {
+            columns,
+            kept: Atomics.load(flag, 1),
+            ms: Atomics.load(flag, 2) / 1000,
+            spanMs: Atomics.load(flag, 3) / 1000,
+          };
+        // failed (the caller's own writing then throws the error, if it is the data's) or lost
+        this.broken = true;
+        return undefined;
+      },
+    };
+  }
+}
