@@ -17,7 +17,13 @@ export interface BackgroundDraws {
   tables: SearchTables;
   draws: Float64Array;
   pix: Float64Array[];
-  times: { drawn: TimeDraws; startMjd: number; refMjd: number };
+  times: {
+    drawn: TimeDraws;
+    startMjd: number;
+    refMjd: number;
+    /** Set (word 0 = 1) once the times' random numbers are drawn: a helper waits for it. */
+    ready?: Int32Array;
+  };
   geom: WcsGeom;
   target: WcsGeom;
   /** The background map's pixels are the target's: most events are inside without a look. */
@@ -82,12 +88,15 @@ export function writeBackground(
   columns: () => SampledColumns,
   drawn: BackgroundDraws,
   n: number,
+  drawTimes: () => void,
   helper?: EventSamplingHelper,
 ): { out: SampledColumns; at: number } {
   if (!(helper?.ready() && n >= HELPER_MIN_EVENTS)) {
+    drawTimes();
     const out = columns();
     return { out, at: writeBackgroundEvents(out, 0, drawn, 0, n) };
   }
+  let timesDrawn = false;
   let out: SampledColumns | undefined;
   let at = 0;
   for (let from = 0; from < n; from += HELPER_ROUND) {
@@ -95,7 +104,16 @@ export function writeBackground(
     const split = helper.ready() ? from + Math.round((to - from) * callerShare(helper)) : to;
     const started = performance.now();
     const job = split < to ? helper.start(drawn, split, to) : undefined;
-    // the output's columns are made while the helper begins (~10 ms for 1e6 events)
+    // the times are drawn and the output's columns made while the helper begins (~20 ms for 1e6 events)
+    if (!timesDrawn) {
+      drawTimes();
+      timesDrawn = true;
+      const ready = drawn.times.ready;
+      if (ready) {
+        Atomics.store(ready, 0, 1);
+        Atomics.notify(ready, 0);
+      }
+    }
     out ??= columns();
     const fixedMs = performance.now() - started;
     at = writeBackgroundEvents(out, at, drawn, from, split);
@@ -107,26 +125,30 @@ export function writeBackground(
       continue;
     }
     for (const name of BACKGROUND_COLUMNS) out[name].set(helped.columns[name].subarray(0, helped.kept), at);
+    copyTrueToReconstructed(out, at, at + helped.kept);
     at += helped.kept;
     balance(helper, { n: to - from, split: split - from, fixedMs, ownMs, helped });
   }
   return { out: out ?? columns(), at };
 }
 
-/** Copies of the background's true values as its reconstructed ones (RA, DEC, ENERGY) for the `count` first events. */
-export function copyTrueToReconstructed(out: SampledColumns, count: number): void {
-  for (const [reco, truth] of [
-    ["RA", "RA_TRUE"],
-    ["DEC", "DEC_TRUE"],
-    ["ENERGY", "ENERGY_TRUE"],
-  ])
-    out[reco].set(out[truth].subarray(0, count));
+/** The background's reconstructed columns and the true ones they copy. */
+const RECONSTRUCTED = [
+  ["RA", "RA_TRUE"],
+  ["DEC", "DEC_TRUE"],
+  ["ENERGY", "ENERGY_TRUE"],
+] as const;
+
+/** out's reconstructed columns (where it has them) = its true ones over [from, to). */
+function copyTrueToReconstructed(out: SampledColumns, from: number, to: number): void {
+  for (const [reco, truth] of RECONSTRUCTED) out[reco]?.set(out[truth].subarray(from, to), from);
 }
 
 /**
  * The drawn events [from, to) located, converted and selected, chunk by chunk, into `out`'s
- * BACKGROUND_COLUMNS from `at` (each chunk computed in place there,
- * the events outside then squeezed out). Returns the position after the kept events.
+ * BACKGROUND_COLUMNS from `at` (each chunk computed in place there, the events outside then
+ * squeezed out), and into its reconstructed columns where it has them (the caller's output; a
+ * helper's columns have none). Returns the position after the kept events.
  */
 export function writeBackgroundEvents(
   out: SampledColumns,
@@ -155,7 +177,10 @@ export function writeBackgroundEvents(
     directions.compute(pix[0], pix[1], { ra: part.RA, dec: part.DEC, detx: part.DETX, dety: part.DETY });
     eventEnergies(drawn.geom, pix, part.ENERGY);
     countFrom(part.EVENT_ID, start);
+    const first = at;
     at += squeeze(Object.values(part), containedEvents(drawn.target, part, drawn.samePixels ? pix : undefined));
+    // while the chunk is in the cache
+    copyTrueToReconstructed(out, first, at);
   }
   return at;
 }
@@ -176,6 +201,7 @@ export function eventEnergies(geom: WcsGeom, pix: Float64Array[], out?: Float64A
 
 /** The times (s after the reference) of the drawn events [from, to) into `out`. */
 function writeTimes(out: Float64Array, times: BackgroundDraws["times"], from: number, to: number): void {
+  if (times.ready && Atomics.load(times.ready, 0) === 0) Atomics.wait(times.ready, 0, 0);
   locateTimeOffsets(times.drawn, from, to);
   const { startMjd, refMjd } = times;
   const offsets = times.drawn.offsets;

@@ -16,7 +16,6 @@ import { EDispKernelMap } from "./edisp-kernel-map.js";
 import { EDispMap } from "./edisp-map.js";
 import {
   type BackgroundDraws,
-  copyTrueToReconstructed,
   type EventSamplingHelper,
   eventEnergies,
   HELPER_MIN_EVENTS,
@@ -137,10 +136,11 @@ export class MapDatasetEventSampler {
     const nBackground = drawn?.n ?? 0;
     const makeColumns = (): SampledColumns =>
       Object.fromEntries([...COLUMNS, "EVENT_ID"].map((n) => [n, new Float64Array(nBackground + srcKept.length)]));
-    const written = background ? writeBackground(makeColumns, background, nBackground, drawn.helper) : undefined;
+    const written = background
+      ? writeBackground(makeColumns, background, nBackground, drawn.drawTimes, drawn.helper)
+      : undefined;
     const out = written?.out ?? makeColumns();
     let at = written?.at ?? 0;
-    copyTrueToReconstructed(out, at);
     at = writeSelected(out, at, src, srcKept, nBackground);
     const columns: SampledColumns = {};
     for (const [name, column] of Object.entries(out))
@@ -157,7 +157,7 @@ export class MapDatasetEventSampler {
     dataset: MapDataset,
     target: WcsGeom,
     pointing: SkyCoord,
-  ): { draws: BackgroundDraws; n: number; helper?: EventSamplingHelper } {
+  ): { draws: BackgroundDraws; n: number; helper?: EventSamplingHelper; drawTimes: () => void } {
     const background = dataset.npredBackground();
     if (!background) throw new Error(`dataset '${dataset.name}': no background to sample`);
     const geom = background.geom;
@@ -172,22 +172,27 @@ export class MapDatasetEventSampler {
       n > 0 ? new InverseCDFSampler(background.data, shape, { randomState: this.randomState }) : undefined;
     const none = allocate.doubles(0);
     const drawn = sampler?.drawPixels(n, allocate.doubles) ?? { draws: none, pix: shape.map(() => none) };
-    // the times' random numbers follow the pixels' (gammapy's order)
+    // the times' random numbers follow the pixels' (gammapy's order), drawn by `drawTimes`
     const { ref, start, stop } = timeWindow(dataset.gti);
     const times =
       n > 0
-        ? new ConstantTemporalModel().drawTimeOffsets(n, start, stop, { randomState: this.randomState }, allocate)
-        : { grid: none, tables: { cdf: none, guide: null, indices: [] }, draws: none, offsets: none };
+        ? new ConstantTemporalModel().prepareTimeOffsets(n, start, stop, { randomState: this.randomState }, allocate)
+        : {
+            drawn: { grid: none, tables: { cdf: none, guide: null, indices: [] }, draws: none, offsets: none },
+            draw() {},
+          };
+    // (the helper's memory is handed out again each sampling: the flag is cleared)
+    const ready = helper?.ints(1).fill(0);
     const draws: BackgroundDraws = {
       tables: sampler?.searchTables(allocate) ?? { cdf: none, guide: null, indices: [] },
       ...drawn,
-      times: { drawn: times, startMjd: start, refMjd: ref },
+      times: { drawn: times.drawn, startMjd: start, refMjd: ref, ready },
       geom,
       target,
       samePixels: geom.equals(target),
       pointing: { lon: pointing.lon, lat: pointing.lat },
     };
-    return { draws, n, helper };
+    return { draws, n, helper, drawTimes: () => times.draw() };
   }
 
   /** gammapy's `_sample_coord_time`: a Poisson number of events, positions and energies from the map, GTI times. */

@@ -58,6 +58,22 @@ export class ConstantTemporalModel {
     options: SampleTimeOptions = {},
     allocate: AllocateTables = PLAIN_ARRAYS,
   ): TimeDraws {
+    const prepared = this.prepareTimeOffsets(n, tMinMjd, tMaxMjd, options, allocate);
+    prepared.draw();
+    return prepared.drawn;
+  }
+
+  /**
+   * `drawTimeOffsets` in two steps: its arrays and tables now, its random numbers at `draw()` (a
+   * helper thread can be handed the arrays before they are filled).
+   */
+  prepareTimeOffsets(
+    n: number,
+    tMinMjd: number,
+    tMaxMjd: number,
+    options: SampleTimeOptions = {},
+    allocate: AllocateTables = PLAIN_ARRAYS,
+  ): { drawn: TimeDraws; draw(): void } {
     const step = (options.tDelta ?? 1) * (1 / DAY);
     if (!(tMaxMjd > tMinMjd) || !(step > 0)) {
       throw new RangeError(
@@ -70,11 +86,18 @@ export class ConstantTemporalModel {
     const grid = allocate.doubles(length);
     for (let k = 0; k < length; k++) grid[k] = tMinMjd + k * delta - tMinMjd;
     const none = allocate.doubles(0);
-    if (n === 0) return { grid, tables: { cdf: none, guide: null, indices: [] }, draws: none, offsets: none };
+    if (n === 0)
+      return {
+        drawn: { grid, tables: { cdf: none, guide: null, indices: [] }, draws: none, offsets: none },
+        draw() {},
+      };
     const randomState = getRandomState(options.randomState ?? 0);
     const sampler = new InverseCDFSampler(this.evaluate(grid), [length], { randomState });
-    const { draws, pix } = sampler.drawPixels(n, allocate.doubles);
-    return { grid, tables: sampler.searchTables(allocate), draws, offsets: pix[0] };
+    const pixels = { draws: allocate.doubles(n), pix: [allocate.doubles(n)] };
+    return {
+      drawn: { grid, tables: sampler.searchTables(allocate), draws: pixels.draws, offsets: pixels.pix[0] },
+      draw: () => sampler.fillPixels(pixels),
+    };
   }
 }
 

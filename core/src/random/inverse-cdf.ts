@@ -79,10 +79,17 @@ export class InverseCDFSampler {
    * memory, for a helper thread to locate part of them).
    */
   drawPixels(size: number, allocate: AllocateDoubles = plainDoubles): { draws: Float64Array; pix: Float64Array[] } {
+    return this.fillPixels({ draws: allocate(size), pix: this.shape.map(() => allocate(size)) });
+  }
+
+  /** `drawPixels` into arrays given (one `draws` and a `pix` per dimension, of the same length). */
+  fillPixels(drawn: { draws: Float64Array; pix: Float64Array[] }): { draws: Float64Array; pix: Float64Array[] } {
     if (this.axis !== null) throw new Error("InverseCDFSampler.sample: whole-array mode only (axis null)");
-    const draws = this.randomState.fillUniform(allocate(size), 0, 1);
-    const pix = this.shape.map(() => this.randomState.fillUniform(allocate(size), -0.5, 0.5));
-    return { draws, pix };
+    if (drawn.pix.length !== this.shape.length)
+      throw new RangeError("InverseCDFSampler.fillPixels: one pix per dimension");
+    this.randomState.fillUniform(drawn.draws, 0, 1);
+    for (const p of drawn.pix) this.randomState.fillUniform(p, -0.5, 0.5);
+    return drawn;
   }
 
   /**
