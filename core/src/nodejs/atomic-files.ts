@@ -1,5 +1,6 @@
-import { type Dirent, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { close, type Dirent, openSync, readdirSync, renameSync, rmSync, write, writeFileSync } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { promisify } from "node:util";
 import path from "node:path";
 
 /** The temporary name `writeFileAtomic` writes `file` under: the writer's pid tells a killed write's leftover. */
@@ -92,19 +93,24 @@ async function writeThenRename(
 
 /**
  * `bytes` written to a new file in as few writes as the system takes (fs.promises.writeFile
- * writes 512 KiB at a time, each waiting for the calling thread, which a run keeps busy).
+ * writes 512 KiB at a time, each waiting for the calling thread, which a run keeps busy). The
+ * file is created before this returns its promise, so that an exit at any later moment finds it
+ * to remove (an open on the thread pool could create it after the exit handler had looked).
  */
 async function writeWhole(file: string, bytes: Uint8Array): Promise<void> {
-  const handle = await open(file, "w");
+  const fd = openSync(file, "w");
   try {
     for (let offset = 0; offset < bytes.length; ) {
-      const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+      const { bytesWritten } = await writeToFd(fd, bytes, offset, bytes.length - offset);
       offset += bytesWritten;
     }
   } finally {
-    await handle.close();
+    await closeFd(fd);
   }
 }
+
+const writeToFd = promisify(write);
+const closeFd = promisify(close);
 
 /**
  * Remove the temporaries of killed writes (`<file>.partial-<pid>` whose process is gone) in `dir`
