@@ -46,15 +46,14 @@ await import("./build-wasm.mjs");
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 // The stamp's time is taken before tsc starts: a source saved during the build is newer than it.
 const started = new Date();
-const { status } = spawnSync(process.execPath, [tsc, "-b"], { cwd: repo, stdio: "inherit" });
+// the steps' messages go to stderr: a build run by a prepack leaves `npm pack --json`'s stdout JSON
+const stdio = ["inherit", 2, "inherit"];
+const { status } = spawnSync(process.execPath, [tsc, "-b"], { cwd: repo, stdio });
 if (status !== 0) process.exit(status ?? 1);
 // the quick-look page: bundled from tsc's output of web/
-const page = spawnSync(process.execPath, [path.join(repo, "web", "build.mjs")], { cwd: repo, stdio: "inherit" });
+const page = spawnSync(process.execPath, [path.join(repo, "web", "build.mjs")], { cwd: repo, stdio });
 if (page.status !== 0) process.exit(page.status ?? 1);
-const cli = spawnSync(process.execPath, [path.join(repo, "scripts", "bundle-cli.mjs")], {
-  cwd: repo,
-  stdio: "inherit",
-});
+const cli = spawnSync(process.execPath, [path.join(repo, "scripts", "bundle-cli.mjs")], { cwd: repo, stdio });
 if (cli.status !== 0) process.exit(cli.status ?? 1);
 mkdirSync(path.dirname(stamp), { recursive: true });
 writeFileSync(stamp, `${started.toISOString()}\n`);

@@ -80,9 +80,10 @@ const HELPER_ROUND = 2 ** 20;
 /**
  * The background's `n` events inside the target written into `out` from 0 (the columns past the
  * last kept event are free: the background comes first); EVENT_ID = the index among all drawn.
- * With a ready helper, in rounds of
- * HELPER_ROUND events, part of each round is written by it meanwhile (see `callerShare`), then
- * moved in after the caller's. Returns how many were kept.
+ * With a ready helper, in rounds of HELPER_ROUND events, part of each round is written by it
+ * meanwhile (see `callerShare`), then moved in after the caller's. `drawTimes` draws the times'
+ * random numbers (after the pixels', gammapy's order) once the helper has its job. Returns how
+ * many were kept.
  */
 export function writeBackground(
   columns: () => SampledColumns,
@@ -173,9 +174,10 @@ export function writeBackgroundEvents(
       DETY: slot("DETY"),
       EVENT_ID: slot("EVENT_ID"),
     };
-    writeTimes((part.TIME = slot("TIME")), drawn.times, start, end);
     directions.compute(pix[0], pix[1], { ra: part.RA, dec: part.DEC, detx: part.DETX, dety: part.DETY });
     eventEnergies(drawn.geom, pix, part.ENERGY);
+    // last: a helper's first chunk waits here for the caller to have drawn the times
+    writeTimes((part.TIME = slot("TIME")), drawn.times, start, end);
     countFrom(part.EVENT_ID, start);
     const first = at;
     at += squeeze(Object.values(part), containedEvents(drawn.target, part, drawn.samePixels ? pix : undefined));
