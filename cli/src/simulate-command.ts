@@ -66,7 +66,7 @@ export interface SampleEventsOptions {
  * IRFs into the data-store folder DIR (created or added to: hdu-index and obs-index).
  */
 export function sampleEventsCommand(datasetFile: string, options: SampleEventsOptions): number {
-  // it loads while the dataset is read, to write half of a large background
+  // it loads while the dataset is read, to write part of a large background
   const helper = eventSamplingThread();
   const dataset = readDataset(datasetFile);
   if (options.name) dataset.name = options.name;

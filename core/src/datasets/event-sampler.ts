@@ -54,7 +54,7 @@ export class MapDatasetEventSampler {
   private readonly helper?: EventSamplingHelper;
 
   /**
-   * `helper`: a second thread that writes half of a large background (in Node,
+   * `helper`: a second thread that writes part of a large background (in Node,
    * `eventSamplingThread()` of @gammaflow/core/node); the events are the same with or without.
    */
   constructor(options: { randomState?: RandomStateInit; helper?: EventSamplingHelper } = {}) {
@@ -151,7 +151,7 @@ export class MapDatasetEventSampler {
 
   /**
    * The background's events drawn, not yet located (`writeBackground` does that): its pixel
-   * draws and times, in memory a helper thread shares when one will write half of them (`helper`).
+   * draws and times, in memory a helper thread shares when one will write part of them (`helper`).
    */
   private drawBackgroundEvents(
     dataset: MapDataset,

@@ -30,7 +30,7 @@ const ARENA_MAX_BYTES = 256 * 2 ** 20;
 
 /**
  * The Node `EventSamplingHelper`: one worker thread, started at the first call (and shared by
- * every sampler of the process), that writes half of each large background (1e6 events: ~220 →
+ * every sampler of the process), that writes part of each large background (1e6 events: ~220 →
  * ~130 ms on two cores). It is ready once the thread has loaded its modules (~0.1 s): samplings
  * before then are the caller's alone. The thread does not keep the process alive.
  */

@@ -84,7 +84,7 @@ export const eventSamplerPlugin = definePlugin({
     const { data, random } = context.services;
     loadModels(params.models, data);
     const folder = outputFile(context, data, "folder", params.folder);
-    // started now, it is ready when the runs arrive (it writes half of each large background)
+    // started now, it is ready when the runs arrive (it writes part of each large background)
     const helper = eventSamplingThread();
     let count = 0;
     return perMessage<DatasetMessage>(context, (message): Message[] => {
