@@ -21,7 +21,7 @@ export const JOB_FAILED = 2;
 
 /**
  * A helper's wait for its thread, at least this long (then the caller writes the events itself and
- * the thread is no longer used); longer for a larger job: 50 times what the caller's half took.
+ * the thread is no longer used); longer for a larger job: 50 times what the caller's share took.
  */
 const MIN_WAIT_MS = 2000;
 
@@ -31,7 +31,7 @@ const ARENA_MAX_BYTES = 256 * 2 ** 20;
 /**
  * The Node `EventSamplingHelper`: one worker thread, started at the first call (and shared by
  * every sampler of the process), that writes part of each large background (1e6 events: ~220 →
- * ~130 ms on two cores). It is ready once the thread has loaded its modules (~0.1 s): samplings
+ * ~135 ms on two cores). It is ready once the thread has loaded its modules (0.1–0.35 s): samplings
  * before then are the caller's alone. The thread does not keep the process alive.
  */
 export function eventSamplingThread(): EventSamplingHelper {
