@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import {
   BACKGROUND_COLUMNS,
@@ -32,14 +33,28 @@ const ARENA_MAX_BYTES = 256 * 2 ** 20;
  * The Node `EventSamplingHelper`: one worker thread, started at the first call (and shared by
  * every sampler of the process), that writes part of each large background (1e6 events: ~220 →
  * ~135 ms on two cores). It is ready once the thread has loaded its modules (0.1–0.35 s): samplings
- * before then are the caller's alone. The thread does not keep the process alive.
+ * before then are the caller's alone. The thread does not keep the process alive. With one core
+ * to run on (`os.availableParallelism()`: a batch job's allocation, a container's CPU set) no
+ * thread is started: it would only take turns with the caller.
  */
-export function eventSamplingThread(): EventSamplingHelper {
+export function eventSamplingThread(cores = availableParallelism()): EventSamplingHelper {
+  if (cores < 2) return NO_HELPER;
   helper ??= new SamplingThread();
   return helper;
 }
 
 let helper: SamplingThread | undefined;
+
+/** A helper that is never ready: the caller writes every event. */
+const NO_HELPER: EventSamplingHelper = {
+  ready: () => false,
+  begin() {},
+  doubles: (length) => new Float64Array(length),
+  ints: (length) => new Int32Array(length),
+  start() {
+    throw new Error("eventSamplingThread: no thread on one core");
+  },
+};
 
 class SamplingThread implements EventSamplingHelper {
   private readonly worker: Worker;

@@ -110,3 +110,10 @@ test("a helper that is not ready, or fails, leaves every event to the caller: th
   assertSameEvents(sample(20, 5, failing), sample(20, 5), "small");
   assert.equal(started, 0);
 });
+
+test("on one core no sampling thread is started: the caller writes every event", () => {
+  const helper = eventSamplingThread(1);
+  assert.equal(helper.ready(), false);
+  assert.notEqual(helper, eventSamplingThread(2));
+  assertSameEvents(sample(150, 2, helper), sample(150, 2), "one core");
+});
