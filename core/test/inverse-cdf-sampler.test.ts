@@ -120,7 +120,9 @@ test("drawPixels then locatePixels range by range, in any order, is sample(); th
 
   const model = new ConstantTemporalModel();
   const times = model.sampleTimeOffsets(n, 55000, 55000.02, { randomState: 4 });
-  const drawn = model.drawTimeOffsets(n, 55000, 55000.02, { randomState: 4 });
+  const prepared = model.prepareTimeOffsets(n, 55000, 55000.02, { randomState: 4 });
+  prepared.draw();
+  const drawn = prepared.drawn;
   locateTimeOffsets(drawn, 2500, n);
   locateTimeOffsets(drawn, 0, 2500);
   assert.deepEqual(drawn.offsets, times);

@@ -41,31 +41,17 @@ export class ConstantTemporalModel {
    * random numbers in gammapy's order) and interpolated on the grid.
    */
   sampleTimeOffsets(n: number, tMinMjd: number, tMaxMjd: number, options: SampleTimeOptions = {}): Float64Array {
-    const drawn = this.drawTimeOffsets(n, tMinMjd, tMaxMjd, options);
-    locateTimeOffsets(drawn, 0, n);
-    return drawn.offsets;
-  }
-
-  /**
-   * The random part of `sampleTimeOffsets`: the inverse-CDF sampler's draws on the time grid, not
-   * yet located (`locateTimeOffsets`, for any range of them). `allocate` makes the arrays (shared
-   * memory, for a helper thread to locate part of them).
-   */
-  drawTimeOffsets(
-    n: number,
-    tMinMjd: number,
-    tMaxMjd: number,
-    options: SampleTimeOptions = {},
-    allocate: AllocateTables = PLAIN_ARRAYS,
-  ): TimeDraws {
-    const prepared = this.prepareTimeOffsets(n, tMinMjd, tMaxMjd, options, allocate);
+    const prepared = this.prepareTimeOffsets(n, tMinMjd, tMaxMjd, options);
     prepared.draw();
-    return prepared.drawn;
+    locateTimeOffsets(prepared.drawn, 0, n);
+    return prepared.drawn.offsets;
   }
 
   /**
-   * `drawTimeOffsets` in two steps: its arrays and tables now, its random numbers at `draw()` (a
-   * helper thread can be handed the arrays before they are filled).
+   * The random part of `sampleTimeOffsets` in two steps: the arrays and the inverse-CDF sampler's
+   * tables on the time grid now, its random numbers at `draw()`; `locateTimeOffsets` then makes
+   * any range of them times. `allocate` makes the arrays (shared memory: a helper thread can be
+   * handed them before they are filled, and locate part of them).
    */
   prepareTimeOffsets(
     n: number,
@@ -102,7 +88,7 @@ export class ConstantTemporalModel {
 }
 
 /**
- * Times drawn on a grid (`drawTimeOffsets`): `offsets` holds the jitter until `locateTimeOffsets`
+ * Times drawn on a grid (`prepareTimeOffsets`): `offsets` holds the jitter until `locateTimeOffsets`
  * makes them days after tMin. Plain data (it crosses to a helper thread).
  */
 export interface TimeDraws {
