@@ -39,20 +39,25 @@ const ARENA_MAX_BYTES = 256 * 2 ** 20;
  */
 export function eventSamplingThread(cores = availableParallelism()): EventSamplingHelper {
   if (cores < 2) return NO_HELPER;
-  helper ??= new SamplingThread();
+  try {
+    helper ??= new SamplingThread();
+  } catch {
+    // no thread to be had (a thread limit, memory): the caller samples alone, as on one core
+    return NO_HELPER;
+  }
   return helper;
 }
 
 let helper: SamplingThread | undefined;
 
-/** A helper that is never ready: the caller writes every event. */
+/** A helper that is never ready (one core, or no thread could start): the caller writes every event. */
 const NO_HELPER: EventSamplingHelper = {
   ready: () => false,
   begin() {},
   doubles: (length) => new Float64Array(length),
   ints: (length) => new Int32Array(length),
   start() {
-    throw new Error("eventSamplingThread: no thread on one core");
+    throw new Error("eventSamplingThread: no thread (one core, or none could start)");
   },
 };
 
