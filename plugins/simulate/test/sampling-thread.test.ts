@@ -79,6 +79,14 @@ test("a sampling thread writes part of a large background: the events equal one 
   }
   // a second sampling reuses the thread's memory: still the same events
   assertSameEvents(sample(250, 3, thread), sample(250, 3), "again");
+  // more than a round of 2^20 events: two jobs, each part of its round
+  const { helper, jobs } = counting(thread);
+  const helped = sample(1100, 6, helper);
+  const alone = sample(1100, 6);
+  assert.ok(alone.TIME.length > 2 ** 20, `${alone.TIME.length} events`);
+  assert.equal(jobs.length, 2);
+  assert.ok(jobs[0][1] === 2 ** 20 && jobs[1][0] > 2 ** 20, `rounds ${JSON.stringify(jobs)}`);
+  assertSameEvents(helped, alone, "two rounds");
 });
 
 test("a helper that is not ready, or fails, leaves every event to the caller: the same events", () => {
