@@ -1,4 +1,4 @@
-import { asinSmall, atanSmall, SMALL_ANGLE } from "../utils/small-angles.js";
+import { asinNear, atan2Near } from "../utils/small-angles.js";
 import { DEG2RAD, RAD2DEG, type UnitVectors } from "./sphere.js";
 
 /**
@@ -61,8 +61,8 @@ export function skyOffsetFromVectors(
     const fy = m3 * x[i] + m4 * y[i] + m5 * z[i];
     const fz = m6 * x[i] + m7 * y[i] + m8 * z[i];
     // within 7° of the pointing (a map around it) by series (utils/small-angles.ts), else Math's
-    outLon[i] = (fx > 0 && Math.abs(fy) <= SMALL_ANGLE * fx ? atanSmall(fy / fx) : Math.atan2(fy, fx)) * RAD2DEG;
-    outLat[i] = (Math.abs(fz) <= SMALL_ANGLE ? asinSmall(fz) : Math.asin(Math.max(-1, Math.min(1, fz)))) * RAD2DEG;
+    outLon[i] = atan2Near(fy, fx) * RAD2DEG;
+    outLat[i] = asinNear(fz) * RAD2DEG;
   }
   return { lon: outLon, lat: outLat };
 }

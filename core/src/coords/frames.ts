@@ -45,6 +45,16 @@ export interface TransformOptions {
 }
 
 /** A float32 longitude wrapped into [0, 360) in float32 arithmetic, as astropy's `Longitude` does. */
+/** A longitude's radians as astropy takes them: float32 angles wrapped and converted in float32. */
+function lonRadians(lon: number, float32: boolean): number {
+  return float32 ? Math.fround(wrapFloat32(lon) * DEG2RAD_FLOAT32) : lon * DEG2RAD;
+}
+
+/** A latitude's radians, as `lonRadians`. */
+function latRadians(lat: number, float32: boolean): number {
+  return float32 ? Math.fround(lat * DEG2RAD_FLOAT32) : lat * DEG2RAD;
+}
+
 function wrapFloat32(lon: number): number {
   const wraps = Math.floor(lon / 360);
   return wraps === 0 ? lon : Math.fround(lon - wraps * 360);
@@ -68,8 +78,8 @@ export function transformFrame(
   const r = frameRotation(from, to);
   const float32 = options.float32 === true;
   for (let i = 0; i < lon.length; i++) {
-    const l = float32 ? Math.fround(wrapFloat32(lon[i]) * DEG2RAD_FLOAT32) : lon[i] * DEG2RAD;
-    const b = float32 ? Math.fround(lat[i] * DEG2RAD_FLOAT32) : lat[i] * DEG2RAD;
+    const l = lonRadians(lon[i], float32);
+    const b = latRadians(lat[i], float32);
     const cb = Math.cos(b);
     const x = cb * Math.cos(l),
       y = cb * Math.sin(l),
@@ -98,14 +108,11 @@ export function skyVectors(
   const n = lon.length;
   const out = { x: new Float64Array(n), y: new Float64Array(n), z: new Float64Array(n) };
   const float32 = options.float32 === true;
-  const radians = (l: number, b: number): [number, number] =>
-    float32
-      ? [Math.fround(wrapFloat32(l) * DEG2RAD_FLOAT32), Math.fround(b * DEG2RAD_FLOAT32)]
-      : [l * DEG2RAD, b * DEG2RAD];
   let first = 0;
   while (first < n && !(Number.isFinite(lon[first]) && Number.isFinite(lat[first]))) first++;
   // no finite position: every one takes Math's sines (NaN in, NaN out)
-  const [l0, b0] = first < n ? radians(lon[first], lat[first]) : [Number.NaN, Number.NaN];
+  const [l0, b0] =
+    first < n ? [lonRadians(lon[first], float32), latRadians(lat[first], float32)] : [Number.NaN, Number.NaN];
   const reference = Float64Array.of(l0, Math.cos(l0), Math.sin(l0), b0, Math.cos(b0), Math.sin(b0));
   vectorLoop(lon, lat, float32, reference, out.x, out.y, out.z);
   return out;
@@ -123,8 +130,8 @@ function vectorLoop(
 ): void {
   const [l0, cl0, sl0, b0, cb0, sb0] = reference;
   for (let i = 0; i < x.length; i++) {
-    const l = float32 ? Math.fround(wrapFloat32(lon[i]) * DEG2RAD_FLOAT32) : lon[i] * DEG2RAD;
-    const b = float32 ? Math.fround(lat[i] * DEG2RAD_FLOAT32) : lat[i] * DEG2RAD;
+    const l = lonRadians(lon[i], float32);
+    const b = latRadians(lat[i], float32);
     const dl = l - l0;
     const db = b - b0;
     let cl: number;

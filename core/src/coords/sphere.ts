@@ -1,5 +1,5 @@
 /** Spherical trigonometry on (lon, lat) in degrees, with astropy's formulas. */
-import { atanSmall, SMALL_ANGLE } from "../utils/small-angles.js";
+import { atan2Near } from "../utils/small-angles.js";
 export const DEG2RAD = Math.PI / 180;
 export const RAD2DEG = 180 / Math.PI;
 
@@ -88,11 +88,20 @@ export type UnitVectors = {
   z: Float64Array;
 };
 
-/** The unit vectors of positions (deg). */
-export function unitVectors(coords: { lon: ArrayLike<number>; lat: ArrayLike<number> }): UnitVectors {
+/**
+ * The unit vectors of positions (deg), into `out` when given: it may hold the positions
+ * themselves (lon in x, lat in y), each read before it is overwritten.
+ */
+export function unitVectors(
+  coords: { lon: ArrayLike<number>; lat: ArrayLike<number> },
+  out: UnitVectors = {
+    x: new Float64Array(coords.lon.length),
+    y: new Float64Array(coords.lon.length),
+    z: new Float64Array(coords.lon.length),
+  },
+): UnitVectors {
   const { lon, lat } = coords;
   const n = lon.length;
-  const out = { x: new Float64Array(n), y: new Float64Array(n), z: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
     const l = lon[i] * DEG2RAD;
     const b = lat[i] * DEG2RAD;
@@ -126,7 +135,7 @@ export function separationFromVectors(
     const dot = x[i] * cx + y[i] * cy + z[i] * cz;
     const cross = Math.sqrt(px * px + py * py + pz * pz);
     // within 7° of the centre by series (utils/small-angles.ts), else Math's
-    out[i] = (dot > 0 && cross <= SMALL_ANGLE * dot ? atanSmall(cross / dot) : Math.atan2(cross, dot)) * RAD2DEG;
+    out[i] = atan2Near(cross, dot) * RAD2DEG;
   }
   return out;
 }

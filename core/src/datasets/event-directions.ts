@@ -1,6 +1,6 @@
 import { frameRotation, RAD2DEG, skyOffsetMatrix } from "../coords/index.js";
 import type { WcsGeom } from "../maps/index.js";
-import { asinSmall, atanSmall, SMALL_ANGLE } from "../utils/small-angles.js";
+import { asinSmall, atan2Near, atanSmall, SMALL_ANGLE } from "../utils/small-angles.js";
 
 /**
  * ICRS positions and field-of-view offsets (DETX/DETY) of many events at pixel coordinates of
@@ -115,8 +115,7 @@ function rotateAll(
     const fx = f[0] * x + f[1] * y + f[2] * z;
     const fy = f[3] * x + f[4] * y + f[5] * z;
     const fz = f[6] * x + f[7] * y + f[8] * z;
-    fov.detx[i] =
-      fx > 0 && Math.abs(fy) <= SMALL_ANGLE * fx ? atanSmall(fy / fx) * RAD2DEG : Math.atan2(fy, fx) * RAD2DEG;
+    fov.detx[i] = atan2Near(fy, fx) * RAD2DEG;
     fov.dety[i] = Math.abs(fz) <= SMALL_ANGLE ? asinSmall(fz) * RAD2DEG : latitude(fx, fy, fz);
   }
 }

@@ -14,7 +14,7 @@ export interface HelperJob {
   /** Word 0: the job's state (JOB_DONE, JOB_FAILED), word 1: the events kept, words 2, 3: µs (sampling-thread.ts). */
   flag: Int32Array;
   /** When the job was posted (performance.timeOrigin + performance.now() of the poster, ms). */
-  postedAt?: number;
+  postedAt: number;
 }
 
 if (parentPort) {
@@ -29,7 +29,7 @@ if (parentPort) {
       Atomics.store(job.flag, 1, writeBackgroundEvents(job.columns, 0, draws, job.from, job.to));
       const ended = performance.now();
       Atomics.store(job.flag, 2, Math.round(1000 * (ended - started)));
-      Atomics.store(job.flag, 3, Math.round(1000 * (performance.timeOrigin + ended - (job.postedAt ?? 0))));
+      Atomics.store(job.flag, 3, Math.round(1000 * (performance.timeOrigin + ended - job.postedAt)));
       Atomics.store(job.flag, 0, JOB_DONE);
     } catch {
       Atomics.store(job.flag, 0, JOB_FAILED);

@@ -131,8 +131,8 @@ class SamplingThread implements EventSamplingHelper {
       to,
       columns,
       flag,
+      postedAt: performance.timeOrigin + performance.now(),
     };
-    job.postedAt = performance.timeOrigin + performance.now();
     this.worker.postMessage(job);
     return {
       join: (callerMs: number): HelperEvents | undefined => {

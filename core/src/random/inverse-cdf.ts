@@ -78,7 +78,10 @@ export class InverseCDFSampler {
    * jitter until `locatePixels` adds the pixel indices to it. `allocate` makes the arrays (shared
    * memory, for a helper thread to locate part of them).
    */
-  drawPixels(size: number, allocate: AllocateDoubles = plainDoubles): { draws: Float64Array; pix: Float64Array[] } {
+  drawPixels(
+    size: number,
+    allocate: AllocateDoubles = PLAIN_ARRAYS.doubles,
+  ): { draws: Float64Array; pix: Float64Array[] } {
     return this.fillPixels({ draws: allocate(size), pix: this.shape.map(() => allocate(size)) });
   }
 
@@ -97,7 +100,7 @@ export class InverseCDFSampler {
    * search) and the pixel index of each sorted position per dimension. Plain data: it crosses
    * to a helper thread (made by `allocate`s of shared memory, it is not copied).
    */
-  searchTables(allocate: AllocateTables = plainTables): SearchTables {
+  searchTables(allocate: AllocateTables = PLAIN_ARRAYS): SearchTables {
     if (this.axis !== null) throw new Error("InverseCDFSampler.searchTables: whole-array mode only (axis null)");
     if (this.tables && this.tables.allocate === allocate) return this.tables.tables;
     const tables = {
@@ -137,7 +140,7 @@ export class InverseCDFSampler {
    * in one event sampling) made V8's loads polymorphic (1e6 background events ~8 % faster).
    */
   private cdfAsDoubles(allocate: AllocateTables): Float64Array {
-    if (this.cdf instanceof Float64Array && allocate === plainTables) return this.cdf;
+    if (this.cdf instanceof Float64Array && allocate === PLAIN_ARRAYS) return this.cdf;
     const doubles = allocate.doubles(this.cdf.length);
     doubles.set(this.cdf);
     return doubles;
@@ -235,10 +238,11 @@ export interface AllocateTables {
   ints(length: number): Int32Array;
 }
 
-const plainDoubles: AllocateDoubles = (length) => new Float64Array(length);
 /** Arrays of the thread's own memory. */
-export const PLAIN_ARRAYS: AllocateTables = { doubles: plainDoubles, ints: (length) => new Int32Array(length) };
-const plainTables = PLAIN_ARRAYS;
+export const PLAIN_ARRAYS: AllocateTables = {
+  doubles: (length) => new Float64Array(length),
+  ints: (length) => new Int32Array(length),
+};
 
 /**
  * The deterministic part of `sample` for the draws [from, to) of `drawPixels`: each draw searched

@@ -33,6 +33,16 @@ export function atanSmall(t: number): number {
   return t + t * (u * (low + u2 * u2 * high));
 }
 
+/** atan2(y, x): by the series where the angle is small (x > 0, |y| ≤ SMALL_ANGLE · x), else Math's. */
+export function atan2Near(y: number, x: number): number {
+  return x > 0 && Math.abs(y) <= SMALL_ANGLE * x ? atanSmall(y / x) : Math.atan2(y, x);
+}
+
+/** asin z: by the series for |z| ≤ SMALL_ANGLE, else Math's of z clamped to [−1, 1]. */
+export function asinNear(z: number): number {
+  return Math.abs(z) <= SMALL_ANGLE ? asinSmall(z) : Math.asin(Math.max(-1, Math.min(1, z)));
+}
+
 /** asin s to s¹⁷, coefficients (2k)! / (4^k (k!)² (2k + 1)) (the next term ≤ 5e-19 of the value). */
 export function asinSmall(s: number): number {
   const u = s * s;

@@ -7,8 +7,8 @@
  * pixel: one pass from pixels to vectors. Equal to pixToNative's angles turned into vectors
  * within a few 1e-16 (the test: core/test/native-vectors.test.ts).
  */
-import { DEG2RAD } from "../../coords/index.js";
-import { asinSmall, atanSmall, cosSmall, SMALL_ANGLE, sinSmall } from "../../utils/small-angles.js";
+import { DEG2RAD, unitVectors } from "../../coords/index.js";
+import { asinNear, atan2Near, cosSmall, SMALL_ANGLE, sinSmall } from "../../utils/small-angles.js";
 import type { ProjectionCode } from "./projections.js";
 
 const R0 = 180 / Math.PI; // wcslib's r0
@@ -112,15 +112,7 @@ function carVectors(linear: LinearPart, px: Float64Array, py: Float64Array, out:
 
 /** Native angles (φ, θ in degrees, in out.x and out.y, as pixToNative gives them) as unit vectors, in place. */
 export function anglesToVectors(out: NativeVectors): void {
-  const { x, y, z } = out;
-  for (let i = 0; i < x.length; i++) {
-    const phi = x[i] * DEG2RAD;
-    const theta = y[i] * DEG2RAD;
-    const cosTheta = Math.cos(theta);
-    x[i] = cosTheta * Math.cos(phi);
-    y[i] = cosTheta * Math.sin(phi);
-    z[i] = Math.sin(theta);
-  }
+  unitVectors({ lon: out.x, lat: out.y }, out);
 }
 
 /**
@@ -182,8 +174,8 @@ function vectorPixelLoop(
       px = valid ? R0 * y : Number.NaN;
       py = valid ? -R0 * x : Number.NaN;
     } else {
-      px = x > 0 && Math.abs(y) <= SMALL_ANGLE * x ? atanSmall(y / x) * R0 : Math.atan2(y, x) * R0;
-      py = Math.abs(z) <= SMALL_ANGLE ? asinSmall(z) * R0 : Math.asin(Math.max(-1, Math.min(1, z))) * R0;
+      px = atan2Near(y, x) * R0;
+      py = asinNear(z) * R0;
     }
     const ix = px / c1;
     const iy = py / c2;
