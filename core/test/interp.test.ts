@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { interp1d, rintHalfEven, ScaledRegularGridInterpolator, scaleFor } from "../src/utils/interpolation/index.js";
-import { interpolateOnPixelGrid } from "../src/maps/map-interp.js";
+import { interpolateImagePoint, interpolateOnPixelGrid } from "../src/maps/map-interp.js";
 import { readFixture } from "./fixtures.js";
 
 const fx = readFixture("axis_parity.json").interp;
@@ -73,4 +73,39 @@ test("a map's nearest-pixel lookup equals the grid interpolator's nearest on the
   assert.deepEqual(interpolateOnPixelGrid(data, dims, broadcast, "nearest"), expectedBroadcast);
   const allNaN = new Float32Array(7 * 5 * 3).fill(NaN);
   assert.ok(Number.isNaN(interpolateOnPixelGrid(allNaN, dims, pix, "nearest")[0]), "no finite value: NaN stays");
+});
+
+test("a map's values at one image pixel for every plane equal the linear interpolation on the pixel grid", () => {
+  const planes = [4, 3]; // e.g. rad, energy_true
+  const planeCount = planes[0] * planes[1];
+  for (const [nx, ny] of [
+    [6, 5],
+    [1, 4],
+    [3, 1],
+  ]) {
+    const data = Float32Array.from({ length: nx * ny * planeCount }, (_, i) => Math.cos(i * 0.7) * 3 + 1);
+    data[(nx * ny * 5) % data.length] = NaN;
+    data[(nx * ny * 7 + 1) % data.length] = -Infinity;
+    for (const [px, py] of [
+      [0, 0],
+      [2.25, 1.75],
+      [nx - 1, ny - 1],
+      [-1.5, 2.2],
+      [nx + 0.4, -0.7],
+      [1e-9, ny - 1 - 1e-9],
+    ]) {
+      const nodes = Array.from({ length: planeCount }, (_, i) => i);
+      const pix = [
+        new Float64Array(planeCount).fill(px),
+        new Float64Array(planeCount).fill(py),
+        Float64Array.from(nodes, (i) => i % planes[0]),
+        Float64Array.from(nodes, (i) => Math.floor(i / planes[0])),
+      ];
+      const expected = interpolateOnPixelGrid(data, [nx, ny, ...planes], pix, "linear");
+      assert.deepEqual(interpolateImagePoint(data, nx, ny, px, py), expected, `${nx}×${ny} at (${px}, ${py})`);
+    }
+  }
+  const allNaN = new Float64Array(2 * 2 * 3).fill(NaN);
+  assert.ok(interpolateImagePoint(allNaN, 2, 2, 0.5, 0.5).every(Number.isNaN), "no finite value: NaN stays");
+  assert.ok(Number.isNaN(interpolateImagePoint(Float64Array.of(1, 2, 3, 4), 2, 2, NaN, 0)[0]), "a NaN position: NaN");
 });

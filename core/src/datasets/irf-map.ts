@@ -9,11 +9,16 @@ import type { WcsNDMap } from "../maps/index.js";
 export function nearestValidPosition(irfMap: WcsNDMap, position: SkyCoord, warn?: (message: string) => void): SkyCoord {
   const geom = irfMap.geom;
   const n = geom.imageSize;
-  const valid = new Uint8Array(n);
-  for (let i = 0; i < irfMap.data.length; i++) if (irfMap.data[i] > 0) valid[i % n] = 1;
+  const data = irfMap.data;
   const [ix, iy] = geom.toImage().coordToIdx(position);
-  const inside = ix[0] >= 0 && iy[0] >= 0;
-  if ((inside && valid[iy[0] * geom.nx + ix[0]]) || !valid.includes(1)) return position;
+  // the position's own pixel first: the whole map is looked at only when it is not valid there
+  if (ix[0] >= 0 && iy[0] >= 0) {
+    for (let i = iy[0] * geom.nx + ix[0]; i < data.length; i += n) if (data[i] > 0) return position;
+  }
+  const valid = new Uint8Array(n);
+  for (let plane = 0; plane < data.length; plane += n)
+    for (let i = 0; i < n; i++) if (data[plane + i] > 0) valid[i] = 1;
+  if (!valid.includes(1)) return position;
   const separation = geom.separation(position);
   let best = -1;
   for (let i = 0; i < n; i++) if (valid[i] && (best < 0 || separation[i] < separation[best])) best = i;

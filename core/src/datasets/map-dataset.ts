@@ -276,7 +276,9 @@ export class MapDataset {
     const out = WcsNDMap.fromGeom(image, { dtype: "bool" });
     const n = image.imageSize;
     if (!mask) out.data.fill(1);
-    else for (let i = 0; i < mask.length; i++) if (mask[i]) out.data[i % n] = 1;
+    else
+      for (let plane = 0; plane < mask.length; plane += n)
+        for (let i = 0; i < n; i++) if (mask[plane + i]) out.data[i] = 1;
     return out;
   }
 

@@ -5,6 +5,7 @@ import { convert } from "../units/index.js";
 import { sampleAlongAxis } from "./irf-sample.js";
 import { Irf, psfTable } from "../irf/index.js";
 import { MapAxis, MapCoord, type MapCoordInput, WcsNDMap, type WcsGeom } from "../maps/index.js";
+import { interpolateImagePoint } from "../maps/map-interp.js";
 import { ScaledRegularGridInterpolator } from "../utils/interpolation/index.js";
 import { tunedPaths } from "../utils/kernel-paths.js";
 import { nearestValidPosition } from "./irf-map.js";
@@ -128,15 +129,10 @@ export class PSFMap {
 
   /** The map's (energy_true, rad) table at fractional pixel (px, py), row-major. */
   private tableAt(px: number, py: number): Float64Array {
-    const nRad = this.psfMap.geom.axisByName("rad").nbin;
-    const nodes = nRad * this.energyAxis.nbin;
-    return this.psfMap.interpByPix([
-      new Float64Array(nodes).fill(px),
-      new Float64Array(nodes).fill(py),
-      Float64Array.from({ length: nodes }, (_, i) => i % nRad),
-      Float64Array.from({ length: nodes }, (_, i) => Math.floor(i / nRad)),
-    ]);
+    const geom = this.psfMap.geom;
+    return interpolateImagePoint(this.psfMap.data, geom.nx, geom.ny, px, py);
   }
+
 
   /** The containment radius (deg) at one true energy at every pixel of the PSF map's image. */
   containmentRadiusMap(energyTrue: number, fraction = 0.68): WcsNDMap {
