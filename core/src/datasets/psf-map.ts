@@ -133,7 +133,6 @@ export class PSFMap {
     return interpolateImagePoint(this.psfMap.data, geom.nx, geom.ny, px, py);
   }
 
-
   /** The containment radius (deg) at one true energy at every pixel of the PSF map's image. */
   containmentRadiusMap(energyTrue: number, fraction = 0.68): WcsNDMap {
     const geom = this.psfMap.geom.toImage();
