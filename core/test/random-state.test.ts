@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { RandomState, crLog, getGlobalRandomState, getRandomState } from "../src/random/index.js";
 import { MT19937 } from "../src/random/mt19937.js";
+import { fillDoublesWasm, instantiateKernel } from "../src/random/mt19937-wasm.js";
 import { withKernelPaths } from "../src/utils/kernel-paths.js";
 import { readFixture, sameBits } from "./fixtures.js";
 
@@ -196,6 +197,27 @@ test("bulk doubles in WebAssembly equal the JavaScript loop's, state and positio
     assert.equal(tuned.next32(), plain.next32());
   }
   assert.ok(tuned.pos % 2 === 1, "the last fills started at odd positions");
+});
+
+test("the WebAssembly doubles are the same whether its memory is shared or not (the fallback)", () => {
+  const shared = instantiateKernel("shared");
+  const unshared = instantiateKernel("unshared");
+  assert.ok(shared && unshared, "both variants instantiate in Node");
+  assert.ok(shared.doubles.buffer instanceof SharedArrayBuffer, "shared memory");
+  assert.ok(!(unshared.doubles.buffer instanceof SharedArrayBuffer), "unshared memory");
+  const reference = new MT19937();
+  reference.seed(11);
+  const expected = new Float64Array(20001);
+  withKernelPaths("reference", () => reference.fillDoubles(expected, 2, 3));
+  for (const kernel of [shared, unshared]) {
+    const mt = new MT19937();
+    mt.seed(11);
+    const out = new Float64Array(expected.length);
+    mt.pos = fillDoublesWasm(mt.key, mt.pos, out, 2, 3, kernel);
+    sameBits(out, expected, kernel === shared ? "shared" : "unshared");
+    assert.deepEqual(mt.key, reference.key);
+    assert.equal(mt.pos, reference.pos);
+  }
 });
 
 test("without WebAssembly (node --jitless) the bulk doubles come from the JavaScript loop, the same", () => {

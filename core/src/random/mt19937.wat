@@ -5,7 +5,10 @@
 ;; Memory: the 624 state words at byte 0, the output doubles from byte 4096 (7680 of them).
 ;; scripts/build-wasm.mjs compiles it into mt19937.wasm.ts; mt19937-wasm.ts runs it.
 (module
-  (memory (export "memory") 1)
+  ;; shared: V8 copies the doubles out of a shared memory at memcpy speed, out of an unshared
+  ;; one ~6× slower (4e6 doubles: 2.7 against 16 ms, as long as making them); the build also
+  ;; makes the module with this memory unshared, for where shared memory is refused
+  (memory (export "memory") 1 1 shared)
 
   ;; numpy mt19937_gen on the state at byte 0: key[i] = key[(i + 397) mod 624] ^ (y >>> 1) ^
   ;; (-(y & 1) & 0x9908b0df), y = the upper bit of key[i] | the lower 31 bits of key[i + 1].
