@@ -38,8 +38,8 @@ export const BACKGROUND_COLUMNS = ["RA_TRUE", "DEC_TRUE", "ENERGY_TRUE", "DETX",
  * A thread beside the caller's that writes part of a sampling's background events (in Node, a
  * worker thread: `eventSamplingThread` of @gammaflow/core/node). The draws are in memory both
  * threads see (`doubles`, `ints`, valid until the next `begin`: the same memory serves each
- * sampling, as fresh shared memory costs a page fault per 4 KiB at its first write); the events
- * it writes equal the caller's, bit for bit (the same functions).
+ * sampling, as fresh memory costs a page fault per 4 KiB at its first write), and so is the
+ * output (`columns`); the events it writes equal the caller's, bit for bit (the same functions).
  */
 export interface EventSamplingHelper {
   /** Ready for `start` (a thread still starting up is not: the caller then writes every event). */
@@ -49,20 +49,31 @@ export interface EventSamplingHelper {
   doubles(length: number): Float64Array;
   ints(length: number): Int32Array;
   /**
-   * Begin writing the events [from, to) of `draws` (BACKGROUND_COLUMNS, from 0 of its own
-   * columns). `join` waits for them, given how long the caller's own share took, and returns the
-   * columns and how many were kept (undefined: the helper failed or took far longer; write them
-   * yourself).
+   * The sampling's output: columns `names` of `length` zeros, in fresh memory the helper writes
+   * too (the sampling's result, not taken back). Its thread makes their pages meanwhile (their
+   * first writes' faults, ~0.5 ms a MB), while the caller draws, until the first `start`.
    */
-  start(draws: BackgroundDraws, from: number, to: number): { join(callerMs: number): HelperEvents | undefined };
+  columns(names: readonly string[], length: number): SampledColumns;
+  /**
+   * Begin writing the events [from, to) of `draws` into `out` (from `columns`) from row `at`, as
+   * `writeBackgroundEvents` does. `join` waits for them, given how long the caller's own share
+   * took, and returns how many were kept (undefined: the helper failed or took far longer, and
+   * may still write into `out`: write them elsewhere).
+   */
+  start(
+    draws: BackgroundDraws,
+    out: SampledColumns,
+    at: number,
+    from: number,
+    to: number,
+  ): { join(callerMs: number): HelperEvents | undefined };
 }
 
 /**
- * What a helper wrote: BACKGROUND_COLUMNS of its kept events, from 0; how long it took to write
- * them (`ms`) and from `start` to its end (`spanMs`: with its thread's waking up, the hand-over).
+ * What a helper wrote: how many of its events were kept; how long it took to write them (`ms`)
+ * and from `start` to its end (`spanMs`: with its thread's waking up, the hand-over).
  */
 export interface HelperEvents {
-  columns: SampledColumns;
   kept: number;
   ms: number;
   spanMs: number;
@@ -80,32 +91,37 @@ const HELPER_ROUND = 2 ** 20;
 /**
  * The background's `n` events inside the target written into `out` from 0 (the columns past the
  * last kept event are free: the background comes first); EVENT_ID = the index among all drawn.
- * With a ready helper, in rounds of HELPER_ROUND events, part of each round is written by it
- * meanwhile (see `callerShare`), then moved in after the caller's. `drawTimes` draws the times'
- * random numbers (after the pixels', gammapy's order) once the helper has its job. Returns how
- * many were kept.
+ * With a helper (`helped`: it made `out`), in rounds of HELPER_ROUND events, part of each round
+ * is written by it meanwhile (see `callerShare`) into `out` after the caller's share, moved up
+ * should the caller's share have lost events outside the target. `drawTimes` draws the times'
+ * random numbers (after the pixels', gammapy's order) once the helper has its job. Returns the
+ * columns and how many were kept.
  */
 export function writeBackground(
   columns: () => SampledColumns,
   drawn: BackgroundDraws,
   n: number,
   drawTimes: () => void,
-  helper?: EventSamplingHelper,
+  helped?: { helper: EventSamplingHelper; out: SampledColumns },
 ): { out: SampledColumns; at: number } {
-  if (!(helper?.ready() && n >= HELPER_MIN_EVENTS)) {
+  if (!helped) {
     drawTimes();
     const out = columns();
     return { out, at: writeBackgroundEvents(out, 0, drawn, 0, n) };
   }
+  const helper = helped.helper;
+  let out = helped.out;
+  let shared = true;
   let timesDrawn = false;
-  let out: SampledColumns | undefined;
   let at = 0;
   for (let from = 0; from < n; from += HELPER_ROUND) {
     const to = Math.min(n, from + HELPER_ROUND);
-    const split = helper.ready() ? from + Math.round((to - from) * callerShare(helper)) : to;
+    const split = shared && helper.ready() ? from + Math.round((to - from) * callerShare(helper)) : to;
     const started = performance.now();
-    const job = split < to ? helper.start(drawn, split, to) : undefined;
-    // the times are drawn and the output's columns made while the helper begins (~20 ms for 1e6 events)
+    // the helper's events go where they would be were all of the caller's kept
+    const helperAt = at + split - from;
+    const job = split < to ? helper.start(drawn, out, helperAt, split, to) : undefined;
+    // the times are drawn while the helper begins
     if (!timesDrawn) {
       drawTimes();
       timesDrawn = true;
@@ -115,22 +131,40 @@ export function writeBackground(
         Atomics.notify(ready, 0);
       }
     }
-    out ??= columns();
     const fixedMs = performance.now() - started;
     at = writeBackgroundEvents(out, at, drawn, from, split);
     if (!job) continue;
     const ownMs = performance.now() - started;
-    const helped = job.join(ownMs);
-    if (!helped) {
+    const events = job.join(ownMs);
+    if (!events) {
+      // the helper may still be writing into `out`: the caller goes on in columns of its own
+      out = copyRows(out, columns(), at);
+      shared = false;
       at = writeBackgroundEvents(out, at, drawn, split, to);
       continue;
     }
-    for (const name of BACKGROUND_COLUMNS) out[name].set(helped.columns[name].subarray(0, helped.kept), at);
-    copyTrueToReconstructed(out, at, at + helped.kept);
-    at += helped.kept;
-    balance(helper, { n: to - from, split: split - from, fixedMs, ownMs, helped });
+    if (at < helperAt) moveRows(out, helperAt, helperAt + events.kept, at);
+    at += events.kept;
+    balance(helper, { n: to - from, split: split - from, fixedMs, ownMs, helped: events });
   }
-  return { out: out ?? columns(), at };
+  return { out, at };
+}
+
+/** The columns the background writes: its own and the reconstructed ones where `out` has them. */
+function backgroundColumns(out: SampledColumns): Float64Array[] {
+  const names = [...BACKGROUND_COLUMNS, ...RECONSTRUCTED.map(([reco]) => reco)];
+  return names.filter((name) => out[name]).map((name) => out[name]);
+}
+
+/** The rows [from, to) of the background's columns moved to `target` (< from). */
+function moveRows(out: SampledColumns, from: number, to: number, target: number): void {
+  for (const column of backgroundColumns(out)) column.copyWithin(target, from, to);
+}
+
+/** `into` with the first `rows` rows of `from`'s columns. */
+function copyRows(from: SampledColumns, into: SampledColumns, rows: number): SampledColumns {
+  for (const [name, column] of Object.entries(from)) into[name].set(column.subarray(0, rows));
+  return into;
 }
 
 /** The background's reconstructed columns and the true ones they copy. */
@@ -148,8 +182,8 @@ function copyTrueToReconstructed(out: SampledColumns, from: number, to: number):
 /**
  * The drawn events [from, to) located, converted and selected, chunk by chunk, into `out`'s
  * BACKGROUND_COLUMNS from `at` (each chunk computed in place there, the events outside then
- * squeezed out), and into its reconstructed columns where it has them (the caller's output; a
- * helper's columns have none). Returns the position after the kept events.
+ * squeezed out), and into its reconstructed columns where it has them (RA, DEC, ENERGY: a
+ * sampling's output). Returns the position after the kept events.
  */
 export function writeBackgroundEvents(
   out: SampledColumns,
@@ -158,13 +192,15 @@ export function writeBackgroundEvents(
   from: number,
   to: number,
 ): number {
-  const directions = new EventDirections(drawn.geom, Math.min(to - from, BACKGROUND_CHUNK), drawn.pointing);
-  // the pixel coordinates as the maps take them: x, y, then the axes
-  const xyPix = [...drawn.pix].reverse();
+  const chunk = Math.min(to - from, BACKGROUND_CHUNK);
+  const directions = new EventDirections(drawn.geom, chunk, drawn.pointing);
+  // the draws are read, not written (a helper given up on may still read them): a chunk's pixel
+  // coordinates go to arrays of its own, in the pdf's order; the maps take them x, y, then the axes
+  const located = drawn.pix.map(() => new Float64Array(chunk));
   for (let start = from; start < to; start += BACKGROUND_CHUNK) {
     const end = Math.min(to, start + BACKGROUND_CHUNK);
-    locatePixels(drawn.tables, drawn.draws, drawn.pix, start, end);
-    const pix = xyPix.map((p) => p.subarray(start, end));
+    locatePixels(drawn.tables, drawn.draws, drawn.pix, start, end, located);
+    const pix = located.map((p) => p.subarray(0, end - start)).reverse();
     const slot = (name: string) => out[name].subarray(at, at + end - start);
     const part: SampledColumns = {
       RA: slot("RA_TRUE"),
@@ -204,10 +240,9 @@ export function eventEnergies(geom: WcsGeom, pix: Float64Array[], out?: Float64A
 /** The times (s after the reference) of the drawn events [from, to) into `out`. */
 function writeTimes(out: Float64Array, times: BackgroundDraws["times"], from: number, to: number): void {
   if (times.ready && Atomics.load(times.ready, 0) === 0) Atomics.wait(times.ready, 0, 0);
-  locateTimeOffsets(times.drawn, from, to);
+  locateTimeOffsets(times.drawn, from, to, out);
   const { startMjd, refMjd } = times;
-  const offsets = times.drawn.offsets;
-  for (let i = from; i < to; i++) out[i - from] = (startMjd + offsets[i] - refMjd) * DAY;
+  for (let i = 0; i < to - from; i++) out[i] = (startMjd + out[i] - refMjd) * DAY;
 }
 
 const DAY = 86400;

@@ -131,13 +131,13 @@ export class MapDatasetEventSampler {
     addFov(src, p);
     const srcKept = keptIndices(containedEvents(geom, src));
     // the background is drawn after the sources (gammapy's order), its events written chunk by chunk
-    const drawn = dataset.background ? this.drawBackgroundEvents(dataset, geom, p) : undefined;
+    const drawn = dataset.background ? this.drawBackgroundEvents(dataset, geom, p, srcKept.length) : undefined;
     const background = drawn?.draws;
     const nBackground = drawn?.n ?? 0;
     const makeColumns = (): SampledColumns =>
-      Object.fromEntries([...COLUMNS, "EVENT_ID"].map((n) => [n, new Float64Array(nBackground + srcKept.length)]));
+      Object.fromEntries(OUTPUT_COLUMNS.map((n) => [n, new Float64Array(nBackground + srcKept.length)]));
     const written = background
-      ? writeBackground(makeColumns, background, nBackground, drawn.drawTimes, drawn.helper)
+      ? writeBackground(makeColumns, background, nBackground, drawn.drawTimes, drawn.helped)
       : undefined;
     const out = written?.out ?? makeColumns();
     let at = written?.at ?? 0;
@@ -157,13 +157,25 @@ export class MapDatasetEventSampler {
     dataset: MapDataset,
     target: WcsGeom,
     pointing: SkyCoord,
-  ): { draws: BackgroundDraws; n: number; helper?: EventSamplingHelper; drawTimes: () => void } {
+    sourceRows: number,
+  ): {
+    draws: BackgroundDraws;
+    n: number;
+    helped?: { helper: EventSamplingHelper; out: SampledColumns };
+    drawTimes: () => void;
+  } {
     const background = dataset.npredBackground();
     if (!background) throw new Error(`dataset '${dataset.name}': no background to sample`);
     const geom = background.geom;
     const n = this.randomState.poisson(background.sum()) as number;
     const helper = this.helper?.ready() && n >= HELPER_MIN_EVENTS ? this.helper : undefined;
     helper?.begin();
+    // the output first: the helper's thread makes its pages while the pixels are drawn (MC_ID,
+    // 0 for the background, is written by the caller, for the sources alone)
+    const rows = n + sourceRows;
+    const helped = helper
+      ? { helper, out: { ...helper.columns(BACKGROUND_OUTPUT, rows), MC_ID: new Float64Array(rows) } }
+      : undefined;
     const allocate: AllocateTables = helper
       ? { doubles: (length) => helper.doubles(length), ints: (length) => helper.ints(length) }
       : PLAIN_ARRAYS;
@@ -192,7 +204,7 @@ export class MapDatasetEventSampler {
       samePixels: geom.equals(target),
       pointing: { lon: pointing.lon, lat: pointing.lat },
     };
-    return { draws, n, helper, drawTimes: () => times.draw() };
+    return { draws, n, helped, drawTimes: () => times.draw() };
   }
 
   /** gammapy's `_sample_coord_time`: a Poisson number of events, positions and energies from the map, GTI times. */
@@ -268,6 +280,8 @@ function concat(parts: SampledColumns[], names: string[]): SampledColumns {
 }
 
 const COLUMNS = ["ENERGY_TRUE", "RA_TRUE", "DEC_TRUE", "TIME", "MC_ID", "RA", "DEC", "ENERGY", "DETX", "DETY"];
+const OUTPUT_COLUMNS = [...COLUMNS, "EVENT_ID"];
+const BACKGROUND_OUTPUT = OUTPUT_COLUMNS.filter((name) => name !== "MC_ID");
 
 /** True energies (TeV) and ICRS positions of pixel coordinates on a map (x, y, then the axes, as `samplePix`). */
 function eventCoords(geom: WcsGeom, pix: Float64Array[]): SampledColumns {

@@ -98,11 +98,15 @@ export interface TimeDraws {
   offsets: Float64Array;
 }
 
-/** The draws [from, to) of `drawn` located on the grid and interpolated: days after tMin, in `offsets`. */
-export function locateTimeOffsets(drawn: TimeDraws, from: number, to: number): void {
-  const { offsets, grid } = drawn;
-  locatePixels(drawn.tables, drawn.draws, [offsets], from, to);
-  for (let i = from; i < to; i++) offsets[i] = interpolate(offsets[i], grid);
+/**
+ * The draws [from, to) of `drawn` located on the grid and interpolated: days after tMin, in
+ * `offsets` (in place), or into `out` from 0, the draws left as they are.
+ */
+export function locateTimeOffsets(drawn: TimeDraws, from: number, to: number, out?: Float64Array): void {
+  const grid = drawn.grid;
+  const located = out ? out.subarray(0, to - from) : drawn.offsets.subarray(from, to);
+  locatePixels(drawn.tables, drawn.draws, [drawn.offsets], from, to, [located]);
+  for (let i = 0; i < located.length; i++) located[i] = interpolate(located[i], grid);
 }
 
 export interface SampleTimeOptions {

@@ -1,14 +1,9 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import {
-  BACKGROUND_COLUMNS,
-  type BackgroundDraws,
-  type EventSamplingHelper,
-  type HelperEvents,
-} from "../datasets/background-events.js";
+import type { BackgroundDraws, EventSamplingHelper, HelperEvents } from "../datasets/background-events.js";
 import { geomToPortable } from "../datasets/portable.js";
 import type { SampledColumns } from "../datasets/event-sampler.js";
-import type { HelperJob } from "./sampling-thread-worker.js";
+import type { HelperJob, Prefault } from "./sampling-thread-worker.js";
 
 const WORKER = new URL("./sampling-thread-worker.js", import.meta.url);
 
@@ -56,6 +51,7 @@ const NO_HELPER: EventSamplingHelper = {
   begin() {},
   doubles: (length) => new Float64Array(length),
   ints: (length) => new Int32Array(length),
+  columns: (names, length) => Object.fromEntries(names.map((name) => [name, new Float64Array(length)])),
   start() {
     throw new Error("eventSamplingThread: no thread (one core, or none could start)");
   },
@@ -114,22 +110,28 @@ class SamplingThread implements EventSamplingHelper {
     return [this.arena, offset];
   }
 
-  /** The columns a job writes, kept for the next (a sampling's jobs come one after the other). */
-  private output: SampledColumns = {};
+  /** Set to stop the thread making the pages of the last `columns` (their sampling's first job is posted). */
+  private prefaultStop?: Int32Array;
 
-  start(draws: BackgroundDraws, from: number, to: number) {
-    const flag = new Int32Array(new SharedArrayBuffer(16));
-    if (!(this.output.EVENT_ID?.length >= to - from))
-      for (const name of BACKGROUND_COLUMNS)
-        this.output[name] = new Float64Array(new SharedArrayBuffer(8 * (to - from)));
+  columns(names: readonly string[], length: number): SampledColumns {
     const columns: SampledColumns = {};
-    for (const name of BACKGROUND_COLUMNS) columns[name] = this.output[name].subarray(0, to - from);
+    for (const name of names) columns[name] = new Float64Array(new SharedArrayBuffer(8 * length));
+    this.prefaultStop = new Int32Array(new SharedArrayBuffer(4));
+    const prefault: Prefault = { prefault: Object.values(columns), stop: this.prefaultStop };
+    this.worker.postMessage(prefault);
+    return columns;
+  }
+
+  start(draws: BackgroundDraws, out: SampledColumns, at: number, from: number, to: number) {
+    if (this.prefaultStop) Atomics.store(this.prefaultStop, 0, 1);
+    const flag = new Int32Array(new SharedArrayBuffer(16));
     const { geom, target, ...arrays } = draws;
     const job: HelperJob = {
       draws: { ...arrays, geom: geomToPortable(geom), target: geomToPortable(target) },
+      out,
+      at,
       from,
       to,
-      columns,
       flag,
       postedAt: performance.timeOrigin + performance.now(),
     };
@@ -139,7 +141,6 @@ class SamplingThread implements EventSamplingHelper {
         Atomics.wait(flag, 0, JOB_PENDING, Math.max(MIN_WAIT_MS, 50 * callerMs));
         if (Atomics.load(flag, 0) === JOB_DONE)
           return {
-            columns,
             kept: Atomics.load(flag, 1),
             ms: Atomics.load(flag, 2) / 1000,
             spanMs: Atomics.load(flag, 3) / 1000,

@@ -246,10 +246,18 @@ export const PLAIN_ARRAYS: AllocateTables = {
 
 /**
  * The deterministic part of `sample` for the draws [from, to) of `drawPixels`: each draw searched
- * in the cdf, its pixel index added to the jitter in `pix` (in place). Ranges are independent:
- * two threads may locate two of them at once.
+ * in the cdf, its pixel index added to the jitter in `pix`: in place, or into `out` (one array
+ * per dimension, from 0), the draws left as they are. Ranges are independent: two threads may
+ * locate two of them at once.
  */
-export function locatePixels(tables: SearchTables, draws: Float64Array, pix: Float64Array[], from: number, to: number) {
+export function locatePixels(
+  tables: SearchTables,
+  draws: Float64Array,
+  pix: Float64Array[],
+  from: number,
+  to: number,
+  out?: Float64Array[],
+): void {
   const keys = draws.subarray(from, to);
   const found = new Int32Array(to - from);
   if (tables.guide) searchWithGuide(tables.cdf, tables.guide, keys, found);
@@ -257,7 +265,7 @@ export function locatePixels(tables: SearchTables, draws: Float64Array, pix: Flo
   checkFound(found, tables.cdf.length);
   for (let d = 0; d < pix.length; d++) {
     const jitter = pix[d].subarray(from, to);
-    placeInto(jitter, found, tables.indices[d], jitter);
+    placeInto(out ? out[d].subarray(0, to - from) : jitter, found, tables.indices[d], jitter);
   }
 }
 

@@ -48,21 +48,28 @@ function counting(helper: EventSamplingHelper): { helper: EventSamplingHelper; j
       begin: () => helper.begin(),
       doubles: (length) => helper.doubles(length),
       ints: (length) => helper.ints(length),
-      start: (draws, from, to) => {
+      columns: (names, length) => helper.columns(names, length),
+      start: (draws, out, at, from, to) => {
         jobs.push([from, to]);
-        return helper.start(draws, from, to);
+        return helper.start(draws, out, at, from, to);
       },
     },
   };
 }
 
-test("a sampling thread writes part of a large background: the events equal one thread's, bit for bit", async () => {
+/** The thread, once ready. */
+async function readyThread(): Promise<EventSamplingHelper> {
   const thread = eventSamplingThread();
-  assert.equal(eventSamplingThread(), thread, "one thread for the process");
   for (let waited = 0; !thread.ready(); waited += 10) {
     assert.ok(waited < 20_000, "the sampling thread did not start");
     await new Promise((r) => setTimeout(r, 10));
   }
+  return thread;
+}
+
+test("a sampling thread writes part of a large background: the events equal one thread's, bit for bit", async () => {
+  const thread = await readyThread();
+  assert.equal(eventSamplingThread(), thread, "one thread for the process");
   // ~250 000 background events and the fixture's point source; then a background alone
   for (const [norm, seed] of [
     [250, 3],
@@ -89,12 +96,51 @@ test("a sampling thread writes part of a large background: the events equal one 
   assertSameEvents(helped, alone, "two rounds");
 });
 
+test("events outside the dataset's geometry: the thread's events close up on the caller's, the same", async () => {
+  const thread = await readyThread();
+  // the counts (the geometry events must lie in) a cutout of the background's map: some of each
+  // share's events are left out
+  const cut = (helper?: EventSamplingHelper) => {
+    const dataset = crabDataset(250);
+    dataset.counts = dataset.counts.cutout(pointing, 2.2);
+    return new MapDatasetEventSampler({ randomState: 9, helper }).run(dataset, pointing).columns;
+  };
+  const { helper, jobs } = counting(thread);
+  const helped = cut(helper);
+  const alone = cut();
+  assert.equal(jobs.length, 1);
+  const drawn = alone.EVENT_ID[alone.EVENT_ID.length - 1];
+  assert.ok(alone.TIME.length < 0.9 * drawn && alone.TIME.length > 1e4, `${alone.TIME.length} of ~${drawn} kept`);
+  assertSameEvents(helped, alone, "cut out");
+});
+
+test("a thread given up on may go on writing: the caller goes on in columns of its own, the same events", async () => {
+  const thread = await readyThread();
+  let started = 0;
+  const late: EventSamplingHelper = {
+    ...counting(thread).helper,
+    start: (draws, out, at, from, to) => {
+      started++;
+      thread.start(draws, out, at, from, to);
+      return { join: () => undefined };
+    },
+  };
+  const helped = sample(250, 4, late);
+  assert.equal(started, 1);
+  assert.ok(!(helped.TIME.buffer instanceof SharedArrayBuffer), "the caller's own columns");
+  assertSameEvents(helped, sample(250, 4), "late");
+  // with the thread: its columns are the output
+  assert.ok(sample(250, 4, thread).TIME.buffer instanceof SharedArrayBuffer, "the thread's columns");
+});
+
 test("a helper that is not ready, or fails, leaves every event to the caller: the same events", () => {
   const expected = sample(200, 5);
   const memory = {
     begin() {},
     doubles: (length: number) => new Float64Array(length),
     ints: (length: number) => new Int32Array(length),
+    columns: (names: readonly string[], length: number) =>
+      Object.fromEntries(names.map((name) => [name, new Float64Array(length)])),
   };
   let started = 0;
   const notReady: EventSamplingHelper = {
