@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { RandomState, crLog, getGlobalRandomState, getRandomState } from "../src/random/index.js";
 import { MT19937 } from "../src/random/mt19937.js";
-import { fillDoublesWasm, instantiateKernel } from "../src/random/mt19937-wasm.js";
+import {
+  fillDoublesWasm,
+  instantiateKernel,
+  type Kernel,
+  KERNEL_HEADER_BYTES,
+  kernelMemory,
+} from "../src/random/mt19937-wasm.js";
 import { withKernelPaths } from "../src/utils/kernel-paths.js";
 import { readFixture, sameBits } from "./fixtures.js";
 
@@ -199,25 +205,39 @@ test("bulk doubles in WebAssembly equal the JavaScript loop's, state and positio
   assert.ok(tuned.pos % 2 === 1, "the last fills started at odd positions");
 });
 
-test("the WebAssembly doubles are the same whether its memory is shared or not (the fallback)", () => {
+test("the WebAssembly doubles are the same on a shared page, an unshared one (the fallback) and in place", () => {
   const shared = instantiateKernel("shared");
   const unshared = instantiateKernel("unshared");
   assert.ok(shared && unshared, "both variants instantiate in Node");
-  assert.ok(shared.doubles.buffer instanceof SharedArrayBuffer, "shared memory");
-  assert.ok(!(unshared.doubles.buffer instanceof SharedArrayBuffer), "unshared memory");
+  assert.ok(shared.buffer instanceof SharedArrayBuffer, "shared memory");
+  assert.ok(!(unshared.buffer instanceof SharedArrayBuffer), "unshared memory");
   const reference = new MT19937();
   reference.seed(11);
   const expected = new Float64Array(20001);
   withKernelPaths("reference", () => reference.fillDoubles(expected, 2, 3));
-  for (const kernel of [shared, unshared]) {
+  const memory = kernelMemory(8 * 30000);
+  assert.ok(memory instanceof SharedArrayBuffer);
+  // in place: an array on the kernel's memory past its header (the state)
+  const onMemory = new Float64Array(memory, KERNEL_HEADER_BYTES + 8 * 1000, expected.length);
+  const ways: Array<[string, Float64Array, Kernel | undefined]> = [
+    ["shared page", new Float64Array(expected.length), shared],
+    ["unshared page", new Float64Array(expected.length), unshared],
+    ["in place", onMemory, undefined],
+  ];
+  for (const [what, out, kernel] of ways) {
     const mt = new MT19937();
     mt.seed(11);
-    const out = new Float64Array(expected.length);
     mt.pos = fillDoublesWasm(mt.key, mt.pos, out, 2, 3, kernel);
-    sameBits(out, expected, kernel === shared ? "shared" : "unshared");
-    assert.deepEqual(mt.key, reference.key);
-    assert.equal(mt.pos, reference.pos);
+    sameBits(out, expected, what);
+    assert.deepEqual(mt.key, reference.key, what);
+    assert.equal(mt.pos, reference.pos, what);
   }
+  // fillDoubles finds the memory's kernel itself
+  const mt = new MT19937();
+  mt.seed(11);
+  onMemory.fill(0);
+  mt.fillDoubles(onMemory, 2, 3);
+  sameBits(onMemory, expected, "fillDoubles in place");
 });
 
 test("without WebAssembly (node --jitless) the bulk doubles come from the JavaScript loop, the same", () => {

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { BackgroundDraws, EventSamplingHelper, HelperEvents } from "../datasets/background-events.js";
 import { geomToPortable } from "../datasets/portable.js";
+import { KERNEL_HEADER_BYTES, kernelMemory } from "../random/mt19937-wasm.js";
 import type { SampledColumns } from "../datasets/event-sampler.js";
 import type { HelperJob, Prefault } from "./sampling-thread-worker.js";
 
@@ -78,16 +79,20 @@ class SamplingThread implements EventSamplingHelper {
     return !this.broken && Atomics.load(this.loaded, 0) === 1;
   }
 
-  /** Shared memory handed out again at each `begin`, sized after the last sampling's needs. */
+  /**
+   * Shared memory handed out again at each `begin`, sized after the last sampling's needs: the
+   * random numbers' WebAssembly fills its arrays in place (`kernelMemory`; its first bytes hold
+   * the generator's state while it does).
+   */
   private arena = new SharedArrayBuffer(0);
-  private used = 0;
+  private used = KERNEL_HEADER_BYTES;
   /** Bytes the sampling since `begin` asked for. */
   private asked = 0;
 
   begin(): void {
-    if (this.asked > this.arena.byteLength && this.asked <= ARENA_MAX_BYTES)
-      this.arena = new SharedArrayBuffer(this.asked);
-    this.used = 0;
+    if (this.asked > this.arena.byteLength - KERNEL_HEADER_BYTES && this.asked <= ARENA_MAX_BYTES)
+      this.arena = kernelMemory(this.asked) ?? new SharedArrayBuffer(KERNEL_HEADER_BYTES + this.asked);
+    this.used = KERNEL_HEADER_BYTES;
     this.asked = 0;
   }
 
@@ -128,7 +133,8 @@ class SamplingThread implements EventSamplingHelper {
     const { geom, target, ...arrays } = draws;
     const job: HelperJob = {
       draws: { ...arrays, geom: geomToPortable(geom), target: geomToPortable(target) },
-      out,
+      // its own columns (a plain one would be copied over, and written to in vain)
+      out: Object.fromEntries(Object.entries(out).filter(([, column]) => column.buffer instanceof SharedArrayBuffer)),
       at,
       from,
       to,

@@ -2,13 +2,14 @@
 ;; four words at a time, then four words tempered at once into two doubles. The same words and
 ;; the same doubles bit for bit: each double is (a·2^26 + b)·2^-53, exact as numpy's division
 ;; by 2^53, then low + range·u as the JavaScript computes it (no fused multiply-adds).
-;; Memory: the 624 state words at byte 0, the output doubles from byte 4096 (7680 of them).
+;; Memory (imported): the 624 state words at byte 0, the output doubles anywhere from byte 4096.
 ;; scripts/build-wasm.mjs compiles it into mt19937.wasm.ts; mt19937-wasm.ts runs it.
 (module
   ;; shared: V8 copies the doubles out of a shared memory at memcpy speed, out of an unshared
-  ;; one ~6× slower (4e6 doubles: 2.7 against 16 ms, as long as making them); the build also
-  ;; makes the module with this memory unshared, for where shared memory is refused
-  (memory (export "memory") 1 1 shared)
+  ;; one ~6× slower (4e6 doubles: 2.7 against 16 ms, as long as making them), and a shared
+  ;; memory can be the SharedArrayBuffer the doubles are for (no copy); the build also makes the
+  ;; module with this memory unshared, for where shared memory is refused
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; numpy mt19937_gen on the state at byte 0: key[i] = key[(i + 397) mod 624] ^ (y >>> 1) ^
   ;; (-(y & 1) & 0x9908b0df), y = the upper bit of key[i] | the lower 31 bits of key[i + 1].
@@ -82,14 +83,14 @@
           (f64.convert_i32_u (i32.shr_u (local.get $b) (i32.const 6))))
         (f64.const 0x1p-53)))))
 
-  ;; `count` (≤ 7680) doubles low + range·u from byte 4096, taking words from `pos` (0 … 624:
+  ;; `count` doubles low + range·u from byte `out` (≥ 4096), taking words from `pos` (0 … 624:
   ;; 624 twists first); returns the position after them
-  (func $fill (param $pos i32) (param $count i32) (param $low f64) (param $range f64) (result i32)
-    (local $out i32) (local $pairs i32) (local $end i32) (local $a i32)
+  (func $fill (param $pos i32) (param $out i32) (param $count i32) (param $low f64) (param $range f64)
+    (result i32)
+    (local $pairs i32) (local $end i32) (local $a i32)
     (local $v v128) (local $u v128) (local $vlow v128) (local $vrange v128)
     (local.set $vlow (f64x2.splat (local.get $low)))
     (local.set $vrange (f64x2.splat (local.get $range)))
-    (local.set $out (i32.const 4096))
     (block $done (loop $next
       (br_if $done (i32.eqz (local.get $count)))
       ;; a double from the state's last word and the next state's first

@@ -2,7 +2,8 @@
 // does not declare it, and the DOM library would bring much else).
 declare namespace WebAssembly {
   class Memory {
-    readonly buffer: ArrayBuffer;
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
+    readonly buffer: ArrayBuffer | SharedArrayBuffer;
   }
   class Module {
     constructor(bytes: Uint8Array);
