@@ -54,7 +54,8 @@ function models(amplitude, norm) {
  * of simulations sees it); ms and events. V8 has its optimised code for the sampler's loops only
  * after ~6 calls (2026-12-07, the 1e4 + 1e5 case: calls 2-6 took 90-120 ms, calls 7 on 40-55),
  * hence 10 warm-ups by default. With `helper` (the sampling thread, waited for) a second thread
- * writes part of each large background.
+ * writes part of each large background. `ms`: the best of the `repeat` (gammapy's is its best of
+ * three: the same statistic on both sides), `median` beside it.
  */
 function oursMs(amplitude, norm, repeat, warmup = 10, helper = undefined) {
   const started = performance.now();
@@ -73,7 +74,7 @@ function oursMs(amplitude, norm, repeat, warmup = 10, helper = undefined) {
     events = sampled.columns.TIME.length;
   }
   const steady = times.slice(1 + warmup).sort((a, b) => a - b);
-  return { first: times[0], ms: steady[Math.floor(steady.length / 2)], events };
+  return { first: times[0], ms: steady[0], median: steady[Math.floor(steady.length / 2)], events };
 }
 
 function gammapyMs(amplitude, norm) {
@@ -89,23 +90,25 @@ from gammapy.irf import load_irf_dict_from_file
 from gammapy.modeling.models import Models
 irfs = load_irf_dict_from_file(${JSON.stringify(runFile)})
 obs = Observation.create(SkyCoord(${pointing[0]}, ${pointing[1]}, unit="deg"), livetime=1800 * u.s, irfs=irfs)
-best, n = float("inf"), 0
+times, n = [], 0
 for i in range(3):
     d = MapDataset.read(${JSON.stringify(file)}, name="crab")
     d.gti = GTI.create([0] * u.s, [1800] * u.s, reference_time=Time("2000-01-01 00:00:00"))
     d.models = Models.from_dict(${JSON.stringify(models(amplitude, norm))})
     t = time.perf_counter(); ev = MapDatasetEventSampler(random_state=i).run(d, obs)
-    best, n = min(best, time.perf_counter() - t), len(ev.table)
+    times.append(time.perf_counter() - t); n = len(ev.table)
+times.sort()
 print(n)
-print(best * 1000)
+print(times[0] * 1000, times[1] * 1000)
 `;
   const r = spawnSync(PYTHON, ["-c", code], { encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) {
     console.warn(`gammapy run failed: ${(r.stderr || "").trim().split("\n").pop()}`);
     return null;
   }
-  const [n, ms] = r.stdout.trim().split("\n").slice(-2).map(Number);
-  return { ms, events: n };
+  const [count, best] = r.stdout.trim().split("\n").slice(-2);
+  const [ms, median] = best.split(" ").map(Number);
+  return { ms, median, events: Number(count) };
 }
 
 if (process.argv[2] === "--alone") {
@@ -129,6 +132,13 @@ if (process.argv[2] === "--alone") {
     console.log(
       `${"".padEnd(44)} ours ${rate(ours)} (${rate(threaded)} with the thread), gammapy ${rate(theirs)}; ` +
         `our first call ${ours.first.toFixed(0)} ms${cold}`,
+    );
+    const medians = theirs
+      ? `${(theirs.median / ours.median).toFixed(1)}× / ${(theirs.median / threaded.median).toFixed(1)}×`
+      : "n/a";
+    console.log(
+      `${"".padEnd(44)} medians: ours ${ours.median.toFixed(1)} ms (${threaded.median.toFixed(1)} ms with the ` +
+        `thread), gammapy ${theirs?.median.toFixed(1) ?? "n/a"} ms: ${medians}`,
     );
   }
   for (const thread of [[], ["--thread"]]) {
