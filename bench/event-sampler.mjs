@@ -142,7 +142,7 @@ if (process.argv[2] === "--alone") {
     );
   }
   for (const thread of [[], ["--thread"]]) {
-    const args = [fileURLToPath(import.meta.url), "--alone", "1e-7", "8500", ...thread];
+    const args = [fileURLToPath(import.meta.url), "--alone", "1e-7", "9700", ...thread];
     const alone = spawnSync(process.execPath, args, { encoding: "utf8" });
     if (alone.status !== 0) console.warn(alone.stderr);
     else {
