@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { BackgroundDraws, EventSamplingHelper, HelperEvents } from "../datasets/background-events.js";
 import { geomToPortable } from "../datasets/portable.js";
-import { KERNEL_HEADER_BYTES, kernelMemory } from "../random/mt19937-wasm.js";
+import { ScratchArena } from "../random/scratch-arena.js";
 import type { SampledColumns } from "../datasets/event-sampler.js";
 import type { HelperJob, Prefault } from "./sampling-thread-worker.js";
 
@@ -21,9 +21,6 @@ export const JOB_FAILED = 2;
  * the thread is no longer used); longer for a larger job: 50 times what the caller's share took.
  */
 const MIN_WAIT_MS = 2000;
-
-/** The shared memory kept from one sampling to the next, at most (a larger one's is fresh each time). */
-const ARENA_MAX_BYTES = 256 * 2 ** 20;
 
 /**
  * The Node `EventSamplingHelper`: one worker thread, started at the first call (and shared by
@@ -79,40 +76,19 @@ class SamplingThread implements EventSamplingHelper {
     return !this.broken && Atomics.load(this.loaded, 0) === 1;
   }
 
-  /**
-   * Shared memory handed out again at each `begin`, sized after the last sampling's needs: the
-   * random numbers' WebAssembly fills its arrays in place (`kernelMemory`; its first bytes hold
-   * the generator's state while it does).
-   */
-  private arena = new SharedArrayBuffer(0);
-  private used = KERNEL_HEADER_BYTES;
-  /** Bytes the sampling since `begin` asked for. */
-  private asked = 0;
+  /** The draws' shared memory, handed out again at each sampling. */
+  private readonly arena = new ScratchArena(true);
 
   begin(): void {
-    if (this.asked > this.arena.byteLength - KERNEL_HEADER_BYTES && this.asked <= ARENA_MAX_BYTES)
-      this.arena = kernelMemory(this.asked) ?? new SharedArrayBuffer(KERNEL_HEADER_BYTES + this.asked);
-    this.used = KERNEL_HEADER_BYTES;
-    this.asked = 0;
+    this.arena.begin();
   }
 
   doubles(length: number): Float64Array {
-    const [buffer, offset] = this.take(8 * length);
-    return new Float64Array(buffer, offset, length);
+    return this.arena.doubles(length);
   }
 
   ints(length: number): Int32Array {
-    const [buffer, offset] = this.take(4 * length);
-    return new Int32Array(buffer, offset, length);
-  }
-
-  /** `bytes` from the arena (8-aligned), or fresh memory when it is full. */
-  private take(bytes: number): [SharedArrayBuffer, number] {
-    const offset = Math.ceil(this.used / 8) * 8;
-    this.asked = Math.ceil(this.asked / 8) * 8 + bytes;
-    if (offset + bytes > this.arena.byteLength) return [new SharedArrayBuffer(bytes), 0];
-    this.used = offset + bytes;
-    return [this.arena, offset];
+    return this.arena.ints(length);
   }
 
   /** Set to stop the thread making the pages of the last `columns` (their sampling's first job is posted). */
