@@ -24,7 +24,10 @@ test("a scratch arena hands its memory out again at each use, sized after the la
     if (shared) assert.ok(big.buffer instanceof SharedArrayBuffer, "shared memory for other threads");
     arena.begin();
     const again = [arena.ints(3), arena.doubles(1000), arena.doubles(50_000)];
-    assert.ok(again.every((a) => a.buffer === again[0].buffer), "all of the larger use in one memory");
+    assert.ok(
+      again.every((a) => a.buffer === again[0].buffer),
+      "all of the larger use in one memory",
+    );
   }
 });
 
