@@ -24,8 +24,8 @@ const MIN_WAIT_MS = 2000;
 
 /**
  * The Node `EventSamplingHelper`: one worker thread, started at the first call (and shared by
- * every sampler of the process), that writes part of each large background (1e6 events: ~220 →
- * ~135 ms on two cores). It is ready once the thread has loaded its modules (0.1–0.35 s): samplings
+ * every sampler of the process), that writes part of each large background (1e6 events: ~200 →
+ * ~100–110 ms on two cores). It is ready once the thread has loaded its modules (0.1–0.35 s): samplings
  * before then are the caller's alone. The thread does not keep the process alive. With one core
  * to run on (`os.availableParallelism()`: a batch job's allocation, a container's CPU set) no
  * thread is started: it would only take turns with the caller.
