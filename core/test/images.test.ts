@@ -8,6 +8,7 @@ import { deflateSync, inflateSync } from "node:zlib";
 import { COLOR_MAP_NAMES, colorAt, encodePng, getColorMap } from "../src/images/index.js";
 import type { Rgb } from "../src/images/index.js";
 import { formatTickLabel } from "../src/images/ticks.js";
+import { base64, dataUrl } from "../src/images/svg.js";
 
 // ---------- an independent PNG reader for checking the encoder ----------
 
@@ -234,4 +235,12 @@ test("tick labels are compact", () => {
     [3.2e-12, "3.2e-12"],
   ];
   for (const [value, label] of cases) assert.equal(formatTickLabel(value), label, `${value}`);
+});
+
+test("base64 of bytes (figures' data URLs) equals Node's, every length's padding included", () => {
+  for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 255, 1000, 65_537, 370_001]) {
+    const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 7919 + 13 * (i >> 8)) & 255);
+    assert.equal(base64(bytes), Buffer.from(bytes).toString("base64"), `${n} bytes`);
+  }
+  assert.equal(dataUrl("image/png", Uint8Array.of(0xff, 0xfe)), "data:image/png;base64,//4=");
 });

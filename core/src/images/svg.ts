@@ -85,8 +85,36 @@ export function svgDocument(width: number, height: number, content: string[], op
 
 /** A data: URL of bytes (e.g. a PNG for an `<image>`), base64 without node: built-ins. */
 export function dataUrl(mime: string, bytes: Uint8Array): string {
-  let binary = "";
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  return `data:${mime};base64,${btoa(binary)}`;
+  return `data:${mime};base64,${base64(bytes)}`;
+}
+
+const BASE64_DIGITS = new TextEncoder().encode("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+const PAD = 61; // "="
+
+/**
+ * RFC 4648 base64 of bytes, written as ASCII codes and decoded once: a string of every byte
+ * (String.fromCharCode) for btoa took ~90 ns a byte, 33 ms for a sky map's 370 kB PNG.
+ */
+export function base64(bytes: Uint8Array): string {
+  const n = bytes.length;
+  const out = new Uint8Array(4 * Math.ceil(n / 3));
+  const digits = BASE64_DIGITS;
+  let o = 0;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const word = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out[o++] = digits[word >>> 18];
+    out[o++] = digits[(word >>> 12) & 63];
+    out[o++] = digits[(word >>> 6) & 63];
+    out[o++] = digits[word & 63];
+  }
+  if (i < n) {
+    const second = i + 1 < n ? bytes[i + 1] : 0;
+    const word = (bytes[i] << 16) | (second << 8);
+    out[o++] = digits[word >>> 18];
+    out[o++] = digits[(word >>> 12) & 63];
+    out[o++] = i + 1 < n ? digits[(word >>> 6) & 63] : PAD;
+    out[o++] = PAD;
+  }
+  return new TextDecoder().decode(out);
 }
