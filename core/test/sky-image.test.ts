@@ -163,6 +163,25 @@ test("the brightest pixel of the rendered Crab counts image lies where the WCS p
   assert.ok(Math.hypot(px - cx, py - cy) * binsz < 0.05, `peak at pixel (${px}, ${py}), Crab at (${cx}, ${cy})`);
 });
 
+test("the map's pixels are drawn nearest-neighbour in the PNG (gammapy's interpolation=\"nearest\")", () => {
+  // two map pixels, 0 and 1: across their border the PNG goes from one colour to the other at once
+  const geom = WcsGeom.create({ skydir: [...CRAB], npix: [2, 1], binsz: 1 });
+  const map = WcsNDMap.fromGeom(geom, { data: Float32Array.of(0, 1) });
+  const figure = skyImageSvg(map, { colormap: "viridis", grid: false });
+  const raster = rasterizeSvg(figure.svg);
+  const { image } = figure.layout;
+  const y = image.y + image.height / 2;
+  const [low, high] = [colorAt("viridis", 0)!, colorAt("viridis", 1)!];
+  const near = (rgb: number[], c: readonly number[]) => rgb.every((v, i) => Math.abs(v - c[i]) <= 2);
+  const between: number[] = [];
+  for (let x = Math.ceil(image.x) + 2; x < image.x + image.width - 2; x++) {
+    const rgb = rgbAt(raster, x, y);
+    if (!near(rgb, low) && !near(rgb, high)) between.push(x);
+  }
+  // (one column of the border may be shared by both: anti-aliasing of the edge)
+  assert.ok(between.length <= 1, `${between.length} columns blended, at ${between.slice(0, 5).join(", ")}…`);
+});
+
 test("the colour bar spans the data range: vmin's colour at the bottom, vmax's at the top, both labelled", () => {
   const counts = crabCounts();
   let max = 0;

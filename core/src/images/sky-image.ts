@@ -113,8 +113,11 @@ export function skyImageSvg(map: WcsNDMap, options: SkyImageOptions = {}): SkyIm
       width: image.width,
       height: image.height,
       preserveAspectRatio: "none",
-      "image-rendering": "optimizeSpeed", // nearest neighbour, as gammapy's interpolation="nearest"
-      style: "image-rendering:pixelated",
+      // nearest neighbour, as gammapy's interpolation="nearest": browsers take the style's
+      // pixelated (optimizeSpeed is CSS's synonym for it), resvg, which knows no pixelated, the last
+      // declaration (with pixelated alone it smoothed the map in every PNG)
+      "image-rendering": "optimizeSpeed",
+      style: "image-rendering:pixelated;image-rendering:optimizeSpeed",
       href: dataUrl("image/png", encodePng(raster, nx, ny, options.deflate)),
     }),
     options.grid === false
