@@ -85,7 +85,7 @@ const BACKGROUND_CHUNK = 65536;
 /** Fewer events than this are all written by the calling thread (a helper's hand-over costs ~1 ms). */
 export const HELPER_MIN_EVENTS = 100_000;
 
-/** Events per round of a helper's: its output columns hold at most this many (1e7 events: 10 rounds). */
+/** Events per round with a helper: each round's split follows the speeds the last one measured (1e7 events: 10). */
 const HELPER_ROUND = 2 ** 20;
 
 /**

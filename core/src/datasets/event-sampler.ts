@@ -169,17 +169,19 @@ export class MapDatasetEventSampler {
     const geom = background.geom;
     const n = this.randomState.poisson(background.sum()) as number;
     const helper = this.helper?.ready() && n >= HELPER_MIN_EVENTS ? this.helper : undefined;
-    helper?.begin();
+    // the draws in the helper's memory, or in this thread's kept from one sampling to the next
+    const memory = helper ?? DRAWS;
+    memory.begin();
+    const allocate: AllocateTables = {
+      doubles: (length) => memory.doubles(length),
+      ints: (length) => memory.ints(length),
+    };
     // the output first: the helper's thread makes its pages while the pixels are drawn (MC_ID,
     // 0 for the background, is written by the caller, for the sources alone)
     const rows = n + sourceRows;
     const helped = helper
       ? { helper, out: { ...helper.columns(BACKGROUND_OUTPUT, rows), MC_ID: new Float64Array(rows) } }
       : undefined;
-    if (!helper) DRAWS.begin();
-    const allocate: AllocateTables = helper
-      ? { doubles: (length) => helper.doubles(length), ints: (length) => helper.ints(length) }
-      : DRAWS;
     const shape = geom.dataShape;
     const sampler =
       n > 0 ? new InverseCDFSampler(background.data, shape, { randomState: this.randomState }) : undefined;
